@@ -1,0 +1,85 @@
+import {
+  AGENT_SETTING_CAPABILITIES, CAPABILITIES, PERMISSION_CAPABILITIES, SUPERVISOR_LEVELS,
+  SUPERVISOR_LEVEL_CAPABILITIES, SUPERVISOR_SETTING_CAPABILITIES, supervisorRank,
+} from '../catalog/index.js';
+import type { TenantAccess, UserAccess } from './types.js';
+
+/**
+ * Sources that grant unscoped capabilities (SPEC 3, sources 1-7), as `capability -> [source]`.
+ * Source names are what `grantedBy` shows: `baseline`, `permission:<p>`, `supervisor_level:<l>`,
+ * `role:contact_admin`, `role_permission:<role>.<setting>`, `profile:<id>`, `profile:custom`,
+ * `profile:superuser`, `licence:<l>`, `uc_client:<x>`, `feature:<f>`.
+ */
+export const BASELINE = ['inbox:use', 'agenda:use'] as const;
+
+/** Capabilities a Contact Admin holds (seed 001: assign CC licences, map queues, configure queues). */
+export const CONTACT_ADMIN_CAPABILITIES = ['cc:admin', 'queues:view', 'queues:create', 'queues:edit', 'queues:delete'] as const;
+
+/** Capabilities that come only from licences, UC client settings and features: never from a profile. */
+const NOT_FROM_PROFILES = new Set([
+  'cc:admin', 'cc:agent', 'ucclient:desktop', 'ucclient:crm', 'softphone:use',
+  'telephony:call', 'telephony:sms', 'telephony:record', 'crm:overlay',
+]);
+
+/** What `superuser` grants: every capability of every module (seed 003), but licence- and feature-bound ones. */
+export const SUPERUSER_CAPABILITIES: readonly string[] = CAPABILITIES.map((c) => c.id).filter((id) => !NOT_FROM_PROFILES.has(id));
+
+export function isSupervisorAnywhere(user: UserAccess): boolean {
+  return Object.values(user.contactCenter.queues).some((r) => r.includes('supervisor'));
+}
+export function isAgentAnywhere(user: UserAccess): boolean {
+  return Object.values(user.contactCenter.queues).some((r) => r.includes('agent'));
+}
+
+/** Every source granting each unscoped capability to `user`. Constraints are not applied here. */
+export function collectGrants(user: UserAccess, tenant: TenantAccess): Map<string, string[]> {
+  const grants = new Map<string, string[]>();
+  const add = (cap: string, source: string) => {
+    const list = grants.get(cap);
+    if (list) { if (!list.includes(source)) list.push(source); } else grants.set(cap, [source]);
+  };
+
+  for (const cap of BASELINE) add(cap, 'baseline');
+  for (const p of user.permissions) for (const cap of PERMISSION_CAPABILITIES[p] ?? []) add(cap, `permission:${p}`);
+
+  const rank = supervisorRank(user.supervisorLevel);
+  for (const level of SUPERVISOR_LEVELS) {
+    if (level !== 'none' && supervisorRank(level) <= rank) {
+      for (const cap of SUPERVISOR_LEVEL_CAPABILITIES[level]) add(cap, `supervisor_level:${user.supervisorLevel}`);
+    }
+  }
+
+  if (user.contactCenter.admin) for (const cap of CONTACT_ADMIN_CAPABILITIES) add(cap, 'role:contact_admin');
+  const rp = tenant.rolePermissions;
+  if (isSupervisorAnywhere(user)) {
+    for (const [setting, cap] of Object.entries(SUPERVISOR_SETTING_CAPABILITIES)) {
+      if (cap && rp.supervisor[setting as keyof typeof rp.supervisor]) add(cap, `role_permission:supervisor.${setting}`);
+    }
+  }
+  if (isAgentAnywhere(user)) {
+    for (const [setting, cap] of Object.entries(AGENT_SETTING_CAPABILITIES)) {
+      if (cap && rp.agent[setting as keyof typeof rp.agent]) add(cap, `role_permission:agent.${setting}`);
+    }
+  }
+
+  const profile = user.profile;
+  if (profile.kind === 'superuser') for (const cap of SUPERUSER_CAPABILITIES) add(cap, 'profile:superuser');
+  else if (profile.kind === 'custom') {
+    for (const cap of profile.grants ?? []) if (!NOT_FROM_PROFILES.has(cap)) add(cap, 'profile:custom');
+  } else if (profile.kind === 'profile' && profile.profileId) {
+    const p = tenant.profiles.get(profile.profileId);
+    for (const cap of p?.grants ?? []) if (!NOT_FROM_PROFILES.has(cap)) add(cap, `profile:${profile.profileId}`);
+  }
+
+  if (user.licences.includes('agent')) add('cc:agent', 'licence:agent');
+  if (user.licences.includes('crm')) add('ucclient:crm', 'licence:crm');
+  if (user.ucClient.desktop) add('ucclient:desktop', 'uc_client:desktop');
+  if (user.ucClient.softphone.enabled) add('softphone:use', 'uc_client:softphone');
+
+  const ch = user.features.channels;
+  if (ch === 'calls' || ch === 'both') add('telephony:call', 'feature:channels');
+  if (ch === 'sms' || ch === 'both') add('telephony:sms', 'feature:channels');
+  if (user.features.recording) add('telephony:record', 'feature:recording');
+  if (user.features.crmOverlay) add('crm:overlay', 'feature:crm_overlay');
+  return grants;
+}

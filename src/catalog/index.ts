@@ -1,0 +1,5 @@
+export * from './capabilities.js';
+export * from './permissions.js';
+export * from './licences.js';
+export * from './plans.js';
+export * from './role-permissions.js';

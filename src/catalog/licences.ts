@@ -1,0 +1,35 @@
+/** User licences (SPEC 2) and supervisor levels (seed 000). Each level is itself a billable licence. */
+export const LICENCES = ['essential', 'agent', 'crm', 'softphone'] as const;
+export type Licence = (typeof LICENCES)[number];
+
+export const SUPERVISOR_LEVELS = ['none', 'report', 'analytics', 'live', 'contact_center'] as const;
+export type SupervisorLevel = (typeof SUPERVISOR_LEVELS)[number];
+
+/** What each level adds; levels are cumulative (SPEC 3.3). */
+export const SUPERVISOR_LEVEL_CAPABILITIES: Readonly<Record<SupervisorLevel, readonly string[]>> = {
+  none: [],
+  report: ['reports:view'],
+  analytics: ['dashboards:view', 'wallboards:view'],
+  live: ['dashboards:live_calls'],
+  contact_center: ['cc_data:view'],
+};
+
+export function supervisorRank(level: SupervisorLevel): number { return SUPERVISOR_LEVELS.indexOf(level); }
+
+/** Licence keys of usage reports (B1): the four licences plus one per supervisor level. */
+export const BILLABLE_KEYS = [
+  'essential', 'agent', 'crm', 'softphone',
+  'supervisor_report', 'supervisor_analytics', 'supervisor_live', 'supervisor_contact_center',
+] as const;
+export type BillableKey = (typeof BILLABLE_KEYS)[number];
+
+/** Licences that exist only for platform users (G4). */
+export const PLATFORM_ONLY_LICENCES: readonly Licence[] = ['essential', 'agent'];
+
+/** The billable keys a user consumes. */
+export function billableKeysOf(user: { licences: readonly string[]; supervisorLevel: SupervisorLevel; status: string }): BillableKey[] {
+  if (user.status === 'removed') return [];
+  const keys = LICENCES.filter((l) => user.licences.includes(l)) as BillableKey[];
+  if (user.supervisorLevel !== 'none') keys.push(`supervisor_${user.supervisorLevel}` as BillableKey);
+  return keys;
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or an open transaction: repos accept both. */
+export type Executor = Db | Tx;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** The embedded database, when `kind` is `pglite` (used for in-process change notifications). */
+  pglite?: PGlite;
+  /** A connection string for LISTEN, when `kind` is `postgres`. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+// Versions and counters are int8 in PostgreSQL; they stay far below 2^53, so read them as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens PostgreSQL when `databaseUrl` is set, else the embedded PGlite database in `dataDir` (`memory://` for tests). */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
+  }
+  const dir = opts.dataDir === 'memory://' ? undefined : resolve(opts.dataDir);
+  if (dir) mkdirSync(dir, { recursive: true });
+  const pglite = new PGlite(dir, {
+    parsers: { 20: (v: string) => Number(v) },
+  });
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db, kind: 'pglite', pglite,
+    close: async () => { await db.destroy(); await pglite.close(); },
+  };
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Reads migrations from `src/db/migrations` (or its compiled copy), in name order. */
+class FolderMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const folder = join(here, 'migrations');
+    const out: Record<string, Migration> = {};
+    for (const file of readdirSync(folder).sort()) {
+      if (!/\.(ts|js)$/.test(file) || file.endsWith('.d.ts')) continue;
+      const name = file.replace(/\.(ts|js)$/, '');
+      out[name] = (await import(pathToFileURL(join(folder, file)).href)) as Migration;
+    }
+    return out;
+  }
+}
+
+/** Applies every pending migration (forward-only). Returns the names applied. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,154 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Column types of the Switchboard schema, as Kysely sees them. Versions are numbers (they stay below 2^53). */
+type Json<T> = ColumnType<T, T | string, T | string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type BigNum = ColumnType<number, number | bigint | string, number | bigint | string>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  plan: string;
+  home_region: string;
+  licence_pools: Json<Record<string, number | null>>;
+  seats: number | null;
+  seats_peak: Generated<number>;
+  policies: Json<{ agentAddOn: 'manual' | 'auto' }>;
+  settings: Json<{ agentsMayJoinUnassignedQueues: boolean }>;
+  role_permissions: Json<import('../catalog/role-permissions.js').RolePermissions>;
+  version: BigNum;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  source: 'platform' | 'manual';
+  external_id: string | null;
+  status: 'active' | 'suspended' | 'removed';
+  display_name: string;
+  email: string | null;
+  password_hash: string | null;
+  extension: string | null;
+  licences: string[];
+  supervisor_level: string;
+  permissions: string[];
+  recording_scope: string;
+  uc_client: Json<unknown>;
+  group_ids: string[];
+  primary_group_id: string | null;
+  workspaces: Json<Record<string, string>>;
+  contact_center: Json<unknown>;
+  profile: Json<unknown>;
+  features: Json<unknown>;
+  preferences: Json<unknown>;
+  acd_queue_ids: string[];
+  version: BigNum;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DevicesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  external_id: string;
+  name: string;
+  kind: 'sip' | 'webrtc';
+  sip_secret: string;
+}
+
+export interface NamedTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  version: BigNum;
+  created_at: Timestamp;
+}
+
+export interface QueuesTable extends NamedTable {
+  external_id: string | null;
+  kind: 'queue' | 'inbox' | 'campaign';
+  wrap_up_seconds: number;
+}
+
+export interface ProfilesTable extends NamedTable {
+  grants: string[];
+}
+
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  token_hash: string;
+  audience: 'portal' | 'app';
+  client_addr: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  ended_at: Timestamp | null;
+  ended_reason: string | null;
+}
+
+export interface PlatformTokensTable {
+  id: string;
+  tenant_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditHeadsTable { chain: string; seq: BigNum; hash: string }
+
+export interface AuditLogTable {
+  id: Generated<BigNum>;
+  chain: string;
+  seq: BigNum;
+  tenant_id: string | null;
+  at: Timestamp;
+  actor_type: string;
+  actor_id: string | null;
+  credential: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  request_id: string | null;
+  client_addr: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: Generated<BigNum>;
+  tenant_id: string;
+  type: string;
+  payload: Json<unknown>;
+  created_at: Timestamp;
+  dispatched_at: Timestamp | null;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  devices: DevicesTable;
+  groups: NamedTable;
+  workspaces: NamedTable;
+  queues: QueuesTable;
+  profiles: ProfilesTable;
+  sessions: SessionsTable;
+  platform_tokens: PlatformTokensTable;
+  audit_heads: AuditHeadsTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}
+
+export type TenantRow = Selectable<TenantsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type QueueRow = Selectable<QueuesTable>;
+export type ProfileRow = Selectable<ProfilesTable>;
+export type DeviceRow = Selectable<DevicesTable>;

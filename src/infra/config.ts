@@ -1,0 +1,40 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** Every environment variable Switchboard reads, parsed once at start. */
+const ConfigSchema = Type.Object({
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  SWITCHBOARD_DATA_DIR: Type.String({ default: './data' }),
+  SWITCHBOARD_PROVIDER_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  SWITCHBOARD_SECRET_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  SMTP_URL: Type.Optional(Type.String()),
+  MAIL_FROM: Type.String({ default: 'Switchboard <no-reply@switchboard.local>' }),
+  PUBLIC_URL: Type.Optional(Type.String()),
+  SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses `env` into a typed config; the error names the offending variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    const e = errors[0]!;
+    throw new ConfigError(`Invalid configuration: ${e.path.slice(1) || 'environment'}: ${e.message}`);
+  }
+  return withDefaults as Config;
+}
