@@ -1,0 +1,294 @@
+/**
+ * The transport of the Switchboard client SDK: one `request` function, pluggable auth
+ * (bearer token or HttpOnly cookie + CSRF header) and the typed `ApiError`.
+ *
+ * Runs in Node 20 and in browsers: it only uses the global `fetch`, `Headers` and `URL`.
+ *
+ * Resource types: while a server schema module does not exist yet, a minimal local type is
+ * declared below with a `TODO(schema)` marker; each is replaced by an `import type` from
+ * `src/modules/<feature>/<feature>.schemas.ts` once that file lands (type-only: no server code
+ * enters the browser bundle).
+ */
+
+/** RFC 9457 problem document as Switchboard renders it (SPEC E1). */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  rule?: string;
+  field?: string;
+  [extra: string]: unknown;
+}
+
+/** Every non-2xx answer becomes an `ApiError` carrying the problem document. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.problem = problem;
+  }
+  get code(): string | undefined { return this.problem.code; }
+  get rule(): string | undefined { return this.problem.rule; }
+  get field(): string | undefined { return this.problem.field; }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'ApiError');
+}
+
+/**
+ * How requests authenticate. `bearer` sends `Authorization: Bearer <token>`; `cookie` relies
+ * on the browser's HttpOnly session cookie and echoes the non-HttpOnly `sb_csrf` cookie in
+ * `x-csrf-token` on unsafe methods (SPEC I7); `none` sends nothing.
+ */
+export type ClientAuth =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'cookie'; csrfCookie?: string }
+  | { kind: 'none' };
+
+export interface ClientOptions {
+  /** Origin (and optional prefix) of the server, e.g. `http://127.0.0.1:3000`; `''` means same origin. */
+  baseUrl: string;
+  /** Shorthand for `auth: {kind: 'bearer', token}`. */
+  token?: string;
+  auth?: ClientAuth;
+  fetch?: typeof fetch;
+  /** Called with every ApiError before it is thrown (e.g. to sign out on 401). */
+  onError?: (error: ApiError) => void;
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null | readonly string[]>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** Sends `If-Match` (SPEC E3). */
+  ifMatch?: number | string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Reads one cookie from `document.cookie` when running in a browser. */
+export function readCookie(name: string): string | undefined {
+  const doc = (globalThis as { document?: { cookie?: string } }).document;
+  const raw = doc?.cookie;
+  if (!raw) return undefined;
+  for (const part of raw.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export function buildUrl(baseUrl: string, path: string, query?: Query): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const item of v) search.append(k, item);
+    else search.set(k, String(v));
+  }
+  const qs = search.toString();
+  return `${baseUrl.replace(/\/$/, '')}${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** The low-level HTTP core every resource method goes through. */
+export class HttpCore {
+  private auth: ClientAuth;
+  private readonly fetchImpl: typeof fetch;
+  constructor(private readonly options: ClientOptions) {
+    this.auth = options.auth ?? (options.token ? { kind: 'bearer', token: options.token } : { kind: 'none' });
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  get baseUrl(): string { return this.options.baseUrl; }
+  get currentAuth(): ClientAuth { return this.auth; }
+  /** Switches credentials (after sign-in or sign-out) without rebuilding the client. */
+  setAuth(auth: ClientAuth): void { this.auth = auth; }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
+    const init: RequestInit = { method, headers };
+    if (this.auth.kind === 'bearer') headers.authorization = `Bearer ${this.auth.token}`;
+    if (this.auth.kind === 'cookie') {
+      init.credentials = 'include';
+      const csrf = readCookie(this.auth.csrfCookie ?? 'sb_csrf');
+      if (csrf && UNSAFE.has(method)) headers['x-csrf-token'] = csrf;
+    }
+    if (opts.body !== undefined) init.body = JSON.stringify(opts.body);
+    if (opts.signal) init.signal = opts.signal;
+
+    let res: Response;
+    try {
+      res = await this.fetchImpl(buildUrl(this.options.baseUrl, path, opts.query), init);
+    } catch (e) {
+      throw this.fail({ status: 0, code: 'network_error', title: 'Network error', detail: (e as Error).message });
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let data: unknown = undefined;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = text; }
+    }
+    if (!res.ok) {
+      const problem: Problem = typeof data === 'object' && data !== null
+        ? { ...(data as Problem), status: (data as Problem).status ?? res.status }
+        : { status: res.status, title: res.statusText, detail: typeof data === 'string' ? data : undefined };
+      if (!problem.code && res.status === 404) problem.code = 'not_found';
+      throw this.fail(problem);
+    }
+    return data as T;
+  }
+
+  private fail(problem: Problem): ApiError {
+    const error = new ApiError(problem);
+    this.options.onError?.(error);
+    return error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource types. TODO(schema): replace each with `import type` from the server's schema module
+// (src/modules/<feature>/<feature>.schemas.ts) once it exists.
+// ---------------------------------------------------------------------------------------------
+
+export interface Page<T> { items: T[]; nextCursor: string | null }
+
+/** TODO(schema): src/modules/users/users.schemas.ts `User`. */
+export interface User {
+  id: string;
+  tenantId?: string;
+  source: 'platform' | 'manual';
+  externalId?: string | null;
+  status: 'active' | 'suspended' | 'removed';
+  displayName: string;
+  email: string | null;
+  extension?: string | null;
+  devices?: Device[];
+  licences: Array<'essential' | 'agent' | 'crm' | 'softphone'>;
+  supervisorLevel: 'none' | 'report' | 'analytics' | 'live' | 'contact_center';
+  permissions: string[];
+  recordingScope: 'own' | 'group' | 'all';
+  ucClient: { desktop: boolean; softphone: { enabled: boolean; clients: Array<'desktop' | 'mobile' | 'crm'>; deviceId: string | null } };
+  groups: string[];
+  primaryGroup: string | null;
+  workspaces: Record<string, 'viewer' | 'editor' | 'owner'>;
+  contactCenter: { admin: boolean; queues: Record<string, Array<'agent' | 'supervisor'>> };
+  profile: { kind: 'none' | 'profile' | 'custom' | 'superuser'; profileId?: string | null; grants?: string[] };
+  features: {
+    channels: 'calls' | 'sms' | 'both' | 'none';
+    recording: boolean;
+    crmOverlay: boolean;
+    dialRestriction: { enabled: boolean; allowedRegions: string[] };
+  };
+  preferences?: { recording: boolean; crmOverlay: boolean };
+  version: number;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** TODO(schema): `Device` (platform users only; SIP secrets are never shown in the portal). */
+export interface Device { id: string; name: string; kind: 'sip' | 'webrtc' }
+
+/** TODO(schema): `UserPatch`: objects merge, arrays and sets replace. */
+export type UserPatch = Partial<Omit<User, 'id' | 'tenantId' | 'source' | 'externalId' | 'version' | 'devices' | 'extension'>> & { password?: string };
+export type UserCreate = UserPatch & { displayName: string; email?: string | null; password?: string };
+export type UserPage = Page<User>;
+
+export interface UserQuery {
+  q?: string; source?: string; status?: string; licence?: string; supervisorLevel?: string;
+  group?: string; queue?: string; cursor?: string | null; limit?: number;
+}
+
+/** TODO(schema): src/modules/tenants/tenants.schemas.ts `Tenant`. */
+export interface Tenant {
+  id: string;
+  name: string;
+  plan: string;
+  homeRegion: string;
+  licencePools: Record<string, number | null>;
+  seats: number | null;
+  policies: { agentAddOn: 'manual' | 'auto' };
+  settings: { agentsMayJoinUnassignedQueues: boolean; [k: string]: unknown };
+  version?: number;
+  createdAt?: string;
+}
+export type TenantCreate = Partial<Omit<Tenant, 'id' | 'version'>> & { name: string };
+
+/** TODO(schema): src/modules/access `AccessAnswer` (X1). */
+export interface Block { rule: string; code: string; detail: string }
+export interface Decision { allowed: boolean; grantedBy: string[]; blockedBy: Block[] }
+export interface AccessAnswer { userId: string; version: number; capabilities: Record<string, Decision> }
+export interface CheckItem { userId: string; capability: string; resource?: string }
+
+/** TODO(schema): src/access/effective-config.ts `EffectiveConfig`. */
+export interface EffectiveConfig {
+  userId: string;
+  tenantId: string;
+  version: number;
+  status: string;
+  capabilities: string[];
+  queues: Array<{ id: string; name: string; roles: string[]; capabilities: string[] }>;
+  features: {
+    calls: boolean; sms: boolean; recording: boolean; crmOverlay: boolean;
+    dialRestriction: { enabled: boolean; homeRegion: string; allowedRegions: string[] };
+  };
+  softphone: null | { clients: string[]; device: { id: string; kind: string; sip?: { username: string; password: string; realm: string } } };
+  supervisor: { level: string; reports: boolean; dashboards: boolean; wallboards: boolean; liveCalls: boolean; ccData: boolean };
+}
+
+/** TODO(schema): groups, workspaces, queues, profiles. */
+export interface Group { id: string; name: string; version?: number; members?: number }
+export interface Workspace { id: string; name: string; version?: number }
+export interface Queue { id: string; name: string; kind: 'queue' | 'inbox' | 'campaign'; wrapUpSeconds: number; externalId?: string | null; version?: number }
+export interface Profile { id: string; name: string; grants: string[]; version?: number; holders?: number }
+
+/** TODO(schema): role permissions (SPEC 5). */
+export interface RolePermissionsDoc {
+  organisation: { agentsMayJoinUnassignedQueues: boolean };
+  supervisor: {
+    configPortal: boolean; restrictToAssignedQueues: boolean; viewQueueSettings: boolean;
+    manageQueueSettings: boolean; viewPauseReasons: boolean; managePauseReasons: boolean;
+    viewSkills: boolean; manageSkills: boolean;
+  };
+  agent: { managePrerecordedMessages: boolean; manageCannedMessages: boolean; createCustomTags: boolean; callDispositions: boolean };
+  version?: number;
+}
+
+/** TODO(schema): sessions. */
+export interface Session {
+  id: string; userId: string; audience: 'portal' | 'app'; createdAt?: string; lastSeenAt?: string;
+  expiresAt?: string; displayName?: string; email?: string | null;
+}
+
+/** TODO(schema): usage (B1). */
+export interface Usage {
+  licences: Record<string, { assigned: number; cap: number | null }>;
+  seats: { inUse: number; limit: number | null; peak: number; history?: Array<{ at: string; inUse: number }> };
+}
+
+/** TODO(schema): audit (AU1). */
+export interface AuditEntry {
+  id: string; at: string; actor?: string | null; actorName?: string | null; credential?: string | null;
+  action: string; target?: string | null; targetType?: string | null;
+  before?: unknown; after?: unknown; requestId?: string | null;
+}
+export interface AuditQuery { target?: string; actor?: string; action?: string; from?: string; to?: string; cursor?: string | null; limit?: number }
+
+/** TODO(schema): API tokens (I5), webhooks (W1). */
+export interface ApiToken { id: string; name: string; scopes: string[]; createdAt?: string; lastUsedAt?: string | null; token?: string }
+export interface Webhook { id: string; url: string; events: string[]; version?: number; secret?: string }
+export interface WebhookDelivery { id: string; event: string; status: string; attempts: number; at?: string; responseStatus?: number | null }
+
+/** TODO(schema): auth. */
+export interface LoginAnswer { token: string; sessionId: string; userId: string; tenantId: string; expiresAt: string }
+export interface Me extends Partial<User> { id: string; tenantId: string; displayName: string; email: string | null }
+export interface OidcIssuer { id: string; name: string; url?: string }

@@ -1,0 +1,139 @@
+/**
+ * The Switchboard client SDK: a small typed REST client grouped by resource.
+ *
+ *   const sb = createClient({ baseUrl: 'http://127.0.0.1:3000', token });
+ *   const page = await sb.users.list(tenantId, { q: 'ana', limit: 50 });
+ *
+ * Every non-2xx answer throws an `ApiError` carrying the problem+json document.
+ */
+import {
+  HttpCore,
+  type AccessAnswer, type ApiToken, type AuditEntry, type AuditQuery, type CheckItem, type ClientAuth,
+  type ClientOptions, type Decision, type EffectiveConfig, type Group, type LoginAnswer, type Me,
+  type OidcIssuer, type Page, type Profile, type Queue, type RolePermissionsDoc, type Session,
+  type Tenant, type TenantCreate, type Usage, type User, type UserCreate, type UserPatch, type UserQuery,
+  type Webhook, type WebhookDelivery, type Workspace,
+} from './http.js';
+
+export * from './http.js';
+
+const enc = encodeURIComponent;
+const tenantPath = (t: string) => `/v1/tenants/${enc(t)}`;
+
+/** CRUD for a simple named tenant resource (groups, workspaces, queues, profiles). */
+function namedResource<T extends { id: string }, C = Partial<T>>(http: HttpCore, segment: string) {
+  const base = (t: string) => `${tenantPath(t)}/${segment}`;
+  return {
+    list: (t: string, query?: { cursor?: string | null; limit?: number; q?: string }) =>
+      http.request<Page<T>>('GET', base(t), { query }),
+    get: (t: string, id: string) => http.request<T>('GET', `${base(t)}/${enc(id)}`),
+    create: (t: string, body: C) => http.request<T>('POST', base(t), { body }),
+    update: (t: string, id: string, body: Partial<C>, ifMatch?: number) =>
+      http.request<T>('PATCH', `${base(t)}/${enc(id)}`, { body, ifMatch }),
+    remove: (t: string, id: string) => http.request<void>('DELETE', `${base(t)}/${enc(id)}`),
+  };
+}
+
+/** Builds a client. `token` is a bearer token; pass `auth: {kind: 'cookie'}` in a browser session. */
+export function createClient(options: ClientOptions) {
+  const http = new HttpCore(options);
+  return {
+    http,
+    setAuth: (auth: ClientAuth) => http.setAuth(auth),
+
+    auth: {
+      login: (body: { email: string; password: string; audience: 'portal' | 'app' }) =>
+        http.request<LoginAnswer>('POST', '/v1/auth/login', { body }),
+      logout: () => http.request<void>('POST', '/v1/auth/logout', { body: {} }),
+      heartbeat: () => http.request<void>('POST', '/v1/auth/heartbeat', { body: {} }),
+      requestPasswordReset: (email: string) => http.request<void>('POST', '/v1/auth/password-reset', { body: { email } }),
+      confirmPasswordReset: (token: string, password: string) =>
+        http.request<void>('POST', '/v1/auth/password-reset/confirm', { body: { token, password } }),
+      /** Configured OIDC issuers for the sign-in buttons. */
+      oidcIssuers: () => http.request<{ items: OidcIssuer[] }>('GET', '/v1/auth/oidc/issuers'),
+      /** URL that starts an OIDC sign-in with one issuer (a browser navigation, not a fetch). */
+      oidcStartUrl: (issuer: string, audience: 'portal' | 'app' = 'portal') =>
+        `${options.baseUrl.replace(/\/$/, '')}/v1/auth/oidc/${enc(issuer)}/start?audience=${audience}`,
+    },
+
+    me: {
+      get: () => http.request<Me>('GET', '/v1/me'),
+      config: () => http.request<EffectiveConfig>('GET', '/v1/me/config'),
+      setPreferences: (body: { recording?: boolean; crmOverlay?: boolean }) =>
+        http.request<unknown>('PATCH', '/v1/me/preferences', { body }),
+      streamTicket: () => http.request<{ ticket: string; expiresAt?: string }>('POST', '/v1/stream/tickets', { body: {} }),
+    },
+
+    tenants: {
+      list: (query?: { cursor?: string | null; limit?: number }) => http.request<Page<Tenant>>('GET', '/v1/tenants', { query }),
+      get: (t: string) => http.request<Tenant>('GET', tenantPath(t)),
+      create: (body: TenantCreate) => http.request<Tenant>('POST', '/v1/tenants', { body }),
+      update: (t: string, body: Partial<TenantCreate>, ifMatch?: number) =>
+        http.request<Tenant>('PATCH', tenantPath(t), { body, ifMatch }),
+      createPlatformToken: (t: string) => http.request<{ id: string; token: string }>('POST', `${tenantPath(t)}/platform-tokens`, { body: {} }),
+      plans: () => http.request<{ items: Array<{ key: string; name: string; features: string[] }> }>('GET', '/v1/plans'),
+    },
+
+    users: {
+      list: (t: string, query: UserQuery = {}) => http.request<Page<User>>('GET', `${tenantPath(t)}/users`, { query: { ...query } }),
+      get: (t: string, u: string) => http.request<User>('GET', `${tenantPath(t)}/users/${enc(u)}`),
+      create: (t: string, body: UserCreate) => http.request<User>('POST', `${tenantPath(t)}/users`, { body }),
+      update: (t: string, u: string, body: UserPatch, ifMatch?: number) =>
+        http.request<User>('PATCH', `${tenantPath(t)}/users/${enc(u)}`, { body, ifMatch }),
+      remove: (t: string, u: string) => http.request<void>('DELETE', `${tenantPath(t)}/users/${enc(u)}`),
+      access: (t: string, u: string) => http.request<AccessAnswer>('GET', `${tenantPath(t)}/users/${enc(u)}/access`),
+      config: (t: string, u: string) => http.request<EffectiveConfig>('GET', `${tenantPath(t)}/users/${enc(u)}/config`),
+      endSessions: (t: string, u: string) => http.request<void>('DELETE', `${tenantPath(t)}/users/${enc(u)}/sessions`),
+    },
+
+    access: {
+      check: (t: string, checks: CheckItem[]) =>
+        http.request<{ results: Decision[] }>('POST', `${tenantPath(t)}/check`, { body: { checks } }),
+      dialCheck: (t: string, body: { userId: string; number: string; channel: 'call' | 'sms' }) =>
+        http.request<{ allowed: boolean; region: string | null; code?: string; rule?: string }>('POST', `${tenantPath(t)}/dial-check`, { body }),
+    },
+
+    groups: namedResource<Group, { name: string }>(http, 'groups'),
+    workspaces: namedResource<Workspace, { name: string }>(http, 'workspaces'),
+    queues: namedResource<Queue, { name: string; kind: Queue['kind']; wrapUpSeconds: number }>(http, 'queues'),
+    profiles: namedResource<Profile, { name: string; grants: string[] }>(http, 'profiles'),
+
+    rolePermissions: {
+      get: (t: string) => http.request<RolePermissionsDoc>('GET', `${tenantPath(t)}/role-permissions`),
+      put: (t: string, body: RolePermissionsDoc, ifMatch?: number) =>
+        http.request<RolePermissionsDoc>('PUT', `${tenantPath(t)}/role-permissions`, { body, ifMatch }),
+    },
+
+    sessions: {
+      list: (t: string, query?: { userId?: string; cursor?: string | null }) =>
+        http.request<Page<Session>>('GET', `${tenantPath(t)}/sessions`, { query }),
+      end: (t: string, id: string) => http.request<void>('DELETE', `${tenantPath(t)}/sessions/${enc(id)}`),
+    },
+
+    usage: {
+      get: (t: string) => http.request<Usage>('GET', `${tenantPath(t)}/usage`),
+    },
+
+    audit: {
+      list: (t: string, query: AuditQuery = {}) => http.request<Page<AuditEntry>>('GET', `${tenantPath(t)}/audit`, { query: { ...query } }),
+    },
+
+    apiTokens: {
+      list: (t: string) => http.request<Page<ApiToken>>('GET', `${tenantPath(t)}/api-tokens`),
+      create: (t: string, body: { name: string; scopes: string[] }) =>
+        http.request<ApiToken & { token: string }>('POST', `${tenantPath(t)}/api-tokens`, { body }),
+      revoke: (t: string, id: string) => http.request<void>('DELETE', `${tenantPath(t)}/api-tokens/${enc(id)}`),
+    },
+
+    webhooks: {
+      list: (t: string) => http.request<Page<Webhook>>('GET', `${tenantPath(t)}/webhooks`),
+      create: (t: string, body: { url: string; events: string[] }) => http.request<Webhook>('POST', `${tenantPath(t)}/webhooks`, { body }),
+      update: (t: string, id: string, body: Partial<{ url: string; events: string[] }>) =>
+        http.request<Webhook>('PATCH', `${tenantPath(t)}/webhooks/${enc(id)}`, { body }),
+      remove: (t: string, id: string) => http.request<void>('DELETE', `${tenantPath(t)}/webhooks/${enc(id)}`),
+      deliveries: (t: string, id: string) => http.request<Page<WebhookDelivery>>('GET', `${tenantPath(t)}/webhooks/${enc(id)}/deliveries`),
+    },
+  };
+}
+
+export type SwitchboardClient = ReturnType<typeof createClient>;
