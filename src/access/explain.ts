@@ -131,11 +131,12 @@ export function explainQueueCapability(user: UserAccess, tenant: TenantAccess, c
     'queue:reports': true,
   };
   if (supervisorScope && supervisorGrants[capability]) grantedBy.push(supervisorSource);
-  if (user.contactCenter.admin && (capability === 'queue:view_settings' || capability === 'queue:edit_settings')) {
-    grantedBy.push('role:contact_admin');
-  }
+  const adminGrants = user.contactCenter.admin && (capability === 'queue:view_settings' || capability === 'queue:edit_settings');
+  if (adminGrants) grantedBy.push('role:contact_admin');
   if (superuser) grantedBy.push('profile:superuser');
-  if (grantedBy.length > 0 && supervisorScope && !user.contactCenter.admin && !superuser && user.source !== 'platform') {
+  // Only a source that is not a queue role (contact admin, superuser) lifts G14; being contact admin does not
+  // make a manual user's supervisor role valid for capabilities the admin role itself does not grant.
+  if (grantedBy.length > 0 && supervisorScope && !adminGrants && !superuser && user.source !== 'platform') {
     blockedBy.push(block('G14', 'platform_user_required', 'queue roles are for platform users'));
   }
   if (grantedBy.length === 0 && isSupervisorAnywhere(user) && rp.supervisor.restrictToAssignedQueues) {

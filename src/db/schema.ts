@@ -4,6 +4,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Json<T> = ColumnType<T, T | string, T | string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type BigNum = ColumnType<number, number | bigint | string, number | bigint | string>;
+type Serial = ColumnType<number, number | undefined, number>;
 
 export interface TenantsTable {
   id: string;
@@ -102,7 +103,7 @@ export interface PlatformTokensTable {
 export interface AuditHeadsTable { chain: string; seq: BigNum; hash: string }
 
 export interface AuditLogTable {
-  id: Generated<BigNum>;
+  id: Serial;
   chain: string;
   seq: BigNum;
   tenant_id: string | null;
@@ -122,7 +123,7 @@ export interface AuditLogTable {
 }
 
 export interface OutboxTable {
-  id: Generated<BigNum>;
+  id: Serial;
   tenant_id: string;
   type: string;
   payload: Json<unknown>;
@@ -130,7 +131,10 @@ export interface OutboxTable {
   dispatched_at: Timestamp | null;
 }
 
+export interface SystemSettingsTable { key: string; value: string }
+
 export interface Database {
+  system_settings: SystemSettingsTable;
   tenants: TenantsTable;
   users: UsersTable;
   devices: DevicesTable;

@@ -1,0 +1,415 @@
+import {
+  AGENT_SETTING_CAPABILITIES, CAPABILITIES, CAPABILITY_INDEX, PERMISSION_CAPABILITIES, QUEUE_CAPABILITIES,
+  SUPERVISOR_LEVELS, SUPERVISOR_LEVEL_CAPABILITIES, SUPERVISOR_SETTING_CAPABILITIES, planHas,
+  type PlanFeature, type QueueCapability, type RolePermissions,
+} from '../catalog/index.js';
+import { BASELINE, CONTACT_ADMIN_CAPABILITIES, SUPERUSER_CAPABILITIES } from './grants.js';
+import type { QueueInfo, QueueRole, TenantAccess, UserAccess } from './types.js';
+
+/**
+ * The fast path (ARCHITECTURE "Performance design"): one bitset per user over CAPABILITY_INDEX.
+ * It is written independently of explain.ts, from the catalog, so that the property test comparing
+ * the two catches a mistake in either. Grants are OR-ed masks, constraints are AND-NOT masks.
+ */
+
+/** 32-bit words per user bitset. */
+const W = Math.ceil(CAPABILITIES.length / 32);
+type Mask = Uint32Array;
+
+function emptyMask(): Mask { return new Uint32Array(W); }
+function setBit(m: Mask, i: number): void { m[i >>> 5] = (m[i >>> 5]! | (1 << (i & 31))) >>> 0; }
+function maskOf(caps: Iterable<string>): Mask {
+  const m = emptyMask();
+  for (const c of caps) { const i = CAPABILITY_INDEX.get(c); if (i !== undefined) setBit(m, i); }
+  return m;
+}
+function orInto(target: Uint32Array, offset: number, m: Mask): void {
+  for (let w = 0; w < W; w++) target[offset + w] = (target[offset + w]! | m[w]!) >>> 0;
+}
+const capsWhere = (pred: (id: string, surface: string) => boolean) =>
+  CAPABILITIES.filter((c) => pred(c.id, c.surface)).map((c) => c.id);
+
+// Source masks (SPEC 3, sources 1-7), tenant-independent.
+const BASELINE_MASK = maskOf(BASELINE);
+const CONTACT_ADMIN_MASK = maskOf(CONTACT_ADMIN_CAPABILITIES);
+/** Everything a profile may carry: superuser holds all of it, custom and tenant profiles a subset. */
+const SUPERUSER_MASK = maskOf(SUPERUSER_CAPABILITIES);
+const PERMISSION_MASKS = new Map(Object.entries(PERMISSION_CAPABILITIES).map(([p, caps]) => [p, maskOf(caps)]));
+/** Levels are cumulative: each level's mask holds its own capabilities and those of every lower level. */
+const LEVEL_MASKS = new Map(SUPERVISOR_LEVELS.map((level, rank) =>
+  [level as string, maskOf(SUPERVISOR_LEVELS.slice(1, rank + 1).flatMap((l) => SUPERVISOR_LEVEL_CAPABILITIES[l]))]));
+const bitOf = (cap: string): number => {
+  const i = CAPABILITY_INDEX.get(cap);
+  if (i === undefined) throw new Error(`catalog lacks ${cap}`);
+  return i;
+};
+const PORTAL_USE = bitOf('portal:use');
+
+// Constraint masks (the bits each constraint clears).
+const PORTAL_SURFACE_MASK = maskOf(capsWhere((_, s) => s === 'portal')); // G1
+const ESSENTIAL_ONLY_MASK = maskOf(['ucclient:desktop', 'ucclient:crm', 'softphone:use']); // G3
+const SOFTPHONE_MASK = maskOf(['softphone:use']); // G5
+const PLATFORM_ONLY_MASK = maskOf(['cc:agent', ...capsWhere((id) => id.startsWith('telephony:'))]); // G4
+const PLAN_FEATURE_CAPS: ReadonlyArray<readonly [PlanFeature, string]> = [ // G8
+  ['calls', 'telephony:call'], ['sms', 'telephony:sms'], ['recording', 'telephony:record'], ['crm_overlay', 'crm:overlay'],
+];
+const RECORD_MASK = maskOf(['telephony:record']); // G10
+const OVERLAY_MASK = maskOf(['crm:overlay']); // G10
+
+// Per-user flags. Bits 0-4 are the constraint inputs and index the allow table directly; bit 5 of
+// that index is "portal:use allowed", which depends on the grants and is added at recompute time.
+const F_ESSENTIAL = 1, F_SOFTPHONE_OK = 2, F_PLATFORM = 4, F_PREF_REC = 8, F_PREF_CRM = 16;
+const F_ACTIVE = 1 << 6, F_AGENT_LIC = 1 << 7, F_ADMIN = 1 << 8, F_SUPERUSER = 1 << 9;
+const ANY_SHIFT = 10; // F_SUP_ANY and F_AGENT_ANY index the role-permission table
+const F_SUP_ANY = 1 << ANY_SHIFT, F_AGENT_ANY = 1 << (ANY_SHIFT + 1);
+const CONSTRAINT_BITS = 31, PORTAL_ROW = 32, ALLOW_ROWS = 64;
+
+// Queue roles and queue capability bits (bit i = QUEUE_CAPABILITIES[i], so output is in catalog order).
+const R_AGENT = 1, R_SUPERVISOR = 2;
+const qbit = (c: QueueCapability): number => 1 << QUEUE_CAPABILITIES.indexOf(c);
+const Q_JOIN = qbit('queue:join'), Q_DISPOSITION = qbit('queue:disposition');
+const Q_VIEW = qbit('queue:view_settings'), Q_EDIT = qbit('queue:edit_settings');
+const Q_MONITOR = qbit('queue:monitor'), Q_REPORTS = qbit('queue:reports');
+const Q_SUPERUSER = Q_VIEW | Q_EDIT | Q_MONITOR | Q_REPORTS;
+
+/** One lookup resolves any capability id: unscoped ones to their bit (>= 0), queue ones to -(i + 1). */
+const CAP_CODE: ReadonlyMap<string, number> = new Map<string, number>([
+  ...CAPABILITY_INDEX,
+  ...QUEUE_CAPABILITIES.map((c, i) => [c, -(i + 1)] as const),
+]);
+/** Unscoped bits in sorted-id order, so listing needs no sort. */
+const SORTED_BITS = [...CAPABILITY_INDEX].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+export interface CompiledQueueAccess { id: string; name: string; roles: QueueRole[]; capabilities: string[] }
+
+/**
+ * The compiled snapshot of one tenant. Per user it keeps only compact inputs (a tenant-independent
+ * grant mask, a flag word, a profile reference, queue roles), so a tenant-wide change (`setTenant`)
+ * recomputes every user from a handful of word operations instead of re-reading user records.
+ */
+export class CompiledTenant {
+  private slots = new Map<string, number>();
+  private slotIds: (string | undefined)[] = [];
+  private freeSlots: number[] = [];
+  private capacity = 0;
+  /** Tenant-independent grants (sources 1, 2, 3, 4 admin, 5 custom/superuser, 6, 7). */
+  private base = new Uint32Array(0);
+  /** Effective allowed bits. */
+  private eff = new Uint32Array(0);
+  private meta = new Uint32Array(0);
+  /** Interned profile id for `profile.kind === 'profile'`, else -1. */
+  private profileRef = new Int32Array(0);
+  /** Interned queue ids each slot holds a role on (also ids the tenant does not know, for later setTenant). */
+  private slotQueues: (number[] | undefined)[] = [];
+
+  private profileIndex = new Map<string, number>();
+  private profileMasks: Mask[] = [];
+  private queueIndex = new Map<string, number>();
+  /** Per interned queue: slot -> role bits. */
+  private queueRoles: Map<number, number>[] = [];
+  /** Per interned queue: the tenant's queue, or undefined when the tenant does not have it. */
+  private queueInfo: (QueueInfo | undefined)[] = [];
+  private queueRank: number[] = [];
+  private resourceIndex = new Map<string, number>();
+  private sortedQueues: number[] = [];
+
+  // Tenant-derived tables.
+  private allow = new Uint32Array(ALLOW_ROWS * W);
+  private rolePermissionGrants = new Uint32Array(4 * W);
+  private joinUnassigned = false;
+  private callDispositions = false;
+  private restrictSupervisors = true;
+  private supervisorQueueBits = 0;
+
+  private constructor() {}
+
+  /** Compiles a tenant and its users. */
+  static build(tenant: TenantAccess, users: Iterable<UserAccess>): CompiledTenant {
+    const compiled = new CompiledTenant();
+    compiled.applyTenant(tenant);
+    for (const user of users) compiled.upsertUser(user);
+    return compiled;
+  }
+
+  /** Number of compiled users. */
+  get size(): number { return this.slots.size; }
+
+  /** Whether the user is compiled in this snapshot. */
+  has(userId: string): boolean { return this.slots.has(userId); }
+
+  /** Adds or recompiles one user (a change that touches only them). */
+  upsertUser(user: UserAccess): void {
+    let slot = this.slots.get(user.id);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.grow();
+      this.slots.set(user.id, slot);
+      this.slotIds[slot] = user.id;
+    } else {
+      this.dropQueueRoles(slot);
+    }
+    this.compileInputs(slot, user);
+    this.recompute(slot);
+  }
+
+  /** Forgets a user; their slot is reused by the next insert. */
+  removeUser(userId: string): void {
+    const slot = this.slots.get(userId);
+    if (slot === undefined) return;
+    this.dropQueueRoles(slot);
+    this.slots.delete(userId);
+    this.slotIds[slot] = undefined;
+    this.meta[slot] = 0;
+    this.profileRef[slot] = -1;
+    this.base.fill(0, slot * W, slot * W + W);
+    this.eff.fill(0, slot * W, slot * W + W);
+    this.freeSlots.push(slot);
+  }
+
+  /** Replaces the tenant-wide inputs (plan, role permissions, queues, profiles) and recompiles every user. */
+  setTenant(tenant: TenantAccess): void {
+    this.applyTenant(tenant);
+    for (const slot of this.slots.values()) this.recompute(slot);
+  }
+
+  /**
+   * O(1) decision, equal to `explainCapability(...).allowed`. Unknown user, capability or queue is false;
+   * a queue capability needs `resource: "queue:<id>"`; an unscoped one ignores `resource`.
+   */
+  check(userId: string, capability: string, resource?: string): boolean {
+    const slot = this.slots.get(userId);
+    if (slot === undefined) return false;
+    const code = CAP_CODE.get(capability);
+    if (code === undefined) return false;
+    if (code >= 0) return (this.eff[slot * W + (code >>> 5)]! & (1 << (code & 31))) !== 0;
+    if (resource === undefined) return false;
+    const queue = this.resourceIndex.get(resource);
+    return queue !== undefined && (this.queueBits(slot, queue) & (1 << (-code - 1))) !== 0;
+  }
+
+  /** The user's allowed unscoped capabilities, sorted (empty for an unknown user). */
+  allowedCapabilities(userId: string): string[] {
+    const slot = this.slots.get(userId);
+    if (slot === undefined) return [];
+    const out: string[] = [];
+    const offset = slot * W;
+    for (const [id, i] of SORTED_BITS) if (this.eff[offset + (i >>> 5)]! & (1 << (i & 31))) out.push(id);
+    return out;
+  }
+
+  /** Queues where the user holds any queue capability, sorted by name then id; capabilities in catalog order. */
+  queueCapabilities(userId: string): CompiledQueueAccess[] {
+    const slot = this.slots.get(userId);
+    if (slot === undefined) return [];
+    const m = this.meta[slot]!;
+    const everywhere = (m & F_ACTIVE) !== 0 && ((m & (F_ADMIN | F_SUPERUSER)) !== 0
+      || (this.joinUnassigned && (m & F_PLATFORM) !== 0 && (m & F_AGENT_LIC) !== 0)
+      || (!this.restrictSupervisors && (m & F_SUP_ANY) !== 0 && (m & F_PLATFORM) !== 0));
+    const candidates = everywhere ? this.sortedQueues
+      : (this.slotQueues[slot] ?? []).filter((q) => this.queueInfo[q]).sort((a, b) => this.queueRank[a]! - this.queueRank[b]!);
+    const out: CompiledQueueAccess[] = [];
+    for (const q of candidates) {
+      const bits = this.queueBits(slot, q);
+      if (bits === 0) continue;
+      const info = this.queueInfo[q]!;
+      const roles = this.queueRoles[q]!.get(slot) ?? 0;
+      out.push({
+        id: info.id, name: info.name,
+        roles: [...(roles & R_AGENT ? ['agent' as const] : []), ...(roles & R_SUPERVISOR ? ['supervisor' as const] : [])],
+        capabilities: QUEUE_CAPABILITIES.filter((_, i) => bits & (1 << i)),
+      });
+    }
+    return out;
+  }
+
+  /** Queue capability bits of one user on one tenant queue (seed 001; G7, G11, G12, G13, G14). */
+  private queueBits(slot: number, queue: number): number {
+    const m = this.meta[slot]!;
+    if ((m & F_ACTIVE) === 0) return 0; // G13
+    const roles = this.queueRoles[queue]!.get(slot) ?? 0;
+    let bits = 0;
+    // G12: assigned queues, or any queue with the organisation setting; G14: platform user with the agent licence.
+    if ((m & F_PLATFORM) && (m & F_AGENT_LIC) && ((roles & R_AGENT) || this.joinUnassigned)) {
+      bits |= Q_JOIN;
+      if (this.callDispositions && this.queueInfo[queue]!.wrapUpSeconds > 0) bits |= Q_DISPOSITION; // G7
+    }
+    // G11: supervised queues, or every queue when not restricted; G14: platform users only.
+    const supervises = (roles & R_SUPERVISOR) !== 0 || (!this.restrictSupervisors && (m & F_SUP_ANY) !== 0);
+    if (supervises && (m & F_PLATFORM)) bits |= this.supervisorQueueBits;
+    if (m & F_ADMIN) bits |= Q_VIEW | Q_EDIT;
+    if (m & F_SUPERUSER) bits |= Q_SUPERUSER;
+    return bits;
+  }
+
+  /** Effective bits of one slot: (grants) AND (allow row for its constraint inputs). */
+  private recompute(slot: number): void {
+    const offset = slot * W;
+    const m = this.meta[slot]!;
+    if ((m & F_ACTIVE) === 0) { this.eff.fill(0, offset, offset + W); return; } // G13
+    const rp = ((m >>> ANY_SHIFT) & 3) * W;
+    const p = this.profileRef[slot]!;
+    const profile = p >= 0 ? this.profileMasks[p] : undefined;
+    const portalWord = PORTAL_USE >>> 5;
+    let portal = 0;
+    for (let w = 0; w < W; w++) {
+      const g = this.base[offset + w]! | this.rolePermissionGrants[rp + w]! | (profile ? profile[w]! : 0);
+      this.eff[offset + w] = g; // grants first; the allow row is applied once portal:use is known
+      if (w === portalWord) portal = g & (1 << (PORTAL_USE & 31));
+    }
+    const row = ((m & CONSTRAINT_BITS) | (portal ? PORTAL_ROW : 0)) * W;
+    for (let w = 0; w < W; w++) this.eff[offset + w] = (this.eff[offset + w]! & this.allow[row + w]!) >>> 0;
+  }
+
+  /** Stores the compact, tenant-independent inputs of one user. */
+  private compileInputs(slot: number, user: UserAccess): void {
+    const offset = slot * W;
+    this.base.fill(0, offset, offset + W);
+    const add = (m: Mask | undefined) => { if (m) orInto(this.base, offset, m); };
+    add(BASELINE_MASK);
+    for (const p of user.permissions) add(PERMISSION_MASKS.get(p));
+    add(LEVEL_MASKS.get(user.supervisorLevel));
+    const cc = user.contactCenter;
+    if (cc.admin) add(CONTACT_ADMIN_MASK);
+    const profile = user.profile;
+    if (profile.kind === 'superuser') add(SUPERUSER_MASK);
+    else if (profile.kind === 'custom') add(maskOf(profile.grants ?? []).map((x, w) => x & SUPERUSER_MASK[w]!));
+    this.profileRef[slot] = profile.kind === 'profile' && profile.profileId ? this.internProfile(profile.profileId) : -1;
+    const extra: string[] = [];
+    if (user.licences.includes('agent')) extra.push('cc:agent');
+    if (user.licences.includes('crm')) extra.push('ucclient:crm');
+    if (user.ucClient.desktop) extra.push('ucclient:desktop');
+    if (user.ucClient.softphone.enabled) extra.push('softphone:use');
+    const ch = user.features.channels;
+    if (ch === 'calls' || ch === 'both') extra.push('telephony:call');
+    if (ch === 'sms' || ch === 'both') extra.push('telephony:sms');
+    if (user.features.recording) extra.push('telephony:record');
+    if (user.features.crmOverlay) extra.push('crm:overlay');
+    add(maskOf(extra));
+
+    let supAny = false, agentAny = false;
+    const queues: number[] = [];
+    for (const [queueId, roleList] of Object.entries(cc.queues)) {
+      const roles = (roleList.includes('agent') ? R_AGENT : 0) | (roleList.includes('supervisor') ? R_SUPERVISOR : 0);
+      if (roles === 0) continue;
+      supAny ||= (roles & R_SUPERVISOR) !== 0;
+      agentAny ||= (roles & R_AGENT) !== 0;
+      const q = this.internQueue(queueId);
+      this.queueRoles[q]!.set(slot, roles);
+      queues.push(q);
+    }
+    this.slotQueues[slot] = queues.length > 0 ? queues : undefined;
+
+    const deviceId = user.ucClient.softphone.deviceId;
+    const lic = user.licences;
+    this.meta[slot] = (lic.includes('essential') ? F_ESSENTIAL : 0)
+      | (lic.includes('softphone') && user.devices.some((d) => d.id === deviceId) ? F_SOFTPHONE_OK : 0)
+      | (user.source === 'platform' ? F_PLATFORM : 0)
+      | (user.preferences.recording ? F_PREF_REC : 0)
+      | (user.preferences.crmOverlay ? F_PREF_CRM : 0)
+      | (user.status === 'active' ? F_ACTIVE : 0)
+      | (lic.includes('agent') ? F_AGENT_LIC : 0)
+      | (cc.admin ? F_ADMIN : 0)
+      | (profile.kind === 'superuser' ? F_SUPERUSER : 0)
+      | (supAny ? F_SUP_ANY : 0)
+      | (agentAny ? F_AGENT_ANY : 0);
+  }
+
+  /** Rebuilds every tenant-derived table: allow rows (G1, G3, G4, G5, G8, G10), role permissions, profiles, queues. */
+  private applyTenant(tenant: TenantAccess): void {
+    const planBlocked = maskOf(PLAN_FEATURE_CAPS.filter(([f]) => !planHas(tenant.plan, f)).map(([, cap]) => cap));
+    for (let row = 0; row < ALLOW_ROWS; row++) {
+      for (let w = 0; w < W; w++) {
+        let cleared = planBlocked[w]!;
+        if (!(row & PORTAL_ROW)) cleared |= PORTAL_SURFACE_MASK[w]!;
+        if (!(row & F_ESSENTIAL)) cleared |= ESSENTIAL_ONLY_MASK[w]!;
+        if (!(row & F_SOFTPHONE_OK)) cleared |= SOFTPHONE_MASK[w]!;
+        if (!(row & F_PLATFORM)) cleared |= PLATFORM_ONLY_MASK[w]!;
+        if (!(row & F_PREF_REC)) cleared |= RECORD_MASK[w]!;
+        if (!(row & F_PREF_CRM)) cleared |= OVERLAY_MASK[w]!;
+        this.allow[row * W + w] = ~cleared >>> 0;
+      }
+    }
+    this.applyRolePermissions(tenant.rolePermissions);
+
+    for (const mask of this.profileMasks) mask.fill(0);
+    for (const profile of tenant.profiles.values()) {
+      const mask = maskOf(profile.grants);
+      for (let w = 0; w < W; w++) mask[w] = mask[w]! & SUPERUSER_MASK[w]!; // profiles never carry licence- or feature-bound capabilities
+      this.profileMasks[this.internProfile(profile.id)] = mask;
+    }
+
+    this.queueInfo.fill(undefined);
+    this.resourceIndex.clear();
+    for (const [id, info] of tenant.queues) {
+      const q = this.internQueue(id);
+      this.queueInfo[q] = info;
+      this.resourceIndex.set(`queue:${id}`, q);
+    }
+    this.sortedQueues = [...this.resourceIndex.values()].sort((a, b) => {
+      const x = this.queueInfo[a]!, y = this.queueInfo[b]!;
+      return x.name < y.name ? -1 : x.name > y.name ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+    });
+    this.sortedQueues.forEach((q, rank) => { this.queueRank[q] = rank; });
+  }
+
+  private applyRolePermissions(rp: RolePermissions): void {
+    const supervisorCaps = Object.entries(SUPERVISOR_SETTING_CAPABILITIES)
+      .filter(([setting]) => rp.supervisor[setting as keyof RolePermissions['supervisor']]).map(([, cap]) => cap!);
+    const agentCaps = Object.entries(AGENT_SETTING_CAPABILITIES)
+      .filter(([setting]) => rp.agent[setting as keyof RolePermissions['agent']]).map(([, cap]) => cap!);
+    // Row index = supervisor-anywhere (bit 0) | agent-anywhere (bit 1), as in the flag word.
+    for (let row = 0; row < 4; row++) {
+      const mask = maskOf([...(row & 1 ? supervisorCaps : []), ...(row & 2 ? agentCaps : [])]);
+      this.rolePermissionGrants.set(mask, row * W);
+    }
+    this.joinUnassigned = rp.organisation.agentsMayJoinUnassignedQueues;
+    this.callDispositions = rp.agent.callDispositions;
+    this.restrictSupervisors = rp.supervisor.restrictToAssignedQueues;
+    this.supervisorQueueBits = Q_MONITOR | Q_REPORTS
+      | (rp.supervisor.viewQueueSettings ? Q_VIEW : 0) | (rp.supervisor.manageQueueSettings ? Q_EDIT : 0);
+  }
+
+  private internProfile(id: string): number {
+    let p = this.profileIndex.get(id);
+    if (p === undefined) {
+      p = this.profileMasks.length;
+      this.profileIndex.set(id, p);
+      this.profileMasks.push(emptyMask());
+    }
+    return p;
+  }
+
+  private internQueue(id: string): number {
+    let q = this.queueIndex.get(id);
+    if (q === undefined) {
+      q = this.queueRoles.length;
+      this.queueIndex.set(id, q);
+      this.queueRoles.push(new Map());
+      this.queueInfo.push(undefined);
+      this.queueRank.push(0);
+    }
+    return q;
+  }
+
+  private dropQueueRoles(slot: number): void {
+    for (const q of this.slotQueues[slot] ?? []) this.queueRoles[q]!.delete(slot);
+    this.slotQueues[slot] = undefined;
+  }
+
+  /** Doubles the typed arrays; returns the first new slot and frees the rest. */
+  private grow(): number {
+    const old = this.capacity;
+    const capacity = Math.max(64, old * 2);
+    const resize = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T, per: number): T => {
+      const next = make(capacity * per);
+      next.set(a);
+      return next;
+    };
+    this.base = resize(this.base, (n) => new Uint32Array(n), W);
+    this.eff = resize(this.eff, (n) => new Uint32Array(n), W);
+    this.meta = resize(this.meta, (n) => new Uint32Array(n), 1);
+    this.profileRef = resize(this.profileRef, (n) => new Int32Array(n).fill(-1), 1);
+    this.capacity = capacity;
+    for (let s = capacity - 1; s > old; s--) this.freeSlots.push(s);
+    return old;
+  }
+}

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Logger } from 'pino';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { LocalBus, PgBus, type ChangeBus } from './infra/bus.js';
+import type { Config } from './infra/config.js';
+import type { ServiceDeps } from './infra/deps.js';
+import { ensureProviderToken, loadSecretBox } from './infra/bootstrap.js';
+import { newId } from './infra/ids.js';
+import { createLogger } from './infra/logger.js';
+import { Authenticator } from './http/authenticate.js';
+import { registerErrorHandling } from './http/problem.js';
+import type { Api } from './http/types.js';
+import { Problem } from './http/common-schemas.js';
+import { registerModules } from './modules/index.js';
+
+export interface Server {
+  app: Api;
+  deps: ServiceDeps;
+  database: DatabaseHandle;
+  /** A provider token generated on this start (fresh deployment without one configured), shown once. */
+  generatedProviderToken: string | null;
+  close(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The built portal, whether running from src/ (tsx) or dist/src/ (compiled). */
+function portalDir(): string | null {
+  for (const p of [resolve(here, '../web/dist'), resolve(here, '../../web/dist')]) if (existsSync(join(p, 'index.html'))) return p;
+  return null;
+}
+
+/** Builds a ready-to-listen server: database opened and migrated, bus started, every module registered. */
+export async function buildServer(config: Config, opts: { logger?: Logger } = {}): Promise<Server> {
+  const log = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.SWITCHBOARD_DATA_DIR });
+  await migrateToLatest(database.db);
+  const secrets = await loadSecretBox(database.db, config.SWITCHBOARD_SECRET_KEY);
+  const generatedProviderToken = await ensureProviderToken(database.db, config.SWITCHBOARD_PROVIDER_TOKEN);
+  const bus: ChangeBus = database.kind === 'postgres' ? new PgBus(database.url!, log) : new LocalBus();
+  await bus.start();
+
+  const deps: ServiceDeps = { db: database.db, dbKind: database.kind, bus, config, secrets, log, nodeId: newId('node') };
+
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
+
+  registerErrorHandling(app);
+  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Switchboard API', version: '1', description: 'User, licence and access service for cloud contact centers. Errors are RFC 9457 problem+json with a stable `code` and, where a rule refused, the SPEC `rule`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const auth = new Authenticator(database.db, config.SWITCHBOARD_PROVIDER_TOKEN);
+  auth.register(app);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(database.db);
+      return { status: 'ready', database: database.kind };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: database.kind });
+    }
+  });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  const closers = await registerModules(app, deps, auth);
+
+  const portal = portalDir();
+  if (portal) {
+    await app.register(fastifyStatic, { root: portal, prefix: '/', wildcard: false, decorateReply: true });
+    // Client-side routes of the portal fall back to index.html; API paths keep their problem+json 404s.
+    app.get('/*', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+      if (/^\/(v1|docs|scim)\b/.test(req.url)) return reply.callNotFound();
+      return reply.sendFile('index.html');
+    });
+  }
+
+  await app.ready();
+  return {
+    app, deps, database, generatedProviderToken,
+    async close() {
+      for (const c of closers) await c();
+      await app.close();
+      await bus.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** Who is acting, on what credential: built by the auth plugin, read by services. */
+export type Actor =
+  | { kind: 'provider'; id: 'provider'; credential: string }
+  | { kind: 'platform'; id: string; tenantId: string; credential: string }
+  | {
+      kind: 'user';
+      id: string;
+      tenantId: string;
+      /** `session:<id>` or `api_token:<id>`. */
+      credential: string;
+      sessionId?: string;
+      /** For API tokens: the scopes that narrow the user's own capabilities (I5). */
+      scopes?: readonly string[];
+    };
+
+export interface RequestContext {
+  requestId: string;
+  actor: Actor;
+  clientAddr: string | null;
+}

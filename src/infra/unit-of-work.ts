@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/database.js';
+import { appendAudit, type AuditInput } from '../modules/audit/audit.repo.js';
+import type { ChangeBus, ChangeEvent } from './bus.js';
+import type { Actor, RequestContext } from './context.js';
+
+/** What one change records besides its rows: audit entries, change events, after-commit work. */
+export class UnitOfWork {
+  readonly auditEntries: AuditInput[] = [];
+  readonly events: ChangeEvent[] = [];
+  readonly afterCommitTasks: Array<() => void | Promise<void>> = [];
+
+  constructor(readonly tx: Tx, readonly ctx: RequestContext) {}
+
+  /** Records an audit entry for this change, attributed to the request's actor (AU1). */
+  audit(e: { tenantId: string | null; action: string; targetType: string; targetId: string | null; before?: unknown; after?: unknown }): void {
+    this.auditEntries.push({
+      ...e,
+      actorType: this.ctx.actor.kind,
+      actorId: actorId(this.ctx.actor),
+      credential: this.ctx.actor.credential,
+      requestId: this.ctx.requestId,
+      clientAddr: this.ctx.clientAddr,
+    });
+  }
+
+  publish(event: ChangeEvent): void { this.events.push(event); }
+  afterCommit(task: () => void | Promise<void>): void { this.afterCommitTasks.push(task); }
+
+  /** The next value of the global change sequence: every version comes from it, so versions only grow. */
+  async nextVersion(): Promise<number> {
+    const r = await sql<{ v: number }>`select nextval('change_seq')::int8 as v`.execute(this.tx);
+    return Number(r.rows[0]!.v);
+  }
+}
+
+function actorId(a: Actor): string | null {
+  return a.kind === 'provider' ? null : a.id;
+}
+
+/**
+ * Runs `work` in one transaction with its audit entries and change events, then, after commit,
+ * delivers the events and runs after-commit tasks (network calls never happen inside the transaction).
+ */
+export async function inTransaction<T>(
+  deps: { db: Db; bus: ChangeBus },
+  ctx: RequestContext,
+  work: (uow: UnitOfWork) => Promise<T>,
+): Promise<T> {
+  let uow!: UnitOfWork;
+  const result = await deps.db.transaction().execute(async (tx) => {
+    uow = new UnitOfWork(tx, ctx);
+    const value = await work(uow);
+    if (uow.auditEntries.length > 0) await appendAudit(tx, uow.auditEntries);
+    if (uow.events.length > 0) await deps.bus.publishInTransaction(tx, uow.events);
+    return value;
+  });
+  deps.bus.afterCommit(uow.events);
+  for (const task of uow.afterCommitTasks) await task();
+  return result;
+}

@@ -1,0 +1,65 @@
+import { explainUser } from '../../access/explain.js';
+import type { Executor } from '../../db/database.js';
+import type { RequestContext } from '../../infra/context.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { findTenant } from '../tenants/tenants.repo.js';
+import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
+
+/** What an actor may do in a tenant: the provider everything; a user their allowed capabilities (narrowed by token scopes). */
+export interface ActorPowers {
+  all: boolean;
+  superuser: boolean;
+  capabilities: ReadonlySet<string>;
+  has(capability: string): boolean;
+}
+
+const cache = new WeakMap<RequestContext, Map<string, ActorPowers>>();
+
+const ALL: ActorPowers = { all: true, superuser: true, capabilities: new Set(), has: () => true };
+
+/** Another tenant's resources are not found (E4): a non-provider actor only sees its own tenant. */
+export function assertTenantScope(ctx: RequestContext, tenantId: string): void {
+  const a = ctx.actor;
+  if (a.kind !== 'provider' && a.tenantId !== tenantId) throw notFound('tenant');
+}
+
+export async function actorPowers(db: Executor, ctx: RequestContext, tenantId: string): Promise<ActorPowers> {
+  assertTenantScope(ctx, tenantId);
+  const a = ctx.actor;
+  if (a.kind === 'provider') return ALL;
+  if (a.kind === 'platform') return { all: false, superuser: false, capabilities: new Set(), has: () => false };
+  let perCtx = cache.get(ctx);
+  const hit = perCtx?.get(tenantId);
+  if (hit) return hit;
+  const tenant = await findTenant(db, tenantId);
+  if (!tenant) throw notFound('tenant');
+  const users = await loadUsersAccess(db, tenantId, [a.id]);
+  const me = users.get(a.id);
+  if (!me) throw new AppError('unauthorized', 'the signed-in user no longer exists');
+  const decisions = explainUser(me.access, await loadTenantAccess(db, tenant));
+  let caps = Object.entries(decisions).filter(([, d]) => d.allowed).map(([c]) => c);
+  if (a.scopes) caps = caps.filter((c) => a.scopes!.includes(c));
+  const set = new Set(caps);
+  const powers: ActorPowers = {
+    all: false,
+    superuser: me.access.profile.kind === 'superuser' && me.access.status === 'active' && !a.scopes,
+    capabilities: set,
+    has: (c) => set.has(c),
+  };
+  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
+  perCtx.set(tenantId, powers);
+  return powers;
+}
+
+/** Refuses unless the actor holds one of `capabilities` (403 `forbidden`, with the rule that asks for it). */
+export async function requireCapability(db: Executor, ctx: RequestContext, tenantId: string, capabilities: string | string[], rule = 'C1'): Promise<ActorPowers> {
+  const powers = await actorPowers(db, ctx, tenantId);
+  const list = Array.isArray(capabilities) ? capabilities : [capabilities];
+  if (!list.some((c) => powers.has(c))) {
+    throw new AppError('forbidden', `this needs ${list.join(' or ')}`, { rule });
+  }
+  return powers;
+}
+
+/** Forgets cached powers after the actor's own access changed within the request. */
+export function forgetPowers(ctx: RequestContext): void { cache.delete(ctx); }

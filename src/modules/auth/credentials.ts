@@ -1,0 +1,43 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Executor } from '../../db/database.js';
+import type { Actor } from '../../infra/context.js';
+import { hashToken } from '../../infra/crypto.js';
+import { findLiveSessionByTokenHash, touchSession } from '../sessions/sessions.repo.js';
+
+/** Turns a bearer secret into an actor, or null. Token kinds are told apart by their prefix. */
+export interface CredentialResolver {
+  resolve(db: Executor, token: string): Promise<Actor | null>;
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a), y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Sessions refresh `last_seen_at` at most this often, so busy clients do not write on every request. */
+const TOUCH_EVERY_MS = 5_000;
+
+export async function resolveProvider(db: Executor, token: string, envToken: string | undefined): Promise<Actor | null> {
+  const h = hashToken(token);
+  if (envToken && sameHash(h, hashToken(envToken))) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
+  const stored = await db.selectFrom('system_settings').select('value').where('key', '=', 'provider_token_hash').executeTakeFirst();
+  if (stored && sameHash(h, stored.value)) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
+  return null;
+}
+
+export async function resolveSession(db: Executor, token: string): Promise<Actor | null> {
+  const s = await findLiveSessionByTokenHash(db, hashToken(token));
+  if (!s) return null;
+  if (Date.now() - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) await touchSession(db, s.id);
+  return { kind: 'user', id: s.user_id, tenantId: s.tenant_id, credential: `session:${s.id}`, sessionId: s.id };
+}
+
+export async function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
+  const row = await db.selectFrom('platform_tokens').select(['id', 'tenant_id', 'last_used_at'])
+    .where('token_hash', '=', hashToken(token)).where('revoked_at', 'is', null).executeTakeFirst();
+  if (!row) return null;
+  if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
+    await db.updateTable('platform_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
+  }
+  return { kind: 'platform', id: row.id, tenantId: row.tenant_id, credential: `platform_token:${row.id}` };
+}

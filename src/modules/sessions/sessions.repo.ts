@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { SessionsTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+
+/** How long a session keeps its seat without activity (S3): app 90 s, portal 30 min. */
+export const LAPSE_SECONDS = { app: 90, portal: 30 * 60 } as const;
+
+export type SessionRow = Selectable<SessionsTable>;
+
+/** SQL predicate: the session is live (not ended, not lapsed). */
+const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audience when 'app' then ${LAPSE_SECONDS.app} else ${LAPSE_SECONDS.portal} end) * interval '1 second'`;
+
+export async function findLiveSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).where(live).executeTakeFirst();
+}
+
+export async function insertSession(db: Executor, row: Omit<SessionRow, 'created_at' | 'last_seen_at' | 'ended_at' | 'ended_reason'>): Promise<SessionRow> {
+  return db.insertInto('sessions').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Users holding a seat in the tenant right now (S1: one seat per user, however many sessions). */
+export async function countSeatHolders(db: Executor, tenantId: string): Promise<number> {
+  const r = await db.selectFrom('sessions').select((eb) => eb.fn.count<number>(sql`distinct user_id`).as('n'))
+    .where('tenant_id', '=', tenantId).where(live).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function userHoldsSeat(db: Executor, tenantId: string, userId: string): Promise<boolean> {
+  const r = await db.selectFrom('sessions').select('id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where(live).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function touchSession(db: Executor, id: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).where('ended_at', 'is', null).execute();
+}
+
+export async function listLiveSessions(db: Executor, tenantId: string, userId?: string): Promise<SessionRow[]> {
+  let q = db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where(live);
+  if (userId) q = q.where('user_id', '=', userId);
+  return q.orderBy('created_at', 'desc').limit(1000).execute();
+}
+
+/** Ends sessions; returns the ids ended. Filter by session ids, by users, or both. */
+export async function endSessions(db: Executor, tenantId: string, by: { sessionIds?: string[]; userIds?: string[] }, reason: string): Promise<SessionRow[]> {
+  if (!by.sessionIds?.length && !by.userIds?.length) return [];
+  let q = db.updateTable('sessions').set({ ended_at: sql`now()`, ended_reason: reason })
+    .where('tenant_id', '=', tenantId).where('ended_at', 'is', null);
+  if (by.sessionIds?.length) q = q.where('id', 'in', by.sessionIds);
+  if (by.userIds?.length) q = q.where('user_id', 'in', by.userIds);
+  return q.returningAll().execute();
+}
+
+/** Marks lapsed sessions as ended (the sweeper, S3); returns them so their streams can be told. */
+export async function endLapsedSessions(db: Executor): Promise<SessionRow[]> {
+  return db.updateTable('sessions').set({ ended_at: sql`now()`, ended_reason: 'lapsed' })
+    .where('ended_at', 'is', null)
+    .where(sql<boolean>`last_seen_at <= now() - (case audience when 'app' then ${LAPSE_SECONDS.app} else ${LAPSE_SECONDS.portal} end) * interval '1 second'`)
+    .returningAll().execute();
+}

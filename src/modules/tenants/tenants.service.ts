@@ -1,0 +1,106 @@
+import { DEFAULT_PLAN, PLANS } from '../../catalog/plans.js';
+import { DEFAULT_ROLE_PERMISSIONS } from '../../catalog/role-permissions.js';
+import type { TenantRow } from '../../db/schema.js';
+import type { RequestContext } from '../../infra/context.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { newId } from '../../infra/ids.js';
+import { inTransaction } from '../../infra/unit-of-work.js';
+import { assertVersion } from '../../infra/versioning.js';
+import { actorPowers, assertTenantScope } from '../access/actor-access.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { findTenant, insertTenant, listTenants, updateTenant } from './tenants.repo.js';
+import type { Tenant, TenantCreate, TenantPatch } from './tenants.schemas.js';
+
+export function toTenant(r: TenantRow): Tenant {
+  return {
+    id: r.id, name: r.name, plan: r.plan, homeRegion: r.home_region, licencePools: r.licence_pools,
+    seats: r.seats, policies: r.policies,
+    settings: { agentsMayJoinUnassignedQueues: r.role_permissions.organisation.agentsMayJoinUnassignedQueues },
+    version: Number(r.version), createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+function requireProvider(ctx: RequestContext, what: string): void {
+  if (ctx.actor.kind !== 'provider') throw new AppError('provider_only', `${what} is the provider's alone`, { rule: 'C8' });
+}
+
+function assertPlan(plan: string | undefined): void {
+  if (plan !== undefined && !PLANS[plan]) {
+    throw new AppError('validation_failed', `unknown plan ${plan}; known plans: ${Object.keys(PLANS).join(', ')}`, { field: '/plan' });
+  }
+}
+
+/** Tenants: created and governed by the provider (C8); tenant admins may rename and change settings. */
+export class TenantsService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(ctx: RequestContext, input: TenantCreate): Promise<Tenant> {
+    requireProvider(ctx, 'creating tenants');
+    assertPlan(input.plan);
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const version = await uow.nextVersion();
+      const rolePermissions = structuredClone(DEFAULT_ROLE_PERMISSIONS);
+      if (input.settings) rolePermissions.organisation.agentsMayJoinUnassignedQueues = input.settings.agentsMayJoinUnassignedQueues;
+      const row = await insertTenant(uow.tx, {
+        id: newId('tnt'), name: input.name, plan: input.plan ?? DEFAULT_PLAN, home_region: input.homeRegion ?? 'US',
+        licence_pools: JSON.stringify(input.licencePools ?? {}), seats: input.seats ?? null,
+        policies: JSON.stringify(input.policies ?? { agentAddOn: 'manual' }), settings: JSON.stringify({}),
+        role_permissions: JSON.stringify(rolePermissions), version,
+      });
+      const tenant = toTenant(row);
+      uow.audit({ tenantId: row.id, action: 'tenant.create', targetType: 'tenant', targetId: row.id, after: tenant });
+      return tenant;
+    });
+  }
+
+  async list(ctx: RequestContext, opts: { cursor?: string; limit: number }): Promise<{ items: Tenant[]; nextCursor: string | null }> {
+    if (ctx.actor.kind !== 'provider') {
+      const own = await findTenant(this.deps.db, ctx.actor.tenantId);
+      return { items: own ? [toTenant(own)] : [], nextCursor: null };
+    }
+    const rows = await listTenants(this.deps.db, { afterId: opts.cursor, limit: opts.limit + 1 });
+    const items = rows.slice(0, opts.limit).map(toTenant);
+    return { items, nextCursor: rows.length > opts.limit ? items[items.length - 1]!.id : null };
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Tenant> {
+    assertTenantScope(ctx, id);
+    const row = await findTenant(this.deps.db, id);
+    if (!row) throw notFound('tenant');
+    return toTenant(row);
+  }
+
+  async patch(ctx: RequestContext, id: string, patch: TenantPatch, ifMatch?: string): Promise<Tenant> {
+    assertTenantScope(ctx, id);
+    const providerFields = (['plan', 'licencePools', 'seats', 'policies'] as const).filter((k) => patch[k] !== undefined);
+    if (providerFields.length > 0) requireProvider(ctx, providerFields.join(', '));
+    assertPlan(patch.plan);
+    if (ctx.actor.kind !== 'provider') {
+      const powers = await actorPowers(this.deps.db, ctx, id);
+      if (!powers.has('settings:edit')) throw new AppError('forbidden', 'changing tenant settings needs settings:edit', { rule: 'C1' });
+    }
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const before = await findTenant(uow.tx, id, true);
+      if (!before) throw notFound('tenant');
+      assertVersion(ifMatch, Number(before.version));
+      const version = await uow.nextVersion();
+      const rp = structuredClone(before.role_permissions);
+      if (patch.settings) rp.organisation.agentsMayJoinUnassignedQueues = patch.settings.agentsMayJoinUnassignedQueues;
+      const row = await updateTenant(uow.tx, id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.plan !== undefined && { plan: patch.plan }),
+        ...(patch.homeRegion !== undefined && { home_region: patch.homeRegion }),
+        ...(patch.licencePools !== undefined && { licence_pools: JSON.stringify({ ...before.licence_pools, ...patch.licencePools }) }),
+        ...(patch.seats !== undefined && { seats: patch.seats }),
+        ...(patch.policies !== undefined && { policies: JSON.stringify({ ...before.policies, ...patch.policies }) }),
+        role_permissions: JSON.stringify(rp),
+        version, updated_at: new Date(),
+      });
+      const after = toTenant(row);
+      uow.audit({ tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, before: toTenant(before), after });
+      // Plan, region and settings change every user's effective configuration (D2).
+      uow.publish({ type: 'config', tenantId: id, userIds: null, version });
+      return after;
+    });
+  }
+}
