@@ -16,7 +16,7 @@ export const TenantItemParams = Type.Object({ t: Type.String({ minLength: 1, max
 export const Cursor = Type.Optional(Type.String({ maxLength: 500 }));
 export const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 }));
 
-const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 export const LicenceSchema = literals(LICENCES);
 export const SupervisorLevelSchema = literals(SUPERVISOR_LEVELS);
 export const NamedPermissionSchema = literals(NAMED_PERMISSIONS);

@@ -1,0 +1,243 @@
+import { applyAutomaticAssignments, validateUserChange, type ChangeActor, type Violation } from '../../access/change-rules.js';
+import { explainUser } from '../../access/explain.js';
+import type { TenantAccess, UserAccess } from '../../access/types.js';
+import { billableKeysOf } from '../../catalog/licences.js';
+import { encodeCursor, decodeCursor } from '../../http/common-schemas.js';
+import type { TenantRow, UserRow } from '../../db/schema.js';
+import type { RequestContext } from '../../infra/context.js';
+import { hashPassword } from '../../infra/crypto.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { newId } from '../../infra/ids.js';
+import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
+import { assertVersion } from '../../infra/versioning.js';
+import { actorPowers, forgetPowers, requireCapability, type ActorPowers } from '../access/actor-access.js';
+import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
+import { assertPasswordAcceptable } from '../auth/password-policy.js';
+import { endSessions } from '../sessions/sessions.repo.js';
+import { findTenant } from '../tenants/tenants.repo.js';
+import { accessColumns, defaultUserAccessFields, toUserAccess } from './users.mapping.js';
+import { presentUser } from './users.present.js';
+import * as repo from './users.repo.js';
+import type { User, UserCreate, UserListQuery, UserPage, UserPatch } from './users.schemas.js';
+
+const READ_ONLY = ['extension', 'devices', 'externalId', 'source'] as const;
+
+/** The first violation becomes the error; all of them travel along so a form can show every one. */
+export function refuse(violations: Violation[]): never {
+  const first = violations[0]!;
+  throw new AppError(first.code as never, first.detail, {
+    ...(first.rule ? { rule: first.rule } : {}), field: first.field,
+    extra: violations.length > 1 ? { violations } : {},
+  });
+}
+
+function toChangeActor(p: ActorPowers): ChangeActor {
+  return { all: p.all, superuser: p.superuser, capabilities: p.capabilities };
+}
+
+/** Applies a PATCH to a user's access state: objects merge, arrays and sets replace. */
+export function mergePatch(before: UserAccess, patch: UserPatch): UserAccess {
+  const u = structuredClone(before);
+  if (patch.email !== undefined) u.email = patch.email;
+  if (patch.status) u.status = patch.status;
+  if (patch.licences) u.licences = patch.licences;
+  if (patch.supervisorLevel) u.supervisorLevel = patch.supervisorLevel;
+  if (patch.permissions) u.permissions = patch.permissions;
+  if (patch.recordingScope) u.recordingScope = patch.recordingScope;
+  if (patch.ucClient) {
+    if (patch.ucClient.desktop !== undefined) u.ucClient.desktop = patch.ucClient.desktop;
+    if (patch.ucClient.softphone) u.ucClient.softphone = { ...u.ucClient.softphone, ...patch.ucClient.softphone };
+  }
+  if (patch.groups) u.groups = patch.groups;
+  if (patch.primaryGroup !== undefined) u.primaryGroup = patch.primaryGroup;
+  if (patch.workspaces) u.workspaces = patch.workspaces;
+  if (patch.contactCenter) u.contactCenter = { ...u.contactCenter, ...patch.contactCenter };
+  if (patch.profile) u.profile = patch.profile.kind === 'custom' ? { kind: 'custom', grants: patch.profile.grants ?? [] }
+    : patch.profile.kind === 'profile' ? { kind: 'profile', profileId: patch.profile.profileId ?? null } : { kind: patch.profile.kind };
+  if (patch.features) {
+    const { dialRestriction, ...rest } = patch.features;
+    u.features = { ...u.features, ...rest, dialRestriction: { ...u.features.dialRestriction, ...dialRestriction } };
+  }
+  return u;
+}
+
+/** Users: manual users from the portal, platform users from sync; every change checked by the rules (C1-C8, G*, A*). */
+export class UsersService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private async tenantOrThrow(db: UnitOfWork['tx'] | ServiceDeps['db'], tenantId: string, forUpdate = false): Promise<TenantRow> {
+    const t = await findTenant(db, tenantId, forUpdate);
+    if (!t) throw notFound('tenant');
+    return t;
+  }
+
+  async list(ctx: RequestContext, tenantId: string, query: UserListQuery): Promise<UserPage> {
+    await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    const limit = query.limit ?? 50;
+    const cursor = decodeCursor(query.cursor);
+    const rows = await repo.listUsers(this.deps.db, {
+      ...query, tenantId, limit: limit + 1,
+      after: cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string' ? [cursor[0], cursor[1]] : undefined,
+    });
+    const page = rows.slice(0, limit);
+    const devices = await repo.findDevices(this.deps.db, tenantId, page.filter((r) => r.source === 'platform').map((r) => r.id));
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => presentUser(r, devices.filter((d) => d.user_id === r.id))),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.display_name, last.id]) : null,
+    };
+  }
+
+  async get(ctx: RequestContext, tenantId: string, userId: string): Promise<User> {
+    const isSelf = ctx.actor.kind === 'user' && ctx.actor.id === userId && ctx.actor.tenantId === tenantId;
+    if (!isSelf) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    const row = await repo.findUser(this.deps.db, tenantId, userId);
+    if (!row) throw notFound('user');
+    return presentUser(row, await repo.findDevices(this.deps.db, tenantId, [userId]));
+  }
+
+  async create(ctx: RequestContext, tenantId: string, input: UserCreate): Promise<User> {
+    const powers = await actorPowers(this.deps.db, ctx, tenantId);
+    this.refuseReadOnly(input);
+    if (input.status === 'removed') refuse([{ code: 'validation_failed', rule: 'G13', field: '/status', detail: 'only platform sync removes users' }]);
+    if (input.password !== undefined) assertPasswordAcceptable(input.password, { email: input.email });
+    const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const id = newId('usr');
+      const blank: UserAccess = { id, source: 'manual', status: 'active', email: null, devices: [], ...defaultUserAccessFields() };
+      const requested = mergePatch(blank, input);
+      const { after } = await this.checkChange(uow, tenantId, powers, null, requested);
+      const version = await uow.nextVersion();
+      const row = await repo.insertUser(uow.tx, {
+        id, tenant_id: tenantId, source: 'manual', external_id: null, display_name: input.displayName, extension: null,
+        password_hash: passwordHash, acd_queue_ids: [], version, ...accessColumns(after),
+      }).catch(mapUniqueViolation);
+      const user = presentUser(row, []);
+      uow.audit({ tenantId, action: 'user.create', targetType: 'user', targetId: id, after: user });
+      uow.publish({ type: 'config', tenantId, userIds: [id], version });
+      return user;
+    });
+  }
+
+  async patch(ctx: RequestContext, tenantId: string, userId: string, patch: UserPatch, ifMatch?: string): Promise<User> {
+    const powers = await actorPowers(this.deps.db, ctx, tenantId);
+    this.refuseReadOnly(patch);
+    const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+    const user = await inTransaction(this.deps, ctx, async (uow) => {
+      const row = await repo.findUser(uow.tx, tenantId, userId, true);
+      if (!row) throw notFound('user');
+      assertVersion(ifMatch, Number(row.version));
+      if (patch.password !== undefined) assertPasswordAcceptable(patch.password, { email: patch.email ?? row.email });
+      const devices = await repo.findDevices(uow.tx, tenantId, [userId]);
+      const before = toUserAccess(row, devices);
+      const requested = mergePatch(before, patch);
+      if (row.status === 'removed' && requested.status !== 'removed') {
+        refuse([{ code: 'validation_failed', rule: 'G13', field: '/status', detail: 'removed users return only through platform sync' }]);
+      }
+      const { after } = await this.checkChange(uow, tenantId, powers, before, requested);
+      const version = await uow.nextVersion();
+      const updated = await repo.updateUser(uow.tx, tenantId, userId, {
+        ...accessColumns(after), version, updated_at: new Date(),
+        ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+        ...(passwordHash !== undefined && { password_hash: passwordHash }),
+      }).catch(mapUniqueViolation);
+      const result = presentUser(updated, devices);
+      uow.audit({ tenantId, action: 'user.update', targetType: 'user', targetId: userId, before: presentUser(row, devices), after: result });
+      uow.publish({ type: 'config', tenantId, userIds: [userId], version });
+      await this.endInvalidatedSessions(uow, tenantId, before, after);
+      return result;
+    });
+    forgetPowers(ctx);
+    return user;
+  }
+
+  async remove(ctx: RequestContext, tenantId: string, userId: string, ifMatch?: string): Promise<void> {
+    await requireCapability(this.deps.db, ctx, tenantId, ['users:delete']);
+    await inTransaction(this.deps, ctx, async (uow) => {
+      const row = await repo.findUser(uow.tx, tenantId, userId, true);
+      if (!row) throw notFound('user');
+      if (row.source === 'platform') throw new AppError('platform_user', 'platform users are removed by platform sync only', { rule: 'G13' });
+      assertVersion(ifMatch, Number(row.version));
+      const before = toUserAccess(row, []);
+      const tenant = await loadTenantAccess(uow.tx, await this.tenantOrThrow(uow.tx, tenantId));
+      if (await this.isLastAdmin(uow, tenant, before)) {
+        throw new AppError('last_admin', 'the last active user with website access and users:edit cannot be deleted', { rule: 'C4' });
+      }
+      const sessions = await endSessions(uow.tx, tenantId, { userIds: [userId] }, 'user_deleted');
+      await repo.deleteUser(uow.tx, tenantId, userId);
+      uow.audit({ tenantId, action: 'user.delete', targetType: 'user', targetId: userId, before: presentUser(row, []) });
+      if (sessions.length) uow.publish({ type: 'revoke', tenantId, sessionIds: sessions.map((s) => s.id), userIds: [userId], reason: 'user_deleted' });
+    });
+  }
+
+  private refuseReadOnly(input: Record<string, unknown>): void {
+    for (const k of READ_ONLY) {
+      if (input[k] !== undefined) throw new AppError('read_only_field', `${k} changes only through platform sync`, { rule: 'C5', field: `/${k}` });
+    }
+    if (input.preferences !== undefined) {
+      throw new AppError('read_only_field', 'preferences are set by the user in the app (PATCH /v1/me/preferences)', { rule: 'G10', field: '/preferences' });
+    }
+  }
+
+  /** Loads what the rules need, applies automatic assignment and refuses the change if any rule is broken. */
+  async checkChange(uow: UnitOfWork, tenantId: string, powers: ActorPowers, before: UserAccess | null, requested: UserAccess) {
+    const after = applyAutomaticAssignments(requested, before);
+    const addsBillable = billableKeysOf(after).some((k) => !(before ? billableKeysOf(before) : []).includes(k));
+    // Lock the tenant row when a pool could fill up, so two assignments cannot both take the last licence (C6).
+    const tenantRow = await this.tenantOrThrow(uow.tx, tenantId, addsBillable);
+    const tenant = await loadTenantAccess(uow.tx, tenantRow);
+    const [assigned, emailTaken, groupIds, workspaceIds, otherAdmins] = await Promise.all([
+      addsBillable ? repo.countBillable(uow.tx, tenantId) : Promise.resolve({}),
+      after.email && after.permissions.includes('website_access') ? repo.emailTakenByWebsiteUser(uow.tx, after.email, after.id) : Promise.resolve(false),
+      repo.existingIds(uow.tx, 'groups', tenantId, after.groups),
+      repo.existingIds(uow.tx, 'workspaces', tenantId, Object.keys(after.workspaces)),
+      before ? this.countOtherAdmins(uow, tenant, before.id) : Promise.resolve(1),
+    ]);
+    const violations = validateUserChange(toChangeActor(powers), before, after, {
+      tenant, pools: { caps: tenantRow.licence_pools, assigned }, emailTaken, otherAdmins, groupIds, workspaceIds,
+    });
+    if (violations.length > 0) refuse(violations);
+    return { after, tenant };
+  }
+
+  private async countOtherAdmins(uow: UnitOfWork, tenant: TenantAccess, exceptId: string): Promise<number> {
+    const ids = await repo.adminCandidates(uow.tx, tenant.id, exceptId);
+    const users = await loadUsersAccess(uow.tx, tenant.id, ids);
+    return [...users.values()].filter(({ access }) => {
+      const d = explainUser(access, tenant);
+      return d['portal:use']!.allowed && d['users:edit']!.allowed;
+    }).length;
+  }
+
+  private async isLastAdmin(uow: UnitOfWork, tenant: TenantAccess, user: UserAccess): Promise<boolean> {
+    const d = explainUser(user, tenant);
+    return d['portal:use']!.allowed && d['users:edit']!.allowed && (await this.countOtherAdmins(uow, tenant, user.id)) === 0;
+  }
+
+  /** G13, I7: suspension ends every session; losing portal access ends portal sessions. */
+  private async endInvalidatedSessions(uow: UnitOfWork, tenantId: string, before: UserAccess, after: UserAccess): Promise<void> {
+    if (after.status !== 'active' && before.status === 'active') {
+      const ended = await endSessions(uow.tx, tenantId, { userIds: [after.id] }, after.status);
+      if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended.map((s) => s.id), userIds: [after.id], reason: after.status });
+      return;
+    }
+    if (before.permissions.includes('website_access') && !after.permissions.includes('website_access')) {
+      const live = await uow.tx.selectFrom('sessions').select('id').where('tenant_id', '=', tenantId).where('user_id', '=', after.id)
+        .where('audience', '=', 'portal').where('ended_at', 'is', null).execute();
+      const ended = await endSessions(uow.tx, tenantId, { sessionIds: live.map((s) => s.id) }, 'portal_access_removed');
+      if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended.map((s) => s.id), userIds: null, reason: 'portal_access_removed' });
+    }
+  }
+}
+
+/** The G2 unique index can still refuse under a race the check above did not see. */
+function mapUniqueViolation(err: unknown): never {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e.code === '23505' && (e.constraint === 'users_login_email' || e.message?.includes('users_login_email'))) {
+    throw new AppError('email_not_unique', 'another user with website access already signs in with this email', { rule: 'G2', field: '/email' });
+  }
+  throw err;
+}
+
+export type { UserRow };
