@@ -18,6 +18,7 @@ import { newId } from './infra/ids.js';
 import { createLogger } from './infra/logger.js';
 import { Authenticator } from './http/authenticate.js';
 import { registerErrorHandling } from './http/problem.js';
+import { registerValidation } from './http/validation.js';
 import type { Api } from './http/types.js';
 import { Problem } from './http/common-schemas.js';
 import { registerModules } from './modules/index.js';
@@ -54,10 +55,10 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
     loggerInstance: log,
     bodyLimit: 1024 * 1024,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
   registerErrorHandling(app);
+  registerValidation(app);
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
   app.addSchema(Problem);
 

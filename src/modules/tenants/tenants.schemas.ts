@@ -2,9 +2,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BillableKeySchema, RegionCode } from '../../http/common-schemas.js';
 
 const PlanKey = Type.String({ minLength: 1, maxLength: 50, description: 'a catalog plan key: basic, reach, record' });
-const LicencePools = Type.Record(BillableKeySchema, Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), {
+const LicencePools = Type.Partial(Type.Record(BillableKeySchema, Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), {
   description: 'licence key to cap; a licence with no cap (null or absent) is unlimited and billed per assignment',
-});
+}), { additionalProperties: false });
 const Seats = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'concurrent login limit; null is unlimited' });
 const Policies = Type.Object({ agentAddOn: Type.Union([Type.Literal('manual'), Type.Literal('auto')]) }, { additionalProperties: false });
 const Settings = Type.Object({ agentsMayJoinUnassignedQueues: Type.Boolean() }, { additionalProperties: false });

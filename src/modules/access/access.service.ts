@@ -1,0 +1,84 @@
+import { explainCapability, explainQueueCapability, explainUser } from '../../access/explain.js';
+import { buildEffectiveConfig, type EffectiveConfig, type SoftphoneDevice } from '../../access/effective-config.js';
+import { QUEUE_CAPABILITIES } from '../../catalog/capabilities.js';
+import type { Executor } from '../../db/database.js';
+import type { RequestContext } from '../../infra/context.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { notFound } from '../../infra/errors.js';
+import { findTenant } from '../tenants/tenants.repo.js';
+import { requireCapability } from './actor-access.js';
+import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
+import type { AccessAnswer, CheckAnswer, CheckBody } from './access.schemas.js';
+
+const isSelf = (ctx: RequestContext, tenantId: string, userId: string) =>
+  ctx.actor.kind === 'user' && ctx.actor.tenantId === tenantId && ctx.actor.id === userId;
+
+/** Effective configuration of one user, as the engine and the stream compute it (D1, F4). */
+export async function loadEffectiveConfig(db: Executor, secrets: ServiceDeps['secrets'], tenantId: string, userId: string, withSecrets: boolean): Promise<EffectiveConfig | null> {
+  const tenantRow = await findTenant(db, tenantId);
+  if (!tenantRow) return null;
+  const [tenant, users] = await Promise.all([loadTenantAccess(db, tenantRow), loadUsersAccess(db, tenantId, [userId])]);
+  const u = users.get(userId);
+  if (!u) return null;
+  let device: SoftphoneDevice | null = null;
+  const deviceId = u.access.ucClient.softphone.deviceId;
+  if (withSecrets && u.access.ucClient.softphone.enabled && deviceId) {
+    const d = await db.selectFrom('devices').select(['id', 'kind', 'sip_secret']).where('tenant_id', '=', tenantId).where('id', '=', deviceId).where('user_id', '=', userId).executeTakeFirst();
+    if (d) device = { id: d.id, kind: d.kind, sip: JSON.parse(secrets.open(d.sip_secret)) };
+  }
+  const version = Math.max(Number(u.row.version), Number(tenantRow.version));
+  return buildEffectiveConfig(u.access, tenant, null, version, device);
+}
+
+/** Access answers: explanations (X1), batch checks (X2) and effective configurations. */
+export class AccessService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async explain(ctx: RequestContext, tenantId: string, userId: string): Promise<AccessAnswer> {
+    if (!isSelf(ctx, tenantId, userId)) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    const tenantRow = await findTenant(this.deps.db, tenantId);
+    if (!tenantRow) throw notFound('tenant');
+    const [tenant, users] = await Promise.all([loadTenantAccess(this.deps.db, tenantRow), loadUsersAccess(this.deps.db, tenantId, [userId])]);
+    const u = users.get(userId);
+    if (!u) throw notFound('user');
+    const queues: AccessAnswer['queues'] = {};
+    for (const queueId of tenant.queues.keys()) {
+      queues[queueId] = Object.fromEntries(QUEUE_CAPABILITIES.map((c) => [c, explainQueueCapability(u.access, tenant, c, queueId)]));
+    }
+    return { userId, version: Math.max(Number(u.row.version), Number(tenantRow.version)), capabilities: explainUser(u.access, tenant), queues };
+  }
+
+  async config(ctx: RequestContext, tenantId: string, userId: string): Promise<EffectiveConfig> {
+    const self = isSelf(ctx, tenantId, userId);
+    if (!self) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    const cfg = await loadEffectiveConfig(this.deps.db, this.deps.secrets, tenantId, userId, self);
+    if (!cfg) throw notFound('user');
+    return cfg;
+  }
+
+  /** Up to 1,000 checks in one call; users are loaded once each. Unknown users answer not allowed (E4: no difference from other tenants'). */
+  async check(ctx: RequestContext, tenantId: string, body: CheckBody): Promise<CheckAnswer> {
+    const onlySelf = body.checks.every((c) => isSelf(ctx, tenantId, c.userId));
+    if (!onlySelf) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    const tenantRow = await findTenant(this.deps.db, tenantId);
+    if (!tenantRow) throw notFound('tenant');
+    const [tenant, users] = await Promise.all([
+      loadTenantAccess(this.deps.db, tenantRow),
+      loadUsersAccess(this.deps.db, tenantId, body.checks.map((c) => c.userId)),
+    ]);
+    const explained = new Map<string, ReturnType<typeof explainUser>>();
+    return {
+      results: body.checks.map((c) => {
+        const u = users.get(c.userId);
+        if (!u) return { allowed: false, grantedBy: [], blockedBy: [{ rule: 'E4', code: 'not_found', detail: `user ${c.userId} not found` }] };
+        if (!c.resource && !c.capability.startsWith('queue:')) {
+          let all = explained.get(c.userId);
+          if (!all) explained.set(c.userId, (all = explainUser(u.access, tenant)));
+          const d = all[c.capability];
+          if (d) return d;
+        }
+        return explainCapability(u.access, tenant, c.capability, c.resource);
+      }),
+    };
+  }
+}

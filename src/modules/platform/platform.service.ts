@@ -1,0 +1,160 @@
+import type { RequestContext } from '../../infra/context.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { newId } from '../../infra/ids.js';
+import { inTransaction, UnitOfWork } from '../../infra/unit-of-work.js';
+import { assertTenantScope } from '../access/actor-access.js';
+import { findTenant } from '../tenants/tenants.repo.js';
+import { countBillable } from '../users/users.repo.js';
+import { defaultUserAccessFields } from '../users/users.mapping.js';
+import type { Snapshot, SnapshotResult } from './platform.schemas.js';
+import * as repo from './platform.repo.js';
+import { devicesDigest, planSnapshot, type DesiredUser, type StoredPlatformUser } from './sync-plan.js';
+
+const MAX_CHANGES_LISTED = 1000;
+
+/** Platform sync (P1): the phone system's users, devices and queues, applied as one idempotent transaction. */
+export class PlatformService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async applySnapshot(ctx: RequestContext, tenantId: string, snapshot: Snapshot, dryRun: boolean): Promise<SnapshotResult> {
+    assertTenantScope(ctx, tenantId);
+    if (ctx.actor.kind === 'user') throw new AppError('forbidden', 'platform sync needs a platform token (I6)', { rule: 'I6' });
+    const run = async (uow: UnitOfWork) => {
+      // The tenant row lock serialises syncs of one tenant.
+      const tenant = await findTenant(uow.tx, tenantId, true);
+      if (!tenant) throw notFound('tenant');
+      const version = dryRun ? null : await uow.nextVersion();
+      const queues = await this.applyQueues(uow, tenantId, snapshot, version);
+
+      const [storedRows, deviceRows, billable] = await Promise.all([
+        repo.loadPlatformUsers(uow.tx, tenantId), repo.loadPlatformDevices(uow.tx, tenantId), countBillable(uow.tx, tenantId),
+      ]);
+      const devicesByUser = new Map<string, Snapshot['users'][number]['devices']>();
+      for (const d of deviceRows) {
+        const list = devicesByUser.get(d.user_id) ?? devicesByUser.set(d.user_id, []).get(d.user_id)!;
+        list.push({ externalId: d.external_id, name: d.name, kind: d.kind, sip: JSON.parse(this.deps.secrets.open(d.sip_secret)) });
+      }
+      const stored: StoredPlatformUser[] = storedRows.map((r) => ({
+        id: r.id, externalId: r.external_id!, displayName: r.display_name, email: r.email, extension: r.extension, status: r.status,
+        licences: r.licences, contactCenter: r.contact_center as StoredPlatformUser['contactCenter'], acdQueueIds: r.acd_queue_ids,
+        devicesDigest: devicesDigest(devicesByUser.get(r.id) ?? []),
+      }));
+      const platformAgents = storedRows.filter((r) => r.status !== 'removed' && r.licences.includes('agent')).length;
+      const plan = planSnapshot({
+        stored, snapshot: snapshot.users, queueIds: queues.byExternal, platformQueueIds: queues.platformIds, allQueueIds: queues.allIds,
+        agentAddOn: tenant.policies.agentAddOn,
+        agentPool: { cap: tenant.licence_pools.agent ?? null, heldOutsideSync: billable.agent - platformAgents },
+      });
+
+      const changes: SnapshotResult['changes'] = [
+        ...plan.creates.map((d) => ({ externalId: d.externalId, userId: null, action: 'create' as const, fields: [] })),
+        ...plan.updates.map((u) => ({ externalId: u.desired.externalId, userId: u.id, action: 'update' as const, fields: u.fields })),
+        ...plan.removes.map((u) => ({ externalId: u.externalId, userId: u.id, action: 'remove' as const, fields: [] })),
+      ];
+      if (version !== null) await this.write(uow, tenantId, plan, version);
+      return {
+        dryRun, created: plan.creates.length, updated: plan.updates.length, removed: plan.removes.length, unchanged: plan.unchanged,
+        queues: queues.counts, changes: changes.slice(0, MAX_CHANGES_LISTED), changesTruncated: changes.length > MAX_CHANGES_LISTED,
+        warnings: plan.warnings, version,
+      };
+    };
+    if (dryRun) {
+      // A dry run plans inside a transaction that is always rolled back: nothing is written.
+      let result: SnapshotResult | undefined;
+      await this.deps.db.transaction().execute(async (tx) => {
+        result = await run(new UnitOfWork(tx, ctx));
+        throw ROLLBACK;
+      }).catch((e: unknown) => { if (e !== ROLLBACK) throw e; });
+      return result!;
+    }
+    return inTransaction(this.deps, ctx, run);
+  }
+
+  private async applyQueues(uow: UnitOfWork, tenantId: string, snapshot: Snapshot, version: number | null) {
+    const existing = await uow.tx.selectFrom('queues').selectAll().where('tenant_id', '=', tenantId).execute();
+    const byExternal = new Map<string, string>();
+    const counts = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+    const stored = new Map(existing.filter((q) => q.external_id).map((q) => [q.external_id!, q]));
+    const seen = new Set<string>();
+    for (const q of snapshot.queues) {
+      if (seen.has(q.externalId)) continue;
+      seen.add(q.externalId);
+      const prev = stored.get(q.externalId);
+      if (!prev) {
+        const id = newId('que');
+        byExternal.set(q.externalId, id);
+        counts.created++;
+        if (version !== null) {
+          await uow.tx.insertInto('queues').values({ id, tenant_id: tenantId, external_id: q.externalId, name: q.name, kind: q.kind, wrap_up_seconds: q.wrapUpSeconds, version }).execute();
+          uow.audit({ tenantId, action: 'queue.create', targetType: 'queue', targetId: id, after: q });
+        }
+        continue;
+      }
+      byExternal.set(q.externalId, prev.id);
+      if (prev.name === q.name && prev.kind === q.kind && prev.wrap_up_seconds === q.wrapUpSeconds) { counts.unchanged++; continue; }
+      counts.updated++;
+      if (version !== null) {
+        await uow.tx.updateTable('queues').set({ name: q.name, kind: q.kind, wrap_up_seconds: q.wrapUpSeconds, version }).where('id', '=', prev.id).execute();
+        uow.audit({ tenantId, action: 'queue.update', targetType: 'queue', targetId: prev.id, before: { name: prev.name, kind: prev.kind, wrapUpSeconds: prev.wrap_up_seconds }, after: q });
+      }
+    }
+    const gone = [...stored.values()].filter((q) => !seen.has(q.external_id!));
+    counts.removed = gone.length;
+    if (version !== null && gone.length) {
+      await uow.tx.deleteFrom('queues').where('id', 'in', gone.map((q) => q.id)).execute();
+      for (const q of gone) uow.audit({ tenantId, action: 'queue.delete', targetType: 'queue', targetId: q.id, before: { externalId: q.external_id, name: q.name } });
+    }
+    const goneIds = new Set(gone.map((q) => q.id));
+    const allIds = new Set([...existing.map((q) => q.id).filter((id) => !goneIds.has(id)), ...byExternal.values()]);
+    if (version !== null && (counts.created || counts.updated || counts.removed)) {
+      // Queue settings reach every user's configuration (D2): bump the tenant version.
+      await uow.tx.updateTable('tenants').set({ version }).where('id', '=', tenantId).execute();
+      uow.publish({ type: 'config', tenantId, userIds: null, version });
+    }
+    return { byExternal, platformIds: new Set(byExternal.values()), allIds, counts };
+  }
+
+  private async write(uow: UnitOfWork, tenantId: string, plan: ReturnType<typeof planSnapshot>, version: number): Promise<void> {
+    const defaults = defaultUserAccessFields();
+    const created = plan.creates.map((d) => ({ id: newId('usr'), d }));
+    for (const part of repo.chunks(created)) {
+      await uow.tx.insertInto('users').values(part.map(({ id, d }) => ({
+        id, tenant_id: tenantId, source: 'platform' as const, external_id: d.externalId, status: d.status, display_name: d.displayName,
+        email: d.email, password_hash: null, extension: d.extension, licences: d.licences, supervisor_level: 'none', permissions: [],
+        recording_scope: defaults.recordingScope, uc_client: JSON.stringify(defaults.ucClient), group_ids: [], primary_group_id: null,
+        workspaces: '{}', contact_center: JSON.stringify(d.contactCenter), profile: JSON.stringify(defaults.profile),
+        features: JSON.stringify(defaults.features), preferences: JSON.stringify(defaults.preferences), acd_queue_ids: d.acdQueueIds, version,
+      }))).execute();
+    }
+    const toWrite = (id: string, d: DesiredUser): repo.UserWrite => ({
+      id, external_id: d.externalId, display_name: d.displayName, email: d.email, extension: d.extension, status: d.status,
+      licences: d.licences, contact_center: d.contactCenter, acd_queue_ids: d.acdQueueIds,
+    });
+    await repo.updateUsersBatch(uow.tx, tenantId, plan.updates.map((u) => toWrite(u.id, u.desired)), version);
+    await repo.removeUsersBatch(uow.tx, tenantId, plan.removes.map((u) => u.id), version);
+
+    const deviceOwners = [...created.filter(({ d }) => d.devices.length).map(({ id }) => id), ...plan.updates.filter((u) => u.fields.includes('devices')).map((u) => u.id)];
+    const desiredById = new Map<string, DesiredUser>([...created.map(({ id, d }) => [id, d] as const), ...plan.updates.map((u) => [u.id, u.desired] as const)]);
+    const devices = deviceOwners.flatMap((userId) => desiredById.get(userId)!.devices.map((dev) => ({
+      id: newId('dev'), tenant_id: tenantId, user_id: userId, external_id: dev.externalId, name: dev.name, kind: dev.kind,
+      sip_secret: this.deps.secrets.seal(JSON.stringify(dev.sip)),
+    })));
+    await repo.replaceDevices(uow.tx, tenantId, deviceOwners, devices);
+
+    const ended = await repo.endSessionsOfUsers(uow.tx, tenantId, plan.removes.map((u) => u.id));
+    const summary = (d: DesiredUser) => ({ externalId: d.externalId, displayName: d.displayName, email: d.email, extension: d.extension, status: d.status, licences: d.licences, acdQueueIds: d.acdQueueIds, devices: d.devices.map((x) => ({ externalId: x.externalId, name: x.name, kind: x.kind })) });
+    for (const { id, d } of created) uow.audit({ tenantId, action: 'user.sync.create', targetType: 'user', targetId: id, after: summary(d) });
+    for (const u of plan.updates) {
+      const { devicesDigest: _d, id: _i, ...before } = u.before;
+      uow.audit({ tenantId, action: 'user.sync.update', targetType: 'user', targetId: u.id, before: { ...before, fields: u.fields }, after: summary(u.desired) });
+    }
+    for (const u of plan.removes) uow.audit({ tenantId, action: 'user.sync.remove', targetType: 'user', targetId: u.id, before: { externalId: u.externalId, displayName: u.displayName, licences: u.licences } });
+
+    const touched = [...created.map((c) => c.id), ...plan.updates.map((u) => u.id), ...plan.removes.map((u) => u.id)];
+    if (touched.length) uow.publish({ type: 'config', tenantId, userIds: touched, version });
+    if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended, userIds: plan.removes.map((u) => u.id), reason: 'removed' });
+  }
+}
+
+const ROLLBACK = Symbol('dry run');

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { api, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+
+describeEachDatabase('users API', (kind) => {
+  let server: TestServer;
+  let a: ReturnType<typeof api>;
+  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
+  afterAll(async () => { await server?.stop(); });
+
+  /** An admin with manage_users (and optionally more) acting through a session. */
+  async function admin(t: string, permissions: string[] = ['website_access', 'manage_users']) {
+    const u = await a.user(t, { email: uniqueEmail('admin'), permissions });
+    return { user: u, token: await a.session(t, u.id) };
+  }
+
+  it('C8: tenants are created by the provider; plan, pools, seats and policies are the provider\'s alone', async () => {
+    const t = await a.tenant({ plan: 'reach', homeRegion: 'PL', seats: 5, licencePools: { agent: 2 } });
+    const got = await a.asProvider('GET', `/v1/tenants/${t}`);
+    expect(got.body).toMatchObject({ plan: 'reach', homeRegion: 'PL', seats: 5, licencePools: { agent: 2 }, policies: { agentAddOn: 'manual' } });
+    const { token } = await admin(t, ['website_access', 'manage_users', 'customer_settings']);
+    const refused = await a.call('PATCH', `/v1/tenants/${t}`, { token, body: { seats: 50 } });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'provider_only', rule: 'C8' });
+    const renamed = await a.call('PATCH', `/v1/tenants/${t}`, { token, body: { name: 'Renamed' } });
+    expect(renamed.status).toBe(200);
+    expect((await a.call('POST', '/v1/tenants', { token, body: { name: 'x' } })).status).toBe(403);
+  });
+
+  it('A2 and G1: a supervisor level brings website access; permissions before website access are refused', async () => {
+    const t = await a.tenant();
+    const u = await a.user(t, { email: uniqueEmail() });
+    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { supervisorLevel: 'analytics' });
+    expect(r.status).toBe(200);
+    expect(r.body.permissions).toContain('website_access');
+    const access = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}/access`);
+    expect(access.body.capabilities['dashboards:view']).toMatchObject({ allowed: true, grantedBy: ['supervisor_level:analytics'] });
+
+    const v = await a.user(t, { email: uniqueEmail() });
+    const g1 = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${v.id}`, { permissions: ['manage_users'] });
+    expect(g1.status).toBe(422);
+    expect(g1.body).toMatchObject({ code: 'website_access_required', rule: 'G1', field: '/permissions' });
+  });
+
+  it('G1: taking website access away keeps the settings but blocks them', async () => {
+    const t = await a.tenant();
+    const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_contact_directory'] });
+    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { permissions: ['manage_contact_directory'] });
+    expect(r.status).toBe(200);
+    const access = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}/access`);
+    expect(access.body.capabilities['directory:edit'].allowed).toBe(false);
+    expect(access.body.capabilities['directory:edit'].grantedBy).toEqual(['permission:manage_contact_directory']);
+    expect(access.body.capabilities['directory:edit'].blockedBy[0]).toMatchObject({ rule: 'G1' });
+  });
+
+  it('G2: website access needs an email no other website user has, across tenants, case-insensitively', async () => {
+    const t1 = await a.tenant(), t2 = await a.tenant();
+    const email = uniqueEmail('shared');
+    await a.user(t1, { email, permissions: ['website_access'] });
+    const dup = await a.asProvider('POST', `/v1/tenants/${t2}/users`, { displayName: 'Dup', email: email.toUpperCase(), permissions: ['website_access'] });
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ code: 'email_not_unique', rule: 'G2' });
+    const noEmail = await a.asProvider('POST', `/v1/tenants/${t2}/users`, { displayName: 'No mail', supervisorLevel: 'report' });
+    expect(noEmail.body).toMatchObject({ code: 'email_required', rule: 'G2' });
+  });
+
+  it('C1, C2: editing users needs users:edit; a billable increase also needs Manage Billable Items', async () => {
+    const t = await a.tenant();
+    const plain = await a.user(t, { email: uniqueEmail(), permissions: ['website_access'] });
+    const plainToken = await a.session(t, plain.id);
+    const target = await a.user(t, { email: uniqueEmail() });
+    const c1 = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token: plainToken, body: { displayName: 'x' } });
+    expect(c1.body).toMatchObject({ code: 'forbidden', rule: 'C1' });
+    const { token } = await admin(t);
+    const c2 = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { supervisorLevel: 'report' } });
+    expect(c2.status).toBe(403);
+    expect(c2.body).toMatchObject({ code: 'billable_permission_required', rule: 'C2' });
+    const billing = await admin(t, ['website_access', 'manage_users', 'manage_billable_items']);
+    const ok = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token: billing.token, body: { supervisorLevel: 'report' } });
+    expect(ok.status).toBe(200);
+    // Decreases need no billing permission.
+    const down = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { supervisorLevel: 'none' } });
+    expect(down.status).toBe(200);
+  });
+
+  it('C3: an actor grants only named permissions whose capabilities it holds', async () => {
+    const t = await a.tenant();
+    const { token } = await admin(t);
+    const target = await a.user(t, { email: uniqueEmail(), permissions: ['website_access'] });
+    const r = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { permissions: ['website_access', 'webhook_admin'] } });
+    expect(r.status).toBe(403);
+    expect(r.body).toMatchObject({ code: 'escalation_refused', rule: 'C3' });
+    expect(r.body.detail).toContain('webhooks:create');
+    const held = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { permissions: ['website_access', 'manage_users'] } });
+    expect(held.status).toBe(200);
+    const su = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { profile: { kind: 'superuser' } } });
+    expect(su.body).toMatchObject({ code: 'escalation_refused', rule: 'C3' });
+  });
+
+  it('C4: the last admin cannot lose website access or users:edit', async () => {
+    const t = await a.tenant();
+    const { user, token } = await admin(t);
+    const r = await a.call('PATCH', `/v1/tenants/${t}/users/${user.id}`, { token, body: { permissions: ['website_access'] } });
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ code: 'last_admin', rule: 'C4' });
+    const suspend = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${user.id}`, { status: 'suspended' });
+    expect(suspend.body).toMatchObject({ code: 'last_admin', rule: 'C4' });
+    await admin(t);
+    const ok = await a.call('PATCH', `/v1/tenants/${t}/users/${user.id}`, { token, body: { permissions: ['website_access'] } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('C6: assigning a licence whose pool is used up is refused', async () => {
+    const t = await a.tenant({ licencePools: { supervisor_report: 1 } });
+    const one = await a.user(t, { email: uniqueEmail(), supervisorLevel: 'report' });
+    expect(one.supervisorLevel).toBe('report');
+    const two = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 'Two', email: uniqueEmail(), supervisorLevel: 'report' });
+    expect(two.status).toBe(409);
+    expect(two.body).toMatchObject({ code: 'licence_pool_exhausted', rule: 'C6' });
+    const usage = await a.asProvider('GET', `/v1/tenants/${t}/usage`);
+    expect(usage.body.licences.supervisor_report).toEqual({ assigned: 1, cap: 1 });
+  });
+
+  it('G4: manual users are portal-only (no Essential or Agent)', async () => {
+    const t = await a.tenant();
+    const r = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 'M', licences: ['essential'] });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ code: 'platform_user_required', rule: 'G4' });
+  });
+
+  it('E2: unknown fields, wrong types and bad JSON are 400s naming the field; nothing is written', async () => {
+    const t = await a.tenant();
+    const unknown = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 'X', colour: 'red' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ code: 'validation_failed', field: '/colour' });
+    const wrong = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 42 });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.field).toBe('/displayName');
+    const bad = await a.call('POST', `/v1/tenants/${t}/users`, { token: 'test-provider-token-0123456789abcdef', headers: { 'content-type': 'application/json' }, body: '{"displayName":' });
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    const list = await a.asProvider('GET', `/v1/tenants/${t}/users`);
+    expect(list.body.items).toHaveLength(0);
+  });
+
+  it('E3: a stale If-Match answers 412 version_conflict', async () => {
+    const t = await a.tenant();
+    const u = await a.user(t);
+    const first = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { displayName: 'One' }, { 'if-match': `"${u.version}"` });
+    expect(first.status).toBe(200);
+    expect(first.headers.etag).toBe(`"${first.body.version}"`);
+    const stale = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { displayName: 'Two' }, { 'if-match': `"${u.version}"` });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ code: 'version_conflict', rule: 'E3' });
+  });
+
+  it('E4: another tenant\'s resources answer 404', async () => {
+    const t1 = await a.tenant(), t2 = await a.tenant();
+    const { token } = await admin(t1);
+    const other = await a.user(t2);
+    expect((await a.call('GET', `/v1/tenants/${t2}/users/${other.id}`, { token })).status).toBe(404);
+    expect((await a.call('GET', `/v1/tenants/${t1}/users/${other.id}`, { token })).status).toBe(404);
+    expect((await a.call('GET', `/v1/tenants/${t2}`, { token })).status).toBe(404);
+  });
+
+  it('lists users with search, filters and cursor paging', async () => {
+    const t = await a.tenant();
+    for (let i = 0; i < 7; i++) await a.user(t, { displayName: `Agent ${i}`, email: uniqueEmail() });
+    await a.user(t, { displayName: 'Zed Supervisor', email: uniqueEmail(), supervisorLevel: 'report' });
+    const page1 = await a.asProvider('GET', `/v1/tenants/${t}/users?limit=3`);
+    expect(page1.body.items.map((u: any) => u.displayName)).toEqual(['Agent 0', 'Agent 1', 'Agent 2']);
+    const page2 = await a.asProvider('GET', `/v1/tenants/${t}/users?limit=3&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.items.map((u: any) => u.displayName)).toEqual(['Agent 3', 'Agent 4', 'Agent 5']);
+    const q = await a.asProvider('GET', `/v1/tenants/${t}/users?q=zed`);
+    expect(q.body.items).toHaveLength(1);
+    const lvl = await a.asProvider('GET', `/v1/tenants/${t}/users?supervisorLevel=report`);
+    expect(lvl.body.items[0].displayName).toBe('Zed Supervisor');
+  });
+
+  it('A4: the primary group is one of the groups; deleting the group clears it', async () => {
+    const t = await a.tenant();
+    const g = (await a.asProvider('POST', `/v1/tenants/${t}/groups`, { name: 'Sales' })).body;
+    const h = (await a.asProvider('POST', `/v1/tenants/${t}/groups`, { name: 'Support' })).body;
+    const u = await a.user(t);
+    const bad = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { groups: [h.id], primaryGroup: g.id });
+    expect(bad.body).toMatchObject({ code: 'primary_group_not_member', rule: 'A4' });
+    const ok = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { groups: [g.id, h.id], primaryGroup: g.id });
+    expect(ok.body.primaryGroup).toBe(g.id);
+    expect((await a.asProvider('DELETE', `/v1/tenants/${t}/groups/${g.id}`)).status).toBe(204);
+    const after = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`);
+    expect(after.body).toMatchObject({ groups: [h.id], primaryGroup: null });
+  });
+
+  it('X2: POST /check answers batches with reasons', async () => {
+    const t = await a.tenant();
+    const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_users'] });
+    const r = await a.asProvider('POST', `/v1/tenants/${t}/check`, { checks: [
+      { userId: u.id, capability: 'users:edit' },
+      { userId: u.id, capability: 'billing:edit' },
+      { userId: 'usr_missing', capability: 'users:edit' },
+    ] });
+    expect(r.status).toBe(200);
+    expect(r.body.results[0]).toMatchObject({ allowed: true, grantedBy: ['permission:manage_users'] });
+    expect(r.body.results[1]).toMatchObject({ allowed: false, grantedBy: [] });
+    expect(r.body.results[2].allowed).toBe(false);
+  });
+
+  it('AU1: every change is audited with actor and before/after, hash-chained', async () => {
+    const t = await a.tenant();
+    const u = await a.user(t, { email: uniqueEmail() });
+    await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { displayName: 'Changed' }, { 'x-request-id': 'req-audit-1' });
+    const log = await a.asProvider('GET', `/v1/tenants/${t}/audit?target=${u.id}`);
+    expect(log.body.items[0]).toMatchObject({ action: 'user.update', actorType: 'provider', requestId: 'req-audit-1' });
+    expect(log.body.items[0].before.displayName).not.toBe('Changed');
+    expect(log.body.items[0].after.displayName).toBe('Changed');
+    expect(log.body.items[0].prevHash).toBe(log.body.items[1].hash);
+    const verify = await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`);
+    expect(verify.body).toMatchObject({ intact: true });
+    await server.deps.db.updateTable('audit_log').set({ action: 'tampered' }).where('target_id', '=', u.id).where('action', '=', 'user.update').execute();
+    expect((await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`)).body.intact).toBe(false);
+  });
+
+  it('DELETE removes manual users only', async () => {
+    const t = await a.tenant();
+    const u = await a.user(t);
+    expect((await a.asProvider('DELETE', `/v1/tenants/${t}/users/${u.id}`)).status).toBe(204);
+    expect((await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`)).status).toBe(404);
+  });
+});
