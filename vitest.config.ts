@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // The node tests above (project "node"), plus the portal's jsdom tests (project "web").
+    projects: [{ extends: true, test: { name: 'node' } }, './web/vitest.config.ts'],
   },
 });

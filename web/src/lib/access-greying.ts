@@ -157,9 +157,9 @@ function licenceState(licence: string, ctx: GreyingContext): ControlState {
   const held = hasLicence(user, licence);
   if (licence === 'essential' || licence === 'agent') {
     if (user.source !== 'platform') return disabled(block('G4', 'platform_user_required', 'Essential and Agent add-on exist only for platform users'));
-    if (licence === 'essential' && held) return locked(block('A1', 'locked_by_policy', 'platform users always hold Essential'));
+    if (licence === 'essential' && held) return locked(block('A1', 'essential_locked', 'platform users always hold Essential'));
     if (licence === 'agent' && ctx.tenant?.policies.agentAddOn === 'auto') {
-      return { ...locked(block('A3', 'locked_by_policy', 'the Agent add-on is assigned automatically by your service provider')), locked: held };
+      return { ...locked(block('A3', 'agent_auto_policy', 'the Agent add-on is assigned automatically by your service provider')), locked: held };
     }
     return OPEN;
   }

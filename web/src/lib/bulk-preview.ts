@@ -40,7 +40,7 @@ function apply(user: User, action: BulkAction): { after: User; skip?: string } {
       if ((action.licence === 'crm' || action.licence === 'softphone') && !u.licences.includes('essential')) return { after: u, skip: 'essential_required' };
       return { after: { ...u, licences: u.licences.includes(action.licence) ? u.licences : [...u.licences, action.licence] } };
     case 'removeLicence':
-      if (action.licence === 'essential' && u.source === 'platform') return { after: u, skip: 'locked_by_policy' };
+      if (action.licence === 'essential' && u.source === 'platform') return { after: u, skip: 'essential_locked' };
       return { after: { ...u, licences: u.licences.filter((l) => l !== action.licence) } };
     case 'grantPermission':
       if (action.permission !== 'website_access' && !u.permissions.includes('website_access')) return { after: u, skip: 'website_access_required' };

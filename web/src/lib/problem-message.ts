@@ -51,9 +51,14 @@ export function describeProblem(error: unknown, tr: Translator): PlainProblem {
   const p = problemOf(error);
   const code = p.code ?? (p.status === 404 ? 'not_found' : p.status === 429 ? 'rate_limited' : p.status >= 500 ? 'internal' : 'unknown');
   const key = `error.${code}`;
-  const message = tr.has(key)
-    ? tr.t(key, params(p))
-    : p.detail ?? p.title ?? tr.t('error.unknown', { status: p.status });
+  const values = params(p);
+  let message = tr.has(key) ? tr.t(key, values) : p.detail ?? p.title ?? tr.t('error.unknown', { status: p.status });
+  // An optional second sentence that needs members of the problem (e.g. seats: `limit`, `inUse`).
+  const extra = `${key}.extra`;
+  if (tr.has(extra)) {
+    const text = tr.t(extra, values);
+    if (!/\{\w+\}/.test(text)) message = `${message} ${text}`;
+  }
   const rule = p.rule;
   const ruleText = rule && tr.has(`rule.${rule}`) ? tr.t(`rule.${rule}`) : undefined;
   return {

@@ -1,0 +1,94 @@
+/** The portal: providers (theme, queries, language, session) and code-split routes. */
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Center, Loader, MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { I18nProvider } from './i18n/index.js';
+import { SessionProvider, useSession } from './session.js';
+import { theme } from './theme.js';
+import { retryUnlessClientError } from './api/hooks.js';
+import { AppLayout } from './components/app-layout.js';
+
+const page = (load: () => Promise<Record<string, unknown>>, name: string) =>
+  lazy(async () => ({ default: (await load())[name] as React.ComponentType }));
+
+const SignInPage = page(() => import('./pages/sign-in-page.js'), 'SignInPage');
+const ResetPasswordPage = page(() => import('./pages/reset-password-page.js'), 'ResetPasswordPage');
+const UsersPage = page(() => import('./pages/users-page.js'), 'UsersPage');
+const UserEditorPage = page(() => import('./pages/user-editor/user-editor-page.js'), 'UserEditorPage');
+const NewUserPage = page(() => import('./pages/user-editor/new-user-page.js'), 'NewUserPage');
+const QueuesPage = page(() => import('./pages/named-lists-pages.js'), 'QueuesPage');
+const GroupsPage = page(() => import('./pages/named-lists-pages.js'), 'GroupsPage');
+const WorkspacesPage = page(() => import('./pages/named-lists-pages.js'), 'WorkspacesPage');
+const ProfilesPage = page(() => import('./pages/profiles-page.js'), 'ProfilesPage');
+const RolePermissionsPage = page(() => import('./pages/role-permissions-page.js'), 'RolePermissionsPage');
+const UsagePage = page(() => import('./pages/usage-page.js'), 'UsagePage');
+const AuditPage = page(() => import('./pages/audit-page.js'), 'AuditPage');
+const SessionsPage = page(() => import('./pages/sessions-page.js'), 'SessionsPage');
+const ApiTokensPage = page(() => import('./pages/api-tokens-page.js'), 'ApiTokensPage');
+const SettingsPage = page(() => import('./pages/settings-page.js'), 'SettingsPage');
+const LiveAppPage = page(() => import('./pages/live-app-page.js'), 'LiveAppPage');
+const TenantsPage = page(() => import('./pages/provider/tenants-page.js'), 'TenantsPage');
+const TenantDetailPage = page(() => import('./pages/provider/tenant-detail-page.js'), 'TenantDetailPage');
+
+const fallback = <Center p="xl"><Loader aria-label="Loading" /></Center>;
+const lazyEl = (el: ReactNode) => <Suspense fallback={fallback}>{el}</Suspense>;
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { session } = useSession();
+  if (!session) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <>{children}</>;
+}
+
+function Home() {
+  const { session } = useSession();
+  if (session?.kind === 'provider' && !session.tenantId) return <Navigate to="/provider/tenants" replace />;
+  return <Navigate to="/users" replace />;
+}
+
+const router = createBrowserRouter([
+  { path: '/sign-in', element: lazyEl(<SignInPage />) },
+  { path: '/reset-password', element: lazyEl(<ResetPasswordPage />) },
+  { path: '/live', element: lazyEl(<LiveAppPage />) },
+  {
+    path: '/',
+    element: <RequireSession><AppLayout /></RequireSession>,
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'users', element: lazyEl(<UsersPage />) },
+      { path: 'users/new', element: lazyEl(<NewUserPage />) },
+      { path: 'users/:userId/:tab?', element: lazyEl(<UserEditorPage />) },
+      { path: 'queues', element: lazyEl(<QueuesPage />) },
+      { path: 'groups', element: lazyEl(<GroupsPage />) },
+      { path: 'workspaces', element: lazyEl(<WorkspacesPage />) },
+      { path: 'profiles', element: lazyEl(<ProfilesPage />) },
+      { path: 'role-permissions/:tab?', element: lazyEl(<RolePermissionsPage />) },
+      { path: 'usage', element: lazyEl(<UsagePage />) },
+      { path: 'audit', element: lazyEl(<AuditPage />) },
+      { path: 'sessions', element: lazyEl(<SessionsPage />) },
+      { path: 'api-tokens', element: lazyEl(<ApiTokensPage />) },
+      { path: 'settings', element: lazyEl(<SettingsPage />) },
+      { path: 'provider/tenants', element: lazyEl(<TenantsPage />) },
+      { path: 'provider/tenants/:tenantId', element: lazyEl(<TenantDetailPage />) },
+      { path: '*', element: <Navigate to="/" replace /> },
+    ],
+  },
+]);
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: retryUnlessClientError, refetchOnWindowFocus: false, staleTime: 10_000 } },
+});
+
+export function App() {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <QueryClientProvider client={queryClient}>
+        <I18nProvider>
+          <SessionProvider>
+            <RouterProvider router={router} />
+          </SessionProvider>
+        </I18nProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * The live app view's state: stream messages (D1-D5) folded into the current configuration,
+ * never going back to an older version (D3), with the list of what changed in each update.
+ */
+import type { EffectiveConfig } from '../../../client/index.js';
+import { diffValues, type DiffRow } from './json-diff.js';
+
+export type StreamMessage =
+  | { type: 'config'; version: number; config: EffectiveConfig }
+  | { type: 'uptodate'; version: number }
+  | { type: 'revoked'; reason?: string };
+
+export interface LiveUpdate { version: number; at: number; changes: DiffRow[] }
+
+export interface LiveState {
+  config: EffectiveConfig | null;
+  version: number;
+  revoked: string | null;
+  updates: LiveUpdate[];
+}
+
+export const INITIAL_LIVE: LiveState = { config: null, version: 0, revoked: null, updates: [] };
+
+/** Folds one message (or a polled configuration) into the state. */
+export function applyStreamMessage(state: LiveState, msg: StreamMessage, now = Date.now()): LiveState {
+  if (msg.type === 'revoked') return { ...state, revoked: msg.reason ?? 'revoked' };
+  if (msg.type === 'uptodate') return state;
+  if (msg.version <= state.version && state.config) return state;
+  const changes = state.config ? diffValues(state.config, msg.config).filter((c) => c.path !== 'version') : [];
+  const updates = state.config ? [{ version: msg.version, at: now, changes }, ...state.updates].slice(0, 20) : state.updates;
+  return { config: msg.config, version: msg.version, revoked: null, updates };
+}
+
+/** The WebSocket URL of the stream for a browser (ticket in the query, since browsers cannot set headers). */
+export function streamUrl(origin: string, ticket: string, since: number): string {
+  const u = new URL('/v1/stream', origin);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.searchParams.set('ticket', ticket);
+  if (since > 0) u.searchParams.set('since', String(since));
+  return u.toString();
+}
+
+export function parseStreamMessage(data: string): StreamMessage | null {
+  try {
+    const m = JSON.parse(data) as StreamMessage;
+    return m && typeof m === 'object' && 'type' in m ? m : null;
+  } catch { return null; }
+}

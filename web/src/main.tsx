@@ -1,0 +1,6 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@mantine/core/styles.css';
+import { App } from './app.js';
+
+createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);

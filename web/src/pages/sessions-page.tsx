@@ -1,0 +1,45 @@
+/** Sessions (S1-S3): who holds a seat now; end any session. */
+import { Button, Table, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { qk, useTenantId } from '../api/hooks.js';
+import { PageHeader } from '../components/page-header.js';
+import { ProblemAlert } from '../components/problem-alert.js';
+import { QueryState } from '../components/query-state.js';
+import { useI18n } from '../i18n/index.js';
+import { formatDateTime } from '../lib/format.js';
+import { useSession } from '../session.js';
+
+export function SessionsPage() {
+  const { t, lang } = useI18n();
+  const { client } = useSession();
+  const tenantId = useTenantId() ?? '';
+  const queryClient = useQueryClient();
+  const sessions = useQuery({ queryKey: qk.sessions(tenantId), queryFn: () => client.sessions.list(tenantId), enabled: !!tenantId, refetchInterval: 20_000 });
+  const end = useMutation({ mutationFn: (id: string) => client.sessions.end(tenantId, id), onSuccess: () => queryClient.invalidateQueries({ queryKey: qk.sessions(tenantId) }) });
+  return (
+    <>
+      <PageHeader title={t('nav.sessions')} description={t('sessions.description')} />
+      {end.error ? <ProblemAlert error={end.error} onClose={() => end.reset()} /> : null}
+      <QueryState query={sessions} what={t('nav.sessions')}>
+        {(page) => (
+          <Table withTableBorder striped aria-label={t('nav.sessions')}>
+            <Table.Thead><Table.Tr><Table.Th>{t('sessions.user')}</Table.Th><Table.Th>{t('sessions.audience')}</Table.Th><Table.Th>{t('sessions.started')}</Table.Th><Table.Th>{t('sessions.lastSeen')}</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+            <Table.Tbody>
+              {page.items.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td><Link to={`/users/${encodeURIComponent(s.userId)}/sessions`}>{s.displayName ?? s.email ?? s.userId}</Link></Table.Td>
+                  <Table.Td>{t(`audience.${s.audience}`)}</Table.Td>
+                  <Table.Td>{formatDateTime(s.createdAt, lang)}</Table.Td>
+                  <Table.Td>{formatDateTime(s.lastSeenAt, lang)}</Table.Td>
+                  <Table.Td><Button size="xs" variant="light" color="red" onClick={() => end.mutate(s.id)}>{t('sessions.end')}</Button></Table.Td>
+                </Table.Tr>
+              ))}
+              {page.items.length === 0 && <Table.Tr><Table.Td colSpan={5}><Text size="sm" c="dimmed">{t('sessions.none')}</Text></Table.Td></Table.Tr>}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryState>
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+/** Sign-in: email and password, OIDC buttons for configured issuers, forgot password, provider token. */
+import { useState, type FormEvent } from 'react';
+import { Anchor, Box, Button, Center, Divider, Group, Paper, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearchParams } from 'react-router';
+import { createClient } from '../../../client/index.js';
+import { ProblemAlert } from '../components/problem-alert.js';
+import { LANGUAGES, useI18n, type Language } from '../i18n/index.js';
+import { useSession } from '../session.js';
+
+type Mode = 'password' | 'forgot' | 'provider';
+
+export function SignInPage() {
+  const tr = useI18n();
+  const { t } = tr;
+  const { signInWithPassword, signInAsProvider } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [mode, setMode] = useState<Mode>('password');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [providerToken, setProviderToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [resetSent, setResetSent] = useState(false);
+  const issuers = useQuery({
+    queryKey: ['oidc-issuers'],
+    queryFn: () => createClient({ baseUrl: '' }).auth.oidcIssuers(),
+    retry: false, staleTime: 300_000,
+  });
+  const next = params.get('next') || '/';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === 'password') { await signInWithPassword(email.trim(), password); navigate(next, { replace: true }); }
+      if (mode === 'provider') { await signInAsProvider(providerToken.trim()); navigate('/', { replace: true }); }
+      if (mode === 'forgot') { await createClient({ baseUrl: '' }).auth.requestPasswordReset(email.trim()); setResetSent(true); }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Paper withBorder shadow="sm" p="xl" radius="lg" w="100%" maw={420}>
+        <form onSubmit={submit} aria-labelledby="sign-in-title">
+          <Stack>
+            <Group justify="space-between" align="center">
+              <Title id="sign-in-title" order={1} size="h2">
+                {mode === 'forgot' ? t('signIn.forgotTitle') : mode === 'provider' ? t('signIn.providerTitle') : t('signIn.title')}
+              </Title>
+              <Select size="xs" w={140} aria-label={t('header.language')} data={LANGUAGES.map((l) => ({ ...l }))} value={tr.lang}
+                onChange={(v) => v && tr.setLang(v as Language)} allowDeselect={false} />
+            </Group>
+            <Text c="dimmed" size="sm">{mode === 'forgot' ? t('signIn.forgotHelp') : mode === 'provider' ? t('signIn.providerHelp') : t('signIn.subtitle')}</Text>
+            {error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
+            {resetSent && mode === 'forgot' && <Text size="sm" role="status" c="teal.8">{t('signIn.resetSent')}</Text>}
+            {mode !== 'provider' && (
+              <TextInput label={t('signIn.email')} type="email" autoComplete="username" required value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)} name="email" />
+            )}
+            {mode === 'password' && (
+              <PasswordInput label={t('signIn.password')} autoComplete="current-password" required value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)} name="password" />
+            )}
+            {mode === 'provider' && (
+              <PasswordInput label={t('signIn.providerToken')} required value={providerToken} autoComplete="off"
+                onChange={(e) => setProviderToken(e.currentTarget.value)} name="providerToken" />
+            )}
+            <Button type="submit" loading={busy} fullWidth>
+              {mode === 'forgot' ? t('signIn.sendReset') : t('signIn.submit')}
+            </Button>
+            {mode === 'password' && (issuers.data?.items.length ?? 0) > 0 && (
+              <>
+                <Divider label={t('signIn.or')} labelPosition="center" />
+                {issuers.data!.items.map((i) => (
+                  <Button key={i.id} variant="default" component="a" href={createClient({ baseUrl: '' }).auth.oidcStartUrl(i.id)}>
+                    {t('signIn.withIssuer', { name: i.name })}
+                  </Button>
+                ))}
+              </>
+            )}
+            <Box>
+              <Group justify="space-between">
+                {mode !== 'password'
+                  ? <Anchor component="button" type="button" size="sm" onClick={() => { setMode('password'); setError(null); }}>{t('signIn.back')}</Anchor>
+                  : <Anchor component="button" type="button" size="sm" onClick={() => { setMode('forgot'); setError(null); setResetSent(false); }}>{t('signIn.forgot')}</Anchor>}
+                {mode !== 'provider' && (
+                  <Anchor component="button" type="button" size="sm" onClick={() => { setMode('provider'); setError(null); }}>{t('signIn.asProvider')}</Anchor>
+                )}
+              </Group>
+              <Anchor href="/live" size="sm" display="block" mt="xs">{t('signIn.liveLink')}</Anchor>
+            </Box>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}

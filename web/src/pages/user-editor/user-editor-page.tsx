@@ -1,0 +1,33 @@
+/** /users/:userId/:tab: loads the user, their /access explanation and the lookups, then the editor. */
+import { Center, Loader } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useNavigate, useParams } from 'react-router';
+import { qk, retryUnlessClientError, useActor, useTenant, useTenantId } from '../../api/hooks.js';
+import { QueryState } from '../../components/query-state.js';
+import { useI18n } from '../../i18n/index.js';
+import { useSession } from '../../session.js';
+import { useEditorLookups } from './use-editor-lookups.js';
+import { UserEditor, type EditorTab } from './user-editor.js';
+
+export function UserEditorPage() {
+  const { t } = useI18n();
+  const { userId = '', tab = 'details' } = useParams();
+  const navigate = useNavigate();
+  const { client } = useSession();
+  const tenantId = useTenantId() ?? '';
+  const user = useQuery({ queryKey: qk.user(tenantId, userId), queryFn: () => client.users.get(tenantId, userId), enabled: !!tenantId });
+  const access = useQuery({ queryKey: qk.access(tenantId, userId), queryFn: () => client.users.access(tenantId, userId), enabled: !!tenantId, retry: retryUnlessClientError });
+  const tenant = useTenant();
+  const { actor, loading } = useActor();
+  const { lookups } = useEditorLookups();
+  if (loading) return <Center p="xl"><Loader aria-label={t('common.loading')} /></Center>;
+  return (
+    <QueryState query={user} what={t('nav.users')}>
+      {(u) => (
+        <UserEditor saved={u} initial={u} access={access.data ?? null} tenant={tenant.data ?? null} actor={actor} lookups={lookups}
+          tab={tab as EditorTab} onTab={(x) => navigate(`/users/${encodeURIComponent(userId)}/${x}`, { replace: true })}
+          onReload={() => { void user.refetch(); void access.refetch(); }} />
+      )}
+    </QueryState>
+  );
+}

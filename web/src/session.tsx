@@ -1,0 +1,89 @@
+/**
+ * Who is signed in and the SDK client they use. A tenant user signs in with email and password
+ * (bearer token from POST /v1/auth/login, audience portal); the provider with the provider token
+ * and then picks a tenant. Kept in sessionStorage so a reload stays signed in.
+ */
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { createClient, type SwitchboardClient } from '../../client/index.js';
+
+export interface SessionState {
+  kind: 'user' | 'provider';
+  token: string;
+  tenantId: string | null;
+  userId?: string;
+  sessionId?: string;
+}
+
+interface SessionValue {
+  session: SessionState | null;
+  client: SwitchboardClient;
+  signInWithPassword(email: string, password: string): Promise<void>;
+  signInAsProvider(token: string): Promise<void>;
+  setTenant(tenantId: string | null): void;
+  signOut(): Promise<void>;
+}
+
+const STORAGE_KEY = 'sb.session';
+const SessionContext = createContext<SessionValue | null>(null);
+
+function load(): SessionState | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    return raw ? (JSON.parse(raw) as SessionState) : null;
+  } catch { return null; }
+}
+function save(s: SessionState | null): void {
+  try {
+    if (s) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch { /* private mode */ }
+}
+
+export function SessionProvider({ children, baseUrl = '' }: { children: ReactNode; baseUrl?: string }) {
+  const queryClient = useQueryClient();
+  const [session, setSession] = useState<SessionState | null>(load);
+  const update = useCallback((s: SessionState | null) => { save(s); setSession(s); }, []);
+
+  const client = useMemo(() => createClient({
+    baseUrl,
+    auth: session ? { kind: 'bearer', token: session.token } : { kind: 'none' },
+    onError: (e) => {
+      // An expired or revoked session: back to sign-in (not for a wrong password).
+      if (e.status === 401 && e.code !== 'invalid_credentials' && load()) { update(null); queryClient.clear(); }
+    },
+  }), [baseUrl, session?.token, update, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const value = useMemo<SessionValue>(() => ({
+    session,
+    client,
+    async signInWithPassword(email, password) {
+      const anon = createClient({ baseUrl });
+      const r = await anon.auth.login({ email, password, audience: 'portal' });
+      queryClient.clear();
+      update({ kind: 'user', token: r.token, tenantId: r.tenantId, userId: r.userId, sessionId: r.sessionId });
+    },
+    async signInAsProvider(token) {
+      const probe = createClient({ baseUrl, token });
+      const tenants = await probe.tenants.list({ limit: 1 });
+      queryClient.clear();
+      update({ kind: 'provider', token, tenantId: tenants.items[0]?.id ?? null });
+    },
+    setTenant(tenantId) {
+      if (session) { queryClient.clear(); update({ ...session, tenantId }); }
+    },
+    async signOut() {
+      if (session?.kind === 'user') await client.auth.logout().catch(() => undefined);
+      queryClient.clear();
+      update(null);
+    },
+  }), [session, client, baseUrl, update, queryClient]);
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const v = useContext(SessionContext);
+  if (!v) throw new Error('useSession outside SessionProvider');
+  return v;
+}
