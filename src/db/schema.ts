@@ -98,6 +98,68 @@ export interface PlatformTokensTable {
   created_at: Timestamp;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  last_used_addr: string | null;
+  name: string | null;
+}
+
+/** Single-use links: invitations and password resets (I3). */
+export interface OneTimeTokensTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  purpose: 'invite' | 'reset';
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  scopes: string[];
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  last_used_addr: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface OidcIssuersTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string | null;
+  created_at: Timestamp;
+}
+
+export interface OidcFlowsTable {
+  state: string;
+  issuer_id: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  return_to: string | null;
+  expires_at: Timestamp;
+}
+
+export interface DevMailboxTable {
+  id: Serial;
+  to_addr: string;
+  subject: string;
+  body: string;
+  created_at: Timestamp;
+}
+
+export interface LoginFailuresTable {
+  key: string;
+  failures: number;
+  window_started_at: Timestamp;
 }
 
 export interface AuditHeadsTable { chain: string; seq: BigNum; hash: string }
@@ -147,6 +209,12 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  one_time_tokens: OneTimeTokensTable;
+  api_tokens: ApiTokensTable;
+  oidc_issuers: OidcIssuersTable;
+  oidc_flows: OidcFlowsTable;
+  dev_mailbox: DevMailboxTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -1,6 +1,7 @@
 import type { Authenticator } from '../http/authenticate.js';
 import type { Api } from '../http/types.js';
 import type { ServiceDeps } from '../infra/deps.js';
+import { registerIdentity } from './auth/identity.module.js';
 import { registerTenantRoutes } from './tenants/tenants.routes.js';
 import { TenantsService } from './tenants/tenants.service.js';
 
@@ -13,7 +14,7 @@ export type Closer = () => Promise<void> | void;
  */
 export async function registerModules(app: Api, deps: ServiceDeps, auth: Authenticator): Promise<Closer[]> {
   const closers: Closer[] = [];
-  void auth;
+  closers.push(...(await registerIdentity(app, deps, auth)));
   const tenants = new TenantsService(deps);
   registerTenantRoutes(app, tenants);
   return closers;

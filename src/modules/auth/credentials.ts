@@ -32,12 +32,10 @@ export async function resolveSession(db: Executor, token: string): Promise<Actor
   return { kind: 'user', id: s.user_id, tenantId: s.tenant_id, credential: `session:${s.id}`, sessionId: s.id };
 }
 
+/** Last use (with the client address) is recorded, and audited, by the token-use hook of the api-tokens module. */
 export async function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
-  const row = await db.selectFrom('platform_tokens').select(['id', 'tenant_id', 'last_used_at'])
+  const row = await db.selectFrom('platform_tokens').select(['id', 'tenant_id'])
     .where('token_hash', '=', hashToken(token)).where('revoked_at', 'is', null).executeTakeFirst();
   if (!row) return null;
-  if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
-    await db.updateTable('platform_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
-  }
   return { kind: 'platform', id: row.id, tenantId: row.tenant_id, credential: `platform_token:${row.id}` };
 }

@@ -9,7 +9,7 @@ export const LAPSE_SECONDS = { app: 90, portal: 30 * 60 } as const;
 export type SessionRow = Selectable<SessionsTable>;
 
 /** SQL predicate: the session is live (not ended, not lapsed). */
-const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audience when 'app' then ${LAPSE_SECONDS.app} else ${LAPSE_SECONDS.portal} end) * interval '1 second'`;
+const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'`;
 
 export async function findLiveSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionRow | undefined> {
   return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).where(live).executeTakeFirst();
@@ -31,8 +31,27 @@ export async function userHoldsSeat(db: Executor, tenantId: string, userId: stri
   return r !== undefined;
 }
 
-export async function touchSession(db: Executor, id: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).where('ended_at', 'is', null).execute();
+/**
+ * Records activity. Only a live session is touched: a lapsed one must not come back to life after a
+ * login counted it as free, or two users could hold the same seat (S1).
+ */
+export async function touchSession(db: Executor, id: string): Promise<boolean> {
+  const r = await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).where(live).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The seat limit of a tenant, with its row locked for the rest of the transaction (one seat decision at a time, S1). */
+export async function lockTenantSeats(db: Executor, tenantId: string): Promise<{ seats: number | null; seats_peak: number } | undefined> {
+  return db.selectFrom('tenants').select(['seats', 'seats_peak']).where('id', '=', tenantId).forUpdate().executeTakeFirst();
+}
+
+/** Raises the recorded peak of seats in use (B1). */
+export async function raiseSeatsPeak(db: Executor, tenantId: string, inUse: number): Promise<void> {
+  await db.updateTable('tenants').set({ seats_peak: sql`greatest(seats_peak, ${inUse})` }).where('id', '=', tenantId).execute();
+}
+
+export async function findLiveSession(db: Executor, tenantId: string, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).where(live).executeTakeFirst();
 }
 
 export async function listLiveSessions(db: Executor, tenantId: string, userId?: string): Promise<SessionRow[]> {
@@ -55,6 +74,6 @@ export async function endSessions(db: Executor, tenantId: string, by: { sessionI
 export async function endLapsedSessions(db: Executor): Promise<SessionRow[]> {
   return db.updateTable('sessions').set({ ended_at: sql`now()`, ended_reason: 'lapsed' })
     .where('ended_at', 'is', null)
-    .where(sql<boolean>`last_seen_at <= now() - (case audience when 'app' then ${LAPSE_SECONDS.app} else ${LAPSE_SECONDS.portal} end) * interval '1 second'`)
+    .where(sql<boolean>`last_seen_at <= now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'`)
     .returningAll().execute();
 }

@@ -1,0 +1,175 @@
+import { explainUser } from '../../access/explain.js';
+import type { UserRow } from '../../db/schema.js';
+import type { RequestContext } from '../../infra/context.js';
+import { generateToken, hashPassword, hashToken, verifyPassword } from '../../infra/crypto.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { newId } from '../../infra/ids.js';
+import { inTransaction } from '../../infra/unit-of-work.js';
+import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
+import { requireCapability } from '../access/actor-access.js';
+import type { Mailer } from '../mail/mailer.js';
+import { endSessions } from '../sessions/sessions.repo.js';
+import { loginContext, openSeatedSession, type Audience, type OpenedSession } from '../sessions/sessions.service.js';
+import { findTenant } from '../tenants/tenants.repo.js';
+import { auditStandalone, findActiveUsersByEmail, findLoginCandidates, setPasswordHash } from './auth.repo.js';
+import { consumeOneTimeToken, insertOneTimeToken, retireOneTimeTokens } from './one-time-tokens.repo.js';
+import { assertPasswordAcceptable } from './password-policy.js';
+import { assertNotThrottled, clearAccountFailures, recordFailure, throttleKeys } from './throttle.js';
+
+/** What a login knows about its request (there is no actor yet). */
+export type LoginMeta = Pick<RequestContext, 'requestId' | 'clientAddr'>;
+
+const RESET_TTL_SECONDS = 60 * 60;
+const INVITE_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/** Whether the user may use the portal now (`portal:use` allowed, I1 and G1). */
+export async function mayUsePortal(deps: Pick<ServiceDeps, 'db'>, user: UserRow): Promise<boolean> {
+  const tenant = await findTenant(deps.db, user.tenant_id);
+  if (!tenant) return false;
+  const access = (await loadUsersAccess(deps.db, user.tenant_id, [user.id])).get(user.id);
+  if (!access) return false;
+  return explainUser(access.access, await loadTenantAccess(deps.db, tenant))['portal:use']?.allowed === true;
+}
+
+/**
+ * Identity: password login with seats (I1, S1-S2), the refusals and their audit (issue item 8),
+ * throttling (I4), invitations and password resets by single-use links (I3).
+ */
+export class AuthService {
+  constructor(private readonly deps: ServiceDeps, private readonly mailer: Mailer) {}
+
+  async login(meta: LoginMeta, input: { email: string; password: string; audience: Audience }): Promise<OpenedSession> {
+    const keys = throttleKeys(input.email, meta.clientAddr);
+    await assertNotThrottled(this.deps.db, keys);
+    const candidates = await findLoginCandidates(this.deps.db, input.email);
+    // Every attempt costs at least one scrypt verification, so unknown emails answer in comparable time (I4).
+    const checks = candidates.length
+      ? await Promise.all(candidates.map((u) => verifyPassword(input.password, u.password_hash)))
+      : [await verifyPassword(input.password, null)];
+    const user = candidates.find((_, i) => checks[i]);
+    if (!user) {
+      await recordFailure(this.deps.db, keys);
+      const only = candidates.length === 1 ? candidates[0]! : null;
+      await this.auditRefusal(meta, only, 'invalid_credentials', input.audience);
+      throw new AppError('invalid_credentials', 'the email or password is not right', { rule: 'I1' });
+    }
+    await clearAccountFailures(this.deps.db, keys.account);
+    if (user.status !== 'active') {
+      await this.auditRefusal(meta, user, 'account_inactive', input.audience);
+      throw new AppError('account_inactive', 'this account is suspended', { rule: 'G13' });
+    }
+    if (input.audience === 'portal' && !(await mayUsePortal(this.deps, user))) {
+      await this.auditRefusal(meta, user, 'portal_access_required', input.audience);
+      throw new AppError('portal_access_required', 'signing in to the portal needs website access (portal:use)', { rule: 'G1' });
+    }
+    return this.openSession(meta, user, input.audience, 'password');
+  }
+
+  /** Opens a seat-checked session for a user already identified (password, OIDC, provider sign-in); audits a refusal. */
+  async openSession(meta: LoginMeta, user: Pick<UserRow, 'id' | 'tenant_id'>, audience: Audience, method: string, openedBy?: RequestContext): Promise<OpenedSession> {
+    const sessionId = newId('ses');
+    try {
+      return await inTransaction(this.deps, openedBy ?? loginContext(meta, user.tenant_id, user.id, sessionId), (uow) =>
+        openSeatedSession(uow, { sessionId, tenantId: user.tenant_id, userId: user.id, audience, method }));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'seats_exhausted') await this.auditRefusal(meta, user, 'seats_exhausted', audience, err.options.extra);
+      throw err;
+    }
+  }
+
+  /**
+   * Provider support sign-in: a seat-checked session for an active user, without their password
+   * (the provider already holds every power). Also how the seat benchmark opens sessions, so that
+   * scrypt does not hide the cost of the seat path.
+   */
+  async openSessionFor(ctx: RequestContext, tenantId: string, userId: string, audience: Audience): Promise<OpenedSession> {
+    if (ctx.actor.kind !== 'provider') throw new AppError('provider_only', 'opening a session for a user is the provider\'s alone');
+    const user = await this.deps.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+    if (!user || user.status === 'removed') throw notFound('user');
+    if (user.status !== 'active') throw new AppError('account_inactive', 'this account is suspended', { rule: 'G13' });
+    if (audience === 'portal' && !(await mayUsePortal(this.deps, user))) {
+      throw new AppError('portal_access_required', 'portal sessions need website access (portal:use)', { rule: 'G1' });
+    }
+    return this.openSession(ctx, user, audience, 'provider', ctx);
+  }
+
+  private async auditRefusal(meta: LoginMeta, user: Pick<UserRow, 'id' | 'tenant_id'> | null, code: string, audience: Audience, extra: Record<string, unknown> = {}): Promise<void> {
+    await auditStandalone(this.deps.db, [{
+      tenantId: user?.tenant_id ?? null, actorType: 'anonymous', actorId: null, credential: null,
+      action: 'auth.login_refused', targetType: 'user', targetId: user?.id ?? null,
+      after: { code, audience, ...extra }, requestId: meta.requestId, clientAddr: meta.clientAddr,
+    }]);
+  }
+
+  /** I3: sends a reset link to every active account with this email; the caller always answers 202. */
+  async requestPasswordReset(meta: LoginMeta, email: string): Promise<void> {
+    const users = await findActiveUsersByEmail(this.deps.db, email);
+    for (const user of users) {
+      const token = generateToken('sbr');
+      await inTransaction(this.deps, loginContext(meta, user.tenant_id, user.id, 'none'), async (uow) => {
+        await retireOneTimeTokens(uow.tx, user.tenant_id, user.id, 'reset');
+        const row = await insertOneTimeToken(uow.tx, { id: newId('ott'), tenant_id: user.tenant_id, user_id: user.id, purpose: 'reset', token_hash: hashToken(token), ttlSeconds: RESET_TTL_SECONDS });
+        uow.audit({ tenantId: user.tenant_id, action: 'auth.password_reset_requested', targetType: 'user', targetId: user.id, after: { expiresAt: new Date(row.expires_at).toISOString() } });
+        uow.afterCommit(() => this.mailer.sendInBackground({
+          to: user.email!, subject: 'Reset your Switchboard password',
+          text: `Someone (hopefully you) asked to reset the password of ${user.display_name}.\n\nOpen ${this.link('reset-password', token)} within an hour, or use this code: ${token}\n\nIf it was not you, ignore this message.`,
+        }));
+      });
+    }
+  }
+
+  /** Redeems a reset link: sets the password and ends every session of the user (a reset means the old one may be known). */
+  async confirmPasswordReset(meta: LoginMeta, token: string, password: string): Promise<void> {
+    await this.redeem(meta, token, 'reset', password);
+  }
+
+  /** Redeems an invitation link: the invited user chooses a password. */
+  async acceptInvitation(meta: LoginMeta, token: string, password: string): Promise<void> {
+    await this.redeem(meta, token, 'invite', password);
+  }
+
+  private async redeem(meta: LoginMeta, token: string, purpose: 'reset' | 'invite', password: string): Promise<void> {
+    const bad = () => new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', { rule: 'I3', field: '/token' });
+    const row = await this.deps.db.selectFrom('one_time_tokens').select(['tenant_id', 'user_id']).where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    if (!row) throw bad();
+    const user = await this.deps.db.selectFrom('users').select(['email', 'status']).where('tenant_id', '=', row.tenant_id).where('id', '=', row.user_id).executeTakeFirst();
+    if (!user || user.status === 'removed') throw bad();
+    assertPasswordAcceptable(password, { email: user.email });
+    const hash = await hashPassword(password); // before the transaction: no CPU-heavy work while holding locks
+    await inTransaction(this.deps, loginContext(meta, row.tenant_id, row.user_id, 'none'), async (uow) => {
+      const taken = await consumeOneTimeToken(uow.tx, hashToken(token), purpose);
+      if (!taken) throw bad();
+      await setPasswordHash(uow.tx, taken.tenant_id, taken.user_id, hash);
+      const ended = await endSessions(uow.tx, taken.tenant_id, { userIds: [taken.user_id] }, 'password_changed');
+      uow.audit({ tenantId: taken.tenant_id, action: purpose === 'reset' ? 'auth.password_reset' : 'auth.invitation_accepted', targetType: 'user', targetId: taken.user_id, after: { sessionsEnded: ended.length } });
+      if (ended.length) uow.publish({ type: 'revoke', tenantId: taken.tenant_id, sessionIds: ended.map((s) => s.id), userIds: [taken.user_id], reason: 'password_changed' });
+    });
+  }
+
+  /** I3: invites a user by email to choose a password (needs users:edit or users:create). */
+  async invite(ctx: RequestContext, tenantId: string, userId: string): Promise<{ sentTo: string; expiresAt: string }> {
+    await requireCapability(this.deps.db, ctx, tenantId, ['users:edit', 'users:create']);
+    const token = generateToken('sbi');
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const user = await uow.tx.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+      if (!user || user.status === 'removed') throw notFound('user');
+      if (!user.email) throw new AppError('email_required', 'the user has no email to send the invitation to', { field: '/email' });
+      await retireOneTimeTokens(uow.tx, tenantId, userId, 'invite');
+      const row = await insertOneTimeToken(uow.tx, { id: newId('ott'), tenant_id: tenantId, user_id: userId, purpose: 'invite', token_hash: hashToken(token), ttlSeconds: INVITE_TTL_SECONDS });
+      const expiresAt = new Date(row.expires_at).toISOString();
+      uow.audit({ tenantId, action: 'auth.invitation_sent', targetType: 'user', targetId: userId, after: { to: user.email, expiresAt } });
+      const to = user.email;
+      uow.afterCommit(() => this.mailer.sendInBackground({
+        to, subject: 'You are invited to Switchboard',
+        text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
+      }));
+      return { sentTo: to, expiresAt };
+    });
+  }
+
+  private link(page: string, token: string): string {
+    const base = this.deps.config.PUBLIC_URL ?? `http://${this.deps.config.HOST}:${this.deps.config.PORT}`;
+    return `${base.replace(/\/$/, '')}/${page}?token=${encodeURIComponent(token)}`;
+  }
+}

@@ -1,0 +1,49 @@
+import rateLimit from '@fastify/rate-limit';
+import type { Authenticator } from '../../http/authenticate.js';
+import type { Api } from '../../http/types.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError } from '../../infra/errors.js';
+import { ApiTokensService, resolveApiToken } from '../api-tokens/api-tokens.service.js';
+import { registerApiTokenRoutes, registerTokenUseAudit } from '../api-tokens/api-tokens.routes.js';
+import type { Closer } from '../index.js';
+import { Mailer } from '../mail/mailer.js';
+import { registerMailRoutes } from '../mail/mail.routes.js';
+import { OidcService } from '../oidc/oidc.service.js';
+import { registerOidcRoutes } from '../oidc/oidc.routes.js';
+import { PlatformTokensService } from '../platform-tokens/platform-tokens.service.js';
+import { registerPlatformTokenRoutes } from '../platform-tokens/platform-tokens.routes.js';
+import { registerSessionRoutes } from '../sessions/sessions.routes.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { startSweeper } from '../sessions/sweeper.js';
+import { UsersService } from '../users/users.service.js';
+import { registerAuthRoutes } from './auth.routes.js';
+import { AuthService } from './auth.service.js';
+import { registerPortalCookies } from './portal-cookie.js';
+
+/**
+ * Identity (SPEC 6 and 9): login and seats, sessions and their sweeper, portal cookies with CSRF,
+ * links by email, OIDC, API and platform tokens. Returns what to stop on shutdown.
+ */
+export async function registerIdentity(app: Api, deps: ServiceDeps, auth: Authenticator): Promise<Closer[]> {
+  if (!app.hasDecorator('rateLimit')) {
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { rule: 'I4', extra: { retryAfter: Math.ceil(ctx.ttl / 1000) } }),
+    });
+  }
+  await registerPortalCookies(app, auth, deps.db);
+  auth.addTokenKind('sbt', resolveApiToken);
+  registerTokenUseAudit(app, deps);
+
+  const mailer = new Mailer(deps);
+  const authService = new AuthService(deps, mailer);
+  const sessions = new SessionsService(deps);
+  registerAuthRoutes(app, { auth: authService, sessions, users: new UsersService(deps) });
+  registerSessionRoutes(app, sessions, authService);
+  registerApiTokenRoutes(app, new ApiTokensService(deps));
+  registerPlatformTokenRoutes(app, new PlatformTokensService(deps));
+  registerMailRoutes(app, deps, mailer);
+  registerOidcRoutes(app, new OidcService(deps, authService));
+  const stopSweeper = startSweeper(deps);
+  return [stopSweeper, () => mailer.close()];
+}

@@ -1,0 +1,28 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { OneTimeTokensTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+
+export type OneTimeTokenRow = Selectable<OneTimeTokensTable>;
+
+export async function insertOneTimeToken(db: Executor, row: Omit<OneTimeTokenRow, 'created_at' | 'used_at' | 'expires_at'> & { ttlSeconds: number }): Promise<OneTimeTokenRow> {
+  const { ttlSeconds, ...values } = row;
+  return db.insertInto('one_time_tokens').values({ ...values, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` })
+    .returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Takes a link's token for use: marks it used if it is unused, unexpired and of this purpose, in
+ * one statement, so two concurrent redemptions cannot both succeed (single-use, I3).
+ */
+export async function consumeOneTimeToken(db: Executor, tokenHash: string, purpose: OneTimeTokenRow['purpose']): Promise<OneTimeTokenRow | undefined> {
+  return db.updateTable('one_time_tokens').set({ used_at: sql`now()` })
+    .where('token_hash', '=', tokenHash).where('purpose', '=', purpose).where('used_at', 'is', null).where('expires_at', '>', sql<Date>`now()`)
+    .returningAll().executeTakeFirst();
+}
+
+/** A new link replaces the user's older ones of the same purpose. */
+export async function retireOneTimeTokens(db: Executor, tenantId: string, userId: string, purpose: OneTimeTokenRow['purpose']): Promise<void> {
+  await db.updateTable('one_time_tokens').set({ used_at: sql`now()` })
+    .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+}

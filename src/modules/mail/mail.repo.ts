@@ -1,0 +1,15 @@
+import type { Executor } from '../../db/database.js';
+
+export interface StoredMail { id: number; to: string; subject: string; text: string; createdAt: string }
+
+export async function storeMail(db: Executor, m: { to: string; subject: string; text: string }): Promise<void> {
+  await db.insertInto('dev_mailbox').values({ to_addr: m.to, subject: m.subject, body: m.text }).execute();
+}
+
+/** Newest first, optionally for one recipient (case-insensitive). */
+export async function listMail(db: Executor, opts: { to?: string; limit: number }): Promise<StoredMail[]> {
+  let q = db.selectFrom('dev_mailbox').selectAll();
+  if (opts.to) q = q.where((eb) => eb(eb.fn('lower', ['to_addr']), '=', opts.to!.toLowerCase()));
+  const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), to: r.to_addr, subject: r.subject, text: r.body, createdAt: new Date(r.created_at).toISOString() }));
+}

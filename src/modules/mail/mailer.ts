@@ -1,0 +1,37 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { storeMail } from './mail.repo.js';
+
+export interface MailMessage { to: string; subject: string; text: string }
+
+/**
+ * Sends mail through SMTP (`SMTP_URL`, nodemailer) or, when none is configured (the embedded
+ * default), keeps it in the dev mailbox in the database, readable by the provider through
+ * `GET /v1/dev/mailbox`: invitations and resets work out of the box.
+ */
+export class Mailer {
+  private readonly transport: Transporter | null;
+  constructor(private readonly deps: Pick<ServiceDeps, 'db' | 'config' | 'log'>) {
+    this.transport = deps.config.SMTP_URL ? nodemailer.createTransport(deps.config.SMTP_URL) : null;
+  }
+
+  get usesDevMailbox(): boolean { return this.transport === null; }
+
+  async send(m: MailMessage): Promise<void> {
+    if (!this.transport) {
+      await storeMail(this.deps.db, m);
+      return;
+    }
+    await this.transport.sendMail({ from: this.deps.config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text });
+  }
+
+  /**
+   * Sends without making the caller wait or fail: used after commit, so a slow or absent SMTP server
+   * neither delays the answer (which would tell whether an address exists, I3) nor undoes the change.
+   */
+  sendInBackground(m: MailMessage): void {
+    this.send(m).catch((err: unknown) => this.deps.log.warn({ err, to: m.to, subject: m.subject }, 'sending mail failed'));
+  }
+
+  close(): void { this.transport?.close(); }
+}

@@ -1,0 +1,39 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { OidcFlowsTable, OidcIssuersTable, UserRow } from '../../db/schema.js';
+
+export type OidcIssuerRow = Selectable<OidcIssuersTable>;
+export type OidcFlowRow = Selectable<OidcFlowsTable>;
+
+export async function insertIssuer(db: Executor, row: Omit<OidcIssuerRow, 'created_at'>): Promise<OidcIssuerRow> {
+  return db.insertInto('oidc_issuers').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function listIssuers(db: Executor, tenantId: string): Promise<OidcIssuerRow[]> {
+  return db.selectFrom('oidc_issuers').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
+}
+
+export async function findIssuer(db: Executor, id: string): Promise<OidcIssuerRow | undefined> {
+  return db.selectFrom('oidc_issuers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function deleteIssuer(db: Executor, tenantId: string, id: string): Promise<OidcIssuerRow | undefined> {
+  return db.deleteFrom('oidc_issuers').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export async function insertFlow(db: Executor, row: Omit<OidcFlowRow, 'expires_at'>, ttlSeconds: number): Promise<void> {
+  await db.deleteFrom('oidc_flows').where('expires_at', '<', sql<Date>`now()`).execute();
+  await db.insertInto('oidc_flows').values({ ...row, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` }).execute();
+}
+
+/** Takes a sign-in in flight by its state, once: a replayed callback finds nothing. */
+export async function takeFlow(db: Executor, state: string): Promise<OidcFlowRow | undefined> {
+  return db.deleteFrom('oidc_flows').where('state', '=', state).where('expires_at', '>', sql<Date>`now()`).returningAll().executeTakeFirst();
+}
+
+/** I2: users of the tenant with website access and this email (G2 makes it at most one). */
+export async function findWebsiteUserByEmail(db: Executor, tenantId: string, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId)
+    .where(sql<boolean>`lower(email) = lower(${email})`).where('status', '<>', 'removed')
+    .where(sql<boolean>`'website_access' = any(permissions)`).executeTakeFirst();
+}

@@ -1,0 +1,18 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { PlatformTokensTable } from '../../db/schema.js';
+
+export type PlatformTokenRow = Selectable<PlatformTokensTable>;
+
+export async function insertPlatformToken(db: Executor, row: { id: string; tenant_id: string; token_hash: string; name: string | null }): Promise<PlatformTokenRow> {
+  return db.insertInto('platform_tokens').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function listPlatformTokens(db: Executor, tenantId: string): Promise<PlatformTokenRow[]> {
+  return db.selectFrom('platform_tokens').selectAll().where('tenant_id', '=', tenantId).where('revoked_at', 'is', null).orderBy('created_at', 'desc').execute();
+}
+
+export async function revokePlatformToken(db: Executor, tenantId: string, id: string): Promise<PlatformTokenRow | undefined> {
+  return db.updateTable('platform_tokens').set({ revoked_at: sql`now()` })
+    .where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
+}

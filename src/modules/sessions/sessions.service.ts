@@ -1,0 +1,123 @@
+import type { SessionRow } from './sessions.repo.js';
+import * as repo from './sessions.repo.js';
+import { LAPSE_SECONDS } from './sessions.repo.js';
+import type { RequestContext } from '../../infra/context.js';
+import { generateToken, hashToken } from '../../infra/crypto.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
+import { requireCapability } from '../access/actor-access.js';
+import type { Session } from './sessions.schemas.js';
+
+export type Audience = 'portal' | 'app';
+
+export interface OpenedSession {
+  token: string;
+  sessionId: string;
+  userId: string;
+  tenantId: string;
+  audience: Audience;
+  expiresAt: string;
+}
+
+/** When a session lapses if nothing happens (sliding, S3). */
+export function lapsesAt(s: Pick<SessionRow, 'audience' | 'last_seen_at'>): string {
+  return new Date(new Date(s.last_seen_at).getTime() + LAPSE_SECONDS[s.audience] * 1000).toISOString();
+}
+
+export function presentSession(s: SessionRow): Session {
+  return {
+    id: s.id, userId: s.user_id, audience: s.audience, clientAddr: s.client_addr,
+    createdAt: new Date(s.created_at).toISOString(), lastSeenAt: new Date(s.last_seen_at).toISOString(), expiresAt: lapsesAt(s),
+  };
+}
+
+/** The context a login acts in: the user signing in, on the session being opened. */
+export function loginContext(ctx: Pick<RequestContext, 'requestId' | 'clientAddr'>, tenantId: string, userId: string, sessionId: string): RequestContext {
+  return { ...ctx, actor: { kind: 'user', id: userId, tenantId, credential: `session:${sessionId}`, sessionId } };
+}
+
+/**
+ * Opens a session inside the caller's transaction, taking a seat (S1, S2). The tenant row is locked,
+ * so on every node sharing the database the count-then-insert is one decision at a time: exact,
+ * never over-subscribed. A user who already holds a seat opens more sessions freely (one seat per user).
+ */
+export async function openSeatedSession(uow: UnitOfWork, input: { sessionId: string; tenantId: string; userId: string; audience: Audience; method: string }): Promise<OpenedSession> {
+  const tenant = await repo.lockTenantSeats(uow.tx, input.tenantId);
+  if (!tenant) throw notFound('tenant');
+  const inUse = await repo.countSeatHolders(uow.tx, input.tenantId);
+  const holds = inUse > 0 && (await repo.userHoldsSeat(uow.tx, input.tenantId, input.userId));
+  if (!holds && tenant.seats !== null && inUse >= tenant.seats) {
+    throw new AppError('seats_exhausted', `all ${tenant.seats} seats are taken; try again when someone signs out`, {
+      rule: 'S2', extra: { limit: tenant.seats, inUse },
+    });
+  }
+  const token = generateToken('sbs');
+  const row = await repo.insertSession(uow.tx, {
+    id: input.sessionId, tenant_id: input.tenantId, user_id: input.userId, token_hash: hashToken(token),
+    audience: input.audience, client_addr: uow.ctx.clientAddr,
+  });
+  const nowInUse = holds ? inUse : inUse + 1;
+  if (nowInUse > tenant.seats_peak) await repo.raiseSeatsPeak(uow.tx, input.tenantId, nowInUse);
+  uow.audit({ tenantId: input.tenantId, action: 'auth.login', targetType: 'session', targetId: row.id, after: { audience: input.audience, method: input.method, seatsInUse: nowInUse } });
+  return { token, sessionId: row.id, userId: row.user_id, tenantId: row.tenant_id, audience: row.audience, expiresAt: lapsesAt(row) };
+}
+
+/** Sessions: list live ones, end them (forced logout, logout), keep app sessions alive (I7, S3). */
+export class SessionsService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async list(ctx: RequestContext, tenantId: string, userId?: string): Promise<Session[]> {
+    await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    return (await repo.listLiveSessions(this.deps.db, tenantId, userId)).map(presentSession);
+  }
+
+  /** Forced logout of one session (frees its seat unless the user has another). */
+  async end(ctx: RequestContext, tenantId: string, sessionId: string): Promise<void> {
+    await requireCapability(this.deps.db, ctx, tenantId, 'users:edit');
+    await inTransaction(this.deps, ctx, async (uow) => {
+      const ended = await repo.endSessions(uow.tx, tenantId, { sessionIds: [sessionId] }, 'forced_logout');
+      if (ended.length === 0) throw notFound('session');
+      this.recordEnded(uow, tenantId, ended, 'forced_logout');
+    });
+  }
+
+  /** Forced logout of every session of a user. */
+  async endForUser(ctx: RequestContext, tenantId: string, userId: string): Promise<number> {
+    await requireCapability(this.deps.db, ctx, tenantId, 'users:edit');
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const user = await uow.tx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+      if (!user) throw notFound('user');
+      const ended = await repo.endSessions(uow.tx, tenantId, { userIds: [userId] }, 'forced_logout');
+      this.recordEnded(uow, tenantId, ended, 'forced_logout');
+      return ended.length;
+    });
+  }
+
+  /** The caller's own session ends (logout). */
+  async logout(ctx: RequestContext): Promise<void> {
+    const a = ctx.actor;
+    if (a.kind !== 'user' || !a.sessionId) throw new AppError('forbidden', 'only a signed-in session can log out');
+    await inTransaction(this.deps, ctx, async (uow) => {
+      const ended = await repo.endSessions(uow.tx, a.tenantId, { sessionIds: [a.sessionId!] }, 'logout');
+      uow.audit({ tenantId: a.tenantId, action: 'auth.logout', targetType: 'session', targetId: a.sessionId! });
+      if (ended.length) uow.publish({ type: 'revoke', tenantId: a.tenantId, sessionIds: [a.sessionId!], userIds: null, reason: 'logout' });
+    });
+  }
+
+  /** Keeps the caller's session and its seat (S3); a lapsed session cannot be revived. */
+  async heartbeat(ctx: RequestContext): Promise<{ expiresAt: string }> {
+    const a = ctx.actor;
+    if (a.kind !== 'user' || !a.sessionId) throw new AppError('forbidden', 'heartbeats keep sessions alive; this credential is not a session');
+    if (!(await repo.touchSession(this.deps.db, a.sessionId))) throw new AppError('invalid_token', 'the session has ended or lapsed');
+    const s = await repo.findLiveSession(this.deps.db, a.tenantId, a.sessionId);
+    if (!s) throw new AppError('invalid_token', 'the session has ended or lapsed');
+    return { expiresAt: lapsesAt(s) };
+  }
+
+  private recordEnded(uow: UnitOfWork, tenantId: string, ended: SessionRow[], reason: string): void {
+    for (const s of ended) uow.audit({ tenantId, action: 'auth.session_ended', targetType: 'session', targetId: s.id, after: { userId: s.user_id, reason } });
+    // Stream nodes close the sockets of these sessions (D5).
+    if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended.map((s) => s.id), userIds: null, reason });
+  }
+}
