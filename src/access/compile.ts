@@ -331,10 +331,10 @@ export class CompiledTenant {
     this.applyRolePermissions(tenant.rolePermissions);
 
     for (const mask of this.profileMasks) mask.fill(0);
-    for (const profile of tenant.profiles.values()) {
+    for (const [id, profile] of tenant.profiles) {
       const mask = maskOf(profile.grants);
       for (let w = 0; w < W; w++) mask[w] = mask[w]! & SUPERUSER_MASK[w]!; // profiles never carry licence- or feature-bound capabilities
-      this.profileMasks[this.internProfile(profile.id)] = mask;
+      this.profileMasks[this.internProfile(id)] = mask;
     }
 
     this.queueInfo.fill(undefined);
