@@ -55,7 +55,7 @@ export class NamedService {
     });
   }
 
-  async rename(ctx: RequestContext, tenantId: string, id: string, input: NamedInput, ifMatch?: string): Promise<Named> {
+  async patch(ctx: RequestContext, tenantId: string, id: string, input: NamedInput, ifMatch?: string): Promise<Named> {
     await requireCapability(this.deps.db, ctx, tenantId, `${this.kind.module}:edit`);
     return inTransaction(this.deps, ctx, async (uow) => {
       const before = await repo.findNamed(uow.tx, this.kind.table, tenantId, id);

@@ -1,0 +1,108 @@
+import { CAPABILITY_BY_ID } from '../../catalog/capabilities.js';
+import { decodeCursor, encodeCursor } from '../../http/common-schemas.js';
+import type { ProfileRow } from '../../db/schema.js';
+import type { RequestContext } from '../../infra/context.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { newId } from '../../infra/ids.js';
+import { inTransaction } from '../../infra/unit-of-work.js';
+import { assertVersion } from '../../infra/versioning.js';
+import { requireCapability, type ActorPowers } from '../access/actor-access.js';
+import { bumpTenantVersion } from '../queues/queues.repo.js';
+import * as repo from './profiles.repo.js';
+import type { Profile, ProfileCreate, ProfileDeleteQuery, ProfilePatch } from './profiles.schemas.js';
+
+const present = (r: ProfileRow, holders: number): Profile => ({
+  id: r.id, name: r.name, grants: r.grants, holders, version: Number(r.version), createdAt: new Date(r.created_at).toISOString(),
+});
+
+/** Grants must come from the profile matrix, and (C3) an actor bundles only what it holds itself. */
+function assertGrantable(powers: ActorPowers, grants: string[]): void {
+  const foreign = grants.filter((g) => !CAPABILITY_BY_ID.get(g)?.profileGrantable);
+  if (foreign.length) throw new AppError('validation_failed', `not in the profile matrix: ${foreign.join(', ')}`, { field: '/grants' });
+  const missing = grants.filter((g) => !powers.has(g));
+  if (missing.length) throw new AppError('escalation_refused', `you cannot grant what you do not hold: ${missing.join(', ')}`, { rule: 'C3', field: '/grants' });
+}
+
+/** Permission profiles (seed 003): tenant-defined bundles of module actions; editing one changes every holder at once. */
+export class ProfilesService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async list(ctx: RequestContext, tenantId: string, opts: { cursor?: string; limit: number }) {
+    await requireCapability(this.deps.db, ctx, tenantId, ['profiles:view', 'profiles:edit', 'users:edit']);
+    const c = decodeCursor(opts.cursor);
+    const rows = await repo.listProfiles(this.deps.db, tenantId, { limit: opts.limit + 1, after: c && c.length === 2 ? [String(c[0]), String(c[1])] : undefined });
+    const page = rows.slice(0, opts.limit);
+    const holders = await repo.countHolders(this.deps.db, tenantId, page.map((p) => p.id));
+    const last = page[page.length - 1];
+    return { items: page.map((p) => present(p, holders.get(p.id) ?? 0)), nextCursor: rows.length > opts.limit && last ? encodeCursor([last.name, last.id]) : null };
+  }
+
+  async get(ctx: RequestContext, tenantId: string, id: string): Promise<Profile> {
+    await requireCapability(this.deps.db, ctx, tenantId, ['profiles:view', 'profiles:edit', 'users:edit']);
+    const row = await repo.findProfile(this.deps.db, tenantId, id);
+    if (!row) throw notFound('profile');
+    return present(row, (await repo.countHolders(this.deps.db, tenantId, [id])).get(id) ?? 0);
+  }
+
+  async create(ctx: RequestContext, tenantId: string, input: ProfileCreate): Promise<Profile> {
+    const powers = await requireCapability(this.deps.db, ctx, tenantId, ['profiles:create', 'profiles:edit'], 'C7');
+    assertGrantable(powers, input.grants);
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const row = await repo.insertProfile(uow.tx, { id: newId('prf'), tenant_id: tenantId, name: input.name, grants: input.grants, version: await uow.nextVersion() });
+      const out = present(row, 0);
+      uow.audit({ tenantId, action: 'profile.create', targetType: 'profile', targetId: row.id, after: out });
+      return out;
+    });
+  }
+
+  async patch(ctx: RequestContext, tenantId: string, id: string, patch: ProfilePatch, ifMatch?: string): Promise<Profile> {
+    const powers = await requireCapability(this.deps.db, ctx, tenantId, 'profiles:edit', 'C7');
+    if (patch.grants) assertGrantable(powers, patch.grants);
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const before = await repo.findProfile(uow.tx, tenantId, id, true);
+      if (!before) throw notFound('profile');
+      assertVersion(ifMatch, Number(before.version));
+      const version = await uow.nextVersion();
+      const row = await repo.updateProfile(uow.tx, tenantId, id, { ...(patch.name !== undefined && { name: patch.name }), ...(patch.grants && { grants: patch.grants }), version });
+      const holders = (await repo.countHolders(uow.tx, tenantId, [id])).get(id) ?? 0;
+      const out = present(row, holders);
+      uow.audit({ tenantId, action: 'profile.update', targetType: 'profile', targetId: id, before: present(before, holders), after: out });
+      if (patch.grants && holders > 0) {
+        // Every holder's access changes at once (D2): the tenant version covers profiles.
+        await bumpTenantVersion(uow.tx, tenantId, version);
+        uow.publish({ type: 'config', tenantId, userIds: null, version });
+      }
+      return out;
+    });
+  }
+
+  /** Refused while users hold the profile, unless `moveTo` names another profile or `none`. */
+  async remove(ctx: RequestContext, tenantId: string, id: string, ifMatch?: string, query: ProfileDeleteQuery = {}): Promise<void> {
+    const powers = await requireCapability(this.deps.db, ctx, tenantId, ['profiles:delete', 'profiles:edit'], 'C7');
+    await inTransaction(this.deps, ctx, async (uow) => {
+      const before = await repo.findProfile(uow.tx, tenantId, id, true);
+      if (!before) throw notFound('profile');
+      assertVersion(ifMatch, Number(before.version));
+      const holders = (await repo.countHolders(uow.tx, tenantId, [id])).get(id) ?? 0;
+      let moved: string[] = [];
+      const version = await uow.nextVersion();
+      if (holders > 0) {
+        if (!query.moveTo) {
+          throw new AppError('profile_in_use', `${holders} user(s) hold this profile; move them to another profile or to none (?moveTo=<profile id>|none)`, { rule: 'C7', extra: { holders } });
+        }
+        const target = query.moveTo === 'none' ? null : query.moveTo;
+        if (target === id) throw new AppError('validation_failed', 'move holders to a different profile', { field: '/moveTo' });
+        if (target) {
+          const to = await repo.findProfile(uow.tx, tenantId, target);
+          if (!to) throw new AppError('validation_failed', `profile ${target} does not exist`, { field: '/moveTo' });
+          assertGrantable(powers, to.grants);
+        }
+        moved = await repo.moveHolders(uow.tx, tenantId, id, target, version);
+      }
+      await repo.deleteProfile(uow.tx, tenantId, id);
+      uow.audit({ tenantId, action: 'profile.delete', targetType: 'profile', targetId: id, before: { ...present(before, holders), movedTo: query.moveTo ?? null } });
+      if (moved.length) uow.publish({ type: 'config', tenantId, userIds: moved, version });
+    });
+  }
+}

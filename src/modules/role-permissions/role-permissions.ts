@@ -1,0 +1,69 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { Api } from '../../http/types.js';
+import { contextOf } from '../../http/authenticate.js';
+import { errorResponses, TenantParams } from '../../http/common-schemas.js';
+import { LOCKED_ROLE_PERMISSIONS, type RolePermissions } from '../../catalog/role-permissions.js';
+import type { RequestContext } from '../../infra/context.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError, notFound } from '../../infra/errors.js';
+import { inTransaction } from '../../infra/unit-of-work.js';
+import { assertVersion, etag } from '../../infra/versioning.js';
+import { requireCapability } from '../access/actor-access.js';
+import { findTenant, updateTenant } from '../tenants/tenants.repo.js';
+
+const B = Type.Boolean();
+const RolePermissionsBody = Type.Object({
+  organisation: Type.Object({ agentsMayJoinUnassignedQueues: B }, { additionalProperties: false }),
+  supervisor: Type.Object({
+    configPortal: B, restrictToAssignedQueues: B, viewQueueSettings: Type.Boolean({ description: 'always on; cannot be turned off' }),
+    manageQueueSettings: B, viewPauseReasons: B, managePauseReasons: B, viewSkills: B, manageSkills: B,
+  }, { additionalProperties: false }),
+  agent: Type.Object({ managePrerecordedMessages: B, manageCannedMessages: B, createCustomTags: B, callDispositions: B }, { additionalProperties: false }),
+}, { additionalProperties: false, $id: 'RolePermissions' });
+const RolePermissionsAnswer = Type.Intersect([RolePermissionsBody, Type.Object({ version: Type.Integer() })]);
+type Answer = Static<typeof RolePermissionsBody> & { version: number };
+
+/** Contact-center role permissions (seed 001, SPEC 5): per role for the whole tenant; only Contact Admins change them (C7). */
+export class RolePermissionsService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async get(ctx: RequestContext, tenantId: string): Promise<Answer> {
+    await requireCapability(this.deps.db, ctx, tenantId, 'cc:admin', 'C7');
+    const t = await findTenant(this.deps.db, tenantId);
+    if (!t) throw notFound('tenant');
+    return { ...t.role_permissions, version: Number(t.version) };
+  }
+
+  async put(ctx: RequestContext, tenantId: string, body: RolePermissions, ifMatch?: string): Promise<Answer> {
+    await requireCapability(this.deps.db, ctx, tenantId, 'cc:admin', 'C7');
+    for (const [role, key] of LOCKED_ROLE_PERMISSIONS) {
+      if (!(body[role] as Record<string, boolean>)[key]) {
+        throw new AppError('locked_setting', `${role}.${key} is always on and cannot be turned off`, { field: `/${role}/${key}` });
+      }
+    }
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const before = await findTenant(uow.tx, tenantId, true);
+      if (!before) throw notFound('tenant');
+      assertVersion(ifMatch, Number(before.version));
+      const version = await uow.nextVersion();
+      await updateTenant(uow.tx, tenantId, { role_permissions: JSON.stringify(body), version, updated_at: new Date() });
+      uow.audit({ tenantId, action: 'role_permissions.update', targetType: 'tenant', targetId: tenantId, before: before.role_permissions, after: body });
+      uow.publish({ type: 'config', tenantId, userIds: null, version });
+      return { ...body, version };
+    });
+  }
+}
+
+export function registerRolePermissionRoutes(app: Api, service: RolePermissionsService): void {
+  const tags = ['Contact center'];
+  app.get('/v1/tenants/:t/role-permissions', { schema: { tags, summary: 'Role permissions (Organisation, Supervisor, Agent)', params: TenantParams, response: { 200: RolePermissionsAnswer, ...errorResponses } } },
+    async (req, reply) => {
+      const out = await service.get(contextOf(req), req.params.t);
+      return reply.header('etag', etag(out.version)).send(out);
+    });
+  app.put('/v1/tenants/:t/role-permissions', { schema: { tags, summary: 'Replace the role permissions (cc:admin, C7); viewQueueSettings stays on', params: TenantParams, body: RolePermissionsBody, response: { 200: RolePermissionsAnswer, ...errorResponses } } },
+    async (req, reply) => {
+      const out = await service.put(contextOf(req), req.params.t, req.body, req.headers['if-match']);
+      return reply.header('etag', etag(out.version)).send(out);
+    });
+}
