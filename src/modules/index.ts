@@ -2,8 +2,24 @@ import type { Authenticator } from '../http/authenticate.js';
 import type { Api } from '../http/types.js';
 import type { ServiceDeps } from '../infra/deps.js';
 import { registerIdentity } from './auth/identity.module.js';
+import { registerAccessRoutes } from './access/access.routes.js';
+import { AccessService } from './access/access.service.js';
+import { registerAuditRoutes } from './audit/audit.routes.js';
+import { registerNamedRoutes } from './directory/named.routes.js';
+import { GROUPS, NamedService, WORKSPACES } from './directory/named.service.js';
+import { registerPlatformRoutes } from './platform/platform.routes.js';
+import { PlatformService } from './platform/platform.service.js';
+import { registerCrudRoutes } from '../http/crud-routes.js';
+import { ProfilesService } from './profiles/profiles.service.js';
+import { Profile, ProfileCreate, ProfileDeleteQuery, ProfilePatch } from './profiles/profiles.schemas.js';
+import { QueuesService } from './queues/queues.service.js';
+import { Queue, QueueCreate, QueuePatch } from './queues/queues.schemas.js';
+import { registerRolePermissionRoutes, RolePermissionsService } from './role-permissions/role-permissions.js';
 import { registerTenantRoutes } from './tenants/tenants.routes.js';
 import { TenantsService } from './tenants/tenants.service.js';
+import { registerUsageRoutes } from './usage/usage.routes.js';
+import { registerUserRoutes } from './users/users.routes.js';
+import { UsersService } from './users/users.service.js';
 
 /** Something to stop when the server closes (timers, sockets, listeners). */
 export type Closer = () => Promise<void> | void;
@@ -15,7 +31,16 @@ export type Closer = () => Promise<void> | void;
 export async function registerModules(app: Api, deps: ServiceDeps, auth: Authenticator): Promise<Closer[]> {
   const closers: Closer[] = [];
   closers.push(...(await registerIdentity(app, deps, auth)));
-  const tenants = new TenantsService(deps);
-  registerTenantRoutes(app, tenants);
+  registerTenantRoutes(app, new TenantsService(deps));
+  registerUserRoutes(app, new UsersService(deps));
+  registerAccessRoutes(app, new AccessService(deps));
+  registerNamedRoutes(app, 'groups', 'Groups', new NamedService(deps, GROUPS));
+  registerNamedRoutes(app, 'workspaces', 'Workspaces', new NamedService(deps, WORKSPACES));
+  registerCrudRoutes(app, 'queues', 'Contact center', { item: Queue, create: QueueCreate, patch: QueuePatch }, new QueuesService(deps));
+  registerCrudRoutes(app, 'profiles', 'Profiles', { item: Profile, create: ProfileCreate, patch: ProfilePatch, deleteQuery: ProfileDeleteQuery }, new ProfilesService(deps));
+  registerRolePermissionRoutes(app, new RolePermissionsService(deps));
+  registerPlatformRoutes(app, new PlatformService(deps));
+  registerUsageRoutes(app, deps);
+  registerAuditRoutes(app, deps);
   return closers;
 }
