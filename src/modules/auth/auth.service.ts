@@ -130,7 +130,7 @@ export class AuthService {
   }
 
   private async redeem(meta: LoginMeta, token: string, purpose: 'reset' | 'invite', password: string): Promise<void> {
-    const bad = () => new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', { rule: 'I3', field: '/token' });
+    const bad = () => new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', { rule: 'I3', field: '/token', status: 400 });
     const row = await this.deps.db.selectFrom('one_time_tokens').select(['tenant_id', 'user_id']).where('token_hash', '=', hashToken(token)).executeTakeFirst();
     if (!row) throw bad();
     const user = await this.deps.db.selectFrom('users').select(['email', 'status']).where('tenant_id', '=', row.tenant_id).where('id', '=', row.user_id).executeTakeFirst();

@@ -27,7 +27,8 @@ export function csrfTokenFor(sessionToken: string): string {
 export async function registerPortalCookies(app: Api, auth: Authenticator, db: Db): Promise<void> {
   if (!app.hasRequestDecorator('cookies')) await app.register(cookie);
   auth.addFallback(async (req) => {
-    const token = req.cookies?.[SESSION_COOKIE];
+    // The Authenticator's hook runs before the cookie plugin's own parsing hook, so parse here.
+    const token = req.headers.cookie ? app.parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
     if (!token) return null;
     const actor = await resolveSession(db, token);
     if (!actor) return null;
