@@ -149,9 +149,11 @@ export function validateUserChange(actor: ChangeActor, before: UserAccess | null
   const beforeKeys = new Set(before ? billableKeysOf(before) : []);
   const added = billableKeysOf(after).filter((k) => !beforeKeys.has(k));
   const raised = supervisorRank(after.supervisorLevel) > supervisorRank(before?.supervisorLevel ?? 'none');
-  if ((added.length > 0 || raised) && !has(actor, 'billing:edit') && !actor.isSync) {
-    add('billable_permission_required', 'C2', added.some((k) => k.startsWith('supervisor_')) ? '/supervisorLevel' : '/licences',
-      `adding ${added.join(', ')} increases billable usage and needs Manage Billable Items`);
+  // A lower supervisor level is a different billable key but a decrease: it needs no billing permission.
+  const increases = [...added.filter((k) => !k.startsWith('supervisor_')), ...(raised ? [`supervisor_${after.supervisorLevel}`] : [])];
+  if (increases.length > 0 && !has(actor, 'billing:edit') && !actor.isSync) {
+    add('billable_permission_required', 'C2', raised ? '/supervisorLevel' : '/licences',
+      `adding ${increases.join(', ')} increases billable usage and needs Manage Billable Items`);
   }
   for (const k of added) {
     const cap = ctx.pools.caps[k];
