@@ -9,8 +9,10 @@ const tags = ['Tenants (provider)'];
 
 export function registerPlatformTokenRoutes(app: Api, tokens: PlatformTokensService): void {
   app.post('/v1/tenants/:t/platform-tokens', {
-    schema: { tags, summary: 'Issue a platform token for the PBX (shown once; platform sync and dial checks only, I6)', params: TenantParams, body: Type.Optional(PlatformTokenCreate), response: { 201: CreatedPlatformToken, ...errorResponses } },
-  }, async (req, reply) => reply.status(201).send(await tokens.create(contextOf(req), req.params.t, req.body?.name ?? null)));
+    // The body is optional (API.md lists none): an absent one reads as `{}`.
+    preValidation: async (req) => { req.body ??= {}; },
+    schema: { tags, summary: 'Issue a platform token for the PBX (shown once; platform sync and dial checks only, I6)', params: TenantParams, body: PlatformTokenCreate, response: { 201: CreatedPlatformToken, ...errorResponses } },
+  }, async (req, reply) => reply.status(201).send(await tokens.create(contextOf(req), req.params.t, req.body.name ?? null)));
 
   app.get('/v1/tenants/:t/platform-tokens', {
     schema: { tags, summary: 'Platform tokens of a tenant (never their secrets)', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(PlatformToken), nextCursor: Type.Null() }), ...errorResponses } },
