@@ -16,6 +16,7 @@ interface BenchModule { run(): Promise<string> }
 /** The registry: add a bench here (name, loader). Names are what the filter matches. */
 const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }> = [
   { name: 'checks', load: () => import('./checks.bench.js') },
+  { name: 'sync', load: () => import('./sync.bench.js') },
 ];
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

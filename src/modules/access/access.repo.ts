@@ -3,8 +3,26 @@ import type { DeviceRow, TenantRow, UserRow } from '../../db/schema.js';
 import type { QueueInfo, ProfileInfo, TenantAccess, UserAccess } from '../../access/types.js';
 import { toUserAccess } from '../users/users.mapping.js';
 
-/** Loads what the engine needs: the tenant with its queues and profiles, and users with their devices. */
+/**
+ * Tenant access state by (tenant, version). Every change to what it holds (plan, role permissions,
+ * queues, profiles) bumps the tenant version, and versions are never reused, so an entry is either
+ * current or never asked for again; the tenant row itself is read fresh by every caller.
+ */
+const cache = new Map<string, { version: number; access: TenantAccess }>();
+const CACHE_TENANTS = 500;
+
+/** Loads what the engine needs: the tenant with its queues and profiles (cached per tenant version). */
 export async function loadTenantAccess(db: Executor, tenant: TenantRow): Promise<TenantAccess> {
+  const version = Number(tenant.version);
+  const hit = cache.get(tenant.id);
+  if (hit && hit.version === version) return hit.access;
+  const access = await readTenantAccess(db, tenant);
+  if (cache.size >= CACHE_TENANTS) cache.delete(cache.keys().next().value!);
+  cache.set(tenant.id, { version, access });
+  return access;
+}
+
+async function readTenantAccess(db: Executor, tenant: TenantRow): Promise<TenantAccess> {
   const [queues, profiles] = await Promise.all([
     db.selectFrom('queues').select(['id', 'name', 'kind', 'wrap_up_seconds']).where('tenant_id', '=', tenant.id).execute(),
     db.selectFrom('profiles').select(['id', 'name', 'grants']).where('tenant_id', '=', tenant.id).execute(),

@@ -49,7 +49,9 @@ export class ProfilesService {
     const powers = await requireCapability(this.deps.db, ctx, tenantId, ['profiles:create', 'profiles:edit'], 'C7');
     assertGrantable(powers, input.grants);
     return inTransaction(this.deps, ctx, async (uow) => {
-      const row = await repo.insertProfile(uow.tx, { id: newId('prf'), tenant_id: tenantId, name: input.name, grants: input.grants, version: await uow.nextVersion() });
+      const version = await uow.nextVersion();
+      const row = await repo.insertProfile(uow.tx, { id: newId('prf'), tenant_id: tenantId, name: input.name, grants: input.grants, version });
+      await bumpTenantVersion(uow.tx, tenantId, version);
       const out = present(row, 0);
       uow.audit({ tenantId, action: 'profile.create', targetType: 'profile', targetId: row.id, after: out });
       return out;
@@ -68,11 +70,9 @@ export class ProfilesService {
       const holders = (await repo.countHolders(uow.tx, tenantId, [id])).get(id) ?? 0;
       const out = present(row, holders);
       uow.audit({ tenantId, action: 'profile.update', targetType: 'profile', targetId: id, before: present(before, holders), after: out });
-      if (patch.grants && holders > 0) {
-        // Every holder's access changes at once (D2): the tenant version covers profiles.
-        await bumpTenantVersion(uow.tx, tenantId, version);
-        uow.publish({ type: 'config', tenantId, userIds: null, version });
-      }
+      // The tenant version covers profiles; with holders, every one of them changes at once (D2).
+      await bumpTenantVersion(uow.tx, tenantId, version);
+      if (patch.grants && holders > 0) uow.publish({ type: 'config', tenantId, userIds: null, version });
       return out;
     });
   }
@@ -101,6 +101,7 @@ export class ProfilesService {
         moved = await repo.moveHolders(uow.tx, tenantId, id, target, version);
       }
       await repo.deleteProfile(uow.tx, tenantId, id);
+      await bumpTenantVersion(uow.tx, tenantId, version);
       uow.audit({ tenantId, action: 'profile.delete', targetType: 'profile', targetId: id, before: { ...present(before, holders), movedTo: query.moveTo ?? null } });
       if (moved.length) uow.publish({ type: 'config', tenantId, userIds: moved, version });
     });

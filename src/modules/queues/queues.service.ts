@@ -43,6 +43,7 @@ export class QueuesService {
         id: newId('que'), tenant_id: tenantId, external_id: null, name: input.name, kind: input.kind ?? 'queue',
         wrap_up_seconds: input.wrapUpSeconds ?? 0, version,
       });
+      await repo.bumpTenantVersion(uow.tx, tenantId, version);
       const out = presentQueue(row);
       uow.audit({ tenantId, action: 'queue.create', targetType: 'queue', targetId: row.id, after: out });
       return out;
