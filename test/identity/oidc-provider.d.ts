@@ -1,0 +1,2 @@
+/** oidc-provider ships no type declarations; the test uses a small part of it. */
+declare module 'oidc-provider';
