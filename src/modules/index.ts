@@ -9,6 +9,7 @@ import { registerNamedRoutes } from './directory/named.routes.js';
 import { GROUPS, NamedService, WORKSPACES } from './directory/named.service.js';
 import { registerPlatformRoutes } from './platform/platform.routes.js';
 import { PlatformService } from './platform/platform.service.js';
+import { registerRealtime } from './stream/register.js';
 import { registerCrudRoutes } from '../http/crud-routes.js';
 import { ProfilesService } from './profiles/profiles.service.js';
 import { Profile, ProfileCreate, ProfileDeleteQuery, ProfilePatch } from './profiles/profiles.schemas.js';
@@ -42,5 +43,6 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   registerPlatformRoutes(app, new PlatformService(deps));
   registerUsageRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  closers.push(await registerRealtime(app, deps));
   return closers;
 }

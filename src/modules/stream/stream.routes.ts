@@ -1,0 +1,67 @@
+import { Type } from '@sinclair/typebox';
+import websocket from '@fastify/websocket';
+import type { FastifyRequest } from 'fastify';
+import { contextOf } from '../../http/authenticate.js';
+import { errorResponses } from '../../http/common-schemas.js';
+import type { Api } from '../../http/types.js';
+import { AppError } from '../../infra/errors.js';
+import { APP_VIEW_HTML } from './app-view.js';
+import type { StreamIdentity } from './stream-hub.js';
+import { streamIdentityOf, type StreamService } from './stream.service.js';
+
+const StreamQuery = Type.Object({
+  since: Type.Optional(Type.Integer({ minimum: 0, description: 'D4: the last version the client holds' })),
+  ticket: Type.Optional(Type.String({ minLength: 10, maxLength: 200, description: 'D1: a ticket from POST /v1/stream/tickets (browsers)' })),
+}, { additionalProperties: false });
+
+const Ticket = Type.Object({ ticket: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+
+declare module 'fastify' {
+  interface FastifyRequest { streamIdentity?: StreamIdentity }
+}
+
+
+/**
+ * Registers the stream routes: `GET /v1/stream` (WebSocket), `POST /v1/stream/tickets` and the
+ * app view at `GET /app`. Authentication happens before the upgrade, so a refused client gets a
+ * problem+json HTTP answer (401/403) instead of a socket that closes at once.
+ */
+export async function registerStreamRoutes(app: Api, stream: StreamService): Promise<void> {
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  // An upgrade refused by a hook that runs before @fastify/websocket's own (the authenticator's, on a
+  // bad token) leaves the socket open after the error answer, since Node detached it from HTTP:
+  // close it, or each refused client leaks a socket and blocks shutdown.
+  app.addHook('onResponse', async (req) => {
+    if (req.headers.upgrade && !req.raw.socket.destroyed) req.raw.socket.destroy();
+  });
+  const tags = ['Real-time'];
+
+  app.post('/v1/stream/tickets', {
+    schema: { tags, summary: 'A single-use, 30-second ticket to open the stream from a browser (D1)', body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 201: Ticket, ...errorResponses } },
+  }, async (req, reply) => reply.status(201).send(await stream.issueTicket(contextOf(req))));
+
+  app.route({
+    method: 'GET',
+    url: '/v1/stream',
+    schema: { querystring: StreamQuery },
+    // D1: a bearer header (apps) or a ticket (browsers). A cookie alone is not enough: browsers send
+    // cookies on cross-site WebSocket upgrades, and the stream carries SIP credentials.
+    preValidation: async (req: FastifyRequest<{ Querystring: { ticket?: string } }>) => {
+      if (req.headers.authorization) req.streamIdentity = streamIdentityOf(contextOf(req).actor);
+      else if (req.query.ticket) req.streamIdentity = await stream.redeemTicket(req.query.ticket);
+      else throw new AppError('unauthorized', 'open the stream with "Authorization: Bearer <session token>" or ?ticket= from POST /v1/stream/tickets');
+    },
+    handler: async () => {
+      throw new AppError('validation_failed', 'GET /v1/stream is a WebSocket: send "Upgrade: websocket"', { status: 426 });
+    },
+    wsHandler: async (socket, req) => {
+      const since = (req.query as { since?: number }).since ?? null;
+      await stream.open(socket, req.streamIdentity!, since);
+    },
+  });
+
+  app.get('/app', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
+    reply.header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:")
+      .send(APP_VIEW_HTML));
+}

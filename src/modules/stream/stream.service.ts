@@ -1,0 +1,54 @@
+import type { WebSocket } from 'ws';
+import type { Actor, RequestContext } from '../../infra/context.js';
+import { generateToken, hashToken } from '../../infra/crypto.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { AppError } from '../../infra/errors.js';
+import { newId } from '../../infra/ids.js';
+import { StreamHub, type StreamHubOptions, type StreamIdentity } from './stream-hub.js';
+import { consumeTicket, insertTicket } from './stream.repo.js';
+
+/** Tickets are for the moment between "get a ticket" and "open the socket": a few seconds is plenty. */
+export const TICKET_TTL_SECONDS = 30;
+
+/** Real-time delivery (SPEC 8): stream tickets for browsers, and this node's hub of open streams. */
+export class StreamService {
+  readonly hub: StreamHub;
+
+  constructor(private readonly deps: ServiceDeps, hubOptions: StreamHubOptions = {}) {
+    this.hub = new StreamHub(deps, hubOptions);
+  }
+
+  start(): void { this.hub.start(); }
+  async close(): Promise<void> { await this.hub.close(); }
+
+  /**
+   * D1: a browser cannot set `Authorization` on a WebSocket, so it trades its session for a
+   * single-use ticket valid for 30 s. Stored hashed, in the database, so any node accepts it.
+   */
+  async issueTicket(ctx: RequestContext): Promise<{ ticket: string; expiresAt: string }> {
+    const who = streamIdentityOf(ctx.actor);
+    if (!who.sessionId) throw new AppError('forbidden', 'stream tickets are issued to signed-in sessions');
+    const ticket = generateToken('sbw');
+    const expiresAt = new Date(Date.now() + TICKET_TTL_SECONDS * 1000);
+    await insertTicket(this.deps.db, { id: newId('stk'), tokenHash: hashToken(ticket), owner: { ...who, sessionId: who.sessionId }, expiresAt });
+    return { ticket, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** Resolves a ticket into the stream's owner; refuses an unknown, used, expired or orphaned ticket. */
+  async redeemTicket(ticket: string): Promise<StreamIdentity> {
+    const owner = await consumeTicket(this.deps.db, hashToken(ticket));
+    if (!owner) throw new AppError('invalid_token', 'the stream ticket is unknown, used, expired or its session ended');
+    return owner;
+  }
+
+  /** Hands an upgraded socket to the hub (D1, D4). */
+  async open(ws: WebSocket, who: StreamIdentity, since: number | null): Promise<void> {
+    await this.hub.attach(ws, who, since);
+  }
+}
+
+/** The stream is a user's: the provider and platform tokens have no configuration to receive. */
+export function streamIdentityOf(actor: Actor): StreamIdentity {
+  if (actor.kind !== 'user') throw new AppError('forbidden', 'the stream delivers a user\'s configuration: sign in as a user');
+  return { tenantId: actor.tenantId, userId: actor.id, sessionId: actor.sessionId ?? null };
+}
