@@ -2,6 +2,7 @@ import {
   billableKeysOf, CAPABILITY_BY_ID, PERMISSION_CAPABILITIES, planHas, supervisorRank, type BillableKey,
 } from '../catalog/index.js';
 import { explainUser } from './explain.js';
+import type { ErrorCode } from '../infra/errors.js';
 import type { TenantAccess, UserAccess } from './types.js';
 
 /** Who makes a change, as the change rules see it (C1-C4, C8). */
@@ -26,7 +27,8 @@ export interface UserChangeContext {
   workspaceIds: ReadonlySet<string>;
 }
 
-export interface Violation { code: string; rule?: string; field: string; detail: string }
+/** One broken rule; `code` is a stable error code of the API (src/infra/errors.ts). */
+export interface Violation { code: ErrorCode; rule?: string; field: string; detail: string }
 
 /**
  * Automatic assignment applied to a requested state: A1 (Essential for platform users), A2 (website
@@ -58,7 +60,7 @@ const has = (actor: ChangeActor, cap: string) => actor.all || actor.capabilities
 /** Every rule a change of one user breaks; empty means the change may be saved. `before` is null on create. */
 export function validateUserChange(actor: ChangeActor, before: UserAccess | null, after: UserAccess, ctx: UserChangeContext): Violation[] {
   const v: Violation[] = [];
-  const add = (code: string, rule: string | undefined, field: string, detail: string) => v.push({ code, field, detail, ...(rule ? { rule } : {}) });
+  const add = (code: ErrorCode, rule: string | undefined, field: string, detail: string) => v.push({ code, field, detail, ...(rule ? { rule } : {}) });
   const { tenant } = ctx;
 
   // C1: who may change users at all.

@@ -26,7 +26,7 @@ const READ_ONLY = ['extension', 'devices', 'externalId', 'source'] as const;
 /** The first violation becomes the error; all of them travel along so a form can show every one. */
 export function refuse(violations: Violation[]): never {
   const first = violations[0]!;
-  throw new AppError(first.code as never, first.detail, {
+  throw new AppError(first.code, first.detail, {
     ...(first.rule ? { rule: first.rule } : {}), field: first.field,
     extra: violations.length > 1 ? { violations } : {},
   });
