@@ -17,6 +17,7 @@ interface BenchModule { run(): Promise<string> }
 const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }> = [
   { name: 'checks', load: () => import('./checks.bench.js') },
   { name: 'sync', load: () => import('./sync.bench.js') },
+  { name: 'seats', load: () => import('./seats.bench.js') },
 ];
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -19,6 +19,10 @@ export async function findActiveUsersByEmail(db: Executor, email: string): Promi
     .where('status', '=', 'active').orderBy('created_at').limit(MAX_CANDIDATES).execute();
 }
 
+export async function findUser(db: Executor, tenantId: string, userId: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+}
+
 export async function setPasswordHash(db: Executor, tenantId: string, userId: string, hash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: hash, updated_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
 }

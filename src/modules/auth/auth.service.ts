@@ -12,8 +12,8 @@ import type { Mailer } from '../mail/mailer.js';
 import { endSessions } from '../sessions/sessions.repo.js';
 import { loginContext, openSeatedSession, type Audience, type OpenedSession } from '../sessions/sessions.service.js';
 import { findTenant } from '../tenants/tenants.repo.js';
-import { auditStandalone, findActiveUsersByEmail, findLoginCandidates, setPasswordHash } from './auth.repo.js';
-import { consumeOneTimeToken, insertOneTimeToken, retireOneTimeTokens } from './one-time-tokens.repo.js';
+import { auditStandalone, findActiveUsersByEmail, findLoginCandidates, findUser, setPasswordHash } from './auth.repo.js';
+import { consumeOneTimeToken, findOneTimeTokenOwner, insertOneTimeToken, retireOneTimeTokens } from './one-time-tokens.repo.js';
 import { assertPasswordAcceptable } from './password-policy.js';
 import { assertNotThrottled, clearAccountFailures, recordFailure, throttleKeys } from './throttle.js';
 
@@ -85,7 +85,7 @@ export class AuthService {
    */
   async openSessionFor(ctx: RequestContext, tenantId: string, userId: string, audience: Audience): Promise<OpenedSession> {
     if (ctx.actor.kind !== 'provider') throw new AppError('provider_only', 'opening a session for a user is the provider\'s alone');
-    const user = await this.deps.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+    const user = await findUser(this.deps.db, tenantId, userId);
     if (!user || user.status === 'removed') throw notFound('user');
     if (user.status !== 'active') throw new AppError('account_inactive', 'this account is suspended', { rule: 'G13' });
     if (audience === 'portal' && !(await mayUsePortal(this.deps, user))) {
@@ -131,9 +131,9 @@ export class AuthService {
 
   private async redeem(meta: LoginMeta, token: string, purpose: 'reset' | 'invite', password: string): Promise<void> {
     const bad = () => new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', { rule: 'I3', field: '/token', status: 400 });
-    const row = await this.deps.db.selectFrom('one_time_tokens').select(['tenant_id', 'user_id']).where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    const row = await findOneTimeTokenOwner(this.deps.db, hashToken(token));
     if (!row) throw bad();
-    const user = await this.deps.db.selectFrom('users').select(['email', 'status']).where('tenant_id', '=', row.tenant_id).where('id', '=', row.user_id).executeTakeFirst();
+    const user = await findUser(this.deps.db, row.tenant_id, row.user_id);
     if (!user || user.status === 'removed') throw bad();
     assertPasswordAcceptable(password, { email: user.email });
     const hash = await hashPassword(password); // before the transaction: no CPU-heavy work while holding locks
@@ -152,7 +152,7 @@ export class AuthService {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:edit', 'users:create']);
     const token = generateToken('sbi');
     return inTransaction(this.deps, ctx, async (uow) => {
-      const user = await uow.tx.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+      const user = await findUser(uow.tx, tenantId, userId);
       if (!user || user.status === 'removed') throw notFound('user');
       if (!user.email) throw new AppError('email_required', 'the user has no email to send the invitation to', { field: '/email' });
       await retireOneTimeTokens(uow.tx, tenantId, userId, 'invite');

@@ -26,3 +26,8 @@ export async function retireOneTimeTokens(db: Executor, tenantId: string, userId
   await db.updateTable('one_time_tokens').set({ used_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
 }
+
+/** Whose link this is, whatever its state (the password rules need the user's email before redeeming). */
+export async function findOneTimeTokenOwner(db: Executor, tokenHash: string): Promise<{ tenant_id: string; user_id: string } | undefined> {
+  return db.selectFrom('one_time_tokens').select(['tenant_id', 'user_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
+}

@@ -77,3 +77,7 @@ export async function endLapsedSessions(db: Executor): Promise<SessionRow[]> {
     .where(sql<boolean>`last_seen_at <= now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'`)
     .returningAll().execute();
 }
+
+export async function userExists(db: Executor, tenantId: string, userId: string): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()) !== undefined;
+}

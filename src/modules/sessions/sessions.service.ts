@@ -86,8 +86,7 @@ export class SessionsService {
   async endForUser(ctx: RequestContext, tenantId: string, userId: string): Promise<number> {
     await requireCapability(this.deps.db, ctx, tenantId, 'users:edit');
     return inTransaction(this.deps, ctx, async (uow) => {
-      const user = await uow.tx.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
-      if (!user) throw notFound('user');
+      if (!(await repo.userExists(uow.tx, tenantId, userId))) throw notFound('user');
       const ended = await repo.endSessions(uow.tx, tenantId, { userIds: [userId] }, 'forced_logout');
       this.recordEnded(uow, tenantId, ended, 'forced_logout');
       return ended.length;
