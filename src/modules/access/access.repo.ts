@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
-import type { DeviceRow, TenantRow, UserRow } from '../../db/schema.js';
+import type { TenantRow, UserRow } from '../../db/schema.js';
 import type { QueueInfo, ProfileInfo, TenantAccess, UserAccess } from '../../access/types.js';
+import { groupBy } from '../../infra/collections.js';
 import { toUserAccess } from '../users/users.mapping.js';
 
 /**
@@ -46,8 +47,7 @@ export async function loadUsersAccess(db: Executor, tenantId: string, userIds: s
     db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', unique).execute(),
     db.selectFrom('devices').select(['id', 'kind', 'user_id']).where('tenant_id', '=', tenantId).where('user_id', 'in', unique).execute(),
   ]);
-  const byUser = new Map<string, Array<Pick<DeviceRow, 'id' | 'kind'>>>();
-  for (const d of devices) (byUser.get(d.user_id) ?? byUser.set(d.user_id, []).get(d.user_id)!).push(d);
+  const byUser = groupBy(devices, (d) => d.user_id);
   for (const row of rows) out.set(row.id, { row, access: toUserAccess(row, byUser.get(row.id) ?? []) });
   return out;
 }

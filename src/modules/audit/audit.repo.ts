@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor, Tx } from '../../db/database.js';
+import { groupBy } from '../../infra/collections.js';
 import { sha256Hex } from '../../infra/crypto.js';
 import type { AuditLogTable } from '../../db/schema.js';
 
@@ -47,11 +48,7 @@ export function hashEntry(prevHash: string, e: Omit<AuditEntry, 'id' | 'hash' | 
  * locked for the rest of the transaction, so concurrent writers of one tenant chain in commit order.
  */
 export async function appendAudit(tx: Tx, entries: AuditInput[]): Promise<void> {
-  const byChain = new Map<string, AuditInput[]>();
-  for (const e of entries) {
-    const chain = e.tenantId ?? '-';
-    (byChain.get(chain) ?? byChain.set(chain, []).get(chain)!).push(e);
-  }
+  const byChain = groupBy(entries, (e) => e.tenantId ?? '-');
   for (const [chain, list] of [...byChain].sort(([a], [b]) => a.localeCompare(b))) {
     await tx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
     const head = await tx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();

@@ -1,17 +1,15 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { afterNameKey, type NameKey } from '../../infra/paging.js';
 
 /** Groups and workspaces: tenant-scoped named things users belong to. */
 export type NamedTableName = 'groups' | 'workspaces';
 
 export interface NamedRow { id: string; tenant_id: string; name: string; version: number; created_at: Date }
 
-export async function listNamed(db: Executor, table: NamedTableName, tenantId: string, opts: { after?: [string, string]; limit: number }): Promise<NamedRow[]> {
+export async function listNamed(db: Executor, table: NamedTableName, tenantId: string, opts: { after?: NameKey; limit: number }): Promise<NamedRow[]> {
   let q = db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId);
-  if (opts.after) {
-    const [name, id] = opts.after;
-    q = q.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
-  }
+  if (opts.after) q = q.where(afterNameKey('name', opts.after));
   return (await q.orderBy('name').orderBy('id').limit(opts.limit).execute()) as NamedRow[];
 }
 

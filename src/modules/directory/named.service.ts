@@ -1,8 +1,8 @@
-import { decodeCursor, encodeCursor } from '../../http/common-schemas.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
+import { decodeNameCursor, toPage } from '../../infra/paging.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
 import { requireCapability } from '../access/actor-access.js';
@@ -31,11 +31,8 @@ export class NamedService {
 
   async list(ctx: RequestContext, tenantId: string, opts: { cursor?: string; limit: number }) {
     await requireCapability(this.deps.db, ctx, tenantId, [`${this.kind.module}:view`, 'users:edit']);
-    const c = decodeCursor(opts.cursor);
-    const rows = await repo.listNamed(this.deps.db, this.kind.table, tenantId, { limit: opts.limit + 1, after: c && c.length === 2 ? [String(c[0]), String(c[1])] : undefined });
-    const page = rows.slice(0, opts.limit);
-    const last = page[page.length - 1];
-    return { items: page.map(present), nextCursor: rows.length > opts.limit && last ? encodeCursor([last.name, last.id]) : null };
+    const rows = await repo.listNamed(this.deps.db, this.kind.table, tenantId, { limit: opts.limit + 1, after: decodeNameCursor(opts.cursor) });
+    return toPage(rows, opts.limit, (r) => [r.name, r.id], (page) => page.map(present));
   }
 
   async get(ctx: RequestContext, tenantId: string, id: string): Promise<Named> {

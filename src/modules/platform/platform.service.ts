@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
+import { groupBy } from '../../infra/collections.js';
 import { newId } from '../../infra/ids.js';
 import { inTransaction, UnitOfWork } from '../../infra/unit-of-work.js';
 import { assertTenantScope } from '../access/actor-access.js';
@@ -30,15 +31,13 @@ export class PlatformService {
       const [storedRows, deviceRows, billable] = await Promise.all([
         repo.loadPlatformUsers(uow.tx, tenantId), repo.loadPlatformDevices(uow.tx, tenantId), countBillable(uow.tx, tenantId),
       ]);
-      const devicesByUser = new Map<string, Snapshot['users'][number]['devices']>();
-      for (const d of deviceRows) {
-        const list = devicesByUser.get(d.user_id) ?? devicesByUser.set(d.user_id, []).get(d.user_id)!;
-        list.push({ externalId: d.external_id, name: d.name, kind: d.kind, sip: JSON.parse(this.deps.secrets.open(d.sip_secret)) });
-      }
+      const devicesByUser = groupBy(deviceRows.map((d) => ({
+        userId: d.user_id, externalId: d.external_id, name: d.name, kind: d.kind, sip: JSON.parse(this.deps.secrets.open(d.sip_secret)) as Snapshot['users'][number]['devices'][number]['sip'],
+      })), (d) => d.userId);
       const stored: StoredPlatformUser[] = storedRows.map((r) => ({
         id: r.id, externalId: r.external_id!, displayName: r.display_name, email: r.email, extension: r.extension, status: r.status,
         licences: r.licences, contactCenter: r.contact_center as StoredPlatformUser['contactCenter'], acdQueueIds: r.acd_queue_ids,
-        devicesDigest: devicesDigest(devicesByUser.get(r.id) ?? []),
+        devicesDigest: devicesDigest((devicesByUser.get(r.id) ?? []).map(({ userId: _u, ...d }) => d)),
       }));
       const platformAgents = storedRows.filter((r) => r.status !== 'removed' && r.licences.includes('agent')).length;
       const plan = planSnapshot({

@@ -6,8 +6,8 @@ import type { SnapshotUser } from './platform.schemas.js';
  * platform users. Linear in the snapshot size (maps, no nested scans). A1 (Essential on import) and
  * A3 (the automatic Agent add-on follows ACD membership) are applied here.
  */
-export interface StoredPlatformUser {
-  id: string;
+/** What sync owns of a platform user. */
+interface PlatformUserFields {
   externalId: string;
   displayName: string;
   email: string | null;
@@ -16,19 +16,15 @@ export interface StoredPlatformUser {
   licences: string[];
   contactCenter: ContactCenter;
   acdQueueIds: string[];
+}
+
+export interface StoredPlatformUser extends PlatformUserFields {
+  id: string;
   /** Canonical JSON of the user's devices (with SIP credentials), to tell whether they changed. */
   devicesDigest: string;
 }
 
-export interface DesiredUser {
-  externalId: string;
-  displayName: string;
-  email: string | null;
-  extension: string | null;
-  status: 'active' | 'suspended' | 'removed';
-  licences: string[];
-  contactCenter: ContactCenter;
-  acdQueueIds: string[];
+export interface DesiredUser extends PlatformUserFields {
   devices: SnapshotUser['devices'];
 }
 

@@ -1,13 +1,11 @@
 import { sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { afterNameKey, type NameKey } from '../../infra/paging.js';
 import type { ProfileRow, ProfilesTable } from '../../db/schema.js';
 
-export async function listProfiles(db: Executor, tenantId: string, opts: { after?: [string, string]; limit: number }): Promise<ProfileRow[]> {
+export async function listProfiles(db: Executor, tenantId: string, opts: { after?: NameKey; limit: number }): Promise<ProfileRow[]> {
   let q = db.selectFrom('profiles').selectAll().where('tenant_id', '=', tenantId);
-  if (opts.after) {
-    const [name, id] = opts.after;
-    q = q.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
-  }
+  if (opts.after) q = q.where(afterNameKey('name', opts.after));
   return q.orderBy('name').orderBy('id').limit(opts.limit).execute();
 }
 

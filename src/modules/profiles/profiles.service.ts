@@ -1,10 +1,10 @@
 import { CAPABILITY_BY_ID } from '../../catalog/capabilities.js';
-import { decodeCursor, encodeCursor } from '../../http/common-schemas.js';
 import type { ProfileRow } from '../../db/schema.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
+import { decodeNameCursor, toPage } from '../../infra/paging.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
 import { requireCapability, type ActorPowers } from '../access/actor-access.js';
@@ -30,12 +30,9 @@ export class ProfilesService {
 
   async list(ctx: RequestContext, tenantId: string, opts: { cursor?: string; limit: number }) {
     await requireCapability(this.deps.db, ctx, tenantId, ['profiles:view', 'profiles:edit', 'users:edit']);
-    const c = decodeCursor(opts.cursor);
-    const rows = await repo.listProfiles(this.deps.db, tenantId, { limit: opts.limit + 1, after: c && c.length === 2 ? [String(c[0]), String(c[1])] : undefined });
-    const page = rows.slice(0, opts.limit);
-    const holders = await repo.countHolders(this.deps.db, tenantId, page.map((p) => p.id));
-    const last = page[page.length - 1];
-    return { items: page.map((p) => present(p, holders.get(p.id) ?? 0)), nextCursor: rows.length > opts.limit && last ? encodeCursor([last.name, last.id]) : null };
+    const rows = await repo.listProfiles(this.deps.db, tenantId, { limit: opts.limit + 1, after: decodeNameCursor(opts.cursor) });
+    const holders = await repo.countHolders(this.deps.db, tenantId, rows.slice(0, opts.limit).map((p) => p.id));
+    return toPage(rows, opts.limit, (r) => [r.name, r.id], (page) => page.map((p) => present(p, holders.get(p.id) ?? 0)));
   }
 
   async get(ctx: RequestContext, tenantId: string, id: string): Promise<Profile> {

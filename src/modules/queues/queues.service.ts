@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor } from '../../http/common-schemas.js';
 import type { QueueRow } from '../../db/schema.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
+import { decodeNameCursor, toPage } from '../../infra/paging.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
 import { requireCapability } from '../access/actor-access.js';
@@ -21,11 +21,8 @@ export class QueuesService {
 
   async list(ctx: RequestContext, tenantId: string, opts: { cursor?: string; limit: number }) {
     await requireCapability(this.deps.db, ctx, tenantId, ['queues:view', 'cc:admin', 'users:edit']);
-    const c = decodeCursor(opts.cursor);
-    const rows = await repo.listQueues(this.deps.db, tenantId, { limit: opts.limit + 1, after: c && c.length === 2 ? [String(c[0]), String(c[1])] : undefined });
-    const page = rows.slice(0, opts.limit);
-    const last = page[page.length - 1];
-    return { items: page.map(presentQueue), nextCursor: rows.length > opts.limit && last ? encodeCursor([last.name, last.id]) : null };
+    const rows = await repo.listQueues(this.deps.db, tenantId, { limit: opts.limit + 1, after: decodeNameCursor(opts.cursor) });
+    return toPage(rows, opts.limit, (r) => [r.name, r.id], (page) => page.map(presentQueue));
   }
 
   async get(ctx: RequestContext, tenantId: string, id: string): Promise<Queue> {

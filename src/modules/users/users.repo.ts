@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { afterNameKey, type NameKey } from '../../infra/paging.js';
 import type { DeviceRow, UserRow, UsersTable } from '../../db/schema.js';
 import { BILLABLE_KEYS, type BillableKey } from '../../catalog/licences.js';
 
@@ -30,7 +31,7 @@ export async function deleteUser(db: Executor, tenantId: string, id: string): Pr
 export interface UserFilter {
   tenantId: string;
   q?: string; source?: string; status?: string; licence?: string; supervisorLevel?: string; group?: string; queue?: string;
-  after?: [string, string];
+  after?: NameKey;
   limit: number;
 }
 
@@ -48,7 +49,7 @@ export async function listUsers(db: Executor, f: UserFilter): Promise<UserRow[]>
   if (f.supervisorLevel) q = q.where('supervisor_level', '=', f.supervisorLevel);
   if (f.group) q = q.where(sql<boolean>`${f.group} = any(group_ids)`);
   if (f.queue) q = q.where(sql<boolean>`contact_center->'queues' ? ${f.queue}`);
-  if (f.after) q = q.where((eb) => eb.or([eb('display_name', '>', f.after![0]), eb.and([eb('display_name', '=', f.after![0]), eb('id', '>', f.after![1])])]));
+  if (f.after) q = q.where(afterNameKey('display_name', f.after));
   return q.orderBy('display_name').orderBy('id').limit(f.limit).execute();
 }
 

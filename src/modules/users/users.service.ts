@@ -2,13 +2,14 @@ import { applyAutomaticAssignments, validateUserChange, type ChangeActor, type V
 import { explainUser } from '../../access/explain.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
-import { encodeCursor, decodeCursor } from '../../http/common-schemas.js';
 import type { TenantRow, UserRow } from '../../db/schema.js';
 import type { RequestContext } from '../../infra/context.js';
 import { hashPassword } from '../../infra/crypto.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
+import { groupBy } from '../../infra/collections.js';
 import { newId } from '../../infra/ids.js';
+import { decodeNameCursor, toPage } from '../../infra/paging.js';
 import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
 import { actorPowers, forgetPowers, requireCapability, type ActorPowers } from '../access/actor-access.js';
@@ -75,18 +76,10 @@ export class UsersService {
   async list(ctx: RequestContext, tenantId: string, query: UserListQuery): Promise<UserPage> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
     const limit = query.limit ?? 50;
-    const cursor = decodeCursor(query.cursor);
-    const rows = await repo.listUsers(this.deps.db, {
-      ...query, tenantId, limit: limit + 1,
-      after: cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string' ? [cursor[0], cursor[1]] : undefined,
-    });
-    const page = rows.slice(0, limit);
-    const devices = await repo.findDevices(this.deps.db, tenantId, page.filter((r) => r.source === 'platform').map((r) => r.id));
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => presentUser(r, devices.filter((d) => d.user_id === r.id))),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.display_name, last.id]) : null,
-    };
+    const rows = await repo.listUsers(this.deps.db, { ...query, tenantId, limit: limit + 1, after: decodeNameCursor(query.cursor) });
+    const platformIds = rows.slice(0, limit).filter((r) => r.source === 'platform').map((r) => r.id);
+    const devices = groupBy(await repo.findDevices(this.deps.db, tenantId, platformIds), (d) => d.user_id);
+    return toPage(rows, limit, (r) => [r.display_name, r.id], (page) => page.map((r) => presentUser(r, devices.get(r.id) ?? [])));
   }
 
   async get(ctx: RequestContext, tenantId: string, userId: string): Promise<User> {
