@@ -145,3 +145,22 @@ describeEachDatabase('contact center API', (kind) => {
     expect(w).toMatchObject({ allowed: true, grantedBy: ['profile:superuser'] });
   });
 });
+
+describeEachDatabase('organisation setting', (kind) => {
+  let server: TestServer;
+  let a: ReturnType<typeof api>;
+  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
+  afterAll(async () => { await server?.stop(); });
+
+  it('C7: the organisation setting changes through the tenant only for Contact Admins', async () => {
+    const t = await a.tenant();
+    const settingsAdmin = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'customer_settings'] });
+    const token = await a.session(t, settingsAdmin.id);
+    const r = await a.call('PATCH', `/v1/tenants/${t}`, { token, body: { settings: { agentsMayJoinUnassignedQueues: true } } });
+    expect(r.body).toMatchObject({ code: 'forbidden', rule: 'C7' });
+    const cc = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'customer_settings'], contactCenter: { admin: true } });
+    const ok = await a.call('PATCH', `/v1/tenants/${t}`, { token: await a.session(t, cc.id), body: { settings: { agentsMayJoinUnassignedQueues: true } } });
+    expect(ok.body.settings).toEqual({ agentsMayJoinUnassignedQueues: true });
+    expect((await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body.organisation.agentsMayJoinUnassignedQueues).toBe(true);
+  });
+});

@@ -78,6 +78,8 @@ export class TenantsService {
     if (ctx.actor.kind !== 'provider') {
       const powers = await actorPowers(this.deps.db, ctx, id);
       if (!powers.has('settings:edit')) throw new AppError('forbidden', 'changing tenant settings needs settings:edit', { rule: 'C1' });
+      // The organisation setting is a contact-center role permission (SPEC 5): Contact Admins only.
+      if (patch.settings && !powers.has('cc:admin')) throw new AppError('forbidden', 'agentsMayJoinUnassignedQueues needs cc:admin', { rule: 'C7', field: '/settings' });
     }
     return inTransaction(this.deps, ctx, async (uow) => {
       const before = await findTenant(uow.tx, id, true);
