@@ -162,92 +162,35 @@ export class HttpCore {
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
 
-/** TODO(schema): src/modules/users/users.schemas.ts `User`. */
-export interface User {
-  id: string;
-  tenantId?: string;
-  source: 'platform' | 'manual';
-  externalId?: string | null;
-  status: 'active' | 'suspended' | 'removed';
-  displayName: string;
-  email: string | null;
-  extension?: string | null;
-  devices?: Device[];
-  licences: Array<'essential' | 'agent' | 'crm' | 'softphone'>;
-  supervisorLevel: 'none' | 'report' | 'analytics' | 'live' | 'contact_center';
-  permissions: string[];
-  recordingScope: 'own' | 'group' | 'all';
-  ucClient: { desktop: boolean; softphone: { enabled: boolean; clients: Array<'desktop' | 'mobile' | 'crm'>; deviceId: string | null } };
-  groups: string[];
-  primaryGroup: string | null;
-  workspaces: Record<string, 'viewer' | 'editor' | 'owner'>;
-  contactCenter: { admin: boolean; queues: Record<string, Array<'agent' | 'supervisor'>> };
-  profile: { kind: 'none' | 'profile' | 'custom' | 'superuser'; profileId?: string | null; grants?: string[] };
-  features: {
-    channels: 'calls' | 'sms' | 'both' | 'none';
-    recording: boolean;
-    crmOverlay: boolean;
-    dialRestriction: { enabled: boolean; allowedRegions: string[] };
-  };
-  preferences?: { recording: boolean; crmOverlay: boolean };
-  version: number;
-  createdAt?: string;
-  updatedAt?: string;
-}
+// Types shared with the server (type-only imports: no server code enters the browser bundle).
+import type { User as ServerUser, UserPatch as ServerUserPatch, UserCreate as ServerUserCreate, UserPage as ServerUserPage, UserListQuery } from '../src/modules/users/users.schemas.js';
+import type { Tenant as ServerTenant, TenantCreate as ServerTenantCreate } from '../src/modules/tenants/tenants.schemas.js';
+import type { AccessAnswer as ServerAccessAnswer } from '../src/modules/access/access.schemas.js';
+import type { EffectiveConfig as ServerEffectiveConfig } from '../src/access/effective-config.js';
+import type { Session as ServerSession } from '../src/modules/sessions/sessions.schemas.js';
+import type { ApiToken as ServerApiToken } from '../src/modules/api-tokens/api-tokens.schemas.js';
+import type { LoginResult } from '../src/modules/auth/auth.schemas.js';
+import type { Named } from '../src/modules/directory/named.schemas.js';
 
-/** TODO(schema): `Device` (platform users only; SIP secrets are never shown in the portal). */
-export interface Device { id: string; name: string; kind: 'sip' | 'webrtc' }
-
-/** TODO(schema): `UserPatch`: objects merge, arrays and sets replace. */
-export type UserPatch = Partial<Omit<User, 'id' | 'tenantId' | 'source' | 'externalId' | 'version' | 'devices' | 'extension'>> & { password?: string };
-export type UserCreate = UserPatch & { displayName: string; email?: string | null; password?: string };
-export type UserPage = Page<User>;
-
-export interface UserQuery {
-  q?: string; source?: string; status?: string; licence?: string; supervisorLevel?: string;
-  group?: string; queue?: string; cursor?: string | null; limit?: number;
-}
-
-/** TODO(schema): src/modules/tenants/tenants.schemas.ts `Tenant`. */
-export interface Tenant {
-  id: string;
-  name: string;
-  plan: string;
-  homeRegion: string;
-  licencePools: Record<string, number | null>;
-  seats: number | null;
-  policies: { agentAddOn: 'manual' | 'auto' };
-  settings: { agentsMayJoinUnassignedQueues: boolean; [k: string]: unknown };
-  version?: number;
-  createdAt?: string;
-}
-export type TenantCreate = Partial<Omit<Tenant, 'id' | 'version'>> & { name: string };
-
-/** TODO(schema): src/modules/access `AccessAnswer` (X1). */
-export interface Block { rule: string; code: string; detail: string }
-export interface Decision { allowed: boolean; grantedBy: string[]; blockedBy: Block[] }
-export interface AccessAnswer { userId: string; version: number; capabilities: Record<string, Decision> }
+export type User = ServerUser;
+export type Device = ServerUser['devices'][number];
+export type UserPatch = ServerUserPatch;
+export type UserCreate = ServerUserCreate;
+export type UserPage = ServerUserPage;
+export type UserQuery = Partial<UserListQuery> & { cursor?: string | null };
+export type Tenant = ServerTenant;
+export type TenantCreate = ServerTenantCreate;
+export type AccessAnswer = ServerAccessAnswer;
+export type Decision = ServerAccessAnswer['capabilities'][string];
+export type Block = Decision['blockedBy'][number];
 export interface CheckItem { userId: string; capability: string; resource?: string }
-
-/** TODO(schema): src/access/effective-config.ts `EffectiveConfig`. */
-export interface EffectiveConfig {
-  userId: string;
-  tenantId: string;
-  version: number;
-  status: string;
-  capabilities: string[];
-  queues: Array<{ id: string; name: string; roles: string[]; capabilities: string[] }>;
-  features: {
-    calls: boolean; sms: boolean; recording: boolean; crmOverlay: boolean;
-    dialRestriction: { enabled: boolean; homeRegion: string; allowedRegions: string[] };
-  };
-  softphone: null | { clients: string[]; device: { id: string; kind: string; sip?: { username: string; password: string; realm: string } } };
-  supervisor: { level: string; reports: boolean; dashboards: boolean; wallboards: boolean; liveCalls: boolean; ccData: boolean };
-}
+export type EffectiveConfig = ServerEffectiveConfig;
+export type Session = ServerSession & { displayName?: string; email?: string | null };
+export type LoginAnswer = LoginResult;
 
 /** TODO(schema): groups, workspaces, queues, profiles. */
-export interface Group { id: string; name: string; version?: number; members?: number }
-export interface Workspace { id: string; name: string; version?: number }
+export type Group = Named;
+export type Workspace = Named;
 export interface Queue { id: string; name: string; kind: 'queue' | 'inbox' | 'campaign'; wrapUpSeconds: number; externalId?: string | null; version?: number }
 export interface Profile { id: string; name: string; grants: string[]; version?: number; holders?: number }
 
@@ -261,12 +204,6 @@ export interface RolePermissionsDoc {
   };
   agent: { managePrerecordedMessages: boolean; manageCannedMessages: boolean; createCustomTags: boolean; callDispositions: boolean };
   version?: number;
-}
-
-/** TODO(schema): sessions. */
-export interface Session {
-  id: string; userId: string; audience: 'portal' | 'app'; createdAt?: string; lastSeenAt?: string;
-  expiresAt?: string; displayName?: string; email?: string | null;
 }
 
 /** TODO(schema): usage (B1). */
@@ -283,12 +220,11 @@ export interface AuditEntry {
 }
 export interface AuditQuery { target?: string; actor?: string; action?: string; from?: string; to?: string; cursor?: string | null; limit?: number }
 
-/** TODO(schema): API tokens (I5), webhooks (W1). */
-export interface ApiToken { id: string; name: string; scopes: string[]; createdAt?: string; lastUsedAt?: string | null; token?: string }
+/** TODO(schema): webhooks (W1). */
+export type ApiToken = ServerApiToken;
 export interface Webhook { id: string; url: string; events: string[]; version?: number; secret?: string }
 export interface WebhookDelivery { id: string; event: string; status: string; attempts: number; at?: string; responseStatus?: number | null }
 
 /** TODO(schema): auth. */
-export interface LoginAnswer { token: string; sessionId: string; userId: string; tenantId: string; expiresAt: string }
 export interface Me extends Partial<User> { id: string; tenantId: string; displayName: string; email: string | null }
 export interface OidcIssuer { id: string; name: string; url?: string }

@@ -14,8 +14,10 @@ import {
   type Tenant, type TenantCreate, type Usage, type User, type UserCreate, type UserPatch, type UserQuery,
   type Webhook, type WebhookDelivery, type Workspace,
 } from './http.js';
+import type { Snapshot as PlatformSnapshot, SnapshotResult as PlatformSnapshotResult } from '../src/modules/platform/platform.schemas.js';
 
 export * from './http.js';
+export type { PlatformSnapshot, PlatformSnapshotResult };
 
 const enc = encodeURIComponent;
 const tenantPath = (t: string) => `/v1/tenants/${enc(t)}`;
@@ -108,6 +110,12 @@ export function createClient(options: ClientOptions) {
       list: (t: string, query?: { userId?: string; cursor?: string | null }) =>
         http.request<Page<Session>>('GET', `${tenantPath(t)}/sessions`, { query }),
       end: (t: string, id: string) => http.request<void>('DELETE', `${tenantPath(t)}/sessions/${enc(id)}`),
+    },
+
+    platform: {
+      /** Platform sync (P1): a full snapshot of the platform's users and queues (platform token or provider). */
+      snapshot: (t: string, body: PlatformSnapshot, opts: { dryRun?: boolean } = {}) =>
+        http.request<PlatformSnapshotResult>('PUT', `${tenantPath(t)}/platform/snapshot`, { body, query: { dryRun: opts.dryRun } }),
     },
 
     usage: {

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, Progress, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import type { User } from '../../../client/index.js';
-import { LICENCES, NAMED_PERMISSIONS, SUPERVISOR_LEVELS } from '../../../src/catalog/index.js';
+import { LICENCES, NAMED_PERMISSIONS, SUPERVISOR_LEVELS, type NamedPermission } from '../../../src/catalog/index.js';
 import { useNamedList, useTenantId } from '../api/hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { previewBulk, type BulkAction } from '../lib/bulk-preview.js';
@@ -23,7 +23,7 @@ function toAction(kind: Kind | null, arg: string | null): BulkAction | null {
     case 'addGroup': case 'removeGroup': return { kind, groupId: arg };
     case 'setSupervisorLevel': return { kind, level: arg as User['supervisorLevel'] };
     case 'addLicence': case 'removeLicence': return { kind, licence: arg as User['licences'][number] };
-    default: return { kind, permission: arg };
+    default: return { kind, permission: arg as NamedPermission };
   }
 }
 

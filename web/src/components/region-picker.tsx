@@ -41,9 +41,11 @@ export function RegionPicker({ value, onChange, homeRegion, disabled = false }: 
             onKeyDown={(e) => { if (e.key === 'Enter' && results[0]) { e.preventDefault(); add(results[0].code); } }} />
           <Group gap={6} id={listId} role="list" aria-label={t('regions.results')}>
             {results.map((r) => (
-              <Button key={r.code} role="listitem" size="compact-sm" variant="default" onClick={() => add(r.code)} data-option={r.code}>
-                {regionFlag(r.code)} {r.name} ({r.code})
-              </Button>
+              <div role="listitem" key={r.code}>
+                <Button size="compact-sm" variant="default" onClick={() => add(r.code)} data-option={r.code}>
+                  {regionFlag(r.code)} {r.name} ({r.code})
+                </Button>
+              </div>
             ))}
             {query.trim() && results.length === 0 && <Text size="sm" c="dimmed">{t('regions.none')}</Text>}
           </Group>

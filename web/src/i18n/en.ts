@@ -83,6 +83,7 @@ export const en = {
   'rule.F1': 'Calls and SMS must be allowed by the plan.', 'rule.F2': 'Recording needs the Record plan.', 'rule.F3': 'Dial restrictions need the Reach or Record plan.',
   'rule.S2': 'When all seats are taken, new sign-ins wait.', 'rule.E3': 'Someone saved a newer version first.', 'rule.I4': 'Repeated failed sign-ins are slowed down.',
 
+  'source.platform': 'Phone system', 'source.manual': 'Manual', 'status.active': 'Active', 'status.suspended': 'Suspended', 'status.removed': 'Removed',
   'users.title': 'Users', 'users.description': 'Everyone on the phone system, plus people added by hand for portal access.',
   'users.new': '+ New user', 'users.search': 'Search', 'users.searchPlaceholder': 'Name, email or extension', 'users.tableLabel': 'Users',
   'users.filter.any': 'Any', 'users.filter.source': 'Source', 'users.filter.status': 'Status', 'users.filter.licence': 'Licence',

@@ -99,7 +99,7 @@ export function controlState(id: ControlId, ctx: GreyingContext): ControlState {
     case 'softphone.device':
       return softphoneState(ctx);
     case 'recordingScope':
-      return user.permissions.includes('recording_playback')
+      return (user.permissions as string[]).includes('recording_playback')
         ? OPEN
         : disabled(block('G1', 'recording_playback_required', 'the scope applies to Recording playback & scope'));
     case 'features.recording':
@@ -136,7 +136,7 @@ function softphoneState(ctx: GreyingContext): ControlState {
 
 function permissionState(permission: string, ctx: GreyingContext): ControlState {
   const { user, actor } = ctx;
-  const held = user.permissions.includes(permission);
+  const held = (user.permissions as string[]).includes(permission);
   if (permission !== 'website_access' && !hasWebsiteAccess(user)) {
     const caps = PERMISSION_CAPABILITIES[permission as NamedPermission] ?? [];
     const fromAccess = caps.flatMap((c) => accessBlocks(ctx.access, c, ['G1']))[0];

@@ -3,7 +3,7 @@
  * draft after the action, its change list and billable impact, and users the action skips.
  */
 import type { User } from '../../../client/index.js';
-import type { BillableKey } from '../../../src/catalog/index.js';
+import type { BillableKey, NamedPermission } from '../../../src/catalog/index.js';
 import { billableImpact, increasesBilling, listChanges, type Change } from './change-summary.js';
 import { applyAutomaticRules } from './user-draft.js';
 
@@ -12,7 +12,7 @@ export type BulkAction =
   | { kind: 'addGroup'; groupId: string } | { kind: 'removeGroup'; groupId: string }
   | { kind: 'setSupervisorLevel'; level: User['supervisorLevel'] }
   | { kind: 'addLicence'; licence: User['licences'][number] } | { kind: 'removeLicence'; licence: User['licences'][number] }
-  | { kind: 'grantPermission'; permission: string } | { kind: 'revokePermission'; permission: string };
+  | { kind: 'grantPermission'; permission: NamedPermission } | { kind: 'revokePermission'; permission: NamedPermission };
 
 export interface BulkItem { user: User; after: User; changes: Change[]; skip?: string }
 export interface BulkPreview {

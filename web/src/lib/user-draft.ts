@@ -1,7 +1,6 @@
 /**
  * The user editor's draft: automatic rules applied as the admin edits (A2, A4), and the PATCH
- * that turns a draft into a request (objects merge, arrays and sets replace; a key removed from
- * a record is sent as `null`, JSON Merge Patch style).
+ * that turns a draft into a request (objects merge, arrays, sets and id-keyed records replace).
  */
 import type { User, UserPatch } from '../../../client/index.js';
 
@@ -53,14 +52,15 @@ export function buildUserPatch(before: User, after: User, password?: string): Us
     if (SET_FIELDS.has(key)) {
       if (!sameSet(a as string[], b as string[])) patch[key] = b;
     } else if (key === 'workspaces') {
-      const p = recordPatch(before.workspaces, after.workspaces);
-      if (p) patch.workspaces = p;
+      // Records are sent whole: the server replaces the user's workspace map.
+      if (recordPatch(before.workspaces, after.workspaces)) patch.workspaces = after.workspaces;
     } else if (key === 'contactCenter') {
-      const queues = recordPatch(before.contactCenter.queues, after.contactCenter.queues);
       const cc: Record<string, unknown> = {};
       if (before.contactCenter.admin !== after.contactCenter.admin) cc.admin = after.contactCenter.admin;
-      // A queue left with no role is sent as [] rather than null: "no roles on this queue".
-      if (queues) cc.queues = Object.fromEntries(Object.entries(queues).map(([q, r]) => [q, r ?? []]));
+      // The queue map is sent whole (the server replaces it), without queues left with no role.
+      if (recordPatch(before.contactCenter.queues, after.contactCenter.queues)) {
+        cc.queues = Object.fromEntries(Object.entries(after.contactCenter.queues).filter(([, r]) => r.length > 0));
+      }
       if (Object.keys(cc).length) patch.contactCenter = cc;
     } else if (!same(a, b)) {
       patch[key] = b;
@@ -73,7 +73,9 @@ export function buildUserPatch(before: User, after: User, password?: string): Us
 /** A blank manual user for "+ New user" (SPEC 2 defaults). */
 export function blankManualUser(): User {
   return {
-    id: '', source: 'manual', status: 'active', displayName: '', email: '', licences: [], supervisorLevel: 'none',
+    id: '', tenantId: '', source: 'manual', externalId: null, extension: null, devices: [], hasPassword: false,
+    preferences: { recording: true, crmOverlay: true }, createdAt: '', updatedAt: '',
+    status: 'active', displayName: '', email: '', licences: [], supervisorLevel: 'none',
     permissions: [], recordingScope: 'own',
     ucClient: { desktop: false, softphone: { enabled: false, clients: [], deviceId: null } },
     groups: [], primaryGroup: null, workspaces: {}, contactCenter: { admin: false, queues: {} },

@@ -24,7 +24,7 @@ export function withFilter(search: URLSearchParams, key: UserFilterKey, value: s
 
 export function toUserQuery(filters: UserFilters, cursor: string | null, limit: number): UserQuery {
   const q: UserQuery = { limit };
-  for (const k of USER_FILTER_KEYS) if (filters[k]) q[k] = filters[k];
+  for (const k of USER_FILTER_KEYS) if (filters[k]) (q as Record<string, unknown>)[k] = filters[k];
   if (cursor) q.cursor = cursor;
   return q;
 }

@@ -70,7 +70,7 @@ function RolePermissionsForm({ saved }: { saved: RolePermissionsDoc }) {
       </Tabs>
       <Group>
         <Button onClick={() => save.mutate()} disabled={!dirty || !canEdit} loading={save.isPending}>{t('common.save')}</Button>
-        {save.isSuccess && !dirty && <Text size="sm" c="teal.8" role="status">{t('common.saved')}</Text>}
+        {save.isSuccess && !dirty && <Text size="sm" c="teal.9" role="status">{t('common.saved')}</Text>}
       </Group>
     </Stack>
   );

@@ -59,7 +59,7 @@ export function SignInPage() {
             </Group>
             <Text c="dimmed" size="sm">{mode === 'forgot' ? t('signIn.forgotHelp') : mode === 'provider' ? t('signIn.providerHelp') : t('signIn.subtitle')}</Text>
             {error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
-            {resetSent && mode === 'forgot' && <Text size="sm" role="status" c="teal.8">{t('signIn.resetSent')}</Text>}
+            {resetSent && mode === 'forgot' && <Text size="sm" role="status" c="teal.9">{t('signIn.resetSent')}</Text>}
             {mode !== 'provider' && (
               <TextInput label={t('signIn.email')} type="email" autoComplete="username" required value={email}
                 onChange={(e) => setEmail(e.currentTarget.value)} name="email" />

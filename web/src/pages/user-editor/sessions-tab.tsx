@@ -33,7 +33,7 @@ export function SessionsTab({ user }: { user: User }) {
     <Stack maw={720}>
       <Text size="sm" c="dimmed">{t('sessions.userIntro')}</Text>
       {error ? <ProblemAlert error={error} /> : null}
-      {done && <Text size="sm" role="status" c="teal.8">{t('sessions.loggedOut')}</Text>}
+      {done && <Text size="sm" role="status" c="teal.9">{t('sessions.loggedOut')}</Text>}
       {sessions.error && isNotAvailable(sessions.error) ? <NotAvailable what={t('nav.sessions')} /> : (
         <Table withTableBorder aria-label={t('nav.sessions')}>
           <Table.Thead><Table.Tr><Table.Th>{t('sessions.audience')}</Table.Th><Table.Th>{t('sessions.started')}</Table.Th><Table.Th>{t('sessions.lastSeen')}</Table.Th></Table.Tr></Table.Thead>

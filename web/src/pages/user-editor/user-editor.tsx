@@ -67,8 +67,8 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
   const save = useMutation({
     mutationFn: async () => {
       if (creating) {
-        const { id: _id, version: _v, source: _s, ...body } = draft;
-        return client.users.create(tenantId, { ...body, ...(password ? { password } : {}) });
+        const body = buildUserPatch(initial, draft, password || undefined);
+        return client.users.create(tenantId, { ...body, displayName: draft.displayName });
       }
       return client.users.update(tenantId, saved.id, buildUserPatch(saved, draft, password || undefined), saved.version);
     },

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { filterRegions, isRegionCode, ISO_3166_ALPHA2, normaliseRegions } from './regions.js';
+
+describe('region picker filtering (F3)', () => {
+  it('knows the 249 ISO 3166-1 alpha-2 codes', () => {
+    expect(ISO_3166_ALPHA2).toHaveLength(249);
+    expect(isRegionCode('de')).toBe(true);
+    expect(isRegionCode('XX')).toBe(false);
+  });
+  it('matches an exact code first, then names, in the portal language, ignoring accents', () => {
+    expect(filterRegions('de')[0]?.code).toBe('DE');
+    expect(filterRegions('germ')[0]).toEqual({ code: 'DE', name: 'Germany' });
+    expect(filterRegions('osterr', { locale: 'de' })[0]?.code).toBe('AT');
+    expect(filterRegions('niem', { locale: 'pl' })[0]?.code).toBe('DE');
+  });
+  it('leaves out chosen regions and the home region', () => {
+    expect(filterRegions('pol', { exclude: ['PL'] }).map((r) => r.code)).not.toContain('PL');
+  });
+  it('normalises what is sent: upper case, known codes, no duplicates', () => {
+    expect(normaliseRegions(['de', 'DE', ' fr ', 'XX'])).toEqual(['DE', 'FR']);
+  });
+});
