@@ -89,7 +89,6 @@ export interface CompiledQueueAccess { id: string; name: string; roles: QueueRol
  */
 export class CompiledTenant {
   private slots = new Map<string, number>();
-  private slotIds: (string | undefined)[] = [];
   private freeSlots: number[] = [];
   private capacity = 0;
   /** Tenant-independent grants (sources 1, 2, 3, 4 admin, 5 custom/superuser, 6, 7). */
@@ -143,7 +142,6 @@ export class CompiledTenant {
     if (slot === undefined) {
       slot = this.freeSlots.pop() ?? this.grow();
       this.slots.set(user.id, slot);
-      this.slotIds[slot] = user.id;
     } else {
       this.dropQueueRoles(slot);
     }
@@ -157,7 +155,6 @@ export class CompiledTenant {
     if (slot === undefined) return;
     this.dropQueueRoles(slot);
     this.slots.delete(userId);
-    this.slotIds[slot] = undefined;
     this.meta[slot] = 0;
     this.profileRef[slot] = -1;
     this.base.fill(0, slot * W, slot * W + W);
