@@ -71,6 +71,7 @@ export async function run(): Promise<string> {
 
     // Lapse-to-free: sessions made 89 s quiet lapse one second later; the sweepers (every 1 s by default) end them.
     await sql.query(`update sessions set ended_at = now() where tenant_id = $1 and ended_at is null`, [tenantId]);
+    const since = (await sql.query('select now() as t')).rows[0].t as Date;
     await phase('lapse set-up', LAPSES, CONCURRENCY, open);
     await sql.query(`update sessions set last_seen_at = now() - interval '89 seconds' where tenant_id = $1 and ended_at is null`, [tenantId]);
     const deadline = Date.now() + 20_000;
@@ -80,7 +81,7 @@ export async function run(): Promise<string> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const delays = (await sql.query(`select extract(epoch from (ended_at - (last_seen_at + interval '90 seconds'))) * 1000 as ms from sessions
-      where tenant_id = $1 and ended_reason = 'lapsed'`, [tenantId])).rows.map((r) => Number(r.ms));
+      where tenant_id = $1 and ended_reason = 'lapsed' and created_at >= $2`, [tenantId, since])).rows.map((r) => Number(r.ms));
 
     return [
       '## Seats: seat-checked logins through three nodes, lapse-to-free delay',

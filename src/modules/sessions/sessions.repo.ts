@@ -70,14 +70,32 @@ export async function endSessions(db: Executor, tenantId: string, by: { sessionI
   return q.returningAll().execute();
 }
 
-/** Marks lapsed sessions as ended (the sweeper, S3); returns them so their streams can be told. */
-export async function endLapsedSessions(db: Executor): Promise<SessionRow[]> {
-  return db.updateTable('sessions').set({ ended_at: sql`now()`, ended_reason: 'lapsed' })
-    .where('ended_at', 'is', null)
-    .where(sql<boolean>`last_seen_at <= now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'`)
-    .returningAll().execute();
+/**
+ * Marks lapsed sessions as ended (the sweeper, S3); returns them so their streams can be told.
+ * `skip locked`: nodes sweeping at the same moment take disjoint batches instead of queueing on each
+ * other's rows. At most `limit` per call; the sweeper calls again while batches come back full.
+ */
+export async function endLapsedSessions(db: Executor, limit = 1000): Promise<SessionRow[]> {
+  const r = await sql<SessionRow>`update sessions set ended_at = now(), ended_reason = 'lapsed'
+    where id in (
+      select id from sessions
+      where ended_at is null
+        and last_seen_at <= now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'
+      order by last_seen_at
+      limit ${limit}::int
+      for update skip locked)
+    and ended_at is null
+    returning *`.execute(db);
+  return r.rows;
 }
 
+/** Seat holders in the tenant and whether `userId` is one of them, in one query (the seat transaction holds a lock meanwhile). */
+export async function seatHolders(db: Executor, tenantId: string, userId: string): Promise<{ inUse: number; holds: boolean }> {
+  const r = await db.selectFrom('sessions')
+    .select((eb) => [eb.fn.count<number>(sql`distinct user_id`).as('n'), sql<boolean>`coalesce(bool_or(user_id = ${userId}), false)`.as('mine')])
+    .where('tenant_id', '=', tenantId).where(live).executeTakeFirstOrThrow();
+  return { inUse: Number(r.n), holds: Boolean(r.mine) };
+}
 export async function userExists(db: Executor, tenantId: string, userId: string): Promise<boolean> {
   return (await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()) !== undefined;
 }

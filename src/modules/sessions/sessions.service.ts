@@ -45,8 +45,7 @@ export function loginContext(ctx: Pick<RequestContext, 'requestId' | 'clientAddr
 export async function openSeatedSession(uow: UnitOfWork, input: { sessionId: string; tenantId: string; userId: string; audience: Audience; method: string }): Promise<OpenedSession> {
   const tenant = await repo.lockTenantSeats(uow.tx, input.tenantId);
   if (!tenant) throw notFound('tenant');
-  const inUse = await repo.countSeatHolders(uow.tx, input.tenantId);
-  const holds = inUse > 0 && (await repo.userHoldsSeat(uow.tx, input.tenantId, input.userId));
+  const { inUse, holds } = await repo.seatHolders(uow.tx, input.tenantId, input.userId);
   if (!holds && tenant.seats !== null && inUse >= tenant.seats) {
     throw new AppError('seats_exhausted', `all ${tenant.seats} seats are taken; try again when someone signs out`, {
       rule: 'S2', extra: { limit: tenant.seats, inUse },

@@ -3,22 +3,29 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { appendAudit, type AuditInput } from '../audit/audit.repo.js';
 import { endLapsedSessions } from './sessions.repo.js';
 
+/** Sessions ended per sweep transaction; a full batch makes the sweeper go again at once. */
+const BATCH = 1000;
+
 /**
- * Ends lapsed sessions once, in one transaction: marks them ended, audits each, and tells every node's
- * streams (revoke events). Nodes may sweep at the same time: each row is ended by exactly one of them,
- * because the UPDATE re-checks `ended_at is null` after the row lock. Returns how many ended.
+ * Ends a batch of lapsed sessions in one transaction: marks them ended, audits them, and tells every
+ * node's streams (revoke events). Nodes may sweep at the same time: each row is ended by exactly one
+ * of them (rows locked by another sweep are skipped). Returns how many ended.
  */
 export async function sweepLapsedSessions(deps: Pick<ServiceDeps, 'db' | 'bus'>): Promise<number> {
   let events: ChangeEvent[] = [];
   const count = await deps.db.transaction().execute(async (tx) => {
-    const ended = await endLapsedSessions(tx);
+    const ended = await endLapsedSessions(tx, BATCH);
     if (ended.length === 0) return 0;
-    const byTenant = new Map<string, string[]>();
-    for (const s of ended) (byTenant.get(s.tenant_id) ?? byTenant.set(s.tenant_id, []).get(s.tenant_id)!).push(s.id);
-    events = [...byTenant].map(([tenantId, sessionIds]): ChangeEvent => ({ type: 'revoke', tenantId, sessionIds, userIds: null, reason: 'lapsed' }));
-    const audit: AuditInput[] = ended.map((s) => ({
-      tenantId: s.tenant_id, actorType: 'system', actorId: null, credential: 'sweeper', action: 'auth.session_lapsed',
-      targetType: 'session', targetId: s.id, after: { userId: s.user_id, audience: s.audience }, requestId: null, clientAddr: s.client_addr,
+    const byTenant = new Map<string, typeof ended>();
+    for (const s of ended) (byTenant.get(s.tenant_id) ?? byTenant.set(s.tenant_id, []).get(s.tenant_id)!).push(s);
+    events = [...byTenant].map(([tenantId, list]): ChangeEvent => ({ type: 'revoke', tenantId, sessionIds: list.map((s) => s.id), userIds: null, reason: 'lapsed' }));
+    // One audit entry per tenant and sweep, listing the sessions: a shift ending at once does not
+    // make the sweeper hold every tenant's audit chain for hundreds of appends.
+    const audit: AuditInput[] = [...byTenant].map(([tenantId, list]) => ({
+      tenantId, actorType: 'system', actorId: null, credential: 'sweeper', action: 'auth.sessions_lapsed', targetType: 'session',
+      targetId: list.length === 1 ? list[0]!.id : null,
+      after: { sessions: list.map((s) => ({ id: s.id, userId: s.user_id, audience: s.audience, clientAddr: s.client_addr })) },
+      requestId: null, clientAddr: null,
     }));
     await appendAudit(tx, audit);
     await deps.bus.publishInTransaction(tx, events);
@@ -39,7 +46,7 @@ export function startSweeper(deps: ServiceDeps): () => Promise<void> {
   let stopped = false;
   const timer = setInterval(() => {
     if (running || stopped) return; // a slow sweep is never overlapped by the next one
-    running = sweepLapsedSessions(deps)
+    running = (async () => { while ((await sweepLapsedSessions(deps)) === BATCH && !stopped); })()
       .catch((err: unknown) => { if (!stopped) deps.log.warn({ err }, 'session sweep failed'); })
       .finally(() => { running = null; });
   }, deps.config.SWEEP_INTERVAL_MS);
