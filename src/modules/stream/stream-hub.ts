@@ -28,6 +28,8 @@ export interface StreamHubOptions {
 /** WebSocket close code sent with `revoked` (4000-4999 is the application range). */
 export const CLOSE_REVOKED = 4001;
 const CLOSE_GOING_AWAY = 1001;
+/** Unsent bytes a socket may hold before the node gives up on it (a few hundred configurations). */
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
  * The node's side of real-time delivery (SPEC 8). It holds this node's streams and reacts to the
@@ -240,6 +242,9 @@ export class StreamHub {
 
   private send(conn: Connection, payload: string): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
+    // A client that stopped reading would make the node buffer every push for it: drop it instead;
+    // it reconnects with ?since= and gets the current configuration in one message (D4).
+    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) { conn.ws.terminate(); this.remove(conn); return; }
     conn.ws.send(payload);
   }
 
