@@ -18,6 +18,7 @@ const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }>
   { name: 'checks', load: () => import('./checks.bench.js') },
   { name: 'sync', load: () => import('./sync.bench.js') },
   { name: 'seats', load: () => import('./seats.bench.js') },
+  { name: 'stream', load: () => import('./stream.bench.js') },
 ];
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
