@@ -195,15 +195,16 @@ describeEachDatabase('identity: login and seats', (kind) => {
       expect(r.body.items.length).toBe(2);
     });
 
-    it('B1: the tenant records the peak of seats in use', async () => {
+    it('B1: usage reports seats in use and the peak', async () => {
       const t = await c.tenant({ seats: 5 });
       const users = await c.appUsers(t, 3);
       const sessions = [];
       for (const u of users) sessions.push(await login(u.email));
       for (const s of sessions) await c.call('POST', '/v1/auth/logout', { token: s.body.token });
       await login(users[0]!.email);
-      const row = await server.deps.db.selectFrom('tenants').select('seats_peak').where('id', '=', t).executeTakeFirstOrThrow();
-      expect(row.seats_peak).toBe(3);
+      const usage = await c.provider('GET', `/v1/tenants/${t}/usage`);
+      expect(usage.status).toBe(200);
+      expect(usage.body.seats).toEqual({ inUse: 1, limit: 5, peak: 3 });
     });
   });
 

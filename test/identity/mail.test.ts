@@ -126,7 +126,10 @@ describe('identity: mail through a real SMTP server (smtp-server on loopback)', 
     expect(text).toContain('https://portal.example.test/reset-password?token=sbr_');
     const token = tokenIn(text)!;
     expect((await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status).toBe(204);
-    expect((await c.call('POST', '/v1/auth/login', { body: { email: u.email, password: NEW_PASSWORD, audience: 'portal' } })).status).toBe(200);
+    const signedIn = await c.call('POST', '/v1/auth/login', { body: { email: u.email, password: NEW_PASSWORD, audience: 'portal' } });
+    expect(signedIn.status).toBe(200);
+    // I7: PUBLIC_URL is https here (TLS ends at a proxy), so the cookie is Secure.
+    expect(signedIn.cookies.find((k) => k.name === 'sb_session')?.secure).toBe(true);
     expect((await c.provider('GET', '/v1/dev/mailbox')).status).toBe(404);
   });
 });

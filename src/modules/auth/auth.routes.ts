@@ -16,7 +16,7 @@ const responses = { ...errorResponses, 429: Problem };
 const RESET_RATE = { max: 10, timeWindow: '1 minute' };
 
 /** `/v1/auth/*` and `/v1/me`: sign-in, sign-out, heartbeat, links by email (I1, I3, I7). */
-export function registerAuthRoutes(app: Api, services: { auth: AuthService; sessions: SessionsService; users: UsersService }): void {
+export function registerAuthRoutes(app: Api, services: { auth: AuthService; sessions: SessionsService; users: UsersService }, publicUrl?: string): void {
   const { auth, sessions, users } = services;
   const meta = (req: { id: string; ip: string }) => ({ requestId: req.id, clientAddr: req.ip ?? null });
 
@@ -26,7 +26,7 @@ export function registerAuthRoutes(app: Api, services: { auth: AuthService; sess
   }, async (req, reply) => {
     const s = await auth.login(meta(req), req.body);
     const result = { token: s.token, sessionId: s.sessionId, userId: s.userId, tenantId: s.tenantId, expiresAt: s.expiresAt };
-    if (s.audience === 'portal') return { ...result, csrfToken: setPortalCookies(req, reply, s.token) };
+    if (s.audience === 'portal') return { ...result, csrfToken: setPortalCookies(req, reply, s.token, publicUrl) };
     return result;
   });
 

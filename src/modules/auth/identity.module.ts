@@ -38,12 +38,12 @@ export async function registerIdentity(app: Api, deps: ServiceDeps, auth: Authen
   const mailer = new Mailer(deps);
   const authService = new AuthService(deps, mailer);
   const sessions = new SessionsService(deps);
-  registerAuthRoutes(app, { auth: authService, sessions, users: new UsersService(deps) });
+  registerAuthRoutes(app, { auth: authService, sessions, users: new UsersService(deps) }, deps.config.PUBLIC_URL);
   registerSessionRoutes(app, sessions, authService);
   registerApiTokenRoutes(app, new ApiTokensService(deps));
   registerPlatformTokenRoutes(app, new PlatformTokensService(deps));
   registerMailRoutes(app, deps, mailer);
-  registerOidcRoutes(app, new OidcService(deps, authService));
+  registerOidcRoutes(app, new OidcService(deps, authService), deps.config.PUBLIC_URL);
   const stopSweeper = startSweeper(deps);
   return [stopSweeper, () => mailer.close()];
 }

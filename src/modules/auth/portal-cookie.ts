@@ -43,8 +43,10 @@ export async function registerPortalCookies(app: Api, auth: Authenticator, db: D
 }
 
 /** Sets the portal session cookie and the readable CSRF cookie after a portal sign-in. */
-export function setPortalCookies(req: FastifyRequest, reply: FastifyReply, sessionToken: string): string {
-  const secure = req.protocol === 'https';
+export function setPortalCookies(req: FastifyRequest, reply: FastifyReply, sessionToken: string, publicUrl?: string): string {
+  // Secure when this request came over HTTPS, or when the deployment is public over HTTPS behind a
+  // TLS-terminating proxy (the request itself then arrives as plain HTTP).
+  const secure = req.protocol === 'https' || (publicUrl?.startsWith('https:') ?? false);
   const csrf = csrfTokenFor(sessionToken);
   reply.setCookie(SESSION_COOKIE, sessionToken, { httpOnly: true, secure, sameSite: 'lax', path: '/' });
   reply.setCookie(CSRF_COOKIE, csrf, { httpOnly: false, secure, sameSite: 'strict', path: '/' });

@@ -9,7 +9,7 @@ import { CALLBACK_PATH, type OidcService } from './oidc.service.js';
 const tags = ['Identity'];
 
 /** OIDC issuers per tenant (settings:edit) and the browser sign-in: start, then the callback (I2). */
-export function registerOidcRoutes(app: Api, oidc: OidcService): void {
+export function registerOidcRoutes(app: Api, oidc: OidcService, publicUrl?: string): void {
   app.get('/v1/tenants/:t/oidc-issuers', {
     schema: { tags, summary: 'OIDC issuers of the tenant', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(OidcIssuer), nextCursor: Type.Null() }), ...errorResponses } },
   }, async (req) => ({ items: await oidc.listIssuers(contextOf(req), req.params.t), nextCursor: null }));
@@ -38,7 +38,7 @@ export function registerOidcRoutes(app: Api, oidc: OidcService): void {
     schema: { tags, summary: 'OIDC callback: signs the matched user in to the portal (cookie) and redirects', security: [], querystring: CallbackQuery, response: { 302: Type.Null(), ...errorResponses } },
   }, async (req, reply) => {
     const { session, returnTo } = await oidc.finish({ requestId: req.id, clientAddr: req.ip ?? null }, req.query as Record<string, string | undefined>);
-    setPortalCookies(req, reply, session.token);
+    setPortalCookies(req, reply, session.token, publicUrl);
     return reply.redirect(returnTo, 302);
   });
 }
