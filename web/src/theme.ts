@@ -1,4 +1,4 @@
-import { createTheme, defaultVariantColorsResolver, parseThemeColor, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
+import { ActionIcon, Badge, Button, createTheme, defaultVariantColorsResolver, parseThemeColor, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
 
 /** Light, outline and subtle variants use shade 8 for their text so small labels keep 4.5:1 contrast (axe). */
 const variantColorResolver: VariantColorsResolver = (input) => {
@@ -20,6 +20,22 @@ export const theme = createTheme({
   defaultRadius: 'md',
   variantColorResolver,
   components: {
+    // Light and outline badges: text one shade darker (shade 9) for 4.5:1 contrast on small labels.
+    Badge: Badge.extend({
+      vars: (_theme, props) => (props.variant === 'light' || props.variant === 'outline' || props.variant === 'dot'
+        ? { root: { '--badge-color': `var(--mantine-color-${typeof props.color === 'string' ? props.color.split('.')[0] : 'blue'}-9)` } }
+        : { root: {} }),
+    }),
+    Button: Button.extend({
+      vars: (_theme, props) => (props.variant === 'light' || props.variant === 'subtle' || props.variant === 'outline'
+        ? { root: { '--button-color': `var(--mantine-color-${typeof props.color === 'string' ? props.color.split('.')[0] : 'blue'}-9)` } }
+        : { root: {} }),
+    }),
+    ActionIcon: ActionIcon.extend({
+      vars: (_theme, props) => (props.variant === 'light' || props.variant === 'subtle'
+        ? { root: { '--ai-color': `var(--mantine-color-${typeof props.color === 'string' ? props.color.split('.')[0] : 'blue'}-9)` } }
+        : { root: {} }),
+    }),
     Tooltip: { defaultProps: { withArrow: true, openDelay: 200 } },
   },
 });

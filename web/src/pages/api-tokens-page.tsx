@@ -51,7 +51,7 @@ export function ApiTokensPage() {
                   <Table.Td><Group gap={4}>{tok.scopes.map((s) => <Badge key={s} size="xs" variant="outline">{s}</Badge>)}</Group></Table.Td>
                   <Table.Td>{formatDateTime(tok.createdAt, lang)}</Table.Td>
                   <Table.Td>{tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, lang) : t('tokens.never')}</Table.Td>
-                  <Table.Td><Button size="xs" color="red" variant="light" onClick={() => { if (confirm(t('tokens.confirmRevoke', { name: tok.name }))) revoke.mutate(tok.id); }}>{t('tokens.revoke')}</Button></Table.Td>
+                  <Table.Td><Button size="xs" color="red" variant="subtle" onClick={() => { if (confirm(t('tokens.confirmRevoke', { name: tok.name }))) revoke.mutate(tok.id); }}>{t('tokens.revoke')}</Button></Table.Td>
                 </Table.Tr>
               ))}
               {page.items.length === 0 && <Table.Tr><Table.Td colSpan={5}><Text size="sm" c="dimmed">{t('tokens.none')}</Text></Table.Td></Table.Tr>}

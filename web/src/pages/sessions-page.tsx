@@ -32,7 +32,7 @@ export function SessionsPage() {
                   <Table.Td>{t(`audience.${s.audience}`)}</Table.Td>
                   <Table.Td>{formatDateTime(s.createdAt, lang)}</Table.Td>
                   <Table.Td>{formatDateTime(s.lastSeenAt, lang)}</Table.Td>
-                  <Table.Td><Button size="xs" variant="light" color="red" onClick={() => end.mutate(s.id)}>{t('sessions.end')}</Button></Table.Td>
+                  <Table.Td><Button size="xs" variant="subtle" color="red" onClick={() => end.mutate(s.id)}>{t('sessions.end')}</Button></Table.Td>
                 </Table.Tr>
               ))}
               {page.items.length === 0 && <Table.Tr><Table.Td colSpan={5}><Text size="sm" c="dimmed">{t('sessions.none')}</Text></Table.Td></Table.Tr>}

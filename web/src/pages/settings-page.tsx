@@ -38,7 +38,7 @@ function Webhooks() {
               <Table.Tbody>
                 {page.items.map((w) => (
                   <Table.Tr key={w.id}><Table.Td>{w.url}</Table.Td><Table.Td><Group gap={4}>{w.events.map((e) => <Badge key={e} size="xs" variant="outline">{e}</Badge>)}</Group></Table.Td>
-                    <Table.Td><Button size="xs" color="red" variant="light" onClick={() => remove.mutate(w.id)}>{t('common.delete')}</Button></Table.Td></Table.Tr>
+                    <Table.Td><Button size="xs" color="red" variant="subtle" onClick={() => remove.mutate(w.id)}>{t('common.delete')}</Button></Table.Td></Table.Tr>
                 ))}
                 {page.items.length === 0 && <Table.Tr><Table.Td colSpan={3}><Text size="sm" c="dimmed">{t('settings.noWebhooks')}</Text></Table.Td></Table.Tr>}
               </Table.Tbody>

@@ -45,7 +45,7 @@ export function SessionsTab({ user }: { user: User }) {
           </Table.Tbody>
         </Table>
       )}
-      <Group><Button color="red" variant="light" onClick={() => void forceLogout()}>{t('sessions.forceLogout')}</Button></Group>
+      <Group><Button color="red" variant="subtle" onClick={() => void forceLogout()}>{t('sessions.forceLogout')}</Button></Group>
     </Stack>
   );
 }
