@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import websocket from '@fastify/websocket';
 import type { FastifyRequest } from 'fastify';
 import { contextOf } from '../../http/authenticate.js';
-import { errorResponses } from '../../http/common-schemas.js';
+import { errorResponses, Problem } from '../../http/common-schemas.js';
 import type { Api } from '../../http/types.js';
 import { AppError } from '../../infra/errors.js';
 import { APP_VIEW_HTML } from './app-view.js';
@@ -43,7 +43,14 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
   app.route({
     method: 'GET',
     url: '/v1/stream',
-    schema: { querystring: StreamQuery },
+    schema: {
+      tags, summary: 'The live effective configuration (WebSocket, D1-D6)', querystring: StreamQuery,
+      description: 'Upgrade to a WebSocket with `Authorization: Bearer <session token>` or `?ticket=`. The server sends '
+        + '`{"type":"config","version":n,"config":{..}}` first (or `{"type":"uptodate","version":n}` when `since` is current), '
+        + 'then a config with a higher version after every committed change that alters it, and `{"type":"revoked","reason":".."}` '
+        + 'before closing with code 4001. It answers `{"type":"ping"}` with `{"type":"pong"}`. See docs/realtime.md.',
+      response: { 101: Type.Null({ description: 'Switching Protocols' }), 426: Problem, ...errorResponses },
+    },
     // D1: a bearer header (apps) or a ticket (browsers). A cookie alone is not enough: browsers send
     // cookies on cross-site WebSocket upgrades, and the stream carries SIP credentials.
     preValidation: async (req: FastifyRequest<{ Querystring: { ticket?: string } }>) => {
