@@ -8,7 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
-    // The node tests above (project "node"), plus the portal's jsdom tests (project "web").
-    projects: [{ extends: true, test: { name: 'node' } }, './web/vitest.config.ts'],
+    // The node tests above (project "node"), the portal's jsdom tests (project "web") and the
+    // browser flows against a real server (project "e2e").
+    projects: [{ extends: true, test: { name: 'node' } }, './web/vitest.config.ts', './test/e2e/vitest.config.ts'],
   },
 });

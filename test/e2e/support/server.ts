@@ -1,6 +1,6 @@
 /**
- * Starts a real Switchboard server for the browser flows: `node dist/src/cli.js serve` when the
- * build is current, else `tsx src/cli.ts serve`, on a free port, with a fresh data directory and a
+ * Starts a real Switchboard server for the browser flows: `tsx src/cli.ts serve` (or the build with
+ * E2E_USE_DIST=1), on a free port, with a fresh data directory and a
  * known provider token. Builds the portal (web/dist) first when it is missing.
  */
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
@@ -39,7 +39,8 @@ export async function startServer(): Promise<RunningServer> {
     ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_PROVIDER_TOKEN: PROVIDER_TOKEN,
     SWITCHBOARD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', NODE_ENV: 'test',
   };
-  const useDist = existsSync(join(ROOT, 'dist/src/cli.js')) && process.env.E2E_USE_TSX !== '1';
+  // The sources by default, so a stale build never hides a change; E2E_USE_DIST=1 tests the build.
+  const useDist = process.env.E2E_USE_DIST === '1' && existsSync(join(ROOT, 'dist/src/cli.js'));
   const child: ChildProcess = useDist
     ? spawn(process.execPath, ['dist/src/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
