@@ -147,6 +147,28 @@ describeEachDatabase('identity: login and seats', (kind) => {
       expect((await login(b!.email)).status).toBe(200);
     });
 
+    it('S3, G13: removal by platform sync and deletion of a manual user end their sessions and free their seats', async () => {
+      const t = await c.tenant({ seats: 2 });
+      const pt = (await c.provider('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token as string;
+      const email = uniqueEmail('synced');
+      const pushed = await c.call('PUT', `/v1/tenants/${t}/platform/snapshot`, { token: pt, body: { users: [{ externalId: 'e1', displayName: 'Synced', email, extension: '100', devices: [], acdQueues: [] }], queues: [] } });
+      expect(pushed.status).toBe(200);
+      const synced = await server.deps.db.selectFrom('users').select('id').where('tenant_id', '=', t).where('external_id', '=', 'e1').executeTakeFirstOrThrow();
+      await server.deps.db.updateTable('users').set({ password_hash: await (await import('../../src/infra/crypto.js')).hashPassword(PASSWORD) }).where('id', '=', synced.id).execute();
+      const manual = await c.portalUser(t);
+      const other = await c.portalUser(t); // manual, so the empty snapshot below does not remove it
+      const s1 = await login(email);
+      const s2 = await login(manual.email, 'portal');
+      expect(s1.status).toBe(200);
+      expect(s2.status).toBe(200);
+      expect((await login(other.email)).status).toBe(409);
+      expect((await c.call('PUT', `/v1/tenants/${t}/platform/snapshot`, { token: pt, body: { users: [], queues: [] } })).status).toBe(200);
+      expect((await c.call('GET', '/v1/me', { token: s1.body.token })).status).toBe(401);
+      expect((await c.provider('DELETE', `/v1/tenants/${t}/users/${manual.id}`)).status).toBe(204);
+      expect((await c.call('GET', '/v1/me', { token: s2.body.token })).status).toBe(401);
+      expect((await login(other.email)).status).toBe(200);
+    });
+
     it('S3: an app session lapses 90 s after its last heartbeat and the sweeper ends it; a heartbeat keeps it', async () => {
       const t = await c.tenant({ seats: 1 });
       const [a, b] = await c.appUsers(t, 2);
