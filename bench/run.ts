@@ -52,8 +52,6 @@ async function main(): Promise<void> {
   const selected = BENCHES.filter((b) => !filter || b.name.includes(filter));
   if (selected.length === 0) throw new Error(`no bench matches "${filter}"; known: ${BENCHES.map((b) => b.name).join(', ')}`);
 
-  let doc = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8')
-    : '# Benchmark results\n\nWritten by `npx tsx bench/run.ts`; see bench/README.md for what each bench measures.\n';
   for (const bench of selected) {
     process.stdout.write(`bench ${bench.name}...\n`);
     const loadBefore = os.loadavg()[0]!;
@@ -61,7 +59,10 @@ async function main(): Promise<void> {
     // The load average says whether other processes shared the CPUs (numbers are noisier when it exceeds the core count).
     const load = `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after`;
     const stamp = `_Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${machine()}; ${load}._`;
-    doc = mergeSection(doc, bench.name, `${section.trim()}\n\n${stamp}`);
+    // Re-read just before writing: another run (other benches) may have updated the file meanwhile.
+    const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8')
+      : '# Benchmark results\n\nWritten by `npx tsx bench/run.ts`; see bench/README.md for what each bench measures.\n';
+    const doc = mergeSection(current, bench.name, `${section.trim()}\n\n${stamp}`);
     writeFileSync(RESULTS, doc.endsWith('\n') ? doc : `${doc}\n`);
     process.stdout.write(`${section.trim()}\n\n`);
   }
