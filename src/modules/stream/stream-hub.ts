@@ -28,6 +28,8 @@ export interface StreamHubOptions {
 /** WebSocket close code sent with `revoked` (4000-4999 is the application range). */
 export const CLOSE_REVOKED = 4001;
 const CLOSE_GOING_AWAY = 1001;
+/** Users loaded, built and pushed together in one step of a refresh. */
+const REFRESH_SLICE = 1_000;
 /** Unsent bytes a socket may hold before the node gives up on it (a few hundred configurations). */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
@@ -144,7 +146,18 @@ export class StreamHub {
     }
   }
 
+  /**
+   * Loads and pushes in slices: the first users of a 10,000-user tenant-wide change get theirs after
+   * one slice instead of after all, and the event loop (other requests on this node) is never held
+   * for the whole build.
+   */
   private async refresh(tenantId: string, userIds: string[]): Promise<void> {
+    for (let i = 0; i < userIds.length; i += REFRESH_SLICE) {
+      await this.refreshSlice(tenantId, userIds.slice(i, i + REFRESH_SLICE));
+    }
+  }
+
+  private async refreshSlice(tenantId: string, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     const configs = await loadEffectiveConfigs(this.deps.db, this.deps.secrets, tenantId, userIds);
     const users = this.byTenant.get(tenantId);
