@@ -41,13 +41,8 @@ export async function touchSession(db: Executor, id: string): Promise<boolean> {
 }
 
 /** The seat limit of a tenant, with its row locked for the rest of the transaction (one seat decision at a time, S1). */
-export async function lockTenantSeats(db: Executor, tenantId: string): Promise<{ seats: number | null; seats_peak: number } | undefined> {
-  return db.selectFrom('tenants').select(['seats', 'seats_peak']).where('id', '=', tenantId).forUpdate().executeTakeFirst();
-}
-
-/** Raises the recorded peak of seats in use (B1). */
-export async function raiseSeatsPeak(db: Executor, tenantId: string, inUse: number): Promise<void> {
-  await db.updateTable('tenants').set({ seats_peak: sql`greatest(seats_peak, ${inUse})` }).where('id', '=', tenantId).execute();
+export async function lockTenantSeats(db: Executor, tenantId: string): Promise<{ seats: number | null } | undefined> {
+  return db.selectFrom('tenants').select(['seats']).where('id', '=', tenantId).forUpdate().executeTakeFirst();
 }
 
 export async function findLiveSession(db: Executor, tenantId: string, id: string): Promise<SessionRow | undefined> {
@@ -90,16 +85,34 @@ export async function endLapsedSessions(db: Executor, limit = 1000): Promise<Ses
 }
 
 /**
- * Seat holders in the tenant and whether `userId` is one of them, in one query (the seat transaction
- * holds the tenant lock meanwhile). Grouping first lets PostgreSQL hash the user ids instead of
- * sorting them, as `count(distinct ...)` would.
+ * The seat decision after the tenant row is locked, in one statement (fewer round trips while the
+ * lock is held): counts the holders, inserts the session when the user holds a seat already or one
+ * is free, and raises the peak. It must run as its own statement after the lock statement: a statement
+ * reads the database as of its start, so a count in the locking statement itself could miss a session
+ * committed by the transaction it waited for.
  */
-export async function seatHolders(db: Executor, tenantId: string, userId: string): Promise<{ inUse: number; holds: boolean }> {
-  const holders = db.selectFrom('sessions').select('user_id').where('tenant_id', '=', tenantId).where(live).groupBy('user_id');
-  const r = await db.selectFrom(holders.as('h'))
-    .select((eb) => [eb.fn.countAll<number>().as('n'), sql<boolean>`coalesce(bool_or(h.user_id = ${userId}), false)`.as('mine')])
-    .executeTakeFirstOrThrow();
-  return { inUse: Number(r.n), holds: Boolean(r.mine) };
+export async function takeSeat(db: Executor, input: {
+  sessionId: string; tenantId: string; userId: string; tokenHash: string; audience: 'portal' | 'app'; clientAddr: string | null; seats: number | null;
+}): Promise<{ inUse: number; holds: boolean; session: SessionRow | null }> {
+  const { sessionId, tenantId, userId, tokenHash, audience, clientAddr, seats } = input;
+  const r = await sql<{ n: number; mine: boolean } & Partial<SessionRow>>`
+    with holders as (
+      select user_id from sessions where tenant_id = ${tenantId} and ${live} group by user_id
+    ), h as (
+      select count(*)::int as n, coalesce(bool_or(user_id = ${userId}), false) as mine from holders
+    ), ins as (
+      insert into sessions (id, tenant_id, user_id, token_hash, audience, client_addr)
+      select ${sessionId}, ${tenantId}, ${userId}, ${tokenHash}, ${audience}, ${clientAddr}::text from h
+      where h.mine or ${seats}::int is null or h.n < ${seats}::int
+      returning *
+    ), peak as (
+      update tenants set seats_peak = h.n + 1 from h, ins
+      where tenants.id = ${tenantId} and not h.mine and h.n + 1 > tenants.seats_peak
+      returning 1
+    )
+    select h.n, h.mine, ins.* from h left join ins on true`.execute(db);
+  const { n, mine, ...session } = r.rows[0]!;
+  return { inUse: Number(n), holds: Boolean(mine), session: session.id ? (session as SessionRow) : null };
 }
 
 export async function userExists(db: Executor, tenantId: string, userId: string): Promise<boolean> {

@@ -45,21 +45,19 @@ export function loginContext(ctx: Pick<RequestContext, 'requestId' | 'clientAddr
 export async function openSeatedSession(uow: UnitOfWork, input: { sessionId: string; tenantId: string; userId: string; audience: Audience; method: string }): Promise<OpenedSession> {
   const tenant = await repo.lockTenantSeats(uow.tx, input.tenantId);
   if (!tenant) throw notFound('tenant');
-  const { inUse, holds } = await repo.seatHolders(uow.tx, input.tenantId, input.userId);
-  if (!holds && tenant.seats !== null && inUse >= tenant.seats) {
+  const token = generateToken('sbs');
+  const { inUse, holds, session } = await repo.takeSeat(uow.tx, {
+    sessionId: input.sessionId, tenantId: input.tenantId, userId: input.userId, tokenHash: hashToken(token),
+    audience: input.audience, clientAddr: uow.ctx.clientAddr, seats: tenant.seats,
+  });
+  if (!session) {
     throw new AppError('seats_exhausted', `all ${tenant.seats} seats are taken; try again when someone signs out`, {
       rule: 'S2', extra: { limit: tenant.seats, inUse },
     });
   }
-  const token = generateToken('sbs');
-  const row = await repo.insertSession(uow.tx, {
-    id: input.sessionId, tenant_id: input.tenantId, user_id: input.userId, token_hash: hashToken(token),
-    audience: input.audience, client_addr: uow.ctx.clientAddr,
-  });
   const nowInUse = holds ? inUse : inUse + 1;
-  if (nowInUse > tenant.seats_peak) await repo.raiseSeatsPeak(uow.tx, input.tenantId, nowInUse);
-  uow.audit({ tenantId: input.tenantId, action: 'auth.login', targetType: 'session', targetId: row.id, after: { audience: input.audience, method: input.method, seatsInUse: nowInUse } });
-  return { token, sessionId: row.id, userId: row.user_id, tenantId: row.tenant_id, audience: row.audience, expiresAt: lapsesAt(row) };
+  uow.audit({ tenantId: input.tenantId, action: 'auth.login', targetType: 'session', targetId: session.id, after: { audience: input.audience, method: input.method, seatsInUse: nowInUse } });
+  return { token, sessionId: session.id, userId: session.user_id, tenantId: session.tenant_id, audience: session.audience, expiresAt: lapsesAt(session) };
 }
 
 /** Sessions: list live ones, end them (forced logout, logout), keep app sessions alive (I7, S3). */
