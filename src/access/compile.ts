@@ -306,8 +306,9 @@ export class CompiledTenant {
       | (lic.includes('agent') ? F_AGENT_LIC : 0)
       | (cc.admin ? F_ADMIN : 0)
       | (profile.kind === 'superuser' ? F_SUPERUSER : 0)
-      | (supAny ? F_SUP_ANY : 0)
-      | (agentAny ? F_AGENT_ANY : 0);
+      // G14: roles count for the tenant-wide role permissions only on platform users (agents: with Agent).
+      | (supAny && user.source === 'platform' ? F_SUP_ANY : 0)
+      | (agentAny && user.source === 'platform' && lic.includes('agent') ? F_AGENT_ANY : 0);
   }
 
   /** Rebuilds every tenant-derived table: allow rows (G1, G3, G4, G5, G8, G10), role permissions, profiles, queues. */

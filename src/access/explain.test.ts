@@ -104,13 +104,15 @@ describe('sources that grant (SPEC 3)', () => {
       { name: 'custom profile: never feature-bound capabilities', user: { features: { ...makeUser().features, channels: 'none' }, profile: { kind: 'custom', grants: ['telephony:call'] } }, cap: 'telephony:call', allowed: false },
     ]);
 
-    it('superuser: every module capability but licence- and feature-bound ones', () => {
-      const user = makeUser({ licences: [], features: { ...makeUser().features, channels: 'none', crmOverlay: false }, profile: { kind: 'superuser' } });
+    it('superuser: every module capability of the profile matrix; not portal:use, licence-, role- or feature-bound ones', () => {
+      const user = makeUser({ licences: [], permissions: ['website_access'], features: { ...makeUser().features, channels: 'none', crmOverlay: false }, profile: { kind: 'superuser' } });
       const decisions = explainUser(user, makeTenant());
+      expect(SUPERUSER_CAPABILITIES).not.toContain('portal:use');
+      expect(SUPERUSER_CAPABILITIES).toContain('dashboards:live_calls');
       for (const { id } of CAPABILITIES) {
-        const expected = SUPERUSER_CAPABILITIES.includes(id);
+        const expected = SUPERUSER_CAPABILITIES.includes(id) || ['portal:use', 'inbox:use', 'agenda:use'].includes(id);
         expect(decisions[id]!.allowed, id).toBe(expected);
-        if (expected) expect(decisions[id]!.grantedBy).toContain('profile:superuser');
+        if (SUPERUSER_CAPABILITIES.includes(id)) expect(decisions[id]!.grantedBy).toContain('profile:superuser');
       }
       expect(decisions['cc:agent']!.allowed).toBe(false);
       expect(decisions['telephony:call']!.allowed).toBe(false);
@@ -206,4 +208,25 @@ describe('queue-scoped capabilities (seed 001, SPEC 5)', () => {
     { name: 'X2: queue capability without resource', user: agent, cap: 'queue:join', allowed: false, code: 'resource_required' },
     { name: 'X2: unknown capability', user: agent, cap: 'nope:nothing', allowed: false, code: 'unknown_capability' },
   ]);
+});
+
+describe('role permissions follow valid roles only (G14, X1)', () => {
+  const tenant = makeTenant({ queues, rolePermissions: { supervisor: { configPortal: true }, agent: { createCustomTags: true, callDispositions: false } } });
+  it('G14: a manual user holding a supervisor role gets no supervisor role permissions', () => {
+    const manual = makeUser({ source: 'manual', licences: [], contactCenter: { admin: false, queues: { q1: ['supervisor'] } } });
+    expect(explainUser(manual, tenant)['cc:config_portal']!.allowed).toBe(false);
+    const platform = makeUser({ contactCenter: { admin: false, queues: { q1: ['supervisor'] } } });
+    expect(explainUser(platform, tenant)['cc:config_portal']).toMatchObject({ allowed: true, grantedBy: ['role_permission:supervisor.configPortal'] });
+  });
+  it('G14: an agent role without the Agent licence gives no agent role permissions', () => {
+    const noLicence = makeUser({ contactCenter: { admin: false, queues: { q1: ['agent'] } } });
+    expect(explainUser(noLicence, tenant)['tags:create']!.allowed).toBe(false);
+    expect(explainUser({ ...noLicence, licences: ['essential', 'agent'] }, tenant)['tags:create']!.allowed).toBe(true);
+  });
+  it('X1, G7: an agent denied dispositions because the role permission is off is told why', () => {
+    const agent = makeUser({ licences: ['essential', 'agent'], contactCenter: { admin: false, queues: { q1: ['agent'] } } });
+    const d = explainCapability(agent, tenant, 'queue:disposition', 'queue:q1');
+    expect(d.allowed).toBe(false);
+    expect(d.blockedBy.map((b) => b.code)).toEqual(['dispositions_off']);
+  });
 });

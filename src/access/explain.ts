@@ -110,10 +110,12 @@ export function explainQueueCapability(user: UserAccess, tenant: TenantAccess, c
     else if (rp.organisation.agentsMayJoinUnassignedQueues && user.licences.includes('agent')) {
       grantedBy.push('setting:organisation.agentsMayJoinUnassignedQueues');
     }
-    if (capability === 'queue:disposition') {
-      if (!rp.agent.callDispositions) grantedBy.length = 0;
-      else if (grantedBy.length > 0) grantedBy[0] = `${grantedBy[0]}+role_permission:agent.callDispositions`;
-      if (queue.wrapUpSeconds <= 0) blockedBy.push(block('G7', 'wrap_up_required', `queue ${queue.name} has no wrap-up time`));
+    if (capability === 'queue:disposition' && grantedBy.length > 0) {
+      if (rp.agent.callDispositions) grantedBy[0] = `${grantedBy[0]}+role_permission:agent.callDispositions`;
+      else blockedBy.push(block('G7', 'dispositions_off', 'call dispositions are turned off for agents (role permissions)'));
+    }
+    if (capability === 'queue:disposition' && queue.wrapUpSeconds <= 0) {
+      blockedBy.push(block('G7', 'wrap_up_required', `queue ${queue.name} has no wrap-up time`));
     }
     if (grantedBy.length > 0) {
       if (user.source !== 'platform') blockedBy.push(block('G14', 'platform_user_required', 'queue roles are for platform users'));

@@ -15,20 +15,27 @@ export const BASELINE = ['inbox:use', 'agenda:use'] as const;
 /** Capabilities a Contact Admin holds (seed 001: assign CC licences, map queues, configure queues). */
 export const CONTACT_ADMIN_CAPABILITIES = ['cc:admin', 'queues:view', 'queues:create', 'queues:edit', 'queues:delete'] as const;
 
-/** Capabilities that come only from licences, UC client settings and features: never from a profile. */
-const NOT_FROM_PROFILES = new Set([
-  'cc:admin', 'cc:agent', 'ucclient:desktop', 'ucclient:crm', 'softphone:use',
-  'telephony:call', 'telephony:sms', 'telephony:record', 'crm:overlay',
-]);
-
-/** What `superuser` grants: every capability of every module (seed 003), but licence- and feature-bound ones. */
-export const SUPERUSER_CAPABILITIES: readonly string[] = CAPABILITIES.map((c) => c.id).filter((id) => !NOT_FROM_PROFILES.has(id));
+/**
+ * What `superuser` grants: every capability of every module of the profile matrix (seed 003),
+ * monitoring dashboards included. Profiles never carry `portal:use` (that is website access, with
+ * its G2 email rule), nor licence-, role- or feature-bound capabilities.
+ */
+export const SUPERUSER_CAPABILITIES: readonly string[] = CAPABILITIES.filter((c) => c.profileGrantable).map((c) => c.id);
+const FROM_PROFILES = new Set(SUPERUSER_CAPABILITIES);
 
 export function isSupervisorAnywhere(user: UserAccess): boolean {
   return Object.values(user.contactCenter.queues).some((r) => r.includes('supervisor'));
 }
 export function isAgentAnywhere(user: UserAccess): boolean {
   return Object.values(user.contactCenter.queues).some((r) => r.includes('agent'));
+}
+
+/** G14: a queue role counts (for the tenant-wide role permissions) only for platform users; the agent role also needs Agent. */
+export function holdsSupervisorRole(user: UserAccess): boolean {
+  return user.source === 'platform' && isSupervisorAnywhere(user);
+}
+export function holdsAgentRole(user: UserAccess): boolean {
+  return user.source === 'platform' && user.licences.includes('agent') && isAgentAnywhere(user);
 }
 
 /** Every source granting each unscoped capability to `user`. Constraints are not applied here. */
@@ -51,12 +58,12 @@ export function collectGrants(user: UserAccess, tenant: TenantAccess): Map<strin
 
   if (user.contactCenter.admin) for (const cap of CONTACT_ADMIN_CAPABILITIES) add(cap, 'role:contact_admin');
   const rp = tenant.rolePermissions;
-  if (isSupervisorAnywhere(user)) {
+  if (holdsSupervisorRole(user)) {
     for (const [setting, cap] of Object.entries(SUPERVISOR_SETTING_CAPABILITIES)) {
       if (cap && rp.supervisor[setting as keyof typeof rp.supervisor]) add(cap, `role_permission:supervisor.${setting}`);
     }
   }
-  if (isAgentAnywhere(user)) {
+  if (holdsAgentRole(user)) {
     for (const [setting, cap] of Object.entries(AGENT_SETTING_CAPABILITIES)) {
       if (cap && rp.agent[setting as keyof typeof rp.agent]) add(cap, `role_permission:agent.${setting}`);
     }
@@ -65,10 +72,10 @@ export function collectGrants(user: UserAccess, tenant: TenantAccess): Map<strin
   const profile = user.profile;
   if (profile.kind === 'superuser') for (const cap of SUPERUSER_CAPABILITIES) add(cap, 'profile:superuser');
   else if (profile.kind === 'custom') {
-    for (const cap of profile.grants ?? []) if (!NOT_FROM_PROFILES.has(cap)) add(cap, 'profile:custom');
+    for (const cap of profile.grants ?? []) if (FROM_PROFILES.has(cap)) add(cap, 'profile:custom');
   } else if (profile.kind === 'profile' && profile.profileId) {
     const p = tenant.profiles.get(profile.profileId);
-    for (const cap of p?.grants ?? []) if (!NOT_FROM_PROFILES.has(cap)) add(cap, `profile:${profile.profileId}`);
+    for (const cap of p?.grants ?? []) if (FROM_PROFILES.has(cap)) add(cap, `profile:${profile.profileId}`);
   }
 
   if (user.licences.includes('agent')) add('cc:agent', 'licence:agent');
