@@ -35,6 +35,17 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
       expect((await c.call('GET', '/v1/me', { cookies })).status).toBe(401);
     });
 
+    it('I7: a cross-site form cannot post a login (only a JSON object body is accepted)', async () => {
+      const t = await c.tenant();
+      const u = await c.portalUser(t);
+      const body = JSON.stringify({ email: u.email, password: PASSWORD, audience: 'portal' });
+      const plain = await c.call('POST', '/v1/auth/login', { body, headers: { 'content-type': 'text/plain' } });
+      expect(plain.status).toBeGreaterThanOrEqual(400);
+      expect(plain.status).toBeLessThan(500);
+      const form = await c.call('POST', '/v1/auth/login', { body: `email=${encodeURIComponent(u.email)}&password=x&audience=portal`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(form.status).toBe(415);
+    });
+
     it('I7: bearer tokens need no CSRF header (they are not sent by browsers on their own)', async () => {
       const t = await c.tenant();
       const [u] = await c.appUsers(t, 1);
