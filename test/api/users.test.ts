@@ -227,3 +227,23 @@ describeEachDatabase('users API', (kind) => {
     expect((await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`)).status).toBe(404);
   });
 });
+
+describeEachDatabase('usage', (kind) => {
+  let server: TestServer;
+  let a: ReturnType<typeof api>;
+  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
+  afterAll(async () => { await server?.stop(); });
+
+  it('B1: usage counts each licence against its cap, and seats in use with their history', async () => {
+    const t = await a.tenant({ seats: 10, licencePools: { supervisor_report: 5 } });
+    const u = await a.user(t, { email: uniqueEmail(), supervisorLevel: 'report' });
+    await a.session(t, u.id);
+    const usage = (await a.asProvider('GET', `/v1/tenants/${t}/usage`)).body;
+    expect(usage.licences.supervisor_report).toEqual({ assigned: 1, cap: 5 });
+    expect(usage.licences.essential).toEqual({ assigned: 0, cap: null });
+    expect(usage.seats).toMatchObject({ inUse: 1, limit: 10 });
+    expect(usage.seats.history.length).toBeGreaterThan(90);
+    expect(usage.seats.history.at(-1).inUse).toBe(1);
+    expect(usage.seats.history[0].inUse).toBe(0);
+  });
+});

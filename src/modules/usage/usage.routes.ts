@@ -10,10 +10,14 @@ import { requireCapability } from '../access/actor-access.js';
 import { countSeatHolders } from '../sessions/sessions.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { countBillable } from '../users/users.repo.js';
+import { seatHistory } from './usage.repo.js';
 
 const Usage = Type.Object({
   licences: Type.Record(Type.String(), Type.Object({ assigned: Type.Integer(), cap: Type.Union([Type.Integer(), Type.Null()]) })),
-  seats: Type.Object({ inUse: Type.Integer(), limit: Type.Union([Type.Integer(), Type.Null()]), peak: Type.Integer() }),
+  seats: Type.Object({
+    inUse: Type.Integer(), limit: Type.Union([Type.Integer(), Type.Null()]), peak: Type.Integer(),
+    history: Type.Array(Type.Object({ at: Type.String(), inUse: Type.Integer() }), { description: 'seats in use over the last 24 hours, every 15 minutes' }),
+  }),
 }, { $id: 'Usage' });
 
 /** B1: each licence (one per supervisor level too) against its cap, and seats in use with the peak. */
@@ -21,10 +25,12 @@ export async function readUsage(deps: ServiceDeps, ctx: RequestContext, tenantId
   await requireCapability(deps.db, ctx, tenantId, 'billing:edit', 'B1');
   const tenant = await findTenant(deps.db, tenantId);
   if (!tenant) throw notFound('tenant');
-  const [assigned, inUse] = await Promise.all([countBillable(deps.db, tenantId), countSeatHolders(deps.db, tenantId)]);
+  const [assigned, inUse, history] = await Promise.all([
+    countBillable(deps.db, tenantId), countSeatHolders(deps.db, tenantId), seatHistory(deps.db, tenantId, 24, 15),
+  ]);
   return {
     licences: Object.fromEntries(BILLABLE_KEYS.map((k) => [k, { assigned: assigned[k], cap: tenant.licence_pools[k] ?? null }])),
-    seats: { inUse, limit: tenant.seats, peak: Math.max(tenant.seats_peak, inUse) },
+    seats: { inUse, limit: tenant.seats, peak: Math.max(tenant.seats_peak, inUse), history },
   };
 }
 
