@@ -1,4 +1,10 @@
-/** English messages: the reference catalog. Every other language has exactly these keys (checked by a test). */
+/**
+ * English messages: the reference catalog. Every other language has exactly these keys (checked by a test).
+ * A message with a count may be plural: `{ one: '{count} user', other: '{count} users' }`; the translator picks
+ * the form with `Intl.PluralRules` of the language from the `count` parameter (see plural.ts).
+ */
+import type { PluralMessage } from './plural.js';
+
 export const en = {
   'common.yes': 'Yes', 'common.no': 'No', 'common.on': 'On', 'common.off': 'Off', 'common.save': 'Save', 'common.saved': 'Saved',
   'common.cancel': 'Cancel', 'common.close': 'Close', 'common.create': 'Create', 'common.delete': 'Delete', 'common.edit': 'Edit',
@@ -80,8 +86,8 @@ export const en = {
   'rule.C4': 'The last active user who can manage users keeps website access and Manage Users.',
   'rule.C5': 'Extension and devices of phone-system users change only through the phone system.', 'rule.C6': 'A licence whose pool is used up cannot be assigned.',
   'rule.C7': 'Role permissions and queue assignments need the Contact Admin role.', 'rule.C8': 'Plan, licence caps, seats and policies belong to your service provider.',
-  'rule.F1': 'Calls and SMS must be allowed by the plan.', 'rule.F2': 'Recording needs the Record plan.', 'rule.F3': 'Dial restrictions need the Reach or Record plan.',
-  'rule.S2': 'When all seats are taken, new sign-ins wait.', 'rule.E3': 'Someone saved a newer version first.', 'rule.I4': 'Repeated failed sign-ins are slowed down.',
+  'rule.F1': 'Calls and SMS must be allowed by the plan.', 'rule.F2': 'Recording must be included in your plan.', 'rule.F3': 'Dial restrictions must be included in your plan.',
+  'rule.S2': 'When all seats are taken, a new sign-in is refused; sessions already open are not affected.', 'rule.E3': 'Someone saved a newer version first.', 'rule.I4': 'Repeated failed sign-ins are slowed down.',
 
   'source.platform': 'Phone system', 'source.manual': 'Manual', 'status.active': 'Active', 'status.suspended': 'Suspended', 'status.removed': 'Removed',
   'users.title': 'Users', 'users.description': 'Everyone on the phone system, plus people added by hand for portal access.',
@@ -90,11 +96,11 @@ export const en = {
   'users.filter.supervisorLevel': 'Supervisor level', 'users.filter.group': 'Group', 'users.filter.queue': 'Queue', 'users.filter.clear': 'Clear filters',
   'users.col.name': 'Name', 'users.col.source': 'Source', 'users.col.status': 'Status', 'users.col.licences': 'Licences',
   'users.col.supervisor': 'Supervisor level', 'users.col.website': 'Website access', 'users.select': 'Select {name}', 'users.selectAll': 'Select all loaded users',
-  'users.loaded': '{count} users', 'users.loadedMore': '{count} users loaded, more as you scroll', 'users.empty': 'No users match.', 'users.ext': 'ext.',
+  'users.loaded': { one: '{count} user', other: '{count} users' }, 'users.loadedMore': { one: '{count} user loaded, more as you scroll', other: '{count} users loaded, more as you scroll' }, 'users.empty': 'No users match.', 'users.ext': 'ext.',
 
   'bulk.selected': '{count} selected', 'bulk.action': 'Bulk action', 'bulk.value': 'Value', 'bulk.preview': 'Preview',
   'bulk.previewTitle': 'Preview of the bulk change', 'bulk.summary': '{changing} of {total} selected users will change.', 'bulk.changes': 'Changes',
-  'bulk.skipped': 'Skipped', 'bulk.noChange': 'No change', 'bulk.apply': 'Apply to {count} users', 'bulk.progress': 'Progress',
+  'bulk.skipped': 'Skipped', 'bulk.noChange': 'No change', 'bulk.apply': { one: 'Apply to {count} user', other: 'Apply to {count} users' }, 'bulk.progress': 'Progress',
   'bulk.kind.suspend': 'Suspend', 'bulk.kind.activate': 'Activate', 'bulk.kind.addGroup': 'Add to group', 'bulk.kind.removeGroup': 'Remove from group',
   'bulk.kind.setSupervisorLevel': 'Set supervisor level', 'bulk.kind.addLicence': 'Add licence', 'bulk.kind.removeLicence': 'Remove licence',
   'bulk.kind.grantPermission': 'Grant permission', 'bulk.kind.revokePermission': 'Revoke permission',
@@ -103,12 +109,12 @@ export const en = {
   'editor.tab.details': 'Details', 'editor.tab.licences': 'Licences', 'editor.tab.portal': 'Portal access', 'editor.tab.profile': 'Profile',
   'editor.tab.contact-center': 'Contact center', 'editor.tab.uc-client': 'UC client', 'editor.tab.features': 'Features', 'editor.tab.groups': 'Groups',
   'editor.tab.workspaces': 'Workspaces', 'editor.tab.sessions': 'Sessions',
-  'editor.unsaved': '{count} unsaved changes', 'editor.noChanges': 'No unsaved changes', 'editor.discard': 'Discard', 'editor.review': 'Review and save',
+  'editor.unsaved': { one: '{count} unsaved change', other: '{count} unsaved changes' }, 'editor.noChanges': 'No unsaved changes', 'editor.discard': 'Discard', 'editor.review': 'Review and save',
 
   'summary.title': 'Review your changes', 'summary.confirm': 'Save changes', 'summary.added': '{field}: + {value}', 'summary.removed': '{field}: − {value}',
   'summary.changed': '{field}: {from} → {to}', 'summary.set': '{field}: {value}', 'summary.cleared': '{field}: cleared',
   'summary.automatic': '(automatic, rule {rule})', 'summary.billableTitle': 'Billable impact', 'summary.noBillable': 'No change to billable licences.',
-  'summary.billableAdd': 'Adds {count} {licence} licence', 'summary.billableRemove': 'Releases {count} {licence} licence',
+  'summary.billableAdd': { one: 'Adds {count} {licence} licence', other: 'Adds {count} {licence} licences' }, 'summary.billableRemove': { one: 'Releases {count} {licence} licence', other: 'Releases {count} {licence} licences' },
   'summary.needsBilling': 'You do not have Manage Billable Items, so the server will refuse this (rule C2). Ask someone who has it.',
   'field.displayName': 'Display name', 'field.email': 'Email', 'field.status': 'Status', 'field.password': 'Password', 'field.licences': 'Licences',
   'field.permissions': 'Permissions', 'field.supervisorLevel': 'Supervisor level', 'field.recordingScope': 'Recording scope', 'field.profile.kind': 'Profile',
@@ -194,10 +200,10 @@ export const en = {
 
   'features.plan': 'Plan: {plan}. Options your plan lacks are greyed out.', 'features.channels': 'Channels',
   'features.channelsHelp': 'What the user may do from the app.', 'channels.both': 'Calls and SMS', 'channels.calls': 'Calls only', 'channels.sms': 'SMS only', 'channels.none': 'Neither',
-  'features.recording': 'Call recording', 'features.recordingHelp': 'Needs the Record plan; the user can still turn it off in the app.',
+  'features.recording': 'Call recording', 'features.recordingHelp': 'Available when your plan includes recording; the user can still turn it off in the app.',
   'features.crmOverlay': 'CRM overlay', 'features.crmOverlayHelp': 'Shows caller details from the CRM during calls.',
   'features.dialRestriction': 'Country-code dialing restrictions', 'features.dialRestrictionEnable': 'Restrict calls and SMS to chosen countries',
-  'features.dialRestrictionHelp': 'Avoids accidental international charges. Available on the Reach and Record plans.',
+  'features.dialRestrictionHelp': 'Avoids accidental international charges. Available when your plan includes dial restrictions.',
   'features.prefOff.recording': 'The user turned recording off in the app, so it stays off for them (rule G9).',
   'features.prefOff.crmOverlay': 'The user turned the CRM overlay off in the app, so it stays off for them (rule G9).',
   'features.prefNote': 'Saved changes reach the user’s apps at once, without a restart.',
@@ -225,8 +231,8 @@ export const en = {
   'queues.wrapUp': 'Wrap-up time', 'queues.wrapUpHelp': 'Seconds after each call; 0 means none.', 'queues.seconds': '{seconds} s', 'queues.noWrapUp': 'None', 'queues.source': 'Source',
 
   'profiles.description': 'Bundles of module actions to give users. Editing a profile changes every holder at once.',
-  'profiles.new': 'New profile', 'profiles.create': 'Create profile', 'profiles.none': 'No profiles yet.', 'profiles.holders': '{count} holders',
-  'profiles.count': '{count} actions', 'profiles.matrixLabel': 'Permissions of {name}',
+  'profiles.new': 'New profile', 'profiles.create': 'Create profile', 'profiles.none': 'No profiles yet.', 'profiles.holders': { one: '{count} holder', other: '{count} holders' },
+  'profiles.count': { one: '{count} action', other: '{count} actions' }, 'profiles.matrixLabel': 'Permissions of {name}',
 
   'roles.description': 'Contact-center permissions are set per role, for everyone with that role.',
   'roles.tab.organisation': 'Organisation', 'roles.tab.supervisor': 'Supervisor', 'roles.tab.agent': 'Agent', 'roles.lockedOn': 'Always on; cannot be turned off.',
@@ -277,4 +283,5 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+/** A catalog: a plain message where English has one, plural forms where English has them. */
+export type Messages = { [K in MessageKey]: (typeof en)[K] extends string ? string : PluralMessage };

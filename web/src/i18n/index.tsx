@@ -6,6 +6,9 @@ import { id } from './id.js';
 import { de } from './de.js';
 import { es } from './es.js';
 import { pl } from './pl.js';
+import { pluralForm, type Message } from './plural.js';
+
+export { isPlural, pluralForm, type Message, type PluralMessage } from './plural.js';
 
 export const CATALOGS: Record<string, Partial<Messages>> = { en, id, de, es, pl };
 export const LANGUAGES = [
@@ -17,13 +20,18 @@ export const LANGUAGES = [
 ] as const;
 export type Language = (typeof LANGUAGES)[number]['value'];
 
-/** `{name}` placeholders are replaced from `params`; unknown keys fall back to English, then to the key. */
+/**
+ * `{name}` placeholders are replaced from `params`; a plural message picks its form by `params.count`.
+ * Unknown keys fall back to English (with English plural rules), then to the key.
+ */
 export function makeTranslator(lang: string): Translator {
-  const messages: Record<string, string> = CATALOGS[lang] ?? en;
-  const fallback: Record<string, string> = en;
+  const messages: Record<string, Message> = CATALOGS[lang] ?? en;
+  const fallback: Record<string, Message> = en;
   return {
     t(key, params) {
-      const template = messages[key] ?? fallback[key] ?? key;
+      const own = messages[key];
+      const template = own !== undefined ? pluralForm(own, lang, params?.count)
+        : fallback[key] !== undefined ? pluralForm(fallback[key], 'en', params?.count) : key;
       if (!params) return template;
       return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
     },

@@ -2,7 +2,7 @@
  * Polish messages. Complete: every key of en.ts (checked by catalog.test.ts).
  * Vocabulary follows the Polish per-user features documentation (seed 004): funkcje, połączenia, SMS, nagrywanie rozmów,
  * plan subskrypcji (Reach, Record), ograniczenia kodów krajów, nakładka CRM, administrator, aplikacja; imperative "Ty" form as there.
- * Counts are written as "label: {count}" because the translator has no plural rules and Polish needs three forms.
+ * Counts use plural forms (one, few, many, other: 1 zmiana, 2 zmiany, 5 zmian, 1,5 zmiany), picked by Intl.PluralRules.
  */
 import type { Messages } from './en.js';
 
@@ -87,8 +87,8 @@ export const pl: Messages = {
   'rule.C4': 'Ostatni aktywny użytkownik, który może zarządzać użytkownikami, zachowuje dostęp do witryny i uprawnienie Zarządzanie użytkownikami.',
   'rule.C5': 'Numer wewnętrzny i urządzenia użytkowników z centrali telefonicznej zmieniają się tylko przez centralę telefoniczną.', 'rule.C6': 'Nie można przypisać licencji, której pula jest wyczerpana.',
   'rule.C7': 'Uprawnienia ról i przypisania do kolejek wymagają roli Administrator contact center.', 'rule.C8': 'Plan, limity licencji, stanowiska i zasady należą do Twojego dostawcy usług.',
-  'rule.F1': 'Połączenia i SMS muszą być dozwolone w planie.', 'rule.F2': 'Nagrywanie wymaga planu Record.', 'rule.F3': 'Ograniczenia kodów krajów wymagają planu Reach lub Record.',
-  'rule.S2': 'Gdy wszystkie stanowiska są zajęte, nowe logowania muszą poczekać.', 'rule.E3': 'Ktoś zapisał wcześniej nowszą wersję.', 'rule.I4': 'Powtarzające się nieudane logowania są spowalniane.',
+  'rule.F1': 'Połączenia i SMS muszą być dozwolone w planie.', 'rule.F2': 'Twój plan musi obejmować nagrywanie.', 'rule.F3': 'Twój plan musi obejmować ograniczenia kodów krajów.',
+  'rule.S2': 'Gdy wszystkie stanowiska są zajęte, nowe logowanie jest odrzucane; otwarte sesje pozostają nienaruszone.', 'rule.E3': 'Ktoś zapisał wcześniej nowszą wersję.', 'rule.I4': 'Powtarzające się nieudane logowania są spowalniane.',
 
   'source.platform': 'Centrala telefoniczna', 'source.manual': 'Ręcznie', 'status.active': 'Aktywny', 'status.suspended': 'Zawieszony', 'status.removed': 'Usunięty',
   'users.title': 'Użytkownicy', 'users.description': 'Wszyscy użytkownicy centrali telefonicznej oraz osoby dodane ręcznie w celu dostępu do portalu.',
@@ -97,11 +97,11 @@ export const pl: Messages = {
   'users.filter.supervisorLevel': 'Poziom supervisora', 'users.filter.group': 'Grupa', 'users.filter.queue': 'Kolejka', 'users.filter.clear': 'Wyczyść filtry',
   'users.col.name': 'Nazwa', 'users.col.source': 'Źródło', 'users.col.status': 'Status', 'users.col.licences': 'Licencje',
   'users.col.supervisor': 'Poziom supervisora', 'users.col.website': 'Dostęp do witryny', 'users.select': 'Zaznacz: {name}', 'users.selectAll': 'Zaznacz wszystkich załadowanych użytkowników',
-  'users.loaded': 'Użytkownicy: {count}', 'users.loadedMore': 'Załadowani użytkownicy: {count}; kolejni pojawią się podczas przewijania', 'users.empty': 'Brak pasujących użytkowników.', 'users.ext': 'wewn.',
+  'users.loaded': { one: '{count} użytkownik', few: '{count} użytkowników', many: '{count} użytkowników', other: '{count} użytkownika' }, 'users.loadedMore': { one: 'Załadowano {count} użytkownika; kolejni pojawią się podczas przewijania', few: 'Załadowano {count} użytkowników; kolejni pojawią się podczas przewijania', many: 'Załadowano {count} użytkowników; kolejni pojawią się podczas przewijania', other: 'Załadowano {count} użytkownika; kolejni pojawią się podczas przewijania' }, 'users.empty': 'Brak pasujących użytkowników.', 'users.ext': 'wewn.',
 
   'bulk.selected': 'Zaznaczono: {count}', 'bulk.action': 'Akcja zbiorcza', 'bulk.value': 'Wartość', 'bulk.preview': 'Podgląd',
   'bulk.previewTitle': 'Podgląd zmiany zbiorczej', 'bulk.summary': 'Zmiana obejmie {changing} z {total} zaznaczonych użytkowników.', 'bulk.changes': 'Zmiany',
-  'bulk.skipped': 'Pominięci', 'bulk.noChange': 'Bez zmian', 'bulk.apply': 'Zastosuj (użytkownicy: {count})', 'bulk.progress': 'Postęp',
+  'bulk.skipped': 'Pominięci', 'bulk.noChange': 'Bez zmian', 'bulk.apply': { one: 'Zastosuj do {count} użytkownika', few: 'Zastosuj do {count} użytkowników', many: 'Zastosuj do {count} użytkowników', other: 'Zastosuj do {count} użytkownika' }, 'bulk.progress': 'Postęp',
   'bulk.kind.suspend': 'Zawieś', 'bulk.kind.activate': 'Aktywuj', 'bulk.kind.addGroup': 'Dodaj do grupy', 'bulk.kind.removeGroup': 'Usuń z grupy',
   'bulk.kind.setSupervisorLevel': 'Ustaw poziom supervisora', 'bulk.kind.addLicence': 'Dodaj licencję', 'bulk.kind.removeLicence': 'Usuń licencję',
   'bulk.kind.grantPermission': 'Nadaj uprawnienie', 'bulk.kind.revokePermission': 'Odbierz uprawnienie',
@@ -110,12 +110,12 @@ export const pl: Messages = {
   'editor.tab.details': 'Szczegóły', 'editor.tab.licences': 'Licencje', 'editor.tab.portal': 'Dostęp do portalu', 'editor.tab.profile': 'Profil',
   'editor.tab.contact-center': 'Contact center', 'editor.tab.uc-client': 'Klient UC', 'editor.tab.features': 'Funkcje', 'editor.tab.groups': 'Grupy',
   'editor.tab.workspaces': 'Obszary robocze', 'editor.tab.sessions': 'Sesje',
-  'editor.unsaved': 'Niezapisane zmiany: {count}', 'editor.noChanges': 'Brak niezapisanych zmian', 'editor.discard': 'Odrzuć', 'editor.review': 'Przejrzyj i zapisz',
+  'editor.unsaved': { one: '{count} niezapisana zmiana', few: '{count} niezapisane zmiany', many: '{count} niezapisanych zmian', other: '{count} niezapisanej zmiany' }, 'editor.noChanges': 'Brak niezapisanych zmian', 'editor.discard': 'Odrzuć', 'editor.review': 'Przejrzyj i zapisz',
 
   'summary.title': 'Przejrzyj zmiany', 'summary.confirm': 'Zapisz zmiany', 'summary.added': '{field}: + {value}', 'summary.removed': '{field}: − {value}',
   'summary.changed': '{field}: {from} → {to}', 'summary.set': '{field}: {value}', 'summary.cleared': '{field}: wyczyszczono',
   'summary.automatic': '(automatycznie, reguła {rule})', 'summary.billableTitle': 'Wpływ na rozliczenia', 'summary.noBillable': 'Brak zmian w płatnych licencjach.',
-  'summary.billableAdd': 'Dodaje licencje {licence}: {count}', 'summary.billableRemove': 'Zwalnia licencje {licence}: {count}',
+  'summary.billableAdd': { one: 'Dodaje {count} licencję {licence}', few: 'Dodaje {count} licencje {licence}', many: 'Dodaje {count} licencji {licence}', other: 'Dodaje {count} licencji {licence}' }, 'summary.billableRemove': { one: 'Zwalnia {count} licencję {licence}', few: 'Zwalnia {count} licencje {licence}', many: 'Zwalnia {count} licencji {licence}', other: 'Zwalnia {count} licencji {licence}' },
   'summary.needsBilling': 'Nie masz uprawnienia Zarządzanie pozycjami rozliczeniowymi, więc serwer odrzuci tę zmianę (reguła C2). Poproś o nią kogoś, kto je ma.',
   'field.displayName': 'Nazwa wyświetlana', 'field.email': 'E-mail', 'field.status': 'Status', 'field.password': 'Hasło', 'field.licences': 'Licencje',
   'field.permissions': 'Uprawnienia', 'field.supervisorLevel': 'Poziom supervisora', 'field.recordingScope': 'Zakres nagrań', 'field.profile.kind': 'Profil',
@@ -201,10 +201,10 @@ export const pl: Messages = {
 
   'features.plan': 'Plan: {plan}. Opcje spoza Twojego planu są wyszarzone.', 'features.channels': 'Kanały',
   'features.channelsHelp': 'Co użytkownik może robić w aplikacji.', 'channels.both': 'Połączenia i SMS', 'channels.calls': 'Tylko połączenia', 'channels.sms': 'Tylko SMS', 'channels.none': 'Żadne',
-  'features.recording': 'Nagrywanie rozmów', 'features.recordingHelp': 'Wymaga planu Record; użytkownik nadal może je wyłączyć w aplikacji.',
+  'features.recording': 'Nagrywanie rozmów', 'features.recordingHelp': 'Dostępne, jeśli Twój plan obejmuje nagrywanie; użytkownik nadal może je wyłączyć w aplikacji.',
   'features.crmOverlay': 'Nakładka CRM', 'features.crmOverlayHelp': 'Pokazuje dane dzwoniącego z CRM podczas połączeń.',
   'features.dialRestriction': 'Ograniczenia kodów krajów', 'features.dialRestrictionEnable': 'Ogranicz połączenia i SMS do wybranych krajów',
-  'features.dialRestrictionHelp': 'Pozwala uniknąć przypadkowych opłat za połączenia międzynarodowe. Dostępne w planach Reach i Record.',
+  'features.dialRestrictionHelp': 'Pozwala uniknąć przypadkowych opłat za połączenia międzynarodowe. Dostępne, jeśli Twój plan obejmuje ograniczenia kodów krajów.',
   'features.prefOff.recording': 'Użytkownik wyłączył nagrywanie w aplikacji, więc pozostaje ono dla niego wyłączone (reguła G9).',
   'features.prefOff.crmOverlay': 'Użytkownik wyłączył nakładkę CRM w aplikacji, więc pozostaje ona dla niego wyłączona (reguła G9).',
   'features.prefNote': 'Zapisane zmiany trafiają do aplikacji użytkownika natychmiast, bez restartu.',
@@ -232,8 +232,8 @@ export const pl: Messages = {
   'queues.wrapUp': 'Czas po rozmowie', 'queues.wrapUpHelp': 'Sekundy po każdym połączeniu; 0 oznacza brak.', 'queues.seconds': '{seconds} s', 'queues.noWrapUp': 'Brak', 'queues.source': 'Źródło',
 
   'profiles.description': 'Zestawy akcji w modułach do nadawania użytkownikom. Edycja profilu od razu zmienia uprawnienia wszystkich, którzy go mają.',
-  'profiles.new': 'Nowy profil', 'profiles.create': 'Utwórz profil', 'profiles.none': 'Nie ma jeszcze profili.', 'profiles.holders': 'Użytkownicy z profilem: {count}',
-  'profiles.count': 'Akcje: {count}', 'profiles.matrixLabel': 'Uprawnienia: {name}',
+  'profiles.new': 'Nowy profil', 'profiles.create': 'Utwórz profil', 'profiles.none': 'Nie ma jeszcze profili.', 'profiles.holders': { one: '{count} użytkownik ma ten profil', few: '{count} użytkowników ma ten profil', many: '{count} użytkowników ma ten profil', other: '{count} użytkownika ma ten profil' },
+  'profiles.count': { one: '{count} akcja', few: '{count} akcje', many: '{count} akcji', other: '{count} akcji' }, 'profiles.matrixLabel': 'Uprawnienia: {name}',
 
   'roles.description': 'Uprawnienia contact center ustawia się dla roli, dla wszystkich, którzy ją mają.',
   'roles.tab.organisation': 'Organizacja', 'roles.tab.supervisor': 'Supervisor', 'roles.tab.agent': 'Agent', 'roles.lockedOn': 'Zawsze włączone; nie można wyłączyć.',
