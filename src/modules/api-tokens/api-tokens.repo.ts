@@ -4,15 +4,18 @@ import type { ApiTokensTable } from '../../db/schema.js';
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 
+/** Stores a new API token by its hash. */
 export async function insertApiToken(db: Executor, row: Omit<ApiTokenRow, 'created_at' | 'last_used_at' | 'last_used_addr' | 'revoked_at'>): Promise<ApiTokenRow> {
   return db.insertInto('api_tokens').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** The tenant's tokens that are not revoked (expired ones included, so they can be cleaned up). */
 export async function listApiTokens(db: Executor, tenantId: string): Promise<ApiTokenRow[]> {
   return db.selectFrom('api_tokens').selectAll().where('tenant_id', '=', tenantId).where('revoked_at', 'is', null)
     .orderBy('created_at', 'desc').limit(1000).execute();
 }
 
+/** Revokes a token of the tenant; undefined when there is none to revoke. */
 export async function revokeApiToken(db: Executor, tenantId: string, id: string): Promise<ApiTokenRow | undefined> {
   return db.updateTable('api_tokens').set({ revoked_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();

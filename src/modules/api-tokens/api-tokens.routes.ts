@@ -10,6 +10,7 @@ import type { ApiTokensService } from './api-tokens.service.js';
 
 const tags = ['API tokens'];
 
+/** `GET, POST /v1/tenants/{t}/api-tokens`, `DELETE /v1/tenants/{t}/api-tokens/{id}` (I5). */
 export function registerApiTokenRoutes(app: Api, tokens: ApiTokensService): void {
   app.get('/v1/tenants/:t/api-tokens', {
     schema: { tags, summary: 'API tokens of the tenant (never their secrets)', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(ApiToken), nextCursor: Type.Null() }), ...errorResponses } },

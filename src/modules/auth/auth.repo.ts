@@ -19,10 +19,12 @@ export async function findActiveUsersByEmail(db: Executor, email: string): Promi
     .where('status', '=', 'active').orderBy('created_at').limit(MAX_CANDIDATES).execute();
 }
 
+/** A user of the tenant (any status). */
 export async function findUser(db: Executor, tenantId: string, userId: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
 }
 
+/** Stores a new password hash (scrypt, I1). */
 export async function setPasswordHash(db: Executor, tenantId: string, userId: string, hash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: hash, updated_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
 }

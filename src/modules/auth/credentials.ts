@@ -17,6 +17,7 @@ function sameHash(a: string, b: string): boolean {
 /** Sessions refresh `last_seen_at` at most this often, so busy clients do not write on every request. */
 const TOUCH_EVERY_MS = 5_000;
 
+/** The provider token: the configured one, or the generated one whose hash is stored. */
 export async function resolveProvider(db: Executor, token: string, envToken: string | undefined): Promise<Actor | null> {
   const h = hashToken(token);
   if (envToken && sameHash(h, hashToken(envToken))) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
@@ -25,6 +26,7 @@ export async function resolveProvider(db: Executor, token: string, envToken: str
   return null;
 }
 
+/** A live session token (`sbs_`) to its user; refreshes activity at most every 5 s (S3). */
 export async function resolveSession(db: Executor, token: string): Promise<Actor | null> {
   const s = await findLiveSessionByTokenHash(db, hashToken(token));
   if (!s) return null;

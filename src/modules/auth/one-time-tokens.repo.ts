@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 
 export type OneTimeTokenRow = Selectable<OneTimeTokensTable>;
 
+/** Stores a link token by its hash, expiring `ttlSeconds` from now (I3). */
 export async function insertOneTimeToken(db: Executor, row: Omit<OneTimeTokenRow, 'created_at' | 'used_at' | 'expires_at'> & { ttlSeconds: number }): Promise<OneTimeTokenRow> {
   const { ttlSeconds, ...values } = row;
   return db.insertInto('one_time_tokens').values({ ...values, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` })

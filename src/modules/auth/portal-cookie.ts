@@ -53,6 +53,7 @@ export function setPortalCookies(req: FastifyRequest, reply: FastifyReply, sessi
   return csrf;
 }
 
+/** Removes both portal cookies (logout). */
 export function clearPortalCookies(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
   reply.clearCookie(CSRF_COOKIE, { path: '/' });

@@ -14,6 +14,7 @@ export const THROTTLE = {
   perAddress: 50,
 } as const;
 
+/** The two counters a login attempt is charged to: the account (email typed) and the client address. */
 export function throttleKeys(email: string, clientAddr: string | null): { account: string; address: string | null } {
   return { account: `acct:${email.trim().toLowerCase()}`, address: clientAddr ? `addr:${clientAddr}` : null };
 }

@@ -2,6 +2,7 @@ import type { Executor } from '../../db/database.js';
 
 export interface StoredMail { id: number; to: string; subject: string; text: string; createdAt: string }
 
+/** Keeps one message in the dev mailbox. */
 export async function storeMail(db: Executor, m: { to: string; subject: string; text: string }): Promise<void> {
   await db.insertInto('dev_mailbox').values({ to_addr: m.to, subject: m.subject, body: m.text }).execute();
 }

@@ -5,22 +5,27 @@ import type { OidcFlowsTable, OidcIssuersTable, UserRow } from '../../db/schema.
 export type OidcIssuerRow = Selectable<OidcIssuersTable>;
 export type OidcFlowRow = Selectable<OidcFlowsTable>;
 
+/** Stores an issuer configuration (client secret already sealed). */
 export async function insertIssuer(db: Executor, row: Omit<OidcIssuerRow, 'created_at'>): Promise<OidcIssuerRow> {
   return db.insertInto('oidc_issuers').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** The tenant's issuers, oldest first. */
 export async function listIssuers(db: Executor, tenantId: string): Promise<OidcIssuerRow[]> {
   return db.selectFrom('oidc_issuers').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
 }
 
+/** An issuer by id, whatever its tenant (sign-in starts from the id alone). */
 export async function findIssuer(db: Executor, id: string): Promise<OidcIssuerRow | undefined> {
   return db.selectFrom('oidc_issuers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Removes an issuer of the tenant; undefined when there is none. */
 export async function deleteIssuer(db: Executor, tenantId: string, id: string): Promise<OidcIssuerRow | undefined> {
   return db.deleteFrom('oidc_issuers').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
+/** Remembers a sign-in in flight; expired ones are cleared on the way. */
 export async function insertFlow(db: Executor, row: Omit<OidcFlowRow, 'expires_at'>, ttlSeconds: number): Promise<void> {
   await db.deleteFrom('oidc_flows').where('expires_at', '<', sql<Date>`now()`).execute();
   await db.insertInto('oidc_flows').values({ ...row, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` }).execute();

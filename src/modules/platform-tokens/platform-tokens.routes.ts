@@ -7,6 +7,7 @@ import type { PlatformTokensService } from './platform-tokens.service.js';
 
 const tags = ['Tenants (provider)'];
 
+/** `POST, GET /v1/tenants/{t}/platform-tokens`, `DELETE /v1/tenants/{t}/platform-tokens/{id}` (provider, I6). */
 export function registerPlatformTokenRoutes(app: Api, tokens: PlatformTokensService): void {
   app.post('/v1/tenants/:t/platform-tokens', {
     // The body is optional (API.md lists none): an absent one reads as `{}`.

@@ -11,10 +11,12 @@ export type SessionRow = Selectable<SessionsTable>;
 /** SQL predicate: the session is live (not ended, not lapsed). */
 const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'`;
 
+/** The live session with this token hash, if any. */
 export async function findLiveSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionRow | undefined> {
   return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).where(live).executeTakeFirst();
 }
 
+/** Inserts a session without any seat check (the seat transaction uses `takeSeat`). */
 export async function insertSession(db: Executor, row: Omit<SessionRow, 'created_at' | 'last_seen_at' | 'ended_at' | 'ended_reason'>): Promise<SessionRow> {
   return db.insertInto('sessions').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -26,6 +28,7 @@ export async function countSeatHolders(db: Executor, tenantId: string): Promise<
   return Number(r.n);
 }
 
+/** Whether the user has a live session in the tenant (holds a seat, S1). */
 export async function userHoldsSeat(db: Executor, tenantId: string, userId: string): Promise<boolean> {
   const r = await db.selectFrom('sessions').select('id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where(live).limit(1).executeTakeFirst();
   return r !== undefined;
@@ -45,10 +48,12 @@ export async function lockTenantSeats(db: Executor, tenantId: string): Promise<{
   return db.selectFrom('tenants').select(['seats']).where('id', '=', tenantId).forUpdate().executeTakeFirst();
 }
 
+/** A live session of the tenant by id. */
 export async function findLiveSession(db: Executor, tenantId: string, id: string): Promise<SessionRow | undefined> {
   return db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).where(live).executeTakeFirst();
 }
 
+/** Live sessions of the tenant (optionally of one user), newest first, at most 1,000. */
 export async function listLiveSessions(db: Executor, tenantId: string, userId?: string): Promise<SessionRow[]> {
   let q = db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where(live);
   if (userId) q = q.where('user_id', '=', userId);
@@ -115,6 +120,7 @@ export async function takeSeat(db: Executor, input: {
   return { inUse: Number(n), holds: Boolean(mine), session: session.id ? (session as SessionRow) : null };
 }
 
+/** Whether the user exists in the tenant (other tenants' users are not found, E4). */
 export async function userExists(db: Executor, tenantId: string, userId: string): Promise<boolean> {
   return (await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()) !== undefined;
 }

@@ -25,6 +25,7 @@ export function lapsesAt(s: Pick<SessionRow, 'audience' | 'last_seen_at'>): stri
   return new Date(new Date(s.last_seen_at).getTime() + LAPSE_SECONDS[s.audience] * 1000).toISOString();
 }
 
+/** A session as the API shows it (never its token). */
 export function presentSession(s: SessionRow): Session {
   return {
     id: s.id, userId: s.user_id, audience: s.audience, clientAddr: s.client_addr,
