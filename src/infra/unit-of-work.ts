@@ -32,6 +32,42 @@ export class UnitOfWork {
     const r = await sql<{ v: number }>`select nextval('change_seq')::int8 as v`.execute(this.tx);
     return Number(r.rows[0]!.v);
   }
+
+  /**
+   * A version for a change of some users of a tenant. The tenant row is share-locked first, so a
+   * tenant-wide change (which locks it for update before taking its version) commits either wholly
+   * before or wholly after: per tenant, versions of effective configurations commit in order (D3),
+   * and a node never sees a lower version land after a higher one.
+   */
+  async nextUserVersion(tenantId: string): Promise<number> {
+    await this.lockTenant(tenantId, 'share');
+    return this.nextVersion();
+  }
+
+  /** A version for a tenant-wide change (plan, settings, queues, profiles, role permissions): see nextUserVersion. */
+  async nextTenantVersion(tenantId: string): Promise<number> {
+    await this.lockTenant(tenantId, 'update');
+    return this.nextVersion();
+  }
+
+  /**
+   * Locks the tenant row. Every transaction that changes users takes it (share) before any user row,
+   * and tenant-wide changes take it (update) first too, so locks are always taken tenant-then-users
+   * and two writers cannot deadlock. Taking it again in the same transaction is free.
+   */
+  async lockTenant(tenantId: string, mode: 'share' | 'update'): Promise<void> {
+    await (mode === 'share'
+      ? sql`select 1 from tenants where id = ${tenantId} for share`
+      : sql`select 1 from tenants where id = ${tenantId} for update`).execute(this.tx);
+  }
+
+  /**
+   * Serialises licence-pool checks of one tenant (C6) without blocking its other writers: two
+   * assignments cannot both take the last licence. Released at commit.
+   */
+  async lockLicencePools(tenantId: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext(${`pools:${tenantId}`}))`.execute(this.tx);
+  }
 }
 
 function actorId(a: Actor): string | null {

@@ -71,7 +71,7 @@ export class NamedService {
       const before = await repo.findNamed(uow.tx, this.kind.table, tenantId, id);
       if (!before) throw notFound(this.kind.noun);
       assertVersion(ifMatch, Number(before.version));
-      const version = await uow.nextVersion();
+      const version = await uow.nextUserVersion(tenantId);
       const members = await this.kind.detach(uow.tx, tenantId, id, version);
       await repo.deleteNamed(uow.tx, this.kind.table, tenantId, id);
       uow.audit({ tenantId, action: `${this.kind.noun}.delete`, targetType: this.kind.noun, targetId: id, before: { ...present(before), members: members.length } });

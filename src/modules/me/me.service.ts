@@ -30,13 +30,14 @@ export class MeService {
   async setPreferences(ctx: RequestContext, patch: PreferencesPatch): Promise<PreferencesAnswer> {
     const me = userOf(ctx);
     const stored = await inTransaction(this.deps, ctx, async (uow) => {
+      await uow.lockTenant(me.tenantId, 'share');
       const row = await findUser(uow.tx, me.tenantId, me.userId, true);
       if (!row) throw notFound('user');
       if (row.status !== 'active') throw new AppError('account_inactive', `the user is ${row.status}`, { rule: 'G13' });
       const before = row.preferences as Preferences;
       const after: Preferences = { ...before, ...patch };
       if (after.recording === before.recording && after.crmOverlay === before.crmOverlay) return after;
-      const version = await uow.nextVersion();
+      const version = await uow.nextUserVersion(me.tenantId);
       await updateUser(uow.tx, me.tenantId, me.userId, { preferences: JSON.stringify(after), version, updated_at: new Date() });
       uow.audit({ tenantId: me.tenantId, action: 'user.preferences', targetType: 'user', targetId: me.userId, before: { preferences: before }, after: { preferences: after } });
       uow.publish({ type: 'config', tenantId: me.tenantId, userIds: [me.userId], version });

@@ -25,7 +25,7 @@ export class PlatformService {
       // The tenant row lock serialises syncs of one tenant.
       const tenant = await findTenant(uow.tx, tenantId, true);
       if (!tenant) throw notFound('tenant');
-      const version = dryRun ? null : await uow.nextVersion();
+      const version = dryRun ? null : await uow.nextTenantVersion(tenantId);
       const queues = await this.applyQueues(uow, tenantId, snapshot, version);
 
       const [storedRows, deviceRows, billable] = await Promise.all([

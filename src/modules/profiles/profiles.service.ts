@@ -46,7 +46,7 @@ export class ProfilesService {
     const powers = await requireCapability(this.deps.db, ctx, tenantId, ['profiles:create', 'profiles:edit'], 'C7');
     assertGrantable(powers, input.grants);
     return inTransaction(this.deps, ctx, async (uow) => {
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(tenantId);
       const row = await repo.insertProfile(uow.tx, { id: newId('prf'), tenant_id: tenantId, name: input.name, grants: input.grants, version });
       await bumpTenantVersion(uow.tx, tenantId, version);
       const out = present(row, 0);
@@ -62,7 +62,7 @@ export class ProfilesService {
       const before = await repo.findProfile(uow.tx, tenantId, id, true);
       if (!before) throw notFound('profile');
       assertVersion(ifMatch, Number(before.version));
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(tenantId);
       const row = await repo.updateProfile(uow.tx, tenantId, id, { ...(patch.name !== undefined && { name: patch.name }), ...(patch.grants && { grants: patch.grants }), version });
       const holders = (await repo.countHolders(uow.tx, tenantId, [id])).get(id) ?? 0;
       const out = present(row, holders);
@@ -83,7 +83,7 @@ export class ProfilesService {
       assertVersion(ifMatch, Number(before.version));
       const holders = (await repo.countHolders(uow.tx, tenantId, [id])).get(id) ?? 0;
       let moved: string[] = [];
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(tenantId);
       if (holders > 0) {
         if (!query.moveTo) {
           throw new AppError('profile_in_use', `${holders} user(s) hold this profile; move them to another profile or to none (?moveTo=<profile id>|none)`, { rule: 'C7', extra: { holders } });

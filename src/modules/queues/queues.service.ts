@@ -35,7 +35,7 @@ export class QueuesService {
   async create(ctx: RequestContext, tenantId: string, input: QueueCreate): Promise<Queue> {
     await requireCapability(this.deps.db, ctx, tenantId, 'cc:admin', 'C7');
     return inTransaction(this.deps, ctx, async (uow) => {
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(tenantId);
       const row = await repo.insertQueue(uow.tx, {
         id: newId('que'), tenant_id: tenantId, external_id: null, name: input.name, kind: input.kind ?? 'queue',
         wrap_up_seconds: input.wrapUpSeconds ?? 0, version,
@@ -53,7 +53,7 @@ export class QueuesService {
       const before = await repo.findQueue(uow.tx, tenantId, id);
       if (!before) throw notFound('queue');
       assertVersion(ifMatch, Number(before.version));
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(tenantId);
       const row = await repo.updateQueue(uow.tx, tenantId, id, {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.kind !== undefined && { kind: patch.kind }),
@@ -74,7 +74,7 @@ export class QueuesService {
       const before = await repo.findQueue(uow.tx, tenantId, id);
       if (!before) throw notFound('queue');
       assertVersion(ifMatch, Number(before.version));
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(tenantId);
       const members = await repo.deleteQueue(uow.tx, tenantId, id, version);
       await repo.bumpTenantVersion(uow.tx, tenantId, version);
       uow.audit({ tenantId, action: 'queue.delete', targetType: 'queue', targetId: id, before: { ...presentQueue(before), members: members.length } });

@@ -45,7 +45,7 @@ export class RolePermissionsService {
       const before = await findTenant(uow.tx, tenantId, true);
       if (!before) throw notFound('tenant');
       assertVersion(ifMatch, Number(before.version));
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(tenantId);
       await updateTenant(uow.tx, tenantId, { role_permissions: JSON.stringify(body), version, updated_at: new Date() });
       uow.audit({ tenantId, action: 'role_permissions.update', targetType: 'tenant', targetId: tenantId, before: before.role_permissions, after: body });
       uow.publish({ type: 'config', tenantId, userIds: null, version });

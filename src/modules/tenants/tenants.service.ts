@@ -85,7 +85,7 @@ export class TenantsService {
       const before = await findTenant(uow.tx, id, true);
       if (!before) throw notFound('tenant');
       assertVersion(ifMatch, Number(before.version));
-      const version = await uow.nextVersion();
+      const version = await uow.nextTenantVersion(id);
       const rp = structuredClone(before.role_permissions);
       if (patch.settings) rp.organisation.agentsMayJoinUnassignedQueues = patch.settings.agentsMayJoinUnassignedQueues;
       const row = await updateTenant(uow.tx, id, {

@@ -67,8 +67,8 @@ export function mergePatch(before: UserAccess, patch: UserPatch): UserAccess {
 export class UsersService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  private async tenantOrThrow(db: UnitOfWork['tx'] | ServiceDeps['db'], tenantId: string, forUpdate = false): Promise<TenantRow> {
-    const t = await findTenant(db, tenantId, forUpdate);
+  private async tenantOrThrow(db: UnitOfWork['tx'] | ServiceDeps['db'], tenantId: string): Promise<TenantRow> {
+    const t = await findTenant(db, tenantId);
     if (!t) throw notFound('tenant');
     return t;
   }
@@ -97,11 +97,12 @@ export class UsersService {
     if (input.password !== undefined) assertPasswordAcceptable(input.password, { email: input.email });
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
     return inTransaction(this.deps, ctx, async (uow) => {
+      await uow.lockTenant(tenantId, 'share');
       const id = newId('usr');
       const blank: UserAccess = { id, source: 'manual', status: 'active', email: null, devices: [], ...defaultUserAccessFields() };
       const requested = mergePatch(blank, input);
       const { after } = await this.checkChange(uow, tenantId, powers, null, requested);
-      const version = await uow.nextVersion();
+      const version = await uow.nextUserVersion(tenantId);
       const row = await repo.insertUser(uow.tx, {
         id, tenant_id: tenantId, source: 'manual', external_id: null, display_name: input.displayName, extension: null,
         password_hash: passwordHash, acd_queue_ids: [], version, ...accessColumns(after),
@@ -118,6 +119,7 @@ export class UsersService {
     this.refuseReadOnly(patch);
     const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
     const user = await inTransaction(this.deps, ctx, async (uow) => {
+      await uow.lockTenant(tenantId, 'share');
       const row = await repo.findUser(uow.tx, tenantId, userId, true);
       if (!row) throw notFound('user');
       assertVersion(ifMatch, Number(row.version));
@@ -129,7 +131,7 @@ export class UsersService {
         refuse([{ code: 'validation_failed', rule: 'G13', field: '/status', detail: 'removed users return only through platform sync' }]);
       }
       const { after } = await this.checkChange(uow, tenantId, powers, before, requested);
-      const version = await uow.nextVersion();
+      const version = await uow.nextUserVersion(tenantId);
       const updated = await repo.updateUser(uow.tx, tenantId, userId, {
         ...accessColumns(after), version, updated_at: new Date(),
         ...(patch.displayName !== undefined && { display_name: patch.displayName }),
@@ -148,6 +150,7 @@ export class UsersService {
   async remove(ctx: RequestContext, tenantId: string, userId: string, ifMatch?: string): Promise<void> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:delete']);
     await inTransaction(this.deps, ctx, async (uow) => {
+      await uow.lockTenant(tenantId, 'share');
       const row = await repo.findUser(uow.tx, tenantId, userId, true);
       if (!row) throw notFound('user');
       if (row.source === 'platform') throw new AppError('platform_user', 'platform users are removed by platform sync only', { rule: 'G13' });
@@ -177,8 +180,8 @@ export class UsersService {
   async checkChange(uow: UnitOfWork, tenantId: string, powers: ActorPowers, before: UserAccess | null, requested: UserAccess) {
     const after = applyAutomaticAssignments(requested, before);
     const addsBillable = billableKeysOf(after).some((k) => !(before ? billableKeysOf(before) : []).includes(k));
-    // Lock the tenant row when a pool could fill up, so two assignments cannot both take the last licence (C6).
-    const tenantRow = await this.tenantOrThrow(uow.tx, tenantId, addsBillable);
+    if (addsBillable) await uow.lockLicencePools(tenantId);
+    const tenantRow = await this.tenantOrThrow(uow.tx, tenantId);
     const tenant = await loadTenantAccess(uow.tx, tenantRow);
     const [assigned, emailTaken, groupIds, workspaceIds, otherAdmins] = await Promise.all([
       addsBillable ? repo.countBillable(uow.tx, tenantId) : Promise.resolve({}),
