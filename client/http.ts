@@ -156,8 +156,8 @@ export class HttpCore {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Resource types. TODO(schema): replace each with `import type` from the server's schema module
-// (src/modules/<feature>/<feature>.schemas.ts) once it exists.
+// Resource types: `import type` from the server's modules. TODO(schema) marks the few still declared
+// here because the server exports no type for them yet (webhooks, the user's own record, OIDC buttons).
 // ---------------------------------------------------------------------------------------------
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
@@ -171,6 +171,11 @@ import type { Session as ServerSession } from '../src/modules/sessions/sessions.
 import type { ApiToken as ServerApiToken } from '../src/modules/api-tokens/api-tokens.schemas.js';
 import type { LoginResult } from '../src/modules/auth/auth.schemas.js';
 import type { Named } from '../src/modules/directory/named.schemas.js';
+import type { Queue as ServerQueue, QueueCreate as ServerQueueCreate } from '../src/modules/queues/queues.schemas.js';
+import type { Profile as ServerProfile, ProfileCreate as ServerProfileCreate } from '../src/modules/profiles/profiles.schemas.js';
+import type { RolePermissions as ServerRolePermissions } from '../src/catalog/role-permissions.js';
+import type { readUsage } from '../src/modules/usage/usage.routes.js';
+import type { AuditEntry as ServerAuditEntry } from '../src/modules/audit/audit.repo.js';
 
 export type User = ServerUser;
 export type Device = ServerUser['devices'][number];
@@ -188,43 +193,37 @@ export type EffectiveConfig = ServerEffectiveConfig;
 export type Session = ServerSession & { displayName?: string; email?: string | null };
 export type LoginAnswer = LoginResult;
 
-/** TODO(schema): groups, workspaces, queues, profiles. */
 export type Group = Named;
 export type Workspace = Named;
-export interface Queue { id: string; name: string; kind: 'queue' | 'inbox' | 'campaign'; wrapUpSeconds: number; externalId?: string | null; version?: number }
-export interface Profile { id: string; name: string; grants: string[]; version?: number; holders?: number }
+export type Queue = ServerQueue;
+export type QueueCreate = ServerQueueCreate;
+/** A profile with `holders`, the number of users holding it. */
+export type Profile = ServerProfile;
+export type ProfileCreate = ServerProfileCreate;
 
-/** TODO(schema): role permissions (SPEC 5). */
-export interface RolePermissionsDoc {
-  organisation: { agentsMayJoinUnassignedQueues: boolean };
-  supervisor: {
-    configPortal: boolean; restrictToAssignedQueues: boolean; viewQueueSettings: boolean;
-    manageQueueSettings: boolean; viewPauseReasons: boolean; managePauseReasons: boolean;
-    viewSkills: boolean; manageSkills: boolean;
-  };
-  agent: { managePrerecordedMessages: boolean; manageCannedMessages: boolean; createCustomTags: boolean; callDispositions: boolean };
-  version?: number;
-}
+/** Contact-center role permissions (SPEC 5): the PUT body; the GET and PUT answers add `version`. */
+export type RolePermissions = ServerRolePermissions;
+export type RolePermissionsDoc = ServerRolePermissions & { version: number };
 
-/** TODO(schema): usage (B1). */
-export interface Usage {
-  licences: Record<string, { assigned: number; cap: number | null }>;
-  seats: { inUse: number; limit: number | null; peak: number; history?: Array<{ at: string; inUse: number }> };
-}
+/** Usage (B1): licences against caps; seats in use, limit, peak and `history` (last 24 hours). */
+export type Usage = Awaited<ReturnType<typeof readUsage>>;
+export type SeatSample = Usage['seats']['history'][number];
 
-/** TODO(schema): audit (AU1). */
-export interface AuditEntry {
-  id: string; at: string; actor?: string | null; actorName?: string | null; credential?: string | null;
-  action: string; target?: string | null; targetType?: string | null;
-  before?: unknown; after?: unknown; requestId?: string | null;
-}
+/** An audit entry (AU1): `before` and `after` are any JSON (an object, a list, a string, or absent). */
+export type AuditEntry = ServerAuditEntry;
 export interface AuditQuery { target?: string; actor?: string; action?: string; from?: string; to?: string; cursor?: string | null; limit?: number }
 
-/** TODO(schema): webhooks (W1). */
 export type ApiToken = ServerApiToken;
+
+/** TODO(schema): webhooks (W1). */
 export interface Webhook { id: string; url: string; events: string[]; version?: number; secret?: string }
 export interface WebhookDelivery { id: string; event: string; status: string; attempts: number; at?: string; responseStatus?: number | null }
 
-/** TODO(schema): auth. */
+/** TODO(schema): the user's own record (GET /v1/me). */
 export interface Me extends Partial<User> { id: string; tenantId: string; displayName: string; email: string | null }
-export interface OidcIssuer { id: string; name: string; url?: string }
+/**
+ * TODO(schema): an OIDC sign-in button. The server has no public list of issuers yet (only
+ * `GET /v1/tenants/{t}/oidc-issuers`, for settings:edit holders); `auth.oidcIssuers()` asks for one at
+ * `GET /v1/auth/oidc/issuers` and the sign-in page shows no buttons while that answers 404.
+ */
+export interface OidcIssuer { id: string; name: string; startPath?: string }

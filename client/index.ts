@@ -7,10 +7,11 @@
  * Every non-2xx answer throws an `ApiError` carrying the problem+json document.
  */
 import {
-  HttpCore,
+  HttpCore, buildUrl,
   type AccessAnswer, type ApiToken, type AuditEntry, type AuditQuery, type CheckItem, type ClientAuth,
   type ClientOptions, type Decision, type EffectiveConfig, type Group, type LoginAnswer, type Me,
-  type OidcIssuer, type Page, type Profile, type Queue, type RolePermissionsDoc, type Session,
+  type OidcIssuer, type Page, type Profile, type ProfileCreate, type Queue, type QueueCreate, type RolePermissions,
+  type RolePermissionsDoc, type Session,
   type Tenant, type TenantCreate, type Usage, type User, type UserCreate, type UserPatch, type UserQuery,
   type Webhook, type WebhookDelivery, type Workspace,
 } from './http.js';
@@ -51,11 +52,17 @@ export function createClient(options: ClientOptions) {
       requestPasswordReset: (email: string) => http.request<void>('POST', '/v1/auth/password-reset', { body: { email } }),
       confirmPasswordReset: (token: string, password: string) =>
         http.request<void>('POST', '/v1/auth/password-reset/confirm', { body: { token, password } }),
-      /** Configured OIDC issuers for the sign-in buttons. */
+      /**
+       * OIDC issuers for the sign-in buttons. The server offers no public list yet (see `OidcIssuer`):
+       * this answers 404 until it does, and the sign-in page then shows no buttons.
+       */
       oidcIssuers: () => http.request<{ items: OidcIssuer[] }>('GET', '/v1/auth/oidc/issuers'),
-      /** URL that starts an OIDC sign-in with one issuer (a browser navigation, not a fetch). */
-      oidcStartUrl: (issuer: string, audience: 'portal' | 'app' = 'portal') =>
-        `${options.baseUrl.replace(/\/$/, '')}/v1/auth/oidc/${enc(issuer)}/start?audience=${audience}`,
+      /**
+       * URL that starts an OIDC sign-in with one issuer (a browser navigation, not a fetch):
+       * `GET /v1/auth/oidc/{issuerId}/start?returnTo=/path`, answered with a redirect to the identity provider.
+       */
+      oidcStartUrl: (issuerId: string, returnTo?: string) =>
+        buildUrl(options.baseUrl, `/v1/auth/oidc/${enc(issuerId)}/start`, { returnTo: returnTo && /^\/(?!\/)/.test(returnTo) ? returnTo : undefined }),
     },
 
     me: {
@@ -97,12 +104,13 @@ export function createClient(options: ClientOptions) {
 
     groups: namedResource<Group, { name: string }>(http, 'groups'),
     workspaces: namedResource<Workspace, { name: string }>(http, 'workspaces'),
-    queues: namedResource<Queue, { name: string; kind: Queue['kind']; wrapUpSeconds: number }>(http, 'queues'),
-    profiles: namedResource<Profile, { name: string; grants: string[] }>(http, 'profiles'),
+    queues: namedResource<Queue, QueueCreate>(http, 'queues'),
+    profiles: namedResource<Profile, ProfileCreate>(http, 'profiles'),
 
     rolePermissions: {
       get: (t: string) => http.request<RolePermissionsDoc>('GET', `${tenantPath(t)}/role-permissions`),
-      put: (t: string, body: RolePermissionsDoc, ifMatch?: number) =>
+      /** The body carries no `version` (the server refuses unknown fields); pass it as `ifMatch`. */
+      put: (t: string, body: RolePermissions, ifMatch?: number) =>
         http.request<RolePermissionsDoc>('PUT', `${tenantPath(t)}/role-permissions`, { body, ifMatch }),
     },
 

@@ -1,15 +1,15 @@
 /** Audit log (AU1): filters, paged entries, and the before/after diff of each entry. */
 import { Fragment, useState } from 'react';
 import { ActionIcon, Badge, Button, Code, Group, Table, Text, TextInput } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import type { AuditEntry, AuditQuery } from '../../../client/index.js';
-import { isNotAvailable, qk, useTenantId } from '../api/hooks.js';
+import { isNotAvailable, qk, retryUnlessClientError, useTenantId } from '../api/hooks.js';
 import { NotAvailable } from '../components/not-available.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n } from '../i18n/index.js';
 import { formatDateTime } from '../lib/format.js';
-import { diffValues } from '../lib/json-diff.js';
+import { diffValues, recordName } from '../lib/json-diff.js';
 import { useSession } from '../session.js';
 
 function AuditDiff({ entry }: { entry: AuditEntry }) {
@@ -22,7 +22,7 @@ function AuditDiff({ entry }: { entry: AuditEntry }) {
       <Table.Tbody>
         {rows.map((r) => (
           <Table.Tr key={r.path}>
-            <Table.Td><Code>{r.path}</Code></Table.Td>
+            <Table.Td><Code>{r.path || '—'}</Code></Table.Td>
             <Table.Td style={{ background: r.kind !== 'added' ? 'var(--mantine-color-red-light)' : undefined }}>{r.before}</Table.Td>
             <Table.Td style={{ background: r.kind !== 'removed' ? 'var(--mantine-color-green-light)' : undefined }}>{r.after}</Table.Td>
           </Table.Tr>
@@ -38,7 +38,7 @@ export function AuditPage() {
   const tenantId = useTenantId() ?? '';
   const [draft, setDraft] = useState<AuditQuery>({});
   const [filters, setFilters] = useState<AuditQuery>({});
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
   const query = useInfiniteQuery({
     queryKey: qk.audit(tenantId, filters),
     queryFn: ({ pageParam }) => client.audit.list(tenantId, { ...filters, cursor: pageParam, limit: 100 }),
@@ -47,6 +47,14 @@ export function AuditPage() {
     enabled: !!tenantId,
   });
   const entries = query.data?.pages.flatMap((p) => p.items) ?? [];
+  // The server names actors by id; show the names of the users among them (cached per user).
+  const actorIds = [...new Set(entries.filter((e) => e.actorType === 'user' && e.actorId).map((e) => e.actorId!))].slice(0, 50);
+  const actors = useQueries({
+    queries: actorIds.map((u) => ({
+      queryKey: qk.user(tenantId, u), queryFn: () => client.users.get(tenantId, u), staleTime: 60_000, retry: retryUnlessClientError,
+    })),
+  });
+  const actorName = new Map(actors.flatMap((q) => (q.data ? [[q.data.id, q.data.displayName] as const] : [])));
   const field = (key: keyof AuditQuery, label: string, type = 'text') => (
     <TextInput size="xs" label={label} type={type} value={(draft[key] as string) ?? ''} w={type === 'date' ? 150 : 200}
       onChange={(e) => { const v = e.currentTarget.value; setDraft((d) => ({ ...d, [key]: v || undefined })); }} />
@@ -79,9 +87,16 @@ export function AuditPage() {
                       </ActionIcon>
                     </Table.Td>
                     <Table.Td>{formatDateTime(e.at, lang)}</Table.Td>
-                    <Table.Td>{e.actorName ?? e.actor ?? '—'}{e.credential && <Badge ml={6} size="xs" variant="light">{e.credential}</Badge>}</Table.Td>
+                    <Table.Td>
+                      {(e.actorId && actorName.get(e.actorId)) ?? e.actorId ?? e.actorType}
+                      {e.actorType !== 'user' && e.actorId ? <Badge ml={6} size="xs" variant="outline">{e.actorType}</Badge> : null}
+                      {e.credential && <Badge ml={6} size="xs" variant="light">{e.credential}</Badge>}
+                    </Table.Td>
                     <Table.Td><Code>{e.action}</Code></Table.Td>
-                    <Table.Td>{e.targetType ? `${e.targetType} ` : ''}{e.target ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <Badge mr={6} size="xs" variant="default">{e.targetType}</Badge>
+                      {recordName(e.before, e.after) ?? e.targetId ?? '—'}
+                    </Table.Td>
                   </Table.Tr>
                   {open === e.id && <Table.Tr><Table.Td colSpan={5}><AuditDiff entry={e} /></Table.Td></Table.Tr>}
                 </Fragment>

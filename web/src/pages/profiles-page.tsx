@@ -35,7 +35,7 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved(
       {remove.error ? <ProblemAlert error={remove.error} onClose={() => remove.reset()} /> : null}
       <Group align="flex-end">
         <TextInput label={t('lists.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required w={320} disabled={!canEdit} />
-        {profile && <Badge size="lg" variant="light" data-testid="profile-holders">{t('profiles.holders', { count: profile.holders ?? '—' })}</Badge>}
+        {profile && <Badge size="lg" variant="light" data-testid="profile-holders">{t('profiles.holders', { count: profile.holders })}</Badge>}
       </Group>
       <CapabilityMatrix label={t('profiles.matrixLabel', { name: name || t('profiles.new') })} value={grants} onChange={setGrants} readOnly={!canEdit}
         grantable={actor.provider || actor.superuser ? null : actor.capabilities} />
@@ -67,7 +67,7 @@ export function ProfilesPage() {
                 <Paper withBorder p={4} component="nav" aria-label={t('nav.profiles')}>
                   {profiles.map((p) => (
                     <NavLink key={p.id} label={p.name} active={!creating && current?.id === p.id} onClick={() => setSelected(p.id)}
-                      rightSection={<Badge size="xs" variant="light">{p.holders ?? p.grants.length}</Badge>} />
+                      rightSection={<Badge size="xs" variant="light">{p.holders}</Badge>} />
                   ))}
                   {profiles.length === 0 && <Text size="sm" c="dimmed" p="sm">{t('profiles.none')}</Text>}
                 </Paper>

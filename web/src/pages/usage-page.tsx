@@ -12,7 +12,7 @@ import { useI18n } from '../i18n/index.js';
 import { formatNumber } from '../lib/format.js';
 import { useSession } from '../session.js';
 
-/** Samples the seats count while the page is open, merged with the server's history when it sends one. */
+/** The server's seats in use over the last 24 hours (every 15 minutes), plus the count sampled while the page is open. */
 function useSeatSamples(usage: Usage | undefined): SeatSample[] {
   const [samples, setSamples] = useState<SeatSample[]>([]);
   useEffect(() => {
