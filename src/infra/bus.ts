@@ -3,6 +3,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Tx } from '../db/database.js';
+import type { EffectiveConfig } from '../access/effective-config.js';
 
 /**
  * The change bus: "tenant t, users u… changed at version v" to every node (ARCHITECTURE: bus).
@@ -11,7 +12,14 @@ import type { Tx } from '../db/database.js';
  * commit order. On the embedded database it is emitted in-process right after commit.
  */
 export type ChangeEvent =
-  | { type: 'config'; tenantId: string; userIds: string[] | null; version: number }
+  | {
+      type: 'config'; tenantId: string; userIds: string[] | null; version: number;
+      /**
+       * The new effective configurations (without SIP secrets), when the writer computed them and they
+       * fit a notification: nodes send them as they are, so every change reaches clients, none skipped.
+       */
+      configs?: EffectiveConfig[];
+    }
   | { type: 'revoke'; tenantId: string; sessionIds: string[] | null; userIds: string[] | null; reason: string }
   /** The listener (re)connected: events may have been missed, so consumers resynchronise. */
   | { type: 'resync' };
@@ -21,8 +29,14 @@ export type ChangeHandler = (event: ChangeEvent) => void;
 const CHANNEL = 'switchboard_changes';
 /** PostgreSQL limits NOTIFY payloads to 8000 bytes; past this many ids, an event becomes tenant-wide. */
 const MAX_IDS = 100;
+/** Room for configurations in one notification; larger ones travel as ids and are loaded by the nodes. */
+const MAX_PAYLOAD = 7000;
 
 export function compactEvent(event: ChangeEvent): ChangeEvent {
+  if (event.type === 'config' && event.configs && JSON.stringify(event).length > MAX_PAYLOAD) {
+    const { configs: _dropped, ...rest } = event;
+    return compactEvent(rest);
+  }
   if (event.type === 'config' && event.userIds && event.userIds.length > MAX_IDS) return { ...event, userIds: null };
   if (event.type === 'revoke') {
     const tooMany = (event.sessionIds?.length ?? 0) > MAX_IDS || (event.userIds?.length ?? 0) > MAX_IDS;

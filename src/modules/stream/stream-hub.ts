@@ -103,12 +103,31 @@ export class StreamHub {
   /** Handles one change-bus event. Public for tests; normally called by the bus subscription. */
   onEvent(event: ChangeEvent): void {
     if (this.stopped) return;
-    if (event.type === 'config') this.schedule(event.tenantId, event.userIds, event.version);
+    if (event.type === 'config') {
+      const sent = event.configs ? this.deliverComputed(event.tenantId, event.configs) : new Set<string>();
+      const rest = event.userIds?.filter((u) => !sent.has(u)) ?? null;
+      if (rest === null || rest.length > 0) this.schedule(event.tenantId, rest, event.version);
+    }
     else if (event.type === 'revoke') void this.revoke(event).catch((err) => this.deps.log.warn({ err }, 'stream revoke failed'));
     else {
       for (const tenantId of this.byTenant.keys()) this.schedule(tenantId, null, null);
       void this.keepSessionsAlive();
     }
+  }
+
+  /**
+   * Sends configurations the writer computed in its transaction. Events arrive in commit order, so
+   * each change reaches the clients in order and none is skipped (a load could only see the latest).
+   * Returns the users handled.
+   */
+  private deliverComputed(tenantId: string, configs: EffectiveConfig[]): Set<string> {
+    const handled = new Set<string>();
+    const users = this.byTenant.get(tenantId);
+    for (const config of configs) {
+      handled.add(config.userId);
+      for (const conn of [...(users?.get(config.userId) ?? [])]) this.deliver(conn, config);
+    }
+    return handled;
   }
 
   // ---- refreshes ---------------------------------------------------------------------------------

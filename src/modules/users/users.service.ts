@@ -1,4 +1,5 @@
 import { applyAutomaticAssignments, validateUserChange, type ChangeActor, type Violation } from '../../access/change-rules.js';
+import { buildEffectiveConfig } from '../../access/effective-config.js';
 import { explainUser } from '../../access/explain.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
@@ -101,7 +102,7 @@ export class UsersService {
       const id = newId('usr');
       const blank: UserAccess = { id, source: 'manual', status: 'active', email: null, devices: [], ...defaultUserAccessFields() };
       const requested = mergePatch(blank, input);
-      const { after } = await this.checkChange(uow, tenantId, powers, null, requested);
+      const { after, tenant } = await this.checkChange(uow, tenantId, powers, null, requested);
       const version = await uow.nextUserVersion(tenantId);
       const row = await repo.insertUser(uow.tx, {
         id, tenant_id: tenantId, source: 'manual', external_id: null, display_name: input.displayName, extension: null,
@@ -109,7 +110,7 @@ export class UsersService {
       }).catch(mapUniqueViolation);
       const user = presentUser(row, []);
       uow.audit({ tenantId, action: 'user.create', targetType: 'user', targetId: id, after: user });
-      uow.publish({ type: 'config', tenantId, userIds: [id], version });
+      this.publishUserChange(uow, tenant, after, version);
       return user;
     });
   }
@@ -130,7 +131,7 @@ export class UsersService {
       if (row.status === 'removed' && requested.status !== 'removed') {
         refuse([{ code: 'validation_failed', rule: 'G13', field: '/status', detail: 'removed users return only through platform sync' }]);
       }
-      const { after } = await this.checkChange(uow, tenantId, powers, before, requested);
+      const { after, tenant } = await this.checkChange(uow, tenantId, powers, before, requested);
       const version = await uow.nextUserVersion(tenantId);
       const updated = await repo.updateUser(uow.tx, tenantId, userId, {
         ...accessColumns(after), version, updated_at: new Date(),
@@ -139,7 +140,7 @@ export class UsersService {
       }).catch(mapUniqueViolation);
       const result = presentUser(updated, devices);
       uow.audit({ tenantId, action: 'user.update', targetType: 'user', targetId: userId, before: presentUser(row, devices), after: result });
-      uow.publish({ type: 'config', tenantId, userIds: [userId], version });
+      this.publishUserChange(uow, tenant, after, version);
       await this.endInvalidatedSessions(uow, tenantId, before, after);
       return result;
     });
@@ -195,6 +196,16 @@ export class UsersService {
     });
     if (violations.length > 0) refuse(violations);
     return { after, tenant };
+  }
+
+  /**
+   * Publishes the change with the user's new effective configuration, computed here from the state
+   * this transaction holds, so every node sends exactly this version (D2, D3). A softphone
+   * configuration carries SIP secrets, which never travel in a notification: nodes load those.
+   */
+  private publishUserChange(uow: UnitOfWork, tenant: TenantAccess, after: UserAccess, version: number): void {
+    const configs = after.ucClient.softphone.enabled ? undefined : [buildEffectiveConfig(after, tenant, null, version, null)];
+    uow.publish({ type: 'config', tenantId: tenant.id, userIds: [after.id], version, ...(configs && { configs }) });
   }
 
   private async countOtherAdmins(uow: UnitOfWork, tenant: TenantAccess, exceptId: string): Promise<number> {
