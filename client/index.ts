@@ -53,10 +53,10 @@ export function createClient(options: ClientOptions) {
       confirmPasswordReset: (token: string, password: string) =>
         http.request<void>('POST', '/v1/auth/password-reset/confirm', { body: { token, password } }),
       /**
-       * OIDC issuers for the sign-in buttons. The server offers no public list yet (see `OidcIssuer`):
-       * this answers 404 until it does, and the sign-in page then shows no buttons.
+       * OIDC issuers for the sign-in buttons, optionally of one tenant. The server offers no public
+       * list yet (see `OidcIssuer`): this answers 404 until it does, and the sign-in page shows no buttons.
        */
-      oidcIssuers: () => http.request<{ items: OidcIssuer[] }>('GET', '/v1/auth/oidc/issuers'),
+      oidcIssuers: (tenant?: string) => http.request<{ items: OidcIssuer[] }>('GET', '/v1/auth/oidc/issuers', { query: { tenant } }),
       /**
        * URL that starts an OIDC sign-in with one issuer (a browser navigation, not a fetch):
        * `GET /v1/auth/oidc/{issuerId}/start?returnTo=/path`, answered with a redirect to the identity provider.

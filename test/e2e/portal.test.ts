@@ -144,6 +144,7 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await page.getByRole('checkbox', { name: 'All actions of Campaigns' }).check();
     await page.getByRole('button', { name: 'Create profile' }).click();
     await expect.poll(async () => (await seed.provider.profiles.list(seed.tenantId)).items.find((p) => p.name === 'Quality team')?.grants.length ?? 0).toBeGreaterThan(4);
+    await expect.poll(() => page.getByTestId('profile-holders').textContent()).toMatch(/^\d+ holders?$/); // the server's count
     await screenshot(page, '07-profiles', { docs: true });
     await expectAccessible(page, 'profiles');
   });
@@ -159,6 +160,20 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await expect.poll(async () => (await seed.provider.rolePermissions.get(seed.tenantId)).supervisor.manageQueueSettings).toBe(true);
     await screenshot(page, '08-role-permissions', { docs: true });
     await expectAccessible(page, 'role permissions');
+  });
+
+  it('shows who changed what in the audit log, with the before/after diff of a real entry', async () => {
+    await page.goto(`${server.url}/audit`);
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'role_permissions.update' }).first();
+    await expect.poll(() => row.textContent()).toContain('Ada Admin'); // actorId resolved to the user's name
+    await row.getByRole('button', { name: 'Show changes' }).click();
+    const diff = page.getByTestId('audit-diff');
+    await expect.poll(() => diff.textContent()).toContain('supervisor.manageQueueSettings');
+    const line = diff.getByRole('row').filter({ hasText: 'supervisor.manageQueueSettings' });
+    expect((await line.getByRole('cell').allTextContents()).slice(1)).toEqual(['false', 'true']);
+    await screenshot(page, '14-audit-diff', { docs: true });
+    await expectAccessible(page, 'audit diff');
   });
 
   it('shows usage and seats', async () => {
@@ -226,5 +241,31 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await screenshot(p, '19-provider-tenant', { docs: true });
     await expectAccessible(p, 'provider tenant');
     await ctx.close();
+  });
+
+  /** The portal reads its language from localStorage `sb.lang` when it loads. */
+  const setLanguage = (p: Page, lang: string) => p.evaluate(`localStorage.setItem('sb.lang', ${JSON.stringify(lang)})`);
+
+  it('speaks German and Polish (plural forms from the catalog)', async () => {
+    // The admin's tab: its session lives in sessionStorage, which a reload keeps.
+    const p = page;
+    try {
+      await p.goto(`${server.url}/users`);
+      await setLanguage(p, 'de');
+      await p.reload();
+      await p.getByRole('heading', { name: 'Benutzer', level: 1 }).waitFor();
+      await expect.poll(() => p.getByTestId('users-count').textContent()).toMatch(/^\d+ Benutzer/);
+      await screenshot(p, '20-users-de', { docs: true });
+
+      await setLanguage(p, 'pl');
+      await p.goto(`${server.url}/users/${seed.needle.id}/features`);
+      await p.getByText('Ograniczenia kodów krajów', { exact: false }).first().waitFor();
+      await p.getByRole('switch', { name: 'Nagrywanie rozmów' }).click();
+      await expect.poll(() => p.getByRole('status').filter({ hasText: 'niezapisan' }).textContent()).toBe('1 niezapisana zmiana');
+      await screenshot(p, '21-editor-pl', { docs: true });
+      await expectAccessible(p, 'editor (Polish)');
+    } finally {
+      await setLanguage(p, 'en');
+    }
   });
 });

@@ -90,7 +90,7 @@ export function AuditPage() {
                     <Table.Td>
                       {(e.actorId && actorName.get(e.actorId)) ?? e.actorId ?? e.actorType}
                       {e.actorType !== 'user' && e.actorId ? <Badge ml={6} size="xs" variant="outline">{e.actorType}</Badge> : null}
-                      {e.credential && <Badge ml={6} size="xs" variant="light">{e.credential}</Badge>}
+                      {e.credential && <Badge ml={6} size="xs" variant="light" title={e.credential}>{e.credential.split(':')[0]}</Badge>}
                     </Table.Td>
                     <Table.Td><Code>{e.action}</Code></Table.Td>
                     <Table.Td>
