@@ -15,7 +15,9 @@ export function SeatsChart({ samples, limit, height = 180 }: { samples: SeatSamp
   const x = (at: number) => pad.l + ((at - t0) / (t1 - t0)) * (width - pad.l - pad.r);
   const y = (v: number) => height - pad.b - (v / max) * (height - pad.t - pad.b);
   const path = samples.map((s, i) => `${i ? 'L' : 'M'}${x(s.at).toFixed(1)},${y(s.inUse).toFixed(1)}`).join(' ');
-  const fmt = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
+  // Over more than 12 hours (the server's 24-hour history) the ends carry the day too.
+  const fmt = new Intl.DateTimeFormat(lang, t1 - t0 > 12 * 3600_000
+    ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
   const last = samples[samples.length - 1]!;
   return (
     <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={t('usage.chartLabel', { inUse: last.inUse, limit: limit ?? '∞' })} data-testid="seats-chart">
