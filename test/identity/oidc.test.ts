@@ -156,4 +156,15 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     expect((await c.provider('DELETE', `/v1/tenants/${t2}/oidc-issuers/${issuerId}`)).status).toBe(204);
     expect((await c.call('GET', `/v1/auth/oidc/${issuerId}/start`)).status).toBe(404);
   });
+
+  it('I2: the sign-in page lists a tenant\'s issuers publicly, names and start paths only', async () => {
+    const { t, issuerId } = await tenantWithIssuer();
+    const list = await c.call('GET', `/v1/auth/oidc/issuers?tenant=${t}`);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(1);
+    expect(Object.keys(list.body.items[0]).sort()).toEqual(['id', 'name', 'startPath']);
+    expect(list.body.items[0].startPath).toBe(`/v1/auth/oidc/${issuerId}/start`);
+    expect((await c.call('GET', '/v1/auth/oidc/issuers?tenant=tnt_unknown')).body.items).toEqual([]);
+    expect((await c.call('GET', '/v1/auth/oidc/issuers')).status).toBe(400);
+  });
 });

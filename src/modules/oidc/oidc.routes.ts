@@ -25,6 +25,15 @@ export function registerOidcRoutes(app: Api, oidc: OidcService, publicUrl?: stri
     return reply.status(204).send();
   });
 
+  app.get('/v1/auth/oidc/issuers', {
+    config: { public: true, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    schema: {
+      tags, summary: 'The OIDC sign-in buttons of one tenant (public: names and start paths only)', security: [],
+      querystring: Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), startPath: Type.String() })) }), ...errorResponses, 429: Problem },
+    },
+  }, async (req) => ({ items: await oidc.signInOptions(req.query.tenant) }));
+
   app.get('/v1/auth/oidc/:issuerId/start', {
     config: { public: true, rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: { tags, summary: 'Start OIDC sign-in: redirects to the identity provider (PKCE, state, nonce)', security: [], params: StartParams, querystring: StartQuery, response: { 302: Type.Null(), ...errorResponses, 429: Problem } },

@@ -82,6 +82,15 @@ export class OidcService {
     return (await repo.listIssuers(this.deps.db, tenantId)).map(present);
   }
 
+  /**
+   * The sign-in buttons of one tenant's portal: names and start paths only (never issuer URLs or
+   * client ids), for one tenant at a time, so the list reveals no other tenant's identity providers.
+   * An unknown tenant has no buttons, like a tenant without issuers.
+   */
+  async signInOptions(tenantId: string): Promise<Array<{ id: string; name: string; startPath: string }>> {
+    return (await repo.listIssuers(this.deps.db, tenantId)).map((r) => ({ id: r.id, name: r.name, startPath: `/v1/auth/oidc/${r.id}/start` }));
+  }
+
   async deleteIssuer(ctx: RequestContext, tenantId: string, id: string): Promise<void> {
     await requireCapability(this.deps.db, ctx, tenantId, 'settings:edit');
     await inTransaction(this.deps, ctx, async (uow) => {
