@@ -39,10 +39,18 @@ function portalDir(): string | null {
   return null;
 }
 
+/** Trusts the nearest `hops` proxies (the count form of TRUST_PROXY). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /** Builds a ready-to-listen server: database opened and migrated, bus started, every module registered. */
 export async function buildServer(config: Config, opts: { logger?: Logger } = {}): Promise<Server> {
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.SWITCHBOARD_DATA_DIR });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL, dataDir: config.SWITCHBOARD_DATA_DIR,
+    onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
+  });
   await migrateToLatest(database.db);
   const secrets = await loadSecretBox(database.db, config.SWITCHBOARD_SECRET_KEY);
   const generatedProviderToken = await ensureProviderToken(database.db, config.SWITCHBOARD_PROVIDER_TOKEN);
@@ -54,6 +62,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: 1024 * 1024,
+    // Behind a load balancer the client address (throttling, audit) comes from X-Forwarded-For.
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 

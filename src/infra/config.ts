@@ -17,6 +17,8 @@ const ConfigSchema = Type.Object({
   MAIL_FROM: Type.String({ default: 'Switchboard <no-reply@switchboard.local>' }),
   PUBLIC_URL: Type.Optional(Type.String()),
   SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
+  /** `true`, a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-For is believed. */
+  TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String()], { default: false }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
