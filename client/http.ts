@@ -157,7 +157,7 @@ export class HttpCore {
 
 // ---------------------------------------------------------------------------------------------
 // Resource types: `import type` from the server's modules. TODO(schema) marks the few still declared
-// here because the server exports no type for them yet (webhooks, the user's own record, OIDC buttons).
+// here because the server exports no type for them yet (webhooks, the user's own record).
 // ---------------------------------------------------------------------------------------------
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
@@ -176,6 +176,8 @@ import type { Profile as ServerProfile, ProfileCreate as ServerProfileCreate } f
 import type { RolePermissions as ServerRolePermissions } from '../src/catalog/role-permissions.js';
 import type { readUsage } from '../src/modules/usage/usage.routes.js';
 import type { AuditEntry as ServerAuditEntry } from '../src/modules/audit/audit.repo.js';
+import type { OidcService } from '../src/modules/oidc/oidc.service.js';
+import type { OidcIssuer as ServerOidcIssuer } from '../src/modules/oidc/oidc.schemas.js';
 
 export type User = ServerUser;
 export type Device = ServerUser['devices'][number];
@@ -222,8 +224,9 @@ export interface WebhookDelivery { id: string; event: string; status: string; at
 /** TODO(schema): the user's own record (GET /v1/me). */
 export interface Me extends Partial<User> { id: string; tenantId: string; displayName: string; email: string | null }
 /**
- * TODO(schema): an OIDC sign-in button. The server has no public list of issuers yet (only
- * `GET /v1/tenants/{t}/oidc-issuers`, for settings:edit holders); `auth.oidcIssuers()` asks for one at
- * `GET /v1/auth/oidc/issuers` and the sign-in page shows no buttons while that answers 404.
+ * An OIDC sign-in button of one tenant, from the public `GET /v1/auth/oidc/issuers?tenant={t}`: the
+ * issuer's id, its display name and `startPath` (`/v1/auth/oidc/{id}/start`), never issuer URLs or
+ * client ids. The admin record (`GET /v1/tenants/{t}/oidc-issuers`, settings:edit) is `OidcIssuerRecord`.
  */
-export interface OidcIssuer { id: string; name: string; startPath?: string }
+export type OidcIssuer = Awaited<ReturnType<OidcService['signInOptions']>>[number];
+export type OidcIssuerRecord = ServerOidcIssuer;

@@ -4,7 +4,8 @@
  *   const sb = createClient({ baseUrl: 'http://127.0.0.1:3000', token });
  *   const page = await sb.users.list(tenantId, { q: 'ana', limit: 50 });
  *
- * Every non-2xx answer throws an `ApiError` carrying the problem+json document.
+ * Every non-2xx answer throws an `ApiError` carrying the problem+json document. The stream client
+ * (`ConfigStream`) and the local checks (`can`, `canDial`) are exported from here too.
  */
 import {
   HttpCore, buildUrl,
@@ -18,6 +19,8 @@ import {
 import type { Snapshot as PlatformSnapshot, SnapshotResult as PlatformSnapshotResult } from '../src/modules/platform/platform.schemas.js';
 
 export * from './http.js';
+export * from './stream.js';
+export * from './can.js';
 export type { PlatformSnapshot, PlatformSnapshotResult };
 
 const enc = encodeURIComponent;
@@ -49,20 +52,30 @@ export function createClient(options: ClientOptions) {
         http.request<LoginAnswer>('POST', '/v1/auth/login', { body }),
       logout: () => http.request<void>('POST', '/v1/auth/logout', { body: {} }),
       heartbeat: () => http.request<void>('POST', '/v1/auth/heartbeat', { body: {} }),
-      requestPasswordReset: (email: string) => http.request<void>('POST', '/v1/auth/password-reset', { body: { email } }),
+      /** Always answers 202 `{status: 'accepted'}`, whether or not the address belongs to an account. */
+      requestPasswordReset: (email: string) => http.request<{ status: 'accepted' }>('POST', '/v1/auth/password-reset', { body: { email } }),
       confirmPasswordReset: (token: string, password: string) =>
         http.request<void>('POST', '/v1/auth/password-reset/confirm', { body: { token, password } }),
+      /** Chooses the first password with an invitation link's token (`POST /v1/auth/invitations/accept`). */
+      acceptInvitation: (token: string, password: string) =>
+        http.request<void>('POST', '/v1/auth/invitations/accept', { body: { token, password } }),
+      /** Emails the user a link to choose a password (`users:edit` or `users:create`); valid 7 days. */
+      invite: (t: string, u: string) =>
+        http.request<{ sentTo: string; expiresAt: string }>('POST', `${tenantPath(t)}/users/${enc(u)}/invitation`, { body: {} }),
       /**
-       * OIDC issuers for the sign-in buttons, optionally of one tenant. The server offers no public
-       * list yet (see `OidcIssuer`): this answers 404 until it does, and the sign-in page shows no buttons.
+       * The OIDC sign-in buttons of one tenant (`GET /v1/auth/oidc/issuers?tenant={t}`, public and
+       * rate-limited): `{items: [{id, name, startPath}]}`, empty when the tenant has none or does not exist.
        */
-      oidcIssuers: (tenant?: string) => http.request<{ items: OidcIssuer[] }>('GET', '/v1/auth/oidc/issuers', { query: { tenant } }),
+      oidcIssuers: (tenant: string) =>
+        http.request<{ items: OidcIssuer[] }>('GET', '/v1/auth/oidc/issuers', { query: { tenant } }),
       /**
-       * URL that starts an OIDC sign-in with one issuer (a browser navigation, not a fetch):
-       * `GET /v1/auth/oidc/{issuerId}/start?returnTo=/path`, answered with a redirect to the identity provider.
+       * URL that starts an OIDC sign-in (a browser navigation, not a fetch): the issuer's `startPath`
+       * (`GET /v1/auth/oidc/{issuerId}/start`), with `returnTo` when it is a same-site path. The server
+       * answers with a redirect to the identity provider, and after the callback to `returnTo`.
        */
-      oidcStartUrl: (issuerId: string, returnTo?: string) =>
-        buildUrl(options.baseUrl, `/v1/auth/oidc/${enc(issuerId)}/start`, { returnTo: returnTo && /^\/(?!\/)/.test(returnTo) ? returnTo : undefined }),
+      oidcStartUrl: (issuer: string | Pick<OidcIssuer, 'id' | 'startPath'>, returnTo?: string) =>
+        buildUrl(options.baseUrl, typeof issuer === 'string' ? `/v1/auth/oidc/${enc(issuer)}/start` : issuer.startPath,
+          { returnTo: returnTo && /^\/(?!\/)/.test(returnTo) && returnTo.length <= 500 ? returnTo : undefined }),
     },
 
     me: {

@@ -14,6 +14,7 @@ const page = (load: () => Promise<Record<string, unknown>>, name: string) =>
 
 const SignInPage = page(() => import('./pages/sign-in-page.js'), 'SignInPage');
 const ResetPasswordPage = page(() => import('./pages/reset-password-page.js'), 'ResetPasswordPage');
+const AcceptInvitationPage = page(() => import('./pages/reset-password-page.js'), 'AcceptInvitationPage');
 const UsersPage = page(() => import('./pages/users-page.js'), 'UsersPage');
 const UserEditorPage = page(() => import('./pages/user-editor/user-editor-page.js'), 'UserEditorPage');
 const NewUserPage = page(() => import('./pages/user-editor/new-user-page.js'), 'NewUserPage');
@@ -35,7 +36,8 @@ const fallback = <Center p="xl"><Loader aria-label="Loading" /></Center>;
 const lazyEl = (el: ReactNode) => <Suspense fallback={fallback}>{el}</Suspense>;
 
 function RequireSession({ children }: { children: ReactNode }) {
-  const { session } = useSession();
+  const { session, restoring } = useSession();
+  if (restoring) return fallback;
   if (!session) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <>{children}</>;
 }
@@ -48,7 +50,9 @@ function Home() {
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: lazyEl(<SignInPage />) },
+  // The pages the emailed links open (`link()` in src/modules/auth/auth.service.ts): `?token=`.
   { path: '/reset-password', element: lazyEl(<ResetPasswordPage />) },
+  { path: '/accept-invitation', element: lazyEl(<AcceptInvitationPage />) },
   { path: '/live', element: lazyEl(<LiveAppPage />) },
   {
     path: '/',

@@ -1,11 +1,13 @@
 /**
  * Who is signed in and the SDK client they use. A tenant user signs in with email and password
  * (bearer token from POST /v1/auth/login, audience portal); the provider with the provider token
- * and then picks a tenant. Kept in sessionStorage so a reload stays signed in.
+ * and then picks a tenant. Kept in sessionStorage so a reload stays signed in. An OIDC sign-in ends
+ * with the server's portal cookies instead (HttpOnly `sb_session`, readable `sb_csrf`): without a stored
+ * session, the provider asks `GET /v1/me` with the cookie once and, when it answers, uses cookie auth.
  */
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { createClient, type SwitchboardClient } from '../../client/index.js';
+import { createClient, readCookie, type SwitchboardClient } from '../../client/index.js';
 
 export interface SessionState {
   kind: 'user' | 'provider';
@@ -13,10 +15,14 @@ export interface SessionState {
   tenantId: string | null;
   userId?: string;
   sessionId?: string;
+  /** Signed in by the portal cookie (OIDC): requests send the cookie and the CSRF header, not `token`. */
+  cookie?: boolean;
 }
 
 interface SessionValue {
   session: SessionState | null;
+  /** True while a cookie session (after an OIDC sign-in) is being looked up. */
+  restoring: boolean;
   client: SwitchboardClient;
   signInWithPassword(email: string, password: string): Promise<void>;
   signInAsProvider(token: string): Promise<void>;
@@ -44,18 +50,27 @@ export function SessionProvider({ children, baseUrl = '' }: { children: ReactNod
   const queryClient = useQueryClient();
   const [session, setSession] = useState<SessionState | null>(load);
   const update = useCallback((s: SessionState | null) => { save(s); setSession(s); }, []);
+  const [restoring, setRestoring] = useState(() => !load() && readCookie('sb_csrf') !== undefined);
+  useEffect(() => {
+    if (!restoring) return;
+    createClient({ baseUrl, auth: { kind: 'cookie' } }).me.get()
+      .then((me) => update({ kind: 'user', token: '', cookie: true, tenantId: me.tenantId, userId: me.id }))
+      .catch(() => undefined)
+      .finally(() => setRestoring(false));
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const client = useMemo(() => createClient({
     baseUrl,
-    auth: session ? { kind: 'bearer', token: session.token } : { kind: 'none' },
+    auth: session?.cookie ? { kind: 'cookie' } : session ? { kind: 'bearer', token: session.token } : { kind: 'none' },
     onError: (e) => {
       // An expired or revoked session: back to sign-in (not for a wrong password).
       if (e.status === 401 && e.code !== 'invalid_credentials' && load()) { update(null); queryClient.clear(); }
     },
-  }), [baseUrl, session?.token, update, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
+  }), [baseUrl, session?.token, session?.cookie, update, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const value = useMemo<SessionValue>(() => ({
     session,
+    restoring,
     client,
     async signInWithPassword(email, password) {
       const anon = createClient({ baseUrl });
@@ -77,7 +92,7 @@ export function SessionProvider({ children, baseUrl = '' }: { children: ReactNod
       queryClient.clear();
       update(null);
     },
-  }), [session, client, baseUrl, update, queryClient]);
+  }), [session, restoring, client, baseUrl, update, queryClient]);
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -1,6 +1,11 @@
-/** Sign-in: email and password, OIDC buttons for configured issuers, forgot password, provider token. */
-import { useState, type FormEvent } from 'react';
+/**
+ * Sign-in: email and password, forgot password, provider token, and one OIDC button per issuer of the
+ * organisation. The organisation comes from `?tenant=` (a per-organisation sign-in link) or from the
+ * optional "Organisation ID" field; either is remembered in localStorage (`sb.signInTenant`).
+ */
+import { useEffect, useState, type FormEvent } from 'react';
 import { Anchor, Box, Button, Center, Divider, Group, Paper, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { createClient } from '../../../client/index.js';
@@ -10,25 +15,50 @@ import { useSession } from '../session.js';
 
 type Mode = 'password' | 'forgot' | 'provider';
 
+/** Where the sign-in page remembers the organisation whose OIDC buttons it shows. */
+export const TENANT_STORAGE_KEY = 'sb.signInTenant';
+
+function rememberedTenant(): string {
+  try { return localStorage.getItem(TENANT_STORAGE_KEY) ?? ''; } catch { return ''; }
+}
+
+function rememberTenant(tenant: string): void {
+  try {
+    if (tenant) localStorage.setItem(TENANT_STORAGE_KEY, tenant);
+    else localStorage.removeItem(TENANT_STORAGE_KEY);
+  } catch { /* private mode */ }
+}
+
+/** A same-site path to return to after signing in (never another origin). */
+export function safeNext(next: string | null): string {
+  return next && /^\/(?!\/)/.test(next) && !next.startsWith('/sign-in') ? next : '/';
+}
+
 export function SignInPage() {
   const tr = useI18n();
   const { t } = tr;
   const { signInWithPassword, signInAsProvider } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [mode, setMode] = useState<Mode>('password');
+  const [mode, setMode] = useState<Mode>(params.has('forgot') ? 'forgot' : 'password');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [providerToken, setProviderToken] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [resetSent, setResetSent] = useState(false);
+  const linkTenant = params.get('tenant')?.trim() ?? '';
+  const [organisation, setOrganisation] = useState(() => linkTenant || rememberedTenant());
+  const [typedTenant] = useDebouncedValue(organisation.trim(), 400);
+  const tenant = linkTenant || typedTenant;
+  useEffect(() => { rememberTenant(tenant); }, [tenant]);
   const issuers = useQuery({
-    queryKey: ['oidc-issuers'],
-    queryFn: () => createClient({ baseUrl: '' }).auth.oidcIssuers(),
-    retry: false, staleTime: 300_000,
+    queryKey: ['oidc-issuers', tenant],
+    queryFn: () => createClient({ baseUrl: '' }).auth.oidcIssuers(tenant),
+    enabled: tenant !== '', retry: false, staleTime: 300_000,
   });
-  const next = params.get('next') || '/';
+  const next = safeNext(params.get('next'));
+  const buttons = tenant ? issuers.data?.items ?? [] : [];
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -75,15 +105,22 @@ export function SignInPage() {
             <Button type="submit" loading={busy} fullWidth>
               {mode === 'forgot' ? t('signIn.sendReset') : t('signIn.submit')}
             </Button>
-            {mode === 'password' && (issuers.data?.items.length ?? 0) > 0 && (
+            {mode === 'password' && buttons.length > 0 && (
               <>
                 <Divider label={t('signIn.or')} labelPosition="center" />
-                {issuers.data!.items.map((i) => (
-                  <Button key={i.id} variant="default" component="a" href={createClient({ baseUrl: '' }).auth.oidcStartUrl(i.id)}>
-                    {t('signIn.withIssuer', { name: i.name })}
-                  </Button>
-                ))}
+                <Stack gap="xs" data-testid="oidc-buttons">
+                  {buttons.map((i) => (
+                    <Button key={i.id} variant="default" component="a" href={createClient({ baseUrl: '' }).auth.oidcStartUrl(i, next)}>
+                      {t('signIn.withIssuer', { name: i.name })}
+                    </Button>
+                  ))}
+                </Stack>
               </>
+            )}
+            {mode === 'password' && !linkTenant && (
+              <TextInput label={t('signIn.organisation')} value={organisation} size="sm" name="organisation" autoComplete="off"
+                description={tenant && issuers.isSuccess && buttons.length === 0 && tenant === organisation.trim() ? t('signIn.noIssuers') : t('signIn.organisationHelp')}
+                onChange={(e) => setOrganisation(e.currentTarget.value)} />
             )}
             <Box>
               <Group justify="space-between">
