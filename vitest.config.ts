@@ -10,6 +10,10 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     // The node tests above (project "node"), the portal's jsdom tests (project "web") and the
     // browser flows against a real server (project "e2e").
-    projects: [{ extends: true, test: { name: 'node' } }, './web/vitest.config.ts', './test/e2e/vitest.config.ts'],
+    projects: [
+      { extends: true, test: { name: 'node' } },
+      './web/vitest.config.ts',
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' } },
+    ],
   },
 });
