@@ -71,6 +71,8 @@ const Q_JOIN = qbit('queue:join'), Q_DISPOSITION = qbit('queue:disposition');
 const Q_VIEW = qbit('queue:view_settings'), Q_EDIT = qbit('queue:edit_settings');
 const Q_MONITOR = qbit('queue:monitor'), Q_REPORTS = qbit('queue:reports');
 const Q_SUPERUSER = Q_VIEW | Q_EDIT | Q_MONITOR | Q_REPORTS;
+/** Queue roles kept inline per slot (most users hold one to five queues), and the row size. */
+const INLINE_QUEUES = 6, QROW = 2 + INLINE_QUEUES;
 
 /** One lookup resolves any capability id: unscoped ones to their bit (>= 0), queue ones to -(i + 1). */
 const CAP_CODE: ReadonlyMap<string, number> = new Map<string, number>([
@@ -96,18 +98,25 @@ export class CompiledTenant {
   /** Effective allowed bits. */
   private eff = new Uint32Array(0);
   private meta = new Uint32Array(0);
+  /**
+   * Per slot, one row of QROW words: the queue word (see computeQueueWord), the number of queues the
+   * slot holds a role on, and the first INLINE_QUEUES of them as `queue << 2 | roles`. A queue check
+   * then reads one cache line after the slot lookup; users with more queues (supervisors) also have
+   * all their codes in `overflowQueues`.
+   */
+  private queueRows = new Int32Array(0);
   /** Interned profile id for `profile.kind === 'profile'`, else -1. */
   private profileRef = new Int32Array(0);
-  /** Interned queue ids each slot holds a role on (also ids the tenant does not know, for later setTenant). */
-  private slotQueues: (number[] | undefined)[] = [];
+  /** Per slot with more than INLINE_QUEUES queues: every code (queues the tenant does not know yet included). */
+  private overflowQueues: (Int32Array | undefined)[] = [];
 
   private profileIndex = new Map<string, number>();
   private profileMasks: Mask[] = [];
   private queueIndex = new Map<string, number>();
-  /** Per interned queue: slot -> role bits. */
-  private queueRoles: Map<number, number>[] = [];
   /** Per interned queue: the tenant's queue, or undefined when the tenant does not have it. */
   private queueInfo: (QueueInfo | undefined)[] = [];
+  /** Per interned queue: 1 when dispositions are possible there (role permission on and wrap-up, G7). */
+  private queueDispositions: number[] = [];
   private queueRank: number[] = [];
   private resourceIndex = new Map<string, number>();
   private sortedQueues: number[] = [];
@@ -202,13 +211,13 @@ export class CompiledTenant {
       || (this.joinUnassigned && (m & F_PLATFORM) !== 0 && (m & F_AGENT_LIC) !== 0)
       || (!this.restrictSupervisors && (m & F_SUP_ANY) !== 0 && (m & F_PLATFORM) !== 0));
     const candidates = everywhere ? this.sortedQueues
-      : (this.slotQueues[slot] ?? []).filter((q) => this.queueInfo[q]).sort((a, b) => this.queueRank[a]! - this.queueRank[b]!);
+      : this.queueCodes(slot).map((c) => c >>> 2).filter((q) => this.queueInfo[q]).sort((a, b) => this.queueRank[a]! - this.queueRank[b]!);
     const out: CompiledQueueAccess[] = [];
     for (const q of candidates) {
       const bits = this.queueBits(slot, q);
       if (bits === 0) continue;
       const info = this.queueInfo[q]!;
-      const roles = this.queueRoles[q]!.get(slot) ?? 0;
+      const roles = this.rolesOn(slot, q);
       out.push({
         id: info.id, name: info.name,
         roles: [...(roles & R_AGENT ? ['agent' as const] : []), ...(roles & R_SUPERVISOR ? ['supervisor' as const] : [])],
@@ -220,27 +229,37 @@ export class CompiledTenant {
 
   /** Queue capability bits of one user on one tenant queue (seed 001; G7, G11, G12, G13, G14). */
   private queueBits(slot: number, queue: number): number {
-    const m = this.meta[slot]!;
-    if ((m & F_ACTIVE) === 0) return 0; // G13
-    const roles = this.queueRoles[queue]!.get(slot) ?? 0;
-    let bits = 0;
-    // G12: assigned queues, or any queue with the organisation setting; G14: platform user with the agent licence.
-    if ((m & F_PLATFORM) && (m & F_AGENT_LIC) && ((roles & R_AGENT) || this.joinUnassigned)) {
-      bits |= Q_JOIN;
-      if (this.callDispositions && this.queueInfo[queue]!.wrapUpSeconds > 0) bits |= Q_DISPOSITION; // G7
-    }
-    // G11: supervised queues, or every queue when not restricted; G14: platform users only.
-    const supervises = (roles & R_SUPERVISOR) !== 0 || (!this.restrictSupervisors && (m & F_SUP_ANY) !== 0);
-    if (supervises && (m & F_PLATFORM)) bits |= this.supervisorQueueBits;
-    if (m & F_ADMIN) bits |= Q_VIEW | Q_EDIT;
-    if (m & F_SUPERUSER) bits |= Q_SUPERUSER;
+    const w = this.queueRows[slot * QROW]!;
+    const roles = this.rolesOn(slot, queue);
+    let bits = (w & 0xff) | (roles & R_AGENT ? (w >>> 8) & 0xff : 0) | (roles & R_SUPERVISOR ? (w >>> 16) & 0xff : 0);
+    if (this.queueDispositions[queue] === 0) bits &= ~Q_DISPOSITION; // G7 (and the agent role permission)
     return bits;
+  }
+
+  /**
+   * The queue-independent part of a slot's queue decisions, packed in one word: bits held on every
+   * queue (byte 0), bits an agent role gives (byte 1), bits a supervisor role gives (byte 2).
+   * Recomputed with the slot, so a queue check is a role scan and a few bit operations.
+   */
+  private computeQueueWord(m: number): number {
+    if ((m & F_ACTIVE) === 0) return 0; // G13
+    // G12, G14: joining (and dispositions) need a platform user with the agent licence.
+    const agent = (m & F_PLATFORM) && (m & F_AGENT_LIC) ? Q_JOIN | Q_DISPOSITION : 0;
+    // G14: supervisor roles count for platform users only.
+    const supervisor = m & F_PLATFORM ? this.supervisorQueueBits : 0;
+    let everywhere = 0;
+    if (this.joinUnassigned) everywhere |= agent; // G12: any queue with the organisation setting
+    if (!this.restrictSupervisors && (m & F_SUP_ANY)) everywhere |= supervisor; // G11
+    if (m & F_ADMIN) everywhere |= Q_VIEW | Q_EDIT;
+    if (m & F_SUPERUSER) everywhere |= Q_SUPERUSER;
+    return everywhere | (agent << 8) | (supervisor << 16);
   }
 
   /** Effective bits of one slot: (grants) AND (allow row for its constraint inputs). */
   private recompute(slot: number): void {
     const offset = slot * W;
     const m = this.meta[slot]!;
+    this.queueRows[slot * QROW] = this.computeQueueWord(m);
     if ((m & F_ACTIVE) === 0) { this.eff.fill(0, offset, offset + W); return; } // G13
     const rp = ((m >>> ANY_SHIFT) & 3) * W;
     const p = this.profileRef[slot]!;
@@ -283,17 +302,18 @@ export class CompiledTenant {
     add(maskOf(extra));
 
     let supAny = false, agentAny = false;
-    const queues: number[] = [];
+    const codes: number[] = [];
     for (const [queueId, roleList] of Object.entries(cc.queues)) {
       const roles = (roleList.includes('agent') ? R_AGENT : 0) | (roleList.includes('supervisor') ? R_SUPERVISOR : 0);
       if (roles === 0) continue;
       supAny ||= (roles & R_SUPERVISOR) !== 0;
       agentAny ||= (roles & R_AGENT) !== 0;
-      const q = this.internQueue(queueId);
-      this.queueRoles[q]!.set(slot, roles);
-      queues.push(q);
+      codes.push((this.internQueue(queueId) << 2) | roles);
     }
-    this.slotQueues[slot] = queues.length > 0 ? queues : undefined;
+    const row = slot * QROW;
+    this.queueRows[row + 1] = codes.length;
+    for (let i = 0; i < INLINE_QUEUES; i++) this.queueRows[row + 2 + i] = codes[i] ?? 0;
+    this.overflowQueues[slot] = codes.length > INLINE_QUEUES ? Int32Array.from(codes) : undefined;
 
     const deviceId = user.ucClient.softphone.deviceId;
     const lic = user.licences;
@@ -336,10 +356,12 @@ export class CompiledTenant {
     }
 
     this.queueInfo.fill(undefined);
+    this.queueDispositions.fill(0);
     this.resourceIndex.clear();
     for (const [id, info] of tenant.queues) {
       const q = this.internQueue(id);
       this.queueInfo[q] = info;
+      this.queueDispositions[q] = this.callDispositions && info.wrapUpSeconds > 0 ? 1 : 0;
       this.resourceIndex.set(`queue:${id}`, q);
     }
     this.sortedQueues = [...this.resourceIndex.values()].sort((a, b) => {
@@ -379,18 +401,42 @@ export class CompiledTenant {
   private internQueue(id: string): number {
     let q = this.queueIndex.get(id);
     if (q === undefined) {
-      q = this.queueRoles.length;
+      q = this.queueInfo.length;
       this.queueIndex.set(id, q);
-      this.queueRoles.push(new Map());
       this.queueInfo.push(undefined);
+      this.queueDispositions.push(0);
       this.queueRank.push(0);
     }
     return q;
   }
 
   private dropQueueRoles(slot: number): void {
-    for (const q of this.slotQueues[slot] ?? []) this.queueRoles[q]!.delete(slot);
-    this.slotQueues[slot] = undefined;
+    this.queueRows[slot * QROW + 1] = 0;
+    this.overflowQueues[slot] = undefined;
+  }
+
+  /** Every `queue << 2 | roles` code of a slot. */
+  private queueCodes(slot: number): number[] {
+    const row = slot * QROW, n = this.queueRows[row + 1]!;
+    return n > INLINE_QUEUES ? [...this.overflowQueues[slot]!] : [...this.queueRows.subarray(row + 2, row + 2 + n)];
+  }
+
+  /** The slot's role bits on one interned queue (0 when none). */
+  private rolesOn(slot: number, queue: number): number {
+    const row = slot * QROW, n = this.queueRows[row + 1]!;
+    if (n <= INLINE_QUEUES) {
+      for (let i = row + 2, end = row + 2 + n; i < end; i++) {
+        const c = this.queueRows[i]!;
+        if (c >>> 2 === queue) return c & 3;
+      }
+      return 0;
+    }
+    const codes = this.overflowQueues[slot]!;
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      if (c >>> 2 === queue) return c & 3;
+    }
+    return 0;
   }
 
   /** Doubles the typed arrays; returns the first new slot and frees the rest. */
@@ -405,6 +451,7 @@ export class CompiledTenant {
     this.base = resize(this.base, (n) => new Uint32Array(n), W);
     this.eff = resize(this.eff, (n) => new Uint32Array(n), W);
     this.meta = resize(this.meta, (n) => new Uint32Array(n), 1);
+    this.queueRows = resize(this.queueRows, (n) => new Int32Array(n), QROW);
     this.profileRef = resize(this.profileRef, (n) => new Int32Array(n).fill(-1), 1);
     this.capacity = capacity;
     for (let s = capacity - 1; s > old; s--) this.freeSlots.push(s);
