@@ -30,7 +30,8 @@ export async function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  // Transitions finish before the picture, so a modal is never caught half-faded in.
+  await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
   if (opts.docs && process.env.E2E_DOCS_SCREENSHOTS === '1') {
     mkdirSync(join(ROOT, 'docs/screenshots'), { recursive: true });
     copyFileSync(file, join(ROOT, 'docs/screenshots', `${name}.png`));
