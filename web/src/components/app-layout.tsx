@@ -4,9 +4,10 @@ import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { qk, useActor, useTenant } from '../api/hooks.js';
-import { LANGUAGES, useI18n, type Language } from '../i18n/index.js';
+import { useI18n } from '../i18n/index.js';
 import { actorCan } from '../lib/actor.js';
 import { useSession } from '../session.js';
+import { LanguageSelect } from './public-form-card.js';
 
 interface NavItem { to: string; label: string; needs?: string }
 
@@ -88,8 +89,7 @@ export function AppLayout() {
             {provider ? <TenantSwitcher /> : tenant.data && <Text c="dimmed" size="sm" visibleFrom="xs">{tenant.data.name}</Text>}
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Select size="xs" w={150} aria-label={tr.t('header.language')} data={LANGUAGES.map((l) => ({ ...l }))} value={tr.lang}
-              onChange={(v) => v && tr.setLang(v as Language)} allowDeselect={false} />
+            <LanguageSelect />
             <ColorSchemeToggle />
             <Tooltip label={tr.t('header.signOut')}>
               <ActionIcon variant="default" size="lg" aria-label={tr.t('header.signOut')} onClick={() => void signOut()}>

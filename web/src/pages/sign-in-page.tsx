@@ -4,14 +4,15 @@
  * optional "Organisation ID" field; either is remembered in localStorage (`sb.signInTenant`).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { Anchor, Box, Button, Center, Divider, Group, Paper, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Box, Button, Divider, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { createClient } from '../../../client/index.js';
 import { ProblemAlert } from '../components/problem-alert.js';
-import { LANGUAGES, useI18n, type Language } from '../i18n/index.js';
+import { useI18n } from '../i18n/index.js';
 import { useSession } from '../session.js';
+import { PublicFormCard } from '../components/public-form-card.js';
 
 type Mode = 'password' | 'forgot' | 'provider';
 
@@ -35,8 +36,7 @@ export function safeNext(next: string | null): string {
 }
 
 export function SignInPage() {
-  const tr = useI18n();
-  const { t } = tr;
+  const { t } = useI18n();
   const { signInWithPassword, signInAsProvider } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -76,66 +76,54 @@ export function SignInPage() {
   }
 
   return (
-    <Center mih="100vh" p="md" component="main">
-      <Paper withBorder shadow="sm" p="xl" radius="lg" w="100%" maw={420}>
-        <form onSubmit={submit} aria-labelledby="sign-in-title">
-          <Stack>
-            <Group justify="space-between" align="center">
-              <Title id="sign-in-title" order={1} size="h2">
-                {mode === 'forgot' ? t('signIn.forgotTitle') : mode === 'provider' ? t('signIn.providerTitle') : t('signIn.title')}
-              </Title>
-              <Select size="xs" w={140} aria-label={t('header.language')} data={LANGUAGES.map((l) => ({ ...l }))} value={tr.lang}
-                onChange={(v) => v && tr.setLang(v as Language)} allowDeselect={false} />
-            </Group>
-            <Text c="dimmed" size="sm">{mode === 'forgot' ? t('signIn.forgotHelp') : mode === 'provider' ? t('signIn.providerHelp') : t('signIn.subtitle')}</Text>
-            {error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
-            {resetSent && mode === 'forgot' && <Text size="sm" role="status" c="teal.9">{t('signIn.resetSent')}</Text>}
-            {mode !== 'provider' && (
-              <TextInput label={t('signIn.email')} type="email" autoComplete="username" required value={email}
-                onChange={(e) => setEmail(e.currentTarget.value)} name="email" />
-            )}
-            {mode === 'password' && (
-              <PasswordInput label={t('signIn.password')} autoComplete="current-password" required value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)} name="password" />
-            )}
-            {mode === 'provider' && (
-              <PasswordInput label={t('signIn.providerToken')} required value={providerToken} autoComplete="off"
-                onChange={(e) => setProviderToken(e.currentTarget.value)} name="providerToken" />
-            )}
-            <Button type="submit" loading={busy} fullWidth>
-              {mode === 'forgot' ? t('signIn.sendReset') : t('signIn.submit')}
-            </Button>
-            {mode === 'password' && buttons.length > 0 && (
-              <>
-                <Divider label={t('signIn.or')} labelPosition="center" />
-                <Stack gap="xs" data-testid="oidc-buttons">
-                  {buttons.map((i) => (
-                    <Button key={i.id} variant="default" component="a" href={createClient({ baseUrl: '' }).auth.oidcStartUrl(i, next)}>
-                      {t('signIn.withIssuer', { name: i.name })}
-                    </Button>
-                  ))}
-                </Stack>
-              </>
-            )}
-            {mode === 'password' && !linkTenant && (
-              <TextInput label={t('signIn.organisation')} value={organisation} size="sm" name="organisation" autoComplete="off"
-                description={tenant && issuers.isSuccess && buttons.length === 0 && tenant === organisation.trim() ? t('signIn.noIssuers') : t('signIn.organisationHelp')}
-                onChange={(e) => setOrganisation(e.currentTarget.value)} />
-            )}
-            <Box>
-              <Group justify="space-between">
-                {mode !== 'password'
-                  ? <Anchor component="button" type="button" size="sm" onClick={() => { setMode('password'); setError(null); }}>{t('signIn.back')}</Anchor>
-                  : <Anchor component="button" type="button" size="sm" onClick={() => { setMode('forgot'); setError(null); setResetSent(false); }}>{t('signIn.forgot')}</Anchor>}
-                {mode !== 'provider' && (
-                  <Anchor component="button" type="button" size="sm" onClick={() => { setMode('provider'); setError(null); }}>{t('signIn.asProvider')}</Anchor>
-                )}
-              </Group>
-              <Anchor href="/live" size="sm" display="block" mt="xs">{t('signIn.liveLink')}</Anchor>
-            </Box>
+    <PublicFormCard titleId="sign-in-title" onSubmit={submit}
+      title={mode === 'forgot' ? t('signIn.forgotTitle') : mode === 'provider' ? t('signIn.providerTitle') : t('signIn.title')}>
+      <Text c="dimmed" size="sm">{mode === 'forgot' ? t('signIn.forgotHelp') : mode === 'provider' ? t('signIn.providerHelp') : t('signIn.subtitle')}</Text>
+      {error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
+      {resetSent && mode === 'forgot' && <Text size="sm" role="status" c="teal.9">{t('signIn.resetSent')}</Text>}
+      {mode !== 'provider' && (
+        <TextInput label={t('signIn.email')} type="email" autoComplete="username" required value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)} name="email" />
+      )}
+      {mode === 'password' && (
+        <PasswordInput label={t('signIn.password')} autoComplete="current-password" required value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)} name="password" />
+      )}
+      {mode === 'provider' && (
+        <PasswordInput label={t('signIn.providerToken')} required value={providerToken} autoComplete="off"
+          onChange={(e) => setProviderToken(e.currentTarget.value)} name="providerToken" />
+      )}
+      <Button type="submit" loading={busy} fullWidth>
+        {mode === 'forgot' ? t('signIn.sendReset') : t('signIn.submit')}
+      </Button>
+      {mode === 'password' && buttons.length > 0 && (
+        <>
+          <Divider label={t('signIn.or')} labelPosition="center" />
+          <Stack gap="xs" data-testid="oidc-buttons">
+            {buttons.map((i) => (
+              <Button key={i.id} variant="default" component="a" href={createClient({ baseUrl: '' }).auth.oidcStartUrl(i, next)}>
+                {t('signIn.withIssuer', { name: i.name })}
+              </Button>
+            ))}
           </Stack>
-        </form>
-      </Paper>
-    </Center>
+        </>
+      )}
+      {mode === 'password' && !linkTenant && (
+        <TextInput label={t('signIn.organisation')} value={organisation} size="sm" name="organisation" autoComplete="off"
+          description={tenant && issuers.isSuccess && buttons.length === 0 && tenant === organisation.trim() ? t('signIn.noIssuers') : t('signIn.organisationHelp')}
+          onChange={(e) => setOrganisation(e.currentTarget.value)} />
+      )}
+      <Box>
+        <Group justify="space-between">
+          {mode !== 'password'
+            ? <Anchor component="button" type="button" size="sm" onClick={() => { setMode('password'); setError(null); }}>{t('signIn.back')}</Anchor>
+            : <Anchor component="button" type="button" size="sm" onClick={() => { setMode('forgot'); setError(null); setResetSent(false); }}>{t('signIn.forgot')}</Anchor>}
+          {mode !== 'provider' && (
+            <Anchor component="button" type="button" size="sm" onClick={() => { setMode('provider'); setError(null); }}>{t('signIn.asProvider')}</Anchor>
+          )}
+        </Group>
+        <Anchor href="/live" size="sm" display="block" mt="xs">{t('signIn.liveLink')}</Anchor>
+      </Box>
+    </PublicFormCard>
   );
 }
