@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { api, uniqueEmail } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { verifyChain } from '../../src/modules/audit/audit.repo.js';
 
 describeEachDatabase('users API', (kind) => {
   let server: TestServer;
@@ -216,6 +217,13 @@ describeEachDatabase('users API', (kind) => {
     expect(log.body.items[0].prevHash).toBe(log.body.items[1].hash);
     const verify = await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`);
     expect(verify.body).toMatchObject({ intact: true });
+    // The export is the chain itself, oldest first, verifiable offline.
+    const exported = await server.app.inject({ method: 'GET', url: `/v1/tenants/${t}/audit/export`, headers: { authorization: `Bearer ${PROVIDER_TOKEN}` } });
+    expect(exported.headers['content-type']).toContain('application/x-ndjson');
+    const lines = exported.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((e: any) => e.seq)).toEqual(lines.map((_: unknown, i: number) => i + 1));
+    expect(verifyChain(lines)).toEqual({ brokenAt: null, lastHash: lines.at(-1).hash });
+    expect(verify.body.entries).toBe(lines.length);
     await server.deps.db.updateTable('audit_log').set({ action: 'tampered' }).where('target_id', '=', u.id).where('action', '=', 'user.update').execute();
     expect((await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`)).body.intact).toBe(false);
   });

@@ -98,21 +98,29 @@ export async function listAudit(db: Executor, f: AuditFilter): Promise<AuditEntr
   return rows.map(toEntry);
 }
 
-/** Reads a whole chain in order (for verification and export). */
-export async function readChain(db: Executor, tenantId: string): Promise<AuditEntry[]> {
-  const rows = await db.selectFrom('audit_log').selectAll().where('chain', '=', tenantId).orderBy('seq').execute();
-  return rows.map(toEntry);
+/** Reads a tenant's chain in order, a page at a time (for verification and export: chains grow large). */
+export async function* readChain(db: Executor, tenantId: string, pageSize = 5000): AsyncGenerator<AuditEntry[]> {
+  for (let after = 0; ;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('chain', '=', tenantId).where('seq', '>', after)
+      .orderBy('seq').limit(pageSize).execute();
+    if (rows.length === 0) return;
+    yield rows.map(toEntry);
+    after = Number(rows[rows.length - 1]!.seq);
+  }
 }
 
-/** Recomputes every hash of a chain; returns the seq of the first broken link, or null when intact. */
-export function verifyChain(entries: AuditEntry[]): number | null {
-  let prev = GENESIS;
+/**
+ * Recomputes the hashes of consecutive entries of a chain, starting after `prevHash` (the genesis
+ * for the first page). Returns the seq of the first broken link (or null) and the last hash.
+ */
+export function verifyChain(entries: AuditEntry[], prevHash = GENESIS): { brokenAt: number | null; lastHash: string } {
+  let prev = prevHash;
   for (const e of entries) {
-    const { id: _id, hash, prevHash, ...content } = e;
-    if (prevHash !== prev || hashEntry(prev, content) !== hash) return e.seq;
+    const { id: _id, hash, prevHash: linked, ...content } = e;
+    if (linked !== prev || hashEntry(prev, content) !== hash) return { brokenAt: e.seq, lastHash: prev };
     prev = hash;
   }
-  return null;
+  return { brokenAt: null, lastHash: prev };
 }
 
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { Api } from '../../http/types.js';
 import { contextOf } from '../../http/authenticate.js';
@@ -37,8 +38,27 @@ export function registerAuditRoutes(app: Api, deps: ServiceDeps): void {
     schema: { tags, summary: 'Recompute the tenant\'s hash chain', params: TenantParams, response: { 200: Type.Object({ entries: Type.Integer(), intact: Type.Boolean(), brokenAt: Type.Union([Type.Integer(), Type.Null()]) }), ...errorResponses } },
   }, async (req) => {
     await requireCapability(deps.db, contextOf(req), req.params.t, needs, 'AU1');
-    const chain = await readChain(deps.db, req.params.t);
-    const brokenAt = verifyChain(chain);
-    return { entries: chain.length, intact: brokenAt === null, brokenAt };
+    let entries = 0, lastHash: string | undefined, brokenAt: number | null = null;
+    for await (const page of readChain(deps.db, req.params.t)) {
+      const result = verifyChain(page, lastHash);
+      entries += page.length;
+      lastHash = result.lastHash;
+      if ((brokenAt = result.brokenAt) !== null) break;
+    }
+    return { entries, intact: brokenAt === null, brokenAt };
+  });
+  app.get('/v1/tenants/:t/audit/export', {
+    schema: {
+      tags, summary: 'The whole audit chain as NDJSON, oldest first, with its hashes (verifiable offline)', params: TenantParams,
+      produces: ['application/x-ndjson'], response: { 200: { type: 'string', description: 'one entry per line' }, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    await requireCapability(deps.db, contextOf(req), req.params.t, needs, 'AU1');
+    const chain = readChain(deps.db, req.params.t);
+    const lines = Readable.from((async function* () {
+      for await (const page of chain) yield page.map((e) => `${JSON.stringify(e)}\n`).join('');
+    })());
+    return reply.type('application/x-ndjson')
+      .header('content-disposition', `attachment; filename="audit-${req.params.t}.ndjson"`).send(lines);
   });
 }
