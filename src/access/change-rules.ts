@@ -49,7 +49,8 @@ export function applyAutomaticAssignments(requested: UserAccess, before: UserAcc
   return u;
 }
 
-function isAdmin(u: UserAccess, tenant: TenantAccess): boolean {
+/** C4: an active user with website access and users:edit, both allowed. */
+export function isTenantAdmin(u: UserAccess, tenant: TenantAccess): boolean {
   if (u.status !== 'active') return false;
   const d = explainUser(u, tenant);
   return d['portal:use']!.allowed && d['users:edit']!.allowed;
@@ -183,7 +184,7 @@ export function validateUserChange(actor: ChangeActor, before: UserAccess | null
   }
 
   // C4: the last admin keeps website access and users:edit.
-  if (before && ctx.otherAdmins === 0 && isAdmin(before, tenant) && !isAdmin(after, tenant)) {
+  if (before && ctx.otherAdmins === 0 && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant)) {
     add('last_admin', 'C4', '/permissions', 'the last active user with website access and users:edit cannot lose either');
   }
   return v;

@@ -1,6 +1,5 @@
-import { applyAutomaticAssignments, validateUserChange, type ChangeActor, type Violation } from '../../access/change-rules.js';
+import { applyAutomaticAssignments, isTenantAdmin, validateUserChange, type ChangeActor, type Violation } from '../../access/change-rules.js';
 import { buildEffectiveConfig } from '../../access/effective-config.js';
-import { explainUser } from '../../access/explain.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
 import type { TenantRow, UserRow } from '../../db/schema.js';
@@ -189,7 +188,8 @@ export class UsersService {
       after.email && after.permissions.includes('website_access') ? repo.emailTakenByWebsiteUser(uow.tx, after.email, after.id) : Promise.resolve(false),
       repo.existingIds(uow.tx, 'groups', tenantId, after.groups),
       repo.existingIds(uow.tx, 'workspaces', tenantId, Object.keys(after.workspaces)),
-      before ? this.countOtherAdmins(uow, tenant, before.id) : Promise.resolve(1),
+      // C4 needs the count only when this change would take an admin's powers away.
+      before && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant) ? this.countOtherAdmins(uow, tenant, before.id) : Promise.resolve(1),
     ]);
     const violations = validateUserChange(toChangeActor(powers), before, after, {
       tenant, pools: { caps: tenantRow.licence_pools, assigned }, emailTaken, otherAdmins, groupIds, workspaceIds,
@@ -211,15 +211,11 @@ export class UsersService {
   private async countOtherAdmins(uow: UnitOfWork, tenant: TenantAccess, exceptId: string): Promise<number> {
     const ids = await repo.adminCandidates(uow.tx, tenant.id, exceptId);
     const users = await loadUsersAccess(uow.tx, tenant.id, ids);
-    return [...users.values()].filter(({ access }) => {
-      const d = explainUser(access, tenant);
-      return d['portal:use']!.allowed && d['users:edit']!.allowed;
-    }).length;
+    return [...users.values()].filter(({ access }) => isTenantAdmin(access, tenant)).length;
   }
 
   private async isLastAdmin(uow: UnitOfWork, tenant: TenantAccess, user: UserAccess): Promise<boolean> {
-    const d = explainUser(user, tenant);
-    return d['portal:use']!.allowed && d['users:edit']!.allowed && (await this.countOtherAdmins(uow, tenant, user.id)) === 0;
+    return isTenantAdmin(user, tenant) && (await this.countOtherAdmins(uow, tenant, user.id)) === 0;
   }
 
   /** G13, I7: suspension ends every session; losing portal access ends portal sessions. */
