@@ -254,4 +254,22 @@ describeEachDatabase('usage', (kind) => {
     expect(usage.seats.history.at(-1).inUse).toBe(1);
     expect(usage.seats.history[0].inUse).toBe(0);
   });
+
+  it('B1: the provider sees every tenant\'s usage, also as CSV; tenant users do not', async () => {
+    const t = await a.tenant({ name: 'Usage, "quoted" Co', seats: 3, licencePools: { supervisor_report: 2 } });
+    const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_billable_items'], supervisorLevel: 'report' });
+    await a.session(t, u.id);
+    const all = await a.asProvider('GET', '/v1/usage');
+    const mine = all.body.items.find((i: any) => i.tenantId === t);
+    expect(mine).toMatchObject({ licences: { supervisor_report: { assigned: 1, cap: 2 } }, seats: { inUse: 1, limit: 3 } });
+    const csv = await server.app.inject({ method: 'GET', url: '/v1/usage?format=csv', headers: { authorization: `Bearer ${PROVIDER_TOKEN}` } });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const [header, ...rows] = csv.body.trim().split('\r\n');
+    expect(header!.split(',').slice(0, 4)).toEqual(['tenant_id', 'name', 'essential_assigned', 'essential_cap']);
+    const row = rows.find((r) => r.startsWith(t))!;
+    expect(row).toContain('"Usage, ""quoted"" Co"');
+    expect(row.endsWith(',1,3,1')).toBe(true);
+    const token = await a.session(t, u.id);
+    expect((await a.call('GET', '/v1/usage', { token })).body).toMatchObject({ code: 'provider_only' });
+  });
 });

@@ -22,6 +22,13 @@ export async function insertSession(db: Executor, row: Omit<SessionRow, 'created
 }
 
 /** Users holding a seat in the tenant right now (S1: one seat per user, however many sessions). */
+/** Seat holders of every tenant that has any (the provider's usage overview, B1). */
+export async function countSeatHoldersByTenant(db: Executor): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('sessions').select(['tenant_id', (eb) => eb.fn.count<number>(sql`distinct user_id`).as('n')])
+    .where(live).groupBy('tenant_id').execute();
+  return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
+}
+
 export async function countSeatHolders(db: Executor, tenantId: string): Promise<number> {
   const r = await db.selectFrom('sessions').select((eb) => eb.fn.count<number>(sql`distinct user_id`).as('n'))
     .where('tenant_id', '=', tenantId).where(live).executeTakeFirstOrThrow();

@@ -54,20 +54,30 @@ export async function listUsers(db: Executor, f: UserFilter): Promise<UserRow[]>
 }
 
 /** Assigned count of every billable key in the tenant (C6, B1). Removed users hold nothing. */
+/** One count column per billable key, over the `users` rows of the query it is part of. */
+const billableCounts = sql`
+  count(*) filter (where 'essential' = any(licences))::int as essential,
+  count(*) filter (where 'agent' = any(licences))::int as agent,
+  count(*) filter (where 'crm' = any(licences))::int as crm,
+  count(*) filter (where 'softphone' = any(licences))::int as softphone,
+  count(*) filter (where supervisor_level = 'report')::int as supervisor_report,
+  count(*) filter (where supervisor_level = 'analytics')::int as supervisor_analytics,
+  count(*) filter (where supervisor_level = 'live')::int as supervisor_live,
+  count(*) filter (where supervisor_level = 'contact_center')::int as supervisor_contact_center`;
+
+const toCounts = (row: Partial<Record<BillableKey, number>>) =>
+  Object.fromEntries(BILLABLE_KEYS.map((k) => [k, Number(row[k] ?? 0)])) as Record<BillableKey, number>;
+
 export async function countBillable(db: Executor, tenantId: string): Promise<Record<BillableKey, number>> {
-  const r = await sql<Record<BillableKey, number>>`
-    select
-      count(*) filter (where 'essential' = any(licences))::int as essential,
-      count(*) filter (where 'agent' = any(licences))::int as agent,
-      count(*) filter (where 'crm' = any(licences))::int as crm,
-      count(*) filter (where 'softphone' = any(licences))::int as softphone,
-      count(*) filter (where supervisor_level = 'report')::int as supervisor_report,
-      count(*) filter (where supervisor_level = 'analytics')::int as supervisor_analytics,
-      count(*) filter (where supervisor_level = 'live')::int as supervisor_live,
-      count(*) filter (where supervisor_level = 'contact_center')::int as supervisor_contact_center
-    from users where tenant_id = ${tenantId} and status <> 'removed'`.execute(db);
-  const row = r.rows[0]!;
-  return Object.fromEntries(BILLABLE_KEYS.map((k) => [k, Number(row[k] ?? 0)])) as Record<BillableKey, number>;
+  const r = await sql<Record<BillableKey, number>>`select ${billableCounts} from users where tenant_id = ${tenantId} and status <> 'removed'`.execute(db);
+  return toCounts(r.rows[0]!);
+}
+
+/** Assigned counts of every tenant with any user (B1: the provider sees all tenants). */
+export async function countBillableByTenant(db: Executor): Promise<Map<string, Record<BillableKey, number>>> {
+  const r = await sql<Record<BillableKey, number> & { tenant_id: string }>`
+    select tenant_id, ${billableCounts} from users where status <> 'removed' group by tenant_id`.execute(db);
+  return new Map(r.rows.map((row) => [row.tenant_id, toCounts(row)]));
 }
 
 /** G2: another user with website access signs in with this email (any tenant, case-insensitive). */
