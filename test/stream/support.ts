@@ -1,9 +1,5 @@
-import { sql, type Kysely } from 'kysely';
 import WebSocket from 'ws';
-import type { Database } from '../../src/db/schema.js';
-import { generateToken, hashToken } from '../../src/infra/crypto.js';
 import { newId } from '../../src/infra/ids.js';
-import { defaultUserAccessFields } from '../../src/modules/users/users.mapping.js';
 import { PROVIDER_TOKEN } from '../support/server.js';
 
 /**
@@ -30,28 +26,7 @@ export async function createTenant(base: string, input: Record<string, unknown> 
   return r.json.id as string;
 }
 
-/** An active platform user with Essential (telephony needs a platform user, G4). */
-export async function insertPlatformUser(db: Kysely<Database>, tenantId: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const id = newId('usr');
-  const v = await sql<{ v: number }>`select nextval('change_seq')::int8 as v`.execute(db);
-  const d = defaultUserAccessFields();
-  await db.insertInto('users').values({
-    id, tenant_id: tenantId, source: 'platform', external_id: id, status: 'active', display_name: `User ${id}`, email: null,
-    password_hash: null, extension: '100', licences: ['essential'], supervisor_level: d.supervisorLevel, permissions: [],
-    recording_scope: 'own', uc_client: JSON.stringify(d.ucClient), group_ids: [], primary_group_id: null, workspaces: '{}',
-    contact_center: JSON.stringify(d.contactCenter), profile: JSON.stringify(d.profile), features: JSON.stringify(d.features),
-    preferences: JSON.stringify(d.preferences), acd_queue_ids: [], version: Number(v.rows[0]!.v), ...overrides,
-  }).execute();
-  return id;
-}
-
-/** A live app session for the user; returns its bearer token (`sbs_…`) and id. */
-export async function insertSession(db: Kysely<Database>, tenantId: string, userId: string, audience: 'app' | 'portal' = 'app'): Promise<{ token: string; sessionId: string }> {
-  const token = generateToken('sbs');
-  const sessionId = newId('ses');
-  await db.insertInto('sessions').values({ id: sessionId, tenant_id: tenantId, user_id: userId, token_hash: hashToken(token), audience, client_addr: null }).execute();
-  return { token, sessionId };
-}
+export { insertPlatformUser, insertSession } from '../support/fixtures.js';
 
 export type StreamMessage = { type: 'config'; version: number; config: any } | { type: 'uptodate'; version: number } | { type: 'revoked'; reason: string } | { type: 'pong'; version: number };
 

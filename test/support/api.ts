@@ -1,19 +1,32 @@
 import type { Server } from '../../src/app.js';
-import { generateToken, hashToken } from '../../src/infra/crypto.js';
+import { insertSession } from './fixtures.js';
 import { newId } from '../../src/infra/ids.js';
 import { PROVIDER_TOKEN } from './server.js';
 
 /** Small factories for API tests: HTTP calls through `inject`, fresh tenants, users, sessions. */
-export interface Call { status: number; body: any; headers: Record<string, unknown> }
+export interface Call {
+  status: number; body: any; headers: Record<string, unknown>;
+  cookies: Array<{ name: string; value: string; httpOnly?: boolean; sameSite?: string; secure?: boolean }>;
+}
+
+export interface CallOptions {
+  token?: string; body?: unknown; headers?: Record<string, string>;
+  /** Cookies to send (the portal's session cookie). */
+  cookies?: Record<string, string>;
+  /** The client address the server sees (throttling per address). */
+  ip?: string;
+}
 
 export function api(server: Server) {
-  const call = async (method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> => {
+  const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Call> => {
     const res = await server.app.inject({
       method: method as 'GET', url,
-      headers: { ...(opts.token !== undefined ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+      headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+      ...(opts.cookies ? { cookies: opts.cookies } : {}),
+      ...(opts.ip ? { remoteAddress: opts.ip } : {}),
       ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
     });
-    return { status: res.statusCode, body: res.body ? safeJson(res.body) : null, headers: res.headers };
+    return { status: res.statusCode, body: res.body ? safeJson(res.body) : null, headers: res.headers, cookies: res.cookies as Call['cookies'] };
   };
   const asProvider = (method: string, url: string, body?: unknown, headers?: Record<string, string>) => call(method, url, { token: PROVIDER_TOKEN, body, headers });
   return {
@@ -31,9 +44,7 @@ export function api(server: Server) {
     },
     /** A live session for a user, without going through the login flow. */
     async session(tenantId: string, userId: string, audience: 'portal' | 'app' = 'portal'): Promise<string> {
-      const token = generateToken('sbs');
-      await server.deps.db.insertInto('sessions').values({ id: newId('ses'), tenant_id: tenantId, user_id: userId, token_hash: hashToken(token), audience, client_addr: null }).execute();
-      return token;
+      return (await insertSession(server.deps.db, tenantId, userId, audience)).token;
     },
   };
 }
