@@ -13,7 +13,15 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'node' } },
       './web/vitest.config.ts',
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });

@@ -11,7 +11,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-interface BenchModule { run(): Promise<string> }
+interface BenchModule {
+  run(): Promise<string>;
+}
 
 /** The registry: add a bench here (name, loader). Names are what the filter matches. */
 const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }> = [
@@ -34,15 +36,19 @@ function respawnWithGc(): never {
 
 function machine(): string {
   const cpus = os.cpus();
-  return `Node ${process.version} on ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, `
-    + `${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`;
+  return (
+    `Node ${process.version} on ${os.platform()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`
+  );
 }
 
 /** Replaces (or appends) the section between `<!-- bench:name -->` markers, keeping everything else. */
 function mergeSection(doc: string, name: string, body: string): string {
-  const start = `<!-- bench:${name} -->`, end = `<!-- /bench:${name} -->`;
+  const start = `<!-- bench:${name} -->`,
+    end = `<!-- /bench:${name} -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
-  const i = doc.indexOf(start), j = doc.indexOf(end);
+  const i = doc.indexOf(start),
+    j = doc.indexOf(end);
   return i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
 }
 
@@ -50,7 +56,8 @@ async function main(): Promise<void> {
   if (typeof globalThis.gc !== 'function' && !process.env.SWITCHBOARD_BENCH_CHILD) respawnWithGc();
   const filter = process.argv[2];
   const selected = BENCHES.filter((b) => !filter || b.name.includes(filter));
-  if (selected.length === 0) throw new Error(`no bench matches "${filter}"; known: ${BENCHES.map((b) => b.name).join(', ')}`);
+  if (selected.length === 0)
+    throw new Error(`no bench matches "${filter}"; known: ${BENCHES.map((b) => b.name).join(', ')}`);
 
   for (const bench of selected) {
     process.stdout.write(`bench ${bench.name}...\n`);
@@ -60,7 +67,8 @@ async function main(): Promise<void> {
     const load = `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after`;
     const stamp = `_Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${machine()}; ${load}._`;
     // Re-read just before writing: another run (other benches) may have updated the file meanwhile.
-    const current = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8')
+    const current = existsSync(RESULTS)
+      ? readFileSync(RESULTS, 'utf8')
       : '# Benchmark results\n\nWritten by `npx tsx bench/run.ts`; see bench/README.md for what each bench measures.\n';
     const doc = mergeSection(current, bench.name, `${section.trim()}\n\n${stamp}`);
     writeFileSync(RESULTS, doc.endsWith('\n') ? doc : `${doc}\n`);
@@ -69,6 +77,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

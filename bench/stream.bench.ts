@@ -20,8 +20,17 @@ const WARMUP = 20;
 /** Hard ceiling for any wait, so a broken run ends instead of hanging. */
 const PHASE_TIMEOUT_MS = 120_000;
 
-interface Client { userId: string; ws: WebSocket; node: number; version: number; arrivals: Map<number, number> }
-interface Seeded { tenantId: string; users: Array<{ id: string; token: string }> }
+interface Client {
+  userId: string;
+  ws: WebSocket;
+  node: number;
+  version: number;
+  arrivals: Map<number, number>;
+}
+interface Seeded {
+  tenantId: string;
+  users: Array<{ id: string; token: string }>;
+}
 
 /**
  * When each version committed, as seen by a LISTEN of the bench's own on the change channel: the
@@ -43,32 +52,59 @@ async function listenForCommits(url: string): Promise<pg.Client> {
 
 /** 10,000 platform users with one app session each, written straight into the database (a fixture, not an API path). */
 async function seed(url: string, base: string): Promise<Seeded> {
-  const t = await http(`${base}/v1/tenants`, 'POST', { name: 'Stream bench', plan: 'record', homeRegion: 'PL' }, PROVIDER_TOKEN);
+  const t = await http(
+    `${base}/v1/tenants`,
+    'POST',
+    { name: 'Stream bench', plan: 'record', homeRegion: 'PL' },
+    PROVIDER_TOKEN,
+  );
   if (t.status !== 201) throw new Error(`tenant: ${t.status}`);
   const tenantId = t.body.id as string;
-  const users = Array.from({ length: CLIENTS }, (_, i) => ({ id: `usr_bench${String(i).padStart(6, '0')}`, token: generateToken('sbs') }));
+  const users = Array.from({ length: CLIENTS }, (_, i) => ({
+    id: `usr_bench${String(i).padStart(6, '0')}`,
+    token: generateToken('sbs'),
+  }));
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     const json = (v: unknown) => JSON.stringify(v);
-    await c.query(`insert into users (id, tenant_id, source, external_id, status, display_name, licences, supervisor_level, permissions,
+    await c.query(
+      `insert into users (id, tenant_id, source, external_id, status, display_name, licences, supervisor_level, permissions,
         recording_scope, uc_client, group_ids, workspaces, contact_center, profile, features, preferences, acd_queue_ids, version)
       select id, $2, 'platform', id, 'active', 'Agent ' || id, '{essential}', 'none', '{}', 'own', $3::jsonb, '{}', '{}'::jsonb, $4::jsonb,
         $5::jsonb, $6::jsonb, $7::jsonb, '{}', nextval('change_seq') from unnest($1::text[]) as id`,
-    [users.map((u) => u.id), tenantId, json({ desktop: false, softphone: { enabled: false, clients: [], deviceId: null } }),
-      json({ admin: false, queues: {} }), json({ kind: 'none' }),
-      json({ channels: 'both', recording: true, crmOverlay: true, dialRestriction: { enabled: false, allowedRegions: [] } }),
-      json({ recording: true, crmOverlay: true })]);
-    await c.query(`insert into sessions (id, tenant_id, user_id, token_hash, audience)
+      [
+        users.map((u) => u.id),
+        tenantId,
+        json({ desktop: false, softphone: { enabled: false, clients: [], deviceId: null } }),
+        json({ admin: false, queues: {} }),
+        json({ kind: 'none' }),
+        json({
+          channels: 'both',
+          recording: true,
+          crmOverlay: true,
+          dialRestriction: { enabled: false, allowedRegions: [] },
+        }),
+        json({ recording: true, crmOverlay: true }),
+      ],
+    );
+    await c.query(
+      `insert into sessions (id, tenant_id, user_id, token_hash, audience)
       select 'ses_' || u, $2, u, h, 'app' from unnest($1::text[], $3::text[]) as x(u, h)`,
-    [users.map((u) => u.id), tenantId, users.map((u) => hashToken(u.token))]);
-  } finally { await c.end(); }
+      [users.map((u) => u.id), tenantId, users.map((u) => hashToken(u.token))],
+    );
+  } finally {
+    await c.end();
+  }
   return { tenantId, users };
 }
 
 function connect(url: string, user: { id: string; token: string }, node: number): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/stream`, { headers: { authorization: `Bearer ${user.token}` }, perMessageDeflate: false });
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/stream`, {
+      headers: { authorization: `Bearer ${user.token}` },
+      perMessageDeflate: false,
+    });
     const client: Client = { userId: user.id, ws, node, version: 0, arrivals: new Map() };
     ws.on('message', (data) => {
       const now = performance.now();
@@ -89,13 +125,29 @@ async function connectAll(cluster: Cluster, seeded: Seeded, nodes: number[]): Pr
   const clients: Client[] = [];
   for (let i = 0; i < seeded.users.length; i += CONNECT_CONCURRENCY) {
     const batch = seeded.users.slice(i, i + CONNECT_CONCURRENCY);
-    clients.push(...await Promise.all(batch.map((u, j) => { const n = nodes[(i + j) % nodes.length]!; return connect(cluster.nodes[n]!.url, u, n); })));
+    clients.push(
+      ...(await Promise.all(
+        batch.map((u, j) => {
+          const n = nodes[(i + j) % nodes.length]!;
+          return connect(cluster.nodes[n]!.url, u, n);
+        }),
+      )),
+    );
   }
   return clients;
 }
 
 async function closeAll(clients: Client[]): Promise<void> {
-  await Promise.all(clients.map((c) => new Promise<void>((ok) => { c.ws.once('close', () => ok()); c.ws.close(); setTimeout(ok, 5000).unref(); })));
+  await Promise.all(
+    clients.map(
+      (c) =>
+        new Promise<void>((ok) => {
+          c.ws.once('close', () => ok());
+          c.ws.close();
+          setTimeout(ok, 5000).unref();
+        }),
+    ),
+  );
 }
 
 async function waitUntil(pred: () => boolean, what: string): Promise<void> {
@@ -106,11 +158,19 @@ async function waitUntil(pred: () => boolean, what: string): Promise<void> {
   }
 }
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /** Single-user changes through node 0, one after another; latency = request start to arrival at the user's client. */
-async function latency(cluster: Cluster, seeded: Seeded, clients: Client[], pick: (c: Client) => boolean): Promise<{ commit: number[]; total: number[]; request: number[] }> {
+async function latency(
+  cluster: Cluster,
+  seeded: Seeded,
+  clients: Client[],
+  pick: (c: Client) => boolean,
+): Promise<{ commit: number[]; total: number[]; request: number[] }> {
   const candidates = clients.filter(pick);
   const out: number[] = [];
   const request: number[] = [];
@@ -119,7 +179,12 @@ async function latency(cluster: Cluster, seeded: Seeded, clients: Client[], pick
   for (let i = -WARMUP; i < CHANGES; i++) {
     const c = candidates[((i + WARMUP) * 7919) % candidates.length]!;
     const start = performance.now();
-    const r = await http(`${cluster.nodes[0]!.url}/v1/tenants/${seeded.tenantId}/users/${c.userId}`, 'PATCH', { features: { crmOverlay: c.version % 2 === 0 } }, PROVIDER_TOKEN);
+    const r = await http(
+      `${cluster.nodes[0]!.url}/v1/tenants/${seeded.tenantId}/users/${c.userId}`,
+      'PATCH',
+      { features: { crmOverlay: c.version % 2 === 0 } },
+      PROVIDER_TOKEN,
+    );
     const answered = performance.now();
     if (r.status !== 200) throw new Error(`patch: ${r.status} ${JSON.stringify(r.body)}`);
     const v = r.body.version as number;
@@ -135,9 +200,19 @@ async function latency(cluster: Cluster, seeded: Seeded, clients: Client[], pick
 }
 
 /** A tenant-wide change through node 0: time until every client holds it. */
-async function tenantWide(cluster: Cluster, seeded: Seeded, clients: Client[], flip: boolean): Promise<{ all: number; p50: number; p99: number }> {
+async function tenantWide(
+  cluster: Cluster,
+  seeded: Seeded,
+  clients: Client[],
+  flip: boolean,
+): Promise<{ all: number; p50: number; p99: number }> {
   const start = performance.now();
-  const r = await http(`${cluster.nodes[0]!.url}/v1/tenants/${seeded.tenantId}`, 'PATCH', { settings: { agentsMayJoinUnassignedQueues: flip } }, PROVIDER_TOKEN);
+  const r = await http(
+    `${cluster.nodes[0]!.url}/v1/tenants/${seeded.tenantId}`,
+    'PATCH',
+    { settings: { agentsMayJoinUnassignedQueues: flip } },
+    PROVIDER_TOKEN,
+  );
   if (r.status !== 200) throw new Error(`tenant patch: ${r.status}`);
   const v = r.body.version as number;
   await waitUntil(() => clients.every((c) => c.version >= v), 'the tenant-wide push');
@@ -152,7 +227,8 @@ function rssKiB(pid: number): number {
 
 /** Runs the bench; returns its Markdown section for bench/RESULTS.md. */
 export async function run(): Promise<string> {
-  if (!(await postgresReachable())) return '## Stream (D1-D6)\n\nSkipped: PostgreSQL is not reachable (the multi-node setup needs it).';
+  if (!(await postgresReachable()))
+    return '## Stream (D1-D6)\n\nSkipped: PostgreSQL is not reachable (the multi-node setup needs it).';
   const db = await createTestDatabase();
   const cluster = await startCluster(db.url, 3);
   try {
@@ -184,10 +260,10 @@ export async function run(): Promise<string> {
     return [
       '## Stream (D1-D6): commit-to-receive, tenant-wide push, memory',
       '',
-      `${CLIENTS.toLocaleString('en')} WebSocket clients (one per user, one tenant), real server processes on one local PostgreSQL, clients in the bench process, loopback. `
-        + 'Changes are one user each (PATCH of the user through node A), one after another. Commit-to-receive runs from the commit (the moment a LISTEN '
-        + 'of the bench itself receives the change notification) to the arrival of the new configuration at the user\'s client; request-to-receive '
-        + 'adds the change request itself (validation, rules, audit, commit).',
+      `${CLIENTS.toLocaleString('en')} WebSocket clients (one per user, one tenant), real server processes on one local PostgreSQL, clients in the bench process, loopback. ` +
+        'Changes are one user each (PATCH of the user through node A), one after another. Commit-to-receive runs from the commit (the moment a LISTEN ' +
+        "of the bench itself receives the change notification) to the arrival of the new configuration at the user's client; request-to-receive " +
+        'adds the change request itself (validation, rules, audit, commit).',
       '',
       '| scenario | commit-to-receive p50 | p99 | goal | request-to-receive p50 / p99 | change request alone p50 / p99 |',
       '|---|---|---|---|---|---|',
@@ -199,9 +275,9 @@ export async function run(): Promise<string> {
       `| one node, ${CLIENTS.toLocaleString('en')} clients | ${ms(wideOne.all)} | ${ms(wideOne.p50)} | ${ms(wideOne.p99)} | ${Math.round(CLIENTS / (wideOne.all / 1000)).toLocaleString('en')} configs/s |`,
       `| three nodes, ${CLIENTS.toLocaleString('en')} clients | ${ms(wideThree.all)} | ${ms(wideThree.p50)} | ${ms(wideThree.p99)} | ${Math.round(CLIENTS / (wideThree.all / 1000)).toLocaleString('en')} configs/s |`,
       '',
-      `Memory: the node's RSS grew by ${((rssAfter - rssBefore) / 1024).toFixed(0)} MiB for ${CLIENTS.toLocaleString('en')} open streams, `
-        + `about ${(perConn / 1024).toFixed(1)} KiB per connection (socket buffers, ws state, hub bookkeeping; RSS, so it includes garbage not yet collected). `
-        + `Connecting all clients took ${connectSeconds.toFixed(1)} s on one node and ${connect3.toFixed(1)} s over three (each connect authenticates, touches the session and loads the configuration).`,
+      `Memory: the node's RSS grew by ${((rssAfter - rssBefore) / 1024).toFixed(0)} MiB for ${CLIENTS.toLocaleString('en')} open streams, ` +
+        `about ${(perConn / 1024).toFixed(1)} KiB per connection (socket buffers, ws state, hub bookkeeping; RSS, so it includes garbage not yet collected). ` +
+        `Connecting all clients took ${connectSeconds.toFixed(1)} s on one node and ${connect3.toFixed(1)} s over three (each connect authenticates, touches the session and loads the configuration).`,
     ].join('\n');
   } finally {
     await cluster.stop();
@@ -211,5 +287,13 @@ export async function run(): Promise<string> {
 
 // Standalone: `npx tsx bench/stream.bench.ts`.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ''))) {
-  run().then((s) => { console.log(s); }, (err: unknown) => { console.error(err); process.exit(1); });
+  run().then(
+    (s) => {
+      console.log(s);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

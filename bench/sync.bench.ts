@@ -13,14 +13,29 @@ const QUEUES = 200;
 const TOKEN = 'bench-provider-token-0123456789';
 
 function snapshot(n: number, variant = 0) {
-  const queues = Array.from({ length: QUEUES }, (_, i) => ({ externalId: `q${i}`, name: `Queue ${i}`, kind: 'queue' as const, wrapUpSeconds: i % 3 === 0 ? 0 : 30 }));
+  const queues = Array.from({ length: QUEUES }, (_, i) => ({
+    externalId: `q${i}`,
+    name: `Queue ${i}`,
+    kind: 'queue' as const,
+    wrapUpSeconds: i % 3 === 0 ? 0 : 30,
+  }));
   const users = Array.from({ length: n }, (_, i) => ({
     externalId: `ext-${i}`,
     // `variant` renames 1% of the users, for a realistic incremental sync.
     displayName: `User ${i}${variant && i % 100 === 0 ? ` v${variant}` : ''}`,
     email: `user${i}@bench.example`,
     extension: String(10_000 + i),
-    devices: i % 4 === 0 ? [{ externalId: `dev-${i}`, name: `Desk ${i}`, kind: 'sip' as const, sip: { username: `u${i}`, password: `p${i}-secret`, realm: 'pbx.example' } }] : [],
+    devices:
+      i % 4 === 0
+        ? [
+            {
+              externalId: `dev-${i}`,
+              name: `Desk ${i}`,
+              kind: 'sip' as const,
+              sip: { username: `u${i}`, password: `p${i}-secret`, realm: 'pbx.example' },
+            },
+          ]
+        : [],
     acdQueues: i % 5 === 0 ? [] : [`q${i % QUEUES}`, `q${(i * 7) % QUEUES}`],
   }));
   return { users, queues };
@@ -28,21 +43,35 @@ function snapshot(n: number, variant = 0) {
 
 async function call(base: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
-    method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const json = await res.json() as any;
+  const json = (await res.json()) as any;
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
   return json;
 }
 
-async function withServer<T>(kind: 'postgres' | 'pglite', fn: (base: string, server: Server) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  kind: 'postgres' | 'pglite',
+  fn: (base: string, server: Server) => Promise<T>,
+): Promise<T> {
   const db = kind === 'postgres' ? await createTestDatabase() : null;
-  const server = await buildServer(loadConfig({
-    SWITCHBOARD_PROVIDER_TOKEN: TOKEN, LOG_LEVEL: 'silent', SWITCHBOARD_DATA_DIR: 'memory://', ...(db ? { DATABASE_URL: db.url } : {}),
-  }));
+  const server = await buildServer(
+    loadConfig({
+      SWITCHBOARD_PROVIDER_TOKEN: TOKEN,
+      LOG_LEVEL: 'silent',
+      SWITCHBOARD_DATA_DIR: 'memory://',
+      ...(db ? { DATABASE_URL: db.url } : {}),
+    }),
+  );
   const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  try { return await fn(base, server); } finally { await server.close(); await db?.drop(); }
+  try {
+    return await fn(base, server);
+  } finally {
+    await server.close();
+    await db?.drop();
+  }
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -60,8 +89,15 @@ async function syncRun(kind: 'postgres' | 'pglite') {
     const t3 = performance.now();
     const dry = await call(base, 'PUT', `${path}?dryRun=true`, snapshot(USERS, 2));
     const t4 = performance.now();
-    if (first.created !== USERS || again.unchanged !== USERS || changed.updated !== USERS / 100 || dry.updated !== USERS / 100) {
-      throw new Error(`unexpected sync answers: ${JSON.stringify({ first: first.created, again: again.unchanged, changed: changed.updated, dry: dry.updated })}`);
+    if (
+      first.created !== USERS ||
+      again.unchanged !== USERS ||
+      changed.updated !== USERS / 100 ||
+      dry.updated !== USERS / 100
+    ) {
+      throw new Error(
+        `unexpected sync answers: ${JSON.stringify({ first: first.created, again: again.unchanged, changed: changed.updated, dry: dry.updated })}`,
+      );
     }
     return { first: t1 - t0, unchanged: t2 - t1, onePercent: t3 - t2, dryRun: t4 - t3 };
   });
@@ -76,15 +112,21 @@ async function checkRun() {
     const caps = ['users:view', 'reports:view', 'cc:agent', 'inbox:use', 'telephony:call', 'portal:use'];
     const rows: string[] = [];
     for (const batch of [1, 100, 1000]) {
-      let decisions = 0, i = 0;
+      let decisions = 0,
+        i = 0;
       const until = performance.now() + 4000;
       const lat: number[] = [];
       const worker = async () => {
         while (performance.now() < until) {
           const checks = Array.from({ length: batch }, () => {
             i++;
-            return i % 2 ? { userId: users[i % users.length], capability: caps[i % caps.length] }
-              : { userId: users[i % users.length], capability: 'queue:join', resource: `queue:${queues[i % queues.length]}` };
+            return i % 2
+              ? { userId: users[i % users.length], capability: caps[i % caps.length] }
+              : {
+                  userId: users[i % users.length],
+                  capability: 'queue:join',
+                  resource: `queue:${queues[i % queues.length]}`,
+                };
           });
           const s = performance.now();
           await call(base, 'POST', `/v1/tenants/${tenant.id}/check`, { checks });
@@ -96,7 +138,9 @@ async function checkRun() {
       await Promise.all([worker(), worker(), worker(), worker()]);
       const elapsed = (performance.now() - start) / 1000;
       lat.sort((a, b) => a - b);
-      rows.push(`| ${batch} | ${Math.round(decisions / elapsed).toLocaleString('en')} | ${lat[Math.floor(lat.length * 0.5)]!.toFixed(1)} ms | ${lat[Math.floor(lat.length * 0.99)]!.toFixed(1)} ms |`);
+      rows.push(
+        `| ${batch} | ${Math.round(decisions / elapsed).toLocaleString('en')} | ${lat[Math.floor(lat.length * 0.5)]!.toFixed(1)} ms | ${lat[Math.floor(lat.length * 0.99)]!.toFixed(1)} ms |`,
+      );
     }
     return rows;
   });

@@ -29,7 +29,11 @@ export function can(config: EffectiveConfig | null | undefined, capability: stri
  * Whether the user may call or text `number` (F1, F3), decided locally with the same rules as
  * `POST /v1/tenants/{t}/dial-check`. Without a configuration the answer is a refusal.
  */
-export function canDial(config: EffectiveConfig | null | undefined, number: string, channel: DialChannel): DialDecision {
+export function canDial(
+  config: EffectiveConfig | null | undefined,
+  number: string,
+  channel: DialChannel,
+): DialDecision {
   if (!config) return { allowed: false, region: null, code: 'no_configuration' };
   if (config.status !== 'active') return { allowed: false, region: null, code: 'account_inactive', rule: 'G13' };
   return checkDial(config.features, number, channel);

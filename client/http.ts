@@ -32,9 +32,15 @@ export class ApiError extends Error {
     this.status = problem.status;
     this.problem = problem;
   }
-  get code(): string | undefined { return this.problem.code; }
-  get rule(): string | undefined { return this.problem.rule; }
-  get field(): string | undefined { return this.problem.field; }
+  get code(): string | undefined {
+    return this.problem.code;
+  }
+  get rule(): string | undefined {
+    return this.problem.rule;
+  }
+  get field(): string | undefined {
+    return this.problem.field;
+  }
 }
 
 export function isApiError(e: unknown): e is ApiError {
@@ -46,10 +52,7 @@ export function isApiError(e: unknown): e is ApiError {
  * on the browser's HttpOnly session cookie and echoes the non-HttpOnly `sb_csrf` cookie in
  * `x-csrf-token` on unsafe methods (SPEC I7); `none` sends nothing.
  */
-export type ClientAuth =
-  | { kind: 'bearer'; token: string }
-  | { kind: 'cookie'; csrfCookie?: string }
-  | { kind: 'none' };
+export type ClientAuth = { kind: 'bearer'; token: string } | { kind: 'cookie'; csrfCookie?: string } | { kind: 'none' };
 
 export interface ClientOptions {
   /** Origin (and optional prefix) of the server, e.g. `http://127.0.0.1:3000`; `''` means same origin. */
@@ -107,10 +110,16 @@ export class HttpCore {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
-  get baseUrl(): string { return this.options.baseUrl; }
-  get currentAuth(): ClientAuth { return this.auth; }
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+  get currentAuth(): ClientAuth {
+    return this.auth;
+  }
   /** Switches credentials (after sign-in or sign-out) without rebuilding the client. */
-  setAuth(auth: ClientAuth): void { this.auth = auth; }
+  setAuth(auth: ClientAuth): void {
+    this.auth = auth;
+  }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers };
@@ -136,12 +145,17 @@ export class HttpCore {
     const text = await res.text();
     let data: unknown = undefined;
     if (text) {
-      try { data = JSON.parse(text); } catch { data = text; }
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = text;
+      }
     }
     if (!res.ok) {
-      const problem: Problem = typeof data === 'object' && data !== null
-        ? { ...(data as Problem), status: (data as Problem).status ?? res.status }
-        : { status: res.status, title: res.statusText, detail: typeof data === 'string' ? data : undefined };
+      const problem: Problem =
+        typeof data === 'object' && data !== null
+          ? { ...(data as Problem), status: (data as Problem).status ?? res.status }
+          : { status: res.status, title: res.statusText, detail: typeof data === 'string' ? data : undefined };
       if (!problem.code && res.status === 404) problem.code = 'not_found';
       throw this.fail(problem);
     }
@@ -160,11 +174,23 @@ export class HttpCore {
 // here because the server exports no type for them yet (webhooks, the user's own record).
 // ---------------------------------------------------------------------------------------------
 
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 // Types shared with the server (type-only imports: no server code enters the browser bundle).
-import type { User as ServerUser, UserPatch as ServerUserPatch, UserCreate as ServerUserCreate, UserPage as ServerUserPage, UserListQuery } from '../src/modules/users/users.schemas.js';
-import type { Tenant as ServerTenant, TenantCreate as ServerTenantCreate } from '../src/modules/tenants/tenants.schemas.js';
+import type {
+  User as ServerUser,
+  UserPatch as ServerUserPatch,
+  UserCreate as ServerUserCreate,
+  UserPage as ServerUserPage,
+  UserListQuery,
+} from '../src/modules/users/users.schemas.js';
+import type {
+  Tenant as ServerTenant,
+  TenantCreate as ServerTenantCreate,
+} from '../src/modules/tenants/tenants.schemas.js';
 import type { AccessAnswer as ServerAccessAnswer } from '../src/modules/access/access.schemas.js';
 import type { EffectiveConfig as ServerEffectiveConfig } from '../src/access/effective-config.js';
 import type { Session as ServerSession } from '../src/modules/sessions/sessions.schemas.js';
@@ -172,7 +198,10 @@ import type { ApiToken as ServerApiToken } from '../src/modules/api-tokens/api-t
 import type { LoginResult } from '../src/modules/auth/auth.schemas.js';
 import type { Named } from '../src/modules/directory/named.schemas.js';
 import type { Queue as ServerQueue, QueueCreate as ServerQueueCreate } from '../src/modules/queues/queues.schemas.js';
-import type { Profile as ServerProfile, ProfileCreate as ServerProfileCreate } from '../src/modules/profiles/profiles.schemas.js';
+import type {
+  Profile as ServerProfile,
+  ProfileCreate as ServerProfileCreate,
+} from '../src/modules/profiles/profiles.schemas.js';
 import type { RolePermissions as ServerRolePermissions } from '../src/catalog/role-permissions.js';
 import type { readUsage } from '../src/modules/usage/usage.routes.js';
 import type { AuditEntry as ServerAuditEntry } from '../src/modules/audit/audit.repo.js';
@@ -190,7 +219,11 @@ export type TenantCreate = ServerTenantCreate;
 export type AccessAnswer = ServerAccessAnswer;
 export type Decision = ServerAccessAnswer['capabilities'][string];
 export type Block = Decision['blockedBy'][number];
-export interface CheckItem { userId: string; capability: string; resource?: string }
+export interface CheckItem {
+  userId: string;
+  capability: string;
+  resource?: string;
+}
 export type EffectiveConfig = ServerEffectiveConfig;
 export type Session = ServerSession & { displayName?: string; email?: string | null };
 export type LoginAnswer = LoginResult;
@@ -213,16 +246,42 @@ export type SeatSample = Usage['seats']['history'][number];
 
 /** An audit entry (AU1): `before` and `after` are any JSON (an object, a list, a string, or absent). */
 export type AuditEntry = ServerAuditEntry;
-export interface AuditQuery { target?: string; actor?: string; action?: string; from?: string; to?: string; cursor?: string | null; limit?: number }
+export interface AuditQuery {
+  target?: string;
+  actor?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  cursor?: string | null;
+  limit?: number;
+}
 
 export type ApiToken = ServerApiToken;
 
 /** TODO(schema): webhooks (W1). */
-export interface Webhook { id: string; url: string; events: string[]; version?: number; secret?: string }
-export interface WebhookDelivery { id: string; event: string; status: string; attempts: number; at?: string; responseStatus?: number | null }
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  version?: number;
+  secret?: string;
+}
+export interface WebhookDelivery {
+  id: string;
+  event: string;
+  status: string;
+  attempts: number;
+  at?: string;
+  responseStatus?: number | null;
+}
 
 /** TODO(schema): the user's own record (GET /v1/me). */
-export interface Me extends Partial<User> { id: string; tenantId: string; displayName: string; email: string | null }
+export interface Me extends Partial<User> {
+  id: string;
+  tenantId: string;
+  displayName: string;
+  email: string | null;
+}
 /**
  * An OIDC sign-in button of one tenant, from the public `GET /v1/auth/oidc/issuers?tenant={t}`: the
  * issuer's id, its display name and `startPath` (`/v1/auth/oidc/{id}/start`), never issuer URLs or

@@ -8,15 +8,44 @@
  * (`ConfigStream`) and the local checks (`can`, `canDial`) are exported from here too.
  */
 import {
-  HttpCore, buildUrl,
-  type AccessAnswer, type ApiToken, type AuditEntry, type AuditQuery, type CheckItem, type ClientAuth,
-  type ClientOptions, type Decision, type EffectiveConfig, type Group, type LoginAnswer, type Me,
-  type OidcIssuer, type Page, type Profile, type ProfileCreate, type Queue, type QueueCreate, type RolePermissions,
-  type RolePermissionsDoc, type Session,
-  type Tenant, type TenantCreate, type Usage, type User, type UserCreate, type UserPatch, type UserQuery,
-  type Webhook, type WebhookDelivery, type Workspace,
+  HttpCore,
+  buildUrl,
+  type AccessAnswer,
+  type ApiToken,
+  type AuditEntry,
+  type AuditQuery,
+  type CheckItem,
+  type ClientAuth,
+  type ClientOptions,
+  type Decision,
+  type EffectiveConfig,
+  type Group,
+  type LoginAnswer,
+  type Me,
+  type OidcIssuer,
+  type Page,
+  type Profile,
+  type ProfileCreate,
+  type Queue,
+  type QueueCreate,
+  type RolePermissions,
+  type RolePermissionsDoc,
+  type Session,
+  type Tenant,
+  type TenantCreate,
+  type Usage,
+  type User,
+  type UserCreate,
+  type UserPatch,
+  type UserQuery,
+  type Webhook,
+  type WebhookDelivery,
+  type Workspace,
 } from './http.js';
-import type { Snapshot as PlatformSnapshot, SnapshotResult as PlatformSnapshotResult } from '../src/modules/platform/platform.schemas.js';
+import type {
+  Snapshot as PlatformSnapshot,
+  SnapshotResult as PlatformSnapshotResult,
+} from '../src/modules/platform/platform.schemas.js';
 
 export * from './http.js';
 export * from './stream.js';
@@ -53,7 +82,8 @@ export function createClient(options: ClientOptions) {
       logout: () => http.request<void>('POST', '/v1/auth/logout', { body: {} }),
       heartbeat: () => http.request<void>('POST', '/v1/auth/heartbeat', { body: {} }),
       /** Always answers 202 `{status: 'accepted'}`, whether or not the address belongs to an account. */
-      requestPasswordReset: (email: string) => http.request<{ status: 'accepted' }>('POST', '/v1/auth/password-reset', { body: { email } }),
+      requestPasswordReset: (email: string) =>
+        http.request<{ status: 'accepted' }>('POST', '/v1/auth/password-reset', { body: { email } }),
       confirmPasswordReset: (token: string, password: string) =>
         http.request<void>('POST', '/v1/auth/password-reset/confirm', { body: { token, password } }),
       /** Chooses the first password with an invitation link's token (`POST /v1/auth/invitations/accept`). */
@@ -61,7 +91,9 @@ export function createClient(options: ClientOptions) {
         http.request<void>('POST', '/v1/auth/invitations/accept', { body: { token, password } }),
       /** Emails the user a link to choose a password (`users:edit` or `users:create`); valid 7 days. */
       invite: (t: string, u: string) =>
-        http.request<{ sentTo: string; expiresAt: string }>('POST', `${tenantPath(t)}/users/${enc(u)}/invitation`, { body: {} }),
+        http.request<{ sentTo: string; expiresAt: string }>('POST', `${tenantPath(t)}/users/${enc(u)}/invitation`, {
+          body: {},
+        }),
       /**
        * The OIDC sign-in buttons of one tenant (`GET /v1/auth/oidc/issuers?tenant={t}`, public and
        * rate-limited): `{items: [{id, name, startPath}]}`, empty when the tenant has none or does not exist.
@@ -74,8 +106,11 @@ export function createClient(options: ClientOptions) {
        * answers with a redirect to the identity provider, and after the callback to `returnTo`.
        */
       oidcStartUrl: (issuer: string | Pick<OidcIssuer, 'id' | 'startPath'>, returnTo?: string) =>
-        buildUrl(options.baseUrl, typeof issuer === 'string' ? `/v1/auth/oidc/${enc(issuer)}/start` : issuer.startPath,
-          { returnTo: returnTo && /^\/(?!\/)/.test(returnTo) && returnTo.length <= 500 ? returnTo : undefined }),
+        buildUrl(
+          options.baseUrl,
+          typeof issuer === 'string' ? `/v1/auth/oidc/${enc(issuer)}/start` : issuer.startPath,
+          { returnTo: returnTo && /^\/(?!\/)/.test(returnTo) && returnTo.length <= 500 ? returnTo : undefined },
+        ),
     },
 
     me: {
@@ -83,21 +118,26 @@ export function createClient(options: ClientOptions) {
       config: () => http.request<EffectiveConfig>('GET', '/v1/me/config'),
       setPreferences: (body: { recording?: boolean; crmOverlay?: boolean }) =>
         http.request<unknown>('PATCH', '/v1/me/preferences', { body }),
-      streamTicket: () => http.request<{ ticket: string; expiresAt?: string }>('POST', '/v1/stream/tickets', { body: {} }),
+      streamTicket: () =>
+        http.request<{ ticket: string; expiresAt?: string }>('POST', '/v1/stream/tickets', { body: {} }),
     },
 
     tenants: {
-      list: (query?: { cursor?: string | null; limit?: number }) => http.request<Page<Tenant>>('GET', '/v1/tenants', { query }),
+      list: (query?: { cursor?: string | null; limit?: number }) =>
+        http.request<Page<Tenant>>('GET', '/v1/tenants', { query }),
       get: (t: string) => http.request<Tenant>('GET', tenantPath(t)),
       create: (body: TenantCreate) => http.request<Tenant>('POST', '/v1/tenants', { body }),
       update: (t: string, body: Partial<TenantCreate>, ifMatch?: number) =>
         http.request<Tenant>('PATCH', tenantPath(t), { body, ifMatch }),
-      createPlatformToken: (t: string) => http.request<{ id: string; token: string }>('POST', `${tenantPath(t)}/platform-tokens`, { body: {} }),
-      plans: () => http.request<{ items: Array<{ key: string; name: string; features: string[] }> }>('GET', '/v1/plans'),
+      createPlatformToken: (t: string) =>
+        http.request<{ id: string; token: string }>('POST', `${tenantPath(t)}/platform-tokens`, { body: {} }),
+      plans: () =>
+        http.request<{ items: Array<{ key: string; name: string; features: string[] }> }>('GET', '/v1/plans'),
     },
 
     users: {
-      list: (t: string, query: UserQuery = {}) => http.request<Page<User>>('GET', `${tenantPath(t)}/users`, { query: { ...query } }),
+      list: (t: string, query: UserQuery = {}) =>
+        http.request<Page<User>>('GET', `${tenantPath(t)}/users`, { query: { ...query } }),
       get: (t: string, u: string) => http.request<User>('GET', `${tenantPath(t)}/users/${enc(u)}`),
       create: (t: string, body: UserCreate) => http.request<User>('POST', `${tenantPath(t)}/users`, { body }),
       update: (t: string, u: string, body: UserPatch, ifMatch?: number) =>
@@ -112,7 +152,11 @@ export function createClient(options: ClientOptions) {
       check: (t: string, checks: CheckItem[]) =>
         http.request<{ results: Decision[] }>('POST', `${tenantPath(t)}/check`, { body: { checks } }),
       dialCheck: (t: string, body: { userId: string; number: string; channel: 'call' | 'sms' }) =>
-        http.request<{ allowed: boolean; region: string | null; code?: string; rule?: string }>('POST', `${tenantPath(t)}/dial-check`, { body }),
+        http.request<{ allowed: boolean; region: string | null; code?: string; rule?: string }>(
+          'POST',
+          `${tenantPath(t)}/dial-check`,
+          { body },
+        ),
     },
 
     groups: namedResource<Group, { name: string }>(http, 'groups'),
@@ -136,7 +180,10 @@ export function createClient(options: ClientOptions) {
     platform: {
       /** Platform sync (P1): a full snapshot of the platform's users and queues (platform token or provider). */
       snapshot: (t: string, body: PlatformSnapshot, opts: { dryRun?: boolean } = {}) =>
-        http.request<PlatformSnapshotResult>('PUT', `${tenantPath(t)}/platform/snapshot`, { body, query: { dryRun: opts.dryRun } }),
+        http.request<PlatformSnapshotResult>('PUT', `${tenantPath(t)}/platform/snapshot`, {
+          body,
+          query: { dryRun: opts.dryRun },
+        }),
     },
 
     usage: {
@@ -144,7 +191,8 @@ export function createClient(options: ClientOptions) {
     },
 
     audit: {
-      list: (t: string, query: AuditQuery = {}) => http.request<Page<AuditEntry>>('GET', `${tenantPath(t)}/audit`, { query: { ...query } }),
+      list: (t: string, query: AuditQuery = {}) =>
+        http.request<Page<AuditEntry>>('GET', `${tenantPath(t)}/audit`, { query: { ...query } }),
     },
 
     apiTokens: {
@@ -156,11 +204,13 @@ export function createClient(options: ClientOptions) {
 
     webhooks: {
       list: (t: string) => http.request<Page<Webhook>>('GET', `${tenantPath(t)}/webhooks`),
-      create: (t: string, body: { url: string; events: string[] }) => http.request<Webhook>('POST', `${tenantPath(t)}/webhooks`, { body }),
+      create: (t: string, body: { url: string; events: string[] }) =>
+        http.request<Webhook>('POST', `${tenantPath(t)}/webhooks`, { body }),
       update: (t: string, id: string, body: Partial<{ url: string; events: string[] }>) =>
         http.request<Webhook>('PATCH', `${tenantPath(t)}/webhooks/${enc(id)}`, { body }),
       remove: (t: string, id: string) => http.request<void>('DELETE', `${tenantPath(t)}/webhooks/${enc(id)}`),
-      deliveries: (t: string, id: string) => http.request<Page<WebhookDelivery>>('GET', `${tenantPath(t)}/webhooks/${enc(id)}/deliveries`),
+      deliveries: (t: string, id: string) =>
+        http.request<Page<WebhookDelivery>>('GET', `${tenantPath(t)}/webhooks/${enc(id)}/deliveries`),
     },
   };
 }

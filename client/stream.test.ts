@@ -5,12 +5,28 @@ import { changedKeys, ConfigStream, type WebSocketLike } from './stream.js';
 
 function config(version: number, overrides: Partial<EffectiveConfig> = {}): EffectiveConfig {
   return {
-    userId: 'u1', tenantId: 't1', version, status: 'active',
+    userId: 'u1',
+    tenantId: 't1',
+    version,
+    status: 'active',
     capabilities: ['agenda:use', 'inbox:use', 'telephony:call'],
     queues: [{ id: 'q1', name: 'Sales', roles: ['agent'], capabilities: ['queue:join'] }],
-    features: { calls: true, sms: false, recording: false, crmOverlay: true, dialRestriction: { enabled: true, homeRegion: 'PL', allowedRegions: ['DE'] } },
+    features: {
+      calls: true,
+      sms: false,
+      recording: false,
+      crmOverlay: true,
+      dialRestriction: { enabled: true, homeRegion: 'PL', allowedRegions: ['DE'] },
+    },
     softphone: null,
-    supervisor: { level: 'none', reports: false, dashboards: false, wallboards: false, liveCalls: false, ccData: false },
+    supervisor: {
+      level: 'none',
+      reports: false,
+      dashboards: false,
+      wallboards: false,
+      liveCalls: false,
+      ccData: false,
+    },
     ...overrides,
   };
 }
@@ -24,25 +40,46 @@ class FakeSocket implements WebSocketLike {
   onclose: WebSocketLike['onclose'] = null;
   onerror: WebSocketLike['onerror'] = null;
   sent: string[] = [];
-  constructor(readonly url: string, readonly options?: { headers: Record<string, string> }) { FakeSocket.opened.push(this); }
-  open() { this.readyState = 1; this.onopen?.({}); }
-  receive(msg: unknown) { this.onmessage?.({ data: JSON.stringify(msg) }); }
-  drop(code = 1006) { this.readyState = 3; this.onclose?.({ code }); }
-  send(data: string) { this.sent.push(data); }
-  close() { this.drop(1000); }
+  constructor(
+    readonly url: string,
+    readonly options?: { headers: Record<string, string> },
+  ) {
+    FakeSocket.opened.push(this);
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  receive(msg: unknown) {
+    this.onmessage?.({ data: JSON.stringify(msg) });
+  }
+  drop(code = 1006) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.drop(1000);
+  }
 }
 
 const latest = () => FakeSocket.opened[FakeSocket.opened.length - 1]!;
 
 describe('ConfigStream (client SDK)', () => {
-  afterEach(() => { FakeSocket.opened = []; vi.useRealTimers(); });
+  afterEach(() => {
+    FakeSocket.opened = [];
+    vi.useRealTimers();
+  });
 
   it('D1: sends the bearer token as a header and holds the first configuration', async () => {
     const s = new ConfigStream({ baseUrl: 'http://sb.test', token: 'sbs_x', WebSocket: FakeSocket, pingMs: 0 }).start();
     await Promise.resolve();
     expect(latest().url).toBe('ws://sb.test/v1/stream');
     expect(latest().options?.headers.authorization).toBe('Bearer sbs_x');
-    latest().open(); latest().receive({ type: 'config', version: 5, config: config(5) });
+    latest().open();
+    latest().receive({ type: 'config', version: 5, config: config(5) });
     expect(s.version).toBe(5);
     expect(await s.ready()).toEqual(config(5));
     s.stop();
@@ -50,7 +87,13 @@ describe('ConfigStream (client SDK)', () => {
 
   it('D1: browsers fetch a fresh ticket for every connection', async () => {
     let n = 0;
-    const s = new ConfigStream({ baseUrl: 'https://sb.test', getTicket: async () => `sbw_${++n}`, WebSocket: FakeSocket, random: () => 0, pingMs: 0 }).start();
+    const s = new ConfigStream({
+      baseUrl: 'https://sb.test',
+      getTicket: async () => `sbw_${++n}`,
+      WebSocket: FakeSocket,
+      random: () => 0,
+      pingMs: 0,
+    }).start();
     await vi.waitFor(() => expect(FakeSocket.opened).toHaveLength(1));
     expect(latest().url).toBe('wss://sb.test/v1/stream?ticket=sbw_1');
     latest().drop();
@@ -62,20 +105,36 @@ describe('ConfigStream (client SDK)', () => {
   it('D3, D4: reconnects with backoff and full jitter, resumes with since, never steps back', async () => {
     vi.useFakeTimers();
     const delays: number[] = [];
-    const s = new ConfigStream({ baseUrl: 'http://sb.test', token: 't', WebSocket: FakeSocket, random: () => 0.5, backoff: { initialMs: 100, maxMs: 1000 }, pingMs: 0 });
-    s.on('close', ({ reconnectInMs }) => { if (reconnectInMs !== null) delays.push(reconnectInMs); });
+    const s = new ConfigStream({
+      baseUrl: 'http://sb.test',
+      token: 't',
+      WebSocket: FakeSocket,
+      random: () => 0.5,
+      backoff: { initialMs: 100, maxMs: 1000 },
+      pingMs: 0,
+    });
+    s.on('close', ({ reconnectInMs }) => {
+      if (reconnectInMs !== null) delays.push(reconnectInMs);
+    });
     const changes: number[] = [];
     s.on('change', ({ config: c }) => changes.push(c.version));
     s.start();
     await vi.advanceTimersByTimeAsync(0);
     latest().receive({ type: 'config', version: 7, config: config(7) });
-    for (let i = 0; i < 5; i++) { latest().drop(); await vi.advanceTimersByTimeAsync(1000); }
+    for (let i = 0; i < 5; i++) {
+      latest().drop();
+      await vi.advanceTimersByTimeAsync(1000);
+    }
     // 0.5 x min(1000, 100 x 2^n): 50, 100, 200, 400, 500 (capped).
     expect(delays).toEqual([50, 100, 200, 400, 500]);
     expect(latest().url).toContain('since=7');
     latest().receive({ type: 'config', version: 6, config: config(6) }); // older: ignored
     latest().receive({ type: 'uptodate', version: 7 });
-    latest().receive({ type: 'config', version: 9, config: config(9, { features: { ...config(9).features, sms: true } }) });
+    latest().receive({
+      type: 'config',
+      version: 9,
+      config: config(9, { features: { ...config(9).features, sms: true } }),
+    });
     expect(changes).toEqual([7, 9]);
     // A received configuration resets the backoff.
     latest().drop();
@@ -129,9 +188,18 @@ describe('can / canDial (evaluated locally)', () => {
     const c = config(1);
     expect(canDial(c, '+49 30 1234567', 'call')).toEqual({ allowed: true, region: 'DE' });
     expect(canDial(c, '22 123 45 67', 'call')).toEqual({ allowed: true, region: 'PL' });
-    expect(canDial(c, '+1 416 555 0123', 'call')).toMatchObject({ allowed: false, region: 'CA', code: 'region_not_allowed', rule: 'F3' });
+    expect(canDial(c, '+1 416 555 0123', 'call')).toMatchObject({
+      allowed: false,
+      region: 'CA',
+      code: 'region_not_allowed',
+      rule: 'F3',
+    });
     expect(canDial(c, 'garbage', 'call')).toMatchObject({ allowed: false, code: 'invalid_number' });
-    expect(canDial(c, '+49 30 1234567', 'sms')).toMatchObject({ allowed: false, code: 'channel_not_allowed', rule: 'F1' });
+    expect(canDial(c, '+49 30 1234567', 'sms')).toMatchObject({
+      allowed: false,
+      code: 'channel_not_allowed',
+      rule: 'F1',
+    });
     expect(canDial(null, '+49 30 1234567', 'call').allowed).toBe(false);
   });
 });

@@ -45,7 +45,11 @@ export interface ConfigStreamOptions {
   random?: () => number;
 }
 
-export interface ConfigChange { previous: EffectiveConfig | null; config: EffectiveConfig; changed: string[] }
+export interface ConfigChange {
+  previous: EffectiveConfig | null;
+  config: EffectiveConfig;
+  changed: string[];
+}
 
 interface Events {
   config: EffectiveConfig;
@@ -76,9 +80,13 @@ export class ConfigStream {
   }
 
   /** The last configuration received (null before the first). */
-  get config(): EffectiveConfig | null { return this.current; }
+  get config(): EffectiveConfig | null {
+    return this.current;
+  }
   /** The version the client holds (also after `uptodate`). */
-  get version(): number | null { return this.lastVersion; }
+  get version(): number | null {
+    return this.lastVersion;
+  }
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof Events>(event: K, handler: Handler<K>): () => void {
@@ -118,17 +126,27 @@ export class ConfigStream {
   }
 
   /** `can` (client/can.ts) on the last configuration. */
-  can(capability: string, resource?: string): boolean { return can(this.current, capability, resource); }
+  can(capability: string, resource?: string): boolean {
+    return can(this.current, capability, resource);
+  }
   /** `canDial` (client/can.ts) on the last configuration. */
-  canDial(number: string, channel: DialChannel): DialDecision { return canDial(this.current, number, channel); }
+  canDial(number: string, channel: DialChannel): DialDecision {
+    return canDial(this.current, number, channel);
+  }
 
   // ---- connection --------------------------------------------------------------------------------
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const Ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Ctor) { this.emit('error', new Error('no WebSocket implementation: pass options.WebSocket (e.g. the ws package)')); return; }
-    const url = new URL('/v1/stream', this.options.baseUrl || (globalThis as { location?: { href: string } }).location?.href);
+    if (!Ctor) {
+      this.emit('error', new Error('no WebSocket implementation: pass options.WebSocket (e.g. the ws package)'));
+      return;
+    }
+    const url = new URL(
+      '/v1/stream',
+      this.options.baseUrl || (globalThis as { location?: { href: string } }).location?.href,
+    );
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     if (this.lastVersion !== null) url.searchParams.set('since', String(this.lastVersion));
     let socket: WebSocketLike;
@@ -138,7 +156,9 @@ export class ConfigStream {
         if (this.stopped) return;
         socket = new Ctor(url.toString());
       } else {
-        socket = new Ctor(url.toString(), { headers: this.options.token ? { authorization: `Bearer ${this.options.token}` } : {} });
+        socket = new Ctor(url.toString(), {
+          headers: this.options.token ? { authorization: `Bearer ${this.options.token}` } : {},
+        });
       }
     } catch (err) {
       this.emit('error', err instanceof Error ? err : new Error(String(err)));
@@ -152,28 +172,44 @@ export class ConfigStream {
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (this.pinger) { clearInterval(this.pinger); this.pinger = null; }
+      if (this.pinger) {
+        clearInterval(this.pinger);
+        this.pinger = null;
+      }
       if (ev.code === CLOSE_REVOKED) this.stopped = true;
       this.scheduleReconnect(ev.code);
     };
     const pingMs = this.options.pingMs ?? 25_000;
-    if (pingMs > 0) this.pinger = setInterval(() => { if (socket.readyState === 1) socket.send('{"type":"ping"}'); }, pingMs);
+    if (pingMs > 0)
+      this.pinger = setInterval(() => {
+        if (socket.readyState === 1) socket.send('{"type":"ping"}');
+      }, pingMs);
   }
 
   private scheduleReconnect(code: number): void {
-    if (this.stopped) { this.emit('close', { code, reconnectInMs: null }); return; }
+    if (this.stopped) {
+      this.emit('close', { code, reconnectInMs: null });
+      return;
+    }
     const initial = this.options.backoff?.initialMs ?? 500;
     const max = this.options.backoff?.maxMs ?? 30_000;
     // Full jitter: a server restart does not make every client come back in the same instant.
     const delay = Math.floor((this.options.random ?? Math.random)() * Math.min(max, initial * 2 ** this.attempt));
     this.attempt = Math.min(this.attempt + 1, 30);
     this.emit('close', { code, reconnectInMs: delay });
-    this.timer = setTimeout(() => { this.timer = null; void this.connect(); }, delay);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, delay);
   }
 
   private onMessage(text: string): void {
     let msg: { type?: string; version?: number; config?: EffectiveConfig; reason?: string };
-    try { msg = JSON.parse(text); } catch { return; }
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
     if (msg.type === 'config' && msg.config && typeof msg.version === 'number') {
       this.attempt = 0;
       // D3: never step back, whatever arrives (e.g. a late message from a previous connection).
@@ -196,15 +232,35 @@ export class ConfigStream {
     if (pred(this.current)) return Promise.resolve(this.current!);
     if (this.stopped) this.start();
     return new Promise((resolve, reject) => {
-      const off = this.on('config', (c) => { if (pred(c)) { clearTimeout(t); off(); offRevoked(); resolve(c); } });
-      const offRevoked = this.on('revoked', ({ reason }) => { clearTimeout(t); off(); offRevoked(); reject(new Error(`stream revoked: ${reason}`)); });
-      const t = setTimeout(() => { off(); offRevoked(); reject(new Error(`no configuration within ${timeoutMs} ms`)); }, timeoutMs);
+      const off = this.on('config', (c) => {
+        if (pred(c)) {
+          clearTimeout(t);
+          off();
+          offRevoked();
+          resolve(c);
+        }
+      });
+      const offRevoked = this.on('revoked', ({ reason }) => {
+        clearTimeout(t);
+        off();
+        offRevoked();
+        reject(new Error(`stream revoked: ${reason}`));
+      });
+      const t = setTimeout(() => {
+        off();
+        offRevoked();
+        reject(new Error(`no configuration within ${timeoutMs} ms`));
+      }, timeoutMs);
     });
   }
 
   private emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     for (const h of this.handlers.get(event) ?? []) {
-      try { (h as Handler<K>)(payload); } catch { /* a listener's error must not break the stream */ }
+      try {
+        (h as Handler<K>)(payload);
+      } catch {
+        /* a listener's error must not break the stream */
+      }
     }
   }
 }

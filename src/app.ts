@@ -35,7 +35,8 @@ export interface Server {
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built portal, whether running from src/ (tsx) or dist/src/ (compiled). */
 function portalDir(): string | null {
-  for (const p of [resolve(here, '../web/dist'), resolve(here, '../../web/dist')]) if (existsSync(join(p, 'index.html'))) return p;
+  for (const p of [resolve(here, '../web/dist'), resolve(here, '../../web/dist')])
+    if (existsSync(join(p, 'index.html'))) return p;
   return null;
 }
 
@@ -48,7 +49,8 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
 export async function buildServer(config: Config, opts: { logger?: Logger } = {}): Promise<Server> {
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL, dataDir: config.SWITCHBOARD_DATA_DIR,
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.SWITCHBOARD_DATA_DIR,
     onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
   });
   await migrateToLatest(database.db);
@@ -57,25 +59,43 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   const bus: ChangeBus = database.kind === 'postgres' ? new PgBus(database.url!, log) : new LocalBus();
   await bus.start();
 
-  const deps: ServiceDeps = { db: database.db, dbKind: database.kind, bus, config, secrets, log, nodeId: newId('node') };
+  const deps: ServiceDeps = {
+    db: database.db,
+    dbKind: database.kind,
+    bus,
+    config,
+    secrets,
+    log,
+    nodeId: newId('node'),
+  };
 
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: 1024 * 1024,
     // Behind a load balancer the client address (throttling, audit) comes from X-Forwarded-For.
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
+    genReqId: (req) =>
+      typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100
+        ? req.headers['x-request-id']
+        : randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
   registerErrorHandling(app);
   registerValidation(app);
-  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
   app.addSchema(Problem);
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Switchboard API', version: '1', description: 'User, licence and access service for cloud contact centers. Errors are RFC 9457 problem+json with a stable `code` and, where a rule refused, the SPEC `rule`.' },
+      info: {
+        title: 'Switchboard API',
+        version: '1',
+        description:
+          'User, licence and access service for cloud contact centers. Errors are RFC 9457 problem+json with a stable `code` and, where a rule refused, the SPEC `rule`.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -110,7 +130,10 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
 
   await app.ready();
   return {
-    app, deps, database, generatedProviderToken,
+    app,
+    deps,
+    database,
+    generatedProviderToken,
     async close() {
       for (const c of closers) await c();
       await app.close();

@@ -31,7 +31,10 @@ async function main(argv: string[]): Promise<void> {
   } else {
     console.log('  Provider token: the one printed at the first start (set SWITCHBOARD_PROVIDER_TOKEN to choose one).');
   }
-  const stop = async () => { await server.close(); process.exit(0); };
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

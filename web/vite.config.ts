@@ -26,6 +26,9 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: { '/v1': { target: process.env.SWITCHBOARD_URL ?? 'http://127.0.0.1:3000', ws: true }, '/openapi.json': process.env.SWITCHBOARD_URL ?? 'http://127.0.0.1:3000' },
+    proxy: {
+      '/v1': { target: process.env.SWITCHBOARD_URL ?? 'http://127.0.0.1:3000', ws: true },
+      '/openapi.json': process.env.SWITCHBOARD_URL ?? 'http://127.0.0.1:3000',
+    },
   },
 });

@@ -1,5 +1,10 @@
 import {
-  billableKeysOf, CAPABILITY_BY_ID, PERMISSION_CAPABILITIES, planHas, supervisorRank, type BillableKey,
+  billableKeysOf,
+  CAPABILITY_BY_ID,
+  PERMISSION_CAPABILITIES,
+  planHas,
+  supervisorRank,
+  type BillableKey,
 } from '../catalog/index.js';
 import { explainUser } from './explain.js';
 import type { ErrorCode } from '../infra/errors.js';
@@ -28,7 +33,12 @@ export interface UserChangeContext {
 }
 
 /** One broken rule; `code` is a stable error code of the API (src/infra/errors.ts). */
-export interface Violation { code: ErrorCode; rule?: string; field: string; detail: string }
+export interface Violation {
+  code: ErrorCode;
+  rule?: string;
+  field: string;
+  detail: string;
+}
 
 /**
  * Automatic assignment applied to a requested state: A1 (Essential for platform users), A2 (website
@@ -36,13 +46,24 @@ export interface Violation { code: ErrorCode; rule?: string; field: string; deta
  */
 export function applyAutomaticAssignments(requested: UserAccess, before: UserAccess | null): UserAccess {
   const u = structuredClone(requested);
-  if (u.source === 'platform' && u.status !== 'removed' && !u.licences.includes('essential') && (!before || before.licences.includes('essential') === false)) {
+  if (
+    u.source === 'platform' &&
+    u.status !== 'removed' &&
+    !u.licences.includes('essential') &&
+    (!before || before.licences.includes('essential') === false)
+  ) {
     u.licences = ['essential', ...u.licences];
   }
-  const a2 = u.supervisorLevel !== 'none' || u.profile.kind !== 'none' || u.contactCenter.admin
-    || u.ucClient.desktop || u.ucClient.softphone.enabled || u.licences.includes('crm');
+  const a2 =
+    u.supervisorLevel !== 'none' ||
+    u.profile.kind !== 'none' ||
+    u.contactCenter.admin ||
+    u.ucClient.desktop ||
+    u.ucClient.softphone.enabled ||
+    u.licences.includes('crm');
   if (a2 && !u.permissions.includes('website_access')) u.permissions = ['website_access', ...u.permissions];
-  if (u.primaryGroup && before?.primaryGroup === u.primaryGroup && !u.groups.includes(u.primaryGroup)) u.primaryGroup = null;
+  if (u.primaryGroup && before?.primaryGroup === u.primaryGroup && !u.groups.includes(u.primaryGroup))
+    u.primaryGroup = null;
   u.licences = [...new Set(u.licences)];
   u.permissions = [...new Set(u.permissions)];
   u.groups = [...new Set(u.groups)];
@@ -59,9 +80,15 @@ export function isTenantAdmin(u: UserAccess, tenant: TenantAccess): boolean {
 const has = (actor: ChangeActor, cap: string) => actor.all || actor.capabilities.has(cap);
 
 /** Every rule a change of one user breaks; empty means the change may be saved. `before` is null on create. */
-export function validateUserChange(actor: ChangeActor, before: UserAccess | null, after: UserAccess, ctx: UserChangeContext): Violation[] {
+export function validateUserChange(
+  actor: ChangeActor,
+  before: UserAccess | null,
+  after: UserAccess,
+  ctx: UserChangeContext,
+): Violation[] {
   const v: Violation[] = [];
-  const add = (code: ErrorCode, rule: string | undefined, field: string, detail: string) => v.push({ code, field, detail, ...(rule ? { rule } : {}) });
+  const add = (code: ErrorCode, rule: string | undefined, field: string, detail: string) =>
+    v.push({ code, field, detail, ...(rule ? { rule } : {}) });
   const { tenant } = ctx;
 
   // C1: who may change users at all.
@@ -69,81 +96,121 @@ export function validateUserChange(actor: ChangeActor, before: UserAccess | null
   if (!has(actor, needed)) add('forbidden', 'C1', '/', `changing users needs ${needed}`);
 
   // Status: admins move between active and suspended; only sync removes (G13).
-  if (after.status === 'removed' && before?.status !== 'removed' && !actor.isSync) add('validation_failed', 'G13', '/status', 'only platform sync removes users');
+  if (after.status === 'removed' && before?.status !== 'removed' && !actor.isSync)
+    add('validation_failed', 'G13', '/status', 'only platform sync removes users');
 
   // A1, A3: locked controls.
-  if (after.source === 'platform' && before?.licences.includes('essential') && !after.licences.includes('essential') && after.status !== 'removed') {
+  if (
+    after.source === 'platform' &&
+    before?.licences.includes('essential') &&
+    !after.licences.includes('essential') &&
+    after.status !== 'removed'
+  ) {
     add('read_only_field', 'A1', '/licences', 'platform users keep the Essential licence');
   }
   const agentChanged = (before?.licences.includes('agent') ?? false) !== after.licences.includes('agent');
   if (agentChanged && tenant.policies.agentAddOn === 'auto' && !actor.isSync) {
-    add('locked_by_policy', 'A3', '/licences', 'under the automatic Agent add-on policy only platform sync assigns Agent');
+    add(
+      'locked_by_policy',
+      'A3',
+      '/licences',
+      'under the automatic Agent add-on policy only platform sync assigns Agent',
+    );
   }
 
   // G4: essential and agent exist only for platform users.
   if (after.source !== 'platform') {
     for (const l of ['essential', 'agent'] as const) {
-      if (after.licences.includes(l)) add('platform_user_required', 'G4', '/licences', `${l} is only for users imported from the phone system`);
+      if (after.licences.includes(l))
+        add('platform_user_required', 'G4', '/licences', `${l} is only for users imported from the phone system`);
     }
   }
   // G3: UC client access needs Essential.
   const uc = after.ucClient.desktop || after.ucClient.softphone.enabled || after.licences.includes('crm');
-  if (uc && !after.licences.includes('essential')) add('essential_required', 'G3', '/ucClient', 'UC client access needs the Essential licence');
+  if (uc && !after.licences.includes('essential'))
+    add('essential_required', 'G3', '/ucClient', 'UC client access needs the Essential licence');
   // G5: the softphone needs its licence and a device of the user's own (webrtc for the CRM client).
   const sp = after.ucClient.softphone;
   if (sp.enabled) {
-    if (!after.licences.includes('softphone')) add('softphone_licence_required', 'G5', '/ucClient/softphone', 'the softphone needs the Softphone licence');
+    if (!after.licences.includes('softphone'))
+      add('softphone_licence_required', 'G5', '/ucClient/softphone', 'the softphone needs the Softphone licence');
     const device = after.devices.find((d) => d.id === sp.deviceId);
-    if (!device) add('device_required', 'G5', '/ucClient/softphone/deviceId', 'choose one of the user\'s own devices');
-    else if (sp.clients.includes('crm') && device.kind !== 'webrtc') add('webrtc_device_required', 'G5', '/ucClient/softphone/clients', 'the CRM softphone client needs a WebRTC device');
+    if (!device) add('device_required', 'G5', '/ucClient/softphone/deviceId', "choose one of the user's own devices");
+    else if (sp.clients.includes('crm') && device.kind !== 'webrtc')
+      add(
+        'webrtc_device_required',
+        'G5',
+        '/ucClient/softphone/clients',
+        'the CRM softphone client needs a WebRTC device',
+      );
   }
   // G2 (with A2): website access needs a unique email; otherwise the whole change is refused.
-  const websiteNew = after.permissions.includes('website_access') && (!before?.permissions.includes('website_access') || before.email?.toLowerCase() !== after.email?.toLowerCase());
-  if (after.permissions.includes('website_access') && !after.email) add('email_required', 'G2', '/email', 'website access needs an email address (the login name)');
-  else if (websiteNew && ctx.emailTaken) add('email_not_unique', 'G2', '/email', 'another user with website access already signs in with this email');
+  const websiteNew =
+    after.permissions.includes('website_access') &&
+    (!before?.permissions.includes('website_access') || before.email?.toLowerCase() !== after.email?.toLowerCase());
+  if (after.permissions.includes('website_access') && !after.email)
+    add('email_required', 'G2', '/email', 'website access needs an email address (the login name)');
+  else if (websiteNew && ctx.emailTaken)
+    add('email_not_unique', 'G2', '/email', 'another user with website access already signs in with this email');
   // G1: other named permissions are greyed out before website access.
   if (!after.permissions.includes('website_access') && after.permissions.length > 0) {
     const added = after.permissions.filter((p) => !before?.permissions.includes(p));
-    if (added.length > 0) add('website_access_required', 'G1', '/permissions', `grant website access before ${added.join(', ')}`);
+    if (added.length > 0)
+      add('website_access_required', 'G1', '/permissions', `grant website access before ${added.join(', ')}`);
   }
 
   // G14: queue roles for platform users; the agent role needs the Agent licence.
   const queueRoles = Object.entries(after.contactCenter.queues);
   for (const [queueId, roles] of queueRoles) {
-    if (!tenant.queues.has(queueId)) add('validation_failed', undefined, `/contactCenter/queues/${queueId}`, `queue ${queueId} does not exist`);
+    if (!tenant.queues.has(queueId))
+      add('validation_failed', undefined, `/contactCenter/queues/${queueId}`, `queue ${queueId} does not exist`);
   }
   if (queueRoles.some(([, r]) => r.length > 0)) {
-    if (after.source !== 'platform') add('platform_user_required', 'G14', '/contactCenter/queues', 'queue roles are for platform users');
+    if (after.source !== 'platform')
+      add('platform_user_required', 'G14', '/contactCenter/queues', 'queue roles are for platform users');
     if (queueRoles.some(([, r]) => r.includes('agent')) && !after.licences.includes('agent')) {
       add('agent_licence_required', 'G14', '/contactCenter/queues', 'the agent role needs the Agent licence');
     }
   }
   // C7: contact-center roles are assigned by Contact Admins.
-  const ccChanged = JSON.stringify(before?.contactCenter ?? { admin: false, queues: {} }) !== JSON.stringify(after.contactCenter);
-  if (ccChanged && !has(actor, 'cc:admin') && !actor.isSync) add('cc_admin_required', 'C7', '/contactCenter', 'queue assignments and the Contact Admin role need cc:admin');
+  const ccChanged =
+    JSON.stringify(before?.contactCenter ?? { admin: false, queues: {} }) !== JSON.stringify(after.contactCenter);
+  if (ccChanged && !has(actor, 'cc:admin') && !actor.isSync)
+    add('cc_admin_required', 'C7', '/contactCenter', 'queue assignments and the Contact Admin role need cc:admin');
 
   // A4: primary group is one of the groups; references exist.
-  if (after.primaryGroup && !after.groups.includes(after.primaryGroup)) add('primary_group_not_member', 'A4', '/primaryGroup', 'the primary group must be one of the user\'s groups');
-  for (const g of after.groups) if (!ctx.groupIds.has(g)) add('validation_failed', undefined, '/groups', `group ${g} does not exist`);
-  for (const w of Object.keys(after.workspaces)) if (!ctx.workspaceIds.has(w)) add('validation_failed', undefined, `/workspaces/${w}`, `workspace ${w} does not exist`);
+  if (after.primaryGroup && !after.groups.includes(after.primaryGroup))
+    add('primary_group_not_member', 'A4', '/primaryGroup', "the primary group must be one of the user's groups");
+  for (const g of after.groups)
+    if (!ctx.groupIds.has(g)) add('validation_failed', undefined, '/groups', `group ${g} does not exist`);
+  for (const w of Object.keys(after.workspaces))
+    if (!ctx.workspaceIds.has(w))
+      add('validation_failed', undefined, `/workspaces/${w}`, `workspace ${w} does not exist`);
 
   // Profiles: existing profile; custom grants from the profile matrix only.
   const p = after.profile;
-  if (p.kind === 'profile' && (!p.profileId || !tenant.profiles.has(p.profileId))) add('validation_failed', undefined, '/profile/profileId', 'choose an existing profile');
+  if (p.kind === 'profile' && (!p.profileId || !tenant.profiles.has(p.profileId)))
+    add('validation_failed', undefined, '/profile/profileId', 'choose an existing profile');
   if (p.kind === 'custom') {
     for (const g of p.grants ?? []) {
-      if (!CAPABILITY_BY_ID.get(g)?.profileGrantable) add('validation_failed', undefined, '/profile/grants', `${g} cannot be granted by a profile`);
+      if (!CAPABILITY_BY_ID.get(g)?.profileGrantable)
+        add('validation_failed', undefined, '/profile/grants', `${g} cannot be granted by a profile`);
     }
   }
 
   // F1-F3: a feature setting changed to something the plan lacks.
-  const f = after.features, bf = before?.features;
+  const f = after.features,
+    bf = before?.features;
   if (f.channels !== bf?.channels) {
-    if ((f.channels === 'calls' || f.channels === 'both') && !planHas(tenant.plan, 'calls')) add('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include calls');
-    if ((f.channels === 'sms' || f.channels === 'both') && !planHas(tenant.plan, 'sms')) add('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include SMS');
+    if ((f.channels === 'calls' || f.channels === 'both') && !planHas(tenant.plan, 'calls'))
+      add('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include calls');
+    if ((f.channels === 'sms' || f.channels === 'both') && !planHas(tenant.plan, 'sms'))
+      add('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include SMS');
   }
-  if (f.recording && !bf?.recording && !planHas(tenant.plan, 'recording')) add('plan_feature_missing', 'F2', '/features/recording', 'the plan does not include call recording');
-  if (f.crmOverlay && bf && !bf.crmOverlay && !planHas(tenant.plan, 'crm_overlay')) add('plan_feature_missing', 'G8', '/features/crmOverlay', 'the plan does not include the CRM overlay');
+  if (f.recording && !bf?.recording && !planHas(tenant.plan, 'recording'))
+    add('plan_feature_missing', 'F2', '/features/recording', 'the plan does not include call recording');
+  if (f.crmOverlay && bf && !bf.crmOverlay && !planHas(tenant.plan, 'crm_overlay'))
+    add('plan_feature_missing', 'G8', '/features/crmOverlay', 'the plan does not include the CRM overlay');
   if (f.dialRestriction.enabled && !bf?.dialRestriction.enabled && !planHas(tenant.plan, 'dial_restriction')) {
     add('plan_feature_missing', 'F3', '/features/dialRestriction', 'the plan does not include dial restrictions');
   }
@@ -153,15 +220,27 @@ export function validateUserChange(actor: ChangeActor, before: UserAccess | null
   const added = billableKeysOf(after).filter((k) => !beforeKeys.has(k));
   const raised = supervisorRank(after.supervisorLevel) > supervisorRank(before?.supervisorLevel ?? 'none');
   // A lower supervisor level is a different billable key but a decrease: it needs no billing permission.
-  const increases = [...added.filter((k) => !k.startsWith('supervisor_')), ...(raised ? [`supervisor_${after.supervisorLevel}`] : [])];
+  const increases = [
+    ...added.filter((k) => !k.startsWith('supervisor_')),
+    ...(raised ? [`supervisor_${after.supervisorLevel}`] : []),
+  ];
   if (increases.length > 0 && !has(actor, 'billing:edit') && !actor.isSync) {
-    add('billable_permission_required', 'C2', raised ? '/supervisorLevel' : '/licences',
-      `adding ${increases.join(', ')} increases billable usage and needs Manage Billable Items`);
+    add(
+      'billable_permission_required',
+      'C2',
+      raised ? '/supervisorLevel' : '/licences',
+      `adding ${increases.join(', ')} increases billable usage and needs Manage Billable Items`,
+    );
   }
   for (const k of added) {
     const cap = ctx.pools.caps[k];
     if (cap !== undefined && cap !== null && (ctx.pools.assigned[k] ?? 0) + 1 > cap) {
-      add('licence_pool_exhausted', 'C6', k.startsWith('supervisor_') ? '/supervisorLevel' : '/licences', `the ${k} pool is used up (${cap} of ${cap})`);
+      add(
+        'licence_pool_exhausted',
+        'C6',
+        k.startsWith('supervisor_') ? '/supervisorLevel' : '/licences',
+        `the ${k} pool is used up (${cap} of ${cap})`,
+      );
     }
   }
 
@@ -175,17 +254,33 @@ export function validateUserChange(actor: ChangeActor, before: UserAccess | null
     const bp = before?.profile;
     const profileChanged = JSON.stringify(bp ?? { kind: 'none' }) !== JSON.stringify(p);
     if (profileChanged) {
-      if (p.kind === 'superuser' && !actor.superuser) add('escalation_refused', 'C3', '/profile', 'only a superuser grants superuser');
-      const grants = p.kind === 'custom' ? (p.grants ?? []).filter((g) => !(bp?.kind === 'custom' && bp.grants?.includes(g)))
-        : p.kind === 'profile' ? tenant.profiles.get(p.profileId ?? '')?.grants ?? [] : [];
+      if (p.kind === 'superuser' && !actor.superuser)
+        add('escalation_refused', 'C3', '/profile', 'only a superuser grants superuser');
+      const grants =
+        p.kind === 'custom'
+          ? (p.grants ?? []).filter((g) => !(bp?.kind === 'custom' && bp.grants?.includes(g)))
+          : p.kind === 'profile'
+            ? (tenant.profiles.get(p.profileId ?? '')?.grants ?? [])
+            : [];
       for (const g of grants) if (!actor.capabilities.has(g)) missing.add(g);
     }
-    if (missing.size > 0) add('escalation_refused', 'C3', '/permissions', `you cannot grant what you do not hold: ${[...missing].sort().join(', ')}`);
+    if (missing.size > 0)
+      add(
+        'escalation_refused',
+        'C3',
+        '/permissions',
+        `you cannot grant what you do not hold: ${[...missing].sort().join(', ')}`,
+      );
   }
 
   // C4: the last admin keeps website access and users:edit.
   if (before && ctx.otherAdmins === 0 && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant)) {
-    add('last_admin', 'C4', '/permissions', 'the last active user with website access and users:edit cannot lose either');
+    add(
+      'last_admin',
+      'C4',
+      '/permissions',
+      'the last active user with website access and users:edit cannot lose either',
+    );
   }
   return v;
 }

@@ -1,7 +1,16 @@
 import {
-  AGENT_SETTING_CAPABILITIES, CAPABILITIES, CAPABILITY_INDEX, PERMISSION_CAPABILITIES, QUEUE_CAPABILITIES,
-  SUPERVISOR_LEVELS, SUPERVISOR_LEVEL_CAPABILITIES, SUPERVISOR_SETTING_CAPABILITIES, planHas,
-  type PlanFeature, type QueueCapability, type RolePermissions,
+  AGENT_SETTING_CAPABILITIES,
+  CAPABILITIES,
+  CAPABILITY_INDEX,
+  PERMISSION_CAPABILITIES,
+  QUEUE_CAPABILITIES,
+  SUPERVISOR_LEVELS,
+  SUPERVISOR_LEVEL_CAPABILITIES,
+  SUPERVISOR_SETTING_CAPABILITIES,
+  planHas,
+  type PlanFeature,
+  type QueueCapability,
+  type RolePermissions,
 } from '../catalog/index.js';
 import { BASELINE, CONTACT_ADMIN_CAPABILITIES, SUPERUSER_CAPABILITIES } from './grants.js';
 import type { QueueInfo, QueueRole, TenantAccess, UserAccess } from './types.js';
@@ -16,11 +25,18 @@ import type { QueueInfo, QueueRole, TenantAccess, UserAccess } from './types.js'
 const W = Math.ceil(CAPABILITIES.length / 32);
 type Mask = Uint32Array;
 
-function emptyMask(): Mask { return new Uint32Array(W); }
-function setBit(m: Mask, i: number): void { m[i >>> 5] = (m[i >>> 5]! | (1 << (i & 31))) >>> 0; }
+function emptyMask(): Mask {
+  return new Uint32Array(W);
+}
+function setBit(m: Mask, i: number): void {
+  m[i >>> 5] = (m[i >>> 5]! | (1 << (i & 31))) >>> 0;
+}
 function maskOf(caps: Iterable<string>): Mask {
   const m = emptyMask();
-  for (const c of caps) { const i = CAPABILITY_INDEX.get(c); if (i !== undefined) setBit(m, i); }
+  for (const c of caps) {
+    const i = CAPABILITY_INDEX.get(c);
+    if (i !== undefined) setBit(m, i);
+  }
   return m;
 }
 function orInto(target: Uint32Array, offset: number, m: Mask): void {
@@ -36,8 +52,12 @@ const CONTACT_ADMIN_MASK = maskOf(CONTACT_ADMIN_CAPABILITIES);
 const SUPERUSER_MASK = maskOf(SUPERUSER_CAPABILITIES);
 const PERMISSION_MASKS = new Map(Object.entries(PERMISSION_CAPABILITIES).map(([p, caps]) => [p, maskOf(caps)]));
 /** Levels are cumulative: each level's mask holds its own capabilities and those of every lower level. */
-const LEVEL_MASKS = new Map(SUPERVISOR_LEVELS.map((level, rank) =>
-  [level as string, maskOf(SUPERVISOR_LEVELS.slice(1, rank + 1).flatMap((l) => SUPERVISOR_LEVEL_CAPABILITIES[l]))]));
+const LEVEL_MASKS = new Map(
+  SUPERVISOR_LEVELS.map((level, rank) => [
+    level as string,
+    maskOf(SUPERVISOR_LEVELS.slice(1, rank + 1).flatMap((l) => SUPERVISOR_LEVEL_CAPABILITIES[l])),
+  ]),
+);
 const bitOf = (cap: string): number => {
   const i = CAPABILITY_INDEX.get(cap);
   if (i === undefined) throw new Error(`catalog lacks ${cap}`);
@@ -50,29 +70,48 @@ const PORTAL_SURFACE_MASK = maskOf(capsWhere((_, s) => s === 'portal')); // G1
 const ESSENTIAL_ONLY_MASK = maskOf(['ucclient:desktop', 'ucclient:crm', 'softphone:use']); // G3
 const SOFTPHONE_MASK = maskOf(['softphone:use']); // G5
 const PLATFORM_ONLY_MASK = maskOf(['cc:agent', ...capsWhere((id) => id.startsWith('telephony:'))]); // G4
-const PLAN_FEATURE_CAPS: ReadonlyArray<readonly [PlanFeature, string]> = [ // G8
-  ['calls', 'telephony:call'], ['sms', 'telephony:sms'], ['recording', 'telephony:record'], ['crm_overlay', 'crm:overlay'],
+const PLAN_FEATURE_CAPS: ReadonlyArray<readonly [PlanFeature, string]> = [
+  // G8
+  ['calls', 'telephony:call'],
+  ['sms', 'telephony:sms'],
+  ['recording', 'telephony:record'],
+  ['crm_overlay', 'crm:overlay'],
 ];
 const RECORD_MASK = maskOf(['telephony:record']); // G10
 const OVERLAY_MASK = maskOf(['crm:overlay']); // G10
 
 // Per-user flags. Bits 0-4 are the constraint inputs and index the allow table directly; bit 5 of
 // that index is "portal:use allowed", which depends on the grants and is added at recompute time.
-const F_ESSENTIAL = 1, F_SOFTPHONE_OK = 2, F_PLATFORM = 4, F_PREF_REC = 8, F_PREF_CRM = 16;
-const F_ACTIVE = 1 << 6, F_AGENT_LIC = 1 << 7, F_ADMIN = 1 << 8, F_SUPERUSER = 1 << 9;
+const F_ESSENTIAL = 1,
+  F_SOFTPHONE_OK = 2,
+  F_PLATFORM = 4,
+  F_PREF_REC = 8,
+  F_PREF_CRM = 16;
+const F_ACTIVE = 1 << 6,
+  F_AGENT_LIC = 1 << 7,
+  F_ADMIN = 1 << 8,
+  F_SUPERUSER = 1 << 9;
 const ANY_SHIFT = 10; // F_SUP_ANY and F_AGENT_ANY index the role-permission table
-const F_SUP_ANY = 1 << ANY_SHIFT, F_AGENT_ANY = 1 << (ANY_SHIFT + 1);
-const CONSTRAINT_BITS = 31, PORTAL_ROW = 32, ALLOW_ROWS = 64;
+const F_SUP_ANY = 1 << ANY_SHIFT,
+  F_AGENT_ANY = 1 << (ANY_SHIFT + 1);
+const CONSTRAINT_BITS = 31,
+  PORTAL_ROW = 32,
+  ALLOW_ROWS = 64;
 
 // Queue roles and queue capability bits (bit i = QUEUE_CAPABILITIES[i], so output is in catalog order).
-const R_AGENT = 1, R_SUPERVISOR = 2;
+const R_AGENT = 1,
+  R_SUPERVISOR = 2;
 const qbit = (c: QueueCapability): number => 1 << QUEUE_CAPABILITIES.indexOf(c);
-const Q_JOIN = qbit('queue:join'), Q_DISPOSITION = qbit('queue:disposition');
-const Q_VIEW = qbit('queue:view_settings'), Q_EDIT = qbit('queue:edit_settings');
-const Q_MONITOR = qbit('queue:monitor'), Q_REPORTS = qbit('queue:reports');
+const Q_JOIN = qbit('queue:join'),
+  Q_DISPOSITION = qbit('queue:disposition');
+const Q_VIEW = qbit('queue:view_settings'),
+  Q_EDIT = qbit('queue:edit_settings');
+const Q_MONITOR = qbit('queue:monitor'),
+  Q_REPORTS = qbit('queue:reports');
 const Q_SUPERUSER = Q_VIEW | Q_EDIT | Q_MONITOR | Q_REPORTS;
 /** Queue roles kept inline per slot (most users hold one to five queues), and the row size. */
-const INLINE_QUEUES = 6, QROW = 2 + INLINE_QUEUES;
+const INLINE_QUEUES = 6,
+  QROW = 2 + INLINE_QUEUES;
 
 /** One lookup resolves any capability id: unscoped ones to their bit (>= 0), queue ones to -(i + 1). */
 const CAP_CODE: ReadonlyMap<string, number> = new Map<string, number>([
@@ -82,7 +121,12 @@ const CAP_CODE: ReadonlyMap<string, number> = new Map<string, number>([
 /** Unscoped bits in sorted-id order, so listing needs no sort. */
 const SORTED_BITS = [...CAPABILITY_INDEX].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-export interface CompiledQueueAccess { id: string; name: string; roles: QueueRole[]; capabilities: string[] }
+export interface CompiledQueueAccess {
+  id: string;
+  name: string;
+  roles: QueueRole[];
+  capabilities: string[];
+}
 
 /**
  * The compiled snapshot of one tenant. Per user it keeps only compact inputs (a tenant-independent
@@ -140,10 +184,14 @@ export class CompiledTenant {
   }
 
   /** Number of compiled users. */
-  get size(): number { return this.slots.size; }
+  get size(): number {
+    return this.slots.size;
+  }
 
   /** Whether the user is compiled in this snapshot. */
-  has(userId: string): boolean { return this.slots.has(userId); }
+  has(userId: string): boolean {
+    return this.slots.has(userId);
+  }
 
   /** Adds or recompiles one user (a change that touches only them). */
   upsertUser(user: UserAccess): void {
@@ -207,11 +255,17 @@ export class CompiledTenant {
     const slot = this.slots.get(userId);
     if (slot === undefined) return [];
     const m = this.meta[slot]!;
-    const everywhere = (m & F_ACTIVE) !== 0 && ((m & (F_ADMIN | F_SUPERUSER)) !== 0
-      || (this.joinUnassigned && (m & F_PLATFORM) !== 0 && (m & F_AGENT_LIC) !== 0)
-      || (!this.restrictSupervisors && (m & F_SUP_ANY) !== 0 && (m & F_PLATFORM) !== 0));
-    const candidates = everywhere ? this.sortedQueues
-      : this.queueCodes(slot).map((c) => c >>> 2).filter((q) => this.queueInfo[q]).sort((a, b) => this.queueRank[a]! - this.queueRank[b]!);
+    const everywhere =
+      (m & F_ACTIVE) !== 0 &&
+      ((m & (F_ADMIN | F_SUPERUSER)) !== 0 ||
+        (this.joinUnassigned && (m & F_PLATFORM) !== 0 && (m & F_AGENT_LIC) !== 0) ||
+        (!this.restrictSupervisors && (m & F_SUP_ANY) !== 0 && (m & F_PLATFORM) !== 0));
+    const candidates = everywhere
+      ? this.sortedQueues
+      : this.queueCodes(slot)
+          .map((c) => c >>> 2)
+          .filter((q) => this.queueInfo[q])
+          .sort((a, b) => this.queueRank[a]! - this.queueRank[b]!);
     const out: CompiledQueueAccess[] = [];
     for (const q of candidates) {
       const bits = this.queueBits(slot, q);
@@ -219,8 +273,12 @@ export class CompiledTenant {
       const info = this.queueInfo[q]!;
       const roles = this.rolesOn(slot, q);
       out.push({
-        id: info.id, name: info.name,
-        roles: [...(roles & R_AGENT ? ['agent' as const] : []), ...(roles & R_SUPERVISOR ? ['supervisor' as const] : [])],
+        id: info.id,
+        name: info.name,
+        roles: [
+          ...(roles & R_AGENT ? ['agent' as const] : []),
+          ...(roles & R_SUPERVISOR ? ['supervisor' as const] : []),
+        ],
         capabilities: QUEUE_CAPABILITIES.filter((_, i) => bits & (1 << i)),
       });
     }
@@ -244,12 +302,12 @@ export class CompiledTenant {
   private computeQueueWord(m: number): number {
     if ((m & F_ACTIVE) === 0) return 0; // G13
     // G12, G14: joining (and dispositions) need a platform user with the agent licence.
-    const agent = (m & F_PLATFORM) && (m & F_AGENT_LIC) ? Q_JOIN | Q_DISPOSITION : 0;
+    const agent = m & F_PLATFORM && m & F_AGENT_LIC ? Q_JOIN | Q_DISPOSITION : 0;
     // G14: supervisor roles count for platform users only.
     const supervisor = m & F_PLATFORM ? this.supervisorQueueBits : 0;
     let everywhere = 0;
     if (this.joinUnassigned) everywhere |= agent; // G12: any queue with the organisation setting
-    if (!this.restrictSupervisors && (m & F_SUP_ANY)) everywhere |= supervisor; // G11
+    if (!this.restrictSupervisors && m & F_SUP_ANY) everywhere |= supervisor; // G11
     if (m & F_ADMIN) everywhere |= Q_VIEW | Q_EDIT;
     if (m & F_SUPERUSER) everywhere |= Q_SUPERUSER;
     return everywhere | (agent << 8) | (supervisor << 16);
@@ -260,7 +318,10 @@ export class CompiledTenant {
     const offset = slot * W;
     const m = this.meta[slot]!;
     this.queueRows[slot * QROW] = this.computeQueueWord(m);
-    if ((m & F_ACTIVE) === 0) { this.eff.fill(0, offset, offset + W); return; } // G13
+    if ((m & F_ACTIVE) === 0) {
+      this.eff.fill(0, offset, offset + W);
+      return;
+    } // G13
     const rp = ((m >>> ANY_SHIFT) & 3) * W;
     const p = this.profileRef[slot]!;
     const profile = p >= 0 ? this.profileMasks[p] : undefined;
@@ -279,7 +340,9 @@ export class CompiledTenant {
   private compileInputs(slot: number, user: UserAccess): void {
     const offset = slot * W;
     this.base.fill(0, offset, offset + W);
-    const add = (m: Mask | undefined) => { if (m) orInto(this.base, offset, m); };
+    const add = (m: Mask | undefined) => {
+      if (m) orInto(this.base, offset, m);
+    };
     add(BASELINE_MASK);
     for (const p of user.permissions) add(PERMISSION_MASKS.get(p));
     add(LEVEL_MASKS.get(user.supervisorLevel));
@@ -288,7 +351,8 @@ export class CompiledTenant {
     const profile = user.profile;
     if (profile.kind === 'superuser') add(SUPERUSER_MASK);
     else if (profile.kind === 'custom') add(maskOf(profile.grants ?? []).map((x, w) => x & SUPERUSER_MASK[w]!));
-    this.profileRef[slot] = profile.kind === 'profile' && profile.profileId ? this.internProfile(profile.profileId) : -1;
+    this.profileRef[slot] =
+      profile.kind === 'profile' && profile.profileId ? this.internProfile(profile.profileId) : -1;
     const extra: string[] = [];
     if (user.licences.includes('agent')) extra.push('cc:agent');
     if (user.licences.includes('crm')) extra.push('ucclient:crm');
@@ -301,7 +365,8 @@ export class CompiledTenant {
     if (user.features.crmOverlay) extra.push('crm:overlay');
     add(maskOf(extra));
 
-    let supAny = false, agentAny = false;
+    let supAny = false,
+      agentAny = false;
     const codes: number[] = [];
     for (const [queueId, roleList] of Object.entries(cc.queues)) {
       const roles = (roleList.includes('agent') ? R_AGENT : 0) | (roleList.includes('supervisor') ? R_SUPERVISOR : 0);
@@ -317,18 +382,19 @@ export class CompiledTenant {
 
     const deviceId = user.ucClient.softphone.deviceId;
     const lic = user.licences;
-    this.meta[slot] = (lic.includes('essential') ? F_ESSENTIAL : 0)
-      | (lic.includes('softphone') && user.devices.some((d) => d.id === deviceId) ? F_SOFTPHONE_OK : 0)
-      | (user.source === 'platform' ? F_PLATFORM : 0)
-      | (user.preferences.recording ? F_PREF_REC : 0)
-      | (user.preferences.crmOverlay ? F_PREF_CRM : 0)
-      | (user.status === 'active' ? F_ACTIVE : 0)
-      | (lic.includes('agent') ? F_AGENT_LIC : 0)
-      | (cc.admin ? F_ADMIN : 0)
-      | (profile.kind === 'superuser' ? F_SUPERUSER : 0)
+    this.meta[slot] =
+      (lic.includes('essential') ? F_ESSENTIAL : 0) |
+      (lic.includes('softphone') && user.devices.some((d) => d.id === deviceId) ? F_SOFTPHONE_OK : 0) |
+      (user.source === 'platform' ? F_PLATFORM : 0) |
+      (user.preferences.recording ? F_PREF_REC : 0) |
+      (user.preferences.crmOverlay ? F_PREF_CRM : 0) |
+      (user.status === 'active' ? F_ACTIVE : 0) |
+      (lic.includes('agent') ? F_AGENT_LIC : 0) |
+      (cc.admin ? F_ADMIN : 0) |
+      (profile.kind === 'superuser' ? F_SUPERUSER : 0) |
       // G14: roles count for the tenant-wide role permissions only on platform users (agents: with Agent).
-      | (supAny && user.source === 'platform' ? F_SUP_ANY : 0)
-      | (agentAny && user.source === 'platform' && lic.includes('agent') ? F_AGENT_ANY : 0);
+      (supAny && user.source === 'platform' ? F_SUP_ANY : 0) |
+      (agentAny && user.source === 'platform' && lic.includes('agent') ? F_AGENT_ANY : 0);
   }
 
   /** Rebuilds every tenant-derived table: allow rows (G1, G3, G4, G5, G8, G10), role permissions, profiles, queues. */
@@ -365,17 +431,22 @@ export class CompiledTenant {
       this.resourceIndex.set(`queue:${id}`, q);
     }
     this.sortedQueues = [...this.resourceIndex.values()].sort((a, b) => {
-      const x = this.queueInfo[a]!, y = this.queueInfo[b]!;
+      const x = this.queueInfo[a]!,
+        y = this.queueInfo[b]!;
       return x.name < y.name ? -1 : x.name > y.name ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
     });
-    this.sortedQueues.forEach((q, rank) => { this.queueRank[q] = rank; });
+    this.sortedQueues.forEach((q, rank) => {
+      this.queueRank[q] = rank;
+    });
   }
 
   private applyRolePermissions(rp: RolePermissions): void {
     const supervisorCaps = Object.entries(SUPERVISOR_SETTING_CAPABILITIES)
-      .filter(([setting]) => rp.supervisor[setting as keyof RolePermissions['supervisor']]).map(([, cap]) => cap!);
+      .filter(([setting]) => rp.supervisor[setting as keyof RolePermissions['supervisor']])
+      .map(([, cap]) => cap!);
     const agentCaps = Object.entries(AGENT_SETTING_CAPABILITIES)
-      .filter(([setting]) => rp.agent[setting as keyof RolePermissions['agent']]).map(([, cap]) => cap!);
+      .filter(([setting]) => rp.agent[setting as keyof RolePermissions['agent']])
+      .map(([, cap]) => cap!);
     // Row index = supervisor-anywhere (bit 0) | agent-anywhere (bit 1), as in the flag word.
     for (let row = 0; row < 4; row++) {
       const mask = maskOf([...(row & 1 ? supervisorCaps : []), ...(row & 2 ? agentCaps : [])]);
@@ -384,8 +455,11 @@ export class CompiledTenant {
     this.joinUnassigned = rp.organisation.agentsMayJoinUnassignedQueues;
     this.callDispositions = rp.agent.callDispositions;
     this.restrictSupervisors = rp.supervisor.restrictToAssignedQueues;
-    this.supervisorQueueBits = Q_MONITOR | Q_REPORTS
-      | (rp.supervisor.viewQueueSettings ? Q_VIEW : 0) | (rp.supervisor.manageQueueSettings ? Q_EDIT : 0);
+    this.supervisorQueueBits =
+      Q_MONITOR |
+      Q_REPORTS |
+      (rp.supervisor.viewQueueSettings ? Q_VIEW : 0) |
+      (rp.supervisor.manageQueueSettings ? Q_EDIT : 0);
   }
 
   private internProfile(id: string): number {
@@ -417,13 +491,15 @@ export class CompiledTenant {
 
   /** Every `queue << 2 | roles` code of a slot. */
   private queueCodes(slot: number): number[] {
-    const row = slot * QROW, n = this.queueRows[row + 1]!;
+    const row = slot * QROW,
+      n = this.queueRows[row + 1]!;
     return n > INLINE_QUEUES ? [...this.overflowQueues[slot]!] : [...this.queueRows.subarray(row + 2, row + 2 + n)];
   }
 
   /** The slot's role bits on one interned queue (0 when none). */
   private rolesOn(slot: number, queue: number): number {
-    const row = slot * QROW, n = this.queueRows[row + 1]!;
+    const row = slot * QROW,
+      n = this.queueRows[row + 1]!;
     if (n <= INLINE_QUEUES) {
       for (let i = row + 2, end = row + 2 + n; i < end; i++) {
         const c = this.queueRows[i]!;

@@ -2,11 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDial, parseDialledNumber, type DialPolicy } from './dial.js';
 
-function policy(overrides: Partial<DialPolicy> & { enabled?: boolean; home?: string; allowed?: string[] } = {}): DialPolicy {
+function policy(
+  overrides: Partial<DialPolicy> & { enabled?: boolean; home?: string; allowed?: string[] } = {},
+): DialPolicy {
   return {
     calls: overrides.calls ?? true,
     sms: overrides.sms ?? true,
-    dialRestriction: { enabled: overrides.enabled ?? true, homeRegion: overrides.home ?? 'PL', allowedRegions: overrides.allowed ?? ['DE'] },
+    dialRestriction: {
+      enabled: overrides.enabled ?? true,
+      homeRegion: overrides.home ?? 'PL',
+      allowedRegions: overrides.allowed ?? ['DE'],
+    },
   };
 }
 
@@ -25,9 +31,12 @@ describe('parseDialledNumber (F3: home region as default)', () => {
     expect(parseDialledNumber(n, home)?.region).toBe(region);
   });
 
-  it.each(['abc', '', '123', '112', '+', '++48 600', '0'.repeat(100), 'tel:;;;', '+999 123 456'])('garbage %j does not parse', (n) => {
-    expect(parseDialledNumber(n, 'PL')).toBeNull();
-  });
+  it.each(['abc', '', '123', '112', '+', '++48 600', '0'.repeat(100), 'tel:;;;', '+999 123 456'])(
+    'garbage %j does not parse',
+    (n) => {
+      expect(parseDialledNumber(n, 'PL')).toBeNull();
+    },
+  );
 
   it('non-geographic numbers parse without a region', () => {
     expect(parseDialledNumber('+800 1234 5678', 'PL')).toEqual({ e164: '+80012345678', region: null });
@@ -45,13 +54,22 @@ describe('checkDial', () => {
 
   it('F3: listed regions are allowed, others refused with region_not_allowed', () => {
     expect(checkDial(policy(), '+49 30 1234567', 'sms')).toEqual({ allowed: true, region: 'DE' });
-    expect(checkDial(policy(), '+44 20 7946 0958', 'call')).toEqual({ allowed: false, region: 'GB', code: 'region_not_allowed', rule: 'F3' });
+    expect(checkDial(policy(), '+44 20 7946 0958', 'call')).toEqual({
+      allowed: false,
+      region: 'GB',
+      code: 'region_not_allowed',
+      rule: 'F3',
+    });
   });
 
   it('F3: shared calling code +1: allowing US does not allow CA or BS', () => {
     const p = policy({ home: 'PL', allowed: ['US'] });
     expect(checkDial(p, '+1 212 555 0123', 'call').allowed).toBe(true);
-    expect(checkDial(p, '+1 416 555 0123', 'call')).toMatchObject({ allowed: false, region: 'CA', code: 'region_not_allowed' });
+    expect(checkDial(p, '+1 416 555 0123', 'call')).toMatchObject({
+      allowed: false,
+      region: 'CA',
+      code: 'region_not_allowed',
+    });
     expect(checkDial(p, '+1 242 357 1234', 'call')).toMatchObject({ allowed: false, region: 'BS' });
   });
 
@@ -63,27 +81,48 @@ describe('checkDial', () => {
   });
 
   it('F3: unparseable numbers are refused with invalid_number, restricted or not', () => {
-    expect(checkDial(policy(), 'not a number', 'call')).toEqual({ allowed: false, region: null, code: 'invalid_number', rule: 'F3' });
-    expect(checkDial(policy({ enabled: false }), '123', 'sms')).toMatchObject({ allowed: false, code: 'invalid_number' });
+    expect(checkDial(policy(), 'not a number', 'call')).toEqual({
+      allowed: false,
+      region: null,
+      code: 'invalid_number',
+      rule: 'F3',
+    });
+    expect(checkDial(policy({ enabled: false }), '123', 'sms')).toMatchObject({
+      allowed: false,
+      code: 'invalid_number',
+    });
   });
 
   it('F3: non-geographic numbers are refused under a restriction, allowed without', () => {
-    expect(checkDial(policy(), '+800 1234 5678', 'call')).toMatchObject({ allowed: false, region: null, code: 'region_not_allowed' });
+    expect(checkDial(policy(), '+800 1234 5678', 'call')).toMatchObject({
+      allowed: false,
+      region: null,
+      code: 'region_not_allowed',
+    });
     expect(checkDial(policy({ enabled: false }), '+800 1234 5678', 'call').allowed).toBe(true);
   });
 
   it('F1: a closed channel refuses first, with the reason the caller knows (G8) or F1', () => {
-    expect(checkDial(policy({ sms: false }), '+48 600 000 000', 'sms')).toEqual({ allowed: false, region: 'PL', code: 'channel_not_allowed', rule: 'F1' });
-    expect(checkDial(policy({ calls: false }), '+48 600 000 000', 'call', { code: 'plan_feature_missing', rule: 'G8' }))
-      .toMatchObject({ allowed: false, code: 'plan_feature_missing', rule: 'G8' });
+    expect(checkDial(policy({ sms: false }), '+48 600 000 000', 'sms')).toEqual({
+      allowed: false,
+      region: 'PL',
+      code: 'channel_not_allowed',
+      rule: 'F1',
+    });
+    expect(
+      checkDial(policy({ calls: false }), '+48 600 000 000', 'call', { code: 'plan_feature_missing', rule: 'G8' }),
+    ).toMatchObject({ allowed: false, code: 'plan_feature_missing', rule: 'G8' });
     expect(checkDial(policy({ calls: false }), '+48 600 000 000', 'sms').allowed).toBe(true);
   });
 
   it('F3 (property): any string gets an answer; an allowed number is home or listed when restricted', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 30 }), fc.constantFrom('PL', 'US', 'DE'), (n, home) => {
-      const d = checkDial(policy({ home, allowed: ['GB'] }), n, 'call');
-      if (d.allowed) expect([home, 'GB']).toContain(d.region);
-      else expect(['invalid_number', 'region_not_allowed']).toContain(d.code);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.constantFrom('PL', 'US', 'DE'), (n, home) => {
+        const d = checkDial(policy({ home, allowed: ['GB'] }), n, 'call');
+        if (d.allowed) expect([home, 'GB']).toContain(d.region);
+        else expect(['invalid_number', 'region_not_allowed']).toContain(d.code);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

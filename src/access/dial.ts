@@ -24,10 +24,16 @@ export interface DialDecision {
 }
 
 /** Why the channel itself is closed, when the caller knows better than "not allowed" (e.g. G8 plan). */
-export interface ChannelBlock { code: string; rule: string }
+export interface ChannelBlock {
+  code: string;
+  rule: string;
+}
 
 /** The parsed number: E.164 form and region, or null when it does not parse into a valid number. */
-export interface ParsedNumber { e164: string; region: string | null }
+export interface ParsedNumber {
+  e164: string;
+  region: string | null;
+}
 
 /**
  * Parses a dialled number with the tenant's home region as default, so national formats
@@ -55,7 +61,12 @@ export function parseDialledNumber(number: string, homeRegion: string): ParsedNu
  * without a region (non-geographic, e.g. +800) are refused under a restriction: they cannot be
  * shown to stay inside the allowed regions.
  */
-export function checkDial(policy: DialPolicy, number: string, channel: DialChannel, channelBlock?: ChannelBlock): DialDecision {
+export function checkDial(
+  policy: DialPolicy,
+  number: string,
+  channel: DialChannel,
+  channelBlock?: ChannelBlock,
+): DialDecision {
   const home = policy.dialRestriction.homeRegion.toUpperCase();
   const parsed = parseDialledNumber(number, home);
   const region = parsed?.region ?? null;
@@ -68,6 +79,7 @@ export function checkDial(policy: DialPolicy, number: string, channel: DialChann
   const restriction = policy.dialRestriction;
   if (!restriction.enabled) return { allowed: true, region };
   if (region === home) return { allowed: true, region };
-  if (region !== null && restriction.allowedRegions.some((r) => r.toUpperCase() === region)) return { allowed: true, region };
+  if (region !== null && restriction.allowedRegions.some((r) => r.toUpperCase() === region))
+    return { allowed: true, region };
   return { allowed: false, region, code: 'region_not_allowed', rule: 'F3' };
 }

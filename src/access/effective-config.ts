@@ -9,10 +9,18 @@ import type { QueueRole, SoftphoneClient, TenantAccess, UserAccess, UserStatus }
  * so an app never re-derives a rule.
  */
 
-export interface SipCredentials { username: string; password: string; realm: string }
+export interface SipCredentials {
+  username: string;
+  password: string;
+  realm: string;
+}
 
 /** The softphone device with its SIP credentials, as the caller decrypted them (platform users only). */
-export interface SoftphoneDevice { id: string; kind: 'sip' | 'webrtc'; sip: SipCredentials }
+export interface SoftphoneDevice {
+  id: string;
+  kind: 'sip' | 'webrtc';
+  sip: SipCredentials;
+}
 
 export interface EffectiveConfig {
   userId: string;
@@ -93,7 +101,8 @@ export function buildEffectiveConfig(
       crmOverlay: allowed('crm:overlay'),
       dialRestriction: {
         // F3, G8: without the plan's dial_restriction the setting is kept but not applied.
-        enabled: user.status === 'active' && user.features.dialRestriction.enabled && planHas(tenant.plan, 'dial_restriction'),
+        enabled:
+          user.status === 'active' && user.features.dialRestriction.enabled && planHas(tenant.plan, 'dial_restriction'),
         homeRegion: tenant.homeRegion,
         allowedRegions: [...new Set(user.features.dialRestriction.allowedRegions)],
       },
@@ -127,14 +136,17 @@ function softphoneOf(user: UserAccess, device: SoftphoneDevice | null): NonNulla
 /** Slow-path queue listing: every tenant queue, by name then id, with the allowed queue capabilities. */
 function explainQueues(user: UserAccess, tenant: TenantAccess): CompiledQueueAccess[] {
   const sorted = [...tenant.queues.values()].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   const out: CompiledQueueAccess[] = [];
   for (const queue of sorted) {
     const capabilities = QUEUE_CAPABILITIES.filter((c) => explainQueueCapability(user, tenant, c, queue.id).allowed);
     if (capabilities.length === 0) continue;
     const roles = user.contactCenter.queues[queue.id] ?? [];
     out.push({
-      id: queue.id, name: queue.name, capabilities,
+      id: queue.id,
+      name: queue.name,
+      capabilities,
       roles: (['agent', 'supervisor'] as const).filter((r) => roles.includes(r)),
     });
   }

@@ -27,17 +27,21 @@ function constraintsOn(cap: string, user: UserAccess, tenant: TenantAccess, port
   switch (cap) {
     case 'ucclient:desktop':
     case 'ucclient:crm':
-      if (!user.licences.includes('essential')) out.push(block('G3', 'essential_required', 'UC client access needs the Essential licence'));
+      if (!user.licences.includes('essential'))
+        out.push(block('G3', 'essential_required', 'UC client access needs the Essential licence'));
       break;
     case 'softphone:use':
-      if (!user.licences.includes('essential')) out.push(block('G3', 'essential_required', 'UC client access needs the Essential licence'));
-      if (!user.licences.includes('softphone')) out.push(block('G5', 'softphone_licence_required', 'the softphone needs the Softphone licence'));
+      if (!user.licences.includes('essential'))
+        out.push(block('G3', 'essential_required', 'UC client access needs the Essential licence'));
+      if (!user.licences.includes('softphone'))
+        out.push(block('G5', 'softphone_licence_required', 'the softphone needs the Softphone licence'));
       if (!user.devices.some((d) => d.id === user.ucClient.softphone.deviceId)) {
-        out.push(block('G5', 'device_required', 'the softphone needs a device of the user\'s own'));
+        out.push(block('G5', 'device_required', "the softphone needs a device of the user's own"));
       }
       break;
     case 'cc:agent':
-      if (user.source !== 'platform') out.push(block('G4', 'platform_user_required', 'agent-state tracking exists only for platform users'));
+      if (user.source !== 'platform')
+        out.push(block('G4', 'platform_user_required', 'agent-state tracking exists only for platform users'));
       break;
   }
   if (cap.startsWith('telephony:') && user.source !== 'platform') {
@@ -45,7 +49,9 @@ function constraintsOn(cap: string, user: UserAccess, tenant: TenantAccess, port
   }
   const feature = PLAN_FEATURE_OF[cap];
   if (feature && !planHas(tenant.plan, feature)) {
-    out.push(block('G8', 'plan_feature_missing', `the ${tenant.plan} plan does not include ${feature.replace('_', ' ')}`));
+    out.push(
+      block('G8', 'plan_feature_missing', `the ${tenant.plan} plan does not include ${feature.replace('_', ' ')}`),
+    );
   }
   if (cap === 'telephony:record' && !user.preferences.recording) {
     out.push(block('G10', 'preference_off', 'the user turned recording off in the app'));
@@ -66,18 +72,28 @@ export function explainUser(user: UserAccess, tenant: TenantAccess): Record<stri
   const portal = decide(grants.get('portal:use') ?? [], constraintsOn('portal:use', user, tenant, true));
   const out: Record<string, Decision> = {};
   for (const { id } of CAPABILITIES) {
-    out[id] = id === 'portal:use' ? portal : decide(grants.get(id) ?? [], constraintsOn(id, user, tenant, portal.allowed));
+    out[id] =
+      id === 'portal:use' ? portal : decide(grants.get(id) ?? [], constraintsOn(id, user, tenant, portal.allowed));
   }
   return out;
 }
 
 /** Decision with reasons for one capability, optionally on one queue (X2). */
-export function explainCapability(user: UserAccess, tenant: TenantAccess, capability: string, resource?: string): Decision {
+export function explainCapability(
+  user: UserAccess,
+  tenant: TenantAccess,
+  capability: string,
+  resource?: string,
+): Decision {
   const def = CAPABILITY_BY_ID.get(capability);
   if (!def) return decide([], [block('X2', 'unknown_capability', `${capability} is not in the catalog`)]);
   if (def.surface === 'queue') {
     const queueId = parseQueueResource(resource);
-    if (!queueId) return decide([], [block('X2', 'resource_required', `${capability} is checked on a queue: resource "queue:<id>"`)]);
+    if (!queueId)
+      return decide(
+        [],
+        [block('X2', 'resource_required', `${capability} is checked on a queue: resource "queue:<id>"`)],
+      );
     return explainQueueCapability(user, tenant, capability, queueId);
   }
   return explainUser(user, tenant)[capability]!;
@@ -90,7 +106,12 @@ export function parseQueueResource(resource: string | undefined): string | null 
 }
 
 /** Queue-scoped decision (seed 001; G7, G11, G12, G13, G14). */
-export function explainQueueCapability(user: UserAccess, tenant: TenantAccess, capability: string, queueId: string): Decision {
+export function explainQueueCapability(
+  user: UserAccess,
+  tenant: TenantAccess,
+  capability: string,
+  queueId: string,
+): Decision {
   const queue = tenant.queues.get(queueId);
   if (!queue) return decide([], [block('E4', 'not_found', `queue ${queueId} not found`)]);
   const roles = user.contactCenter.queues[queueId] ?? [];
@@ -102,7 +123,9 @@ export function explainQueueCapability(user: UserAccess, tenant: TenantAccess, c
   const isAgentHere = roles.includes('agent');
   const supervisesHere = roles.includes('supervisor');
   const supervisorScope = supervisesHere || (!rp.supervisor.restrictToAssignedQueues && isSupervisorAnywhere(user));
-  const supervisorSource = supervisesHere ? `role:supervisor@${queueId}` : 'role_permission:supervisor.restrictToAssignedQueues=off';
+  const supervisorSource = supervisesHere
+    ? `role:supervisor@${queueId}`
+    : 'role_permission:supervisor.restrictToAssignedQueues=off';
   const superuser = user.profile.kind === 'superuser';
 
   if (capability === 'queue:join' || capability === 'queue:disposition') {
@@ -112,14 +135,19 @@ export function explainQueueCapability(user: UserAccess, tenant: TenantAccess, c
     }
     if (capability === 'queue:disposition' && grantedBy.length > 0) {
       if (rp.agent.callDispositions) grantedBy[0] = `${grantedBy[0]}+role_permission:agent.callDispositions`;
-      else blockedBy.push(block('G7', 'dispositions_off', 'call dispositions are turned off for agents (role permissions)'));
+      else
+        blockedBy.push(
+          block('G7', 'dispositions_off', 'call dispositions are turned off for agents (role permissions)'),
+        );
     }
     if (capability === 'queue:disposition' && queue.wrapUpSeconds <= 0) {
       blockedBy.push(block('G7', 'wrap_up_required', `queue ${queue.name} has no wrap-up time`));
     }
     if (grantedBy.length > 0) {
-      if (user.source !== 'platform') blockedBy.push(block('G14', 'platform_user_required', 'queue roles are for platform users'));
-      if (!user.licences.includes('agent')) blockedBy.push(block('G14', 'agent_licence_required', 'the agent role needs the Agent licence'));
+      if (user.source !== 'platform')
+        blockedBy.push(block('G14', 'platform_user_required', 'queue roles are for platform users'));
+      if (!user.licences.includes('agent'))
+        blockedBy.push(block('G14', 'agent_licence_required', 'the agent role needs the Agent licence'));
     } else if (!isAgentHere && (user.licences.includes('agent') || Object.keys(user.contactCenter.queues).length > 0)) {
       blockedBy.push(block('G12', 'queue_not_assigned', `the user is not an agent of queue ${queue.name}`));
     }
@@ -133,7 +161,8 @@ export function explainQueueCapability(user: UserAccess, tenant: TenantAccess, c
     'queue:reports': true,
   };
   if (supervisorScope && supervisorGrants[capability]) grantedBy.push(supervisorSource);
-  const adminGrants = user.contactCenter.admin && (capability === 'queue:view_settings' || capability === 'queue:edit_settings');
+  const adminGrants =
+    user.contactCenter.admin && (capability === 'queue:view_settings' || capability === 'queue:edit_settings');
   if (adminGrants) grantedBy.push('role:contact_admin');
   if (superuser) grantedBy.push('profile:superuser');
   // Only a source that is not a queue role (contact admin, superuser) lifts G14; being contact admin does not

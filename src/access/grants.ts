@@ -1,6 +1,11 @@
 import {
-  AGENT_SETTING_CAPABILITIES, CAPABILITIES, PERMISSION_CAPABILITIES, SUPERVISOR_LEVELS,
-  SUPERVISOR_LEVEL_CAPABILITIES, SUPERVISOR_SETTING_CAPABILITIES, supervisorRank,
+  AGENT_SETTING_CAPABILITIES,
+  CAPABILITIES,
+  PERMISSION_CAPABILITIES,
+  SUPERVISOR_LEVELS,
+  SUPERVISOR_LEVEL_CAPABILITIES,
+  SUPERVISOR_SETTING_CAPABILITIES,
+  supervisorRank,
 } from '../catalog/index.js';
 import type { TenantAccess, UserAccess } from './types.js';
 
@@ -13,14 +18,22 @@ import type { TenantAccess, UserAccess } from './types.js';
 export const BASELINE = ['inbox:use', 'agenda:use'] as const;
 
 /** Capabilities a Contact Admin holds (seed 001: assign CC licences, map queues, configure queues). */
-export const CONTACT_ADMIN_CAPABILITIES = ['cc:admin', 'queues:view', 'queues:create', 'queues:edit', 'queues:delete'] as const;
+export const CONTACT_ADMIN_CAPABILITIES = [
+  'cc:admin',
+  'queues:view',
+  'queues:create',
+  'queues:edit',
+  'queues:delete',
+] as const;
 
 /**
  * What `superuser` grants: every capability of every module of the profile matrix (seed 003),
  * monitoring dashboards included. Profiles never carry `portal:use` (that is website access, with
  * its G2 email rule), nor licence-, role- or feature-bound capabilities.
  */
-export const SUPERUSER_CAPABILITIES: readonly string[] = CAPABILITIES.filter((c) => c.profileGrantable).map((c) => c.id);
+export const SUPERUSER_CAPABILITIES: readonly string[] = CAPABILITIES.filter((c) => c.profileGrantable).map(
+  (c) => c.id,
+);
 const FROM_PROFILES = new Set(SUPERUSER_CAPABILITIES);
 
 export function isSupervisorAnywhere(user: UserAccess): boolean {
@@ -43,7 +56,9 @@ export function collectGrants(user: UserAccess, tenant: TenantAccess): Map<strin
   const grants = new Map<string, string[]>();
   const add = (cap: string, source: string) => {
     const list = grants.get(cap);
-    if (list) { if (!list.includes(source)) list.push(source); } else grants.set(cap, [source]);
+    if (list) {
+      if (!list.includes(source)) list.push(source);
+    } else grants.set(cap, [source]);
   };
 
   for (const cap of BASELINE) add(cap, 'baseline');
@@ -60,7 +75,8 @@ export function collectGrants(user: UserAccess, tenant: TenantAccess): Map<strin
   const rp = tenant.rolePermissions;
   if (holdsSupervisorRole(user)) {
     for (const [setting, cap] of Object.entries(SUPERVISOR_SETTING_CAPABILITIES)) {
-      if (cap && rp.supervisor[setting as keyof typeof rp.supervisor]) add(cap, `role_permission:supervisor.${setting}`);
+      if (cap && rp.supervisor[setting as keyof typeof rp.supervisor])
+        add(cap, `role_permission:supervisor.${setting}`);
     }
   }
   if (holdsAgentRole(user)) {

@@ -29,11 +29,20 @@ export interface Features {
   dialRestriction: { enabled: boolean; allowedRegions: string[] };
 }
 
-export interface Preferences { recording: boolean; crmOverlay: boolean }
+export interface Preferences {
+  recording: boolean;
+  crmOverlay: boolean;
+}
 
-export interface ContactCenter { admin: boolean; queues: Record<string, QueueRole[]> }
+export interface ContactCenter {
+  admin: boolean;
+  queues: Record<string, QueueRole[]>;
+}
 
-export interface DeviceInfo { id: string; kind: 'sip' | 'webrtc' }
+export interface DeviceInfo {
+  id: string;
+  kind: 'sip' | 'webrtc';
+}
 
 /** Everything about one user that access decisions read. */
 export interface UserAccess {
@@ -57,8 +66,17 @@ export interface UserAccess {
   devices: DeviceInfo[];
 }
 
-export interface QueueInfo { id: string; name: string; kind: 'queue' | 'inbox' | 'campaign'; wrapUpSeconds: number }
-export interface ProfileInfo { id: string; name: string; grants: string[] }
+export interface QueueInfo {
+  id: string;
+  name: string;
+  kind: 'queue' | 'inbox' | 'campaign';
+  wrapUpSeconds: number;
+}
+export interface ProfileInfo {
+  id: string;
+  name: string;
+  grants: string[];
+}
 
 /** Everything tenant-wide that access decisions read. */
 export interface TenantAccess {
@@ -72,8 +90,20 @@ export interface TenantAccess {
 }
 
 /** Why a capability is blocked: a SPEC rule, a stable code and a sentence. */
-export interface Block { rule: string; code: string; detail: string }
+export interface Block {
+  rule: string;
+  code: string;
+  detail: string;
+}
 
-export interface Decision { allowed: boolean; grantedBy: string[]; blockedBy: Block[] }
+export interface Decision {
+  allowed: boolean;
+  grantedBy: string[];
+  blockedBy: Block[];
+}
 
-export interface CheckRequest { userId: string; capability: string; resource?: string }
+export interface CheckRequest {
+  userId: string;
+  capability: string;
+  resource?: string;
+}

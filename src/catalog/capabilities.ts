@@ -64,7 +64,12 @@ const appCapabilities: ReadonlyArray<readonly [string, boolean]> = [
 ];
 
 export const QUEUE_CAPABILITIES = [
-  'queue:join', 'queue:view_settings', 'queue:edit_settings', 'queue:monitor', 'queue:reports', 'queue:disposition',
+  'queue:join',
+  'queue:view_settings',
+  'queue:edit_settings',
+  'queue:monitor',
+  'queue:reports',
+  'queue:disposition',
 ] as const;
 export type QueueCapability = (typeof QUEUE_CAPABILITIES)[number];
 
@@ -89,7 +94,9 @@ export const CAPABILITY_BY_ID: ReadonlyMap<string, CapabilityDef> = new Map(
 /** Bit position of each unscoped capability in compiled bitsets. */
 export const CAPABILITY_INDEX: ReadonlyMap<string, number> = new Map(CAPABILITY_IDS.map((id, i) => [id, i]));
 
-export function isCapability(id: string): boolean { return CAPABILITY_BY_ID.has(id); }
+export function isCapability(id: string): boolean {
+  return CAPABILITY_BY_ID.has(id);
+}
 export function isQueueCapability(id: string): id is QueueCapability {
   return (QUEUE_CAPABILITIES as readonly string[]).includes(id);
 }

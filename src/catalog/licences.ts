@@ -14,12 +14,20 @@ export const SUPERVISOR_LEVEL_CAPABILITIES: Readonly<Record<SupervisorLevel, rea
   contact_center: ['cc_data:view'],
 };
 
-export function supervisorRank(level: SupervisorLevel): number { return SUPERVISOR_LEVELS.indexOf(level); }
+export function supervisorRank(level: SupervisorLevel): number {
+  return SUPERVISOR_LEVELS.indexOf(level);
+}
 
 /** Licence keys of usage reports (B1): the four licences plus one per supervisor level. */
 export const BILLABLE_KEYS = [
-  'essential', 'agent', 'crm', 'softphone',
-  'supervisor_report', 'supervisor_analytics', 'supervisor_live', 'supervisor_contact_center',
+  'essential',
+  'agent',
+  'crm',
+  'softphone',
+  'supervisor_report',
+  'supervisor_analytics',
+  'supervisor_live',
+  'supervisor_contact_center',
 ] as const;
 export type BillableKey = (typeof BILLABLE_KEYS)[number];
 
@@ -27,7 +35,11 @@ export type BillableKey = (typeof BILLABLE_KEYS)[number];
 export const PLATFORM_ONLY_LICENCES: readonly Licence[] = ['essential', 'agent'];
 
 /** The billable keys a user consumes. */
-export function billableKeysOf(user: { licences: readonly string[]; supervisorLevel: SupervisorLevel; status: string }): BillableKey[] {
+export function billableKeysOf(user: {
+  licences: readonly string[];
+  supervisorLevel: SupervisorLevel;
+  status: string;
+}): BillableKey[] {
   if (user.status === 'removed') return [];
   const keys = LICENCES.filter((l) => user.licences.includes(l)) as BillableKey[];
   if (user.supervisorLevel !== 'none') keys.push(`supervisor_${user.supervisorLevel}` as BillableKey);

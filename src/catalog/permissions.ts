@@ -2,9 +2,17 @@ import { expandCapabilityPattern } from './capabilities.js';
 
 /** Named permissions of the Users page (seed 000), each a fixed bundle of capabilities (SPEC 3.2). */
 export const NAMED_PERMISSIONS = [
-  'website_access', 'manage_users', 'manage_billable_items', 'customer_settings',
-  'manage_contact_directory', 'workspace_admin', 'rest_api_admin', 'supervisor_agent_control',
-  'silent_monitor', 'webhook_admin', 'recording_playback',
+  'website_access',
+  'manage_users',
+  'manage_billable_items',
+  'customer_settings',
+  'manage_contact_directory',
+  'workspace_admin',
+  'rest_api_admin',
+  'supervisor_agent_control',
+  'silent_monitor',
+  'webhook_admin',
+  'recording_playback',
 ] as const;
 export type NamedPermission = (typeof NAMED_PERMISSIONS)[number];
 

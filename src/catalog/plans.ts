@@ -2,7 +2,11 @@
 export const PLAN_FEATURES = ['calls', 'sms', 'crm_overlay', 'dial_restriction', 'recording'] as const;
 export type PlanFeature = (typeof PLAN_FEATURES)[number];
 
-export interface PlanDef { readonly key: string; readonly name: string; readonly features: readonly PlanFeature[] }
+export interface PlanDef {
+  readonly key: string;
+  readonly name: string;
+  readonly features: readonly PlanFeature[];
+}
 
 export const PLANS: Readonly<Record<string, PlanDef>> = {
   basic: { key: 'basic', name: 'Basic', features: ['calls', 'sms', 'crm_overlay'] },

@@ -2,24 +2,41 @@
 export interface RolePermissions {
   organisation: { agentsMayJoinUnassignedQueues: boolean };
   supervisor: {
-    configPortal: boolean; restrictToAssignedQueues: boolean; viewQueueSettings: boolean;
-    manageQueueSettings: boolean; viewPauseReasons: boolean; managePauseReasons: boolean;
-    viewSkills: boolean; manageSkills: boolean;
+    configPortal: boolean;
+    restrictToAssignedQueues: boolean;
+    viewQueueSettings: boolean;
+    manageQueueSettings: boolean;
+    viewPauseReasons: boolean;
+    managePauseReasons: boolean;
+    viewSkills: boolean;
+    manageSkills: boolean;
   };
   agent: {
-    managePrerecordedMessages: boolean; manageCannedMessages: boolean;
-    createCustomTags: boolean; callDispositions: boolean;
+    managePrerecordedMessages: boolean;
+    manageCannedMessages: boolean;
+    createCustomTags: boolean;
+    callDispositions: boolean;
   };
 }
 
 export const DEFAULT_ROLE_PERMISSIONS: RolePermissions = {
   organisation: { agentsMayJoinUnassignedQueues: false },
   supervisor: {
-    configPortal: false, restrictToAssignedQueues: true, viewQueueSettings: true,
-    manageQueueSettings: false, viewPauseReasons: false, managePauseReasons: false,
-    viewSkills: false, manageSkills: false,
+    configPortal: false,
+    restrictToAssignedQueues: true,
+    viewQueueSettings: true,
+    manageQueueSettings: false,
+    viewPauseReasons: false,
+    managePauseReasons: false,
+    viewSkills: false,
+    manageSkills: false,
   },
-  agent: { managePrerecordedMessages: false, manageCannedMessages: false, createCustomTags: false, callDispositions: false },
+  agent: {
+    managePrerecordedMessages: false,
+    manageCannedMessages: false,
+    createCustomTags: false,
+    callDispositions: false,
+  },
 };
 
 /** Settings that cannot be turned off (`viewQueueSettings`, SPEC 5). */

@@ -26,7 +26,11 @@ export interface DatabaseHandle {
 pg.types.setTypeParser(20, (v) => Number(v));
 
 /** Opens PostgreSQL when `databaseUrl` is set, else the embedded PGlite database in `dataDir` (`memory://` for tests). */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; onIdleError?: (err: Error) => void }): Promise<DatabaseHandle> {
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  onIdleError?: (err: Error) => void;
+}): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle connection that the server ends (restart, failover) must not crash the process: the
@@ -43,8 +47,13 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
-    db, kind: 'pglite', pglite,
-    close: async () => { await db.destroy(); await pglite.close(); },
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
   };
 }
 

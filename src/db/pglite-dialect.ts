@@ -1,8 +1,18 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
-  CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter,
-  type Driver, type Kysely, type QueryCompiler, type QueryResult, type TransactionSettings,
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 
 /**
@@ -12,22 +22,34 @@ import {
  */
 export class PGliteDialect implements Dialect {
   constructor(private readonly db: PGlite) {}
-  createAdapter(): DialectAdapter { return new PostgresAdapter(); }
-  createDriver(): Driver { return new PGliteDriver(this.db); }
-  createIntrospector(db: Kysely<any>): DatabaseIntrospector { return new PostgresIntrospector(db); }
-  createQueryCompiler(): QueryCompiler { return new PostgresQueryCompiler(); }
+  createAdapter(): DialectAdapter {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new PGliteDriver(this.db);
+  }
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new PostgresIntrospector(db);
+  }
+  createQueryCompiler(): QueryCompiler {
+    return new PostgresQueryCompiler();
+  }
 }
 
 class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private readonly connection: PGliteConnection;
-  constructor(db: PGlite) { this.connection = new PGliteConnection(db); }
+  constructor(db: PGlite) {
+    this.connection = new PGliteConnection(db);
+  }
 
   async init(): Promise<void> {}
 
   acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
-    const next = new Promise<void>((r) => { release = r; });
+    const next = new Promise<void>((r) => {
+      release = r;
+    });
     const ready = this.queue.then(() => {
       this.connection.release = release;
       return this.connection;

@@ -162,7 +162,11 @@ export interface LoginFailuresTable {
   window_started_at: Timestamp;
 }
 
-export interface AuditHeadsTable { chain: string; seq: BigNum; hash: string }
+export interface AuditHeadsTable {
+  chain: string;
+  seq: BigNum;
+  hash: string;
+}
 
 export interface AuditLogTable {
   id: Serial;
@@ -193,7 +197,10 @@ export interface OutboxTable {
   dispatched_at: Timestamp | null;
 }
 
-export interface SystemSettingsTable { key: string; value: string }
+export interface SystemSettingsTable {
+  key: string;
+  value: string;
+}
 
 export interface Database {
   system_settings: SystemSettingsTable;

@@ -20,7 +20,10 @@ export class Authenticator {
   private readonly byPrefix = new Map<string, Resolver>();
   private readonly fallbacks: Array<(req: FastifyRequest) => Promise<Actor | null>> = [];
 
-  constructor(private readonly db: Executor, providerToken: string | undefined) {
+  constructor(
+    private readonly db: Executor,
+    providerToken: string | undefined,
+  ) {
     this.byPrefix.set('sbs', resolveSession);
     this.byPrefix.set('sbk', resolvePlatformToken);
     this.byPrefix.set('sbp', (db, t) => resolveProvider(db, t, providerToken));
@@ -29,9 +32,13 @@ export class Authenticator {
   private readonly providerToken: string | undefined;
 
   /** Registers the resolver for tokens of one prefix (`sbt` API tokens, …). */
-  addTokenKind(prefix: string, resolver: Resolver): void { this.byPrefix.set(prefix, resolver); }
+  addTokenKind(prefix: string, resolver: Resolver): void {
+    this.byPrefix.set(prefix, resolver);
+  }
   /** Registers a resolver used when there is no bearer token (e.g. the portal's session cookie). */
-  addFallback(resolver: (req: FastifyRequest) => Promise<Actor | null>): void { this.fallbacks.push(resolver); }
+  addFallback(resolver: (req: FastifyRequest) => Promise<Actor | null>): void {
+    this.fallbacks.push(resolver);
+  }
 
   async resolve(req: FastifyRequest): Promise<Actor | null> {
     const header = req.headers.authorization;
@@ -42,7 +49,9 @@ export class Authenticator {
       const prefix = token.split('_')[0] ?? '';
       const resolver = this.byPrefix.get(prefix);
       // A deployment's configured provider token may have any form.
-      const actor = resolver ? await resolver(this.db, token) : await resolveProvider(this.db, token, this.providerToken);
+      const actor = resolver
+        ? await resolver(this.db, token)
+        : await resolveProvider(this.db, token, this.providerToken);
       if (!actor) throw new AppError('invalid_token', 'the token is not valid (expired, revoked or unknown)');
       return actor;
     }

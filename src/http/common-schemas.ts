@@ -3,15 +3,27 @@ import { NAMED_PERMISSIONS } from '../catalog/permissions.js';
 import { BILLABLE_KEYS, LICENCES, SUPERVISOR_LEVELS } from '../catalog/licences.js';
 
 /** Schemas shared by several modules. */
-export const Problem = Type.Object({
-  type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String(), code: Type.String(),
-  rule: Type.Optional(Type.String()), field: Type.Optional(Type.String()),
-}, { $id: 'Problem', additionalProperties: true });
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    rule: Type.Optional(Type.String()),
+    field: Type.Optional(Type.String()),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
 
-export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 export const TenantParams = Type.Object({ t: Type.String({ minLength: 1, maxLength: 100 }) });
-export const TenantItemParams = Type.Object({ t: Type.String({ minLength: 1, maxLength: 100 }), id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const TenantItemParams = Type.Object({
+  t: Type.String({ minLength: 1, maxLength: 100 }),
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+});
 
 export const Cursor = Type.Optional(Type.String({ maxLength: 500 }));
 export const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 }));
@@ -25,7 +37,13 @@ export const RegionCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO
 
 /** Standard error answers, so the OpenAPI document lists them. */
 export const errorResponses = {
-  400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem,
+  400: Problem,
+  401: Problem,
+  403: Problem,
+  404: Problem,
+  409: Problem,
+  412: Problem,
+  422: Problem,
 };
 
 export function encodeCursor(parts: unknown[]): string {
@@ -36,5 +54,7 @@ export function decodeCursor(cursor: string | undefined): unknown[] | null {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     return Array.isArray(v) ? v : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }

@@ -40,18 +40,38 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const extraProp = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
       const where = `/${fe.validationContext ?? 'body'}${v.instancePath}`;
       const field = pointer(where, missing ?? extraProp);
-      const detail = extraProp ? `unknown field ${field}` : missing ? `${field} is required` : `${field} ${v.message ?? 'is invalid'}`;
-      return send(reply, 400, problem(400, 'validation_failed', detail, { field, errors: fe.validation.map((e) => ({ field: pointer(`/${fe.validationContext ?? 'body'}${e.instancePath}`), message: e.message })) }));
+      const detail = extraProp
+        ? `unknown field ${field}`
+        : missing
+          ? `${field} is required`
+          : `${field} ${v.message ?? 'is invalid'}`;
+      return send(
+        reply,
+        400,
+        problem(400, 'validation_failed', detail, {
+          field,
+          errors: fe.validation.map((e) => ({
+            field: pointer(`/${fe.validationContext ?? 'body'}${e.instancePath}`),
+            message: e.message,
+          })),
+        }),
+      );
     }
     const status = fe.statusCode ?? 500;
-    if (status === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, problem(413, 'payload_too_large', 'the request body is too large', { field: '/' }));
-    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, 415, problem(415, 'unsupported_media_type', 'send application/json'));
-    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return send(reply, 400, problem(400, 'validation_failed', 'the JSON body is empty', { field: '/' }));
+    if (status === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return send(reply, 413, problem(413, 'payload_too_large', 'the request body is too large', { field: '/' }));
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return send(reply, 415, problem(415, 'unsupported_media_type', 'send application/json'));
+    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      return send(reply, 400, problem(400, 'validation_failed', 'the JSON body is empty', { field: '/' }));
     if (status === 429) return send(reply, 429, problem(429, 'rate_limited', fe.message || 'too many requests'));
-    if (status >= 400 && status < 500) return send(reply, status, problem(status, 'validation_failed', fe.message, { field: '/' }));
+    if (status >= 400 && status < 500)
+      return send(reply, status, problem(status, 'validation_failed', fe.message, { field: '/' }));
     req.log.error({ err }, 'unhandled error');
     return send(reply, 500, problem(500, 'internal', 'an internal error occurred; it has been logged'));
   });
 
-  app.setNotFoundHandler((req, reply) => send(reply, 404, problem(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    send(reply, 404, problem(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
 }

@@ -11,5 +11,6 @@ export function registerValidation(app: FastifyInstance): void {
   const strict = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
   const coercing = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) =>
-    (httpPart === 'body' ? strict : coercing).compile(schema as object));
+    (httpPart === 'body' ? strict : coercing).compile(schema as object),
+  );
 }

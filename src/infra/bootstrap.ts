@@ -8,7 +8,11 @@ async function getSetting(db: Db, key: string): Promise<string | undefined> {
 
 /** Inserts a value unless another node did first; returns the value that is stored. */
 async function putSettingOnce(db: Db, key: string, value: string): Promise<string> {
-  await db.insertInto('system_settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await db
+    .insertInto('system_settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   return (await getSetting(db, key))!;
 }
 

@@ -13,7 +13,10 @@ import type { EffectiveConfig } from '../access/effective-config.js';
  */
 export type ChangeEvent =
   | {
-      type: 'config'; tenantId: string; userIds: string[] | null; version: number;
+      type: 'config';
+      tenantId: string;
+      userIds: string[] | null;
+      version: number;
       /**
        * The new effective configurations (without SIP secrets), when the writer computed them and they
        * fit a notification: nodes send them as they are, so every change reaches clients, none skipped.
@@ -67,7 +70,9 @@ export class LocalBus implements ChangeBus {
     return () => this.emitter.off('change', handler);
   }
   async start(): Promise<void> {}
-  async stop(): Promise<void> { this.emitter.removeAllListeners(); }
+  async stop(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
 }
 
 /** LISTEN/NOTIFY bus across every node sharing one PostgreSQL. Reconnects with backoff and asks consumers to resync. */
@@ -77,7 +82,10 @@ export class PgBus implements ChangeBus {
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
 
-  constructor(private readonly url: string, private readonly log: Logger) {}
+  constructor(
+    private readonly url: string,
+    private readonly log: Logger,
+  ) {}
 
   async publishInTransaction(tx: Tx, events: ChangeEvent[]): Promise<void> {
     for (const e of events) {
@@ -100,7 +108,9 @@ export class PgBus implements ChangeBus {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
-      try { this.emitter.emit('change', JSON.parse(msg.payload) as ChangeEvent); } catch (err) {
+      try {
+        this.emitter.emit('change', JSON.parse(msg.payload) as ChangeEvent);
+      } catch (err) {
         this.log.warn({ err }, 'unreadable change notification');
       }
     });
@@ -124,7 +134,13 @@ export class PgBus implements ChangeBus {
 
   private scheduleReconnect(ms: number): void {
     if (this.retry || this.stopped) return;
-    this.retry = setTimeout(() => { this.retry = null; void this.connect(true); }, ms + Math.random() * ms);
+    this.retry = setTimeout(
+      () => {
+        this.retry = null;
+        void this.connect(true);
+      },
+      ms + Math.random() * ms,
+    );
   }
 
   async stop(): Promise<void> {

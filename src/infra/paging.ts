@@ -18,7 +18,12 @@ export function afterNameKey(nameColumn: 'name' | 'display_name', after: NameKey
 }
 
 /** Turns `limit + 1` rows into a page: the extra row only says that another page exists. */
-export function toPage<R, T>(rows: R[], limit: number, key: (r: R) => NameKey, present: (page: R[]) => T[]): { items: T[]; nextCursor: string | null } {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  key: (r: R) => NameKey,
+  present: (page: R[]) => T[],
+): { items: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { items: present(page), nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null };

@@ -10,10 +10,20 @@ export class UnitOfWork {
   readonly events: ChangeEvent[] = [];
   readonly afterCommitTasks: Array<() => void | Promise<void>> = [];
 
-  constructor(readonly tx: Tx, readonly ctx: RequestContext) {}
+  constructor(
+    readonly tx: Tx,
+    readonly ctx: RequestContext,
+  ) {}
 
   /** Records an audit entry for this change, attributed to the request's actor (AU1). */
-  audit(e: { tenantId: string | null; action: string; targetType: string; targetId: string | null; before?: unknown; after?: unknown }): void {
+  audit(e: {
+    tenantId: string | null;
+    action: string;
+    targetType: string;
+    targetId: string | null;
+    before?: unknown;
+    after?: unknown;
+  }): void {
     this.auditEntries.push({
       ...e,
       actorType: this.ctx.actor.kind,
@@ -24,8 +34,12 @@ export class UnitOfWork {
     });
   }
 
-  publish(event: ChangeEvent): void { this.events.push(event); }
-  afterCommit(task: () => void | Promise<void>): void { this.afterCommitTasks.push(task); }
+  publish(event: ChangeEvent): void {
+    this.events.push(event);
+  }
+  afterCommit(task: () => void | Promise<void>): void {
+    this.afterCommitTasks.push(task);
+  }
 
   /** The next value of the global change sequence: every version comes from it, so versions only grow. */
   async nextVersion(): Promise<number> {
@@ -56,9 +70,11 @@ export class UnitOfWork {
    * and two writers cannot deadlock. Taking it again in the same transaction is free.
    */
   async lockTenant(tenantId: string, mode: 'share' | 'update'): Promise<void> {
-    await (mode === 'share'
-      ? sql`select 1 from tenants where id = ${tenantId} for share`
-      : sql`select 1 from tenants where id = ${tenantId} for update`).execute(this.tx);
+    await (
+      mode === 'share'
+        ? sql`select 1 from tenants where id = ${tenantId} for share`
+        : sql`select 1 from tenants where id = ${tenantId} for update`
+    ).execute(this.tx);
   }
 
   /**

@@ -5,8 +5,13 @@ export function assertVersion(ifMatch: string | undefined, current: number): voi
   if (ifMatch === undefined || ifMatch === '*') return;
   const wanted = ifMatch.replace(/^W\//, '').replace(/"/g, '').trim();
   if (wanted !== String(current)) {
-    throw new AppError('version_conflict', `the resource is at version ${current}, not ${wanted}`, { rule: 'E3', extra: { currentVersion: current } });
+    throw new AppError('version_conflict', `the resource is at version ${current}, not ${wanted}`, {
+      rule: 'E3',
+      extra: { currentVersion: current },
+    });
   }
 }
 
-export function etag(version: number): string { return `"${version}"`; }
+export function etag(version: number): string {
+  return `"${version}"`;
+}

@@ -37,8 +37,20 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   registerAccessRoutes(app, new AccessService(deps));
   registerNamedRoutes(app, 'groups', 'Groups', new NamedService(deps, GROUPS));
   registerNamedRoutes(app, 'workspaces', 'Workspaces', new NamedService(deps, WORKSPACES));
-  registerCrudRoutes(app, 'queues', 'Contact center', { item: Queue, create: QueueCreate, patch: QueuePatch }, new QueuesService(deps));
-  registerCrudRoutes(app, 'profiles', 'Profiles', { item: Profile, create: ProfileCreate, patch: ProfilePatch, deleteQuery: ProfileDeleteQuery }, new ProfilesService(deps));
+  registerCrudRoutes(
+    app,
+    'queues',
+    'Contact center',
+    { item: Queue, create: QueueCreate, patch: QueuePatch },
+    new QueuesService(deps),
+  );
+  registerCrudRoutes(
+    app,
+    'profiles',
+    'Profiles',
+    { item: Profile, create: ProfileCreate, patch: ProfilePatch, deleteQuery: ProfileDeleteQuery },
+    new ProfilesService(deps),
+  );
   registerRolePermissionRoutes(app, new RolePermissionsService(deps));
   registerPlatformRoutes(app, new PlatformService(deps));
   registerUsageRoutes(app, deps);

@@ -2,29 +2,73 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { api, uniqueEmail } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 
-const snapUser = (n: number, acdQueues: string[] = []) => ({ externalId: `ext-${n}`, displayName: `Agent ${n}`, email: `a${n}.${Math.random().toString(36).slice(2)}@pbx.example`, extension: `${200 + n}`, devices: [], acdQueues });
-const queues = [{ externalId: 'q-sales', name: 'Sales', kind: 'queue', wrapUpSeconds: 30 }, { externalId: 'q-help', name: 'Help', kind: 'queue', wrapUpSeconds: 0 }];
+const snapUser = (n: number, acdQueues: string[] = []) => ({
+  externalId: `ext-${n}`,
+  displayName: `Agent ${n}`,
+  email: `a${n}.${Math.random().toString(36).slice(2)}@pbx.example`,
+  extension: `${200 + n}`,
+  devices: [],
+  acdQueues,
+});
+const queues = [
+  { externalId: 'q-sales', name: 'Sales', kind: 'queue', wrapUpSeconds: 30 },
+  { externalId: 'q-help', name: 'Help', kind: 'queue', wrapUpSeconds: 0 },
+];
 
 describeEachDatabase('contact center API', (kind) => {
   let server: TestServer;
   let a: ReturnType<typeof api>;
-  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   /** A tenant with two platform queues and three platform users (agents with the Agent licence). */
   async function setup() {
     const t = await a.tenant({ policies: { agentAddOn: 'auto' } });
-    await a.asProvider('PUT', `/v1/tenants/${t}/platform/snapshot`, { users: [snapUser(1, ['q-sales']), snapUser(2, ['q-help']), snapUser(3)], queues });
+    await a.asProvider('PUT', `/v1/tenants/${t}/platform/snapshot`, {
+      users: [snapUser(1, ['q-sales']), snapUser(2, ['q-help']), snapUser(3)],
+      queues,
+    });
     const qs = (await a.asProvider('GET', `/v1/tenants/${t}/queues`)).body.items;
     const users = (await a.asProvider('GET', `/v1/tenants/${t}/users`)).body.items;
     const byExt = (e: string) => users.find((u: any) => u.externalId === e);
-    return { t, sales: qs.find((q: any) => q.name === 'Sales').id, help: qs.find((q: any) => q.name === 'Help').id, u1: byExt('ext-1'), u2: byExt('ext-2'), u3: byExt('ext-3') };
+    return {
+      t,
+      sales: qs.find((q: any) => q.name === 'Sales').id,
+      help: qs.find((q: any) => q.name === 'Help').id,
+      u1: byExt('ext-1'),
+      u2: byExt('ext-2'),
+      u3: byExt('ext-3'),
+    };
   }
-  const check = (t: string, checks: unknown[]) => a.asProvider('POST', `/v1/tenants/${t}/check`, { checks }).then((r) => r.body.results);
+  const check = (t: string, checks: unknown[]) =>
+    a.asProvider('POST', `/v1/tenants/${t}/check`, { checks }).then((r) => r.body.results);
 
   it('G7, G12: agents join their assigned queues; dispositions only where wrap-up is configured', async () => {
     const { t, sales, help, u1, u2 } = await setup();
-    await a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, { organisation: { agentsMayJoinUnassignedQueues: false }, supervisor: { configPortal: false, restrictToAssignedQueues: true, viewQueueSettings: true, manageQueueSettings: false, viewPauseReasons: false, managePauseReasons: false, viewSkills: false, manageSkills: false }, agent: { managePrerecordedMessages: false, manageCannedMessages: false, createCustomTags: false, callDispositions: true } });
+    await a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, {
+      organisation: { agentsMayJoinUnassignedQueues: false },
+      supervisor: {
+        configPortal: false,
+        restrictToAssignedQueues: true,
+        viewQueueSettings: true,
+        manageQueueSettings: false,
+        viewPauseReasons: false,
+        managePauseReasons: false,
+        viewSkills: false,
+        manageSkills: false,
+      },
+      agent: {
+        managePrerecordedMessages: false,
+        manageCannedMessages: false,
+        createCustomTags: false,
+        callDispositions: true,
+      },
+    });
     const [join, joinOther, dispo, dispoNoWrap] = await check(t, [
       { userId: u1.id, capability: 'queue:join', resource: `queue:${sales}` },
       { userId: u1.id, capability: 'queue:join', resource: `queue:${help}` },
@@ -53,7 +97,9 @@ describeEachDatabase('contact center API', (kind) => {
 
   it('G11: supervisors act on their queues only, unless restrictToAssignedQueues is off', async () => {
     const { t, sales, help, u3 } = await setup();
-    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u3.id}`, { contactCenter: { queues: { [sales]: ['supervisor'] } } });
+    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u3.id}`, {
+      contactCenter: { queues: { [sales]: ['supervisor'] } },
+    });
     expect(r.status).toBe(200);
     let [own, other] = await check(t, [
       { userId: u3.id, capability: 'queue:monitor', resource: `queue:${sales}` },
@@ -66,15 +112,22 @@ describeEachDatabase('contact center API', (kind) => {
     rp.supervisor.restrictToAssignedQueues = false;
     await a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, rp);
     [other] = await check(t, [{ userId: u3.id, capability: 'queue:monitor', resource: `queue:${help}` }]);
-    expect(other).toMatchObject({ allowed: true, grantedBy: ['role_permission:supervisor.restrictToAssignedQueues=off'] });
+    expect(other).toMatchObject({
+      allowed: true,
+      grantedBy: ['role_permission:supervisor.restrictToAssignedQueues=off'],
+    });
   });
 
   it('G14: queue roles are for platform users; the agent role needs the Agent licence', async () => {
     const { t, sales, u3 } = await setup();
     const manual = await a.user(t, { email: uniqueEmail() });
-    const r1 = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${manual.id}`, { contactCenter: { queues: { [sales]: ['supervisor'] } } });
+    const r1 = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${manual.id}`, {
+      contactCenter: { queues: { [sales]: ['supervisor'] } },
+    });
     expect(r1.body).toMatchObject({ code: 'platform_user_required', rule: 'G14' });
-    const r2 = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u3.id}`, { contactCenter: { queues: { [sales]: ['agent'] } } });
+    const r2 = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u3.id}`, {
+      contactCenter: { queues: { [sales]: ['agent'] } },
+    });
     expect(r2.body).toMatchObject({ code: 'agent_licence_required', rule: 'G14' });
   });
 
@@ -82,8 +135,14 @@ describeEachDatabase('contact center API', (kind) => {
     const { t } = await setup();
     const admin = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_users'] });
     const token = await a.session(t, admin.id);
-    expect((await a.call('GET', `/v1/tenants/${t}/role-permissions`, { token })).body).toMatchObject({ code: 'forbidden', rule: 'C7' });
-    expect((await a.call('POST', `/v1/tenants/${t}/queues`, { token, body: { name: 'New' } })).body).toMatchObject({ code: 'forbidden', rule: 'C7' });
+    expect((await a.call('GET', `/v1/tenants/${t}/role-permissions`, { token })).body).toMatchObject({
+      code: 'forbidden',
+      rule: 'C7',
+    });
+    expect((await a.call('POST', `/v1/tenants/${t}/queues`, { token, body: { name: 'New' } })).body).toMatchObject({
+      code: 'forbidden',
+      rule: 'C7',
+    });
     const { version: _v, ...rp } = (await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body;
     rp.supervisor.viewQueueSettings = false;
     const locked = await a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, rp);
@@ -93,22 +152,36 @@ describeEachDatabase('contact center API', (kind) => {
     const cc = await a.user(t, { email: uniqueEmail(), contactCenter: { admin: true } });
     expect(cc.permissions).toContain('website_access');
     const ccToken = await a.session(t, cc.id);
-    const q = await a.call('POST', `/v1/tenants/${t}/queues`, { token: ccToken, body: { name: 'Escalations', wrapUpSeconds: 10 } });
+    const q = await a.call('POST', `/v1/tenants/${t}/queues`, {
+      token: ccToken,
+      body: { name: 'Escalations', wrapUpSeconds: 10 },
+    });
     expect(q.status).toBe(201);
-    expect((await a.call('PATCH', `/v1/tenants/${t}/queues/${q.body.id}`, { token: ccToken, body: { wrapUpSeconds: 0 } })).body.wrapUpSeconds).toBe(0);
+    expect(
+      (await a.call('PATCH', `/v1/tenants/${t}/queues/${q.body.id}`, { token: ccToken, body: { wrapUpSeconds: 0 } }))
+        .body.wrapUpSeconds,
+    ).toBe(0);
     expect((await a.call('DELETE', `/v1/tenants/${t}/queues/${q.body.id}`, { token: ccToken })).status).toBe(204);
   });
 
   it('profiles: a profile grants its module actions; editing it changes every holder at once', async () => {
     const t = await a.tenant();
-    const p = await a.asProvider('POST', `/v1/tenants/${t}/profiles`, { name: 'Campaign manager', grants: ['campaigns:view', 'campaigns:edit'] });
+    const p = await a.asProvider('POST', `/v1/tenants/${t}/profiles`, {
+      name: 'Campaign manager',
+      grants: ['campaigns:view', 'campaigns:edit'],
+    });
     expect(p.status).toBe(201);
     const u = await a.user(t, { email: uniqueEmail(), profile: { kind: 'profile', profileId: p.body.id } });
     expect(u.permissions).toContain('website_access');
-    let [edit, del] = await check(t, [{ userId: u.id, capability: 'campaigns:edit' }, { userId: u.id, capability: 'campaigns:delete' }]);
+    let [edit, del] = await check(t, [
+      { userId: u.id, capability: 'campaigns:edit' },
+      { userId: u.id, capability: 'campaigns:delete' },
+    ]);
     expect(edit).toMatchObject({ allowed: true, grantedBy: [`profile:${p.body.id}`] });
     expect(del.allowed).toBe(false);
-    await a.asProvider('PATCH', `/v1/tenants/${t}/profiles/${p.body.id}`, { grants: ['campaigns:view', 'campaigns:edit', 'campaigns:delete'] });
+    await a.asProvider('PATCH', `/v1/tenants/${t}/profiles/${p.body.id}`, {
+      grants: ['campaigns:view', 'campaigns:edit', 'campaigns:delete'],
+    });
     [del] = await check(t, [{ userId: u.id, capability: 'campaigns:delete' }]);
     expect(del.allowed).toBe(true);
     expect((await a.asProvider('GET', `/v1/tenants/${t}/profiles/${p.body.id}`)).body.holders).toBe(1);
@@ -123,21 +196,39 @@ describeEachDatabase('contact center API', (kind) => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'profile_in_use', holders: 1 });
     expect((await a.asProvider('DELETE', `/v1/tenants/${t}/profiles/${p.id}?moveTo=${q.id}`)).status).toBe(204);
-    expect((await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`)).body.profile).toEqual({ kind: 'profile', profileId: q.id });
+    expect((await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`)).body.profile).toEqual({
+      kind: 'profile',
+      profileId: q.id,
+    });
   });
 
   it('C3: nobody bundles or hands out a profile beyond what they hold; only a superuser grants superuser', async () => {
     const t = await a.tenant();
-    const editor = await a.user(t, { email: uniqueEmail(), profile: { kind: 'custom', grants: ['profiles:view', 'profiles:edit', 'users:view', 'users:edit'] } });
+    const editor = await a.user(t, {
+      email: uniqueEmail(),
+      profile: { kind: 'custom', grants: ['profiles:view', 'profiles:edit', 'users:view', 'users:edit'] },
+    });
     const token = await a.session(t, editor.id);
-    const over = await a.call('POST', `/v1/tenants/${t}/profiles`, { token, body: { name: 'Too much', grants: ['webhooks:create'] } });
+    const over = await a.call('POST', `/v1/tenants/${t}/profiles`, {
+      token,
+      body: { name: 'Too much', grants: ['webhooks:create'] },
+    });
     expect(over.body).toMatchObject({ code: 'escalation_refused', rule: 'C3' });
-    const ok = await a.call('POST', `/v1/tenants/${t}/profiles`, { token, body: { name: 'Viewer', grants: ['users:view'] } });
+    const ok = await a.call('POST', `/v1/tenants/${t}/profiles`, {
+      token,
+      body: { name: 'Viewer', grants: ['users:view'] },
+    });
     expect(ok.status).toBe(201);
     const other = await a.user(t, { email: uniqueEmail() });
-    const custom = await a.call('PATCH', `/v1/tenants/${t}/users/${other.id}`, { token, body: { profile: { kind: 'custom', grants: ['settings:edit'] } } });
+    const custom = await a.call('PATCH', `/v1/tenants/${t}/users/${other.id}`, {
+      token,
+      body: { profile: { kind: 'custom', grants: ['settings:edit'] } },
+    });
     expect(custom.body).toMatchObject({ code: 'escalation_refused', rule: 'C3' });
-    const su = await a.call('PATCH', `/v1/tenants/${t}/users/${other.id}`, { token, body: { profile: { kind: 'superuser' } } });
+    const su = await a.call('PATCH', `/v1/tenants/${t}/users/${other.id}`, {
+      token,
+      body: { profile: { kind: 'superuser' } },
+    });
     expect(su.body).toMatchObject({ code: 'escalation_refused', rule: 'C3' });
     // The provider may grant superuser, which holds every module's actions.
     await a.asProvider('PATCH', `/v1/tenants/${t}/users/${other.id}`, { profile: { kind: 'superuser' } });
@@ -149,18 +240,38 @@ describeEachDatabase('contact center API', (kind) => {
 describeEachDatabase('organisation setting', (kind) => {
   let server: TestServer;
   let a: ReturnType<typeof api>;
-  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('C7: the organisation setting changes through the tenant only for Contact Admins', async () => {
     const t = await a.tenant();
-    const settingsAdmin = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'customer_settings'] });
+    const settingsAdmin = await a.user(t, {
+      email: uniqueEmail(),
+      permissions: ['website_access', 'customer_settings'],
+    });
     const token = await a.session(t, settingsAdmin.id);
-    const r = await a.call('PATCH', `/v1/tenants/${t}`, { token, body: { settings: { agentsMayJoinUnassignedQueues: true } } });
+    const r = await a.call('PATCH', `/v1/tenants/${t}`, {
+      token,
+      body: { settings: { agentsMayJoinUnassignedQueues: true } },
+    });
     expect(r.body).toMatchObject({ code: 'forbidden', rule: 'C7' });
-    const cc = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'customer_settings'], contactCenter: { admin: true } });
-    const ok = await a.call('PATCH', `/v1/tenants/${t}`, { token: await a.session(t, cc.id), body: { settings: { agentsMayJoinUnassignedQueues: true } } });
+    const cc = await a.user(t, {
+      email: uniqueEmail(),
+      permissions: ['website_access', 'customer_settings'],
+      contactCenter: { admin: true },
+    });
+    const ok = await a.call('PATCH', `/v1/tenants/${t}`, {
+      token: await a.session(t, cc.id),
+      body: { settings: { agentsMayJoinUnassignedQueues: true } },
+    });
     expect(ok.body.settings).toEqual({ agentsMayJoinUnassignedQueues: true });
-    expect((await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body.organisation.agentsMayJoinUnassignedQueues).toBe(true);
+    expect(
+      (await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body.organisation.agentsMayJoinUnassignedQueues,
+    ).toBe(true);
   });
 });

@@ -9,23 +9,47 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../suppo
 
 /** Every path of the HTTP contract (API.md), as OpenAPI spells it. */
 const CONTRACT: Array<[string, string]> = [
-  ['post', '/v1/tenants'], ['get', '/v1/tenants'], ['get', '/v1/tenants/{t}'], ['patch', '/v1/tenants/{t}'],
-  ['post', '/v1/tenants/{t}/platform-tokens'], ['get', '/v1/tenants/{t}/usage'],
-  ['get', '/v1/tenants/{t}/users'], ['post', '/v1/tenants/{t}/users'], ['get', '/v1/tenants/{t}/users/{id}'],
-  ['patch', '/v1/tenants/{t}/users/{id}'], ['delete', '/v1/tenants/{t}/users/{id}'], ['get', '/v1/tenants/{t}/users/{id}/access'],
-  ['get', '/v1/tenants/{t}/users/{id}/config'], ['post', '/v1/tenants/{t}/check'],
-  ['get', '/v1/tenants/{t}/groups'], ['post', '/v1/tenants/{t}/groups'], ['patch', '/v1/tenants/{t}/groups/{id}'], ['delete', '/v1/tenants/{t}/groups/{id}'],
-  ['get', '/v1/tenants/{t}/workspaces'], ['get', '/v1/tenants/{t}/queues'], ['post', '/v1/tenants/{t}/queues'], ['get', '/v1/tenants/{t}/profiles'],
-  ['get', '/v1/tenants/{t}/role-permissions'], ['put', '/v1/tenants/{t}/role-permissions'],
-  ['put', '/v1/tenants/{t}/platform/snapshot'], ['get', '/v1/tenants/{t}/audit'],
-  ['post', '/v1/auth/login'], ['post', '/v1/auth/logout'], ['get', '/v1/me'],
+  ['post', '/v1/tenants'],
+  ['get', '/v1/tenants'],
+  ['get', '/v1/tenants/{t}'],
+  ['patch', '/v1/tenants/{t}'],
+  ['post', '/v1/tenants/{t}/platform-tokens'],
+  ['get', '/v1/tenants/{t}/usage'],
+  ['get', '/v1/tenants/{t}/users'],
+  ['post', '/v1/tenants/{t}/users'],
+  ['get', '/v1/tenants/{t}/users/{id}'],
+  ['patch', '/v1/tenants/{t}/users/{id}'],
+  ['delete', '/v1/tenants/{t}/users/{id}'],
+  ['get', '/v1/tenants/{t}/users/{id}/access'],
+  ['get', '/v1/tenants/{t}/users/{id}/config'],
+  ['post', '/v1/tenants/{t}/check'],
+  ['get', '/v1/tenants/{t}/groups'],
+  ['post', '/v1/tenants/{t}/groups'],
+  ['patch', '/v1/tenants/{t}/groups/{id}'],
+  ['delete', '/v1/tenants/{t}/groups/{id}'],
+  ['get', '/v1/tenants/{t}/workspaces'],
+  ['get', '/v1/tenants/{t}/queues'],
+  ['post', '/v1/tenants/{t}/queues'],
+  ['get', '/v1/tenants/{t}/profiles'],
+  ['get', '/v1/tenants/{t}/role-permissions'],
+  ['put', '/v1/tenants/{t}/role-permissions'],
+  ['put', '/v1/tenants/{t}/platform/snapshot'],
+  ['get', '/v1/tenants/{t}/audit'],
+  ['post', '/v1/auth/login'],
+  ['post', '/v1/auth/logout'],
+  ['get', '/v1/me'],
 ];
 
 describeEachDatabase('service basics', (kind) => {
   let server: TestServer;
   let a: ReturnType<typeof api>;
-  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('answers /healthz and /readyz', async () => {
     expect((await a.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
@@ -75,13 +99,27 @@ describe('CLI', () => {
   it('serve on a fresh embedded database prints the URL and a provider token once', async () => {
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-        env: { ...process.env, SWITCHBOARD_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', SWITCHBOARD_PROVIDER_TOKEN: '', DATABASE_URL: '' },
+        env: {
+          ...process.env,
+          SWITCHBOARD_DATA_DIR: dir,
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          SWITCHBOARD_PROVIDER_TOKEN: '',
+          DATABASE_URL: '',
+        },
       });
       let text = '';
-      const timer = setTimeout(() => { child.kill(); reject(new Error(`no start-up banner: ${text}`)); }, 60_000);
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`no start-up banner: ${text}`));
+      }, 60_000);
       child.stdout.on('data', (d) => {
         text += String(d);
-        if (text.includes('Provider token')) { clearTimeout(timer); child.kill('SIGTERM'); resolve(text); }
+        if (text.includes('Provider token')) {
+          clearTimeout(timer);
+          child.kill('SIGTERM');
+          resolve(text);
+        }
       });
       child.on('error', reject);
     });

@@ -6,8 +6,13 @@ import { verifyChain } from '../../src/modules/audit/audit.repo.js';
 describeEachDatabase('users API', (kind) => {
   let server: TestServer;
   let a: ReturnType<typeof api>;
-  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   /** An admin with manage_users (and optionally more) acting through a session. */
   async function admin(t: string, permissions: string[] = ['website_access', 'manage_users']) {
@@ -15,10 +20,16 @@ describeEachDatabase('users API', (kind) => {
     return { user: u, token: await a.session(t, u.id) };
   }
 
-  it('C8: tenants are created by the provider; plan, pools, seats and policies are the provider\'s alone', async () => {
+  it("C8: tenants are created by the provider; plan, pools, seats and policies are the provider's alone", async () => {
     const t = await a.tenant({ plan: 'reach', homeRegion: 'PL', seats: 5, licencePools: { agent: 2 } });
     const got = await a.asProvider('GET', `/v1/tenants/${t}`);
-    expect(got.body).toMatchObject({ plan: 'reach', homeRegion: 'PL', seats: 5, licencePools: { agent: 2 }, policies: { agentAddOn: 'manual' } });
+    expect(got.body).toMatchObject({
+      plan: 'reach',
+      homeRegion: 'PL',
+      seats: 5,
+      licencePools: { agent: 2 },
+      policies: { agentAddOn: 'manual' },
+    });
     const { token } = await admin(t, ['website_access', 'manage_users', 'customer_settings']);
     const refused = await a.call('PATCH', `/v1/tenants/${t}`, { token, body: { seats: 50 } });
     expect(refused.status).toBe(403);
@@ -35,7 +46,10 @@ describeEachDatabase('users API', (kind) => {
     expect(r.status).toBe(200);
     expect(r.body.permissions).toContain('website_access');
     const access = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}/access`);
-    expect(access.body.capabilities['dashboards:view']).toMatchObject({ allowed: true, grantedBy: ['supervisor_level:analytics'] });
+    expect(access.body.capabilities['dashboards:view']).toMatchObject({
+      allowed: true,
+      grantedBy: ['supervisor_level:analytics'],
+    });
 
     const v = await a.user(t, { email: uniqueEmail() });
     const g1 = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${v.id}`, { permissions: ['manage_users'] });
@@ -46,7 +60,9 @@ describeEachDatabase('users API', (kind) => {
   it('G1: taking website access away keeps the settings but blocks them', async () => {
     const t = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_contact_directory'] });
-    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { permissions: ['manage_contact_directory'] });
+    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, {
+      permissions: ['manage_contact_directory'],
+    });
     expect(r.status).toBe(200);
     const access = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}/access`);
     expect(access.body.capabilities['directory:edit'].allowed).toBe(false);
@@ -55,13 +71,21 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it('G2: website access needs an email no other website user has, across tenants, case-insensitively', async () => {
-    const t1 = await a.tenant(), t2 = await a.tenant();
+    const t1 = await a.tenant(),
+      t2 = await a.tenant();
     const email = uniqueEmail('shared');
     await a.user(t1, { email, permissions: ['website_access'] });
-    const dup = await a.asProvider('POST', `/v1/tenants/${t2}/users`, { displayName: 'Dup', email: email.toUpperCase(), permissions: ['website_access'] });
+    const dup = await a.asProvider('POST', `/v1/tenants/${t2}/users`, {
+      displayName: 'Dup',
+      email: email.toUpperCase(),
+      permissions: ['website_access'],
+    });
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ code: 'email_not_unique', rule: 'G2' });
-    const noEmail = await a.asProvider('POST', `/v1/tenants/${t2}/users`, { displayName: 'No mail', supervisorLevel: 'report' });
+    const noEmail = await a.asProvider('POST', `/v1/tenants/${t2}/users`, {
+      displayName: 'No mail',
+      supervisorLevel: 'report',
+    });
     expect(noEmail.body).toMatchObject({ code: 'email_required', rule: 'G2' });
   });
 
@@ -70,17 +94,29 @@ describeEachDatabase('users API', (kind) => {
     const plain = await a.user(t, { email: uniqueEmail(), permissions: ['website_access'] });
     const plainToken = await a.session(t, plain.id);
     const target = await a.user(t, { email: uniqueEmail() });
-    const c1 = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token: plainToken, body: { displayName: 'x' } });
+    const c1 = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
+      token: plainToken,
+      body: { displayName: 'x' },
+    });
     expect(c1.body).toMatchObject({ code: 'forbidden', rule: 'C1' });
     const { token } = await admin(t);
-    const c2 = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { supervisorLevel: 'report' } });
+    const c2 = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
+      token,
+      body: { supervisorLevel: 'report' },
+    });
     expect(c2.status).toBe(403);
     expect(c2.body).toMatchObject({ code: 'billable_permission_required', rule: 'C2' });
     const billing = await admin(t, ['website_access', 'manage_users', 'manage_billable_items']);
-    const ok = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token: billing.token, body: { supervisorLevel: 'report' } });
+    const ok = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
+      token: billing.token,
+      body: { supervisorLevel: 'report' },
+    });
     expect(ok.status).toBe(200);
     // Decreases need no billing permission.
-    const down = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { supervisorLevel: 'none' } });
+    const down = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
+      token,
+      body: { supervisorLevel: 'none' },
+    });
     expect(down.status).toBe(200);
   });
 
@@ -88,26 +124,41 @@ describeEachDatabase('users API', (kind) => {
     const t = await a.tenant();
     const { token } = await admin(t);
     const target = await a.user(t, { email: uniqueEmail(), permissions: ['website_access'] });
-    const r = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { permissions: ['website_access', 'webhook_admin'] } });
+    const r = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
+      token,
+      body: { permissions: ['website_access', 'webhook_admin'] },
+    });
     expect(r.status).toBe(403);
     expect(r.body).toMatchObject({ code: 'escalation_refused', rule: 'C3' });
     expect(r.body.detail).toContain('webhooks:create');
-    const held = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { permissions: ['website_access', 'manage_users'] } });
+    const held = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
+      token,
+      body: { permissions: ['website_access', 'manage_users'] },
+    });
     expect(held.status).toBe(200);
-    const su = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, { token, body: { profile: { kind: 'superuser' } } });
+    const su = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
+      token,
+      body: { profile: { kind: 'superuser' } },
+    });
     expect(su.body).toMatchObject({ code: 'escalation_refused', rule: 'C3' });
   });
 
   it('C4: the last admin cannot lose website access or users:edit', async () => {
     const t = await a.tenant();
     const { user, token } = await admin(t);
-    const r = await a.call('PATCH', `/v1/tenants/${t}/users/${user.id}`, { token, body: { permissions: ['website_access'] } });
+    const r = await a.call('PATCH', `/v1/tenants/${t}/users/${user.id}`, {
+      token,
+      body: { permissions: ['website_access'] },
+    });
     expect(r.status).toBe(409);
     expect(r.body).toMatchObject({ code: 'last_admin', rule: 'C4' });
     const suspend = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${user.id}`, { status: 'suspended' });
     expect(suspend.body).toMatchObject({ code: 'last_admin', rule: 'C4' });
     await admin(t);
-    const ok = await a.call('PATCH', `/v1/tenants/${t}/users/${user.id}`, { token, body: { permissions: ['website_access'] } });
+    const ok = await a.call('PATCH', `/v1/tenants/${t}/users/${user.id}`, {
+      token,
+      body: { permissions: ['website_access'] },
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -115,7 +166,11 @@ describeEachDatabase('users API', (kind) => {
     const t = await a.tenant({ licencePools: { supervisor_report: 1 } });
     const one = await a.user(t, { email: uniqueEmail(), supervisorLevel: 'report' });
     expect(one.supervisorLevel).toBe('report');
-    const two = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 'Two', email: uniqueEmail(), supervisorLevel: 'report' });
+    const two = await a.asProvider('POST', `/v1/tenants/${t}/users`, {
+      displayName: 'Two',
+      email: uniqueEmail(),
+      supervisorLevel: 'report',
+    });
     expect(two.status).toBe(409);
     expect(two.body).toMatchObject({ code: 'licence_pool_exhausted', rule: 'C6' });
     const usage = await a.asProvider('GET', `/v1/tenants/${t}/usage`);
@@ -137,7 +192,11 @@ describeEachDatabase('users API', (kind) => {
     const wrong = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 42 });
     expect(wrong.status).toBe(400);
     expect(wrong.body.field).toBe('/displayName');
-    const bad = await a.call('POST', `/v1/tenants/${t}/users`, { token: 'test-provider-token-0123456789abcdef', headers: { 'content-type': 'application/json' }, body: '{"displayName":' });
+    const bad = await a.call('POST', `/v1/tenants/${t}/users`, {
+      token: 'test-provider-token-0123456789abcdef',
+      headers: { 'content-type': 'application/json' },
+      body: '{"displayName":',
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
     const list = await a.asProvider('GET', `/v1/tenants/${t}/users`);
@@ -147,16 +206,27 @@ describeEachDatabase('users API', (kind) => {
   it('E3: a stale If-Match answers 412 version_conflict', async () => {
     const t = await a.tenant();
     const u = await a.user(t);
-    const first = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { displayName: 'One' }, { 'if-match': `"${u.version}"` });
+    const first = await a.asProvider(
+      'PATCH',
+      `/v1/tenants/${t}/users/${u.id}`,
+      { displayName: 'One' },
+      { 'if-match': `"${u.version}"` },
+    );
     expect(first.status).toBe(200);
     expect(first.headers.etag).toBe(`"${first.body.version}"`);
-    const stale = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { displayName: 'Two' }, { 'if-match': `"${u.version}"` });
+    const stale = await a.asProvider(
+      'PATCH',
+      `/v1/tenants/${t}/users/${u.id}`,
+      { displayName: 'Two' },
+      { 'if-match': `"${u.version}"` },
+    );
     expect(stale.status).toBe(412);
     expect(stale.body).toMatchObject({ code: 'version_conflict', rule: 'E3' });
   });
 
-  it('E4: another tenant\'s resources answer 404', async () => {
-    const t1 = await a.tenant(), t2 = await a.tenant();
+  it("E4: another tenant's resources answer 404", async () => {
+    const t1 = await a.tenant(),
+      t2 = await a.tenant();
     const { token } = await admin(t1);
     const other = await a.user(t2);
     expect((await a.call('GET', `/v1/tenants/${t2}/users/${other.id}`, { token })).status).toBe(404);
@@ -185,7 +255,10 @@ describeEachDatabase('users API', (kind) => {
     const u = await a.user(t);
     const bad = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { groups: [h.id], primaryGroup: g.id });
     expect(bad.body).toMatchObject({ code: 'primary_group_not_member', rule: 'A4' });
-    const ok = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { groups: [g.id, h.id], primaryGroup: g.id });
+    const ok = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, {
+      groups: [g.id, h.id],
+      primaryGroup: g.id,
+    });
     expect(ok.body.primaryGroup).toBe(g.id);
     expect((await a.asProvider('DELETE', `/v1/tenants/${t}/groups/${g.id}`)).status).toBe(204);
     const after = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`);
@@ -195,11 +268,13 @@ describeEachDatabase('users API', (kind) => {
   it('X2: POST /check answers batches with reasons', async () => {
     const t = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_users'] });
-    const r = await a.asProvider('POST', `/v1/tenants/${t}/check`, { checks: [
-      { userId: u.id, capability: 'users:edit' },
-      { userId: u.id, capability: 'billing:edit' },
-      { userId: 'usr_missing', capability: 'users:edit' },
-    ] });
+    const r = await a.asProvider('POST', `/v1/tenants/${t}/check`, {
+      checks: [
+        { userId: u.id, capability: 'users:edit' },
+        { userId: u.id, capability: 'billing:edit' },
+        { userId: 'usr_missing', capability: 'users:edit' },
+      ],
+    });
     expect(r.status).toBe(200);
     expect(r.body.results[0]).toMatchObject({ allowed: true, grantedBy: ['permission:manage_users'] });
     expect(r.body.results[1]).toMatchObject({ allowed: false, grantedBy: [] });
@@ -209,7 +284,12 @@ describeEachDatabase('users API', (kind) => {
   it('AU1: every change is audited with actor and before/after, hash-chained', async () => {
     const t = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail() });
-    await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { displayName: 'Changed' }, { 'x-request-id': 'req-audit-1' });
+    await a.asProvider(
+      'PATCH',
+      `/v1/tenants/${t}/users/${u.id}`,
+      { displayName: 'Changed' },
+      { 'x-request-id': 'req-audit-1' },
+    );
     const log = await a.asProvider('GET', `/v1/tenants/${t}/audit?target=${u.id}`);
     expect(log.body.items[0]).toMatchObject({ action: 'user.update', actorType: 'provider', requestId: 'req-audit-1' });
     expect(log.body.items[0].before.displayName).not.toBe('Changed');
@@ -218,13 +298,25 @@ describeEachDatabase('users API', (kind) => {
     const verify = await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`);
     expect(verify.body).toMatchObject({ intact: true });
     // The export is the chain itself, oldest first, verifiable offline.
-    const exported = await server.app.inject({ method: 'GET', url: `/v1/tenants/${t}/audit/export`, headers: { authorization: `Bearer ${PROVIDER_TOKEN}` } });
+    const exported = await server.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${t}/audit/export`,
+      headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
+    });
     expect(exported.headers['content-type']).toContain('application/x-ndjson');
-    const lines = exported.body.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = exported.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((e: any) => e.seq)).toEqual(lines.map((_: unknown, i: number) => i + 1));
     expect(verifyChain(lines)).toEqual({ brokenAt: null, lastHash: lines.at(-1).hash });
     expect(verify.body.entries).toBe(lines.length);
-    await server.deps.db.updateTable('audit_log').set({ action: 'tampered' }).where('target_id', '=', u.id).where('action', '=', 'user.update').execute();
+    await server.deps.db
+      .updateTable('audit_log')
+      .set({ action: 'tampered' })
+      .where('target_id', '=', u.id)
+      .where('action', '=', 'user.update')
+      .execute();
     expect((await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`)).body.intact).toBe(false);
   });
 
@@ -239,8 +331,13 @@ describeEachDatabase('users API', (kind) => {
 describeEachDatabase('usage', (kind) => {
   let server: TestServer;
   let a: ReturnType<typeof api>;
-  beforeAll(async () => { server = await startTestServer(kind); a = api(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('B1: usage counts each licence against its cap, and seats in use with their history', async () => {
     const t = await a.tenant({ seats: 10, licencePools: { supervisor_report: 5 } });
@@ -255,14 +352,25 @@ describeEachDatabase('usage', (kind) => {
     expect(usage.seats.history[0].inUse).toBe(0);
   });
 
-  it('B1: the provider sees every tenant\'s usage, also as CSV; tenant users do not', async () => {
+  it("B1: the provider sees every tenant's usage, also as CSV; tenant users do not", async () => {
     const t = await a.tenant({ name: 'Usage, "quoted" Co', seats: 3, licencePools: { supervisor_report: 2 } });
-    const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_billable_items'], supervisorLevel: 'report' });
+    const u = await a.user(t, {
+      email: uniqueEmail(),
+      permissions: ['website_access', 'manage_billable_items'],
+      supervisorLevel: 'report',
+    });
     await a.session(t, u.id);
     const all = await a.asProvider('GET', '/v1/usage');
     const mine = all.body.items.find((i: any) => i.tenantId === t);
-    expect(mine).toMatchObject({ licences: { supervisor_report: { assigned: 1, cap: 2 } }, seats: { inUse: 1, limit: 3 } });
-    const csv = await server.app.inject({ method: 'GET', url: '/v1/usage?format=csv', headers: { authorization: `Bearer ${PROVIDER_TOKEN}` } });
+    expect(mine).toMatchObject({
+      licences: { supervisor_report: { assigned: 1, cap: 2 } },
+      seats: { inUse: 1, limit: 3 },
+    });
+    const csv = await server.app.inject({
+      method: 'GET',
+      url: '/v1/usage?format=csv',
+      headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
+    });
     expect(csv.headers['content-type']).toContain('text/csv');
     const [header, ...rows] = csv.body.trim().split('\r\n');
     expect(header!.split(',').slice(0, 4)).toEqual(['tenant_id', 'name', 'essential_assigned', 'essential_cap']);

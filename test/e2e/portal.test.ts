@@ -58,7 +58,14 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     try {
       seed = await seedTenant(server.url, USERS);
     } catch (e) {
-      console.error(`seeding failed; server log:\n${server.log().split('\n').filter((l) => /error|"level":50/i.test(l)).slice(-10).join('\n')}`);
+      console.error(
+        `seeding failed; server log:\n${server
+          .log()
+          .split('\n')
+          .filter((l) => /error|"level":50/i.test(l))
+          .slice(-10)
+          .join('\n')}`,
+      );
       throw e;
     }
     browser = await launchBrowser();
@@ -93,10 +100,18 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await expectAccessible(page, 'users');
     // Scrolling to the end loads the next page from the server.
     const before = await page.getByTestId('users-count').textContent();
-    await page.getByTestId('users-table').locator('[role=rowgroup]').nth(1).evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page
+      .getByTestId('users-table')
+      .locator('[role=rowgroup]')
+      .nth(1)
+      .evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
     await expect.poll(() => page.getByTestId('users-count').textContent(), { timeout: 15_000 }).not.toBe(before);
     await page.getByLabel('Search').fill('Needleman');
-    await expect.poll(() => page.getByTestId('users-table').getByRole('link').first().textContent()).toBe('Zofia Needleman');
+    await expect
+      .poll(() => page.getByTestId('users-table').getByRole('link').first().textContent())
+      .toBe('Zofia Needleman');
     await screenshot(page, '03-users-search');
   });
 
@@ -120,7 +135,9 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await expect.poll(() => summary.textContent()).toContain('rule A2');
     await screenshot(page, '05-change-summary', { docs: true });
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(async () => (await seed.provider.users.get(seed.tenantId, seed.plain.id)).permissions).toContain('website_access');
+    await expect
+      .poll(async () => (await seed.provider.users.get(seed.tenantId, seed.plain.id)).permissions)
+      .toContain('website_access');
     expect((await seed.provider.users.get(seed.tenantId, seed.plain.id)).supervisorLevel).toBe('report');
   });
 
@@ -140,28 +157,42 @@ describe.skipIf(!run)('admin portal (browser)', () => {
   });
 
   it('edits a profile matrix', async () => {
-    if (!(await offers(`/v1/tenants/${seed.tenantId}/profiles`))) { pending.push('profile matrix: GET/POST /v1/tenants/{t}/profiles'); return; }
+    if (!(await offers(`/v1/tenants/${seed.tenantId}/profiles`))) {
+      pending.push('profile matrix: GET/POST /v1/tenants/{t}/profiles');
+      return;
+    }
     await page.goto(`${server.url}/profiles`);
     await page.getByRole('button', { name: 'New profile' }).click();
     await page.getByLabel(/^Name/).fill('Quality team');
     await page.getByRole('checkbox', { name: 'Reports: View' }).check();
     await page.getByRole('checkbox', { name: 'All actions of Campaigns' }).check();
     await page.getByRole('button', { name: 'Create profile' }).click();
-    await expect.poll(async () => (await seed.provider.profiles.list(seed.tenantId)).items.find((p) => p.name === 'Quality team')?.grants.length ?? 0).toBeGreaterThan(4);
+    await expect
+      .poll(
+        async () =>
+          (await seed.provider.profiles.list(seed.tenantId)).items.find((p) => p.name === 'Quality team')?.grants
+            .length ?? 0,
+      )
+      .toBeGreaterThan(4);
     await expect.poll(() => page.getByTestId('profile-holders').textContent()).toMatch(/^\d+ holders?$/); // the server's count
     await screenshot(page, '07-profiles', { docs: true });
     await expectAccessible(page, 'profiles');
   });
 
   it('toggles a role permission, with viewQueueSettings locked on', async () => {
-    if (!(await offers(`/v1/tenants/${seed.tenantId}/role-permissions`))) { pending.push('role permissions: GET/PUT /v1/tenants/{t}/role-permissions'); return; }
+    if (!(await offers(`/v1/tenants/${seed.tenantId}/role-permissions`))) {
+      pending.push('role permissions: GET/PUT /v1/tenants/{t}/role-permissions');
+      return;
+    }
     await page.goto(`${server.url}/role-permissions/supervisor`);
     const locked = page.getByRole('switch', { name: 'View queue settings' });
     expect(await locked.isChecked()).toBe(true);
     expect(await locked.isDisabled()).toBe(true);
     await page.getByRole('switch', { name: 'Manage queue settings' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await seed.provider.rolePermissions.get(seed.tenantId)).supervisor.manageQueueSettings).toBe(true);
+    await expect
+      .poll(async () => (await seed.provider.rolePermissions.get(seed.tenantId)).supervisor.manageQueueSettings)
+      .toBe(true);
     await screenshot(page, '08-role-permissions', { docs: true });
     await expectAccessible(page, 'role permissions');
   });
@@ -182,7 +213,10 @@ describe.skipIf(!run)('admin portal (browser)', () => {
 
   it('shows usage and seats', async () => {
     await page.goto(`${server.url}/usage`);
-    if (!(await offers(`/v1/tenants/${seed.tenantId}/usage`))) { pending.push('usage: GET /v1/tenants/{t}/usage'); return; }
+    if (!(await offers(`/v1/tenants/${seed.tenantId}/usage`))) {
+      pending.push('usage: GET /v1/tenants/{t}/usage');
+      return;
+    }
     await page.getByTestId('usage-table').waitFor();
     expect(await page.locator('[data-licence=essential]').textContent()).toMatch(/3[,.]?100/);
     await page.getByTestId('seats-chart').waitFor();
@@ -215,8 +249,12 @@ describe.skipIf(!run)('admin portal (browser)', () => {
 
   it('takes screenshots of the other main screens (and checks them with axe)', async () => {
     const screens: Array<[string, string, string]> = [
-      ['/groups', 'Groups', '11-groups'], ['/workspaces', 'Workspaces', '12-workspaces'], ['/queues', 'Queues', '13-queues'],
-      ['/audit', 'Audit log', '14-audit'], ['/sessions', 'Sessions', '15-sessions'], ['/api-tokens', 'API tokens', '16-api-tokens'],
+      ['/groups', 'Groups', '11-groups'],
+      ['/workspaces', 'Workspaces', '12-workspaces'],
+      ['/queues', 'Queues', '13-queues'],
+      ['/audit', 'Audit log', '14-audit'],
+      ['/sessions', 'Sessions', '15-sessions'],
+      ['/api-tokens', 'API tokens', '16-api-tokens'],
       ['/settings', 'Settings', '17-settings'],
     ];
     for (const [path, title, name] of screens) {
@@ -250,19 +288,30 @@ describe.skipIf(!run)('admin portal (browser)', () => {
   /** The newest mail to `to` in the dev mailbox (provider token), waiting for it to arrive. */
   async function mailTo(to: string, subject: RegExp): Promise<string> {
     let text = '';
-    await expect.poll(async () => {
-      const r = await fetch(`${server.url}/v1/dev/mailbox?to=${encodeURIComponent(to)}`, { headers: { authorization: `Bearer ${PROVIDER_TOKEN}` } });
-      const items = ((await r.json()) as { items: Array<{ id: number; subject: string; text: string }> }).items
-        .filter((m) => subject.test(m.subject)).sort((a, b) => b.id - a.id);
-      text = items[0]?.text ?? '';
-      return text;
-    }, { timeout: 15_000 }).not.toBe('');
+    await expect
+      .poll(
+        async () => {
+          const r = await fetch(`${server.url}/v1/dev/mailbox?to=${encodeURIComponent(to)}`, {
+            headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
+          });
+          const items = ((await r.json()) as { items: Array<{ id: number; subject: string; text: string }> }).items
+            .filter((m) => subject.test(m.subject))
+            .sort((a, b) => b.id - a.id);
+          text = items[0]?.text ?? '';
+          return text;
+        },
+        { timeout: 15_000 },
+      )
+      .not.toBe('');
     return text;
   }
 
   it('resets a forgotten password through the emailed link, then signs in with the new one', async () => {
     await seed.provider.users.create(seed.tenantId, {
-      displayName: 'Rita Reset', email: 'rita@acme.example', password: PASSWORD, permissions: ['website_access', 'manage_users'],
+      displayName: 'Rita Reset',
+      email: 'rita@acme.example',
+      password: PASSWORD,
+      permissions: ['website_access', 'manage_users'],
     });
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await ctx.newPage();
@@ -297,7 +346,11 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await again.close();
 
     // The old password no longer works; the new one does, through the sign-in page.
-    const old = await fetch(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rita@acme.example', password: PASSWORD, audience: 'portal' }) });
+    const old = await fetch(`${server.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'rita@acme.example', password: PASSWORD, audience: 'portal' }),
+    });
     expect(old.status).toBe(401);
     await p.getByRole('link', { name: 'Go to sign-in' }).click();
     await p.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
@@ -310,7 +363,9 @@ describe.skipIf(!run)('admin portal (browser)', () => {
 
   it('accepts an invitation through the emailed link', async () => {
     const invited = await seed.provider.users.create(seed.tenantId, {
-      displayName: 'Ivo Invited', email: 'ivo@acme.example', permissions: ['website_access', 'manage_users'],
+      displayName: 'Ivo Invited',
+      email: 'ivo@acme.example',
+      permissions: ['website_access', 'manage_users'],
     });
     const sent = await seed.provider.auth.invite(seed.tenantId, invited.id);
     expect(sent.sentTo).toBe('ivo@acme.example');
@@ -349,17 +404,26 @@ describe.skipIf(!run)('admin portal (browser)', () => {
       const url = new URL(req.url ?? '/', base);
       if (url.pathname === '/.well-known/openid-configuration') {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({
-          issuer: base, authorization_endpoint: `${base}/authorize`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks`,
-          response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'],
-          code_challenge_methods_supported: ['S256'],
-        }));
+        res.end(
+          JSON.stringify({
+            issuer: base,
+            authorization_endpoint: `${base}/authorize`,
+            token_endpoint: `${base}/token`,
+            jwks_uri: `${base}/jwks`,
+            response_types_supported: ['code'],
+            subject_types_supported: ['public'],
+            id_token_signing_alg_values_supported: ['RS256'],
+            code_challenge_methods_supported: ['S256'],
+          }),
+        );
         return;
       }
       if (url.pathname === '/authorize') {
         authorizeRequests.push(url);
         res.setHeader('content-type', 'text/html');
-        res.end('<!doctype html><html lang="en"><title>Acme identity provider</title><main><h1>Acme identity provider</h1></main></html>');
+        res.end(
+          '<!doctype html><html lang="en"><title>Acme identity provider</title><main><h1>Acme identity provider</h1></main></html>',
+        );
         return;
       }
       res.statusCode = 404;
@@ -369,7 +433,8 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     try {
       const issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
       const created = await fetch(`${server.url}/v1/tenants/${seed.tenantId}/oidc-issuers`, {
-        method: 'POST', headers: { authorization: `Bearer ${PROVIDER_TOKEN}`, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${PROVIDER_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Acme Entra ID', issuer, clientId: 'switchboard-portal' }),
       });
       expect(created.status, await created.clone().text()).toBe(201);
@@ -377,13 +442,17 @@ describe.skipIf(!run)('admin portal (browser)', () => {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const p = await ctx.newPage();
       // A per-organisation sign-in link, as RequireSession builds it for a page the user wanted.
-      await p.goto(`${server.url}/sign-in?tenant=${encodeURIComponent(seed.tenantId)}&next=${encodeURIComponent('/users?q=Needleman')}`);
+      await p.goto(
+        `${server.url}/sign-in?tenant=${encodeURIComponent(seed.tenantId)}&next=${encodeURIComponent('/users?q=Needleman')}`,
+      );
       const button = p.getByRole('link', { name: 'Sign in with Acme Entra ID' });
       await button.waitFor();
       expect(await p.getByLabel(/^Organisation ID/).count()).toBe(0);
       await screenshot(p, '25-sign-in-oidc', { docs: true });
       await expectAccessible(p, 'sign-in with OIDC');
-      expect(await button.getAttribute('href')).toMatch(/^\/v1\/auth\/oidc\/[^/]+\/start\?returnTo=%2Fusers%3Fq%3DNeedleman$/);
+      expect(await button.getAttribute('href')).toMatch(
+        /^\/v1\/auth\/oidc\/[^/]+\/start\?returnTo=%2Fusers%3Fq%3DNeedleman$/,
+      );
 
       // Without the link: the Organisation ID field, remembered for the next visit.
       const q = await ctx.newPage();
@@ -425,7 +494,9 @@ describe.skipIf(!run)('admin portal (browser)', () => {
       await p.goto(`${server.url}/users/${seed.needle.id}/features`);
       await p.getByText('Ograniczenia kodów krajów', { exact: false }).first().waitFor();
       await p.getByRole('switch', { name: 'Nagrywanie rozmów' }).click();
-      await expect.poll(() => p.getByRole('status').filter({ hasText: 'niezapisan' }).textContent()).toBe('1 niezapisana zmiana');
+      await expect
+        .poll(() => p.getByRole('status').filter({ hasText: 'niezapisan' }).textContent())
+        .toBe('1 niezapisana zmiana');
       await screenshot(p, '21-editor-pl', { docs: true });
       await expectAccessible(p, 'editor (Polish)');
     } finally {

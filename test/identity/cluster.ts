@@ -12,8 +12,15 @@ import { PROVIDER_TOKEN } from '../support/server.js';
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface Node { url: string; child: ChildProcess; stderr: string[] }
-export interface Cluster { nodes: Node[]; stop(): Promise<void> }
+export interface Node {
+  url: string;
+  child: ChildProcess;
+  stderr: string[];
+}
+export interface Cluster {
+  nodes: Node[];
+  stop(): Promise<void>;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -34,7 +41,9 @@ async function waitReady(node: Node, timeoutMs: number): Promise<void> {
     try {
       const r = await fetch(`${node.url}/readyz`);
       if (r.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`node ${node.url} not ready after ${timeoutMs} ms: ${node.stderr.join('').slice(-2000)}`);
@@ -44,24 +53,46 @@ async function startNode(databaseUrl: string, env: Record<string, string>): Prom
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_PROVIDER_TOKEN: PROVIDER_TOKEN, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SWITCHBOARD_PROVIDER_TOKEN: PROVIDER_TOKEN,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const node: Node = { url: `http://127.0.0.1:${port}`, child, stderr: [] };
-  child.stderr!.on('data', (d: Buffer) => { node.stderr.push(d.toString()); if (node.stderr.length > 200) node.stderr.shift(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    node.stderr.push(d.toString());
+    if (node.stderr.length > 200) node.stderr.shift();
+  });
   return node;
 }
 
 /** Starts `count` nodes; the first one migrates the database before the others start. */
-export async function startCluster(databaseUrl: string, count: number, env: Record<string, string> = {}): Promise<Cluster> {
+export async function startCluster(
+  databaseUrl: string,
+  count: number,
+  env: Record<string, string> = {},
+): Promise<Cluster> {
   const nodes: Node[] = [];
   const stop = async () => {
-    await Promise.all(nodes.map((n) => new Promise<void>((ok) => {
-      if (n.child.exitCode !== null) return ok();
-      n.child.once('exit', () => ok());
-      n.child.kill('SIGTERM');
-      setTimeout(() => { if (n.child.exitCode === null) n.child.kill('SIGKILL'); }, 5000).unref();
-    })));
+    await Promise.all(
+      nodes.map(
+        (n) =>
+          new Promise<void>((ok) => {
+            if (n.child.exitCode !== null) return ok();
+            n.child.once('exit', () => ok());
+            n.child.kill('SIGTERM');
+            setTimeout(() => {
+              if (n.child.exitCode === null) n.child.kill('SIGKILL');
+            }, 5000).unref();
+          }),
+      ),
+    );
   };
   try {
     const first = await startNode(databaseUrl, env);
@@ -78,15 +109,27 @@ export async function startCluster(databaseUrl: string, count: number, env: Reco
 }
 
 /** JSON over HTTP to one node. */
-export async function http(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+export async function http(
+  url: string,
+  method: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: any }> {
   const r = await fetch(url, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await r.text();
   let parsed: unknown = null;
-  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
   return { status: r.status, body: parsed };
 }
 
@@ -95,8 +138,17 @@ export async function http(url: string, method: string, body?: unknown, token?: 
  * token; the token pushes a snapshot). Platform sync carries no passwords, so one password hash is
  * then set for all of them directly in the database (a fixture shortcut, not an API path).
  */
-export async function seedTenant(nodeUrl: string, databaseUrl: string, opts: { seats: number | null; users: number; password: string }): Promise<{ tenantId: string; users: Array<{ id: string; email: string }> }> {
-  const t = await http(`${nodeUrl}/v1/tenants`, 'POST', { name: `Seats ${Date.now()}`, seats: opts.seats }, PROVIDER_TOKEN);
+export async function seedTenant(
+  nodeUrl: string,
+  databaseUrl: string,
+  opts: { seats: number | null; users: number; password: string },
+): Promise<{ tenantId: string; users: Array<{ id: string; email: string }> }> {
+  const t = await http(
+    `${nodeUrl}/v1/tenants`,
+    'POST',
+    { name: `Seats ${Date.now()}`, seats: opts.seats },
+    PROVIDER_TOKEN,
+  );
   if (t.status !== 201) throw new Error(`tenant: ${t.status} ${JSON.stringify(t.body)}`);
   const tenantId = t.body.id as string;
   const pt = await http(`${nodeUrl}/v1/tenants/${tenantId}/platform-tokens`, 'POST', { name: 'pbx' }, PROVIDER_TOKEN);
@@ -104,7 +156,12 @@ export async function seedTenant(nodeUrl: string, databaseUrl: string, opts: { s
   const stamp = Date.now().toString(36);
   const snapshot = {
     users: Array.from({ length: opts.users }, (_, i) => ({
-      externalId: `ext-${i}`, displayName: `Agent ${i}`, email: `agent${i}.${stamp}@seats.example`, extension: String(2000 + i), devices: [], acdQueues: [],
+      externalId: `ext-${i}`,
+      displayName: `Agent ${i}`,
+      email: `agent${i}.${stamp}@seats.example`,
+      extension: String(2000 + i),
+      devices: [],
+      acdQueues: [],
     })),
     queues: [],
   };
@@ -113,8 +170,14 @@ export async function seedTenant(nodeUrl: string, databaseUrl: string, opts: { s
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
-    await c.query('update users set password_hash = $1 where tenant_id = $2', [await hashPassword(opts.password), tenantId]);
-    const rows = await c.query<{ id: string; email: string }>('select id, email from users where tenant_id = $1 order by external_id', [tenantId]);
+    await c.query('update users set password_hash = $1 where tenant_id = $2', [
+      await hashPassword(opts.password),
+      tenantId,
+    ]);
+    const rows = await c.query<{ id: string; email: string }>(
+      'select id, email from users where tenant_id = $1 order by external_id',
+      [tenantId],
+    );
     return { tenantId, users: rows.rows };
   } finally {
     await c.end();

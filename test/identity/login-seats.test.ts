@@ -7,12 +7,21 @@ import { client, PASSWORD, uniqueEmail } from './support.js';
 describeEachDatabase('identity: login and seats', (kind) => {
   let server: TestServer;
   let c: ReturnType<typeof client>;
-  beforeAll(async () => { server = await startTestServer(kind, { SWEEP_INTERVAL_MS: '60000' }); c = client(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind, { SWEEP_INTERVAL_MS: '60000' });
+    c = client(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
-  const login = (email: string, audience: 'app' | 'portal' = 'app', password = PASSWORD) => c.call('POST', '/v1/auth/login', { body: { email, password, audience } });
+  const login = (email: string, audience: 'app' | 'portal' = 'app', password = PASSWORD) =>
+    c.call('POST', '/v1/auth/login', { body: { email, password, audience } });
   /** Moves a session's last activity into the past, as if its app had gone quiet. */
-  const age = (sessionId: string, seconds: number) => sql`update sessions set last_seen_at = now() - ${seconds} * interval '1 second' where id = ${sessionId}`.execute(server.deps.db);
+  const age = (sessionId: string, seconds: number) =>
+    sql`update sessions set last_seen_at = now() - ${seconds} * interval '1 second' where id = ${sessionId}`.execute(
+      server.deps.db,
+    );
 
   describe('I1: password login', () => {
     it('I1: an app login answers token, sessionId, userId, tenantId, expiresAt and the token works', async () => {
@@ -20,12 +29,21 @@ describeEachDatabase('identity: login and seats', (kind) => {
       const [u] = await c.appUsers(t, 1);
       const r = await login(u!.email);
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ sessionId: expect.any(String), userId: u!.id, tenantId: t, expiresAt: expect.any(String) });
+      expect(r.body).toMatchObject({
+        sessionId: expect.any(String),
+        userId: u!.id,
+        tenantId: t,
+        expiresAt: expect.any(String),
+      });
       expect(r.body.token).toMatch(/^sbs_/);
       const me = await c.call('GET', '/v1/me', { token: r.body.token });
       expect(me.status).toBe(200);
       expect(me.body.id).toBe(u!.id);
-      const stored = await server.deps.db.selectFrom('sessions').select('token_hash').where('id', '=', r.body.sessionId).executeTakeFirstOrThrow();
+      const stored = await server.deps.db
+        .selectFrom('sessions')
+        .select('token_hash')
+        .where('id', '=', r.body.sessionId)
+        .executeTakeFirstOrThrow();
       expect(stored.token_hash).not.toContain(r.body.token.slice(4));
     });
 
@@ -66,7 +84,13 @@ describeEachDatabase('identity: login and seats', (kind) => {
       const t2 = await c.tenant();
       await c.appUsers(t1, 1, { email: () => email });
       const [u2] = await c.appUsers(t2, 1, { email: () => email });
-      await server.deps.db.updateTable('users').set({ password_hash: await (await import('../../src/infra/crypto.js')).hashPassword('another long passphrase here') }).where('id', '=', u2!.id).execute();
+      await server.deps.db
+        .updateTable('users')
+        .set({
+          password_hash: await (await import('../../src/infra/crypto.js')).hashPassword('another long passphrase here'),
+        })
+        .where('id', '=', u2!.id)
+        .execute();
       const r = await login(email, 'app', 'another long passphrase here');
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ userId: u2!.id, tenantId: t2 });
@@ -100,7 +124,9 @@ describeEachDatabase('identity: login and seats', (kind) => {
       const [a, b] = await c.appUsers(t, 2);
       expect((await login(a!.email)).status).toBe(200);
       expect((await login(a!.email)).status).toBe(200);
-      const portal = await c.call('GET', `/v1/tenants/${t}/sessions`, { token: (await import('../support/server.js')).PROVIDER_TOKEN });
+      const portal = await c.call('GET', `/v1/tenants/${t}/sessions`, {
+        token: (await import('../support/server.js')).PROVIDER_TOKEN,
+      });
       expect(portal.body.items).toHaveLength(2);
       expect((await login(b!.email)).status).toBe(409);
     });
@@ -134,10 +160,12 @@ describeEachDatabase('identity: login and seats', (kind) => {
       await new Promise((r) => setTimeout(r, 300));
       off();
       const revokes = events.filter((e) => e.type === 'revoke' && e.tenantId === t);
-      expect(revokes.map((e) => e.sessionIds).flat()).toEqual(expect.arrayContaining([s.body.sessionId, s2.body.sessionId]));
+      expect(revokes.map((e) => e.sessionIds).flat()).toEqual(
+        expect.arrayContaining([s.body.sessionId, s2.body.sessionId]),
+      );
     });
 
-    it('S3: suspension ends the user\'s sessions and frees the seat (through the users service)', async () => {
+    it("S3: suspension ends the user's sessions and frees the seat (through the users service)", async () => {
       const t = await c.tenant({ seats: 1 });
       const [a, b] = await c.appUsers(t, 2);
       const s = await login(a!.email);
@@ -151,10 +179,25 @@ describeEachDatabase('identity: login and seats', (kind) => {
       const t = await c.tenant({ seats: 2 });
       const pt = (await c.provider('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token as string;
       const email = uniqueEmail('synced');
-      const pushed = await c.call('PUT', `/v1/tenants/${t}/platform/snapshot`, { token: pt, body: { users: [{ externalId: 'e1', displayName: 'Synced', email, extension: '100', devices: [], acdQueues: [] }], queues: [] } });
+      const pushed = await c.call('PUT', `/v1/tenants/${t}/platform/snapshot`, {
+        token: pt,
+        body: {
+          users: [{ externalId: 'e1', displayName: 'Synced', email, extension: '100', devices: [], acdQueues: [] }],
+          queues: [],
+        },
+      });
       expect(pushed.status).toBe(200);
-      const synced = await server.deps.db.selectFrom('users').select('id').where('tenant_id', '=', t).where('external_id', '=', 'e1').executeTakeFirstOrThrow();
-      await server.deps.db.updateTable('users').set({ password_hash: await (await import('../../src/infra/crypto.js')).hashPassword(PASSWORD) }).where('id', '=', synced.id).execute();
+      const synced = await server.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('tenant_id', '=', t)
+        .where('external_id', '=', 'e1')
+        .executeTakeFirstOrThrow();
+      await server.deps.db
+        .updateTable('users')
+        .set({ password_hash: await (await import('../../src/infra/crypto.js')).hashPassword(PASSWORD) })
+        .where('id', '=', synced.id)
+        .execute();
       const manual = await c.portalUser(t);
       const other = await c.portalUser(t); // manual, so the empty snapshot below does not remove it
       const s1 = await login(email);
@@ -162,7 +205,10 @@ describeEachDatabase('identity: login and seats', (kind) => {
       expect(s1.status).toBe(200);
       expect(s2.status).toBe(200);
       expect((await login(other.email)).status).toBe(409);
-      expect((await c.call('PUT', `/v1/tenants/${t}/platform/snapshot`, { token: pt, body: { users: [], queues: [] } })).status).toBe(200);
+      expect(
+        (await c.call('PUT', `/v1/tenants/${t}/platform/snapshot`, { token: pt, body: { users: [], queues: [] } }))
+          .status,
+      ).toBe(200);
       expect((await c.call('GET', '/v1/me', { token: s1.body.token })).status).toBe(401);
       expect((await c.provider('DELETE', `/v1/tenants/${t}/users/${manual.id}`)).status).toBe(204);
       expect((await c.call('GET', '/v1/me', { token: s2.body.token })).status).toBe(401);
@@ -181,7 +227,11 @@ describeEachDatabase('identity: login and seats', (kind) => {
       await age(s.body.sessionId, 91);
       expect((await c.call('POST', '/v1/auth/heartbeat', { token: s.body.token })).status).toBe(401); // a lapsed session cannot come back
       expect(await sweepLapsedSessions(server.deps)).toBeGreaterThanOrEqual(1);
-      const row = await server.deps.db.selectFrom('sessions').select(['ended_reason']).where('id', '=', s.body.sessionId).executeTakeFirstOrThrow();
+      const row = await server.deps.db
+        .selectFrom('sessions')
+        .select(['ended_reason'])
+        .where('id', '=', s.body.sessionId)
+        .executeTakeFirstOrThrow();
       expect(row.ended_reason).toBe('lapsed');
       expect((await login(b!.email)).status).toBe(200);
     });
@@ -238,7 +288,12 @@ describeEachDatabase('identity: login and seats', (kind) => {
       await login(b!.email);
       await login(a!.email, 'app', 'a wrong password of some length');
       await c.call('POST', '/v1/auth/logout', { token: s.body.token });
-      const rows = await server.deps.db.selectFrom('audit_log').select(['action', 'client_addr', 'after', 'actor_id']).where('tenant_id', '=', t).orderBy('id').execute();
+      const rows = await server.deps.db
+        .selectFrom('audit_log')
+        .select(['action', 'client_addr', 'after', 'actor_id'])
+        .where('tenant_id', '=', t)
+        .orderBy('id')
+        .execute();
       const actions = rows.map((r) => r.action);
       expect(actions).toEqual(expect.arrayContaining(['auth.login', 'auth.login_refused', 'auth.logout']));
       expect(rows.filter((r) => r.action.startsWith('auth.')).every((r) => r.client_addr === '127.0.0.1')).toBe(true);

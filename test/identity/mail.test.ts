@@ -10,11 +10,21 @@ const tokenIn = (text: string) => /code: (sb[ri]_[A-Za-z0-9_-]+)/.exec(text)?.[1
 describeEachDatabase('identity: invitations and password resets (I3), dev mailbox', (kind) => {
   let server: TestServer;
   let c: ReturnType<typeof client>;
-  beforeAll(async () => { server = await startTestServer(kind); c = client(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    c = client(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
-  const mailbox = async (to: string) => (await c.provider('GET', `/v1/dev/mailbox?to=${encodeURIComponent(to)}`)).body.items as Array<{ subject: string; text: string }>;
-  const login = (email: string, password: string, audience: 'portal' | 'app' = 'portal') => c.call('POST', '/v1/auth/login', { body: { email, password, audience } });
+  const mailbox = async (to: string) =>
+    (await c.provider('GET', `/v1/dev/mailbox?to=${encodeURIComponent(to)}`)).body.items as Array<{
+      subject: string;
+      text: string;
+    }>;
+  const login = (email: string, password: string, audience: 'portal' | 'app' = 'portal') =>
+    c.call('POST', '/v1/auth/login', { body: { email, password, audience } });
 
   it('I3: a reset request answers 202 whether or not the address exists; only a real account gets mail', async () => {
     const t = await c.tenant();
@@ -41,14 +51,22 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
     const weak = await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'short' } });
     expect(weak.status).toBe(422);
     expect(weak.body.code).toBe('weak_password');
-    expect((await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status).toBe(204);
+    expect(
+      (await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status,
+    ).toBe(204);
     expect((await c.call('GET', '/v1/me', { token: before.body.token })).status).toBe(401);
     expect((await login(u.email, PASSWORD)).status).toBe(401);
     expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
-    const again = await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'yet another long passphrase' } });
+    const again = await c.call('POST', '/v1/auth/password-reset/confirm', {
+      body: { token, password: 'yet another long passphrase' },
+    });
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ code: 'invalid_token', rule: 'I3' });
-    const hash = await server.deps.db.selectFrom('one_time_tokens').select('token_hash').where('user_id', '=', u.id).executeTakeFirstOrThrow();
+    const hash = await server.deps.db
+      .selectFrom('one_time_tokens')
+      .select('token_hash')
+      .where('user_id', '=', u.id)
+      .executeTakeFirstOrThrow();
     expect(hash.token_hash).not.toContain(token.slice(4));
   });
 
@@ -59,15 +77,27 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
     await c.call('POST', '/v1/auth/password-reset', { body: { email: u.email } });
     await new Promise((r) => setTimeout(r, 100));
     const [newer, older] = (await mailbox(u.email)).map((m) => tokenIn(m.text)!);
-    expect((await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token: older, password: NEW_PASSWORD } })).status).toBe(400);
-    await sql`update one_time_tokens set expires_at = now() - interval '1 second' where user_id = ${u.id}`.execute(server.deps.db);
-    expect((await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token: newer, password: NEW_PASSWORD } })).status).toBe(400);
+    expect(
+      (await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token: older, password: NEW_PASSWORD } }))
+        .status,
+    ).toBe(400);
+    await sql`update one_time_tokens set expires_at = now() - interval '1 second' where user_id = ${u.id}`.execute(
+      server.deps.db,
+    );
+    expect(
+      (await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token: newer, password: NEW_PASSWORD } }))
+        .status,
+    ).toBe(400);
   });
 
   it('I3: an invitation lets a user without a password choose one and sign in', async () => {
     const t = await c.tenant();
     const email = uniqueEmail('invitee');
-    const created = await c.provider('POST', `/v1/tenants/${t}/users`, { displayName: 'Invitee', email, permissions: ['website_access'] });
+    const created = await c.provider('POST', `/v1/tenants/${t}/users`, {
+      displayName: 'Invitee',
+      email,
+      permissions: ['website_access'],
+    });
     expect(created.status).toBe(201);
     const inv = await c.provider('POST', `/v1/tenants/${t}/users/${created.body.id}/invitation`);
     expect(inv.status).toBe(202);
@@ -76,13 +106,19 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
     const mail = (await mailbox(email))[0]!;
     expect(mail.subject).toMatch(/invited/);
     const token = tokenIn(mail.text)!;
-    expect((await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status).toBe(400); // wrong purpose
-    expect((await c.call('POST', '/v1/auth/invitations/accept', { body: { token, password: NEW_PASSWORD } })).status).toBe(204);
+    expect(
+      (await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status,
+    ).toBe(400); // wrong purpose
+    expect(
+      (await c.call('POST', '/v1/auth/invitations/accept', { body: { token, password: NEW_PASSWORD } })).status,
+    ).toBe(204);
     expect((await login(email, NEW_PASSWORD)).status).toBe(200);
-    expect((await c.call('POST', '/v1/auth/invitations/accept', { body: { token, password: NEW_PASSWORD } })).status).toBe(400);
+    expect(
+      (await c.call('POST', '/v1/auth/invitations/accept', { body: { token, password: NEW_PASSWORD } })).status,
+    ).toBe(400);
   });
 
-  it('the dev mailbox is the provider\'s alone', async () => {
+  it("the dev mailbox is the provider's alone", async () => {
     const t = await c.tenant();
     const u = await c.portalUser(t, { permissions: ['website_access', 'manage_users'] });
     const s = await login(u.email, PASSWORD);
@@ -97,16 +133,26 @@ describe('identity: mail through a real SMTP server (smtp-server on loopback)', 
 
   beforeAll(async () => {
     smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, session, callback) {
         let data = '';
-        stream.on('data', (d: Buffer) => { data += d.toString(); });
-        stream.on('end', () => { received.push({ to: session.envelope.rcptTo.map((r) => r.address), data }); callback(); });
+        stream.on('data', (d: Buffer) => {
+          data += d.toString();
+        });
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+          callback();
+        });
       },
     });
     await new Promise<void>((ok) => smtp.listen(0, '127.0.0.1', () => ok()));
     const port = (smtp.server.address() as { port: number }).port;
-    server = await startTestServer('pglite', { SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL: 'https://portal.example.test' });
+    server = await startTestServer('pglite', {
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      PUBLIC_URL: 'https://portal.example.test',
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -119,14 +165,19 @@ describe('identity: mail through a real SMTP server (smtp-server on loopback)', 
     const u = await c.portalUser(t);
     expect((await c.call('POST', '/v1/auth/password-reset', { body: { email: u.email } })).status).toBe(202);
     const until = Date.now() + 10_000;
-    while (!received.some((m) => m.to.includes(u.email)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while (!received.some((m) => m.to.includes(u.email)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
     const mail = received.find((m) => m.to.includes(u.email))!;
     expect(mail).toBeDefined();
     const text = mail.data.replace(/=\r\n/g, '').replace(/=3D/g, '='); // quoted-printable
     expect(text).toContain('https://portal.example.test/reset-password?token=sbr_');
     const token = tokenIn(text)!;
-    expect((await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status).toBe(204);
-    const signedIn = await c.call('POST', '/v1/auth/login', { body: { email: u.email, password: NEW_PASSWORD, audience: 'portal' } });
+    expect(
+      (await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status,
+    ).toBe(204);
+    const signedIn = await c.call('POST', '/v1/auth/login', {
+      body: { email: u.email, password: NEW_PASSWORD, audience: 'portal' },
+    });
     expect(signedIn.status).toBe(200);
     // I7: PUBLIC_URL is https here (TLS ends at a proxy), so the cookie is Secure.
     expect(signedIn.cookies.find((k) => k.name === 'sb_session')?.secure).toBe(true);

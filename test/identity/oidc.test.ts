@@ -24,8 +24,19 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     await new Promise<void>((ok) => idp.listen(0, '127.0.0.1', () => ok()));
     issuer = `http://127.0.0.1:${(idp.address() as { port: number }).port}`;
     const provider = new Provider(issuer, {
-      clients: [{ ...CLIENT, redirect_uris: [`${PUBLIC_URL}/v1/auth/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' }],
-      findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id, ...accounts.get(id) }) }),
+      clients: [
+        {
+          ...CLIENT,
+          redirect_uris: [`${PUBLIC_URL}/v1/auth/oidc/callback`],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
+      findAccount: async (_ctx: unknown, id: string) => ({
+        accountId: id,
+        claims: async () => ({ sub: id, ...accounts.get(id) }),
+      }),
       claims: { openid: ['sub'], email: ['email', 'email_verified'] },
       conformIdTokenClaims: false,
       features: { devInteractions: { enabled: false } },
@@ -41,8 +52,16 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
         const grant = new provider.Grant({ accountId: signInAs, clientId: details.params.client_id as string });
         grant.addOIDCScope('openid email profile');
         const grantId = await grant.save();
-        await provider.interactionFinished(req, res, { login: { accountId: signInAs }, consent: { grantId } }, { mergeWithLastSubmission: false });
-      })().catch((err) => { res.statusCode = 500; res.end(String(err)); });
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: signInAs }, consent: { grantId } },
+          { mergeWithLastSubmission: false },
+        );
+      })().catch((err) => {
+        res.statusCode = 500;
+        res.end(String(err));
+      });
     });
     server = await startTestServer('pglite', { PUBLIC_URL });
     c = client(server);
@@ -54,7 +73,10 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
   });
 
   /** Plays the browser: start at Switchboard, through the identity provider, back to the callback. */
-  async function signIn(issuerId: string, account: string): Promise<{ callbackPath: string; result: Awaited<ReturnType<typeof c.call>> }> {
+  async function signIn(
+    issuerId: string,
+    account: string,
+  ): Promise<{ callbackPath: string; result: Awaited<ReturnType<typeof c.call>> }> {
     signInAs = account;
     const start = await c.call('GET', `/v1/auth/oidc/${issuerId}/start?returnTo=/users`);
     expect(start.status).toBe(302);
@@ -66,7 +88,10 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     expect(u.searchParams.get('nonce')).toBeTruthy();
     const jar = new Map<string, string>();
     for (let hops = 0; hops < 10 && url.startsWith(issuer); hops++) {
-      const r = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const r = await fetch(url, {
+        redirect: 'manual',
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       for (const sc of r.headers.getSetCookie()) {
         const [pair] = sc.split(';');
         const i = pair!.indexOf('=');
@@ -83,7 +108,12 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
 
   async function tenantWithIssuer() {
     const t = await c.tenant();
-    const r = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, { name: 'Test IdP', issuer, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret });
+    const r = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, {
+      name: 'Test IdP',
+      issuer,
+      clientId: CLIENT.client_id,
+      clientSecret: CLIENT.client_secret,
+    });
     expect(r.status).toBe(201);
     expect(r.body).not.toHaveProperty('clientSecret');
     return { t, issuerId: r.body.id as string };
@@ -101,7 +131,12 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     const me = await c.call('GET', '/v1/me', { cookies: { sb_session: cookie!.value } });
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(u.id);
-    const audit = await server.deps.db.selectFrom('audit_log').select(['action', 'after']).where('tenant_id', '=', t).where('action', '=', 'auth.login').execute();
+    const audit = await server.deps.db
+      .selectFrom('audit_log')
+      .select(['action', 'after'])
+      .where('tenant_id', '=', t)
+      .where('action', '=', 'auth.login')
+      .execute();
     expect((audit[0]!.after as any).method).toBe(`oidc:${issuerId}`);
   });
 
@@ -145,10 +180,18 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
 
   it('issuers are configured per tenant by settings:edit holders; a bad issuer is refused at once', async () => {
     const t = await c.tenant();
-    const bad = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, { name: 'Nowhere', issuer: 'http://127.0.0.1:1', clientId: 'x' });
+    const bad = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, {
+      name: 'Nowhere',
+      issuer: 'http://127.0.0.1:1',
+      clientId: 'x',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('/issuer');
-    const plain = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, { name: 'Plain', issuer: 'http://idp.example.com', clientId: 'x' });
+    const plain = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, {
+      name: 'Plain',
+      issuer: 'http://idp.example.com',
+      clientId: 'x',
+    });
     expect(plain.status).toBe(400);
     const { t: t2, issuerId } = await tenantWithIssuer();
     expect((await c.provider('GET', `/v1/tenants/${t2}/oidc-issuers`)).body.items).toHaveLength(1);
@@ -157,7 +200,7 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     expect((await c.call('GET', `/v1/auth/oidc/${issuerId}/start`)).status).toBe(404);
   });
 
-  it('I2: the sign-in page lists a tenant\'s issuers publicly, names and start paths only', async () => {
+  it("I2: the sign-in page lists a tenant's issuers publicly, names and start paths only", async () => {
     const { t, issuerId } = await tenantWithIssuer();
     const list = await c.call('GET', `/v1/auth/oidc/issuers?tenant=${t}`);
     expect(list.status).toBe(200);

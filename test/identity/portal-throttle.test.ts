@@ -5,11 +5,19 @@ import { client, PASSWORD, uniqueEmail } from './support.js';
 describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
   let server: TestServer;
   let c: ReturnType<typeof client>;
-  beforeAll(async () => { server = await startTestServer(kind); c = client(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    c = client(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   const login = (email: string, opts: { audience?: 'app' | 'portal'; password?: string; ip?: string } = {}) =>
-    c.call('POST', '/v1/auth/login', { body: { email, password: opts.password ?? PASSWORD, audience: opts.audience ?? 'app' }, ...(opts.ip ? { ip: opts.ip } : {}) });
+    c.call('POST', '/v1/auth/login', {
+      body: { email, password: opts.password ?? PASSWORD, audience: opts.audience ?? 'app' },
+      ...(opts.ip ? { ip: opts.ip } : {}),
+    });
 
   describe('I7: portal cookie with CSRF protection', () => {
     it('I7: the cookie authenticates reads; a state-changing request without the CSRF header is refused (csrf_failed)', async () => {
@@ -24,7 +32,10 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
       const noHeader = await c.call('POST', '/v1/auth/logout', { cookies });
       expect(noHeader.status).toBe(403);
       expect(noHeader.body).toMatchObject({ code: 'csrf_failed', rule: 'I7' });
-      const wrong = await c.call('DELETE', `/v1/tenants/${t}/users/${u.id}/sessions`, { cookies, headers: { 'x-csrf-token': 'forged' } });
+      const wrong = await c.call('DELETE', `/v1/tenants/${t}/users/${u.id}/sessions`, {
+        cookies,
+        headers: { 'x-csrf-token': 'forged' },
+      });
       expect(wrong.status).toBe(403);
       expect(wrong.body.code).toBe('csrf_failed');
       expect((await c.call('GET', '/v1/me', { cookies })).status).toBe(200); // nothing happened
@@ -42,7 +53,10 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
       const plain = await c.call('POST', '/v1/auth/login', { body, headers: { 'content-type': 'text/plain' } });
       expect(plain.status).toBeGreaterThanOrEqual(400);
       expect(plain.status).toBeLessThan(500);
-      const form = await c.call('POST', '/v1/auth/login', { body: `email=${encodeURIComponent(u.email)}&password=x&audience=portal`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const form = await c.call('POST', '/v1/auth/login', {
+        body: `email=${encodeURIComponent(u.email)}&password=x&audience=portal`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(form.status).toBe(415);
     });
 
@@ -72,13 +86,15 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
     it('I4: after 5 failures an account is throttled (429), even with the right password, and unknown accounts alike', async () => {
       const t = await c.tenant();
       const [u] = await c.appUsers(t, 1);
-      for (let i = 0; i < 5; i++) expect((await login(u!.email, { password: `wrong password number ${i}`, ip: '10.0.0.1' })).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await login(u!.email, { password: `wrong password number ${i}`, ip: '10.0.0.1' })).status).toBe(401);
       const locked = await login(u!.email, { ip: '10.0.0.2' });
       expect(locked.status).toBe(429);
       expect(locked.body).toMatchObject({ code: 'rate_limited', rule: 'I4', retryAfter: expect.any(Number) });
 
       const ghost = uniqueEmail('ghost');
-      for (let i = 0; i < 5; i++) expect((await login(ghost, { password: `wrong password number ${i}`, ip: '10.0.0.3' })).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await login(ghost, { password: `wrong password number ${i}`, ip: '10.0.0.3' })).status).toBe(401);
       const ghostLocked = await login(ghost, { ip: '10.0.0.4' });
       expect(ghostLocked.status).toBe(429);
       expect(Object.keys(ghostLocked.body).sort()).toEqual(Object.keys(locked.body).sort());
@@ -89,7 +105,9 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
       const [u] = await c.appUsers(t, 1);
       const ip = '10.9.9.9';
       for (let batch = 0; batch < 5; batch++) {
-        const rs = await Promise.all(Array.from({ length: 10 }, () => login(uniqueEmail('spray'), { password: 'some guessed password', ip })));
+        const rs = await Promise.all(
+          Array.from({ length: 10 }, () => login(uniqueEmail('spray'), { password: 'some guessed password', ip })),
+        );
         expect(rs.every((r) => r.status === 401)).toBe(true);
       }
       expect((await login(u!.email, { ip })).status).toBe(429);
@@ -99,11 +117,18 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
     it('I4: unknown users and wrong passwords answer in comparable time', async () => {
       const t = await c.tenant();
       const users = await c.appUsers(t, 4);
-      const time = async (f: () => Promise<unknown>) => { const s = performance.now(); await f(); return performance.now() - s; };
-      let known = 0, unknown = 0;
+      const time = async (f: () => Promise<unknown>) => {
+        const s = performance.now();
+        await f();
+        return performance.now() - s;
+      };
+      let known = 0,
+        unknown = 0;
       for (let i = 0; i < 4; i++) {
         known += await time(() => login(users[i]!.email, { password: 'not the password at all', ip: `10.7.0.${i}` }));
-        unknown += await time(() => login(uniqueEmail('nobody'), { password: 'not the password at all', ip: `10.7.1.${i}` }));
+        unknown += await time(() =>
+          login(uniqueEmail('nobody'), { password: 'not the password at all', ip: `10.7.1.${i}` }),
+        );
       }
       const ratio = known / unknown;
       expect(ratio).toBeGreaterThan(0.4);
@@ -112,7 +137,11 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
 
     it('I3/I4: password-reset requests are limited per address (@fastify/rate-limit)', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 11; i++) statuses.push((await c.call('POST', '/v1/auth/password-reset', { body: { email: uniqueEmail('r') }, ip: '10.5.5.5' })).status);
+      for (let i = 0; i < 11; i++)
+        statuses.push(
+          (await c.call('POST', '/v1/auth/password-reset', { body: { email: uniqueEmail('r') }, ip: '10.5.5.5' }))
+            .status,
+        );
       expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true);
       expect(statuses[10]).toBe(429);
     });

@@ -18,11 +18,21 @@ export function client(server: Server) {
     /** A manual user (portal-only, G4) created through the users API as the provider. */
     async portalUser(tenantId: string, extra: Record<string, unknown> = {}): Promise<{ id: string; email: string }> {
       const email = uniqueEmail('portal');
-      const u = await a.user(tenantId, { displayName: `Portal ${email}`, email, password: PASSWORD, permissions: ['website_access'], ...extra });
+      const u = await a.user(tenantId, {
+        displayName: `Portal ${email}`,
+        email,
+        password: PASSWORD,
+        permissions: ['website_access'],
+        ...extra,
+      });
       return { id: u.id, email };
     },
     /** Platform users without website access (app users), with a password set directly (platform sync sends none). */
-    async appUsers(tenantId: string, n: number, opts: { email?: (i: number) => string } = {}): Promise<Array<{ id: string; email: string }>> {
+    async appUsers(
+      tenantId: string,
+      n: number,
+      opts: { email?: (i: number) => string } = {},
+    ): Promise<Array<{ id: string; email: string }>> {
       return createPlatformUsers(server, tenantId, n, opts);
     },
   };
@@ -31,9 +41,18 @@ export function client(server: Server) {
 let sharedHash: Promise<string> | null = null;
 
 /** Inserts platform users straight into the database: a fixture shortcut, since sync carries no passwords. */
-export async function createPlatformUsers(server: Server, tenantId: string, n: number, opts: { email?: (i: number) => string } = {}): Promise<Array<{ id: string; email: string }>> {
+export async function createPlatformUsers(
+  server: Server,
+  tenantId: string,
+  n: number,
+  opts: { email?: (i: number) => string } = {},
+): Promise<Array<{ id: string; email: string }>> {
   const hash = await (sharedHash ??= hashPassword(PASSWORD));
   const emails = Array.from({ length: n }, (_, i) => (opts.email ? opts.email(i) : uniqueEmail(`app${i}`)));
-  const ids = await insertPlatformUsers(server.deps.db, tenantId, emails.map((email, i) => ({ email, password_hash: hash, display_name: `App user ${i}` })));
+  const ids = await insertPlatformUsers(
+    server.deps.db,
+    tenantId,
+    emails.map((email, i) => ({ email, password_hash: hash, display_name: `App user ${i}` })),
+  );
   return ids.map((id, i) => ({ id, email: emails[i]! }));
 }

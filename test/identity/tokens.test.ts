@@ -6,78 +6,144 @@ import { client, PASSWORD } from './support.js';
 describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
   let server: TestServer;
   let c: ReturnType<typeof client>;
-  beforeAll(async () => { server = await startTestServer(kind); c = client(server); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    c = client(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   /** A tenant with an admin who may create tokens (rest_api_admin) and view and edit users (manage_users). */
   async function setup(permissions = ['website_access', 'manage_users', 'rest_api_admin']) {
     const t = await c.tenant();
     const admin = await c.portalUser(t, { permissions });
-    const s = await c.call('POST', '/v1/auth/login', { body: { email: admin.email, password: PASSWORD, audience: 'portal' } });
+    const s = await c.call('POST', '/v1/auth/login', {
+      body: { email: admin.email, password: PASSWORD, audience: 'portal' },
+    });
     return { t, admin, token: s.body.token as string };
   }
 
   describe('I5: API tokens', () => {
     it('I5: a token is shown once, stored hashed, listed without its secret, and acts within its scopes only', async () => {
       const { t, admin, token } = await setup();
-      const created = await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'CRM sync', scopes: ['users:view'] } });
+      const created = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+        token,
+        body: { name: 'CRM sync', scopes: ['users:view'] },
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ id: expect.any(String), name: 'CRM sync', scopes: ['users:view'], userId: admin.id, expiresAt: null });
+      expect(created.body).toMatchObject({
+        id: expect.any(String),
+        name: 'CRM sync',
+        scopes: ['users:view'],
+        userId: admin.id,
+        expiresAt: null,
+      });
       expect(created.body.token).toMatch(/^sbt_/);
-      const stored = await server.deps.db.selectFrom('api_tokens').select('token_hash').where('id', '=', created.body.id).executeTakeFirstOrThrow();
+      const stored = await server.deps.db
+        .selectFrom('api_tokens')
+        .select('token_hash')
+        .where('id', '=', created.body.id)
+        .executeTakeFirstOrThrow();
       expect(stored.token_hash).not.toContain(created.body.token.slice(4));
       const list = await c.call('GET', `/v1/tenants/${t}/api-tokens`, { token });
       expect(list.body.items[0]).not.toHaveProperty('token');
 
       const api = created.body.token as string;
       expect((await c.call('GET', `/v1/tenants/${t}/users`, { token: api })).status).toBe(200);
-      const edit = await c.call('PATCH', `/v1/tenants/${t}/users/${admin.id}`, { token: api, body: { displayName: 'Renamed by a read-only token' } });
+      const edit = await c.call('PATCH', `/v1/tenants/${t}/users/${admin.id}`, {
+        token: api,
+        body: { displayName: 'Renamed by a read-only token' },
+      });
       expect(edit.status).toBe(403);
       expect((await c.call('DELETE', `/v1/tenants/${t}/users/${admin.id}/sessions`, { token: api })).status).toBe(403);
     });
 
-    it('C3: scopes beyond the creator\'s capabilities are refused (escalation_refused)', async () => {
+    it("C3: scopes beyond the creator's capabilities are refused (escalation_refused)", async () => {
       const { t, token } = await setup();
-      const r = await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'too much', scopes: ['users:view', 'billing:edit'] } });
+      const r = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+        token,
+        body: { name: 'too much', scopes: ['users:view', 'billing:edit'] },
+      });
       expect(r.status).toBe(403);
       expect(r.body).toMatchObject({ code: 'escalation_refused', rule: 'C3', missing: ['billing:edit'] });
     });
 
     it('C3: a token that may create tokens cannot create one wider than itself', async () => {
       const { t, token } = await setup();
-      const narrow = await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'minter', scopes: ['api_tokens:create', 'users:view'] } });
+      const narrow = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+        token,
+        body: { name: 'minter', scopes: ['api_tokens:create', 'users:view'] },
+      });
       expect(narrow.status).toBe(201);
-      const wider = await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token: narrow.body.token, body: { name: 'wider', scopes: ['users:edit'] } });
+      const wider = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+        token: narrow.body.token,
+        body: { name: 'wider', scopes: ['users:edit'] },
+      });
       expect(wider.status).toBe(403);
       expect(wider.body.code).toBe('escalation_refused');
-      expect((await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token: narrow.body.token, body: { name: 'same', scopes: ['users:view'] } })).status).toBe(201);
+      expect(
+        (
+          await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+            token: narrow.body.token,
+            body: { name: 'same', scopes: ['users:view'] },
+          })
+        ).status,
+      ).toBe(201);
     });
 
     it('I5: only api_tokens:create holders create tokens; unknown capabilities are named', async () => {
       const { t, token } = await setup(['website_access', 'manage_users']);
-      expect((await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'x', scopes: ['users:view'] } })).status).toBe(403);
+      expect(
+        (await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'x', scopes: ['users:view'] } }))
+          .status,
+      ).toBe(403);
       const other = await setup();
-      const bad = await c.call('POST', `/v1/tenants/${other.t}/api-tokens`, { token: other.token, body: { name: 'x', scopes: ['nope:never'] } });
+      const bad = await c.call('POST', `/v1/tenants/${other.t}/api-tokens`, {
+        token: other.token,
+        body: { name: 'x', scopes: ['nope:never'] },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.field).toBe('/scopes/0');
     });
 
     it('I5: expired and revoked tokens stop working; last use is recorded with the address and audited', async () => {
       const { t, token } = await setup();
-      const expiring = await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'soon', scopes: ['users:view'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() } });
+      const expiring = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+        token,
+        body: { name: 'soon', scopes: ['users:view'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+      });
       expect(expiring.status).toBe(201);
       expect((await c.call('GET', `/v1/tenants/${t}/users`, { token: expiring.body.token })).status).toBe(200);
-      await sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${expiring.body.id}`.execute(server.deps.db);
+      await sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${expiring.body.id}`.execute(
+        server.deps.db,
+      );
       const expired = await c.call('GET', `/v1/tenants/${t}/users`, { token: expiring.body.token });
       expect(expired.status).toBe(401);
       expect(expired.body.code).toBe('invalid_token');
-      expect((await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'past', scopes: ['users:view'], expiresAt: '2001-01-01T00:00:00Z' } })).status).toBe(400);
+      expect(
+        (
+          await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+            token,
+            body: { name: 'past', scopes: ['users:view'], expiresAt: '2001-01-01T00:00:00Z' },
+          })
+        ).status,
+      ).toBe(400);
 
-      const keep = await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token, body: { name: 'keep', scopes: ['users:view'] } });
+      const keep = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+        token,
+        body: { name: 'keep', scopes: ['users:view'] },
+      });
       await c.call('GET', `/v1/tenants/${t}/users`, { token: keep.body.token, ip: '192.0.2.7' });
-      const listed = (await c.call('GET', `/v1/tenants/${t}/api-tokens`, { token })).body.items.find((x: any) => x.id === keep.body.id);
+      const listed = (await c.call('GET', `/v1/tenants/${t}/api-tokens`, { token })).body.items.find(
+        (x: any) => x.id === keep.body.id,
+      );
       expect(listed).toMatchObject({ lastUsedAt: expect.any(String), lastUsedAddr: '192.0.2.7' });
-      const audit = await server.deps.db.selectFrom('audit_log').select(['action', 'client_addr']).where('target_id', '=', keep.body.id).execute();
+      const audit = await server.deps.db
+        .selectFrom('audit_log')
+        .select(['action', 'client_addr'])
+        .where('target_id', '=', keep.body.id)
+        .execute();
       expect(audit).toEqual(expect.arrayContaining([{ action: 'api_token.use', client_addr: '192.0.2.7' }]));
 
       expect((await c.call('DELETE', `/v1/tenants/${t}/api-tokens/${keep.body.id}`, { token })).status).toBe(204);
@@ -85,12 +151,19 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
       expect((await c.call('DELETE', `/v1/tenants/${t}/api-tokens/${keep.body.id}`, { token })).status).toBe(404);
     });
 
-    it('G13: a suspended user\'s tokens stop working', async () => {
+    it("G13: a suspended user's tokens stop working", async () => {
       const { t, token } = await setup();
       const other = await c.portalUser(t, { permissions: ['website_access', 'manage_users', 'rest_api_admin'] });
-      const s = await c.call('POST', '/v1/auth/login', { body: { email: other.email, password: PASSWORD, audience: 'portal' } });
-      const made = await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token: s.body.token, body: { name: 'theirs', scopes: ['users:view'] } });
-      expect((await c.call('PATCH', `/v1/tenants/${t}/users/${other.id}`, { token, body: { status: 'suspended' } })).status).toBe(200);
+      const s = await c.call('POST', '/v1/auth/login', {
+        body: { email: other.email, password: PASSWORD, audience: 'portal' },
+      });
+      const made = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+        token: s.body.token,
+        body: { name: 'theirs', scopes: ['users:view'] },
+      });
+      expect(
+        (await c.call('PATCH', `/v1/tenants/${t}/users/${other.id}`, { token, body: { status: 'suspended' } })).status,
+      ).toBe(200);
       expect((await c.call('GET', `/v1/tenants/${t}/users`, { token: made.body.token })).status).toBe(401);
     });
   });
@@ -102,24 +175,50 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
       expect(r.status).toBe(201);
       expect(r.body.token).toMatch(/^sbk_/);
       const pt = r.body.token as string;
-      const sync = await c.call('PUT', `/v1/tenants/${t}/platform/snapshot?dryRun=true`, { token: pt, body: { users: [], queues: [] } });
+      const sync = await c.call('PUT', `/v1/tenants/${t}/platform/snapshot?dryRun=true`, {
+        token: pt,
+        body: { users: [], queues: [] },
+      });
       expect(sync.status).toBe(200);
       expect((await c.call('GET', `/v1/tenants/${t}/users`, { token: pt })).status).toBe(403);
       expect((await c.call('GET', `/v1/tenants/${t}/sessions`, { token: pt })).status).toBe(403);
-      expect((await c.call('POST', `/v1/tenants/${t}/api-tokens`, { token: pt, body: { name: 'x', scopes: ['users:view'] } })).status).toBe(403);
+      expect(
+        (
+          await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+            token: pt,
+            body: { name: 'x', scopes: ['users:view'] },
+          })
+        ).status,
+      ).toBe(403);
       expect((await c.call('POST', `/v1/tenants/${t}/platform-tokens`, { token: pt })).status).toBe(403);
       const other = await c.tenant();
-      expect((await c.call('PUT', `/v1/tenants/${other}/platform/snapshot?dryRun=true`, { token: pt, body: { users: [], queues: [] } })).status).toBe(404);
+      expect(
+        (
+          await c.call('PUT', `/v1/tenants/${other}/platform/snapshot?dryRun=true`, {
+            token: pt,
+            body: { users: [], queues: [] },
+          })
+        ).status,
+      ).toBe(404);
       const listed = await c.provider('GET', `/v1/tenants/${t}/platform-tokens`);
       expect(listed.body.items[0]).toMatchObject({ id: r.body.id, name: 'PBX', lastUsedAt: expect.any(String) });
       expect((await c.provider('DELETE', `/v1/tenants/${t}/platform-tokens/${r.body.id}`)).status).toBe(204);
-      expect((await c.call('PUT', `/v1/tenants/${t}/platform/snapshot?dryRun=true`, { token: pt, body: { users: [], queues: [] } })).status).toBe(401);
+      expect(
+        (
+          await c.call('PUT', `/v1/tenants/${t}/platform/snapshot?dryRun=true`, {
+            token: pt,
+            body: { users: [], queues: [] },
+          })
+        ).status,
+      ).toBe(401);
     });
 
     it('C8: only the provider issues platform tokens', async () => {
       const t = await c.tenant();
       const admin = await c.portalUser(t, { permissions: ['website_access', 'manage_users'] });
-      const s = await c.call('POST', '/v1/auth/login', { body: { email: admin.email, password: PASSWORD, audience: 'portal' } });
+      const s = await c.call('POST', '/v1/auth/login', {
+        body: { email: admin.email, password: PASSWORD, audience: 'portal' },
+      });
       const r = await c.call('POST', `/v1/tenants/${t}/platform-tokens`, { token: s.body.token });
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('provider_only');

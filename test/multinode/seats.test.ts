@@ -9,7 +9,9 @@ import { http, seedTenant, startCluster, type Cluster } from '../identity/cluste
  * every time; seats freed by logout and by lapse (the sweeper) are taken again.
  */
 const pgUp = await postgresReachable();
-const NODES = 3, USERS = 300, SEATS = 50;
+const NODES = 3,
+  USERS = 300,
+  SEATS = 50;
 const PASSWORD = 'three nodes one database many agents';
 
 describe.skipIf(!pgUp)('multi-node seats (3 processes, one PostgreSQL)', () => {
@@ -22,7 +24,11 @@ describe.skipIf(!pgUp)('multi-node seats (3 processes, one PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     cluster = await startCluster(db.url, NODES, { SWEEP_INTERVAL_MS: '500' });
-    ({ tenantId, users } = await seedTenant(cluster.nodes[0]!.url, db.url, { seats: SEATS, users: USERS, password: PASSWORD }));
+    ({ tenantId, users } = await seedTenant(cluster.nodes[0]!.url, db.url, {
+      seats: SEATS,
+      users: USERS,
+      password: PASSWORD,
+    }));
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
   }, 180_000);
@@ -34,17 +40,33 @@ describe.skipIf(!pgUp)('multi-node seats (3 processes, one PostgreSQL)', () => {
   });
 
   /** 300 concurrent app logins, user i on node i mod 3. */
-  async function race(): Promise<{ won: Array<{ token: string; sessionId: string }>; refused: number; other: Array<{ status: number; body: unknown }> }> {
-    const results = await Promise.all(users.map((u, i) =>
-      http(`${cluster.nodes[i % NODES]!.url}/v1/auth/login`, 'POST', { email: u.email, password: PASSWORD, audience: 'app' })));
+  async function race(): Promise<{
+    won: Array<{ token: string; sessionId: string }>;
+    refused: number;
+    other: Array<{ status: number; body: unknown }>;
+  }> {
+    const results = await Promise.all(
+      users.map((u, i) =>
+        http(`${cluster.nodes[i % NODES]!.url}/v1/auth/login`, 'POST', {
+          email: u.email,
+          password: PASSWORD,
+          audience: 'app',
+        }),
+      ),
+    );
     const won = results.filter((r) => r.status === 200).map((r) => r.body);
-    const refused = results.filter((r) => r.status === 409 && (r.body as { code: string }).code === 'seats_exhausted').length;
+    const refused = results.filter(
+      (r) => r.status === 409 && (r.body as { code: string }).code === 'seats_exhausted',
+    ).length;
     return { won, refused, other: results.filter((r) => r.status !== 200 && r.status !== 409) };
   }
 
   async function seatHolders(): Promise<number> {
-    const r = await sql.query(`select count(distinct user_id)::int as n from sessions where tenant_id = $1 and ended_at is null
-      and last_seen_at > now() - (case audience when 'app' then 90 else 1800 end) * interval '1 second'`, [tenantId]);
+    const r = await sql.query(
+      `select count(distinct user_id)::int as n from sessions where tenant_id = $1 and ended_at is null
+      and last_seen_at > now() - (case audience when 'app' then 90 else 1800 end) * interval '1 second'`,
+      [tenantId],
+    );
     return r.rows[0].n;
   }
 
@@ -56,7 +78,9 @@ describe.skipIf(!pgUp)('multi-node seats (3 processes, one PostgreSQL)', () => {
       expect(refused).toBe(USERS - SEATS);
       expect(await seatHolders()).toBe(SEATS);
       // Everyone logs out (on a different node than they logged in on), freeing every seat (S3).
-      const outs = await Promise.all(won.map((w, i) => http(`${cluster.nodes[(i + 1) % NODES]!.url}/v1/auth/logout`, 'POST', undefined, w.token)));
+      const outs = await Promise.all(
+        won.map((w, i) => http(`${cluster.nodes[(i + 1) % NODES]!.url}/v1/auth/logout`, 'POST', undefined, w.token)),
+      );
       expect(outs.every((o) => o.status === 204)).toBe(true);
       expect(await seatHolders()).toBe(0);
     }
@@ -66,11 +90,17 @@ describe.skipIf(!pgUp)('multi-node seats (3 processes, one PostgreSQL)', () => {
     const first = await race();
     expect(first.won).toHaveLength(SEATS);
     // Make every session of the tenant 89 s quiet: they lapse about a second from now.
-    await sql.query(`update sessions set last_seen_at = now() - interval '89 seconds' where tenant_id = $1 and ended_at is null`, [tenantId]);
+    await sql.query(
+      `update sessions set last_seen_at = now() - interval '89 seconds' where tenant_id = $1 and ended_at is null`,
+      [tenantId],
+    );
     const lapseAt = Date.now() + 1000;
     let ended = 0;
     while (Date.now() < lapseAt + 10_000) {
-      const r = await sql.query(`select count(*)::int as n from sessions where tenant_id = $1 and ended_reason = 'lapsed' and id = any($2)`, [tenantId, first.won.map((w) => w.sessionId)]);
+      const r = await sql.query(
+        `select count(*)::int as n from sessions where tenant_id = $1 and ended_reason = 'lapsed' and id = any($2)`,
+        [tenantId, first.won.map((w) => w.sessionId)],
+      );
       ended = r.rows[0].n;
       if (ended === SEATS) break;
       await new Promise((r) => setTimeout(r, 100));

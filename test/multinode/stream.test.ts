@@ -23,7 +23,9 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
     db = await createTestDatabase();
     cluster = await startCluster(db.url, 3);
     ({ tenantId, users } = await seedTenant(node(0), db.url, { seats: null, users: 3, password: PASSWORD }));
-    expect((await http(`${node(0)}/v1/tenants/${tenantId}`, 'PATCH', { plan: 'reach' }, PROVIDER_TOKEN)).status).toBe(200);
+    expect((await http(`${node(0)}/v1/tenants/${tenantId}`, 'PATCH', { plan: 'reach' }, PROVIDER_TOKEN)).status).toBe(
+      200,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -32,7 +34,11 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
   });
 
   async function login(i: number, on: number): Promise<string> {
-    const r = await http(`${node(on)}/v1/auth/login`, 'POST', { email: users[i]!.email, password: PASSWORD, audience: 'app' });
+    const r = await http(`${node(on)}/v1/auth/login`, 'POST', {
+      email: users[i]!.email,
+      password: PASSWORD,
+      audience: 'app',
+    });
     expect(r.status).toBe(200);
     return r.body.token as string;
   }
@@ -48,7 +54,12 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
     const expected = new Map<number, string[]>();
     for (let i = 0; i < 100; i++) {
       const allowedRegions = [REGIONS[i % REGIONS.length]!, `${REGIONS[(i + 1) % REGIONS.length]}`];
-      const r = await http(`${node(0)}/v1/tenants/${tenantId}/users/${users[0]!.id}`, 'PATCH', { features: { dialRestriction: { enabled: true, allowedRegions } } }, PROVIDER_TOKEN);
+      const r = await http(
+        `${node(0)}/v1/tenants/${tenantId}/users/${users[0]!.id}`,
+        'PATCH',
+        { features: { dialRestriction: { enabled: true, allowedRegions } } },
+        PROVIDER_TOKEN,
+      );
       expect(r.status).toBe(200);
       expected.set(r.body.version as number, allowedRegions);
     }
@@ -60,20 +71,27 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
       // D3: strictly increasing, never an older one after a newer one.
       expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
       // No invented or mixed states: every configuration received is exactly the one its change produced.
-      for (const c of configs) expect(c.config.features.dialRestriction.allowedRegions).toEqual(expected.get(c.version));
+      for (const c of configs)
+        expect(c.config.features.dialRestriction.allowedRegions).toEqual(expected.get(c.version));
       expect(versions.at(-1)).toBe(last);
       // Without gaps: each of the 100 changes arrives as its own configuration.
       expect(versions).toEqual([...expected.keys()].sort((a, b) => a - b));
     }
-    onB.close(); onC.close();
+    onB.close();
+    onC.close();
   }, 120_000);
 
   it('D4: a client that reconnects (to another node) with an old version gets the current one; with the current, uptodate', async () => {
     const token = await login(1, 0);
     const s1 = await TestStream.open(node(0), { token });
-    const first = await s1.next(10_000) as { version: number };
+    const first = (await s1.next(10_000)) as { version: number };
     s1.close();
-    const r = await http(`${node(0)}/v1/tenants/${tenantId}/users/${users[1]!.id}`, 'PATCH', { features: { crmOverlay: false } }, PROVIDER_TOKEN);
+    const r = await http(
+      `${node(0)}/v1/tenants/${tenantId}/users/${users[1]!.id}`,
+      'PATCH',
+      { features: { crmOverlay: false } },
+      PROVIDER_TOKEN,
+    );
     const s2 = await TestStream.open(node(2), { token, since: first.version });
     const m = await s2.next(10_000);
     expect(m).toMatchObject({ type: 'config', version: r.body.version });

@@ -23,9 +23,15 @@ describe.skipIf(!haveBrowser)('app view in a browser (F4, D1 tickets)', () => {
   beforeAll(async () => {
     server = await startTestServer('pglite');
     base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
   });
-  afterAll(async () => { await browser?.close(); await server?.stop(); });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 
   it('F4: signs in with a session token, shows the configuration, and shows a change arriving live', async () => {
     const t = await createTenant(base, { plan: 'reach' });
@@ -44,7 +50,10 @@ describe.skipIf(!haveBrowser)('app view in a browser (F4, D1 tickets)', () => {
 
     const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, { features: { channels: 'calls' } });
     // Runs in the page (this file compiles without DOM types, hence the loose access to document).
-    await page.waitForFunction((v) => Number((globalThis as any).document.querySelector('#version').textContent) >= v, r.json.version);
+    await page.waitForFunction(
+      (v) => Number((globalThis as any).document.querySelector('#version').textContent) >= v,
+      r.json.version,
+    );
     expect(await page.textContent('#caps')).not.toContain('telephony:sms');
     expect(await page.textContent('#events')).toContain('features.sms');
     expect(errors).toEqual([]);

@@ -12,26 +12,40 @@ describeEachDatabase('client SDK stream against a server (F4, D1-D4)', (kind) =>
     server = await startTestServer(kind);
     base = await server.app.listen({ port: 0, host: '127.0.0.1' });
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('F4: a saved change reaches the app as a change event; can/canDial follow it', async () => {
     const t = await createTenant(base, { plan: 'reach' });
     const u = await insertPlatformUser(server.deps.db, t);
     const { token } = await insertSession(server.deps.db, t, u);
-    const stream = new ConfigStream({ baseUrl: base, token, WebSocket: WebSocket as unknown as WebSocketConstructor }).start();
+    const stream = new ConfigStream({
+      baseUrl: base,
+      token,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    }).start();
     const first = await stream.ready();
     expect(stream.can('telephony:sms')).toBe(true);
     expect(stream.canDial('+44 20 7946 0958', 'call').allowed).toBe(true);
     const changes: ConfigChange[] = [];
     stream.on('change', (c) => changes.push(c));
-    const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, { features: { channels: 'calls', dialRestriction: { enabled: true, allowedRegions: [] } } });
+    const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, {
+      features: { channels: 'calls', dialRestriction: { enabled: true, allowedRegions: [] } },
+    });
     await stream.waitForVersion(r.json.version);
     expect(stream.version).toBeGreaterThan(first.version);
-    expect(changes.at(-1)!.changed).toEqual(expect.arrayContaining(['capabilities', 'features.sms', 'features.dialRestriction']));
+    expect(changes.at(-1)!.changed).toEqual(
+      expect.arrayContaining(['capabilities', 'features.sms', 'features.dialRestriction']),
+    );
     expect(stream.can('telephony:sms')).toBe(false);
     expect(stream.canDial('+44 20 7946 0958', 'call')).toMatchObject({ allowed: false, code: 'region_not_allowed' });
     // The local answer and the platform's dial-check API agree.
-    const api = await http(base, 'POST', `/v1/tenants/${t}/dial-check`, { userId: u, number: '+44 20 7946 0958', channel: 'call' });
+    const api = await http(base, 'POST', `/v1/tenants/${t}/dial-check`, {
+      userId: u,
+      number: '+44 20 7946 0958',
+      channel: 'call',
+    });
     expect(api.json).toEqual(stream.canDial('+44 20 7946 0958', 'call'));
     stream.stop();
   });
@@ -41,7 +55,11 @@ describeEachDatabase('client SDK stream against a server (F4, D1-D4)', (kind) =>
     const u = await insertPlatformUser(server.deps.db, t);
     const { token } = await insertSession(server.deps.db, t, u);
     const sb = createClient({ baseUrl: base, token });
-    const stream = new ConfigStream({ baseUrl: base, getTicket: async () => (await sb.me.streamTicket()).ticket, WebSocket: WebSocket as unknown as WebSocketConstructor }).start();
+    const stream = new ConfigStream({
+      baseUrl: base,
+      getTicket: async () => (await sb.me.streamTicket()).ticket,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    }).start();
     const c = await stream.ready();
     expect(c.userId).toBe(u);
     stream.stop();

@@ -16,10 +16,14 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
     const pt = await http(base, 'POST', `/v1/tenants/${t}/platform-tokens`, {});
     expect(pt.status).toBe(201);
     platformToken = pt.json.token;
-    const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, { features: { dialRestriction: { enabled: true, allowedRegions: ['DE', 'US'] } } });
+    const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, {
+      features: { dialRestriction: { enabled: true, allowedRegions: ['DE', 'US'] } },
+    });
     expect(r.status).toBe(200);
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   const check = (number: string, channel: 'call' | 'sms' = 'call', token = platformToken, userId = u, tenant = t) =>
     http(base, 'POST', `/v1/tenants/${tenant}/dial-check`, { userId, number, channel }, token);
@@ -46,16 +50,34 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
   });
 
   it('F1: a channel the admin turned off is refused whatever the number', async () => {
-    const other = await insertPlatformUser(server.deps.db, t, { features: JSON.stringify({ channels: 'calls', recording: false, crmOverlay: true, dialRestriction: { enabled: false, allowedRegions: [] } }) });
-    expect((await check('+48 600 000 000', 'sms', platformToken, other)).json).toEqual({ allowed: false, region: 'PL', code: 'channel_not_allowed', rule: 'F1' });
-    expect((await check('+44 20 7946 0958', 'call', platformToken, other)).json).toEqual({ allowed: true, region: 'GB' });
+    const other = await insertPlatformUser(server.deps.db, t, {
+      features: JSON.stringify({
+        channels: 'calls',
+        recording: false,
+        crmOverlay: true,
+        dialRestriction: { enabled: false, allowedRegions: [] },
+      }),
+    });
+    expect((await check('+48 600 000 000', 'sms', platformToken, other)).json).toEqual({
+      allowed: false,
+      region: 'PL',
+      code: 'channel_not_allowed',
+      rule: 'F1',
+    });
+    expect((await check('+44 20 7946 0958', 'call', platformToken, other)).json).toEqual({
+      allowed: true,
+      region: 'GB',
+    });
   });
 
   it('G8: on a plan without dial restriction the stored restriction is kept but off; it returns on upgrade', async () => {
     const t2 = await createTenant(base, { plan: 'reach', homeRegion: 'DE' });
     const u2 = await insertPlatformUser(server.deps.db, t2);
-    await http(base, 'PATCH', `/v1/tenants/${t2}/users/${u2}`, { features: { dialRestriction: { enabled: true, allowedRegions: [] } } });
-    const dial = () => http(base, 'POST', `/v1/tenants/${t2}/dial-check`, { userId: u2, number: '+48 600 000 000', channel: 'call' });
+    await http(base, 'PATCH', `/v1/tenants/${t2}/users/${u2}`, {
+      features: { dialRestriction: { enabled: true, allowedRegions: [] } },
+    });
+    const dial = () =>
+      http(base, 'POST', `/v1/tenants/${t2}/dial-check`, { userId: u2, number: '+48 600 000 000', channel: 'call' });
     expect((await dial()).json.allowed).toBe(false);
     await http(base, 'PATCH', `/v1/tenants/${t2}`, { plan: 'basic' });
     expect((await dial()).json).toEqual({ allowed: true, region: 'PL' });
@@ -66,7 +88,11 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
   it('G4: a manual (portal-only) user has no telephony: the refusal names the rule', async () => {
     const m = await http(base, 'POST', `/v1/tenants/${t}/users`, { displayName: 'Portal only' });
     expect(m.status).toBe(201);
-    expect((await check('+48 600 000 000', 'call', platformToken, m.json.id)).json).toMatchObject({ allowed: false, code: 'platform_user_required', rule: 'G4' });
+    expect((await check('+48 600 000 000', 'call', platformToken, m.json.id)).json).toMatchObject({
+      allowed: false,
+      code: 'platform_user_required',
+      rule: 'G4',
+    });
   });
 
   it('I6, E4: a user checks their own numbers; other users need users:view; other tenants are not found', async () => {
@@ -79,8 +105,24 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
   });
 
   it('E2: malformed bodies are 400 naming the field', async () => {
-    const r = await http(base, 'POST', `/v1/tenants/${t}/dial-check`, { userId: u, number: '+48 600 000 000', channel: 'fax' }, platformToken);
+    const r = await http(
+      base,
+      'POST',
+      `/v1/tenants/${t}/dial-check`,
+      { userId: u, number: '+48 600 000 000', channel: 'fax' },
+      platformToken,
+    );
     expect(r.status).toBe(400);
-    expect((await http(base, 'POST', `/v1/tenants/${t}/dial-check`, { userId: u, number: 'x'.repeat(100), channel: 'call' }, platformToken)).status).toBe(400);
+    expect(
+      (
+        await http(
+          base,
+          'POST',
+          `/v1/tenants/${t}/dial-check`,
+          { userId: u, number: 'x'.repeat(100), channel: 'call' },
+          platformToken,
+        )
+      ).status,
+    ).toBe(400);
   });
 });

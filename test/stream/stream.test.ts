@@ -12,10 +12,12 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     server = await startTestServer(kind);
     base = await server.app.listen({ port: 0, host: '127.0.0.1' });
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   async function userWithSession(tenantId?: string) {
-    const t = tenantId ?? await createTenant(base);
+    const t = tenantId ?? (await createTenant(base));
     const u = await insertPlatformUser(db(), t);
     const s = await insertSession(db(), t, u);
     return { t, u, ...s };
@@ -46,7 +48,9 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     await expect(TestStream.open(base, { ticket: ticket.json.ticket })).rejects.toMatchObject({ status: 401 });
     await expect(TestStream.open(base, {})).rejects.toMatchObject({ status: 401 });
     await expect(TestStream.open(base, { token: 'sbs_not-a-session' })).rejects.toMatchObject({ status: 401 });
-    await expect(TestStream.open(base, { token: 'test-provider-token-0123456789abcdef' })).rejects.toMatchObject({ status: 403 });
+    await expect(TestStream.open(base, { token: 'test-provider-token-0123456789abcdef' })).rejects.toMatchObject({
+      status: 403,
+    });
     stream.close();
   });
 
@@ -59,15 +63,23 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
   it('D2, F4: a user edit reaches every client of that user, and only that user', async () => {
     const { t, u, token } = await userWithSession();
     const other = await userWithSession(t);
-    const [a, b, c] = await Promise.all([TestStream.open(base, { token }), TestStream.open(base, { token }), TestStream.open(base, { token: other.token })]);
+    const [a, b, c] = await Promise.all([
+      TestStream.open(base, { token }),
+      TestStream.open(base, { token }),
+      TestStream.open(base, { token: other.token }),
+    ]);
     const v0 = ((await a.next()) as { version: number }).version;
-    await b.next(); await c.next();
+    await b.next();
+    await c.next();
     const r = await patchUser(t, u, { features: { channels: 'calls' } });
     expect(r.status).toBe(200);
     for (const s of [a, b]) {
       const m = await s.next();
       expect(m.type).toBe('config');
-      if (m.type === 'config') { expect(m.version).toBeGreaterThan(v0); expect(m.config.features.sms).toBe(false); }
+      if (m.type === 'config') {
+        expect(m.version).toBeGreaterThan(v0);
+        expect(m.config.features.sms).toBe(false);
+      }
     }
     expect(await c.pending()).toEqual([]);
     for (const s of [a, b, c]) s.close();
@@ -96,11 +108,15 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     await stream.next();
     let lastVersion = 0;
     for (let i = 0; i < 30; i++) {
-      const r = await patchUser(t, u, { features: { dialRestriction: { enabled: true, allowedRegions: [['DE', 'FR', 'GB'][i % 3]!] } } });
+      const r = await patchUser(t, u, {
+        features: { dialRestriction: { enabled: true, allowedRegions: [['DE', 'FR', 'GB'][i % 3]!] } },
+      });
       lastVersion = r.json.version;
     }
     const last = await stream.until((m) => m.type === 'config' && m.version >= lastVersion);
-    expect(last.type === 'config' && last.config.features.dialRestriction.allowedRegions).toEqual([['DE', 'FR', 'GB'][29 % 3]]);
+    expect(last.type === 'config' && last.config.features.dialRestriction.allowedRegions).toEqual([
+      ['DE', 'FR', 'GB'][29 % 3],
+    ]);
     const versions = stream.messages.filter((m) => m.type === 'config').map((m) => (m as { version: number }).version);
     expect(versions).toEqual([...versions].sort((x, y) => x - y));
     expect(new Set(versions).size).toBe(versions.length);
@@ -110,7 +126,7 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
   it('D4: reconnecting with the current version gets uptodate; with an old one, the current configuration', async () => {
     const { t, u, token } = await userWithSession();
     const s1 = await TestStream.open(base, { token });
-    const first = await s1.next() as { version: number };
+    const first = (await s1.next()) as { version: number };
     s1.close();
     const s2 = await TestStream.open(base, { token, since: first.version });
     expect(await s2.next()).toEqual({ type: 'uptodate', version: first.version });
@@ -119,7 +135,10 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     const s3 = await TestStream.open(base, { token, since: first.version });
     const m = await s3.next();
     expect(m.type).toBe('config');
-    if (m.type === 'config') { expect(m.version).toBeGreaterThan(first.version); expect(m.config.features.crmOverlay).toBe(false); }
+    if (m.type === 'config') {
+      expect(m.version).toBeGreaterThan(first.version);
+      expect(m.config.features.crmOverlay).toBe(false);
+    }
     s3.close();
   });
 
@@ -137,8 +156,12 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
   it('D5: a forced logout of one session closes the stream of that session only', async () => {
     const { t, u, token, sessionId } = await userWithSession();
     const second = await insertSession(db(), t, u);
-    const [a, b] = await Promise.all([TestStream.open(base, { token }), TestStream.open(base, { token: second.token })]);
-    await a.next(); await b.next();
+    const [a, b] = await Promise.all([
+      TestStream.open(base, { token }),
+      TestStream.open(base, { token: second.token }),
+    ]);
+    await a.next();
+    await b.next();
     expect((await http(base, 'DELETE', `/v1/tenants/${t}/sessions/${sessionId}`)).status).toBe(204);
     expect(await a.until((x) => x.type === 'revoked')).toEqual({ type: 'revoked', reason: 'forced_logout' });
     expect(await a.closed).toBe(4001);
@@ -150,12 +173,25 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     const { t, u, token, sessionId } = await userWithSession();
     const other = await insertSession(db(), t, u);
     const [a, b] = await Promise.all([TestStream.open(base, { token }), TestStream.open(base, { token: other.token })]);
-    await a.next(); await b.next();
-    await db().updateTable('sessions').set({ last_seen_at: sql`now() - interval '60 seconds'` }).where('id', '=', sessionId).execute();
-    await db().updateTable('sessions').set({ ended_at: new Date(), ended_reason: 'lapsed' }).where('id', '=', other.sessionId).execute();
+    await a.next();
+    await b.next();
+    await db()
+      .updateTable('sessions')
+      .set({ last_seen_at: sql`now() - interval '60 seconds'` })
+      .where('id', '=', sessionId)
+      .execute();
+    await db()
+      .updateTable('sessions')
+      .set({ ended_at: new Date(), ended_reason: 'lapsed' })
+      .where('id', '=', other.sessionId)
+      .execute();
     await notify(server, { type: 'resync' });
     expect(await b.until((x) => x.type === 'revoked')).toEqual({ type: 'revoked', reason: 'session_ended' });
-    const row = await db().selectFrom('sessions').select('last_seen_at').where('id', '=', sessionId).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('sessions')
+      .select('last_seen_at')
+      .where('id', '=', sessionId)
+      .executeTakeFirstOrThrow();
     expect(Date.now() - new Date(row.last_seen_at).getTime()).toBeLessThan(10_000);
     a.close();
   });
@@ -163,7 +199,7 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
   it('D6: the stream answers application pings (browsers cannot send protocol pings)', async () => {
     const { token } = await userWithSession();
     const stream = await TestStream.open(base, { token });
-    const first = await stream.next() as { version: number };
+    const first = (await stream.next()) as { version: number };
     stream.ws.send('{"type":"ping"}');
     expect(await stream.next()).toEqual({ type: 'pong', version: first.version });
     stream.close();
@@ -181,7 +217,10 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     const pushed = await stream.next();
     expect(pushed.type === 'config' && pushed.config.features.recording).toBe(false);
     const access = await http(base, 'GET', `/v1/tenants/${t}/users/${u}/access`);
-    if (access.status === 200) expect(access.json.capabilities['telephony:record'].blockedBy).toContainEqual(expect.objectContaining({ rule: 'G10' }));
+    if (access.status === 200)
+      expect(access.json.capabilities['telephony:record'].blockedBy).toContainEqual(
+        expect.objectContaining({ rule: 'G10' }),
+      );
     // G10: the admin turns recording off; the user's preference "on" does not bring it back.
     await patchUser(t, u, { features: { recording: false } });
     const on = await http(base, 'PATCH', '/v1/me/preferences', { recording: true }, token);
@@ -193,7 +232,7 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     stream.close();
   });
 
-  it('G10: preferences are the user\'s own: validated, and refused for provider tokens', async () => {
+  it("G10: preferences are the user's own: validated, and refused for provider tokens", async () => {
     const { token } = await userWithSession();
     expect((await http(base, 'PATCH', '/v1/me/preferences', { recording: 'yes' }, token)).status).toBe(400);
     expect((await http(base, 'PATCH', '/v1/me/preferences', { channels: 'both' }, token)).status).toBe(400);
@@ -203,7 +242,8 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
 
 /** Delivers a change event the way the bus does on this database (pg_notify on PostgreSQL, in-process on PGlite). */
 async function notify(server: TestServer, event: Record<string, unknown>): Promise<void> {
-  if (server.kind === 'postgres') await sql`select pg_notify('switchboard_changes', ${JSON.stringify(event)})`.execute(server.deps.db);
+  if (server.kind === 'postgres')
+    await sql`select pg_notify('switchboard_changes', ${JSON.stringify(event)})`.execute(server.deps.db);
   else server.deps.bus.afterCommit([event as never]);
 }
 
@@ -215,6 +255,8 @@ describe('app view', () => {
       expect(r.statusCode).toBe(200);
       expect(r.headers['content-type']).toContain('text/html');
       expect(r.body).toContain('/v1/stream/tickets');
-    } finally { await server.stop(); }
+    } finally {
+      await server.stop();
+    }
   });
 });

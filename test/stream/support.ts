@@ -11,9 +11,19 @@ import { PROVIDER_TOKEN } from '../support/server.js';
 export const provider = { authorization: `Bearer ${PROVIDER_TOKEN}` };
 
 /** Minimal HTTP client over a listening base URL (the multi-node test has no `app.inject`). */
-export async function http(base: string, method: string, path: string, body?: unknown, token = PROVIDER_TOKEN): Promise<{ status: number; json: any }> {
+export async function http(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = PROVIDER_TOKEN,
+): Promise<{ status: number; json: any }> {
   const res = await fetch(`${base}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -21,14 +31,23 @@ export async function http(base: string, method: string, path: string, body?: un
 }
 
 export async function createTenant(base: string, input: Record<string, unknown> = {}): Promise<string> {
-  const r = await http(base, 'POST', '/v1/tenants', { name: `T ${newId('x')}`, plan: 'record', homeRegion: 'PL', ...input });
+  const r = await http(base, 'POST', '/v1/tenants', {
+    name: `T ${newId('x')}`,
+    plan: 'record',
+    homeRegion: 'PL',
+    ...input,
+  });
   if (r.status !== 201) throw new Error(`tenant: ${r.status} ${JSON.stringify(r.json)}`);
   return r.json.id as string;
 }
 
 export { insertPlatformUser, insertSession } from '../support/fixtures.js';
 
-export type StreamMessage = { type: 'config'; version: number; config: any } | { type: 'uptodate'; version: number } | { type: 'revoked'; reason: string } | { type: 'pong'; version: number };
+export type StreamMessage =
+  | { type: 'config'; version: number; config: any }
+  | { type: 'uptodate'; version: number }
+  | { type: 'revoked'; reason: string }
+  | { type: 'pong'; version: number };
 
 /** A stream client that buffers messages; `next()` awaits the next one (or fails after `ms`). */
 export class TestStream {
@@ -43,9 +62,17 @@ export class TestStream {
       const m = JSON.parse(data.toString()) as StreamMessage;
       this.messages.push(m);
       const w = this.waiters.shift();
-      if (w) { this.read++; w(m); }
+      if (w) {
+        this.read++;
+        w(m);
+      }
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code) => { this.closeCode = code; resolve(code); }));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code) => {
+        this.closeCode = code;
+        resolve(code);
+      }),
+    );
   }
 
   /** Opens `/v1/stream` with a bearer token or a ticket; rejects with the HTTP status when refused. */
@@ -57,7 +84,9 @@ export class TestStream {
     const stream = new TestStream(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(stream));
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused: ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`refused: ${res.statusCode}`), { status: res.statusCode })),
+      );
       ws.once('error', reject);
     });
   }
@@ -65,15 +94,24 @@ export class TestStream {
   next(ms = 5_000): Promise<StreamMessage> {
     if (this.read < this.messages.length) return Promise.resolve(this.messages[this.read++]!);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => { this.waiters = this.waiters.filter((w) => w !== done); reject(new Error(`no stream message within ${ms} ms`)); }, ms);
-      const done = (m: StreamMessage) => { clearTimeout(t); resolve(m); };
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== done);
+        reject(new Error(`no stream message within ${ms} ms`));
+      }, ms);
+      const done = (m: StreamMessage) => {
+        clearTimeout(t);
+        resolve(m);
+      };
       this.waiters.push(done);
     });
   }
 
   /** Waits until a config with at least `version` arrives; returns every message read meanwhile. */
   async until(pred: (m: StreamMessage) => boolean, ms = 5_000): Promise<StreamMessage> {
-    for (;;) { const m = await this.next(ms); if (pred(m)) return m; }
+    for (;;) {
+      const m = await this.next(ms);
+      if (pred(m)) return m;
+    }
   }
 
   /** Messages not yet read (after a short settle), to assert that nothing more came. */
@@ -82,5 +120,7 @@ export class TestStream {
     return this.messages.slice(this.read);
   }
 
-  close(): void { this.ws.close(); }
+  close(): void {
+    this.ws.close();
+  }
 }

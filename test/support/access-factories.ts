@@ -1,10 +1,22 @@
 import fc from 'fast-check';
 import {
-  CAPABILITY_IDS, DEFAULT_ROLE_PERMISSIONS, LICENCES, NAMED_PERMISSIONS, PLANS, QUEUE_CAPABILITIES,
-  SUPERVISOR_LEVELS, type RolePermissions,
+  CAPABILITY_IDS,
+  DEFAULT_ROLE_PERMISSIONS,
+  LICENCES,
+  NAMED_PERMISSIONS,
+  PLANS,
+  QUEUE_CAPABILITIES,
+  SUPERVISOR_LEVELS,
+  type RolePermissions,
 } from '../../src/catalog/index.js';
 import type {
-  DeviceInfo, ProfileInfo, QueueInfo, QueueRole, SoftphoneClient, TenantAccess, UserAccess,
+  DeviceInfo,
+  ProfileInfo,
+  QueueInfo,
+  QueueRole,
+  SoftphoneClient,
+  TenantAccess,
+  UserAccess,
 } from '../../src/access/types.js';
 
 /**
@@ -38,7 +50,12 @@ export function makeUser(overrides: Partial<UserAccess> = {}): UserAccess {
     workspaces: {},
     contactCenter: { admin: false, queues: {} },
     profile: { kind: 'none' },
-    features: { channels: 'both', recording: false, crmOverlay: true, dialRestriction: { enabled: false, allowedRegions: [] } },
+    features: {
+      channels: 'both',
+      recording: false,
+      crmOverlay: true,
+      dialRestriction: { enabled: false, allowedRegions: [] },
+    },
     preferences: { recording: true, crmOverlay: true },
     devices: [],
     ...overrides,
@@ -85,13 +102,20 @@ export function mergeRolePermissions(partial: DeepPartial<RolePermissions>): Rol
 export const arbRolePermissions: fc.Arbitrary<RolePermissions> = fc.record({
   organisation: fc.record({ agentsMayJoinUnassignedQueues: fc.boolean() }),
   supervisor: fc.record({
-    configPortal: fc.boolean(), restrictToAssignedQueues: fc.boolean(), viewQueueSettings: fc.boolean(),
-    manageQueueSettings: fc.boolean(), viewPauseReasons: fc.boolean(), managePauseReasons: fc.boolean(),
-    viewSkills: fc.boolean(), manageSkills: fc.boolean(),
+    configPortal: fc.boolean(),
+    restrictToAssignedQueues: fc.boolean(),
+    viewQueueSettings: fc.boolean(),
+    manageQueueSettings: fc.boolean(),
+    viewPauseReasons: fc.boolean(),
+    managePauseReasons: fc.boolean(),
+    viewSkills: fc.boolean(),
+    manageSkills: fc.boolean(),
   }),
   agent: fc.record({
-    managePrerecordedMessages: fc.boolean(), manageCannedMessages: fc.boolean(),
-    createCustomTags: fc.boolean(), callDispositions: fc.boolean(),
+    managePrerecordedMessages: fc.boolean(),
+    manageCannedMessages: fc.boolean(),
+    createCustomTags: fc.boolean(),
+    callDispositions: fc.boolean(),
   }),
 });
 
@@ -104,77 +128,88 @@ export const arbGrantList: fc.Arbitrary<string[]> = fc.uniqueArray(
   { maxLength: 12 },
 );
 
-export const arbQueue = (id: string): fc.Arbitrary<QueueInfo> => fc.record({
-  id: fc.constant(id),
-  // Few names, so equal names happen and the id tie-break of queue listings is exercised.
-  name: fc.constantFrom('Sales', 'Support', 'Billing', 'Alpha'),
-  kind: fc.constantFrom('queue' as const, 'inbox' as const, 'campaign' as const),
-  wrapUpSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 300 })),
-});
+export const arbQueue = (id: string): fc.Arbitrary<QueueInfo> =>
+  fc.record({
+    id: fc.constant(id),
+    // Few names, so equal names happen and the id tie-break of queue listings is exercised.
+    name: fc.constantFrom('Sales', 'Support', 'Billing', 'Alpha'),
+    kind: fc.constantFrom('queue' as const, 'inbox' as const, 'campaign' as const),
+    wrapUpSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 300 })),
+  });
 
 /** A random tenant: plan (one unknown to the catalog too), role permissions, a subset of the queue and profile pools. */
-export const arbTenant: fc.Arbitrary<TenantAccess> = fc.record({
-  plan: fc.constantFrom(...Object.keys(PLANS), 'legacy'),
-  homeRegion: fc.constantFrom('PL', 'DE', 'ES', 'ID'),
-  agentAddOn: fc.constantFrom('manual' as const, 'auto' as const),
-  rolePermissions: arbRolePermissions,
-  queueIds: fc.subarray([...QUEUE_ID_POOL]),
-  profiles: fc.uniqueArray(
-    fc.record({ id: fc.constantFrom(...PROFILE_ID_POOL), name: fc.constant('Profile'), grants: arbGrantList }),
-    { selector: (p) => p.id, maxLength: PROFILE_ID_POOL.length },
-  ),
-}).chain(({ queueIds, agentAddOn, ...t }) =>
-  fc.tuple(...queueIds.map(arbQueue)).map((queues) => makeTenant({ ...t, policies: { agentAddOn }, queues })));
+export const arbTenant: fc.Arbitrary<TenantAccess> = fc
+  .record({
+    plan: fc.constantFrom(...Object.keys(PLANS), 'legacy'),
+    homeRegion: fc.constantFrom('PL', 'DE', 'ES', 'ID'),
+    agentAddOn: fc.constantFrom('manual' as const, 'auto' as const),
+    rolePermissions: arbRolePermissions,
+    queueIds: fc.subarray([...QUEUE_ID_POOL]),
+    profiles: fc.uniqueArray(
+      fc.record({ id: fc.constantFrom(...PROFILE_ID_POOL), name: fc.constant('Profile'), grants: arbGrantList }),
+      { selector: (p) => p.id, maxLength: PROFILE_ID_POOL.length },
+    ),
+  })
+  .chain(({ queueIds, agentAddOn, ...t }) =>
+    fc.tuple(...queueIds.map(arbQueue)).map((queues) => makeTenant({ ...t, policies: { agentAddOn }, queues })),
+  );
 
 const arbRoles: fc.Arbitrary<QueueRole[]> = fc.subarray(['agent', 'supervisor'] as QueueRole[]);
 const arbDevice: fc.Arbitrary<DeviceInfo> = fc.record({
-  id: fc.constantFrom(...DEVICE_ID_POOL), kind: fc.constantFrom('sip' as const, 'webrtc' as const),
+  id: fc.constantFrom(...DEVICE_ID_POOL),
+  kind: fc.constantFrom('sip' as const, 'webrtc' as const),
 });
 
 /** A random user: every field drawn independently, ids from the shared pools plus unknown ones. */
-export const arbUser = (id: string): fc.Arbitrary<UserAccess> => fc.record({
-  id: fc.constant(id),
-  source: fc.constantFrom('platform' as const, 'manual' as const),
-  status: fc.constantFrom('active' as const, 'active' as const, 'suspended' as const, 'removed' as const),
-  email: fc.option(fc.constant(`${id}@example.test`)),
-  licences: fc.subarray([...LICENCES]),
-  supervisorLevel: fc.constantFrom(...SUPERVISOR_LEVELS),
-  permissions: fc.subarray([...NAMED_PERMISSIONS]),
-  recordingScope: fc.constantFrom('own' as const, 'group' as const, 'all' as const),
-  ucClient: fc.record({
-    desktop: fc.boolean(),
-    softphone: fc.record({
-      enabled: fc.boolean(),
-      clients: fc.subarray<SoftphoneClient>(['desktop', 'mobile', 'crm']),
-      deviceId: fc.option(fc.constantFrom(...DEVICE_ID_POOL)),
+export const arbUser = (id: string): fc.Arbitrary<UserAccess> =>
+  fc.record({
+    id: fc.constant(id),
+    source: fc.constantFrom('platform' as const, 'manual' as const),
+    status: fc.constantFrom('active' as const, 'active' as const, 'suspended' as const, 'removed' as const),
+    email: fc.option(fc.constant(`${id}@example.test`)),
+    licences: fc.subarray([...LICENCES]),
+    supervisorLevel: fc.constantFrom(...SUPERVISOR_LEVELS),
+    permissions: fc.subarray([...NAMED_PERMISSIONS]),
+    recordingScope: fc.constantFrom('own' as const, 'group' as const, 'all' as const),
+    ucClient: fc.record({
+      desktop: fc.boolean(),
+      softphone: fc.record({
+        enabled: fc.boolean(),
+        clients: fc.subarray<SoftphoneClient>(['desktop', 'mobile', 'crm']),
+        deviceId: fc.option(fc.constantFrom(...DEVICE_ID_POOL)),
+      }),
     }),
-  }),
-  groups: fc.constant([]),
-  primaryGroup: fc.constant(null),
-  workspaces: fc.constant({}),
-  contactCenter: fc.record({
-    admin: fc.boolean(),
-    queues: fc.dictionary(fc.constantFrom(...QUEUE_ID_POOL, 'q-gone'), arbRoles, { maxKeys: 4 }),
-  }),
-  profile: fc.oneof(
-    fc.constant({ kind: 'none' as const }),
-    fc.record({ kind: fc.constant('profile' as const), profileId: fc.option(fc.constantFrom(...PROFILE_ID_POOL, 'p-gone')) }),
-    fc.record({ kind: fc.constant('custom' as const), grants: arbGrantList }),
-    fc.constant({ kind: 'superuser' as const }),
-  ),
-  features: fc.record({
-    channels: fc.constantFrom('calls' as const, 'sms' as const, 'both' as const, 'none' as const),
-    recording: fc.boolean(),
-    crmOverlay: fc.boolean(),
-    dialRestriction: fc.record({ enabled: fc.boolean(), allowedRegions: fc.subarray(['DE', 'ES', 'US']) }),
-  }),
-  preferences: fc.record({ recording: fc.boolean(), crmOverlay: fc.boolean() }),
-  devices: fc.uniqueArray(arbDevice, { selector: (d) => d.id, maxLength: 2 }),
-});
+    groups: fc.constant([]),
+    primaryGroup: fc.constant(null),
+    workspaces: fc.constant({}),
+    contactCenter: fc.record({
+      admin: fc.boolean(),
+      queues: fc.dictionary(fc.constantFrom(...QUEUE_ID_POOL, 'q-gone'), arbRoles, { maxKeys: 4 }),
+    }),
+    profile: fc.oneof(
+      fc.constant({ kind: 'none' as const }),
+      fc.record({
+        kind: fc.constant('profile' as const),
+        profileId: fc.option(fc.constantFrom(...PROFILE_ID_POOL, 'p-gone')),
+      }),
+      fc.record({ kind: fc.constant('custom' as const), grants: arbGrantList }),
+      fc.constant({ kind: 'superuser' as const }),
+    ),
+    features: fc.record({
+      channels: fc.constantFrom('calls' as const, 'sms' as const, 'both' as const, 'none' as const),
+      recording: fc.boolean(),
+      crmOverlay: fc.boolean(),
+      dialRestriction: fc.record({ enabled: fc.boolean(), allowedRegions: fc.subarray(['DE', 'ES', 'US']) }),
+    }),
+    preferences: fc.record({ recording: fc.boolean(), crmOverlay: fc.boolean() }),
+    devices: fc.uniqueArray(arbDevice, { selector: (d) => d.id, maxLength: 2 }),
+  });
 
 /** A random tenant with `1..maxUsers` random users (ids u0, u1, ...). */
 export const arbScenario = (maxUsers = 6): fc.Arbitrary<{ tenant: TenantAccess; users: UserAccess[] }> =>
   fc.record({
     tenant: arbTenant,
-    users: fc.integer({ min: 1, max: maxUsers }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbUser(`u${i}`)))),
+    users: fc
+      .integer({ min: 1, max: maxUsers })
+      .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbUser(`u${i}`)))),
   });

@@ -11,9 +11,21 @@ let reachable: boolean | undefined;
 export async function postgresReachable(): Promise<boolean> {
   if (reachable !== undefined) return reachable;
   const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try { await c.connect(); await c.query('select 1'); reachable = true; } catch { reachable = false; } finally { await c.end().catch(() => {}); }
-  if (!reachable && process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1 but PostgreSQL at ${ADMIN_URL} is not reachable`);
-  if (!reachable) console.warn(`\n*** PostgreSQL at ${ADMIN_URL} is not reachable: the PostgreSQL runs of the API suite are SKIPPED ***\n`);
+  try {
+    await c.connect();
+    await c.query('select 1');
+    reachable = true;
+  } catch {
+    reachable = false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+  if (!reachable && process.env.REQUIRE_POSTGRES === '1')
+    throw new Error(`REQUIRE_POSTGRES=1 but PostgreSQL at ${ADMIN_URL} is not reachable`);
+  if (!reachable)
+    console.warn(
+      `\n*** PostgreSQL at ${ADMIN_URL} is not reachable: the PostgreSQL runs of the API suite are SKIPPED ***\n`,
+    );
   return reachable;
 }
 

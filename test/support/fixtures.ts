@@ -11,31 +11,73 @@ import { accessColumns, defaultUserAccessFields } from '../../src/modules/users/
  */
 
 /** Active platform users with Essential and the SPEC defaults; `overrides` per user set any column. Returns their ids. */
-export async function insertPlatformUsers(db: Db, tenantId: string, overrides: Array<Partial<Insertable<UsersTable>>>): Promise<string[]> {
+export async function insertPlatformUsers(
+  db: Db,
+  tenantId: string,
+  overrides: Array<Partial<Insertable<UsersTable>>>,
+): Promise<string[]> {
   const v = await sql<{ v: number }>`select nextval('change_seq')::int8 as v`.execute(db);
   const version = Number(v.rows[0]!.v);
   const rows = overrides.map((o, i): Insertable<UsersTable> => {
     const id = newId('usr');
     return {
-      id, tenant_id: tenantId, source: 'platform', external_id: id, display_name: `User ${i}`, password_hash: null,
-      extension: String(1000 + i), acd_queue_ids: [], version,
-      ...accessColumns({ id, source: 'platform', status: 'active', email: null, devices: [], ...defaultUserAccessFields(), licences: ['essential'] }),
+      id,
+      tenant_id: tenantId,
+      source: 'platform',
+      external_id: id,
+      display_name: `User ${i}`,
+      password_hash: null,
+      extension: String(1000 + i),
+      acd_queue_ids: [],
+      version,
+      ...accessColumns({
+        id,
+        source: 'platform',
+        status: 'active',
+        email: null,
+        devices: [],
+        ...defaultUserAccessFields(),
+        licences: ['essential'],
+      }),
       ...o,
     };
   });
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('users').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('users')
+      .values(rows.slice(i, i + 200))
+      .execute();
   return rows.map((r) => r.id);
 }
 
 /** One platform user (see insertPlatformUsers). */
-export async function insertPlatformUser(db: Db, tenantId: string, overrides: Partial<Insertable<UsersTable>> = {}): Promise<string> {
+export async function insertPlatformUser(
+  db: Db,
+  tenantId: string,
+  overrides: Partial<Insertable<UsersTable>> = {},
+): Promise<string> {
   return (await insertPlatformUsers(db, tenantId, [overrides]))[0]!;
 }
 
 /** A live session for the user; returns its bearer token (`sbs_…`) and id. */
-export async function insertSession(db: Db, tenantId: string, userId: string, audience: 'app' | 'portal' = 'app'): Promise<{ token: string; sessionId: string }> {
+export async function insertSession(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  audience: 'app' | 'portal' = 'app',
+): Promise<{ token: string; sessionId: string }> {
   const token = generateToken('sbs');
   const sessionId = newId('ses');
-  await db.insertInto('sessions').values({ id: sessionId, tenant_id: tenantId, user_id: userId, token_hash: hashToken(token), audience, client_addr: null }).execute();
+  await db
+    .insertInto('sessions')
+    .values({
+      id: sessionId,
+      tenant_id: tenantId,
+      user_id: userId,
+      token_hash: hashToken(token),
+      audience,
+      client_addr: null,
+    })
+    .execute();
   return { token, sessionId };
 }

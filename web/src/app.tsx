@@ -32,13 +32,18 @@ const LiveAppPage = page(() => import('./pages/live-app-page.js'), 'LiveAppPage'
 const TenantsPage = page(() => import('./pages/provider/tenants-page.js'), 'TenantsPage');
 const TenantDetailPage = page(() => import('./pages/provider/tenant-detail-page.js'), 'TenantDetailPage');
 
-const fallback = <Center p="xl"><Loader aria-label="Loading" /></Center>;
+const fallback = (
+  <Center p="xl">
+    <Loader aria-label="Loading" />
+  </Center>
+);
 const lazyEl = (el: ReactNode) => <Suspense fallback={fallback}>{el}</Suspense>;
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { session, restoring } = useSession();
   if (restoring) return fallback;
-  if (!session) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!session)
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <>{children}</>;
 }
 
@@ -56,7 +61,11 @@ const router = createBrowserRouter([
   { path: '/live', element: lazyEl(<LiveAppPage />) },
   {
     path: '/',
-    element: <RequireSession><AppLayout /></RequireSession>,
+    element: (
+      <RequireSession>
+        <AppLayout />
+      </RequireSession>
+    ),
     children: [
       { index: true, element: <Home /> },
       { path: 'users', element: lazyEl(<UsersPage />) },

@@ -3,4 +3,8 @@ import { createRoot } from 'react-dom/client';
 import '@mantine/core/styles.css';
 import { App } from './app.js';
 
-createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -37,62 +37,87 @@ function load(): SessionState | null {
   try {
     const raw = sessionStorage.getItem(STORAGE_KEY);
     return raw ? (JSON.parse(raw) as SessionState) : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 function save(s: SessionState | null): void {
   try {
     if (s) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(s));
     else sessionStorage.removeItem(STORAGE_KEY);
-  } catch { /* private mode */ }
+  } catch {
+    /* private mode */
+  }
 }
 
 export function SessionProvider({ children, baseUrl = '' }: { children: ReactNode; baseUrl?: string }) {
   const queryClient = useQueryClient();
   const [session, setSession] = useState<SessionState | null>(load);
-  const update = useCallback((s: SessionState | null) => { save(s); setSession(s); }, []);
+  const update = useCallback((s: SessionState | null) => {
+    save(s);
+    setSession(s);
+  }, []);
   const [restoring, setRestoring] = useState(() => !load() && readCookie('sb_csrf') !== undefined);
   useEffect(() => {
     if (!restoring) return;
-    createClient({ baseUrl, auth: { kind: 'cookie' } }).me.get()
+    createClient({ baseUrl, auth: { kind: 'cookie' } })
+      .me.get()
       .then((me) => update({ kind: 'user', token: '', cookie: true, tenantId: me.tenantId, userId: me.id }))
       .catch(() => undefined)
       .finally(() => setRestoring(false));
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const client = useMemo(() => createClient({
-    baseUrl,
-    auth: session?.cookie ? { kind: 'cookie' } : session ? { kind: 'bearer', token: session.token } : { kind: 'none' },
-    onError: (e) => {
-      // An expired or revoked session: back to sign-in (not for a wrong password).
-      if (e.status === 401 && e.code !== 'invalid_credentials' && load()) { update(null); queryClient.clear(); }
-    },
-  }), [baseUrl, session?.token, session?.cookie, update, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
+  const client = useMemo(
+    () =>
+      createClient({
+        baseUrl,
+        auth: session?.cookie
+          ? { kind: 'cookie' }
+          : session
+            ? { kind: 'bearer', token: session.token }
+            : { kind: 'none' },
+        onError: (e) => {
+          // An expired or revoked session: back to sign-in (not for a wrong password).
+          if (e.status === 401 && e.code !== 'invalid_credentials' && load()) {
+            update(null);
+            queryClient.clear();
+          }
+        },
+      }),
+    [baseUrl, session?.token, session?.cookie, update, queryClient],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const value = useMemo<SessionValue>(() => ({
-    session,
-    restoring,
-    client,
-    async signInWithPassword(email, password) {
-      const anon = createClient({ baseUrl });
-      const r = await anon.auth.login({ email, password, audience: 'portal' });
-      queryClient.clear();
-      update({ kind: 'user', token: r.token, tenantId: r.tenantId, userId: r.userId, sessionId: r.sessionId });
-    },
-    async signInAsProvider(token) {
-      const probe = createClient({ baseUrl, token });
-      const tenants = await probe.tenants.list({ limit: 1 });
-      queryClient.clear();
-      update({ kind: 'provider', token, tenantId: tenants.items[0]?.id ?? null });
-    },
-    setTenant(tenantId) {
-      if (session) { queryClient.clear(); update({ ...session, tenantId }); }
-    },
-    async signOut() {
-      if (session?.kind === 'user') await client.auth.logout().catch(() => undefined);
-      queryClient.clear();
-      update(null);
-    },
-  }), [session, restoring, client, baseUrl, update, queryClient]);
+  const value = useMemo<SessionValue>(
+    () => ({
+      session,
+      restoring,
+      client,
+      async signInWithPassword(email, password) {
+        const anon = createClient({ baseUrl });
+        const r = await anon.auth.login({ email, password, audience: 'portal' });
+        queryClient.clear();
+        update({ kind: 'user', token: r.token, tenantId: r.tenantId, userId: r.userId, sessionId: r.sessionId });
+      },
+      async signInAsProvider(token) {
+        const probe = createClient({ baseUrl, token });
+        const tenants = await probe.tenants.list({ limit: 1 });
+        queryClient.clear();
+        update({ kind: 'provider', token, tenantId: tenants.items[0]?.id ?? null });
+      },
+      setTenant(tenantId) {
+        if (session) {
+          queryClient.clear();
+          update({ ...session, tenantId });
+        }
+      },
+      async signOut() {
+        if (session?.kind === 'user') await client.auth.logout().catch(() => undefined);
+        queryClient.clear();
+        update(null);
+      },
+    }),
+    [session, restoring, client, baseUrl, update, queryClient],
+  );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

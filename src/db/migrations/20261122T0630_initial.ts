@@ -5,12 +5,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create sequence change_seq`.execute(db);
 
   // Deployment-wide values: the generated provider token's hash, the generated secret key.
-  await db.schema.createTable('system_settings')
+  await db.schema
+    .createTable('system_settings')
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('value', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('tenants')
+  await db.schema
+    .createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('plan', 'text', (c) => c.notNull())
@@ -26,7 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
-  await db.schema.createTable('users')
+  await db.schema
+    .createTable('users')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('source', 'text', (c) => c.notNull())
@@ -54,13 +57,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await sql`create index users_tenant_name on users (tenant_id, display_name, id)`.execute(db);
-  await sql`create unique index users_tenant_external on users (tenant_id, external_id) where external_id is not null`.execute(db);
+  await sql`create unique index users_tenant_external on users (tenant_id, external_id) where external_id is not null`.execute(
+    db,
+  );
   await sql`create index users_email_lower on users (lower(email))`.execute(db);
   // G2: the login name of website users is unique across all tenants, also under races.
   await sql`create unique index users_login_email on users (lower(email))
             where status <> 'removed' and 'website_access' = any(permissions)`.execute(db);
 
-  await db.schema.createTable('devices')
+  await db.schema
+    .createTable('devices')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
@@ -73,7 +79,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index devices_user on devices (user_id)`.execute(db);
 
   for (const table of ['groups', 'workspaces']) {
-    await db.schema.createTable(table)
+    await db.schema
+      .createTable(table)
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
       .addColumn('name', 'text', (c) => c.notNull())
@@ -83,7 +90,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql.raw(`create index ${table}_tenant on ${table} (tenant_id, name)`).execute(db);
   }
 
-  await db.schema.createTable('queues')
+  await db.schema
+    .createTable('queues')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('external_id', 'text')
@@ -94,9 +102,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await sql`create index queues_tenant on queues (tenant_id, name)`.execute(db);
-  await sql`create unique index queues_tenant_external on queues (tenant_id, external_id) where external_id is not null`.execute(db);
+  await sql`create unique index queues_tenant_external on queues (tenant_id, external_id) where external_id is not null`.execute(
+    db,
+  );
 
-  await db.schema.createTable('profiles')
+  await db.schema
+    .createTable('profiles')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -106,7 +117,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`create index profiles_tenant on profiles (tenant_id, name)`.execute(db);
 
-  await db.schema.createTable('sessions')
+  await db.schema
+    .createTable('sessions')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
@@ -120,7 +132,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`create index sessions_live on sessions (tenant_id, user_id) where ended_at is null`.execute(db);
 
-  await db.schema.createTable('platform_tokens')
+  await db.schema
+    .createTable('platform_tokens')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -130,12 +143,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // AU1: one hash chain per tenant (provider-level entries chain under tenant '-').
-  await db.schema.createTable('audit_heads')
+  await db.schema
+    .createTable('audit_heads')
     .addColumn('chain', 'text', (c) => c.primaryKey())
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createTable('audit_log')
+  await db.schema
+    .createTable('audit_log')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('chain', 'text', (c) => c.notNull())
     .addColumn('seq', 'bigint', (c) => c.notNull())
@@ -159,7 +174,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index audit_tenant_actor on audit_log (tenant_id, actor_id, id)`.execute(db);
 
   // Transactional outbox: events written with the change, delivered after commit (W1).
-  await db.schema.createTable('outbox')
+  await db.schema
+    .createTable('outbox')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())

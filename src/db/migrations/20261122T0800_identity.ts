@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   // I3: only the SHA-256 of a link's token is stored; `used_at` makes it single-use.
-  await db.schema.createTable('one_time_tokens')
+  await db.schema
+    .createTable('one_time_tokens')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('user_id', 'text', (c) => c.notNull())
@@ -16,10 +17,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('used_at', 'timestamptz')
     .execute();
-  await sql`create index one_time_tokens_user on one_time_tokens (tenant_id, user_id) where used_at is null`.execute(db);
+  await sql`create index one_time_tokens_user on one_time_tokens (tenant_id, user_id) where used_at is null`.execute(
+    db,
+  );
 
   // I5: named, scoped, optionally expiring; the secret is shown once and stored hashed.
-  await db.schema.createTable('api_tokens')
+  await db.schema
+    .createTable('api_tokens')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('user_id', 'text', (c) => c.notNull())
@@ -39,7 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table platform_tokens add column name text`.execute(db);
 
   // I2: issuers configured per tenant; the client secret is sealed with the deployment's secret key.
-  await db.schema.createTable('oidc_issuers')
+  await db.schema
+    .createTable('oidc_issuers')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -51,7 +56,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index oidc_issuers_tenant on oidc_issuers (tenant_id)`.execute(db);
 
   // A sign-in in flight: state, nonce and PKCE verifier, kept in the database so any node can finish it.
-  await db.schema.createTable('oidc_flows')
+  await db.schema
+    .createTable('oidc_flows')
     .addColumn('state', 'text', (c) => c.primaryKey())
     .addColumn('issuer_id', 'text', (c) => c.notNull())
     .addColumn('nonce', 'text', (c) => c.notNull())
@@ -62,7 +68,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // Without SMTP_URL, mail is kept here so the provider can read it (the flows work out of the box).
-  await db.schema.createTable('dev_mailbox')
+  await db.schema
+    .createTable('dev_mailbox')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('to_addr', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
@@ -71,7 +78,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // I4: failed logins per account (lowercased email) and per client address, shared by every node.
-  await db.schema.createTable('login_failures')
+  await db.schema
+    .createTable('login_failures')
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('failures', 'integer', (c) => c.notNull())
     .addColumn('window_started_at', 'timestamptz', (c) => c.notNull())

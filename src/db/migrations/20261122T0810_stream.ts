@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
  * one node's memory) because the WebSocket may land on another node than the request that made it.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('stream_tickets')
+  await db.schema
+    .createTable('stream_tickets')
     .addColumn('id', 'text', (c) => c.primaryKey())
     // Only the SHA-256 of the ticket is stored, like every other bearer secret.
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())

@@ -25,7 +25,11 @@ export async function loadTenantAccess(db: Executor, tenant: TenantRow): Promise
 
 async function readTenantAccess(db: Executor, tenant: TenantRow): Promise<TenantAccess> {
   const [queues, profiles] = await Promise.all([
-    db.selectFrom('queues').select(['id', 'name', 'kind', 'wrap_up_seconds']).where('tenant_id', '=', tenant.id).execute(),
+    db
+      .selectFrom('queues')
+      .select(['id', 'name', 'kind', 'wrap_up_seconds'])
+      .where('tenant_id', '=', tenant.id)
+      .execute(),
     db.selectFrom('profiles').select(['id', 'name', 'grants']).where('tenant_id', '=', tenant.id).execute(),
   ]);
   return {
@@ -34,18 +38,32 @@ async function readTenantAccess(db: Executor, tenant: TenantRow): Promise<Tenant
     homeRegion: tenant.home_region,
     policies: tenant.policies,
     rolePermissions: tenant.role_permissions,
-    queues: new Map(queues.map((q): [string, QueueInfo] => [q.id, { id: q.id, name: q.name, kind: q.kind, wrapUpSeconds: q.wrap_up_seconds }])),
+    queues: new Map(
+      queues.map((q): [string, QueueInfo] => [
+        q.id,
+        { id: q.id, name: q.name, kind: q.kind, wrapUpSeconds: q.wrap_up_seconds },
+      ]),
+    ),
     profiles: new Map(profiles.map((p): [string, ProfileInfo] => [p.id, { id: p.id, name: p.name, grants: p.grants }])),
   };
 }
 
-export async function loadUsersAccess(db: Executor, tenantId: string, userIds: string[]): Promise<Map<string, { row: UserRow; access: UserAccess }>> {
+export async function loadUsersAccess(
+  db: Executor,
+  tenantId: string,
+  userIds: string[],
+): Promise<Map<string, { row: UserRow; access: UserAccess }>> {
   const out = new Map<string, { row: UserRow; access: UserAccess }>();
   if (userIds.length === 0) return out;
   const unique = [...new Set(userIds)];
   const [rows, devices] = await Promise.all([
     db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', unique).execute(),
-    db.selectFrom('devices').select(['id', 'kind', 'user_id']).where('tenant_id', '=', tenantId).where('user_id', 'in', unique).execute(),
+    db
+      .selectFrom('devices')
+      .select(['id', 'kind', 'user_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', 'in', unique)
+      .execute(),
   ]);
   const byUser = groupBy(devices, (d) => d.user_id);
   for (const row of rows) out.set(row.id, { row, access: toUserAccess(row, byUser.get(row.id) ?? []) });

@@ -6,13 +6,41 @@ import type { AccessService } from './access.service.js';
 
 export function registerAccessRoutes(app: Api, access: AccessService): void {
   const tags = ['Access'];
-  app.get('/v1/tenants/:t/users/:id/access', {
-    schema: { tags, summary: 'Every capability with allowed, grantedBy and blockedBy (X1)', params: TenantItemParams, response: { 200: AccessAnswer, ...errorResponses } },
-  }, async (req) => access.explain(contextOf(req), req.params.t, req.params.id));
-  app.get('/v1/tenants/:t/users/:id/config', {
-    schema: { tags, summary: 'The effective configuration of a user', params: TenantItemParams, response: { 200: EffectiveConfigSchema, ...errorResponses } },
-  }, async (req) => access.config(contextOf(req), req.params.t, req.params.id));
-  app.post('/v1/tenants/:t/check', {
-    schema: { tags, summary: 'Check one or many {userId, capability, resource?} (X2); up to 1,000 per call', params: TenantParams, body: CheckBody, response: { 200: CheckAnswer, ...errorResponses } },
-  }, async (req) => access.check(contextOf(req), req.params.t, req.body));
+  app.get(
+    '/v1/tenants/:t/users/:id/access',
+    {
+      schema: {
+        tags,
+        summary: 'Every capability with allowed, grantedBy and blockedBy (X1)',
+        params: TenantItemParams,
+        response: { 200: AccessAnswer, ...errorResponses },
+      },
+    },
+    async (req) => access.explain(contextOf(req), req.params.t, req.params.id),
+  );
+  app.get(
+    '/v1/tenants/:t/users/:id/config',
+    {
+      schema: {
+        tags,
+        summary: 'The effective configuration of a user',
+        params: TenantItemParams,
+        response: { 200: EffectiveConfigSchema, ...errorResponses },
+      },
+    },
+    async (req) => access.config(contextOf(req), req.params.t, req.params.id),
+  );
+  app.post(
+    '/v1/tenants/:t/check',
+    {
+      schema: {
+        tags,
+        summary: 'Check one or many {userId, capability, resource?} (X2); up to 1,000 per call',
+        params: TenantParams,
+        body: CheckBody,
+        response: { 200: CheckAnswer, ...errorResponses },
+      },
+    },
+    async (req) => access.check(contextOf(req), req.params.t, req.body),
+  );
 }

@@ -14,7 +14,13 @@ const isSelf = (ctx: RequestContext, tenantId: string, userId: string) =>
   ctx.actor.kind === 'user' && ctx.actor.tenantId === tenantId && ctx.actor.id === userId;
 
 /** Effective configuration of one user, as the engine and the stream compute it (D1, F4). */
-export async function loadEffectiveConfig(db: Executor, secrets: ServiceDeps['secrets'], tenantId: string, userId: string, withSecrets: boolean): Promise<EffectiveConfig | null> {
+export async function loadEffectiveConfig(
+  db: Executor,
+  secrets: ServiceDeps['secrets'],
+  tenantId: string,
+  userId: string,
+  withSecrets: boolean,
+): Promise<EffectiveConfig | null> {
   const tenantRow = await findTenant(db, tenantId);
   if (!tenantRow) return null;
   const [tenant, users] = await Promise.all([loadTenantAccess(db, tenantRow), loadUsersAccess(db, tenantId, [userId])]);
@@ -23,7 +29,13 @@ export async function loadEffectiveConfig(db: Executor, secrets: ServiceDeps['se
   let device: SoftphoneDevice | null = null;
   const deviceId = u.access.ucClient.softphone.deviceId;
   if (withSecrets && u.access.ucClient.softphone.enabled && deviceId) {
-    const d = await db.selectFrom('devices').select(['id', 'kind', 'sip_secret']).where('tenant_id', '=', tenantId).where('id', '=', deviceId).where('user_id', '=', userId).executeTakeFirst();
+    const d = await db
+      .selectFrom('devices')
+      .select(['id', 'kind', 'sip_secret'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', deviceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (d) device = { id: d.id, kind: d.kind, sip: JSON.parse(secrets.open(d.sip_secret)) };
   }
   const version = Math.max(Number(u.row.version), Number(tenantRow.version));
@@ -35,17 +47,28 @@ export class AccessService {
   constructor(private readonly deps: ServiceDeps) {}
 
   async explain(ctx: RequestContext, tenantId: string, userId: string): Promise<AccessAnswer> {
-    if (!isSelf(ctx, tenantId, userId)) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    if (!isSelf(ctx, tenantId, userId))
+      await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
     const tenantRow = await findTenant(this.deps.db, tenantId);
     if (!tenantRow) throw notFound('tenant');
-    const [tenant, users] = await Promise.all([loadTenantAccess(this.deps.db, tenantRow), loadUsersAccess(this.deps.db, tenantId, [userId])]);
+    const [tenant, users] = await Promise.all([
+      loadTenantAccess(this.deps.db, tenantRow),
+      loadUsersAccess(this.deps.db, tenantId, [userId]),
+    ]);
     const u = users.get(userId);
     if (!u) throw notFound('user');
     const queues: AccessAnswer['queues'] = {};
     for (const queueId of tenant.queues.keys()) {
-      queues[queueId] = Object.fromEntries(QUEUE_CAPABILITIES.map((c) => [c, explainQueueCapability(u.access, tenant, c, queueId)]));
+      queues[queueId] = Object.fromEntries(
+        QUEUE_CAPABILITIES.map((c) => [c, explainQueueCapability(u.access, tenant, c, queueId)]),
+      );
     }
-    return { userId, version: Math.max(Number(u.row.version), Number(tenantRow.version)), capabilities: explainUser(u.access, tenant), queues };
+    return {
+      userId,
+      version: Math.max(Number(u.row.version), Number(tenantRow.version)),
+      capabilities: explainUser(u.access, tenant),
+      queues,
+    };
   }
 
   async config(ctx: RequestContext, tenantId: string, userId: string): Promise<EffectiveConfig> {
@@ -64,13 +87,22 @@ export class AccessService {
     if (!tenantRow) throw notFound('tenant');
     const [tenant, users] = await Promise.all([
       loadTenantAccess(this.deps.db, tenantRow),
-      loadUsersAccess(this.deps.db, tenantId, body.checks.map((c) => c.userId)),
+      loadUsersAccess(
+        this.deps.db,
+        tenantId,
+        body.checks.map((c) => c.userId),
+      ),
     ]);
     const explained = new Map<string, ReturnType<typeof explainUser>>();
     return {
       results: body.checks.map((c) => {
         const u = users.get(c.userId);
-        if (!u) return { allowed: false, grantedBy: [], blockedBy: [{ rule: 'E4', code: 'not_found', detail: `user ${c.userId} not found` }] };
+        if (!u)
+          return {
+            allowed: false,
+            grantedBy: [],
+            blockedBy: [{ rule: 'E4', code: 'not_found', detail: `user ${c.userId} not found` }],
+          };
         if (!c.resource && !c.capability.startsWith('queue:')) {
           let all = explained.get(c.userId);
           if (!all) explained.set(c.userId, (all = explainUser(u.access, tenant)));

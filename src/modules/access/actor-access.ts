@@ -37,7 +37,9 @@ export async function actorPowers(db: Executor, ctx: RequestContext, tenantId: s
   const me = users.get(a.id);
   if (!me) throw new AppError('unauthorized', 'the signed-in user no longer exists');
   const decisions = explainUser(me.access, await loadTenantAccess(db, tenant));
-  let caps = Object.entries(decisions).filter(([, d]) => d.allowed).map(([c]) => c);
+  let caps = Object.entries(decisions)
+    .filter(([, d]) => d.allowed)
+    .map(([c]) => c);
   if (a.scopes) caps = caps.filter((c) => a.scopes!.includes(c));
   const set = new Set(caps);
   const powers: ActorPowers = {
@@ -52,7 +54,13 @@ export async function actorPowers(db: Executor, ctx: RequestContext, tenantId: s
 }
 
 /** Refuses unless the actor holds one of `capabilities` (403 `forbidden`, with the rule that asks for it). */
-export async function requireCapability(db: Executor, ctx: RequestContext, tenantId: string, capabilities: string | string[], rule = 'C1'): Promise<ActorPowers> {
+export async function requireCapability(
+  db: Executor,
+  ctx: RequestContext,
+  tenantId: string,
+  capabilities: string | string[],
+  rule = 'C1',
+): Promise<ActorPowers> {
   const powers = await actorPowers(db, ctx, tenantId);
   const list = Array.isArray(capabilities) ? capabilities : [capabilities];
   if (!list.some((c) => powers.has(c))) {
@@ -62,4 +70,6 @@ export async function requireCapability(db: Executor, ctx: RequestContext, tenan
 }
 
 /** Forgets cached powers after the actor's own access changed within the request. */
-export function forgetPowers(ctx: RequestContext): void { cache.delete(ctx); }
+export function forgetPowers(ctx: RequestContext): void {
+  cache.delete(ctx);
+}

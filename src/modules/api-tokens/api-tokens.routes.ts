@@ -12,20 +12,48 @@ const tags = ['API tokens'];
 
 /** `GET, POST /v1/tenants/{t}/api-tokens`, `DELETE /v1/tenants/{t}/api-tokens/{id}` (I5). */
 export function registerApiTokenRoutes(app: Api, tokens: ApiTokensService): void {
-  app.get('/v1/tenants/:t/api-tokens', {
-    schema: { tags, summary: 'API tokens of the tenant (never their secrets)', params: TenantParams, response: { 200: Type.Object({ items: Type.Array(ApiToken), nextCursor: Type.Null() }), ...errorResponses } },
-  }, async (req) => ({ items: await tokens.list(contextOf(req), req.params.t), nextCursor: null }));
+  app.get(
+    '/v1/tenants/:t/api-tokens',
+    {
+      schema: {
+        tags,
+        summary: 'API tokens of the tenant (never their secrets)',
+        params: TenantParams,
+        response: { 200: Type.Object({ items: Type.Array(ApiToken), nextCursor: Type.Null() }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await tokens.list(contextOf(req), req.params.t), nextCursor: null }),
+  );
 
-  app.post('/v1/tenants/:t/api-tokens', {
-    schema: { tags, summary: 'Create an API token acting as you, scoped to capabilities you hold (shown once)', params: TenantParams, body: ApiTokenCreate, response: { 201: CreatedApiToken, ...errorResponses } },
-  }, async (req, reply) => reply.status(201).send(await tokens.create(contextOf(req), req.params.t, req.body)));
+  app.post(
+    '/v1/tenants/:t/api-tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Create an API token acting as you, scoped to capabilities you hold (shown once)',
+        params: TenantParams,
+        body: ApiTokenCreate,
+        response: { 201: CreatedApiToken, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await tokens.create(contextOf(req), req.params.t, req.body)),
+  );
 
-  app.delete('/v1/tenants/:t/api-tokens/:id', {
-    schema: { tags, summary: 'Revoke an API token', params: TenantItemParams, response: { 204: { type: 'null' } as const, ...errorResponses } },
-  }, async (req, reply) => {
-    await tokens.revoke(contextOf(req), req.params.t, req.params.id);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/v1/tenants/:t/api-tokens/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an API token',
+        params: TenantItemParams,
+        response: { 204: { type: 'null' } as const, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await tokens.revoke(contextOf(req), req.params.t, req.params.id);
+      return reply.status(204).send();
+    },
+  );
 }
 
 /**
@@ -40,9 +68,19 @@ export function registerTokenUseAudit(app: Api, deps: ServiceDeps): void {
     if (!m) return;
     const table = m[1] === 'api_token' ? 'api_tokens' : 'platform_tokens';
     if (!(await recordTokenUse(deps.db, table, m[2]!, req.ip ?? null))) return;
-    await auditStandalone(deps.db, [{
-      tenantId: a.tenantId, actorType: a.kind, actorId: a.id, credential: a.credential, action: `${m[1]}.use`,
-      targetType: m[1]!, targetId: m[2]!, after: { method: req.method, path: req.routeOptions.url ?? req.url }, requestId: req.id, clientAddr: req.ip ?? null,
-    }]);
+    await auditStandalone(deps.db, [
+      {
+        tenantId: a.tenantId,
+        actorType: a.kind,
+        actorId: a.id,
+        credential: a.credential,
+        action: `${m[1]}.use`,
+        targetType: m[1]!,
+        targetId: m[2]!,
+        after: { method: req.method, path: req.routeOptions.url ?? req.url },
+        requestId: req.id,
+        clientAddr: req.ip ?? null,
+      },
+    ]);
   });
 }

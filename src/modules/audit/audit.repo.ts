@@ -35,7 +35,11 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  return `{${Object.keys(obj)
+    .sort()
+    .filter((k) => obj[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(',')}}`;
 }
 
 /** The hash of an entry: SHA-256 over the previous hash and the entry's canonical content. */
@@ -50,8 +54,17 @@ export function hashEntry(prevHash: string, e: Omit<AuditEntry, 'id' | 'hash' | 
 export async function appendAudit(tx: Tx, entries: AuditInput[]): Promise<void> {
   const byChain = groupBy(entries, (e) => e.tenantId ?? '-');
   for (const [chain, list] of [...byChain].sort(([a], [b]) => a.localeCompare(b))) {
-    await tx.insertInto('audit_heads').values({ chain, seq: 0, hash: GENESIS }).onConflict((oc) => oc.doNothing()).execute();
-    const head = await tx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+    await tx
+      .insertInto('audit_heads')
+      .values({ chain, seq: 0, hash: GENESIS })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const head = await tx
+      .selectFrom('audit_heads')
+      .select(['seq', 'hash'])
+      .where('chain', '=', chain)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     let seq = Number(head.seq);
     let prev = head.hash;
     const at = new Date().toISOString();
@@ -60,16 +73,31 @@ export async function appendAudit(tx: Tx, entries: AuditInput[]): Promise<void> 
       const content = { ...e, seq, at };
       const hash = hashEntry(prev, content);
       const row = {
-        chain, seq, tenant_id: e.tenantId, at, actor_type: e.actorType, actor_id: e.actorId,
-        credential: e.credential, action: e.action, target_type: e.targetType, target_id: e.targetId,
+        chain,
+        seq,
+        tenant_id: e.tenantId,
+        at,
+        actor_type: e.actorType,
+        actor_id: e.actorId,
+        credential: e.credential,
+        action: e.action,
+        target_type: e.targetType,
+        target_id: e.targetId,
         before: e.before === undefined ? null : JSON.stringify(e.before),
         after: e.after === undefined ? null : JSON.stringify(e.after),
-        request_id: e.requestId, client_addr: e.clientAddr, prev_hash: prev, hash,
+        request_id: e.requestId,
+        client_addr: e.clientAddr,
+        prev_hash: prev,
+        hash,
       };
       prev = hash;
       return row;
     });
-    for (let i = 0; i < rows.length; i += CHUNK) await tx.insertInto('audit_log').values(rows.slice(i, i + CHUNK)).execute();
+    for (let i = 0; i < rows.length; i += CHUNK)
+      await tx
+        .insertInto('audit_log')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
     await tx.updateTable('audit_heads').set({ seq, hash: prev }).where('chain', '=', chain).execute();
   }
 }
@@ -101,8 +129,14 @@ export async function listAudit(db: Executor, f: AuditFilter): Promise<AuditEntr
 /** Reads a tenant's chain in order, a page at a time (for verification and export: chains grow large). */
 export async function* readChain(db: Executor, tenantId: string, pageSize = 5000): AsyncGenerator<AuditEntry[]> {
   for (let after = 0; ;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('chain', '=', tenantId).where('seq', '>', after)
-      .orderBy('seq').limit(pageSize).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('chain', '=', tenantId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
     if (rows.length === 0) return;
     yield rows.map(toEntry);
     after = Number(rows[rows.length - 1]!.seq);
@@ -123,12 +157,23 @@ export function verifyChain(entries: AuditEntry[], prevHash = GENESIS): { broken
   return { brokenAt: null, lastHash: prev };
 }
 
-
 function toEntry(r: Selectable<AuditLogTable>): AuditEntry {
   return {
-    id: Number(r.id), seq: Number(r.seq), at: new Date(r.at).toISOString(), tenantId: r.tenant_id,
-    actorType: r.actor_type, actorId: r.actor_id, credential: r.credential, action: r.action,
-    targetType: r.target_type, targetId: r.target_id, before: r.before, after: r.after,
-    requestId: r.request_id, clientAddr: r.client_addr, prevHash: r.prev_hash, hash: r.hash,
+    id: Number(r.id),
+    seq: Number(r.seq),
+    at: new Date(r.at).toISOString(),
+    tenantId: r.tenant_id,
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    credential: r.credential,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    before: r.before,
+    after: r.after,
+    requestId: r.request_id,
+    clientAddr: r.client_addr,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }

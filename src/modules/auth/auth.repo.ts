@@ -8,25 +8,47 @@ const MAX_CANDIDATES = 20;
 
 /** Users who could be signing in with this email: not removed and with a password (I1). */
 export async function findLoginCandidates(db: Executor, email: string): Promise<UserRow[]> {
-  return db.selectFrom('users').selectAll().where(sql<boolean>`lower(email) = lower(${email})`)
-    .where('status', '<>', 'removed').where('password_hash', 'is not', null)
-    .orderBy('created_at').limit(MAX_CANDIDATES).execute();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<boolean>`lower(email) = lower(${email})`)
+    .where('status', '<>', 'removed')
+    .where('password_hash', 'is not', null)
+    .orderBy('created_at')
+    .limit(MAX_CANDIDATES)
+    .execute();
 }
 
 /** Active users with this email (the recipients of a reset link). */
 export async function findActiveUsersByEmail(db: Executor, email: string): Promise<UserRow[]> {
-  return db.selectFrom('users').selectAll().where(sql<boolean>`lower(email) = lower(${email})`)
-    .where('status', '=', 'active').orderBy('created_at').limit(MAX_CANDIDATES).execute();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<boolean>`lower(email) = lower(${email})`)
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .limit(MAX_CANDIDATES)
+    .execute();
 }
 
 /** A user of the tenant (any status). */
 export async function findUser(db: Executor, tenantId: string, userId: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Stores a new password hash (scrypt, I1). */
 export async function setPasswordHash(db: Executor, tenantId: string, userId: string, hash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: hash, updated_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ password_hash: hash, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Writes audit entries outside any change (refused logins have no actor and nothing else to commit). */

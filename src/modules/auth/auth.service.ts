@@ -12,8 +12,19 @@ import type { Mailer } from '../mail/mailer.js';
 import { endSessions } from '../sessions/sessions.repo.js';
 import { loginContext, openSeatedSession, type Audience, type OpenedSession } from '../sessions/sessions.service.js';
 import { findTenant } from '../tenants/tenants.repo.js';
-import { auditStandalone, findActiveUsersByEmail, findLoginCandidates, findUser, setPasswordHash } from './auth.repo.js';
-import { consumeOneTimeToken, findOneTimeTokenOwner, insertOneTimeToken, retireOneTimeTokens } from './one-time-tokens.repo.js';
+import {
+  auditStandalone,
+  findActiveUsersByEmail,
+  findLoginCandidates,
+  findUser,
+  setPasswordHash,
+} from './auth.repo.js';
+import {
+  consumeOneTimeToken,
+  findOneTimeTokenOwner,
+  insertOneTimeToken,
+  retireOneTimeTokens,
+} from './one-time-tokens.repo.js';
 import { assertPasswordAcceptable } from './password-policy.js';
 import { assertNotThrottled, clearAccountFailures, recordFailure, throttleKeys } from './throttle.js';
 
@@ -37,7 +48,10 @@ export async function mayUsePortal(deps: Pick<ServiceDeps, 'db'>, user: UserRow)
  * throttling (I4), invitations and password resets by single-use links (I3).
  */
 export class AuthService {
-  constructor(private readonly deps: ServiceDeps, private readonly mailer: Mailer) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly mailer: Mailer,
+  ) {}
 
   async login(meta: LoginMeta, input: { email: string; password: string; audience: Audience }): Promise<OpenedSession> {
     const keys = throttleKeys(input.email, meta.clientAddr);
@@ -61,19 +75,29 @@ export class AuthService {
     }
     if (input.audience === 'portal' && !(await mayUsePortal(this.deps, user))) {
       await this.auditRefusal(meta, user, 'portal_access_required', input.audience);
-      throw new AppError('portal_access_required', 'signing in to the portal needs website access (portal:use)', { rule: 'G1' });
+      throw new AppError('portal_access_required', 'signing in to the portal needs website access (portal:use)', {
+        rule: 'G1',
+      });
     }
     return this.openSession(meta, user, input.audience, 'password');
   }
 
   /** Opens a seat-checked session for a user already identified (password, OIDC, provider sign-in); audits a refusal. */
-  async openSession(meta: LoginMeta, user: Pick<UserRow, 'id' | 'tenant_id'>, audience: Audience, method: string, openedBy?: RequestContext): Promise<OpenedSession> {
+  async openSession(
+    meta: LoginMeta,
+    user: Pick<UserRow, 'id' | 'tenant_id'>,
+    audience: Audience,
+    method: string,
+    openedBy?: RequestContext,
+  ): Promise<OpenedSession> {
     const sessionId = newId('ses');
     try {
       return await inTransaction(this.deps, openedBy ?? loginContext(meta, user.tenant_id, user.id, sessionId), (uow) =>
-        openSeatedSession(uow, { sessionId, tenantId: user.tenant_id, userId: user.id, audience, method }));
+        openSeatedSession(uow, { sessionId, tenantId: user.tenant_id, userId: user.id, audience, method }),
+      );
     } catch (err) {
-      if (err instanceof AppError && err.code === 'seats_exhausted') await this.auditRefusal(meta, user, 'seats_exhausted', audience, err.options.extra);
+      if (err instanceof AppError && err.code === 'seats_exhausted')
+        await this.auditRefusal(meta, user, 'seats_exhausted', audience, err.options.extra);
       throw err;
     }
   }
@@ -83,8 +107,14 @@ export class AuthService {
    * (the provider already holds every power). Also how the seat benchmark opens sessions, so that
    * scrypt does not hide the cost of the seat path.
    */
-  async openSessionFor(ctx: RequestContext, tenantId: string, userId: string, audience: Audience): Promise<OpenedSession> {
-    if (ctx.actor.kind !== 'provider') throw new AppError('provider_only', 'opening a session for a user is the provider\'s alone');
+  async openSessionFor(
+    ctx: RequestContext,
+    tenantId: string,
+    userId: string,
+    audience: Audience,
+  ): Promise<OpenedSession> {
+    if (ctx.actor.kind !== 'provider')
+      throw new AppError('provider_only', "opening a session for a user is the provider's alone");
     const user = await findUser(this.deps.db, tenantId, userId);
     if (!user || user.status === 'removed') throw notFound('user');
     if (user.status !== 'active') throw new AppError('account_inactive', 'this account is suspended', { rule: 'G13' });
@@ -94,12 +124,27 @@ export class AuthService {
     return this.openSession(ctx, user, audience, 'provider', ctx);
   }
 
-  private async auditRefusal(meta: LoginMeta, user: Pick<UserRow, 'id' | 'tenant_id'> | null, code: string, audience: Audience, extra: Record<string, unknown> = {}): Promise<void> {
-    await auditStandalone(this.deps.db, [{
-      tenantId: user?.tenant_id ?? null, actorType: 'anonymous', actorId: null, credential: null,
-      action: 'auth.login_refused', targetType: 'user', targetId: user?.id ?? null,
-      after: { code, audience, ...extra }, requestId: meta.requestId, clientAddr: meta.clientAddr,
-    }]);
+  private async auditRefusal(
+    meta: LoginMeta,
+    user: Pick<UserRow, 'id' | 'tenant_id'> | null,
+    code: string,
+    audience: Audience,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    await auditStandalone(this.deps.db, [
+      {
+        tenantId: user?.tenant_id ?? null,
+        actorType: 'anonymous',
+        actorId: null,
+        credential: null,
+        action: 'auth.login_refused',
+        targetType: 'user',
+        targetId: user?.id ?? null,
+        after: { code, audience, ...extra },
+        requestId: meta.requestId,
+        clientAddr: meta.clientAddr,
+      },
+    ]);
   }
 
   /** I3: sends a reset link to every active account with this email; the caller always answers 202. */
@@ -109,12 +154,28 @@ export class AuthService {
       const token = generateToken('sbr');
       await inTransaction(this.deps, loginContext(meta, user.tenant_id, user.id, 'none'), async (uow) => {
         await retireOneTimeTokens(uow.tx, user.tenant_id, user.id, 'reset');
-        const row = await insertOneTimeToken(uow.tx, { id: newId('ott'), tenant_id: user.tenant_id, user_id: user.id, purpose: 'reset', token_hash: hashToken(token), ttlSeconds: RESET_TTL_SECONDS });
-        uow.audit({ tenantId: user.tenant_id, action: 'auth.password_reset_requested', targetType: 'user', targetId: user.id, after: { expiresAt: new Date(row.expires_at).toISOString() } });
-        uow.afterCommit(() => this.mailer.sendInBackground({
-          to: user.email!, subject: 'Reset your Switchboard password',
-          text: `Someone (hopefully you) asked to reset the password of ${user.display_name}.\n\nOpen ${this.link('reset-password', token)} within an hour, or use this code: ${token}\n\nIf it was not you, ignore this message.`,
-        }));
+        const row = await insertOneTimeToken(uow.tx, {
+          id: newId('ott'),
+          tenant_id: user.tenant_id,
+          user_id: user.id,
+          purpose: 'reset',
+          token_hash: hashToken(token),
+          ttlSeconds: RESET_TTL_SECONDS,
+        });
+        uow.audit({
+          tenantId: user.tenant_id,
+          action: 'auth.password_reset_requested',
+          targetType: 'user',
+          targetId: user.id,
+          after: { expiresAt: new Date(row.expires_at).toISOString() },
+        });
+        uow.afterCommit(() =>
+          this.mailer.sendInBackground({
+            to: user.email!,
+            subject: 'Reset your Switchboard password',
+            text: `Someone (hopefully you) asked to reset the password of ${user.display_name}.\n\nOpen ${this.link('reset-password', token)} within an hour, or use this code: ${token}\n\nIf it was not you, ignore this message.`,
+          }),
+        );
       });
     }
   }
@@ -130,7 +191,12 @@ export class AuthService {
   }
 
   private async redeem(meta: LoginMeta, token: string, purpose: 'reset' | 'invite', password: string): Promise<void> {
-    const bad = () => new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', { rule: 'I3', field: '/token', status: 400 });
+    const bad = () =>
+      new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', {
+        rule: 'I3',
+        field: '/token',
+        status: 400,
+      });
     const row = await findOneTimeTokenOwner(this.deps.db, hashToken(token));
     if (!row) throw bad();
     const user = await findUser(this.deps.db, row.tenant_id, row.user_id);
@@ -142,8 +208,21 @@ export class AuthService {
       if (!taken) throw bad();
       await setPasswordHash(uow.tx, taken.tenant_id, taken.user_id, hash);
       const ended = await endSessions(uow.tx, taken.tenant_id, { userIds: [taken.user_id] }, 'password_changed');
-      uow.audit({ tenantId: taken.tenant_id, action: purpose === 'reset' ? 'auth.password_reset' : 'auth.invitation_accepted', targetType: 'user', targetId: taken.user_id, after: { sessionsEnded: ended.length } });
-      if (ended.length) uow.publish({ type: 'revoke', tenantId: taken.tenant_id, sessionIds: ended.map((s) => s.id), userIds: [taken.user_id], reason: 'password_changed' });
+      uow.audit({
+        tenantId: taken.tenant_id,
+        action: purpose === 'reset' ? 'auth.password_reset' : 'auth.invitation_accepted',
+        targetType: 'user',
+        targetId: taken.user_id,
+        after: { sessionsEnded: ended.length },
+      });
+      if (ended.length)
+        uow.publish({
+          type: 'revoke',
+          tenantId: taken.tenant_id,
+          sessionIds: ended.map((s) => s.id),
+          userIds: [taken.user_id],
+          reason: 'password_changed',
+        });
     });
   }
 
@@ -154,16 +233,33 @@ export class AuthService {
     return inTransaction(this.deps, ctx, async (uow) => {
       const user = await findUser(uow.tx, tenantId, userId);
       if (!user || user.status === 'removed') throw notFound('user');
-      if (!user.email) throw new AppError('email_required', 'the user has no email to send the invitation to', { field: '/email' });
+      if (!user.email)
+        throw new AppError('email_required', 'the user has no email to send the invitation to', { field: '/email' });
       await retireOneTimeTokens(uow.tx, tenantId, userId, 'invite');
-      const row = await insertOneTimeToken(uow.tx, { id: newId('ott'), tenant_id: tenantId, user_id: userId, purpose: 'invite', token_hash: hashToken(token), ttlSeconds: INVITE_TTL_SECONDS });
+      const row = await insertOneTimeToken(uow.tx, {
+        id: newId('ott'),
+        tenant_id: tenantId,
+        user_id: userId,
+        purpose: 'invite',
+        token_hash: hashToken(token),
+        ttlSeconds: INVITE_TTL_SECONDS,
+      });
       const expiresAt = new Date(row.expires_at).toISOString();
-      uow.audit({ tenantId, action: 'auth.invitation_sent', targetType: 'user', targetId: userId, after: { to: user.email, expiresAt } });
+      uow.audit({
+        tenantId,
+        action: 'auth.invitation_sent',
+        targetType: 'user',
+        targetId: userId,
+        after: { to: user.email, expiresAt },
+      });
       const to = user.email;
-      uow.afterCommit(() => this.mailer.sendInBackground({
-        to, subject: 'You are invited to Switchboard',
-        text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
-      }));
+      uow.afterCommit(() =>
+        this.mailer.sendInBackground({
+          to,
+          subject: 'You are invited to Switchboard',
+          text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
+        }),
+      );
       return { sentTo: to, expiresAt };
     });
   }

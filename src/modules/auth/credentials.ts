@@ -10,7 +10,8 @@ export interface CredentialResolver {
 }
 
 function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
@@ -18,10 +19,19 @@ function sameHash(a: string, b: string): boolean {
 const TOUCH_EVERY_MS = 5_000;
 
 /** The provider token: the configured one, or the generated one whose hash is stored. */
-export async function resolveProvider(db: Executor, token: string, envToken: string | undefined): Promise<Actor | null> {
+export async function resolveProvider(
+  db: Executor,
+  token: string,
+  envToken: string | undefined,
+): Promise<Actor | null> {
   const h = hashToken(token);
-  if (envToken && sameHash(h, hashToken(envToken))) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
-  const stored = await db.selectFrom('system_settings').select('value').where('key', '=', 'provider_token_hash').executeTakeFirst();
+  if (envToken && sameHash(h, hashToken(envToken)))
+    return { kind: 'provider', id: 'provider', credential: 'provider_token' };
+  const stored = await db
+    .selectFrom('system_settings')
+    .select('value')
+    .where('key', '=', 'provider_token_hash')
+    .executeTakeFirst();
   if (stored && sameHash(h, stored.value)) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
   return null;
 }
@@ -36,8 +46,12 @@ export async function resolveSession(db: Executor, token: string): Promise<Actor
 
 /** Last use (with the client address) is recorded, and audited, by the token-use hook of the api-tokens module. */
 export async function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
-  const row = await db.selectFrom('platform_tokens').select(['id', 'tenant_id'])
-    .where('token_hash', '=', hashToken(token)).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('platform_tokens')
+    .select(['id', 'tenant_id'])
+    .where('token_hash', '=', hashToken(token))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   if (!row) return null;
   return { kind: 'platform', id: row.id, tenantId: row.tenant_id, credential: `platform_token:${row.id}` };
 }

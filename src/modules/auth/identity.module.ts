@@ -28,7 +28,11 @@ export async function registerIdentity(app: Api, deps: ServiceDeps, auth: Authen
   if (!app.hasDecorator('rateLimit')) {
     await app.register(rateLimit, {
       global: false,
-      errorResponseBuilder: (_req, ctx) => new AppError('rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { rule: 'I4', extra: { retryAfter: Math.ceil(ctx.ttl / 1000) } }),
+      errorResponseBuilder: (_req, ctx) =>
+        new AppError('rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`, {
+          rule: 'I4',
+          extra: { retryAfter: Math.ceil(ctx.ttl / 1000) },
+        }),
     });
   }
   await registerPortalCookies(app, auth, deps.db);

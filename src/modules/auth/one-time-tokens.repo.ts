@@ -6,29 +6,63 @@ import type { Selectable } from 'kysely';
 export type OneTimeTokenRow = Selectable<OneTimeTokensTable>;
 
 /** Stores a link token by its hash, expiring `ttlSeconds` from now (I3). */
-export async function insertOneTimeToken(db: Executor, row: Omit<OneTimeTokenRow, 'created_at' | 'used_at' | 'expires_at'> & { ttlSeconds: number }): Promise<OneTimeTokenRow> {
+export async function insertOneTimeToken(
+  db: Executor,
+  row: Omit<OneTimeTokenRow, 'created_at' | 'used_at' | 'expires_at'> & { ttlSeconds: number },
+): Promise<OneTimeTokenRow> {
   const { ttlSeconds, ...values } = row;
-  return db.insertInto('one_time_tokens').values({ ...values, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` })
-    .returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('one_time_tokens')
+    .values({ ...values, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /**
  * Takes a link's token for use: marks it used if it is unused, unexpired and of this purpose, in
  * one statement, so two concurrent redemptions cannot both succeed (single-use, I3).
  */
-export async function consumeOneTimeToken(db: Executor, tokenHash: string, purpose: OneTimeTokenRow['purpose']): Promise<OneTimeTokenRow | undefined> {
-  return db.updateTable('one_time_tokens').set({ used_at: sql`now()` })
-    .where('token_hash', '=', tokenHash).where('purpose', '=', purpose).where('used_at', 'is', null).where('expires_at', '>', sql<Date>`now()`)
-    .returningAll().executeTakeFirst();
+export async function consumeOneTimeToken(
+  db: Executor,
+  tokenHash: string,
+  purpose: OneTimeTokenRow['purpose'],
+): Promise<OneTimeTokenRow | undefined> {
+  return db
+    .updateTable('one_time_tokens')
+    .set({ used_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** A new link replaces the user's older ones of the same purpose. */
-export async function retireOneTimeTokens(db: Executor, tenantId: string, userId: string, purpose: OneTimeTokenRow['purpose']): Promise<void> {
-  await db.updateTable('one_time_tokens').set({ used_at: sql`now()` })
-    .where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+export async function retireOneTimeTokens(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+  purpose: OneTimeTokenRow['purpose'],
+): Promise<void> {
+  await db
+    .updateTable('one_time_tokens')
+    .set({ used_at: sql`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 /** Whose link this is, whatever its state (the password rules need the user's email before redeeming). */
-export async function findOneTimeTokenOwner(db: Executor, tokenHash: string): Promise<{ tenant_id: string; user_id: string } | undefined> {
-  return db.selectFrom('one_time_tokens').select(['tenant_id', 'user_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
+export async function findOneTimeTokenOwner(
+  db: Executor,
+  tokenHash: string,
+): Promise<{ tenant_id: string; user_id: string } | undefined> {
+  return db
+    .selectFrom('one_time_tokens')
+    .select(['tenant_id', 'user_id'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }

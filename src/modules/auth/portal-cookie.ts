@@ -35,7 +35,11 @@ export async function registerPortalCookies(app: Api, auth: Authenticator, db: D
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || sent !== csrfTokenFor(token)) {
-        throw new AppError('csrf_failed', `state-changing requests signed in by cookie must send the ${CSRF_HEADER} header (the csrfToken from login)`, { rule: 'I7' });
+        throw new AppError(
+          'csrf_failed',
+          `state-changing requests signed in by cookie must send the ${CSRF_HEADER} header (the csrfToken from login)`,
+          { rule: 'I7' },
+        );
       }
     }
     return actor;
@@ -43,7 +47,12 @@ export async function registerPortalCookies(app: Api, auth: Authenticator, db: D
 }
 
 /** Sets the portal session cookie and the readable CSRF cookie after a portal sign-in. */
-export function setPortalCookies(req: FastifyRequest, reply: FastifyReply, sessionToken: string, publicUrl?: string): string {
+export function setPortalCookies(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  sessionToken: string,
+  publicUrl?: string,
+): string {
   // Secure when this request came over HTTPS, or when the deployment is public over HTTPS behind a
   // TLS-terminating proxy (the request itself then arrives as plain HTTP).
   const secure = req.protocol === 'https' || (publicUrl?.startsWith('https:') ?? false);

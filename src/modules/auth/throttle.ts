@@ -20,16 +20,29 @@ export function throttleKeys(email: string, clientAddr: string | null): { accoun
 }
 
 /** Refuses (429 `rate_limited`, with `retryAfter` seconds) while either key is over its limit. */
-export async function assertNotThrottled(db: Executor, keys: { account: string; address: string | null }): Promise<void> {
+export async function assertNotThrottled(
+  db: Executor,
+  keys: { account: string; address: string | null },
+): Promise<void> {
   const list = [keys.account, ...(keys.address ? [keys.address] : [])];
-  const rows = await db.selectFrom('login_failures').select(['key', 'failures', sql<number>`extract(epoch from (window_started_at + ${THROTTLE.windowSeconds} * interval '1 second' - now()))`.as('remaining')])
-    .where('key', 'in', list).execute();
+  const rows = await db
+    .selectFrom('login_failures')
+    .select([
+      'key',
+      'failures',
+      sql<number>`extract(epoch from (window_started_at + ${THROTTLE.windowSeconds} * interval '1 second' - now()))`.as(
+        'remaining',
+      ),
+    ])
+    .where('key', 'in', list)
+    .execute();
   for (const r of rows) {
     const limit = r.key === keys.account ? THROTTLE.perAccount : THROTTLE.perAddress;
     const remaining = Math.ceil(Number(r.remaining));
     if (remaining > 0 && r.failures >= limit) {
       throw new AppError('rate_limited', 'too many failed sign-ins; wait before trying again', {
-        rule: 'I4', extra: { retryAfter: remaining },
+        rule: 'I4',
+        extra: { retryAfter: remaining },
       });
     }
   }
@@ -41,7 +54,9 @@ export async function recordFailure(db: Executor, keys: { account: string; addre
     await sql`insert into login_failures (key, failures, window_started_at) values (${key}, 1, now())
       on conflict (key) do update set
         failures = case when login_failures.window_started_at < now() - ${THROTTLE.windowSeconds} * interval '1 second' then 1 else login_failures.failures + 1 end,
-        window_started_at = case when login_failures.window_started_at < now() - ${THROTTLE.windowSeconds} * interval '1 second' then now() else login_failures.window_started_at end`.execute(db);
+        window_started_at = case when login_failures.window_started_at < now() - ${THROTTLE.windowSeconds} * interval '1 second' then now() else login_failures.window_started_at end`.execute(
+      db,
+    );
   }
 }
 

@@ -21,11 +21,16 @@ export class DialCheckService {
   async check(ctx: RequestContext, tenantId: string, body: DialCheckBody): Promise<DialCheckAnswer> {
     assertTenantScope(ctx, tenantId);
     const a = ctx.actor;
-    if (a.kind === 'user' && a.id !== body.userId) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
-    const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, tenantId, [body.userId], false)).get(body.userId);
+    if (a.kind === 'user' && a.id !== body.userId)
+      await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, tenantId, [body.userId], false)).get(
+      body.userId,
+    );
     if (!config) throw notFound('user');
     const channelOn = body.channel === 'call' ? config.features.calls : config.features.sms;
-    const block = channelOn ? undefined : await this.channelBlock(tenantId, body.userId, body.channel === 'call' ? 'telephony:call' : 'telephony:sms');
+    const block = channelOn
+      ? undefined
+      : await this.channelBlock(tenantId, body.userId, body.channel === 'call' ? 'telephony:call' : 'telephony:sms');
     return checkDial(config.features, body.number, body.channel, block);
   }
 

@@ -17,22 +17,55 @@ export interface NamedKind {
   /** Capability module: `groups` -> groups:view|create|edit|delete. */
   module: string;
   /** Removes the deleted thing from its members; returns the users changed. */
-  detach: (db: Parameters<typeof repo.detachGroup>[0], tenantId: string, id: string, version: number) => Promise<string[]>;
+  detach: (
+    db: Parameters<typeof repo.detachGroup>[0],
+    tenantId: string,
+    id: string,
+    version: number,
+  ) => Promise<string[]>;
 }
 
-export const GROUPS: NamedKind = { table: 'groups', noun: 'group', idPrefix: 'grp', module: 'groups', detach: repo.detachGroup };
-export const WORKSPACES: NamedKind = { table: 'workspaces', noun: 'workspace', idPrefix: 'wsp', module: 'workspaces', detach: repo.detachWorkspace };
+export const GROUPS: NamedKind = {
+  table: 'groups',
+  noun: 'group',
+  idPrefix: 'grp',
+  module: 'groups',
+  detach: repo.detachGroup,
+};
+export const WORKSPACES: NamedKind = {
+  table: 'workspaces',
+  noun: 'workspace',
+  idPrefix: 'wsp',
+  module: 'workspaces',
+  detach: repo.detachWorkspace,
+};
 
-const present = (r: repo.NamedRow): Named => ({ id: r.id, name: r.name, version: Number(r.version), createdAt: new Date(r.created_at).toISOString() });
+const present = (r: repo.NamedRow): Named => ({
+  id: r.id,
+  name: r.name,
+  version: Number(r.version),
+  createdAt: new Date(r.created_at).toISOString(),
+});
 
 /** CRUD for groups and workspaces, with audit; deleting one updates its members in the same transaction. */
 export class NamedService {
-  constructor(private readonly deps: ServiceDeps, private readonly kind: NamedKind) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly kind: NamedKind,
+  ) {}
 
   async list(ctx: RequestContext, tenantId: string, opts: { cursor?: string; limit: number }) {
     await requireCapability(this.deps.db, ctx, tenantId, [`${this.kind.module}:view`, 'users:edit']);
-    const rows = await repo.listNamed(this.deps.db, this.kind.table, tenantId, { limit: opts.limit + 1, after: decodeNameCursor(opts.cursor) });
-    return toPage(rows, opts.limit, (r) => [r.name, r.id], (page) => page.map(present));
+    const rows = await repo.listNamed(this.deps.db, this.kind.table, tenantId, {
+      limit: opts.limit + 1,
+      after: decodeNameCursor(opts.cursor),
+    });
+    return toPage(
+      rows,
+      opts.limit,
+      (r) => [r.name, r.id],
+      (page) => page.map(present),
+    );
   }
 
   async get(ctx: RequestContext, tenantId: string, id: string): Promise<Named> {
@@ -45,9 +78,20 @@ export class NamedService {
   async create(ctx: RequestContext, tenantId: string, input: NamedInput): Promise<Named> {
     await requireCapability(this.deps.db, ctx, tenantId, `${this.kind.module}:create`);
     return inTransaction(this.deps, ctx, async (uow) => {
-      const row = await repo.insertNamed(uow.tx, this.kind.table, { id: newId(this.kind.idPrefix), tenant_id: tenantId, name: input.name, version: await uow.nextVersion() });
+      const row = await repo.insertNamed(uow.tx, this.kind.table, {
+        id: newId(this.kind.idPrefix),
+        tenant_id: tenantId,
+        name: input.name,
+        version: await uow.nextVersion(),
+      });
       const out = present(row);
-      uow.audit({ tenantId, action: `${this.kind.noun}.create`, targetType: this.kind.noun, targetId: row.id, after: out });
+      uow.audit({
+        tenantId,
+        action: `${this.kind.noun}.create`,
+        targetType: this.kind.noun,
+        targetId: row.id,
+        after: out,
+      });
       return out;
     });
   }
@@ -60,7 +104,14 @@ export class NamedService {
       assertVersion(ifMatch, Number(before.version));
       const row = await repo.renameNamed(uow.tx, this.kind.table, tenantId, id, input.name, await uow.nextVersion());
       const out = present(row);
-      uow.audit({ tenantId, action: `${this.kind.noun}.update`, targetType: this.kind.noun, targetId: id, before: present(before), after: out });
+      uow.audit({
+        tenantId,
+        action: `${this.kind.noun}.update`,
+        targetType: this.kind.noun,
+        targetId: id,
+        before: present(before),
+        after: out,
+      });
       return out;
     });
   }
@@ -74,7 +125,13 @@ export class NamedService {
       const version = await uow.nextUserVersion(tenantId);
       const members = await this.kind.detach(uow.tx, tenantId, id, version);
       await repo.deleteNamed(uow.tx, this.kind.table, tenantId, id);
-      uow.audit({ tenantId, action: `${this.kind.noun}.delete`, targetType: this.kind.noun, targetId: id, before: { ...present(before), members: members.length } });
+      uow.audit({
+        tenantId,
+        action: `${this.kind.noun}.delete`,
+        targetType: this.kind.noun,
+        targetId: id,
+        before: { ...present(before), members: members.length },
+      });
       if (members.length) uow.publish({ type: 'config', tenantId, userIds: members, version });
     });
   }

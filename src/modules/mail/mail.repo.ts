@@ -1,6 +1,12 @@
 import type { Executor } from '../../db/database.js';
 
-export interface StoredMail { id: number; to: string; subject: string; text: string; createdAt: string }
+export interface StoredMail {
+  id: number;
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: string;
+}
 
 /** Keeps one message in the dev mailbox. */
 export async function storeMail(db: Executor, m: { to: string; subject: string; text: string }): Promise<void> {
@@ -12,5 +18,11 @@ export async function listMail(db: Executor, opts: { to?: string; limit: number 
   let q = db.selectFrom('dev_mailbox').selectAll();
   if (opts.to) q = q.where((eb) => eb(eb.fn('lower', ['to_addr']), '=', opts.to!.toLowerCase()));
   const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
-  return rows.map((r) => ({ id: Number(r.id), to: r.to_addr, subject: r.subject, text: r.body, createdAt: new Date(r.created_at).toISOString() }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    to: r.to_addr,
+    subject: r.subject,
+    text: r.body,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
 }

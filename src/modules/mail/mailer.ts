@@ -2,7 +2,11 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { storeMail } from './mail.repo.js';
 
-export interface MailMessage { to: string; subject: string; text: string }
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
 
 /**
  * Sends mail through SMTP (`SMTP_URL`, nodemailer) or, when none is configured (the embedded
@@ -15,7 +19,9 @@ export class Mailer {
     this.transport = deps.config.SMTP_URL ? nodemailer.createTransport(deps.config.SMTP_URL) : null;
   }
 
-  get usesDevMailbox(): boolean { return this.transport === null; }
+  get usesDevMailbox(): boolean {
+    return this.transport === null;
+  }
 
   async send(m: MailMessage): Promise<void> {
     if (!this.transport) {
@@ -30,8 +36,12 @@ export class Mailer {
    * neither delays the answer (which would tell whether an address exists, I3) nor undoes the change.
    */
   sendInBackground(m: MailMessage): void {
-    this.send(m).catch((err: unknown) => this.deps.log.warn({ err, to: m.to, subject: m.subject }, 'sending mail failed'));
+    this.send(m).catch((err: unknown) =>
+      this.deps.log.warn({ err, to: m.to, subject: m.subject }, 'sending mail failed'),
+    );
   }
 
-  close(): void { this.transport?.close(); }
+  close(): void {
+    this.transport?.close();
+  }
 }

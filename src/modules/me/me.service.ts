@@ -15,7 +15,9 @@ export class MeService {
   /** GET /v1/me/config: the effective configuration, with SIP credentials (the user's own client). */
   async config(ctx: RequestContext): Promise<EffectiveConfig> {
     const me = userOf(ctx);
-    const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, me.tenantId, [me.userId])).get(me.userId);
+    const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, me.tenantId, [me.userId])).get(
+      me.userId,
+    );
     if (!config) throw notFound('user');
     return config;
   }
@@ -38,8 +40,19 @@ export class MeService {
       const after: Preferences = { ...before, ...patch };
       if (after.recording === before.recording && after.crmOverlay === before.crmOverlay) return after;
       const version = await uow.nextUserVersion(me.tenantId);
-      await updateUser(uow.tx, me.tenantId, me.userId, { preferences: JSON.stringify(after), version, updated_at: new Date() });
-      uow.audit({ tenantId: me.tenantId, action: 'user.preferences', targetType: 'user', targetId: me.userId, before: { preferences: before }, after: { preferences: after } });
+      await updateUser(uow.tx, me.tenantId, me.userId, {
+        preferences: JSON.stringify(after),
+        version,
+        updated_at: new Date(),
+      });
+      uow.audit({
+        tenantId: me.tenantId,
+        action: 'user.preferences',
+        targetType: 'user',
+        targetId: me.userId,
+        before: { preferences: before },
+        after: { preferences: after },
+      });
       uow.publish({ type: 'config', tenantId: me.tenantId, userIds: [me.userId], version });
       return after;
     });
@@ -51,6 +64,6 @@ export class MeService {
 /** Only a signed-in user has an own configuration; provider and platform tokens do not. */
 function userOf(ctx: RequestContext): { tenantId: string; userId: string } {
   const a = ctx.actor;
-  if (a.kind !== 'user') throw new AppError('forbidden', 'this route is a user\'s own: sign in as a user');
+  if (a.kind !== 'user') throw new AppError('forbidden', "this route is a user's own: sign in as a user");
   return { tenantId: a.tenantId, userId: a.id };
 }

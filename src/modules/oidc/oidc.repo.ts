@@ -22,23 +22,52 @@ export async function findIssuer(db: Executor, id: string): Promise<OidcIssuerRo
 
 /** Removes an issuer of the tenant; undefined when there is none. */
 export async function deleteIssuer(db: Executor, tenantId: string, id: string): Promise<OidcIssuerRow | undefined> {
-  return db.deleteFrom('oidc_issuers').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
+  return db
+    .deleteFrom('oidc_issuers')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** Remembers a sign-in in flight; expired ones are cleared on the way. */
-export async function insertFlow(db: Executor, row: Omit<OidcFlowRow, 'expires_at'>, ttlSeconds: number): Promise<void> {
-  await db.deleteFrom('oidc_flows').where('expires_at', '<', sql<Date>`now()`).execute();
-  await db.insertInto('oidc_flows').values({ ...row, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` }).execute();
+export async function insertFlow(
+  db: Executor,
+  row: Omit<OidcFlowRow, 'expires_at'>,
+  ttlSeconds: number,
+): Promise<void> {
+  await db
+    .deleteFrom('oidc_flows')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .execute();
+  await db
+    .insertInto('oidc_flows')
+    .values({ ...row, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` })
+    .execute();
 }
 
 /** Takes a sign-in in flight by its state, once: a replayed callback finds nothing. */
 export async function takeFlow(db: Executor, state: string): Promise<OidcFlowRow | undefined> {
-  return db.deleteFrom('oidc_flows').where('state', '=', state).where('expires_at', '>', sql<Date>`now()`).returningAll().executeTakeFirst();
+  return db
+    .deleteFrom('oidc_flows')
+    .where('state', '=', state)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** I2: users of the tenant with website access and this email (G2 makes it at most one). */
-export async function findWebsiteUserByEmail(db: Executor, tenantId: string, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId)
-    .where(sql<boolean>`lower(email) = lower(${email})`).where('status', '<>', 'removed')
-    .where(sql<boolean>`'website_access' = any(permissions)`).executeTakeFirst();
+export async function findWebsiteUserByEmail(
+  db: Executor,
+  tenantId: string,
+  email: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where(sql<boolean>`lower(email) = lower(${email})`)
+    .where('status', '<>', 'removed')
+    .where(sql<boolean>`'website_access' = any(permissions)`)
+    .executeTakeFirst();
 }

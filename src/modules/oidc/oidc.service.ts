@@ -21,8 +21,14 @@ function isLoopback(url: URL): boolean {
 
 function present(r: repo.OidcIssuerRow): OidcIssuer {
   return {
-    id: r.id, name: r.name, issuer: r.issuer, clientId: r.client_id, hasClientSecret: r.client_secret !== null,
-    redirectPath: CALLBACK_PATH, startPath: `/v1/auth/oidc/${r.id}/start`, createdAt: new Date(r.created_at).toISOString(),
+    id: r.id,
+    name: r.name,
+    issuer: r.issuer,
+    clientId: r.client_id,
+    hasClientSecret: r.client_secret !== null,
+    redirectPath: CALLBACK_PATH,
+    startPath: `/v1/auth/oidc/${r.id}/start`,
+    createdAt: new Date(r.created_at).toISOString(),
   };
 }
 
@@ -35,20 +41,34 @@ export class OidcService {
   /** Discovered configurations per issuer id, per node (discovery documents rarely change). */
   private readonly configs = new Map<string, Promise<client.Configuration>>();
 
-  constructor(private readonly deps: ServiceDeps, private readonly auth: AuthService) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly auth: AuthService,
+  ) {}
 
   private discover(issuer: string, clientId: string, secret: string | null): Promise<client.Configuration> {
     const url = new URL(issuer);
     const insecure = url.protocol === 'http:' && isLoopback(url);
-    return client.discovery(url, clientId, secret ?? undefined, secret ? client.ClientSecretPost(secret) : client.None(), {
-      ...(insecure ? { execute: [client.allowInsecureRequests] } : {}), timeout: 10,
-    });
+    return client.discovery(
+      url,
+      clientId,
+      secret ?? undefined,
+      secret ? client.ClientSecretPost(secret) : client.None(),
+      {
+        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+        timeout: 10,
+      },
+    );
   }
 
   private configFor(row: repo.OidcIssuerRow): Promise<client.Configuration> {
     let c = this.configs.get(row.id);
     if (!c) {
-      c = this.discover(row.issuer, row.client_id, row.client_secret ? this.deps.secrets.open(row.client_secret) : null);
+      c = this.discover(
+        row.issuer,
+        row.client_id,
+        row.client_secret ? this.deps.secrets.open(row.client_secret) : null,
+      );
       c.catch(() => this.configs.delete(row.id));
       this.configs.set(row.id, c);
     }
@@ -64,11 +84,19 @@ export class OidcService {
     try {
       await this.discover(input.issuer, input.clientId, input.clientSecret ?? null);
     } catch (err) {
-      throw new AppError('validation_failed', `the issuer's discovery document could not be read: ${(err as Error).message}`, { field: '/issuer' });
+      throw new AppError(
+        'validation_failed',
+        `the issuer's discovery document could not be read: ${(err as Error).message}`,
+        { field: '/issuer' },
+      );
     }
     return inTransaction(this.deps, ctx, async (uow) => {
       const row = await repo.insertIssuer(uow.tx, {
-        id: newId('oidc'), tenant_id: tenantId, name: input.name, issuer: input.issuer, client_id: input.clientId,
+        id: newId('oidc'),
+        tenant_id: tenantId,
+        name: input.name,
+        issuer: input.issuer,
+        client_id: input.clientId,
         client_secret: input.clientSecret ? this.deps.secrets.seal(input.clientSecret) : null,
       });
       const out = present(row);
@@ -88,7 +116,11 @@ export class OidcService {
    * An unknown tenant has no buttons, like a tenant without issuers.
    */
   async signInOptions(tenantId: string): Promise<Array<{ id: string; name: string; startPath: string }>> {
-    return (await repo.listIssuers(this.deps.db, tenantId)).map((r) => ({ id: r.id, name: r.name, startPath: `/v1/auth/oidc/${r.id}/start` }));
+    return (await repo.listIssuers(this.deps.db, tenantId)).map((r) => ({
+      id: r.id,
+      name: r.name,
+      startPath: `/v1/auth/oidc/${r.id}/start`,
+    }));
   }
 
   async deleteIssuer(ctx: RequestContext, tenantId: string, id: string): Promise<void> {
@@ -96,7 +128,13 @@ export class OidcService {
     await inTransaction(this.deps, ctx, async (uow) => {
       const row = await repo.deleteIssuer(uow.tx, tenantId, id);
       if (!row) throw notFound('OIDC issuer');
-      uow.audit({ tenantId, action: 'oidc_issuer.delete', targetType: 'oidc_issuer', targetId: id, before: present(row) });
+      uow.audit({
+        tenantId,
+        action: 'oidc_issuer.delete',
+        targetType: 'oidc_issuer',
+        targetId: id,
+        before: present(row),
+      });
     });
     this.configs.delete(id);
   }
@@ -110,46 +148,123 @@ export class OidcService {
     const state = client.randomState();
     const nonce = client.randomNonce();
     const redirectUri = `${(this.deps.config.PUBLIC_URL ?? origin).replace(/\/$/, '')}${CALLBACK_PATH}`;
-    await repo.insertFlow(this.deps.db, { state, issuer_id: row.id, nonce, code_verifier: verifier, redirect_uri: redirectUri, return_to: returnTo ?? null }, FLOW_TTL_SECONDS);
+    await repo.insertFlow(
+      this.deps.db,
+      {
+        state,
+        issuer_id: row.id,
+        nonce,
+        code_verifier: verifier,
+        redirect_uri: redirectUri,
+        return_to: returnTo ?? null,
+      },
+      FLOW_TTL_SECONDS,
+    );
     return client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri, scope: 'openid email profile', state, nonce,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      redirect_uri: redirectUri,
+      scope: 'openid email profile',
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     });
   }
 
   /** Finishes a sign-in from the callback's query: checks state, nonce and PKCE, matches the user, opens a portal session. */
-  async finish(meta: LoginMeta, query: Record<string, string | undefined>): Promise<{ session: OpenedSession; returnTo: string }> {
-    const refuse = async (code: 'invalid_credentials' | 'portal_access_required', detail: string, tenantId: string | null, why: string) => {
-      await auditStandalone(this.deps.db, [{
-        tenantId, actorType: 'anonymous', actorId: null, credential: null, action: 'auth.login_refused', targetType: 'user', targetId: null,
-        after: { code, method: 'oidc', reason: why }, requestId: meta.requestId, clientAddr: meta.clientAddr,
-      }]);
+  async finish(
+    meta: LoginMeta,
+    query: Record<string, string | undefined>,
+  ): Promise<{ session: OpenedSession; returnTo: string }> {
+    const refuse = async (
+      code: 'invalid_credentials' | 'portal_access_required',
+      detail: string,
+      tenantId: string | null,
+      why: string,
+    ) => {
+      await auditStandalone(this.deps.db, [
+        {
+          tenantId,
+          actorType: 'anonymous',
+          actorId: null,
+          credential: null,
+          action: 'auth.login_refused',
+          targetType: 'user',
+          targetId: null,
+          after: { code, method: 'oidc', reason: why },
+          requestId: meta.requestId,
+          clientAddr: meta.clientAddr,
+        },
+      ]);
       return new AppError(code, detail, { rule: code === 'invalid_credentials' ? 'I2' : 'G1' });
     };
     const flow = query.state ? await repo.takeFlow(this.deps.db, query.state) : undefined;
-    if (!flow) throw await refuse('invalid_credentials', 'this sign-in is unknown or has expired; start again', null, 'unknown_state');
+    if (!flow)
+      throw await refuse(
+        'invalid_credentials',
+        'this sign-in is unknown or has expired; start again',
+        null,
+        'unknown_state',
+      );
     const issuer = await repo.findIssuer(this.deps.db, flow.issuer_id);
-    if (!issuer) throw await refuse('invalid_credentials', 'this identity provider is no longer configured', null, 'issuer_removed');
-    if (query.error) throw await refuse('invalid_credentials', `the identity provider refused: ${query.error_description ?? query.error}`, issuer.tenant_id, query.error);
+    if (!issuer)
+      throw await refuse(
+        'invalid_credentials',
+        'this identity provider is no longer configured',
+        null,
+        'issuer_removed',
+      );
+    if (query.error)
+      throw await refuse(
+        'invalid_credentials',
+        `the identity provider refused: ${query.error_description ?? query.error}`,
+        issuer.tenant_id,
+        query.error,
+      );
     const config = await this.configFor(issuer);
     const current = new URL(flow.redirect_uri);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) current.searchParams.set(k, v);
     let claims: client.IDToken | undefined;
     try {
-      const tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: flow.code_verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
+      const tokens = await client.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: flow.code_verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      });
       claims = tokens.claims();
     } catch (err) {
       this.deps.log.warn({ err, issuer: issuer.issuer }, 'OIDC code exchange failed');
-      throw await refuse('invalid_credentials', 'the sign-in could not be verified with the identity provider', issuer.tenant_id, 'exchange_failed');
+      throw await refuse(
+        'invalid_credentials',
+        'the sign-in could not be verified with the identity provider',
+        issuer.tenant_id,
+        'exchange_failed',
+      );
     }
     const email = typeof claims?.email === 'string' ? claims.email : null;
     if (!email || claims?.email_verified !== true) {
-      throw await refuse('invalid_credentials', 'the identity provider did not vouch for an email address (email_verified)', issuer.tenant_id, 'email_unverified');
+      throw await refuse(
+        'invalid_credentials',
+        'the identity provider did not vouch for an email address (email_verified)',
+        issuer.tenant_id,
+        'email_unverified',
+      );
     }
     const user = await repo.findWebsiteUserByEmail(this.deps.db, issuer.tenant_id, email);
-    if (!user) throw await refuse('invalid_credentials', 'no user with website access signs in with this email', issuer.tenant_id, 'no_match');
+    if (!user)
+      throw await refuse(
+        'invalid_credentials',
+        'no user with website access signs in with this email',
+        issuer.tenant_id,
+        'no_match',
+      );
     if (user.status !== 'active' || !(await mayUsePortal(this.deps, user))) {
-      throw await refuse('portal_access_required', 'signing in to the portal needs an active user with website access', issuer.tenant_id, 'no_portal_access');
+      throw await refuse(
+        'portal_access_required',
+        'signing in to the portal needs an active user with website access',
+        issuer.tenant_id,
+        'no_portal_access',
+      );
     }
     const session = await this.auth.openSession(meta, user, 'portal', `oidc:${issuer.id}`);
     return { session, returnTo: flow.return_to ?? '/' };

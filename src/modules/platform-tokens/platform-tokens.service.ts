@@ -10,13 +10,17 @@ import type { PlatformToken } from './platform-tokens.schemas.js';
 
 function present(r: repo.PlatformTokenRow): PlatformToken {
   return {
-    id: r.id, name: r.name, createdAt: new Date(r.created_at).toISOString(),
-    lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null, lastUsedAddr: r.last_used_addr,
+    id: r.id,
+    name: r.name,
+    createdAt: new Date(r.created_at).toISOString(),
+    lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+    lastUsedAddr: r.last_used_addr,
   };
 }
 
 function requireProvider(ctx: RequestContext): void {
-  if (ctx.actor.kind !== 'provider') throw new AppError('provider_only', 'platform tokens are issued by the provider', { rule: 'I6' });
+  if (ctx.actor.kind !== 'provider')
+    throw new AppError('provider_only', 'platform tokens are issued by the provider', { rule: 'I6' });
 }
 
 /**
@@ -31,8 +35,19 @@ export class PlatformTokensService {
     const token = generateToken('sbk');
     return inTransaction(this.deps, ctx, async (uow) => {
       if (!(await findTenant(uow.tx, tenantId))) throw notFound('tenant');
-      const row = await repo.insertPlatformToken(uow.tx, { id: newId('ptk'), tenant_id: tenantId, token_hash: hashToken(token), name });
-      uow.audit({ tenantId, action: 'platform_token.create', targetType: 'platform_token', targetId: row.id, after: present(row) });
+      const row = await repo.insertPlatformToken(uow.tx, {
+        id: newId('ptk'),
+        tenant_id: tenantId,
+        token_hash: hashToken(token),
+        name,
+      });
+      uow.audit({
+        tenantId,
+        action: 'platform_token.create',
+        targetType: 'platform_token',
+        targetId: row.id,
+        after: present(row),
+      });
       return { id: row.id, token };
     });
   }
@@ -47,7 +62,13 @@ export class PlatformTokensService {
     await inTransaction(this.deps, ctx, async (uow) => {
       const row = await repo.revokePlatformToken(uow.tx, tenantId, id);
       if (!row) throw notFound('platform token');
-      uow.audit({ tenantId, action: 'platform_token.revoke', targetType: 'platform_token', targetId: id, before: present(row) });
+      uow.audit({
+        tenantId,
+        action: 'platform_token.revoke',
+        targetType: 'platform_token',
+        targetId: id,
+        before: present(row),
+      });
     });
   }
 }

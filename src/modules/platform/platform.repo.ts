@@ -12,24 +12,60 @@ export function chunks<T>(list: T[], size = CHUNK): T[][] {
 }
 
 export async function loadPlatformUsers(db: Executor, tenantId: string) {
-  return db.selectFrom('users')
-    .select(['id', 'external_id', 'display_name', 'email', 'extension', 'status', 'licences', 'contact_center', 'acd_queue_ids'])
-    .where('tenant_id', '=', tenantId).where('source', '=', 'platform').execute();
+  return db
+    .selectFrom('users')
+    .select([
+      'id',
+      'external_id',
+      'display_name',
+      'email',
+      'extension',
+      'status',
+      'licences',
+      'contact_center',
+      'acd_queue_ids',
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('source', '=', 'platform')
+    .execute();
 }
 
 export async function loadPlatformDevices(db: Executor, tenantId: string) {
-  return db.selectFrom('devices').innerJoin('users', 'users.id', 'devices.user_id')
-    .select(['devices.id', 'devices.user_id', 'devices.external_id', 'devices.name', 'devices.kind', 'devices.sip_secret'])
-    .where('devices.tenant_id', '=', tenantId).where('users.source', '=', 'platform').execute();
+  return db
+    .selectFrom('devices')
+    .innerJoin('users', 'users.id', 'devices.user_id')
+    .select([
+      'devices.id',
+      'devices.user_id',
+      'devices.external_id',
+      'devices.name',
+      'devices.kind',
+      'devices.sip_secret',
+    ])
+    .where('devices.tenant_id', '=', tenantId)
+    .where('users.source', '=', 'platform')
+    .execute();
 }
 
 export interface UserWrite {
-  id: string; external_id: string; display_name: string; email: string | null; extension: string | null;
-  status: string; licences: string[]; contact_center: ContactCenter; acd_queue_ids: string[];
+  id: string;
+  external_id: string;
+  display_name: string;
+  email: string | null;
+  extension: string | null;
+  status: string;
+  licences: string[];
+  contact_center: ContactCenter;
+  acd_queue_ids: string[];
 }
 
 /** One UPDATE per chunk, from a JSON recordset. */
-export async function updateUsersBatch(db: Executor, tenantId: string, rows: UserWrite[], version: number): Promise<void> {
+export async function updateUsersBatch(
+  db: Executor,
+  tenantId: string,
+  rows: UserWrite[],
+  version: number,
+): Promise<void> {
   for (const part of chunks(rows)) {
     const payload = JSON.stringify(part);
     await sql`update users u set display_name = v.display_name, email = v.email, extension = v.extension, status = v.status,
@@ -44,27 +80,57 @@ export async function updateUsersBatch(db: Executor, tenantId: string, rows: Use
 /** Removal (P1): the row and its history stay; licences, roles and access go. */
 export async function removeUsersBatch(db: Executor, tenantId: string, ids: string[], version: number): Promise<void> {
   for (const part of chunks(ids)) {
-    await db.updateTable('users').set({
-      status: 'removed', licences: [], supervisor_level: 'none', permissions: [],
-      contact_center: JSON.stringify({ admin: false, queues: {} }), profile: JSON.stringify({ kind: 'none' }),
-      uc_client: JSON.stringify({ desktop: false, softphone: { enabled: false, clients: [], deviceId: null } }),
-      version, updated_at: new Date(),
-    }).where('tenant_id', '=', tenantId).where('id', 'in', part).execute();
+    await db
+      .updateTable('users')
+      .set({
+        status: 'removed',
+        licences: [],
+        supervisor_level: 'none',
+        permissions: [],
+        contact_center: JSON.stringify({ admin: false, queues: {} }),
+        profile: JSON.stringify({ kind: 'none' }),
+        uc_client: JSON.stringify({ desktop: false, softphone: { enabled: false, clients: [], deviceId: null } }),
+        version,
+        updated_at: new Date(),
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', part)
+      .execute();
   }
 }
 
-export interface DeviceWrite { id: string; tenant_id: string; user_id: string; external_id: string; name: string; kind: 'sip' | 'webrtc'; sip_secret: string }
+export interface DeviceWrite {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  external_id: string;
+  name: string;
+  kind: 'sip' | 'webrtc';
+  sip_secret: string;
+}
 
-export async function replaceDevices(db: Executor, tenantId: string, userIds: string[], devices: DeviceWrite[]): Promise<void> {
-  for (const part of chunks(userIds)) await db.deleteFrom('devices').where('tenant_id', '=', tenantId).where('user_id', 'in', part).execute();
+export async function replaceDevices(
+  db: Executor,
+  tenantId: string,
+  userIds: string[],
+  devices: DeviceWrite[],
+): Promise<void> {
+  for (const part of chunks(userIds))
+    await db.deleteFrom('devices').where('tenant_id', '=', tenantId).where('user_id', 'in', part).execute();
   for (const part of chunks(devices)) await db.insertInto('devices').values(part).execute();
 }
 
 export async function endSessionsOfUsers(db: Executor, tenantId: string, userIds: string[]): Promise<string[]> {
   const ended: string[] = [];
   for (const part of chunks(userIds)) {
-    const rows = await db.updateTable('sessions').set({ ended_at: sql`now()`, ended_reason: 'removed' })
-      .where('tenant_id', '=', tenantId).where('user_id', 'in', part).where('ended_at', 'is', null).returning('id').execute();
+    const rows = await db
+      .updateTable('sessions')
+      .set({ ended_at: sql`now()`, ended_reason: 'removed' })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', 'in', part)
+      .where('ended_at', 'is', null)
+      .returning('id')
+      .execute();
     ended.push(...rows.map((r) => r.id));
   }
   return ended;

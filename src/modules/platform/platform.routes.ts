@@ -8,11 +8,19 @@ import type { PlatformService } from './platform.service.js';
 const SNAPSHOT_BODY_LIMIT = 256 * 1024 * 1024;
 
 export function registerPlatformRoutes(app: Api, platform: PlatformService): void {
-  app.put('/v1/tenants/:t/platform/snapshot', {
-    bodyLimit: SNAPSHOT_BODY_LIMIT,
-    schema: {
-      tags: ['Platform sync'], summary: 'Apply a full snapshot of the phone system\'s users and queues (P1); dryRun returns the diff',
-      params: TenantParams, querystring: SnapshotQuery, body: Snapshot, response: { 200: SnapshotResult, ...errorResponses },
+  app.put(
+    '/v1/tenants/:t/platform/snapshot',
+    {
+      bodyLimit: SNAPSHOT_BODY_LIMIT,
+      schema: {
+        tags: ['Platform sync'],
+        summary: "Apply a full snapshot of the phone system's users and queues (P1); dryRun returns the diff",
+        params: TenantParams,
+        querystring: SnapshotQuery,
+        body: Snapshot,
+        response: { 200: SnapshotResult, ...errorResponses },
+      },
     },
-  }, async (req) => platform.applySnapshot(contextOf(req), req.params.t, req.body, req.query.dryRun ?? false));
+    async (req) => platform.applySnapshot(contextOf(req), req.params.t, req.body, req.query.dryRun ?? false),
+  );
 }

@@ -3,43 +3,84 @@ import { Type, type Static } from '@sinclair/typebox';
 const ExternalId = Type.String({ minLength: 1, maxLength: 200 });
 const lit = <T extends string>(...v: T[]) => Type.Union(v.map((x) => Type.Literal(x)));
 
-export const SnapshotDevice = Type.Object({
-  externalId: ExternalId, name: Type.String({ minLength: 1, maxLength: 200 }), kind: lit('sip', 'webrtc'),
-  sip: Type.Object({ username: Type.String({ maxLength: 200 }), password: Type.String({ maxLength: 500 }), realm: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
-}, { additionalProperties: false });
+export const SnapshotDevice = Type.Object(
+  {
+    externalId: ExternalId,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: lit('sip', 'webrtc'),
+    sip: Type.Object(
+      {
+        username: Type.String({ maxLength: 200 }),
+        password: Type.String({ maxLength: 500 }),
+        realm: Type.String({ maxLength: 200 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
-export const SnapshotUser = Type.Object({
-  externalId: ExternalId,
-  displayName: Type.String({ minLength: 1, maxLength: 200 }),
-  email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
-  extension: Type.Union([Type.String({ maxLength: 50 }), Type.Null()]),
-  devices: Type.Array(SnapshotDevice, { maxItems: 50 }),
-  acdQueues: Type.Array(ExternalId, { maxItems: 2000 }),
-}, { additionalProperties: false });
+export const SnapshotUser = Type.Object(
+  {
+    externalId: ExternalId,
+    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+    extension: Type.Union([Type.String({ maxLength: 50 }), Type.Null()]),
+    devices: Type.Array(SnapshotDevice, { maxItems: 50 }),
+    acdQueues: Type.Array(ExternalId, { maxItems: 2000 }),
+  },
+  { additionalProperties: false },
+);
 export type SnapshotUser = Static<typeof SnapshotUser>;
 
-export const SnapshotQueue = Type.Object({
-  externalId: ExternalId, name: Type.String({ minLength: 1, maxLength: 200 }), kind: lit('queue', 'inbox', 'campaign'),
-  wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
-}, { additionalProperties: false });
+export const SnapshotQueue = Type.Object(
+  {
+    externalId: ExternalId,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: lit('queue', 'inbox', 'campaign'),
+    wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
+  },
+  { additionalProperties: false },
+);
 export type SnapshotQueue = Static<typeof SnapshotQueue>;
 
-export const Snapshot = Type.Object({
-  users: Type.Array(SnapshotUser, { maxItems: 200_000 }),
-  queues: Type.Array(SnapshotQueue, { maxItems: 20_000 }),
-}, { additionalProperties: false });
+export const Snapshot = Type.Object(
+  {
+    users: Type.Array(SnapshotUser, { maxItems: 200_000 }),
+    queues: Type.Array(SnapshotQueue, { maxItems: 20_000 }),
+  },
+  { additionalProperties: false },
+);
 export type Snapshot = Static<typeof Snapshot>;
 
-const Counts = Type.Object({ created: Type.Integer(), updated: Type.Integer(), removed: Type.Integer(), unchanged: Type.Integer() });
+const Counts = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  removed: Type.Integer(),
+  unchanged: Type.Integer(),
+});
 export const SnapshotResult = Type.Object({
   dryRun: Type.Boolean(),
-  created: Type.Integer(), updated: Type.Integer(), removed: Type.Integer(), unchanged: Type.Integer(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  removed: Type.Integer(),
+  unchanged: Type.Integer(),
   queues: Counts,
-  changes: Type.Array(Type.Object({ externalId: Type.String(), userId: Type.Union([Type.String(), Type.Null()]), action: lit('create', 'update', 'remove'), fields: Type.Array(Type.String()) })),
+  changes: Type.Array(
+    Type.Object({
+      externalId: Type.String(),
+      userId: Type.Union([Type.String(), Type.Null()]),
+      action: lit('create', 'update', 'remove'),
+      fields: Type.Array(Type.String()),
+    }),
+  ),
   changesTruncated: Type.Boolean(),
   warnings: Type.Array(Type.String()),
   version: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type SnapshotResult = Static<typeof SnapshotResult>;
 
-export const SnapshotQuery = Type.Object({ dryRun: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
+export const SnapshotQuery = Type.Object(
+  { dryRun: Type.Optional(Type.Boolean({ default: false })) },
+  { additionalProperties: false },
+);

@@ -18,9 +18,15 @@ const MAX_CHANGES_LISTED = 1000;
 export class PlatformService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async applySnapshot(ctx: RequestContext, tenantId: string, snapshot: Snapshot, dryRun: boolean): Promise<SnapshotResult> {
+  async applySnapshot(
+    ctx: RequestContext,
+    tenantId: string,
+    snapshot: Snapshot,
+    dryRun: boolean,
+  ): Promise<SnapshotResult> {
     assertTenantScope(ctx, tenantId);
-    if (ctx.actor.kind === 'user') throw new AppError('forbidden', 'platform sync needs a platform token (I6)', { rule: 'I6' });
+    if (ctx.actor.kind === 'user')
+      throw new AppError('forbidden', 'platform sync needs a platform token (I6)', { rule: 'I6' });
     const run = async (uow: UnitOfWork) => {
       // The tenant row lock serialises syncs of one tenant.
       const tenant = await findTenant(uow.tx, tenantId, true);
@@ -29,42 +35,79 @@ export class PlatformService {
       const queues = await this.applyQueues(uow, tenantId, snapshot, version);
 
       const [storedRows, deviceRows, billable] = await Promise.all([
-        repo.loadPlatformUsers(uow.tx, tenantId), repo.loadPlatformDevices(uow.tx, tenantId), countBillable(uow.tx, tenantId),
+        repo.loadPlatformUsers(uow.tx, tenantId),
+        repo.loadPlatformDevices(uow.tx, tenantId),
+        countBillable(uow.tx, tenantId),
       ]);
-      const devicesByUser = groupBy(deviceRows.map((d) => ({
-        userId: d.user_id, externalId: d.external_id, name: d.name, kind: d.kind, sip: JSON.parse(this.deps.secrets.open(d.sip_secret)) as Snapshot['users'][number]['devices'][number]['sip'],
-      })), (d) => d.userId);
+      const devicesByUser = groupBy(
+        deviceRows.map((d) => ({
+          userId: d.user_id,
+          externalId: d.external_id,
+          name: d.name,
+          kind: d.kind,
+          sip: JSON.parse(this.deps.secrets.open(d.sip_secret)) as Snapshot['users'][number]['devices'][number]['sip'],
+        })),
+        (d) => d.userId,
+      );
       const stored: StoredPlatformUser[] = storedRows.map((r) => ({
-        id: r.id, externalId: r.external_id!, displayName: r.display_name, email: r.email, extension: r.extension, status: r.status,
-        licences: r.licences, contactCenter: r.contact_center as StoredPlatformUser['contactCenter'], acdQueueIds: r.acd_queue_ids,
+        id: r.id,
+        externalId: r.external_id!,
+        displayName: r.display_name,
+        email: r.email,
+        extension: r.extension,
+        status: r.status,
+        licences: r.licences,
+        contactCenter: r.contact_center as StoredPlatformUser['contactCenter'],
+        acdQueueIds: r.acd_queue_ids,
         devicesDigest: devicesDigest((devicesByUser.get(r.id) ?? []).map(({ userId: _u, ...d }) => d)),
       }));
       const platformAgents = storedRows.filter((r) => r.status !== 'removed' && r.licences.includes('agent')).length;
       const plan = planSnapshot({
-        stored, snapshot: snapshot.users, queueIds: queues.byExternal, platformQueueIds: queues.platformIds, allQueueIds: queues.allIds,
+        stored,
+        snapshot: snapshot.users,
+        queueIds: queues.byExternal,
+        platformQueueIds: queues.platformIds,
+        allQueueIds: queues.allIds,
         agentAddOn: tenant.policies.agentAddOn,
         agentPool: { cap: tenant.licence_pools.agent ?? null, heldOutsideSync: billable.agent - platformAgents },
       });
 
       const changes: SnapshotResult['changes'] = [
         ...plan.creates.map((d) => ({ externalId: d.externalId, userId: null, action: 'create' as const, fields: [] })),
-        ...plan.updates.map((u) => ({ externalId: u.desired.externalId, userId: u.id, action: 'update' as const, fields: u.fields })),
+        ...plan.updates.map((u) => ({
+          externalId: u.desired.externalId,
+          userId: u.id,
+          action: 'update' as const,
+          fields: u.fields,
+        })),
         ...plan.removes.map((u) => ({ externalId: u.externalId, userId: u.id, action: 'remove' as const, fields: [] })),
       ];
       if (version !== null) await this.write(uow, tenantId, plan, version);
       return {
-        dryRun, created: plan.creates.length, updated: plan.updates.length, removed: plan.removes.length, unchanged: plan.unchanged,
-        queues: queues.counts, changes: changes.slice(0, MAX_CHANGES_LISTED), changesTruncated: changes.length > MAX_CHANGES_LISTED,
-        warnings: plan.warnings, version,
+        dryRun,
+        created: plan.creates.length,
+        updated: plan.updates.length,
+        removed: plan.removes.length,
+        unchanged: plan.unchanged,
+        queues: queues.counts,
+        changes: changes.slice(0, MAX_CHANGES_LISTED),
+        changesTruncated: changes.length > MAX_CHANGES_LISTED,
+        warnings: plan.warnings,
+        version,
       };
     };
     if (dryRun) {
       // A dry run plans inside a transaction that is always rolled back: nothing is written.
       let result: SnapshotResult | undefined;
-      await this.deps.db.transaction().execute(async (tx) => {
-        result = await run(new UnitOfWork(tx, ctx));
-        throw ROLLBACK;
-      }).catch((e: unknown) => { if (e !== ROLLBACK) throw e; });
+      await this.deps.db
+        .transaction()
+        .execute(async (tx) => {
+          result = await run(new UnitOfWork(tx, ctx));
+          throw ROLLBACK;
+        })
+        .catch((e: unknown) => {
+          if (e !== ROLLBACK) throw e;
+        });
       return result!;
     }
     return inTransaction(this.deps, ctx, run);
@@ -85,24 +128,63 @@ export class PlatformService {
         byExternal.set(q.externalId, id);
         counts.created++;
         if (version !== null) {
-          await uow.tx.insertInto('queues').values({ id, tenant_id: tenantId, external_id: q.externalId, name: q.name, kind: q.kind, wrap_up_seconds: q.wrapUpSeconds, version }).execute();
+          await uow.tx
+            .insertInto('queues')
+            .values({
+              id,
+              tenant_id: tenantId,
+              external_id: q.externalId,
+              name: q.name,
+              kind: q.kind,
+              wrap_up_seconds: q.wrapUpSeconds,
+              version,
+            })
+            .execute();
           uow.audit({ tenantId, action: 'queue.create', targetType: 'queue', targetId: id, after: q });
         }
         continue;
       }
       byExternal.set(q.externalId, prev.id);
-      if (prev.name === q.name && prev.kind === q.kind && prev.wrap_up_seconds === q.wrapUpSeconds) { counts.unchanged++; continue; }
+      if (prev.name === q.name && prev.kind === q.kind && prev.wrap_up_seconds === q.wrapUpSeconds) {
+        counts.unchanged++;
+        continue;
+      }
       counts.updated++;
       if (version !== null) {
-        await uow.tx.updateTable('queues').set({ name: q.name, kind: q.kind, wrap_up_seconds: q.wrapUpSeconds, version }).where('id', '=', prev.id).execute();
-        uow.audit({ tenantId, action: 'queue.update', targetType: 'queue', targetId: prev.id, before: { name: prev.name, kind: prev.kind, wrapUpSeconds: prev.wrap_up_seconds }, after: q });
+        await uow.tx
+          .updateTable('queues')
+          .set({ name: q.name, kind: q.kind, wrap_up_seconds: q.wrapUpSeconds, version })
+          .where('id', '=', prev.id)
+          .execute();
+        uow.audit({
+          tenantId,
+          action: 'queue.update',
+          targetType: 'queue',
+          targetId: prev.id,
+          before: { name: prev.name, kind: prev.kind, wrapUpSeconds: prev.wrap_up_seconds },
+          after: q,
+        });
       }
     }
     const gone = [...stored.values()].filter((q) => !seen.has(q.external_id!));
     counts.removed = gone.length;
     if (version !== null && gone.length) {
-      await uow.tx.deleteFrom('queues').where('id', 'in', gone.map((q) => q.id)).execute();
-      for (const q of gone) uow.audit({ tenantId, action: 'queue.delete', targetType: 'queue', targetId: q.id, before: { externalId: q.external_id, name: q.name } });
+      await uow.tx
+        .deleteFrom('queues')
+        .where(
+          'id',
+          'in',
+          gone.map((q) => q.id),
+        )
+        .execute();
+      for (const q of gone)
+        uow.audit({
+          tenantId,
+          action: 'queue.delete',
+          targetType: 'queue',
+          targetId: q.id,
+          before: { externalId: q.external_id, name: q.name },
+        });
     }
     const goneIds = new Set(gone.map((q) => q.id));
     const allIds = new Set([...existing.map((q) => q.id).filter((id) => !goneIds.has(id)), ...byExternal.values()]);
@@ -114,45 +196,138 @@ export class PlatformService {
     return { byExternal, platformIds: new Set(byExternal.values()), allIds, counts };
   }
 
-  private async write(uow: UnitOfWork, tenantId: string, plan: ReturnType<typeof planSnapshot>, version: number): Promise<void> {
+  private async write(
+    uow: UnitOfWork,
+    tenantId: string,
+    plan: ReturnType<typeof planSnapshot>,
+    version: number,
+  ): Promise<void> {
     const defaults = defaultUserAccessFields();
     const created = plan.creates.map((d) => ({ id: newId('usr'), d }));
     for (const part of repo.chunks(created)) {
-      await uow.tx.insertInto('users').values(part.map(({ id, d }) => ({
-        id, tenant_id: tenantId, source: 'platform' as const, external_id: d.externalId, status: d.status, display_name: d.displayName,
-        email: d.email, password_hash: null, extension: d.extension, licences: d.licences, supervisor_level: 'none', permissions: [],
-        recording_scope: defaults.recordingScope, uc_client: JSON.stringify(defaults.ucClient), group_ids: [], primary_group_id: null,
-        workspaces: '{}', contact_center: JSON.stringify(d.contactCenter), profile: JSON.stringify(defaults.profile),
-        features: JSON.stringify(defaults.features), preferences: JSON.stringify(defaults.preferences), acd_queue_ids: d.acdQueueIds, version,
-      }))).execute();
+      await uow.tx
+        .insertInto('users')
+        .values(
+          part.map(({ id, d }) => ({
+            id,
+            tenant_id: tenantId,
+            source: 'platform' as const,
+            external_id: d.externalId,
+            status: d.status,
+            display_name: d.displayName,
+            email: d.email,
+            password_hash: null,
+            extension: d.extension,
+            licences: d.licences,
+            supervisor_level: 'none',
+            permissions: [],
+            recording_scope: defaults.recordingScope,
+            uc_client: JSON.stringify(defaults.ucClient),
+            group_ids: [],
+            primary_group_id: null,
+            workspaces: '{}',
+            contact_center: JSON.stringify(d.contactCenter),
+            profile: JSON.stringify(defaults.profile),
+            features: JSON.stringify(defaults.features),
+            preferences: JSON.stringify(defaults.preferences),
+            acd_queue_ids: d.acdQueueIds,
+            version,
+          })),
+        )
+        .execute();
     }
     const toWrite = (id: string, d: DesiredUser): repo.UserWrite => ({
-      id, external_id: d.externalId, display_name: d.displayName, email: d.email, extension: d.extension, status: d.status,
-      licences: d.licences, contact_center: d.contactCenter, acd_queue_ids: d.acdQueueIds,
+      id,
+      external_id: d.externalId,
+      display_name: d.displayName,
+      email: d.email,
+      extension: d.extension,
+      status: d.status,
+      licences: d.licences,
+      contact_center: d.contactCenter,
+      acd_queue_ids: d.acdQueueIds,
     });
-    await repo.updateUsersBatch(uow.tx, tenantId, plan.updates.map((u) => toWrite(u.id, u.desired)), version);
-    await repo.removeUsersBatch(uow.tx, tenantId, plan.removes.map((u) => u.id), version);
+    await repo.updateUsersBatch(
+      uow.tx,
+      tenantId,
+      plan.updates.map((u) => toWrite(u.id, u.desired)),
+      version,
+    );
+    await repo.removeUsersBatch(
+      uow.tx,
+      tenantId,
+      plan.removes.map((u) => u.id),
+      version,
+    );
 
-    const deviceOwners = [...created.filter(({ d }) => d.devices.length).map(({ id }) => id), ...plan.updates.filter((u) => u.fields.includes('devices')).map((u) => u.id)];
-    const desiredById = new Map<string, DesiredUser>([...created.map(({ id, d }) => [id, d] as const), ...plan.updates.map((u) => [u.id, u.desired] as const)]);
-    const devices = deviceOwners.flatMap((userId) => desiredById.get(userId)!.devices.map((dev) => ({
-      id: newId('dev'), tenant_id: tenantId, user_id: userId, external_id: dev.externalId, name: dev.name, kind: dev.kind,
-      sip_secret: this.deps.secrets.seal(JSON.stringify(dev.sip)),
-    })));
+    const deviceOwners = [
+      ...created.filter(({ d }) => d.devices.length).map(({ id }) => id),
+      ...plan.updates.filter((u) => u.fields.includes('devices')).map((u) => u.id),
+    ];
+    const desiredById = new Map<string, DesiredUser>([
+      ...created.map(({ id, d }) => [id, d] as const),
+      ...plan.updates.map((u) => [u.id, u.desired] as const),
+    ]);
+    const devices = deviceOwners.flatMap((userId) =>
+      desiredById.get(userId)!.devices.map((dev) => ({
+        id: newId('dev'),
+        tenant_id: tenantId,
+        user_id: userId,
+        external_id: dev.externalId,
+        name: dev.name,
+        kind: dev.kind,
+        sip_secret: this.deps.secrets.seal(JSON.stringify(dev.sip)),
+      })),
+    );
     await repo.replaceDevices(uow.tx, tenantId, deviceOwners, devices);
 
-    const ended = await repo.endSessionsOfUsers(uow.tx, tenantId, plan.removes.map((u) => u.id));
-    const summary = (d: DesiredUser) => ({ externalId: d.externalId, displayName: d.displayName, email: d.email, extension: d.extension, status: d.status, licences: d.licences, acdQueueIds: d.acdQueueIds, devices: d.devices.map((x) => ({ externalId: x.externalId, name: x.name, kind: x.kind })) });
-    for (const { id, d } of created) uow.audit({ tenantId, action: 'user.sync.create', targetType: 'user', targetId: id, after: summary(d) });
+    const ended = await repo.endSessionsOfUsers(
+      uow.tx,
+      tenantId,
+      plan.removes.map((u) => u.id),
+    );
+    const summary = (d: DesiredUser) => ({
+      externalId: d.externalId,
+      displayName: d.displayName,
+      email: d.email,
+      extension: d.extension,
+      status: d.status,
+      licences: d.licences,
+      acdQueueIds: d.acdQueueIds,
+      devices: d.devices.map((x) => ({ externalId: x.externalId, name: x.name, kind: x.kind })),
+    });
+    for (const { id, d } of created)
+      uow.audit({ tenantId, action: 'user.sync.create', targetType: 'user', targetId: id, after: summary(d) });
     for (const u of plan.updates) {
       const { devicesDigest: _d, id: _i, ...before } = u.before;
-      uow.audit({ tenantId, action: 'user.sync.update', targetType: 'user', targetId: u.id, before: { ...before, fields: u.fields }, after: summary(u.desired) });
+      uow.audit({
+        tenantId,
+        action: 'user.sync.update',
+        targetType: 'user',
+        targetId: u.id,
+        before: { ...before, fields: u.fields },
+        after: summary(u.desired),
+      });
     }
-    for (const u of plan.removes) uow.audit({ tenantId, action: 'user.sync.remove', targetType: 'user', targetId: u.id, before: { externalId: u.externalId, displayName: u.displayName, licences: u.licences } });
+    for (const u of plan.removes)
+      uow.audit({
+        tenantId,
+        action: 'user.sync.remove',
+        targetType: 'user',
+        targetId: u.id,
+        before: { externalId: u.externalId, displayName: u.displayName, licences: u.licences },
+      });
 
     const touched = [...created.map((c) => c.id), ...plan.updates.map((u) => u.id), ...plan.removes.map((u) => u.id)];
     if (touched.length) uow.publish({ type: 'config', tenantId, userIds: touched, version });
-    if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended, userIds: plan.removes.map((u) => u.id), reason: 'removed' });
+    if (ended.length)
+      uow.publish({
+        type: 'revoke',
+        tenantId,
+        sessionIds: ended,
+        userIds: plan.removes.map((u) => u.id),
+        reason: 'removed',
+      });
   }
 }
 

@@ -55,11 +55,13 @@ export function devicesDigest(devices: SnapshotUser['devices']): string {
   return JSON.stringify(sorted.map((d) => [d.externalId, d.name, d.kind, d.sip.username, d.sip.password, d.sip.realm]));
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 
 function sameContactCenter(a: ContactCenter, b: ContactCenter): boolean {
   if (a.admin !== b.admin) return false;
-  const ka = Object.keys(a.queues), kb = Object.keys(b.queues);
+  const ka = Object.keys(a.queues),
+    kb = Object.keys(b.queues);
   return ka.length === kb.length && ka.every((k) => b.queues[k] !== undefined && sameSet(a.queues[k]!, b.queues[k]!));
 }
 
@@ -74,16 +76,20 @@ export function planSnapshot(input: PlanInput): SyncPlan {
     const acdQueueIds: string[] = [];
     for (const ext of s.acdQueues) {
       const id = input.queueIds.get(ext);
-      if (id) acdQueueIds.push(id); else unknownQueues.add(ext);
+      if (id) acdQueueIds.push(id);
+      else unknownQueues.add(ext);
     }
     const licences = new Set(prev && prev.status !== 'removed' ? prev.licences : []);
     licences.add('essential'); // A1
-    if (input.agentAddOn === 'auto') { // A3
+    if (input.agentAddOn === 'auto') {
+      // A3
       const wants = acdQueueIds.length > 0;
       if (!wants) licences.delete('agent');
       else if (!licences.has('agent')) {
         if (input.agentPool.cap !== null && agentsGiven >= input.agentPool.cap) {
-          warnings.push(`${s.externalId}: the agent pool is used up (${input.agentPool.cap}); Agent was not assigned (C6)`);
+          warnings.push(
+            `${s.externalId}: the agent pool is used up (${input.agentPool.cap}); Agent was not assigned (C6)`,
+          );
         } else licences.add('agent');
       }
     }
@@ -97,12 +103,13 @@ export function planSnapshot(input: PlanInput): SyncPlan {
       if (kept.length) queues[q] = kept;
     }
     if (licences.has('agent')) {
-      for (const q of acdQueueIds) queues[q] = [...new Set<'agent' | 'supervisor'>(['agent', ...(queues[q] ?? [])])].sort();
+      for (const q of acdQueueIds)
+        queues[q] = [...new Set<'agent' | 'supervisor'>(['agent', ...(queues[q] ?? [])])].sort();
     }
     return {
       externalId: s.externalId,
       displayName: s.displayName,
-      email: s.email === undefined ? prev?.email ?? null : s.email,
+      email: s.email === undefined ? (prev?.email ?? null) : s.email,
       extension: s.extension,
       status: prev && prev.status !== 'removed' ? prev.status : 'active',
       licences: [...licences].sort(),
@@ -116,11 +123,17 @@ export function planSnapshot(input: PlanInput): SyncPlan {
   const updates: SyncPlan['updates'] = [];
   let unchanged = 0;
   for (const s of input.snapshot) {
-    if (seen.has(s.externalId)) { warnings.push(`${s.externalId}: listed twice; the first entry counts`); continue; }
+    if (seen.has(s.externalId)) {
+      warnings.push(`${s.externalId}: listed twice; the first entry counts`);
+      continue;
+    }
     seen.add(s.externalId);
     const prev = byExternal.get(s.externalId);
     const desired = desiredOf(s, prev);
-    if (!prev) { creates.push(desired); continue; }
+    if (!prev) {
+      creates.push(desired);
+      continue;
+    }
     const fields: string[] = [];
     if (prev.displayName !== desired.displayName) fields.push('displayName');
     if ((prev.email ?? null) !== desired.email) fields.push('email');
@@ -130,7 +143,8 @@ export function planSnapshot(input: PlanInput): SyncPlan {
     if (!sameContactCenter(prev.contactCenter, desired.contactCenter)) fields.push('contactCenter');
     if (!sameSet(prev.acdQueueIds, desired.acdQueueIds)) fields.push('acdQueues');
     if (prev.devicesDigest !== devicesDigest(desired.devices)) fields.push('devices');
-    if (fields.length) updates.push({ id: prev.id, fields, desired, before: prev }); else unchanged += 1;
+    if (fields.length) updates.push({ id: prev.id, fields, desired, before: prev });
+    else unchanged += 1;
   }
   const removes = input.stored.filter((u) => u.status !== 'removed' && !seen.has(u.externalId));
   for (const q of unknownQueues) warnings.push(`ACD queue ${q} is not in the snapshot's queues; membership ignored`);

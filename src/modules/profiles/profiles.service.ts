@@ -13,15 +13,25 @@ import * as repo from './profiles.repo.js';
 import type { Profile, ProfileCreate, ProfileDeleteQuery, ProfilePatch } from './profiles.schemas.js';
 
 const present = (r: ProfileRow, holders: number): Profile => ({
-  id: r.id, name: r.name, grants: r.grants, holders, version: Number(r.version), createdAt: new Date(r.created_at).toISOString(),
+  id: r.id,
+  name: r.name,
+  grants: r.grants,
+  holders,
+  version: Number(r.version),
+  createdAt: new Date(r.created_at).toISOString(),
 });
 
 /** Grants must come from the profile matrix, and (C3) an actor bundles only what it holds itself. */
 function assertGrantable(powers: ActorPowers, grants: string[]): void {
   const foreign = grants.filter((g) => !CAPABILITY_BY_ID.get(g)?.profileGrantable);
-  if (foreign.length) throw new AppError('validation_failed', `not in the profile matrix: ${foreign.join(', ')}`, { field: '/grants' });
+  if (foreign.length)
+    throw new AppError('validation_failed', `not in the profile matrix: ${foreign.join(', ')}`, { field: '/grants' });
   const missing = grants.filter((g) => !powers.has(g));
-  if (missing.length) throw new AppError('escalation_refused', `you cannot grant what you do not hold: ${missing.join(', ')}`, { rule: 'C3', field: '/grants' });
+  if (missing.length)
+    throw new AppError('escalation_refused', `you cannot grant what you do not hold: ${missing.join(', ')}`, {
+      rule: 'C3',
+      field: '/grants',
+    });
 }
 
 /** Permission profiles (seed 003): tenant-defined bundles of module actions; editing one changes every holder at once. */
@@ -30,9 +40,21 @@ export class ProfilesService {
 
   async list(ctx: RequestContext, tenantId: string, opts: { cursor?: string; limit: number }) {
     await requireCapability(this.deps.db, ctx, tenantId, ['profiles:view', 'profiles:edit', 'users:edit']);
-    const rows = await repo.listProfiles(this.deps.db, tenantId, { limit: opts.limit + 1, after: decodeNameCursor(opts.cursor) });
-    const holders = await repo.countHolders(this.deps.db, tenantId, rows.slice(0, opts.limit).map((p) => p.id));
-    return toPage(rows, opts.limit, (r) => [r.name, r.id], (page) => page.map((p) => present(p, holders.get(p.id) ?? 0)));
+    const rows = await repo.listProfiles(this.deps.db, tenantId, {
+      limit: opts.limit + 1,
+      after: decodeNameCursor(opts.cursor),
+    });
+    const holders = await repo.countHolders(
+      this.deps.db,
+      tenantId,
+      rows.slice(0, opts.limit).map((p) => p.id),
+    );
+    return toPage(
+      rows,
+      opts.limit,
+      (r) => [r.name, r.id],
+      (page) => page.map((p) => present(p, holders.get(p.id) ?? 0)),
+    );
   }
 
   async get(ctx: RequestContext, tenantId: string, id: string): Promise<Profile> {
@@ -47,7 +69,13 @@ export class ProfilesService {
     assertGrantable(powers, input.grants);
     return inTransaction(this.deps, ctx, async (uow) => {
       const version = await uow.nextTenantVersion(tenantId);
-      const row = await repo.insertProfile(uow.tx, { id: newId('prf'), tenant_id: tenantId, name: input.name, grants: input.grants, version });
+      const row = await repo.insertProfile(uow.tx, {
+        id: newId('prf'),
+        tenant_id: tenantId,
+        name: input.name,
+        grants: input.grants,
+        version,
+      });
       await bumpTenantVersion(uow.tx, tenantId, version);
       const out = present(row, 0);
       uow.audit({ tenantId, action: 'profile.create', targetType: 'profile', targetId: row.id, after: out });
@@ -55,7 +83,13 @@ export class ProfilesService {
     });
   }
 
-  async patch(ctx: RequestContext, tenantId: string, id: string, patch: ProfilePatch, ifMatch?: string): Promise<Profile> {
+  async patch(
+    ctx: RequestContext,
+    tenantId: string,
+    id: string,
+    patch: ProfilePatch,
+    ifMatch?: string,
+  ): Promise<Profile> {
     const powers = await requireCapability(this.deps.db, ctx, tenantId, 'profiles:edit', 'C7');
     if (patch.grants) assertGrantable(powers, patch.grants);
     return inTransaction(this.deps, ctx, async (uow) => {
@@ -63,10 +97,21 @@ export class ProfilesService {
       if (!before) throw notFound('profile');
       assertVersion(ifMatch, Number(before.version));
       const version = await uow.nextTenantVersion(tenantId);
-      const row = await repo.updateProfile(uow.tx, tenantId, id, { ...(patch.name !== undefined && { name: patch.name }), ...(patch.grants && { grants: patch.grants }), version });
+      const row = await repo.updateProfile(uow.tx, tenantId, id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.grants && { grants: patch.grants }),
+        version,
+      });
       const holders = (await repo.countHolders(uow.tx, tenantId, [id])).get(id) ?? 0;
       const out = present(row, holders);
-      uow.audit({ tenantId, action: 'profile.update', targetType: 'profile', targetId: id, before: present(before, holders), after: out });
+      uow.audit({
+        tenantId,
+        action: 'profile.update',
+        targetType: 'profile',
+        targetId: id,
+        before: present(before, holders),
+        after: out,
+      });
       // The tenant version covers profiles; with holders, every one of them changes at once (D2).
       await bumpTenantVersion(uow.tx, tenantId, version);
       if (patch.grants && holders > 0) uow.publish({ type: 'config', tenantId, userIds: null, version });
@@ -75,7 +120,13 @@ export class ProfilesService {
   }
 
   /** Refused while users hold the profile, unless `moveTo` names another profile or `none`. */
-  async remove(ctx: RequestContext, tenantId: string, id: string, ifMatch?: string, query: ProfileDeleteQuery = {}): Promise<void> {
+  async remove(
+    ctx: RequestContext,
+    tenantId: string,
+    id: string,
+    ifMatch?: string,
+    query: ProfileDeleteQuery = {},
+  ): Promise<void> {
     const powers = await requireCapability(this.deps.db, ctx, tenantId, ['profiles:delete', 'profiles:edit'], 'C7');
     await inTransaction(this.deps, ctx, async (uow) => {
       const before = await repo.findProfile(uow.tx, tenantId, id, true);
@@ -86,10 +137,15 @@ export class ProfilesService {
       const version = await uow.nextTenantVersion(tenantId);
       if (holders > 0) {
         if (!query.moveTo) {
-          throw new AppError('profile_in_use', `${holders} user(s) hold this profile; move them to another profile or to none (?moveTo=<profile id>|none)`, { rule: 'C7', extra: { holders } });
+          throw new AppError(
+            'profile_in_use',
+            `${holders} user(s) hold this profile; move them to another profile or to none (?moveTo=<profile id>|none)`,
+            { rule: 'C7', extra: { holders } },
+          );
         }
         const target = query.moveTo === 'none' ? null : query.moveTo;
-        if (target === id) throw new AppError('validation_failed', 'move holders to a different profile', { field: '/moveTo' });
+        if (target === id)
+          throw new AppError('validation_failed', 'move holders to a different profile', { field: '/moveTo' });
         if (target) {
           const to = await repo.findProfile(uow.tx, tenantId, target);
           if (!to) throw new AppError('validation_failed', `profile ${target} does not exist`, { field: '/moveTo' });
@@ -99,7 +155,13 @@ export class ProfilesService {
       }
       await repo.deleteProfile(uow.tx, tenantId, id);
       await bumpTenantVersion(uow.tx, tenantId, version);
-      uow.audit({ tenantId, action: 'profile.delete', targetType: 'profile', targetId: id, before: { ...present(before, holders), movedTo: query.moveTo ?? null } });
+      uow.audit({
+        tenantId,
+        action: 'profile.delete',
+        targetType: 'profile',
+        targetId: id,
+        before: { ...present(before, holders), movedTo: query.moveTo ?? null },
+      });
       if (moved.length) uow.publish({ type: 'config', tenantId, userIds: moved, version });
     });
   }

@@ -11,8 +11,13 @@ import * as repo from './queues.repo.js';
 import type { Queue, QueueCreate, QueuePatch } from './queues.schemas.js';
 
 export const presentQueue = (r: QueueRow): Queue => ({
-  id: r.id, externalId: r.external_id, name: r.name, kind: r.kind, wrapUpSeconds: r.wrap_up_seconds,
-  version: Number(r.version), createdAt: new Date(r.created_at).toISOString(),
+  id: r.id,
+  externalId: r.external_id,
+  name: r.name,
+  kind: r.kind,
+  wrapUpSeconds: r.wrap_up_seconds,
+  version: Number(r.version),
+  createdAt: new Date(r.created_at).toISOString(),
 });
 
 /** Queues, inboxes and campaigns. Configured by Contact Admins (C7); a change reaches every user's configuration. */
@@ -21,8 +26,16 @@ export class QueuesService {
 
   async list(ctx: RequestContext, tenantId: string, opts: { cursor?: string; limit: number }) {
     await requireCapability(this.deps.db, ctx, tenantId, ['queues:view', 'cc:admin', 'users:edit']);
-    const rows = await repo.listQueues(this.deps.db, tenantId, { limit: opts.limit + 1, after: decodeNameCursor(opts.cursor) });
-    return toPage(rows, opts.limit, (r) => [r.name, r.id], (page) => page.map(presentQueue));
+    const rows = await repo.listQueues(this.deps.db, tenantId, {
+      limit: opts.limit + 1,
+      after: decodeNameCursor(opts.cursor),
+    });
+    return toPage(
+      rows,
+      opts.limit,
+      (r) => [r.name, r.id],
+      (page) => page.map(presentQueue),
+    );
   }
 
   async get(ctx: RequestContext, tenantId: string, id: string): Promise<Queue> {
@@ -37,8 +50,13 @@ export class QueuesService {
     return inTransaction(this.deps, ctx, async (uow) => {
       const version = await uow.nextTenantVersion(tenantId);
       const row = await repo.insertQueue(uow.tx, {
-        id: newId('que'), tenant_id: tenantId, external_id: null, name: input.name, kind: input.kind ?? 'queue',
-        wrap_up_seconds: input.wrapUpSeconds ?? 0, version,
+        id: newId('que'),
+        tenant_id: tenantId,
+        external_id: null,
+        name: input.name,
+        kind: input.kind ?? 'queue',
+        wrap_up_seconds: input.wrapUpSeconds ?? 0,
+        version,
       });
       await repo.bumpTenantVersion(uow.tx, tenantId, version);
       const out = presentQueue(row);
@@ -62,7 +80,14 @@ export class QueuesService {
       });
       await repo.bumpTenantVersion(uow.tx, tenantId, version);
       const out = presentQueue(row);
-      uow.audit({ tenantId, action: 'queue.update', targetType: 'queue', targetId: id, before: presentQueue(before), after: out });
+      uow.audit({
+        tenantId,
+        action: 'queue.update',
+        targetType: 'queue',
+        targetId: id,
+        before: presentQueue(before),
+        after: out,
+      });
       uow.publish({ type: 'config', tenantId, userIds: null, version });
       return out;
     });
@@ -77,7 +102,13 @@ export class QueuesService {
       const version = await uow.nextTenantVersion(tenantId);
       const members = await repo.deleteQueue(uow.tx, tenantId, id, version);
       await repo.bumpTenantVersion(uow.tx, tenantId, version);
-      uow.audit({ tenantId, action: 'queue.delete', targetType: 'queue', targetId: id, before: { ...presentQueue(before), members: members.length } });
+      uow.audit({
+        tenantId,
+        action: 'queue.delete',
+        targetType: 'queue',
+        targetId: id,
+        before: { ...presentQueue(before), members: members.length },
+      });
       uow.publish({ type: 'config', tenantId, userIds: null, version });
     });
   }

@@ -12,14 +12,29 @@ import { requireCapability } from '../access/actor-access.js';
 import { findTenant, updateTenant } from '../tenants/tenants.repo.js';
 
 const B = Type.Boolean();
-const RolePermissionsBody = Type.Object({
-  organisation: Type.Object({ agentsMayJoinUnassignedQueues: B }, { additionalProperties: false }),
-  supervisor: Type.Object({
-    configPortal: B, restrictToAssignedQueues: B, viewQueueSettings: Type.Boolean({ description: 'always on; cannot be turned off' }),
-    manageQueueSettings: B, viewPauseReasons: B, managePauseReasons: B, viewSkills: B, manageSkills: B,
-  }, { additionalProperties: false }),
-  agent: Type.Object({ managePrerecordedMessages: B, manageCannedMessages: B, createCustomTags: B, callDispositions: B }, { additionalProperties: false }),
-}, { additionalProperties: false, $id: 'RolePermissions' });
+const RolePermissionsBody = Type.Object(
+  {
+    organisation: Type.Object({ agentsMayJoinUnassignedQueues: B }, { additionalProperties: false }),
+    supervisor: Type.Object(
+      {
+        configPortal: B,
+        restrictToAssignedQueues: B,
+        viewQueueSettings: Type.Boolean({ description: 'always on; cannot be turned off' }),
+        manageQueueSettings: B,
+        viewPauseReasons: B,
+        managePauseReasons: B,
+        viewSkills: B,
+        manageSkills: B,
+      },
+      { additionalProperties: false },
+    ),
+    agent: Type.Object(
+      { managePrerecordedMessages: B, manageCannedMessages: B, createCustomTags: B, callDispositions: B },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, $id: 'RolePermissions' },
+);
 const RolePermissionsAnswer = Type.Intersect([RolePermissionsBody, Type.Object({ version: Type.Integer() })]);
 type Answer = Static<typeof RolePermissionsBody> & { version: number };
 
@@ -38,7 +53,9 @@ export class RolePermissionsService {
     await requireCapability(this.deps.db, ctx, tenantId, 'cc:admin', 'C7');
     for (const [role, key] of LOCKED_ROLE_PERMISSIONS) {
       if (!(body[role] as Record<string, boolean>)[key]) {
-        throw new AppError('locked_setting', `${role}.${key} is always on and cannot be turned off`, { field: `/${role}/${key}` });
+        throw new AppError('locked_setting', `${role}.${key} is always on and cannot be turned off`, {
+          field: `/${role}/${key}`,
+        });
       }
     }
     return inTransaction(this.deps, ctx, async (uow) => {
@@ -47,7 +64,14 @@ export class RolePermissionsService {
       assertVersion(ifMatch, Number(before.version));
       const version = await uow.nextTenantVersion(tenantId);
       await updateTenant(uow.tx, tenantId, { role_permissions: JSON.stringify(body), version, updated_at: new Date() });
-      uow.audit({ tenantId, action: 'role_permissions.update', targetType: 'tenant', targetId: tenantId, before: before.role_permissions, after: body });
+      uow.audit({
+        tenantId,
+        action: 'role_permissions.update',
+        targetType: 'tenant',
+        targetId: tenantId,
+        before: before.role_permissions,
+        after: body,
+      });
       uow.publish({ type: 'config', tenantId, userIds: null, version });
       return { ...body, version };
     });
@@ -56,14 +80,35 @@ export class RolePermissionsService {
 
 export function registerRolePermissionRoutes(app: Api, service: RolePermissionsService): void {
   const tags = ['Contact center'];
-  app.get('/v1/tenants/:t/role-permissions', { schema: { tags, summary: 'Role permissions (Organisation, Supervisor, Agent)', params: TenantParams, response: { 200: RolePermissionsAnswer, ...errorResponses } } },
+  app.get(
+    '/v1/tenants/:t/role-permissions',
+    {
+      schema: {
+        tags,
+        summary: 'Role permissions (Organisation, Supervisor, Agent)',
+        params: TenantParams,
+        response: { 200: RolePermissionsAnswer, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const out = await service.get(contextOf(req), req.params.t);
       return reply.header('etag', etag(out.version)).send(out);
-    });
-  app.put('/v1/tenants/:t/role-permissions', { schema: { tags, summary: 'Replace the role permissions (cc:admin, C7); viewQueueSettings stays on', params: TenantParams, body: RolePermissionsBody, response: { 200: RolePermissionsAnswer, ...errorResponses } } },
+    },
+  );
+  app.put(
+    '/v1/tenants/:t/role-permissions',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the role permissions (cc:admin, C7); viewQueueSettings stays on',
+        params: TenantParams,
+        body: RolePermissionsBody,
+        response: { 200: RolePermissionsAnswer, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const out = await service.put(contextOf(req), req.params.t, req.body, req.headers['if-match']);
       return reply.header('etag', etag(out.version)).send(out);
-    });
+    },
+  );
 }

@@ -17,27 +17,45 @@ export async function findLiveSessionByTokenHash(db: Executor, tokenHash: string
 }
 
 /** Inserts a session without any seat check (the seat transaction uses `takeSeat`). */
-export async function insertSession(db: Executor, row: Omit<SessionRow, 'created_at' | 'last_seen_at' | 'ended_at' | 'ended_reason'>): Promise<SessionRow> {
+export async function insertSession(
+  db: Executor,
+  row: Omit<SessionRow, 'created_at' | 'last_seen_at' | 'ended_at' | 'ended_reason'>,
+): Promise<SessionRow> {
   return db.insertInto('sessions').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Users holding a seat in the tenant right now (S1: one seat per user, however many sessions). */
 /** Seat holders of every tenant that has any (the provider's usage overview, B1). */
 export async function countSeatHoldersByTenant(db: Executor): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('sessions').select(['tenant_id', (eb) => eb.fn.count<number>(sql`distinct user_id`).as('n')])
-    .where(live).groupBy('tenant_id').execute();
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['tenant_id', (eb) => eb.fn.count<number>(sql`distinct user_id`).as('n')])
+    .where(live)
+    .groupBy('tenant_id')
+    .execute();
   return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
 }
 
 export async function countSeatHolders(db: Executor, tenantId: string): Promise<number> {
-  const r = await db.selectFrom('sessions').select((eb) => eb.fn.count<number>(sql`distinct user_id`).as('n'))
-    .where('tenant_id', '=', tenantId).where(live).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.count<number>(sql`distinct user_id`).as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where(live)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** Whether the user has a live session in the tenant (holds a seat, S1). */
 export async function userHoldsSeat(db: Executor, tenantId: string, userId: string): Promise<boolean> {
-  const r = await db.selectFrom('sessions').select('id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where(live).limit(1).executeTakeFirst();
+  const r = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where(live)
+    .limit(1)
+    .executeTakeFirst();
   return r !== undefined;
 }
 
@@ -46,7 +64,12 @@ export async function userHoldsSeat(db: Executor, tenantId: string, userId: stri
  * login counted it as free, or two users could hold the same seat (S1).
  */
 export async function touchSession(db: Executor, id: string): Promise<boolean> {
-  const r = await db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id', '=', id).where(live).executeTakeFirst();
+  const r = await db
+    .updateTable('sessions')
+    .set({ last_seen_at: sql`now()` })
+    .where('id', '=', id)
+    .where(live)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -57,7 +80,13 @@ export async function lockTenantSeats(db: Executor, tenantId: string): Promise<{
 
 /** A live session of the tenant by id. */
 export async function findLiveSession(db: Executor, tenantId: string, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).where(live).executeTakeFirst();
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where(live)
+    .executeTakeFirst();
 }
 
 /** Live sessions of the tenant (optionally of one user), newest first, at most 1,000. */
@@ -68,10 +97,18 @@ export async function listLiveSessions(db: Executor, tenantId: string, userId?: 
 }
 
 /** Ends sessions; returns the ids ended. Filter by session ids, by users, or both. */
-export async function endSessions(db: Executor, tenantId: string, by: { sessionIds?: string[]; userIds?: string[] }, reason: string): Promise<SessionRow[]> {
+export async function endSessions(
+  db: Executor,
+  tenantId: string,
+  by: { sessionIds?: string[]; userIds?: string[] },
+  reason: string,
+): Promise<SessionRow[]> {
   if (!by.sessionIds?.length && !by.userIds?.length) return [];
-  let q = db.updateTable('sessions').set({ ended_at: sql`now()`, ended_reason: reason })
-    .where('tenant_id', '=', tenantId).where('ended_at', 'is', null);
+  let q = db
+    .updateTable('sessions')
+    .set({ ended_at: sql`now()`, ended_reason: reason })
+    .where('tenant_id', '=', tenantId)
+    .where('ended_at', 'is', null);
   if (by.sessionIds?.length) q = q.where('id', 'in', by.sessionIds);
   if (by.userIds?.length) q = q.where('user_id', 'in', by.userIds);
   return q.returningAll().execute();
@@ -103,9 +140,18 @@ export async function endLapsedSessions(db: Executor, limit = 1000): Promise<Ses
  * reads the database as of its start, so a count in the locking statement itself could miss a session
  * committed by the transaction it waited for.
  */
-export async function takeSeat(db: Executor, input: {
-  sessionId: string; tenantId: string; userId: string; tokenHash: string; audience: 'portal' | 'app'; clientAddr: string | null; seats: number | null;
-}): Promise<{ inUse: number; holds: boolean; session: SessionRow | null }> {
+export async function takeSeat(
+  db: Executor,
+  input: {
+    sessionId: string;
+    tenantId: string;
+    userId: string;
+    tokenHash: string;
+    audience: 'portal' | 'app';
+    clientAddr: string | null;
+    seats: number | null;
+  },
+): Promise<{ inUse: number; holds: boolean; session: SessionRow | null }> {
   const { sessionId, tenantId, userId, tokenHash, audience, clientAddr, seats } = input;
   const r = await sql<{ n: number; mine: boolean } & Partial<SessionRow>>`
     with holders as (
@@ -129,5 +175,12 @@ export async function takeSeat(db: Executor, input: {
 
 /** Whether the user exists in the tenant (other tenants' users are not found, E4). */
 export async function userExists(db: Executor, tenantId: string, userId: string): Promise<boolean> {
-  return (await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '=', userId).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .executeTakeFirst()) !== undefined
+  );
 }

@@ -28,13 +28,23 @@ export function lapsesAt(s: Pick<SessionRow, 'audience' | 'last_seen_at'>): stri
 /** A session as the API shows it (never its token). */
 export function presentSession(s: SessionRow): Session {
   return {
-    id: s.id, userId: s.user_id, audience: s.audience, clientAddr: s.client_addr,
-    createdAt: new Date(s.created_at).toISOString(), lastSeenAt: new Date(s.last_seen_at).toISOString(), expiresAt: lapsesAt(s),
+    id: s.id,
+    userId: s.user_id,
+    audience: s.audience,
+    clientAddr: s.client_addr,
+    createdAt: new Date(s.created_at).toISOString(),
+    lastSeenAt: new Date(s.last_seen_at).toISOString(),
+    expiresAt: lapsesAt(s),
   };
 }
 
 /** The context a login acts in: the user signing in, on the session being opened. */
-export function loginContext(ctx: Pick<RequestContext, 'requestId' | 'clientAddr'>, tenantId: string, userId: string, sessionId: string): RequestContext {
+export function loginContext(
+  ctx: Pick<RequestContext, 'requestId' | 'clientAddr'>,
+  tenantId: string,
+  userId: string,
+  sessionId: string,
+): RequestContext {
   return { ...ctx, actor: { kind: 'user', id: userId, tenantId, credential: `session:${sessionId}`, sessionId } };
 }
 
@@ -43,22 +53,44 @@ export function loginContext(ctx: Pick<RequestContext, 'requestId' | 'clientAddr
  * so on every node sharing the database the count-then-insert is one decision at a time: exact,
  * never over-subscribed. A user who already holds a seat opens more sessions freely (one seat per user).
  */
-export async function openSeatedSession(uow: UnitOfWork, input: { sessionId: string; tenantId: string; userId: string; audience: Audience; method: string }): Promise<OpenedSession> {
+export async function openSeatedSession(
+  uow: UnitOfWork,
+  input: { sessionId: string; tenantId: string; userId: string; audience: Audience; method: string },
+): Promise<OpenedSession> {
   const tenant = await repo.lockTenantSeats(uow.tx, input.tenantId);
   if (!tenant) throw notFound('tenant');
   const token = generateToken('sbs');
   const { inUse, holds, session } = await repo.takeSeat(uow.tx, {
-    sessionId: input.sessionId, tenantId: input.tenantId, userId: input.userId, tokenHash: hashToken(token),
-    audience: input.audience, clientAddr: uow.ctx.clientAddr, seats: tenant.seats,
+    sessionId: input.sessionId,
+    tenantId: input.tenantId,
+    userId: input.userId,
+    tokenHash: hashToken(token),
+    audience: input.audience,
+    clientAddr: uow.ctx.clientAddr,
+    seats: tenant.seats,
   });
   if (!session) {
     throw new AppError('seats_exhausted', `all ${tenant.seats} seats are taken; try again when someone signs out`, {
-      rule: 'S2', extra: { limit: tenant.seats, inUse },
+      rule: 'S2',
+      extra: { limit: tenant.seats, inUse },
     });
   }
   const nowInUse = holds ? inUse : inUse + 1;
-  uow.audit({ tenantId: input.tenantId, action: 'auth.login', targetType: 'session', targetId: session.id, after: { audience: input.audience, method: input.method, seatsInUse: nowInUse } });
-  return { token, sessionId: session.id, userId: session.user_id, tenantId: session.tenant_id, audience: session.audience, expiresAt: lapsesAt(session) };
+  uow.audit({
+    tenantId: input.tenantId,
+    action: 'auth.login',
+    targetType: 'session',
+    targetId: session.id,
+    after: { audience: input.audience, method: input.method, seatsInUse: nowInUse },
+  });
+  return {
+    token,
+    sessionId: session.id,
+    userId: session.user_id,
+    tenantId: session.tenant_id,
+    audience: session.audience,
+    expiresAt: lapsesAt(session),
+  };
 }
 
 /** Sessions: list live ones, end them (forced logout, logout), keep app sessions alive (I7, S3). */
@@ -98,23 +130,40 @@ export class SessionsService {
     await inTransaction(this.deps, ctx, async (uow) => {
       const ended = await repo.endSessions(uow.tx, a.tenantId, { sessionIds: [a.sessionId!] }, 'logout');
       uow.audit({ tenantId: a.tenantId, action: 'auth.logout', targetType: 'session', targetId: a.sessionId! });
-      if (ended.length) uow.publish({ type: 'revoke', tenantId: a.tenantId, sessionIds: [a.sessionId!], userIds: null, reason: 'logout' });
+      if (ended.length)
+        uow.publish({
+          type: 'revoke',
+          tenantId: a.tenantId,
+          sessionIds: [a.sessionId!],
+          userIds: null,
+          reason: 'logout',
+        });
     });
   }
 
   /** Keeps the caller's session and its seat (S3); a lapsed session cannot be revived. */
   async heartbeat(ctx: RequestContext): Promise<{ expiresAt: string }> {
     const a = ctx.actor;
-    if (a.kind !== 'user' || !a.sessionId) throw new AppError('forbidden', 'heartbeats keep sessions alive; this credential is not a session');
-    if (!(await repo.touchSession(this.deps.db, a.sessionId))) throw new AppError('invalid_token', 'the session has ended or lapsed');
+    if (a.kind !== 'user' || !a.sessionId)
+      throw new AppError('forbidden', 'heartbeats keep sessions alive; this credential is not a session');
+    if (!(await repo.touchSession(this.deps.db, a.sessionId)))
+      throw new AppError('invalid_token', 'the session has ended or lapsed');
     const s = await repo.findLiveSession(this.deps.db, a.tenantId, a.sessionId);
     if (!s) throw new AppError('invalid_token', 'the session has ended or lapsed');
     return { expiresAt: lapsesAt(s) };
   }
 
   private recordEnded(uow: UnitOfWork, tenantId: string, ended: SessionRow[], reason: string): void {
-    for (const s of ended) uow.audit({ tenantId, action: 'auth.session_ended', targetType: 'session', targetId: s.id, after: { userId: s.user_id, reason } });
+    for (const s of ended)
+      uow.audit({
+        tenantId,
+        action: 'auth.session_ended',
+        targetType: 'session',
+        targetId: s.id,
+        after: { userId: s.user_id, reason },
+      });
     // Stream nodes close the sockets of these sessions (D5).
-    if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended.map((s) => s.id), userIds: null, reason });
+    if (ended.length)
+      uow.publish({ type: 'revoke', tenantId, sessionIds: ended.map((s) => s.id), userIds: null, reason });
   }
 }

@@ -18,14 +18,28 @@ export async function sweepLapsedSessions(deps: Pick<ServiceDeps, 'db' | 'bus'>)
     if (ended.length === 0) return 0;
     const byTenant = new Map<string, typeof ended>();
     for (const s of ended) (byTenant.get(s.tenant_id) ?? byTenant.set(s.tenant_id, []).get(s.tenant_id)!).push(s);
-    events = [...byTenant].map(([tenantId, list]): ChangeEvent => ({ type: 'revoke', tenantId, sessionIds: list.map((s) => s.id), userIds: null, reason: 'lapsed' }));
+    events = [...byTenant].map(([tenantId, list]): ChangeEvent => ({
+      type: 'revoke',
+      tenantId,
+      sessionIds: list.map((s) => s.id),
+      userIds: null,
+      reason: 'lapsed',
+    }));
     // One audit entry per tenant and sweep, listing the sessions: a shift ending at once does not
     // make the sweeper hold every tenant's audit chain for hundreds of appends.
     const audit: AuditInput[] = [...byTenant].map(([tenantId, list]) => ({
-      tenantId, actorType: 'system', actorId: null, credential: 'sweeper', action: 'auth.sessions_lapsed', targetType: 'session',
+      tenantId,
+      actorType: 'system',
+      actorId: null,
+      credential: 'sweeper',
+      action: 'auth.sessions_lapsed',
+      targetType: 'session',
       targetId: list.length === 1 ? list[0]!.id : null,
-      after: { sessions: list.map((s) => ({ id: s.id, userId: s.user_id, audience: s.audience, clientAddr: s.client_addr })) },
-      requestId: null, clientAddr: null,
+      after: {
+        sessions: list.map((s) => ({ id: s.id, userId: s.user_id, audience: s.audience, clientAddr: s.client_addr })),
+      },
+      requestId: null,
+      clientAddr: null,
     }));
     await appendAudit(tx, audit);
     await deps.bus.publishInTransaction(tx, events);
@@ -46,9 +60,15 @@ export function startSweeper(deps: ServiceDeps): () => Promise<void> {
   let stopped = false;
   const timer = setInterval(() => {
     if (running || stopped) return; // a slow sweep is never overlapped by the next one
-    running = (async () => { while ((await sweepLapsedSessions(deps)) === BATCH && !stopped); })()
-      .catch((err: unknown) => { if (!stopped) deps.log.warn({ err }, 'session sweep failed'); })
-      .finally(() => { running = null; });
+    running = (async () => {
+      while ((await sweepLapsedSessions(deps)) === BATCH && !stopped);
+    })()
+      .catch((err: unknown) => {
+        if (!stopped) deps.log.warn({ err }, 'session sweep failed');
+      })
+      .finally(() => {
+        running = null;
+      });
   }, deps.config.SWEEP_INTERVAL_MS);
   timer.unref();
   return async () => {

@@ -21,7 +21,11 @@ const CHUNK = 5_000;
  * `withSecrets` decrypts SIP credentials: only for the users' own authenticated clients.
  */
 export async function loadEffectiveConfigs(
-  db: Executor, secrets: SecretBox, tenantId: string, userIds: readonly string[], withSecrets = true,
+  db: Executor,
+  secrets: SecretBox,
+  tenantId: string,
+  userIds: readonly string[],
+  withSecrets = true,
 ): Promise<Map<string, EffectiveConfig>> {
   const out = new Map<string, EffectiveConfig>();
   if (userIds.length === 0) return out;
@@ -33,8 +37,21 @@ export async function loadEffectiveConfigs(
   for (let i = 0; i < ids.length; i += CHUNK) {
     for (const [id, u] of await loadUsersAccess(db, tenantId, ids.slice(i, i + CHUNK))) users.set(id, u);
   }
-  const devices = withSecrets ? await loadSoftphoneDevices(db, secrets, tenantId, [...users.values()].map((u) => u.access)) : new Map();
-  const compiled = users.size >= COMPILE_FROM ? CompiledTenant.build(tenant, [...users.values()].map((u) => u.access)) : null;
+  const devices = withSecrets
+    ? await loadSoftphoneDevices(
+        db,
+        secrets,
+        tenantId,
+        [...users.values()].map((u) => u.access),
+      )
+    : new Map();
+  const compiled =
+    users.size >= COMPILE_FROM
+      ? CompiledTenant.build(
+          tenant,
+          [...users.values()].map((u) => u.access),
+        )
+      : null;
   const tenantVersion = Number(tenantRow.version);
   for (const [id, u] of users) {
     const version = Math.max(Number(u.row.version), tenantVersion);
@@ -44,16 +61,24 @@ export async function loadEffectiveConfigs(
 }
 
 async function loadSoftphoneDevices(
-  db: Executor, secrets: SecretBox, tenantId: string, users: UserAccess[],
+  db: Executor,
+  secrets: SecretBox,
+  tenantId: string,
+  users: UserAccess[],
 ): Promise<Map<string, SoftphoneDevice>> {
   const wanted = new Map<string, string>();
-  for (const u of users) if (u.ucClient.softphone.enabled && u.ucClient.softphone.deviceId) wanted.set(u.ucClient.softphone.deviceId, u.id);
+  for (const u of users)
+    if (u.ucClient.softphone.enabled && u.ucClient.softphone.deviceId) wanted.set(u.ucClient.softphone.deviceId, u.id);
   const out = new Map<string, SoftphoneDevice>();
   for (const d of await findDeviceSecrets(db, tenantId, [...wanted.keys()])) {
     // G5: only the user's own device; a device id pointing at someone else's device gets no secrets.
     if (wanted.get(d.id) !== d.user_id) continue;
     try {
-      out.set(d.user_id, { id: d.id, kind: d.kind, sip: JSON.parse(secrets.open(d.sip_secret)) as SoftphoneDevice['sip'] });
+      out.set(d.user_id, {
+        id: d.id,
+        kind: d.kind,
+        sip: JSON.parse(secrets.open(d.sip_secret)) as SoftphoneDevice['sip'],
+      });
     } catch {
       // An unreadable secret (rotated key, corrupt row) must not stop the push: the device goes without credentials.
     }

@@ -6,7 +6,11 @@ import { loadEffectiveConfigs } from './config-loader.js';
 import { deleteExpiredTickets, liveSessionIds, touchSessions } from './stream.repo.js';
 
 /** Who a stream belongs to: a user, and the session it keeps alive (null for API tokens). */
-export interface StreamIdentity { tenantId: string; userId: string; sessionId: string | null }
+export interface StreamIdentity {
+  tenantId: string;
+  userId: string;
+  sessionId: string | null;
+}
 
 /** One open stream on this node. */
 interface Connection extends StreamIdentity {
@@ -54,7 +58,10 @@ export class StreamHub {
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
 
-  constructor(private readonly deps: ServiceDeps, private readonly options: StreamHubOptions = {}) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly options: StreamHubOptions = {},
+  ) {}
 
   /** Subscribes to the change bus and starts the ping and keep-alive timers. */
   start(): void {
@@ -64,7 +71,11 @@ export class StreamHub {
   }
 
   /** Number of open streams on this node. */
-  get size(): number { let n = 0; for (const users of this.byTenant.values()) for (const set of users.values()) n += set.size; return n; }
+  get size(): number {
+    let n = 0;
+    for (const users of this.byTenant.values()) for (const set of users.values()) n += set.size;
+    return n;
+  }
 
   /**
    * Attaches an authenticated socket (D1, D4): registers it first, so no change committed while its
@@ -74,12 +85,16 @@ export class StreamHub {
   async attach(ws: WebSocket, who: StreamIdentity, since: number | null): Promise<void> {
     const conn: Connection = { ...who, ws, lastVersion: since ?? 0, alive: true, closed: false };
     this.add(conn);
-    ws.on('pong', () => { conn.alive = true; });
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
     ws.on('message', (data, isBinary) => this.onClientMessage(conn, data.toString(), isBinary));
     ws.on('close', () => this.remove(conn));
     ws.on('error', () => this.remove(conn));
     if (conn.sessionId) await touchSessions(this.deps.db, [conn.sessionId]);
-    const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, who.tenantId, [who.userId])).get(who.userId);
+    const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, who.tenantId, [who.userId])).get(
+      who.userId,
+    );
     if (conn.closed) return;
     if (!this.deliver(conn, config) && conn.lastVersion === (since ?? 0) && !conn.closed) {
       // Nothing newer than `since`, and no push overtook this load: tell the client it is current.
@@ -94,7 +109,11 @@ export class StreamHub {
     for (const t of this.timers) clearInterval(t);
     for (const conn of this.all()) {
       conn.closed = true;
-      try { conn.ws.close(CLOSE_GOING_AWAY, 'server shutting down'); } catch { conn.ws.terminate(); }
+      try {
+        conn.ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+      } catch {
+        conn.ws.terminate();
+      }
     }
     this.byTenant.clear();
     this.bySession.clear();
@@ -107,8 +126,8 @@ export class StreamHub {
       const sent = event.configs ? this.deliverComputed(event.tenantId, event.configs) : new Set<string>();
       const rest = event.userIds?.filter((u) => !sent.has(u)) ?? null;
       if (rest === null || rest.length > 0) this.schedule(event.tenantId, rest, event.version);
-    }
-    else if (event.type === 'revoke') void this.revoke(event).catch((err) => this.deps.log.warn({ err }, 'stream revoke failed'));
+    } else if (event.type === 'revoke')
+      void this.revoke(event).catch((err) => this.deps.log.warn({ err }, 'stream revoke failed'));
     else {
       for (const tenantId of this.byTenant.keys()) this.schedule(tenantId, null, null);
       void this.keepSessionsAlive();
@@ -188,7 +207,10 @@ export class StreamHub {
       // One serialisation per user, shared by all their sockets.
       let payload: string | null = null;
       for (const conn of [...conns]) {
-        if (!config || config.status !== 'active') { this.deliver(conn, config); continue; }
+        if (!config || config.status !== 'active') {
+          this.deliver(conn, config);
+          continue;
+        }
         if (config.version <= conn.lastVersion) continue;
         payload ??= JSON.stringify({ type: 'config', version: config.version, config });
         conn.lastVersion = config.version;
@@ -203,8 +225,14 @@ export class StreamHub {
    * Returns whether something was sent.
    */
   private deliver(conn: Connection, config: EffectiveConfig | undefined): boolean {
-    if (!config) { this.revokeConn(conn, 'user_removed'); return true; }
-    if (config.status !== 'active') { this.revokeConn(conn, config.status); return true; }
+    if (!config) {
+      this.revokeConn(conn, 'user_removed');
+      return true;
+    }
+    if (config.status !== 'active') {
+      this.revokeConn(conn, config.status);
+      return true;
+    }
     if (config.version <= conn.lastVersion) return false;
     conn.lastVersion = config.version;
     this.send(conn, JSON.stringify({ type: 'config', version: config.version, config }));
@@ -217,12 +245,16 @@ export class StreamHub {
     const users = this.byTenant.get(event.tenantId);
     if (!users) return;
     const targets = new Set<Connection>();
-    for (const s of event.sessionIds ?? []) for (const c of this.bySession.get(s) ?? []) if (c.tenantId === event.tenantId) targets.add(c);
+    for (const s of event.sessionIds ?? [])
+      for (const c of this.bySession.get(s) ?? []) if (c.tenantId === event.tenantId) targets.add(c);
     for (const u of event.userIds ?? []) for (const c of users.get(u) ?? []) targets.add(c);
     if (event.sessionIds === null && event.userIds === null) {
       // Compacted (too many ids for one notification): close the tenant's streams whose session really ended.
       const conns = [...users.values()].flatMap((s) => [...s]);
-      const live = await liveSessionIds(this.deps.db, conns.flatMap((c) => (c.sessionId ? [c.sessionId] : [])));
+      const live = await liveSessionIds(
+        this.deps.db,
+        conns.flatMap((c) => (c.sessionId ? [c.sessionId] : [])),
+      );
       for (const c of conns) if (c.sessionId && !live.has(c.sessionId)) targets.add(c);
     }
     for (const c of targets) this.revokeConn(c, event.reason);
@@ -240,9 +272,17 @@ export class StreamHub {
 
   private ping(): void {
     for (const conn of this.all()) {
-      if (!conn.alive) { conn.ws.terminate(); this.remove(conn); continue; }
+      if (!conn.alive) {
+        conn.ws.terminate();
+        this.remove(conn);
+        continue;
+      }
       conn.alive = false;
-      try { conn.ws.ping(); } catch { /* closing already */ }
+      try {
+        conn.ws.ping();
+      } catch {
+        /* closing already */
+      }
     }
   }
 
@@ -252,7 +292,8 @@ export class StreamHub {
     const ids = [...new Set(conns.map((c) => c.sessionId!))];
     try {
       const live = new Set<string>();
-      for (let i = 0; i < ids.length; i += 5_000) for (const id of await touchSessions(this.deps.db, ids.slice(i, i + 5_000))) live.add(id);
+      for (let i = 0; i < ids.length; i += 5_000)
+        for (const id of await touchSessions(this.deps.db, ids.slice(i, i + 5_000))) live.add(id);
       for (const c of conns) if (!live.has(c.sessionId!)) this.revokeConn(c, 'session_ended');
       await deleteExpiredTickets(this.deps.db);
     } catch (err) {
@@ -267,7 +308,9 @@ export class StreamHub {
     try {
       const msg = JSON.parse(text) as { type?: unknown };
       if (msg.type === 'ping') this.send(conn, JSON.stringify({ type: 'pong', version: conn.lastVersion }));
-    } catch { /* not JSON: ignored, the stream is server-to-client */ }
+    } catch {
+      /* not JSON: ignored, the stream is server-to-client */
+    }
   }
 
   // ---- bookkeeping -------------------------------------------------------------------------------
@@ -276,7 +319,11 @@ export class StreamHub {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
     // A client that stopped reading would make the node buffer every push for it: drop it instead;
     // it reconnects with ?since= and gets the current configuration in one message (D4).
-    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) { conn.ws.terminate(); this.remove(conn); return; }
+    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      conn.ws.terminate();
+      this.remove(conn);
+      return;
+    }
     conn.ws.send(payload);
   }
 
@@ -314,7 +361,9 @@ export class StreamHub {
   }
 
   private every(ms: number, fn: () => void | Promise<void>): void {
-    const t = setInterval(() => { void fn(); }, ms);
+    const t = setInterval(() => {
+      void fn();
+    }, ms);
     t.unref();
     this.timers.push(t);
   }

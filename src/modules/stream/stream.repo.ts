@@ -26,14 +26,28 @@ const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audi
 
 const withTickets = (db: Executor) => db.withTables<{ stream_tickets: StreamTicketsTable }>();
 
-export interface TicketOwner { tenantId: string; userId: string; sessionId: string }
+export interface TicketOwner {
+  tenantId: string;
+  userId: string;
+  sessionId: string;
+}
 
 /** Stores a ticket's hash; the ticket itself is never stored. */
-export async function insertTicket(db: Executor, row: { id: string; tokenHash: string; owner: TicketOwner; expiresAt: Date }): Promise<void> {
-  await withTickets(db).insertInto('stream_tickets').values({
-    id: row.id, token_hash: row.tokenHash, tenant_id: row.owner.tenantId, user_id: row.owner.userId,
-    session_id: row.owner.sessionId, expires_at: row.expiresAt,
-  }).execute();
+export async function insertTicket(
+  db: Executor,
+  row: { id: string; tokenHash: string; owner: TicketOwner; expiresAt: Date },
+): Promise<void> {
+  await withTickets(db)
+    .insertInto('stream_tickets')
+    .values({
+      id: row.id,
+      token_hash: row.tokenHash,
+      tenant_id: row.owner.tenantId,
+      user_id: row.owner.userId,
+      session_id: row.owner.sessionId,
+      expires_at: row.expiresAt,
+    })
+    .execute();
 }
 
 /**
@@ -41,9 +55,14 @@ export async function insertTicket(db: Executor, row: { id: string; tokenHash: s
  * the same ticket cannot both accept it. The session behind it must still be live.
  */
 export async function consumeTicket(db: Executor, tokenHash: string): Promise<TicketOwner | null> {
-  const row = await withTickets(db).updateTable('stream_tickets').set({ used_at: sql`now()` })
-    .where('token_hash', '=', tokenHash).where('used_at', 'is', null).where('expires_at', '>', sql<Date>`now()`)
-    .returning(['tenant_id', 'user_id', 'session_id']).executeTakeFirst();
+  const row = await withTickets(db)
+    .updateTable('stream_tickets')
+    .set({ used_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning(['tenant_id', 'user_id', 'session_id'])
+    .executeTakeFirst();
   if (!row) return null;
   const live = await liveSessionIds(db, [row.session_id]);
   return live.has(row.session_id) ? { tenantId: row.tenant_id, userId: row.user_id, sessionId: row.session_id } : null;
@@ -51,7 +70,10 @@ export async function consumeTicket(db: Executor, tokenHash: string): Promise<Ti
 
 /** Drops tickets that expired a while ago (they are useless; keeping a few minutes helps debugging). */
 export async function deleteExpiredTickets(db: Executor): Promise<void> {
-  await withTickets(db).deleteFrom('stream_tickets').where('expires_at', '<', sql<Date>`now() - interval '5 minutes'`).execute();
+  await withTickets(db)
+    .deleteFrom('stream_tickets')
+    .where('expires_at', '<', sql<Date>`now() - interval '5 minutes'`)
+    .execute();
 }
 
 /** Of the given sessions, those still live. */
@@ -68,14 +90,27 @@ export async function liveSessionIds(db: Executor, ids: string[]): Promise<Set<s
  */
 export async function touchSessions(db: Executor, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.updateTable('sessions').set({ last_seen_at: sql`now()` })
-    .where('id', 'in', ids).where(live).returning('id').execute();
+  const rows = await db
+    .updateTable('sessions')
+    .set({ last_seen_at: sql`now()` })
+    .where('id', 'in', ids)
+    .where(live)
+    .returning('id')
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
 /** Sealed SIP credentials of softphone devices, for configurations sent to the owner's own clients. */
-export async function findDeviceSecrets(db: Executor, tenantId: string, deviceIds: string[]): Promise<Array<{ id: string; user_id: string; kind: 'sip' | 'webrtc'; sip_secret: string }>> {
+export async function findDeviceSecrets(
+  db: Executor,
+  tenantId: string,
+  deviceIds: string[],
+): Promise<Array<{ id: string; user_id: string; kind: 'sip' | 'webrtc'; sip_secret: string }>> {
   if (deviceIds.length === 0) return [];
-  return db.selectFrom('devices').select(['id', 'user_id', 'kind', 'sip_secret'])
-    .where('tenant_id', '=', tenantId).where('id', 'in', deviceIds).execute();
+  return db
+    .selectFrom('devices')
+    .select(['id', 'user_id', 'kind', 'sip_secret'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', deviceIds)
+    .execute();
 }

@@ -9,17 +9,27 @@ import { APP_VIEW_HTML } from './app-view.js';
 import type { StreamIdentity } from './stream-hub.js';
 import { streamIdentityOf, type StreamService } from './stream.service.js';
 
-const StreamQuery = Type.Object({
-  since: Type.Optional(Type.Integer({ minimum: 0, description: 'D4: the last version the client holds' })),
-  ticket: Type.Optional(Type.String({ minLength: 10, maxLength: 200, description: 'D1: a ticket from POST /v1/stream/tickets (browsers)' })),
-}, { additionalProperties: false });
+const StreamQuery = Type.Object(
+  {
+    since: Type.Optional(Type.Integer({ minimum: 0, description: 'D4: the last version the client holds' })),
+    ticket: Type.Optional(
+      Type.String({
+        minLength: 10,
+        maxLength: 200,
+        description: 'D1: a ticket from POST /v1/stream/tickets (browsers)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const Ticket = Type.Object({ ticket: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
 
 declare module 'fastify' {
-  interface FastifyRequest { streamIdentity?: StreamIdentity }
+  interface FastifyRequest {
+    streamIdentity?: StreamIdentity;
+  }
 }
-
 
 /**
  * Registers the stream routes: `GET /v1/stream` (WebSocket), `POST /v1/stream/tickets` and the
@@ -36,19 +46,31 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
   });
   const tags = ['Real-time'];
 
-  app.post('/v1/stream/tickets', {
-    schema: { tags, summary: 'A single-use, 30-second ticket to open the stream from a browser (D1)', body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 201: Ticket, ...errorResponses } },
-  }, async (req, reply) => reply.status(201).send(await stream.issueTicket(contextOf(req))));
+  app.post(
+    '/v1/stream/tickets',
+    {
+      schema: {
+        tags,
+        summary: 'A single-use, 30-second ticket to open the stream from a browser (D1)',
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: { 201: Ticket, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await stream.issueTicket(contextOf(req))),
+  );
 
   app.route({
     method: 'GET',
     url: '/v1/stream',
     schema: {
-      tags, summary: 'The live effective configuration (WebSocket, D1-D6)', querystring: StreamQuery,
-      description: 'Upgrade to a WebSocket with `Authorization: Bearer <session token>` or `?ticket=`. The server sends '
-        + '`{"type":"config","version":n,"config":{..}}` first (or `{"type":"uptodate","version":n}` when `since` is current), '
-        + 'then a config with a higher version after every committed change that alters it, and `{"type":"revoked","reason":".."}` '
-        + 'before closing with code 4001. It answers `{"type":"ping"}` with `{"type":"pong"}`. See docs/realtime.md.',
+      tags,
+      summary: 'The live effective configuration (WebSocket, D1-D6)',
+      querystring: StreamQuery,
+      description:
+        'Upgrade to a WebSocket with `Authorization: Bearer <session token>` or `?ticket=`. The server sends ' +
+        '`{"type":"config","version":n,"config":{..}}` first (or `{"type":"uptodate","version":n}` when `since` is current), ' +
+        'then a config with a higher version after every committed change that alters it, and `{"type":"revoked","reason":".."}` ' +
+        'before closing with code 4001. It answers `{"type":"ping"}` with `{"type":"pong"}`. See docs/realtime.md.',
       response: { 101: Type.Null({ description: 'Switching Protocols' }), 426: Problem, ...errorResponses },
     },
     // D1: a bearer header (apps) or a ticket (browsers). A cookie alone is not enough: browsers send
@@ -56,10 +78,16 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
     preValidation: async (req: FastifyRequest<{ Querystring: { ticket?: string } }>) => {
       if (req.headers.authorization) req.streamIdentity = streamIdentityOf(contextOf(req).actor);
       else if (req.query.ticket) req.streamIdentity = await stream.redeemTicket(req.query.ticket);
-      else throw new AppError('unauthorized', 'open the stream with "Authorization: Bearer <session token>" or ?ticket= from POST /v1/stream/tickets');
+      else
+        throw new AppError(
+          'unauthorized',
+          'open the stream with "Authorization: Bearer <session token>" or ?ticket= from POST /v1/stream/tickets',
+        );
     },
     handler: async () => {
-      throw new AppError('validation_failed', 'GET /v1/stream is a WebSocket: send "Upgrade: websocket"', { status: 426 });
+      throw new AppError('validation_failed', 'GET /v1/stream is a WebSocket: send "Upgrade: websocket"', {
+        status: 426,
+      });
     },
     wsHandler: async (socket, req) => {
       const since = (req.query as { since?: number }).since ?? null;
@@ -68,7 +96,12 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
   });
 
   app.get('/app', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply.header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:")
-      .send(APP_VIEW_HTML));
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
+      )
+      .send(APP_VIEW_HTML),
+  );
 }

@@ -14,12 +14,19 @@ export const TICKET_TTL_SECONDS = 30;
 export class StreamService {
   readonly hub: StreamHub;
 
-  constructor(private readonly deps: ServiceDeps, hubOptions: StreamHubOptions = {}) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    hubOptions: StreamHubOptions = {},
+  ) {
     this.hub = new StreamHub(deps, hubOptions);
   }
 
-  start(): void { this.hub.start(); }
-  async close(): Promise<void> { await this.hub.close(); }
+  start(): void {
+    this.hub.start();
+  }
+  async close(): Promise<void> {
+    await this.hub.close();
+  }
 
   /**
    * D1: a browser cannot set `Authorization` on a WebSocket, so it trades its session for a
@@ -30,7 +37,12 @@ export class StreamService {
     if (!who.sessionId) throw new AppError('forbidden', 'stream tickets are issued to signed-in sessions');
     const ticket = generateToken('sbw');
     const expiresAt = new Date(Date.now() + TICKET_TTL_SECONDS * 1000);
-    await insertTicket(this.deps.db, { id: newId('stk'), tokenHash: hashToken(ticket), owner: { ...who, sessionId: who.sessionId }, expiresAt });
+    await insertTicket(this.deps.db, {
+      id: newId('stk'),
+      tokenHash: hashToken(ticket),
+      owner: { ...who, sessionId: who.sessionId },
+      expiresAt,
+    });
     return { ticket, expiresAt: expiresAt.toISOString() };
   }
 
@@ -49,6 +61,7 @@ export class StreamService {
 
 /** The stream is a user's: the provider and platform tokens have no configuration to receive. */
 export function streamIdentityOf(actor: Actor): StreamIdentity {
-  if (actor.kind !== 'user') throw new AppError('forbidden', 'the stream delivers a user\'s configuration: sign in as a user');
+  if (actor.kind !== 'user')
+    throw new AppError('forbidden', "the stream delivers a user's configuration: sign in as a user");
   return { tenantId: actor.tenantId, userId: actor.id, sessionId: actor.sessionId ?? null };
 }

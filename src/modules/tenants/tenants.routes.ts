@@ -8,21 +8,48 @@ import type { TenantsService } from './tenants.service.js';
 
 export function registerTenantRoutes(app: Api, tenants: TenantsService): void {
   const tags = ['Tenants (provider)'];
-  app.post('/v1/tenants', { schema: { tags, summary: 'Create a tenant', body: TenantCreate, response: { 201: Tenant, ...errorResponses } } },
+  app.post(
+    '/v1/tenants',
+    { schema: { tags, summary: 'Create a tenant', body: TenantCreate, response: { 201: Tenant, ...errorResponses } } },
     async (req, reply) => {
       const t = await tenants.create(contextOf(req), req.body);
       return reply.status(201).header('etag', etag(t.version)).send(t);
-    });
-  app.get('/v1/tenants', { schema: { tags, summary: 'List tenants', querystring: Type.Object({ cursor: Cursor, limit: Limit }), response: { 200: Page(Tenant), ...errorResponses } } },
-    async (req) => tenants.list(contextOf(req), { cursor: req.query.cursor, limit: req.query.limit ?? 50 }));
-  app.get('/v1/tenants/:t', { schema: { tags, summary: 'Read a tenant', params: TenantParams, response: { 200: Tenant, ...errorResponses } } },
+    },
+  );
+  app.get(
+    '/v1/tenants',
+    {
+      schema: {
+        tags,
+        summary: 'List tenants',
+        querystring: Type.Object({ cursor: Cursor, limit: Limit }),
+        response: { 200: Page(Tenant), ...errorResponses },
+      },
+    },
+    async (req) => tenants.list(contextOf(req), { cursor: req.query.cursor, limit: req.query.limit ?? 50 }),
+  );
+  app.get(
+    '/v1/tenants/:t',
+    { schema: { tags, summary: 'Read a tenant', params: TenantParams, response: { 200: Tenant, ...errorResponses } } },
     async (req, reply) => {
       const t = await tenants.get(contextOf(req), req.params.t);
       return reply.header('etag', etag(t.version)).send(t);
-    });
-  app.patch('/v1/tenants/:t', { schema: { tags, summary: 'Change a tenant (plan, pools, seats and policies: provider only, C8)', params: TenantParams, body: TenantPatch, response: { 200: Tenant, ...errorResponses } } },
+    },
+  );
+  app.patch(
+    '/v1/tenants/:t',
+    {
+      schema: {
+        tags,
+        summary: 'Change a tenant (plan, pools, seats and policies: provider only, C8)',
+        params: TenantParams,
+        body: TenantPatch,
+        response: { 200: Tenant, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const t = await tenants.patch(contextOf(req), req.params.t, req.body, req.headers['if-match']);
       return reply.header('etag', etag(t.version)).send(t);
-    });
+    },
+  );
 }

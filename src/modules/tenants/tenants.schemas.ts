@@ -2,31 +2,51 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BillableKeySchema, RegionCode } from '../../http/common-schemas.js';
 
 const PlanKey = Type.String({ minLength: 1, maxLength: 50, description: 'a catalog plan key: basic, reach, record' });
-const LicencePools = Type.Partial(Type.Record(BillableKeySchema, Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), {
-  description: 'licence key to cap; a licence with no cap (null or absent) is unlimited and billed per assignment',
-}), { additionalProperties: false });
-const Seats = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'concurrent login limit; null is unlimited' });
-const Policies = Type.Object({ agentAddOn: Type.Union([Type.Literal('manual'), Type.Literal('auto')]) }, { additionalProperties: false });
+const LicencePools = Type.Partial(
+  Type.Record(BillableKeySchema, Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), {
+    description: 'licence key to cap; a licence with no cap (null or absent) is unlimited and billed per assignment',
+  }),
+  { additionalProperties: false },
+);
+const Seats = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+  description: 'concurrent login limit; null is unlimited',
+});
+const Policies = Type.Object(
+  { agentAddOn: Type.Union([Type.Literal('manual'), Type.Literal('auto')]) },
+  { additionalProperties: false },
+);
 const Settings = Type.Object({ agentsMayJoinUnassignedQueues: Type.Boolean() }, { additionalProperties: false });
 
-export const Tenant = Type.Object({
-  id: Type.String(), name: Type.String(), plan: Type.String(), homeRegion: Type.String(),
-  licencePools: Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Null()])),
-  seats: Type.Union([Type.Integer(), Type.Null()]),
-  policies: Policies, settings: Settings,
-  version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String(),
-}, { $id: 'Tenant' });
+export const Tenant = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    plan: Type.String(),
+    homeRegion: Type.String(),
+    licencePools: Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Null()])),
+    seats: Type.Union([Type.Integer(), Type.Null()]),
+    policies: Policies,
+    settings: Settings,
+    version: Type.Integer(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'Tenant' },
+);
 export type Tenant = Static<typeof Tenant>;
 
-export const TenantCreate = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  plan: Type.Optional(PlanKey),
-  homeRegion: Type.Optional(RegionCode),
-  licencePools: Type.Optional(LicencePools),
-  seats: Type.Optional(Seats),
-  policies: Type.Optional(Policies),
-  settings: Type.Optional(Settings),
-}, { additionalProperties: false });
+export const TenantCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    plan: Type.Optional(PlanKey),
+    homeRegion: Type.Optional(RegionCode),
+    licencePools: Type.Optional(LicencePools),
+    seats: Type.Optional(Seats),
+    policies: Type.Optional(Policies),
+    settings: Type.Optional(Settings),
+  },
+  { additionalProperties: false },
+);
 export type TenantCreate = Static<typeof TenantCreate>;
 
 export const TenantPatch = Type.Partial(TenantCreate, { additionalProperties: false });

@@ -13,20 +13,30 @@ import type { Tenant, TenantCreate, TenantPatch } from './tenants.schemas.js';
 
 export function toTenant(r: TenantRow): Tenant {
   return {
-    id: r.id, name: r.name, plan: r.plan, homeRegion: r.home_region, licencePools: r.licence_pools,
-    seats: r.seats, policies: r.policies,
+    id: r.id,
+    name: r.name,
+    plan: r.plan,
+    homeRegion: r.home_region,
+    licencePools: r.licence_pools,
+    seats: r.seats,
+    policies: r.policies,
     settings: { agentsMayJoinUnassignedQueues: r.role_permissions.organisation.agentsMayJoinUnassignedQueues },
-    version: Number(r.version), createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
+    version: Number(r.version),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
 
 function requireProvider(ctx: RequestContext, what: string): void {
-  if (ctx.actor.kind !== 'provider') throw new AppError('provider_only', `${what} is the provider's alone`, { rule: 'C8' });
+  if (ctx.actor.kind !== 'provider')
+    throw new AppError('provider_only', `${what} is the provider's alone`, { rule: 'C8' });
 }
 
 function assertPlan(plan: string | undefined): void {
   if (plan !== undefined && !PLANS[plan]) {
-    throw new AppError('validation_failed', `unknown plan ${plan}; known plans: ${Object.keys(PLANS).join(', ')}`, { field: '/plan' });
+    throw new AppError('validation_failed', `unknown plan ${plan}; known plans: ${Object.keys(PLANS).join(', ')}`, {
+      field: '/plan',
+    });
   }
 }
 
@@ -40,12 +50,19 @@ export class TenantsService {
     return inTransaction(this.deps, ctx, async (uow) => {
       const version = await uow.nextVersion();
       const rolePermissions = structuredClone(DEFAULT_ROLE_PERMISSIONS);
-      if (input.settings) rolePermissions.organisation.agentsMayJoinUnassignedQueues = input.settings.agentsMayJoinUnassignedQueues;
+      if (input.settings)
+        rolePermissions.organisation.agentsMayJoinUnassignedQueues = input.settings.agentsMayJoinUnassignedQueues;
       const row = await insertTenant(uow.tx, {
-        id: newId('tnt'), name: input.name, plan: input.plan ?? DEFAULT_PLAN, home_region: input.homeRegion ?? 'US',
-        licence_pools: JSON.stringify(input.licencePools ?? {}), seats: input.seats ?? null,
-        policies: JSON.stringify(input.policies ?? { agentAddOn: 'manual' }), settings: JSON.stringify({}),
-        role_permissions: JSON.stringify(rolePermissions), version,
+        id: newId('tnt'),
+        name: input.name,
+        plan: input.plan ?? DEFAULT_PLAN,
+        home_region: input.homeRegion ?? 'US',
+        licence_pools: JSON.stringify(input.licencePools ?? {}),
+        seats: input.seats ?? null,
+        policies: JSON.stringify(input.policies ?? { agentAddOn: 'manual' }),
+        settings: JSON.stringify({}),
+        role_permissions: JSON.stringify(rolePermissions),
+        version,
       });
       const tenant = toTenant(row);
       uow.audit({ tenantId: row.id, action: 'tenant.create', targetType: 'tenant', targetId: row.id, after: tenant });
@@ -53,7 +70,10 @@ export class TenantsService {
     });
   }
 
-  async list(ctx: RequestContext, opts: { cursor?: string; limit: number }): Promise<{ items: Tenant[]; nextCursor: string | null }> {
+  async list(
+    ctx: RequestContext,
+    opts: { cursor?: string; limit: number },
+  ): Promise<{ items: Tenant[]; nextCursor: string | null }> {
     if (ctx.actor.kind !== 'provider') {
       const own = await findTenant(this.deps.db, ctx.actor.tenantId);
       return { items: own ? [toTenant(own)] : [], nextCursor: null };
@@ -72,14 +92,21 @@ export class TenantsService {
 
   async patch(ctx: RequestContext, id: string, patch: TenantPatch, ifMatch?: string): Promise<Tenant> {
     assertTenantScope(ctx, id);
-    const providerFields = (['plan', 'licencePools', 'seats', 'policies'] as const).filter((k) => patch[k] !== undefined);
+    const providerFields = (['plan', 'licencePools', 'seats', 'policies'] as const).filter(
+      (k) => patch[k] !== undefined,
+    );
     if (providerFields.length > 0) requireProvider(ctx, providerFields.join(', '));
     assertPlan(patch.plan);
     if (ctx.actor.kind !== 'provider') {
       const powers = await actorPowers(this.deps.db, ctx, id);
-      if (!powers.has('settings:edit')) throw new AppError('forbidden', 'changing tenant settings needs settings:edit', { rule: 'C1' });
+      if (!powers.has('settings:edit'))
+        throw new AppError('forbidden', 'changing tenant settings needs settings:edit', { rule: 'C1' });
       // The organisation setting is a contact-center role permission (SPEC 5): Contact Admins only.
-      if (patch.settings && !powers.has('cc:admin')) throw new AppError('forbidden', 'agentsMayJoinUnassignedQueues needs cc:admin', { rule: 'C7', field: '/settings' });
+      if (patch.settings && !powers.has('cc:admin'))
+        throw new AppError('forbidden', 'agentsMayJoinUnassignedQueues needs cc:admin', {
+          rule: 'C7',
+          field: '/settings',
+        });
     }
     return inTransaction(this.deps, ctx, async (uow) => {
       const before = await findTenant(uow.tx, id, true);
@@ -92,14 +119,24 @@ export class TenantsService {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.plan !== undefined && { plan: patch.plan }),
         ...(patch.homeRegion !== undefined && { home_region: patch.homeRegion }),
-        ...(patch.licencePools !== undefined && { licence_pools: JSON.stringify({ ...before.licence_pools, ...patch.licencePools }) }),
+        ...(patch.licencePools !== undefined && {
+          licence_pools: JSON.stringify({ ...before.licence_pools, ...patch.licencePools }),
+        }),
         ...(patch.seats !== undefined && { seats: patch.seats }),
         ...(patch.policies !== undefined && { policies: JSON.stringify({ ...before.policies, ...patch.policies }) }),
         role_permissions: JSON.stringify(rp),
-        version, updated_at: new Date(),
+        version,
+        updated_at: new Date(),
       });
       const after = toTenant(row);
-      uow.audit({ tenantId: id, action: 'tenant.update', targetType: 'tenant', targetId: id, before: toTenant(before), after });
+      uow.audit({
+        tenantId: id,
+        action: 'tenant.update',
+        targetType: 'tenant',
+        targetId: id,
+        before: toTenant(before),
+        after,
+      });
       // Plan, region and settings change every user's effective configuration (D2).
       uow.publish({ type: 'config', tenantId: id, userIds: null, version });
       return after;

@@ -6,7 +6,12 @@ import { LAPSE_SECONDS } from '../sessions/sessions.repo.js';
  * Seats in use over the last `hours`, one point per `stepMinutes`, derived from the sessions
  * themselves (a session holds its seat from creation until it ends or lapses), so no sampler is needed.
  */
-export async function seatHistory(db: Executor, tenantId: string, hours: number, stepMinutes: number): Promise<Array<{ at: string; inUse: number }>> {
+export async function seatHistory(
+  db: Executor,
+  tenantId: string,
+  hours: number,
+  stepMinutes: number,
+): Promise<Array<{ at: string; inUse: number }>> {
   const r = await sql<{ at: Date; in_use: number }>`
     select g.at, count(distinct s.user_id)::int as in_use
     from generate_series(now() - make_interval(hours => ${hours}::int), now(), make_interval(mins => ${stepMinutes}::int)) as g(at)

@@ -1,6 +1,13 @@
 import type { Licence, NamedPermission, SupervisorLevel } from '../../catalog/index.js';
 import type {
-  ContactCenter, DeviceInfo, Features, Preferences, ProfileAssignment, UcClient, UserAccess, WorkspaceRole,
+  ContactCenter,
+  DeviceInfo,
+  Features,
+  Preferences,
+  ProfileAssignment,
+  UcClient,
+  UserAccess,
+  WorkspaceRole,
 } from '../../access/types.js';
 import type { DeviceRow, UserRow } from '../../db/schema.js';
 
@@ -17,7 +24,12 @@ export function defaultUserAccessFields() {
     workspaces: {} as Record<string, WorkspaceRole>,
     contactCenter: { admin: false, queues: {} } as ContactCenter,
     profile: { kind: 'none' } as ProfileAssignment,
-    features: { channels: 'both', recording: false, crmOverlay: true, dialRestriction: { enabled: false, allowedRegions: [] } } as Features,
+    features: {
+      channels: 'both',
+      recording: false,
+      crmOverlay: true,
+      dialRestriction: { enabled: false, allowedRegions: [] },
+    } as Features,
     preferences: { recording: true, crmOverlay: true } as Preferences,
   };
 }

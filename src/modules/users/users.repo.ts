@@ -4,7 +4,12 @@ import { afterNameKey, type NameKey } from '../../infra/paging.js';
 import type { DeviceRow, UserRow, UsersTable } from '../../db/schema.js';
 import { BILLABLE_KEYS, type BillableKey } from '../../catalog/licences.js';
 
-export async function findUser(db: Executor, tenantId: string, id: string, forUpdate = false): Promise<UserRow | undefined> {
+export async function findUser(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  forUpdate = false,
+): Promise<UserRow | undefined> {
   let q = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
   if (forUpdate) q = q.forUpdate();
   return q.executeTakeFirst();
@@ -12,15 +17,32 @@ export async function findUser(db: Executor, tenantId: string, id: string, forUp
 
 export async function findDevices(db: Executor, tenantId: string, userIds: string[]): Promise<DeviceRow[]> {
   if (userIds.length === 0) return [];
-  return db.selectFrom('devices').selectAll().where('tenant_id', '=', tenantId).where('user_id', 'in', userIds).orderBy('name').execute();
+  return db
+    .selectFrom('devices')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', 'in', userIds)
+    .orderBy('name')
+    .execute();
 }
 
 export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<UserRow> {
   return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateUser(db: Executor, tenantId: string, id: string, set: Updateable<UsersTable>): Promise<UserRow> {
-  return db.updateTable('users').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export async function updateUser(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  set: Updateable<UsersTable>,
+): Promise<UserRow> {
+  return db
+    .updateTable('users')
+    .set(set)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function deleteUser(db: Executor, tenantId: string, id: string): Promise<void> {
@@ -30,7 +52,13 @@ export async function deleteUser(db: Executor, tenantId: string, id: string): Pr
 
 export interface UserFilter {
   tenantId: string;
-  q?: string; source?: string; status?: string; licence?: string; supervisorLevel?: string; group?: string; queue?: string;
+  q?: string;
+  source?: string;
+  status?: string;
+  licence?: string;
+  supervisorLevel?: string;
+  group?: string;
+  queue?: string;
   after?: NameKey;
   limit: number;
 }
@@ -40,7 +68,9 @@ export async function listUsers(db: Executor, f: UserFilter): Promise<UserRow[]>
   let q = db.selectFrom('users').selectAll().where('tenant_id', '=', f.tenantId);
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('display_name', 'ilike', like), eb('email', 'ilike', like), eb('extension', 'ilike', like)]));
+    q = q.where((eb) =>
+      eb.or([eb('display_name', 'ilike', like), eb('email', 'ilike', like), eb('extension', 'ilike', like)]),
+    );
   }
   if (f.source) q = q.where('source', '=', f.source as UserRow['source']);
   if (f.status) q = q.where('status', '=', f.status as UserRow['status']);
@@ -69,7 +99,9 @@ const toCounts = (row: Partial<Record<BillableKey, number>>) =>
   Object.fromEntries(BILLABLE_KEYS.map((k) => [k, Number(row[k] ?? 0)])) as Record<BillableKey, number>;
 
 export async function countBillable(db: Executor, tenantId: string): Promise<Record<BillableKey, number>> {
-  const r = await sql<Record<BillableKey, number>>`select ${billableCounts} from users where tenant_id = ${tenantId} and status <> 'removed'`.execute(db);
+  const r = await sql<
+    Record<BillableKey, number>
+  >`select ${billableCounts} from users where tenant_id = ${tenantId} and status <> 'removed'`.execute(db);
   return toCounts(r.rows[0]!);
 }
 
@@ -81,24 +113,50 @@ export async function countBillableByTenant(db: Executor): Promise<Map<string, R
 }
 
 /** G2: another user with website access signs in with this email (any tenant, case-insensitive). */
-export async function emailTakenByWebsiteUser(db: Executor, email: string, exceptUserId: string | null): Promise<boolean> {
-  let q = db.selectFrom('users').select('id').where(sql<boolean>`lower(email) = lower(${email})`)
-    .where('status', '<>', 'removed').where(sql<boolean>`'website_access' = any(permissions)`);
+export async function emailTakenByWebsiteUser(
+  db: Executor,
+  email: string,
+  exceptUserId: string | null,
+): Promise<boolean> {
+  let q = db
+    .selectFrom('users')
+    .select('id')
+    .where(sql<boolean>`lower(email) = lower(${email})`)
+    .where('status', '<>', 'removed')
+    .where(sql<boolean>`'website_access' = any(permissions)`);
   if (exceptUserId) q = q.where('id', '<>', exceptUserId);
   return (await q.limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** Active users (other than one) who may be tenant admins: website access and a source of users:edit. */
 export async function adminCandidates(db: Executor, tenantId: string, exceptUserId: string): Promise<string[]> {
-  const rows = await db.selectFrom('users').select('id').where('tenant_id', '=', tenantId).where('id', '<>', exceptUserId)
-    .where('status', '=', 'active').where(sql<boolean>`'website_access' = any(permissions)`)
-    .where((eb) => eb.or([eb(sql`'manage_users'`, '=', sql`any(permissions)`), eb(sql`profile->>'kind'`, '<>', 'none')]))
-    .limit(50).execute();
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '<>', exceptUserId)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`'website_access' = any(permissions)`)
+    .where((eb) =>
+      eb.or([eb(sql`'manage_users'`, '=', sql`any(permissions)`), eb(sql`profile->>'kind'`, '<>', 'none')]),
+    )
+    .limit(50)
+    .execute();
   return rows.map((r) => r.id);
 }
 
-export async function existingIds(db: Executor, table: 'groups' | 'workspaces', tenantId: string, ids: string[]): Promise<Set<string>> {
+export async function existingIds(
+  db: Executor,
+  table: 'groups' | 'workspaces',
+  tenantId: string,
+  ids: string[],
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom(table)
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', ids)
+    .execute();
   return new Set(rows.map((r) => r.id));
 }

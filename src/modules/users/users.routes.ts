@@ -7,31 +7,74 @@ import type { UsersService } from './users.service.js';
 
 export function registerUserRoutes(app: Api, users: UsersService): void {
   const tags = ['Users'];
-  app.get('/v1/tenants/:t/users', {
-    schema: { tags, summary: 'A page of users, with search and filters', params: TenantParams, querystring: UserListQuery, response: { 200: UserPage, ...errorResponses } },
-  }, async (req) => users.list(contextOf(req), req.params.t, req.query));
-  app.post('/v1/tenants/:t/users', {
-    schema: { tags, summary: 'Create a manual (portal-only) user', params: TenantParams, body: UserCreate, response: { 201: User, ...errorResponses } },
-  }, async (req, reply) => {
-    const u = await users.create(contextOf(req), req.params.t, req.body);
-    return reply.status(201).header('etag', etag(u.version)).send(u);
-  });
-  app.get('/v1/tenants/:t/users/:id', {
-    schema: { tags, summary: 'Read a user', params: TenantItemParams, response: { 200: User, ...errorResponses } },
-  }, async (req, reply) => {
-    const u = await users.get(contextOf(req), req.params.t, req.params.id);
-    return reply.header('etag', etag(u.version)).send(u);
-  });
-  app.patch('/v1/tenants/:t/users/:id', {
-    schema: { tags, summary: 'Change a user: objects merge, arrays and sets replace; If-Match for optimistic concurrency (E3)', params: TenantItemParams, body: UserPatch, response: { 200: User, ...errorResponses } },
-  }, async (req, reply) => {
-    const u = await users.patch(contextOf(req), req.params.t, req.params.id, req.body, req.headers['if-match']);
-    return reply.header('etag', etag(u.version)).send(u);
-  });
-  app.delete('/v1/tenants/:t/users/:id', {
-    schema: { tags, summary: 'Delete a manual user (platform users: 409 platform_user)', params: TenantItemParams, response: { 204: { type: 'null' }, ...errorResponses } },
-  }, async (req, reply) => {
-    await users.remove(contextOf(req), req.params.t, req.params.id, req.headers['if-match']);
-    return reply.status(204).send();
-  });
+  app.get(
+    '/v1/tenants/:t/users',
+    {
+      schema: {
+        tags,
+        summary: 'A page of users, with search and filters',
+        params: TenantParams,
+        querystring: UserListQuery,
+        response: { 200: UserPage, ...errorResponses },
+      },
+    },
+    async (req) => users.list(contextOf(req), req.params.t, req.query),
+  );
+  app.post(
+    '/v1/tenants/:t/users',
+    {
+      schema: {
+        tags,
+        summary: 'Create a manual (portal-only) user',
+        params: TenantParams,
+        body: UserCreate,
+        response: { 201: User, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const u = await users.create(contextOf(req), req.params.t, req.body);
+      return reply.status(201).header('etag', etag(u.version)).send(u);
+    },
+  );
+  app.get(
+    '/v1/tenants/:t/users/:id',
+    {
+      schema: { tags, summary: 'Read a user', params: TenantItemParams, response: { 200: User, ...errorResponses } },
+    },
+    async (req, reply) => {
+      const u = await users.get(contextOf(req), req.params.t, req.params.id);
+      return reply.header('etag', etag(u.version)).send(u);
+    },
+  );
+  app.patch(
+    '/v1/tenants/:t/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a user: objects merge, arrays and sets replace; If-Match for optimistic concurrency (E3)',
+        params: TenantItemParams,
+        body: UserPatch,
+        response: { 200: User, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const u = await users.patch(contextOf(req), req.params.t, req.params.id, req.body, req.headers['if-match']);
+      return reply.header('etag', etag(u.version)).send(u);
+    },
+  );
+  app.delete(
+    '/v1/tenants/:t/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a manual user (platform users: 409 platform_user)',
+        params: TenantItemParams,
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await users.remove(contextOf(req), req.params.t, req.params.id, req.headers['if-match']);
+      return reply.status(204).send();
+    },
+  );
 }

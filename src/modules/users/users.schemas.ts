@@ -6,83 +6,155 @@ const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Capability = Type.String({ pattern: '^[a-z_]+:[a-z_]+$', maxLength: 100 });
 
 const SoftphoneClients = Type.Array(lit('desktop', 'mobile', 'crm'), { uniqueItems: true, maxItems: 3 });
-const Softphone = Type.Object({ enabled: Type.Boolean(), clients: SoftphoneClients, deviceId: Type.Union([Id, Type.Null()]) }, { additionalProperties: false });
+const Softphone = Type.Object(
+  { enabled: Type.Boolean(), clients: SoftphoneClients, deviceId: Type.Union([Id, Type.Null()]) },
+  { additionalProperties: false },
+);
 const UcClient = Type.Object({ desktop: Type.Boolean(), softphone: Softphone }, { additionalProperties: false });
 const QueueRoles = Type.Array(lit('agent', 'supervisor'), { uniqueItems: true, maxItems: 2 });
-const ContactCenter = Type.Object({ admin: Type.Boolean(), queues: Type.Record(Id, QueueRoles) }, { additionalProperties: false });
-const Profile = Type.Object({
-  kind: lit('none', 'profile', 'custom', 'superuser'),
-  profileId: Type.Optional(Type.Union([Id, Type.Null()])),
-  grants: Type.Optional(Type.Array(Capability, { uniqueItems: true, maxItems: 200 })),
-}, { additionalProperties: false });
-const DialRestriction = Type.Object({ enabled: Type.Boolean(), allowedRegions: Type.Array(RegionCode, { uniqueItems: true, maxItems: 250 }) }, { additionalProperties: false });
-const Features = Type.Object({
-  channels: lit('calls', 'sms', 'both', 'none'), recording: Type.Boolean(), crmOverlay: Type.Boolean(), dialRestriction: DialRestriction,
-}, { additionalProperties: false });
-const Preferences = Type.Object({ recording: Type.Boolean(), crmOverlay: Type.Boolean() }, { additionalProperties: false });
+const ContactCenter = Type.Object(
+  { admin: Type.Boolean(), queues: Type.Record(Id, QueueRoles) },
+  { additionalProperties: false },
+);
+const Profile = Type.Object(
+  {
+    kind: lit('none', 'profile', 'custom', 'superuser'),
+    profileId: Type.Optional(Type.Union([Id, Type.Null()])),
+    grants: Type.Optional(Type.Array(Capability, { uniqueItems: true, maxItems: 200 })),
+  },
+  { additionalProperties: false },
+);
+const DialRestriction = Type.Object(
+  { enabled: Type.Boolean(), allowedRegions: Type.Array(RegionCode, { uniqueItems: true, maxItems: 250 }) },
+  { additionalProperties: false },
+);
+const Features = Type.Object(
+  {
+    channels: lit('calls', 'sms', 'both', 'none'),
+    recording: Type.Boolean(),
+    crmOverlay: Type.Boolean(),
+    dialRestriction: DialRestriction,
+  },
+  { additionalProperties: false },
+);
+const Preferences = Type.Object(
+  { recording: Type.Boolean(), crmOverlay: Type.Boolean() },
+  { additionalProperties: false },
+);
 const Workspaces = Type.Record(Id, lit('viewer', 'editor', 'owner'));
 const Status = lit('active', 'suspended', 'removed');
 const Email = Type.String({ format: 'email', maxLength: 254 });
 
-export const Device = Type.Object({ id: Type.String(), externalId: Type.String(), name: Type.String(), kind: lit('sip', 'webrtc') });
+export const Device = Type.Object({
+  id: Type.String(),
+  externalId: Type.String(),
+  name: Type.String(),
+  kind: lit('sip', 'webrtc'),
+});
 
-export const User = Type.Object({
-  id: Type.String(), tenantId: Type.String(), source: lit('platform', 'manual'), externalId: Type.Union([Type.String(), Type.Null()]),
-  status: Status, displayName: Type.String(), email: Type.Union([Type.String(), Type.Null()]),
-  extension: Type.Union([Type.String(), Type.Null()]), devices: Type.Array(Device),
-  licences: Type.Array(LicenceSchema), supervisorLevel: SupervisorLevelSchema, permissions: Type.Array(NamedPermissionSchema),
-  recordingScope: lit('own', 'group', 'all'), ucClient: UcClient, groups: Type.Array(Type.String()),
-  primaryGroup: Type.Union([Type.String(), Type.Null()]), workspaces: Workspaces, contactCenter: ContactCenter,
-  profile: Profile, features: Features, preferences: Preferences, hasPassword: Type.Boolean(),
-  version: Type.Integer(), createdAt: Type.String(), updatedAt: Type.String(),
-}, { $id: 'User' });
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    tenantId: Type.String(),
+    source: lit('platform', 'manual'),
+    externalId: Type.Union([Type.String(), Type.Null()]),
+    status: Status,
+    displayName: Type.String(),
+    email: Type.Union([Type.String(), Type.Null()]),
+    extension: Type.Union([Type.String(), Type.Null()]),
+    devices: Type.Array(Device),
+    licences: Type.Array(LicenceSchema),
+    supervisorLevel: SupervisorLevelSchema,
+    permissions: Type.Array(NamedPermissionSchema),
+    recordingScope: lit('own', 'group', 'all'),
+    ucClient: UcClient,
+    groups: Type.Array(Type.String()),
+    primaryGroup: Type.Union([Type.String(), Type.Null()]),
+    workspaces: Workspaces,
+    contactCenter: ContactCenter,
+    profile: Profile,
+    features: Features,
+    preferences: Preferences,
+    hasPassword: Type.Boolean(),
+    version: Type.Integer(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'User' },
+);
 export type User = Static<typeof User>;
 
 /** Objects merge, arrays and sets replace (API.md). Read-only fields are accepted only to be refused by name (C5). */
-export const UserPatch = Type.Object({
-  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  email: Type.Optional(Type.Union([Email, Type.Null()])),
-  password: Type.Optional(Type.String({ maxLength: 256, description: 'write-only' })),
-  status: Type.Optional(Status),
-  licences: Type.Optional(Type.Array(LicenceSchema, { uniqueItems: true })),
-  supervisorLevel: Type.Optional(SupervisorLevelSchema),
-  permissions: Type.Optional(Type.Array(NamedPermissionSchema, { uniqueItems: true })),
-  recordingScope: Type.Optional(lit('own', 'group', 'all')),
-  ucClient: Type.Optional(Type.Object({ desktop: Type.Optional(Type.Boolean()), softphone: Type.Optional(Type.Partial(Softphone, { additionalProperties: false })) }, { additionalProperties: false })),
-  groups: Type.Optional(Type.Array(Id, { uniqueItems: true, maxItems: 500 })),
-  primaryGroup: Type.Optional(Type.Union([Id, Type.Null()])),
-  workspaces: Type.Optional(Workspaces),
-  contactCenter: Type.Optional(Type.Partial(ContactCenter, { additionalProperties: false })),
-  profile: Type.Optional(Profile),
-  features: Type.Optional(Type.Object({
-    channels: Type.Optional(lit('calls', 'sms', 'both', 'none')), recording: Type.Optional(Type.Boolean()), crmOverlay: Type.Optional(Type.Boolean()),
-    dialRestriction: Type.Optional(Type.Partial(DialRestriction, { additionalProperties: false })),
-  }, { additionalProperties: false })),
-  extension: Type.Optional(Type.Unknown({ description: 'read-only: changes only through platform sync (C5)' })),
-  devices: Type.Optional(Type.Unknown({ description: 'read-only: changes only through platform sync (C5)' })),
-  externalId: Type.Optional(Type.Unknown({ description: 'read-only' })),
-  source: Type.Optional(Type.Unknown({ description: 'read-only' })),
-  preferences: Type.Optional(Type.Unknown({ description: 'read-only here: the user sets them from the app (PATCH /v1/me/preferences)' })),
-}, { additionalProperties: false });
+export const UserPatch = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
+    password: Type.Optional(Type.String({ maxLength: 256, description: 'write-only' })),
+    status: Type.Optional(Status),
+    licences: Type.Optional(Type.Array(LicenceSchema, { uniqueItems: true })),
+    supervisorLevel: Type.Optional(SupervisorLevelSchema),
+    permissions: Type.Optional(Type.Array(NamedPermissionSchema, { uniqueItems: true })),
+    recordingScope: Type.Optional(lit('own', 'group', 'all')),
+    ucClient: Type.Optional(
+      Type.Object(
+        {
+          desktop: Type.Optional(Type.Boolean()),
+          softphone: Type.Optional(Type.Partial(Softphone, { additionalProperties: false })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    groups: Type.Optional(Type.Array(Id, { uniqueItems: true, maxItems: 500 })),
+    primaryGroup: Type.Optional(Type.Union([Id, Type.Null()])),
+    workspaces: Type.Optional(Workspaces),
+    contactCenter: Type.Optional(Type.Partial(ContactCenter, { additionalProperties: false })),
+    profile: Type.Optional(Profile),
+    features: Type.Optional(
+      Type.Object(
+        {
+          channels: Type.Optional(lit('calls', 'sms', 'both', 'none')),
+          recording: Type.Optional(Type.Boolean()),
+          crmOverlay: Type.Optional(Type.Boolean()),
+          dialRestriction: Type.Optional(Type.Partial(DialRestriction, { additionalProperties: false })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    extension: Type.Optional(Type.Unknown({ description: 'read-only: changes only through platform sync (C5)' })),
+    devices: Type.Optional(Type.Unknown({ description: 'read-only: changes only through platform sync (C5)' })),
+    externalId: Type.Optional(Type.Unknown({ description: 'read-only' })),
+    source: Type.Optional(Type.Unknown({ description: 'read-only' })),
+    preferences: Type.Optional(
+      Type.Unknown({ description: 'read-only here: the user sets them from the app (PATCH /v1/me/preferences)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type UserPatch = Static<typeof UserPatch>;
 
-export const UserCreate = Type.Object({
-  ...UserPatch.properties,
-  displayName: Type.String({ minLength: 1, maxLength: 200 }),
-}, { additionalProperties: false });
+export const UserCreate = Type.Object(
+  {
+    ...UserPatch.properties,
+    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
 export type UserCreate = Static<typeof UserCreate>;
 
-export const UserListQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  source: Type.Optional(lit('platform', 'manual')),
-  status: Type.Optional(Status),
-  licence: Type.Optional(LicenceSchema),
-  supervisorLevel: Type.Optional(SupervisorLevelSchema),
-  group: Type.Optional(Id),
-  queue: Type.Optional(Id),
-  cursor: Type.Optional(Type.String({ maxLength: 500 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-}, { additionalProperties: false });
+export const UserListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    source: Type.Optional(lit('platform', 'manual')),
+    status: Type.Optional(Status),
+    licence: Type.Optional(LicenceSchema),
+    supervisorLevel: Type.Optional(SupervisorLevelSchema),
+    group: Type.Optional(Id),
+    queue: Type.Optional(Id),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  },
+  { additionalProperties: false },
+);
 export type UserListQuery = Static<typeof UserListQuery>;
 
 export const UserPage = Type.Object({ items: Type.Array(User), nextCursor: Type.Union([Type.String(), Type.Null()]) });

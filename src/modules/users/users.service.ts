@@ -1,4 +1,10 @@
-import { applyAutomaticAssignments, isTenantAdmin, validateUserChange, type ChangeActor, type Violation } from '../../access/change-rules.js';
+import {
+  applyAutomaticAssignments,
+  isTenantAdmin,
+  validateUserChange,
+  type ChangeActor,
+  type Violation,
+} from '../../access/change-rules.js';
 import { buildEffectiveConfig } from '../../access/effective-config.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
@@ -28,7 +34,8 @@ const READ_ONLY = ['extension', 'devices', 'externalId', 'source'] as const;
 export function refuse(violations: Violation[]): never {
   const first = violations[0]!;
   throw new AppError(first.code, first.detail, {
-    ...(first.rule ? { rule: first.rule } : {}), field: first.field,
+    ...(first.rule ? { rule: first.rule } : {}),
+    field: first.field,
     extra: violations.length > 1 ? { violations } : {},
   });
 }
@@ -54,8 +61,13 @@ export function mergePatch(before: UserAccess, patch: UserPatch): UserAccess {
   if (patch.primaryGroup !== undefined) u.primaryGroup = patch.primaryGroup;
   if (patch.workspaces) u.workspaces = patch.workspaces;
   if (patch.contactCenter) u.contactCenter = { ...u.contactCenter, ...patch.contactCenter };
-  if (patch.profile) u.profile = patch.profile.kind === 'custom' ? { kind: 'custom', grants: patch.profile.grants ?? [] }
-    : patch.profile.kind === 'profile' ? { kind: 'profile', profileId: patch.profile.profileId ?? null } : { kind: patch.profile.kind };
+  if (patch.profile)
+    u.profile =
+      patch.profile.kind === 'custom'
+        ? { kind: 'custom', grants: patch.profile.grants ?? [] }
+        : patch.profile.kind === 'profile'
+          ? { kind: 'profile', profileId: patch.profile.profileId ?? null }
+          : { kind: patch.profile.kind };
   if (patch.features) {
     const { dialRestriction, ...rest } = patch.features;
     u.features = { ...u.features, ...rest, dialRestriction: { ...u.features.dialRestriction, ...dialRestriction } };
@@ -76,10 +88,23 @@ export class UsersService {
   async list(ctx: RequestContext, tenantId: string, query: UserListQuery): Promise<UserPage> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
     const limit = query.limit ?? 50;
-    const rows = await repo.listUsers(this.deps.db, { ...query, tenantId, limit: limit + 1, after: decodeNameCursor(query.cursor) });
-    const platformIds = rows.slice(0, limit).filter((r) => r.source === 'platform').map((r) => r.id);
+    const rows = await repo.listUsers(this.deps.db, {
+      ...query,
+      tenantId,
+      limit: limit + 1,
+      after: decodeNameCursor(query.cursor),
+    });
+    const platformIds = rows
+      .slice(0, limit)
+      .filter((r) => r.source === 'platform')
+      .map((r) => r.id);
     const devices = groupBy(await repo.findDevices(this.deps.db, tenantId, platformIds), (d) => d.user_id);
-    return toPage(rows, limit, (r) => [r.display_name, r.id], (page) => page.map((r) => presentUser(r, devices.get(r.id) ?? [])));
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.display_name, r.id],
+      (page) => page.map((r) => presentUser(r, devices.get(r.id) ?? [])),
+    );
   }
 
   async get(ctx: RequestContext, tenantId: string, userId: string): Promise<User> {
@@ -93,20 +118,40 @@ export class UsersService {
   async create(ctx: RequestContext, tenantId: string, input: UserCreate): Promise<User> {
     const powers = await actorPowers(this.deps.db, ctx, tenantId);
     this.refuseReadOnly(input);
-    if (input.status === 'removed') refuse([{ code: 'validation_failed', rule: 'G13', field: '/status', detail: 'only platform sync removes users' }]);
+    if (input.status === 'removed')
+      refuse([
+        { code: 'validation_failed', rule: 'G13', field: '/status', detail: 'only platform sync removes users' },
+      ]);
     if (input.password !== undefined) assertPasswordAcceptable(input.password, { email: input.email });
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
     return inTransaction(this.deps, ctx, async (uow) => {
       await uow.lockTenant(tenantId, 'share');
       const id = newId('usr');
-      const blank: UserAccess = { id, source: 'manual', status: 'active', email: null, devices: [], ...defaultUserAccessFields() };
+      const blank: UserAccess = {
+        id,
+        source: 'manual',
+        status: 'active',
+        email: null,
+        devices: [],
+        ...defaultUserAccessFields(),
+      };
       const requested = mergePatch(blank, input);
       const { after, tenant } = await this.checkChange(uow, tenantId, powers, null, requested);
       const version = await uow.nextUserVersion(tenantId);
-      const row = await repo.insertUser(uow.tx, {
-        id, tenant_id: tenantId, source: 'manual', external_id: null, display_name: input.displayName, extension: null,
-        password_hash: passwordHash, acd_queue_ids: [], version, ...accessColumns(after),
-      }).catch(mapUniqueViolation);
+      const row = await repo
+        .insertUser(uow.tx, {
+          id,
+          tenant_id: tenantId,
+          source: 'manual',
+          external_id: null,
+          display_name: input.displayName,
+          extension: null,
+          password_hash: passwordHash,
+          acd_queue_ids: [],
+          version,
+          ...accessColumns(after),
+        })
+        .catch(mapUniqueViolation);
       const user = presentUser(row, []);
       uow.audit({ tenantId, action: 'user.create', targetType: 'user', targetId: id, after: user });
       this.publishUserChange(uow, tenant, after, version);
@@ -114,7 +159,13 @@ export class UsersService {
     });
   }
 
-  async patch(ctx: RequestContext, tenantId: string, userId: string, patch: UserPatch, ifMatch?: string): Promise<User> {
+  async patch(
+    ctx: RequestContext,
+    tenantId: string,
+    userId: string,
+    patch: UserPatch,
+    ifMatch?: string,
+  ): Promise<User> {
     const powers = await actorPowers(this.deps.db, ctx, tenantId);
     this.refuseReadOnly(patch);
     const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
@@ -128,17 +179,35 @@ export class UsersService {
       const before = toUserAccess(row, devices);
       const requested = mergePatch(before, patch);
       if (row.status === 'removed' && requested.status !== 'removed') {
-        refuse([{ code: 'validation_failed', rule: 'G13', field: '/status', detail: 'removed users return only through platform sync' }]);
+        refuse([
+          {
+            code: 'validation_failed',
+            rule: 'G13',
+            field: '/status',
+            detail: 'removed users return only through platform sync',
+          },
+        ]);
       }
       const { after, tenant } = await this.checkChange(uow, tenantId, powers, before, requested);
       const version = await uow.nextUserVersion(tenantId);
-      const updated = await repo.updateUser(uow.tx, tenantId, userId, {
-        ...accessColumns(after), version, updated_at: new Date(),
-        ...(patch.displayName !== undefined && { display_name: patch.displayName }),
-        ...(passwordHash !== undefined && { password_hash: passwordHash }),
-      }).catch(mapUniqueViolation);
+      const updated = await repo
+        .updateUser(uow.tx, tenantId, userId, {
+          ...accessColumns(after),
+          version,
+          updated_at: new Date(),
+          ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+          ...(passwordHash !== undefined && { password_hash: passwordHash }),
+        })
+        .catch(mapUniqueViolation);
       const result = presentUser(updated, devices);
-      uow.audit({ tenantId, action: 'user.update', targetType: 'user', targetId: userId, before: presentUser(row, devices), after: result });
+      uow.audit({
+        tenantId,
+        action: 'user.update',
+        targetType: 'user',
+        targetId: userId,
+        before: presentUser(row, devices),
+        after: result,
+      });
       this.publishUserChange(uow, tenant, after, version);
       await this.endInvalidatedSessions(uow, tenantId, before, after);
       return result;
@@ -153,31 +222,60 @@ export class UsersService {
       await uow.lockTenant(tenantId, 'share');
       const row = await repo.findUser(uow.tx, tenantId, userId, true);
       if (!row) throw notFound('user');
-      if (row.source === 'platform') throw new AppError('platform_user', 'platform users are removed by platform sync only', { rule: 'G13' });
+      if (row.source === 'platform')
+        throw new AppError('platform_user', 'platform users are removed by platform sync only', { rule: 'G13' });
       assertVersion(ifMatch, Number(row.version));
       const before = toUserAccess(row, []);
       const tenant = await loadTenantAccess(uow.tx, await this.tenantOrThrow(uow.tx, tenantId));
       if (await this.isLastAdmin(uow, tenant, before)) {
-        throw new AppError('last_admin', 'the last active user with website access and users:edit cannot be deleted', { rule: 'C4' });
+        throw new AppError('last_admin', 'the last active user with website access and users:edit cannot be deleted', {
+          rule: 'C4',
+        });
       }
       const sessions = await endSessions(uow.tx, tenantId, { userIds: [userId] }, 'user_deleted');
       await repo.deleteUser(uow.tx, tenantId, userId);
-      uow.audit({ tenantId, action: 'user.delete', targetType: 'user', targetId: userId, before: presentUser(row, []) });
-      if (sessions.length) uow.publish({ type: 'revoke', tenantId, sessionIds: sessions.map((s) => s.id), userIds: [userId], reason: 'user_deleted' });
+      uow.audit({
+        tenantId,
+        action: 'user.delete',
+        targetType: 'user',
+        targetId: userId,
+        before: presentUser(row, []),
+      });
+      if (sessions.length)
+        uow.publish({
+          type: 'revoke',
+          tenantId,
+          sessionIds: sessions.map((s) => s.id),
+          userIds: [userId],
+          reason: 'user_deleted',
+        });
     });
   }
 
   private refuseReadOnly(input: Record<string, unknown>): void {
     for (const k of READ_ONLY) {
-      if (input[k] !== undefined) throw new AppError('read_only_field', `${k} changes only through platform sync`, { rule: 'C5', field: `/${k}` });
+      if (input[k] !== undefined)
+        throw new AppError('read_only_field', `${k} changes only through platform sync`, {
+          rule: 'C5',
+          field: `/${k}`,
+        });
     }
     if (input.preferences !== undefined) {
-      throw new AppError('read_only_field', 'preferences are set by the user in the app (PATCH /v1/me/preferences)', { rule: 'G10', field: '/preferences' });
+      throw new AppError('read_only_field', 'preferences are set by the user in the app (PATCH /v1/me/preferences)', {
+        rule: 'G10',
+        field: '/preferences',
+      });
     }
   }
 
   /** Loads what the rules need, applies automatic assignment and refuses the change if any rule is broken. */
-  async checkChange(uow: UnitOfWork, tenantId: string, powers: ActorPowers, before: UserAccess | null, requested: UserAccess) {
+  async checkChange(
+    uow: UnitOfWork,
+    tenantId: string,
+    powers: ActorPowers,
+    before: UserAccess | null,
+    requested: UserAccess,
+  ) {
     const after = applyAutomaticAssignments(requested, before);
     const addsBillable = billableKeysOf(after).some((k) => !(before ? billableKeysOf(before) : []).includes(k));
     if (addsBillable) await uow.lockLicencePools(tenantId);
@@ -185,14 +283,23 @@ export class UsersService {
     const tenant = await loadTenantAccess(uow.tx, tenantRow);
     const [assigned, emailTaken, groupIds, workspaceIds, otherAdmins] = await Promise.all([
       addsBillable ? repo.countBillable(uow.tx, tenantId) : Promise.resolve({}),
-      after.email && after.permissions.includes('website_access') ? repo.emailTakenByWebsiteUser(uow.tx, after.email, after.id) : Promise.resolve(false),
+      after.email && after.permissions.includes('website_access')
+        ? repo.emailTakenByWebsiteUser(uow.tx, after.email, after.id)
+        : Promise.resolve(false),
       repo.existingIds(uow.tx, 'groups', tenantId, after.groups),
       repo.existingIds(uow.tx, 'workspaces', tenantId, Object.keys(after.workspaces)),
       // C4 needs the count only when this change would take an admin's powers away.
-      before && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant) ? this.countOtherAdmins(uow, tenant, before.id) : Promise.resolve(1),
+      before && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant)
+        ? this.countOtherAdmins(uow, tenant, before.id)
+        : Promise.resolve(1),
     ]);
     const violations = validateUserChange(toChangeActor(powers), before, after, {
-      tenant, pools: { caps: tenantRow.licence_pools, assigned }, emailTaken, otherAdmins, groupIds, workspaceIds,
+      tenant,
+      pools: { caps: tenantRow.licence_pools, assigned },
+      emailTaken,
+      otherAdmins,
+      groupIds,
+      workspaceIds,
     });
     if (violations.length > 0) refuse(violations);
     return { after, tenant };
@@ -204,7 +311,9 @@ export class UsersService {
    * configuration carries SIP secrets, which never travel in a notification: nodes load those.
    */
   private publishUserChange(uow: UnitOfWork, tenant: TenantAccess, after: UserAccess, version: number): void {
-    const configs = after.ucClient.softphone.enabled ? undefined : [buildEffectiveConfig(after, tenant, null, version, null)];
+    const configs = after.ucClient.softphone.enabled
+      ? undefined
+      : [buildEffectiveConfig(after, tenant, null, version, null)];
     uow.publish({ type: 'config', tenantId: tenant.id, userIds: [after.id], version, ...(configs && { configs }) });
   }
 
@@ -219,17 +328,42 @@ export class UsersService {
   }
 
   /** G13, I7: suspension ends every session; losing portal access ends portal sessions. */
-  private async endInvalidatedSessions(uow: UnitOfWork, tenantId: string, before: UserAccess, after: UserAccess): Promise<void> {
+  private async endInvalidatedSessions(
+    uow: UnitOfWork,
+    tenantId: string,
+    before: UserAccess,
+    after: UserAccess,
+  ): Promise<void> {
     if (after.status !== 'active' && before.status === 'active') {
       const ended = await endSessions(uow.tx, tenantId, { userIds: [after.id] }, after.status);
-      if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended.map((s) => s.id), userIds: [after.id], reason: after.status });
+      if (ended.length)
+        uow.publish({
+          type: 'revoke',
+          tenantId,
+          sessionIds: ended.map((s) => s.id),
+          userIds: [after.id],
+          reason: after.status,
+        });
       return;
     }
     if (before.permissions.includes('website_access') && !after.permissions.includes('website_access')) {
-      const live = await uow.tx.selectFrom('sessions').select('id').where('tenant_id', '=', tenantId).where('user_id', '=', after.id)
-        .where('audience', '=', 'portal').where('ended_at', 'is', null).execute();
+      const live = await uow.tx
+        .selectFrom('sessions')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', after.id)
+        .where('audience', '=', 'portal')
+        .where('ended_at', 'is', null)
+        .execute();
       const ended = await endSessions(uow.tx, tenantId, { sessionIds: live.map((s) => s.id) }, 'portal_access_removed');
-      if (ended.length) uow.publish({ type: 'revoke', tenantId, sessionIds: ended.map((s) => s.id), userIds: null, reason: 'portal_access_removed' });
+      if (ended.length)
+        uow.publish({
+          type: 'revoke',
+          tenantId,
+          sessionIds: ended.map((s) => s.id),
+          userIds: null,
+          reason: 'portal_access_removed',
+        });
     }
   }
 }
@@ -238,7 +372,10 @@ export class UsersService {
 function mapUniqueViolation(err: unknown): never {
   const e = err as { code?: string; constraint?: string; message?: string };
   if (e.code === '23505' && (e.constraint === 'users_login_email' || e.message?.includes('users_login_email'))) {
-    throw new AppError('email_not_unique', 'another user with website access already signs in with this email', { rule: 'G2', field: '/email' });
+    throw new AppError('email_not_unique', 'another user with website access already signs in with this email', {
+      rule: 'G2',
+      field: '/email',
+    });
   }
   throw err;
 }

@@ -12,7 +12,11 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const PROVIDER_TOKEN = 'e2e-provider-token-0123456789abcdef';
 
-export interface RunningServer { url: string; stop(): Promise<void>; log(): string }
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+  log(): string;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -36,17 +40,31 @@ export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const env = {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_PROVIDER_TOKEN: PROVIDER_TOKEN,
-    SWITCHBOARD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', NODE_ENV: 'test',
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SWITCHBOARD_PROVIDER_TOKEN: PROVIDER_TOKEN,
+    SWITCHBOARD_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
   };
   // The sources by default, so a stale build never hides a change; E2E_USE_DIST=1 tests the build.
   const useDist = process.env.E2E_USE_DIST === '1' && existsSync(join(ROOT, 'dist/src/cli.js'));
   const child: ChildProcess = useDist
     ? spawn(process.execPath, ['dist/src/cli.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -54,8 +72,13 @@ export async function startServer(): Promise<RunningServer> {
     try {
       const r = await fetch(`${url}/readyz`);
       if (r.ok) break;
-    } catch { /* not yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`server did not start:\n${output}`); }
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
@@ -64,7 +87,16 @@ export async function startServer(): Promise<RunningServer> {
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
-        await new Promise((r) => { const t = setTimeout(() => { child.kill('SIGKILL'); r(null); }, 5000); child.once('exit', () => { clearTimeout(t); r(null); }); });
+        await new Promise((r) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            r(null);
+          }, 5000);
+          child.once('exit', () => {
+            clearTimeout(t);
+            r(null);
+          });
+        });
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -34,15 +34,32 @@ export function retryUnlessClientError(count: number, error: unknown): boolean {
 export function useTenant(): UseQueryResult<Tenant> {
   const { client } = useSession();
   const t = useTenantId();
-  return useQuery({ queryKey: qk.tenant(t ?? ''), queryFn: () => client.tenants.get(t!), enabled: !!t, staleTime: 30_000 });
+  return useQuery({
+    queryKey: qk.tenant(t ?? ''),
+    queryFn: () => client.tenants.get(t!),
+    enabled: !!t,
+    staleTime: 30_000,
+  });
 }
 
 /** What the signed-in actor may do: the provider everything; a user their effective capabilities. */
 export function useActor(): { actor: ActorPowers; loading: boolean } {
   const { client, session } = useSession();
   const provider = session?.kind === 'provider';
-  const me = useQuery({ queryKey: qk.me(), queryFn: () => client.me.get(), enabled: !!session && !provider, staleTime: 60_000, retry: retryUnlessClientError });
-  const cfg = useQuery({ queryKey: qk.meConfig(), queryFn: () => client.me.config(), enabled: !!session && !provider, staleTime: 30_000, retry: retryUnlessClientError });
+  const me = useQuery({
+    queryKey: qk.me(),
+    queryFn: () => client.me.get(),
+    enabled: !!session && !provider,
+    staleTime: 60_000,
+    retry: retryUnlessClientError,
+  });
+  const cfg = useQuery({
+    queryKey: qk.meConfig(),
+    queryFn: () => client.me.config(),
+    enabled: !!session && !provider,
+    staleTime: 30_000,
+    retry: retryUnlessClientError,
+  });
   if (provider) return { actor: PROVIDER_ACTOR, loading: false };
   const superuser = me.data?.profile?.kind === 'superuser';
   return {
@@ -65,14 +82,20 @@ async function fetchAll<T>(fetchPage: (cursor: string | null) => Promise<Page<T>
 }
 
 type NamedList = 'groups' | 'queues' | 'workspaces' | 'profiles';
-type ItemOf<K extends NamedList> = K extends 'groups' ? Group : K extends 'queues' ? Queue : K extends 'workspaces' ? Workspace : Profile;
+type ItemOf<K extends NamedList> = K extends 'groups'
+  ? Group
+  : K extends 'queues'
+    ? Queue
+    : K extends 'workspaces'
+      ? Workspace
+      : Profile;
 
 export function useNamedList<K extends NamedList>(what: K): UseQueryResult<ItemOf<K>[]> {
   const { client } = useSession();
   const t = useTenantId();
   return useQuery<ItemOf<K>[], Error>({
     queryKey: qk.list(t ?? '', what),
-    queryFn: () => fetchAll((cursor) => (client[what].list(t!, { cursor, limit: 500 }) as Promise<Page<ItemOf<K>>>)),
+    queryFn: () => fetchAll((cursor) => client[what].list(t!, { cursor, limit: 500 }) as Promise<Page<ItemOf<K>>>),
     enabled: !!t,
     staleTime: 30_000,
     retry: retryUnlessClientError,

@@ -1,5 +1,18 @@
 /** The frame of every signed-in screen: header, left navigation (tenant and provider screens), content. */
-import { ActionIcon, Anchor, AppShell, Badge, Burger, Group, NavLink, ScrollArea, Select, Text, Tooltip, useMantineColorScheme } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  AppShell,
+  Badge,
+  Burger,
+  Group,
+  NavLink,
+  ScrollArea,
+  Select,
+  Text,
+  Tooltip,
+  useMantineColorScheme,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
@@ -9,7 +22,11 @@ import { actorCan } from '../lib/actor.js';
 import { useSession } from '../session.js';
 import { LanguageSelect } from './public-form-card.js';
 
-interface NavItem { to: string; label: string; needs?: string }
+interface NavItem {
+  to: string;
+  label: string;
+  needs?: string;
+}
 
 function useNavItems(): { tenant: NavItem[]; provider: NavItem[] } {
   const { t } = useI18n();
@@ -38,8 +55,12 @@ function ColorSchemeToggle() {
   const dark = colorScheme === 'dark';
   return (
     <Tooltip label={dark ? t('header.lightMode') : t('header.darkMode')}>
-      <ActionIcon variant="default" size="lg" aria-label={dark ? t('header.lightMode') : t('header.darkMode')}
-        onClick={() => setColorScheme(dark ? 'light' : 'dark')}>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label={dark ? t('header.lightMode') : t('header.darkMode')}
+        onClick={() => setColorScheme(dark ? 'light' : 'dark')}
+      >
         <span aria-hidden>{dark ? '☀' : '☾'}</span>
       </ActionIcon>
     </Tooltip>
@@ -50,12 +71,26 @@ function TenantSwitcher() {
   const { t } = useI18n();
   const { client, session, setTenant } = useSession();
   const navigate = useNavigate();
-  const tenants = useQuery({ queryKey: qk.tenants(), queryFn: () => client.tenants.list({ limit: 200 }), enabled: session?.kind === 'provider' });
+  const tenants = useQuery({
+    queryKey: qk.tenants(),
+    queryFn: () => client.tenants.list({ limit: 200 }),
+    enabled: session?.kind === 'provider',
+  });
   const data = (tenants.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }));
   return (
-    <Select size="xs" w={200} aria-label={t('header.tenant')} placeholder={t('header.pickTenant')} data={data}
-      value={session?.tenantId ?? null} searchable
-      onChange={(v) => { setTenant(v); navigate('/users'); }} />
+    <Select
+      size="xs"
+      w={200}
+      aria-label={t('header.tenant')}
+      placeholder={t('header.pickTenant')}
+      data={data}
+      value={session?.tenantId ?? null}
+      searchable
+      onChange={(v) => {
+        setTenant(v);
+        navigate('/users');
+      }}
+    />
   );
 }
 
@@ -69,30 +104,68 @@ export function AppLayout() {
   const items = useNavItems();
   const provider = session?.kind === 'provider';
   const link = (item: NavItem) => (
-    <NavLink key={item.to} component={RouterLink} to={item.to} label={item.label} onClick={close}
+    <NavLink
+      key={item.to}
+      component={RouterLink}
+      to={item.to}
+      label={item.label}
+      onClick={close}
       active={location.pathname === item.to || location.pathname.startsWith(`${item.to}/`)}
-      disabled={!!item.needs && !actorCan(actor, item.needs)} />
+      disabled={!!item.needs && !actorCan(actor, item.needs)}
+    />
   );
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
-      <Anchor href="#main" className="skip-link" style={{ position: 'absolute', left: -9999 }}
-        onFocus={(e) => { e.currentTarget.style.left = '8px'; }} onBlur={(e) => { e.currentTarget.style.left = '-9999px'; }}>
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <Anchor
+        href="#main"
+        className="skip-link"
+        style={{ position: 'absolute', left: -9999 }}
+        onFocus={(e) => {
+          e.currentTarget.style.left = '8px';
+        }}
+        onBlur={(e) => {
+          e.currentTarget.style.left = '-9999px';
+        }}
+      >
         {tr.t('nav.skip')}
       </Anchor>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={tr.t('nav.toggle')} />
-            <Text fw={700} size="lg">Switchboard</Text>
-            {provider ? <Badge variant="light" color="grape">{tr.t('header.provider')}</Badge> : null}
-            {provider ? <TenantSwitcher /> : tenant.data && <Text c="dimmed" size="sm" visibleFrom="xs">{tenant.data.name}</Text>}
+            <Text fw={700} size="lg">
+              Switchboard
+            </Text>
+            {provider ? (
+              <Badge variant="light" color="grape">
+                {tr.t('header.provider')}
+              </Badge>
+            ) : null}
+            {provider ? (
+              <TenantSwitcher />
+            ) : (
+              tenant.data && (
+                <Text c="dimmed" size="sm" visibleFrom="xs">
+                  {tenant.data.name}
+                </Text>
+              )
+            )}
           </Group>
           <Group gap="xs" wrap="nowrap">
             <LanguageSelect />
             <ColorSchemeToggle />
             <Tooltip label={tr.t('header.signOut')}>
-              <ActionIcon variant="default" size="lg" aria-label={tr.t('header.signOut')} onClick={() => void signOut()}>
+              <ActionIcon
+                variant="default"
+                size="lg"
+                aria-label={tr.t('header.signOut')}
+                onClick={() => void signOut()}
+              >
                 <span aria-hidden>⎋</span>
               </ActionIcon>
             </Tooltip>
@@ -103,13 +176,17 @@ export function AppLayout() {
         <ScrollArea type="never">
           {session?.tenantId ? (
             <>
-              <Text size="xs" fw={600} c="dimmed" px="sm" pt="xs" pb={4} tt="uppercase">{tr.t('nav.tenantSection')}</Text>
+              <Text size="xs" fw={600} c="dimmed" px="sm" pt="xs" pb={4} tt="uppercase">
+                {tr.t('nav.tenantSection')}
+              </Text>
               {items.tenant.map(link)}
             </>
           ) : null}
           {provider && (
             <>
-              <Text size="xs" fw={600} c="dimmed" px="sm" pt="md" pb={4} tt="uppercase">{tr.t('nav.providerSection')}</Text>
+              <Text size="xs" fw={600} c="dimmed" px="sm" pt="md" pb={4} tt="uppercase">
+                {tr.t('nav.providerSection')}
+              </Text>
               {items.provider.map(link)}
             </>
           )}

@@ -12,7 +12,13 @@ export interface CapabilityMatrixProps {
   label: string;
 }
 
-export function CapabilityMatrix({ value, onChange, grantable = null, readOnly = false, label }: CapabilityMatrixProps) {
+export function CapabilityMatrix({
+  value,
+  onChange,
+  grantable = null,
+  readOnly = false,
+  label,
+}: CapabilityMatrixProps) {
   const { t, has } = useI18n();
   const moduleLabel = (m: string) => (has(`module.${m}`) ? t(`module.${m}`) : m);
   const actionLabel = (a: string) => (has(`action.${a}`) ? t(`action.${a}`) : a);
@@ -22,7 +28,11 @@ export function CapabilityMatrix({ value, onChange, grantable = null, readOnly =
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('matrix.module')}</Table.Th>
-            {MATRIX_ACTIONS.map((a) => <Table.Th key={a} ta="center">{actionLabel(a)}</Table.Th>)}
+            {MATRIX_ACTIONS.map((a) => (
+              <Table.Th key={a} ta="center">
+                {actionLabel(a)}
+              </Table.Th>
+            ))}
             <Table.Th ta="center">{t('matrix.all')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -30,31 +40,54 @@ export function CapabilityMatrix({ value, onChange, grantable = null, readOnly =
           {MATRIX_ROWS.map((row) => {
             const caps = row.cells.flatMap((c) => (c.capability ? [c.capability] : []));
             const all = caps.every((c) => value.includes(c));
-            const rowBlocked = readOnly || caps.some((c) => grantable !== null && !grantable.has(c) && !value.includes(c));
+            const rowBlocked =
+              readOnly || caps.some((c) => grantable !== null && !grantable.has(c) && !value.includes(c));
             return (
               <Table.Tr key={row.module}>
-                <Table.Th scope="row"><Text size="sm" fw={500}>{moduleLabel(row.module)}</Text></Table.Th>
+                <Table.Th scope="row">
+                  <Text size="sm" fw={500}>
+                    {moduleLabel(row.module)}
+                  </Text>
+                </Table.Th>
                 {row.cells.map((cell) => {
                   if (!cell.capability) return <Table.Td key={cell.action} />;
                   const cap = cell.capability;
                   const on = value.includes(cap);
                   const blocked = !readOnly && grantable !== null && !grantable.has(cap) && !on;
                   const box = (
-                    <Checkbox aria-label={t('matrix.cell', { module: moduleLabel(row.module), action: actionLabel(cell.action) })}
-                      checked={on} disabled={readOnly || blocked} data-capability={cap}
+                    <Checkbox
+                      aria-label={t('matrix.cell', {
+                        module: moduleLabel(row.module),
+                        action: actionLabel(cell.action),
+                      })}
+                      checked={on}
+                      disabled={readOnly || blocked}
+                      data-capability={cap}
                       onChange={(e) => onChange(toggleGrant(value, cap, e.currentTarget.checked))}
-                      styles={{ body: { justifyContent: 'center' } }} />
+                      styles={{ body: { justifyContent: 'center' } }}
+                    />
                   );
                   return (
                     <Table.Td key={cell.action} ta="center">
-                      {blocked ? <Tooltip label={t('block.escalation_refused')}><span>{box}</span></Tooltip> : box}
+                      {blocked ? (
+                        <Tooltip label={t('block.escalation_refused')}>
+                          <span>{box}</span>
+                        </Tooltip>
+                      ) : (
+                        box
+                      )}
                     </Table.Td>
                   );
                 })}
                 <Table.Td ta="center">
-                  <Checkbox aria-label={t('matrix.rowAll', { module: moduleLabel(row.module) })} checked={all} disabled={rowBlocked}
-                    indeterminate={!all && caps.some((c) => value.includes(c))} onChange={(e) => onChange(setModule(value, row.module, e.currentTarget.checked))}
-                    styles={{ body: { justifyContent: 'center' } }} />
+                  <Checkbox
+                    aria-label={t('matrix.rowAll', { module: moduleLabel(row.module) })}
+                    checked={all}
+                    disabled={rowBlocked}
+                    indeterminate={!all && caps.some((c) => value.includes(c))}
+                    onChange={(e) => onChange(setModule(value, row.module, e.currentTarget.checked))}
+                    styles={{ body: { justifyContent: 'center' } }}
+                  />
                 </Table.Td>
               </Table.Tr>
             );

@@ -13,19 +13,32 @@ export function NamesProvider({ names, children }: { names: ReadonlyMap<string, 
 }
 
 const VALUE_FAMILY: Record<string, string> = {
-  licences: 'licence', permissions: 'permission', supervisorLevel: 'supervisorLevel', status: 'status',
-  recordingScope: 'recordingScope', 'profile.kind': 'profileKind', 'features.channels': 'channels',
+  licences: 'licence',
+  permissions: 'permission',
+  supervisorLevel: 'supervisorLevel',
+  status: 'status',
+  recordingScope: 'recordingScope',
+  'profile.kind': 'profileKind',
+  'features.channels': 'channels',
   'ucClient.softphone.clients': 'softphoneClient',
 };
 
 export function ChangeLine({ change }: { change: Change }) {
   const { t, has, lang } = useI18n();
   const names = useContext(NamesContext);
-  const [head, id] = change.field.startsWith('queues.') ? ['queues', change.field.slice(7)]
-    : change.field.startsWith('workspaces.') ? ['workspaces', change.field.slice(11)] : [change.field, ''];
-  const fieldLabel = head === 'queues' ? t('field.queue', { name: names.get(id) ?? id })
-    : head === 'workspaces' ? t('field.workspace', { name: names.get(id) ?? id })
-    : has(`field.${head}`) ? t(`field.${head}`) : head;
+  const [head, id] = change.field.startsWith('queues.')
+    ? ['queues', change.field.slice(7)]
+    : change.field.startsWith('workspaces.')
+      ? ['workspaces', change.field.slice(11)]
+      : [change.field, ''];
+  const fieldLabel =
+    head === 'queues'
+      ? t('field.queue', { name: names.get(id) ?? id })
+      : head === 'workspaces'
+        ? t('field.workspace', { name: names.get(id) ?? id })
+        : has(`field.${head}`)
+          ? t(`field.${head}`)
+          : head;
   const value = (v: string | undefined): string => {
     if (v === undefined || v === '') return '—';
     if (v === 'true') return t('common.on');
@@ -35,14 +48,20 @@ export function ChangeLine({ change }: { change: Change }) {
     if (head === 'features.dialRestriction.allowedRegions') return `${regionName(v, lang)} (${v})`;
     return names.get(v) ?? v;
   };
-  const text = change.kind === 'added' ? t('summary.added', { field: fieldLabel, value: value(change.item) })
-    : change.kind === 'removed' ? t('summary.removed', { field: fieldLabel, value: value(change.item) })
-    : change.kind === 'cleared' ? t('summary.cleared', { field: fieldLabel })
-    : change.kind === 'set' ? t('summary.set', { field: fieldLabel, value: value(change.to) })
-    : t('summary.changed', { field: fieldLabel, from: value(change.from), to: value(change.to) });
+  const text =
+    change.kind === 'added'
+      ? t('summary.added', { field: fieldLabel, value: value(change.item) })
+      : change.kind === 'removed'
+        ? t('summary.removed', { field: fieldLabel, value: value(change.item) })
+        : change.kind === 'cleared'
+          ? t('summary.cleared', { field: fieldLabel })
+          : change.kind === 'set'
+            ? t('summary.set', { field: fieldLabel, value: value(change.to) })
+            : t('summary.changed', { field: fieldLabel, from: value(change.from), to: value(change.to) });
   return (
     <Text size="sm" data-testid="change-line">
-      {text}{change.rule ? ` ${t('summary.automatic', { rule: change.rule })}` : ''}
+      {text}
+      {change.rule ? ` ${t('summary.automatic', { rule: change.rule })}` : ''}
     </Text>
   );
 }
@@ -50,14 +69,32 @@ export function ChangeLine({ change }: { change: Change }) {
 /** The billable lines ("adds 1 Agent add-on licence") and the C2 warning. */
 export function BillableImpactView({ summary }: { summary: ChangeSummary }) {
   const { t } = useI18n();
-  if (!summary.billable.length) return <Text size="sm" c="dimmed" data-testid="billable-none">{t('summary.noBillable')}</Text>;
+  if (!summary.billable.length)
+    return (
+      <Text size="sm" c="dimmed" data-testid="billable-none">
+        {t('summary.noBillable')}
+      </Text>
+    );
   return (
-    <Alert color={summary.needsBillingPermission ? 'red' : summary.increasesBilling ? 'orange' : 'teal'} title={t('summary.billableTitle')} data-testid="billable-impact">
+    <Alert
+      color={summary.needsBillingPermission ? 'red' : summary.increasesBilling ? 'orange' : 'teal'}
+      title={t('summary.billableTitle')}
+      data-testid="billable-impact"
+    >
       <Stack gap={2}>
         {summary.billable.map((b) => (
-          <Text size="sm" key={b.key}>{t(b.delta > 0 ? 'summary.billableAdd' : 'summary.billableRemove', { count: 1, licence: t(`billable.${b.key}`) })}</Text>
+          <Text size="sm" key={b.key}>
+            {t(b.delta > 0 ? 'summary.billableAdd' : 'summary.billableRemove', {
+              count: 1,
+              licence: t(`billable.${b.key}`),
+            })}
+          </Text>
         ))}
-        {summary.needsBillingPermission && <Text size="sm" fw={600} mt={4}>{t('summary.needsBilling')}</Text>}
+        {summary.needsBillingPermission && (
+          <Text size="sm" fw={600} mt={4}>
+            {t('summary.needsBilling')}
+          </Text>
+        )}
       </Stack>
     </Alert>
   );
@@ -73,19 +110,35 @@ interface ChangeSummaryModalProps {
   onReload(): void;
 }
 
-export function ChangeSummaryModal({ opened, summary, saving, error, onConfirm, onClose, onReload }: ChangeSummaryModalProps) {
+export function ChangeSummaryModal({
+  opened,
+  summary,
+  saving,
+  error,
+  onConfirm,
+  onClose,
+  onReload,
+}: ChangeSummaryModalProps) {
   const { t } = useI18n();
   return (
     <Modal opened={opened} onClose={onClose} title={t('summary.title')} size="lg">
       <Stack data-testid="change-summary">
         <List spacing={4} listStyleType="none">
-          {summary.changes.map((c, i) => <List.Item key={i}><ChangeLine change={c} /></List.Item>)}
+          {summary.changes.map((c, i) => (
+            <List.Item key={i}>
+              <ChangeLine change={c} />
+            </List.Item>
+          ))}
         </List>
         <BillableImpactView summary={summary} />
         {error ? <ProblemAlert error={error} onReload={onReload} /> : null}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button onClick={onConfirm} loading={saving} disabled={summary.empty}>{t('summary.confirm')}</Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button onClick={onConfirm} loading={saving} disabled={summary.empty}>
+            {t('summary.confirm')}
+          </Button>
         </Group>
       </Stack>
     </Modal>

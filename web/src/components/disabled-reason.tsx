@@ -8,8 +8,15 @@ export function DisabledReason({ state, id }: { state: ControlState; id: string 
   const tr = useI18n();
   if (!state.reasons.length) return null;
   return (
-    <Text id={id} size="xs" c="dimmed" data-testid="disabled-reason" data-rules={state.reasons.map((r) => r.rule).join(' ')}>
-      {state.locked ? '🔒 ' : ''}{state.reasons.map((r) => describeBlock(r, tr)).join(' · ')}
+    <Text
+      id={id}
+      size="xs"
+      c="dimmed"
+      data-testid="disabled-reason"
+      data-rules={state.reasons.map((r) => r.rule).join(' ')}
+    >
+      {state.locked ? '🔒 ' : ''}
+      {state.reasons.map((r) => describeBlock(r, tr)).join(' · ')}
     </Text>
   );
 }

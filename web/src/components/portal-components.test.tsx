@@ -9,7 +9,12 @@ import { BillableImpactView, ChangeLine } from './change-summary-view.js';
 import { DisabledReason } from './disabled-reason.js';
 import { RegionPicker } from './region-picker.js';
 
-const wrap = (ui: ReactNode) => render(<MantineProvider><I18nProvider lang="en">{ui}</I18nProvider></MantineProvider>);
+const wrap = (ui: ReactNode) =>
+  render(
+    <MantineProvider>
+      <I18nProvider lang="en">{ui}</I18nProvider>
+    </MantineProvider>,
+  );
 
 describe('RegionPicker', () => {
   it('finds a country by name and adds its ISO code; the home region is always shown', () => {
@@ -26,7 +31,16 @@ describe('RegionPicker', () => {
 
 describe('greyed control reason', () => {
   it('says why, with the rule', () => {
-    wrap(<DisabledReason id="r" state={{ disabled: true, locked: false, reasons: [{ rule: 'G1', code: 'website_access_required', detail: '' }] }} />);
+    wrap(
+      <DisabledReason
+        id="r"
+        state={{
+          disabled: true,
+          locked: false,
+          reasons: [{ rule: 'G1', code: 'website_access_required', detail: '' }],
+        }}
+      />,
+    );
     expect(screen.getByTestId('disabled-reason').textContent).toBe('Needs Website access first (rule G1)');
   });
 });
@@ -36,7 +50,14 @@ describe('change summary', () => {
     const before = { ...blankManualUser(), id: 'u', source: 'platform' as const, licences: ['essential' as const] };
     const after = applyAutomaticRules({ ...before, supervisorLevel: 'report' });
     const summary = summariseChanges(before, after, { actorCanBill: false });
-    wrap(<>{summary.changes.map((c, i) => <ChangeLine key={i} change={c} />)}<BillableImpactView summary={summary} /></>);
+    wrap(
+      <>
+        {summary.changes.map((c, i) => (
+          <ChangeLine key={i} change={c} />
+        ))}
+        <BillableImpactView summary={summary} />
+      </>,
+    );
     const lines = screen.getAllByTestId('change-line').map((l) => l.textContent);
     expect(lines).toContain('Permissions: + Website access (automatic, rule A2)');
     expect(lines).toContain('Supervisor level: None → Report Supervisor');

@@ -3,7 +3,15 @@ import { Alert, Button, Group, Text } from '@mantine/core';
 import { useI18n } from '../i18n/index.js';
 import { describeProblem } from '../lib/problem-message.js';
 
-export function ProblemAlert({ error, onReload, onClose }: { error: unknown; onReload?: () => void; onClose?: () => void }) {
+export function ProblemAlert({
+  error,
+  onReload,
+  onClose,
+}: {
+  error: unknown;
+  onReload?: () => void;
+  onClose?: () => void;
+}) {
   const tr = useI18n();
   const p = describeProblem(error, tr);
   return (
@@ -21,12 +29,21 @@ export function ProblemAlert({ error, onReload, onClose }: { error: unknown; onR
       <Text size="sm">{p.message}</Text>
       {p.rule && (
         <Text size="sm" mt={4} fw={500}>
-          {tr.t('problem.rule', { rule: p.rule })}{p.ruleText ? `: ${p.ruleText}` : ''}
+          {tr.t('problem.rule', { rule: p.rule })}
+          {p.ruleText ? `: ${p.ruleText}` : ''}
         </Text>
       )}
-      {p.field && <Text size="xs" c="dimmed" mt={4}>{tr.t('problem.field', { field: p.field })}</Text>}
+      {p.field && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {tr.t('problem.field', { field: p.field })}
+        </Text>
+      )}
       {p.reload && onReload && (
-        <Group mt="sm"><Button size="xs" variant="light" onClick={onReload}>{tr.t('problem.reload')}</Button></Group>
+        <Group mt="sm">
+          <Button size="xs" variant="light" onClick={onReload}>
+            {tr.t('problem.reload')}
+          </Button>
+        </Group>
       )}
     </Alert>
   );

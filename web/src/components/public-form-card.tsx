@@ -7,8 +7,15 @@ import { LANGUAGES, useI18n, type Language } from '../i18n/index.js';
 export function LanguageSelect(): ReactNode {
   const tr = useI18n();
   return (
-    <Select size="xs" w={140} aria-label={tr.t('header.language')} data={LANGUAGES.map((l) => ({ ...l }))} value={tr.lang}
-      onChange={(v) => v && tr.setLang(v as Language)} allowDeselect={false} />
+    <Select
+      size="xs"
+      w={140}
+      aria-label={tr.t('header.language')}
+      data={LANGUAGES.map((l) => ({ ...l }))}
+      value={tr.lang}
+      onChange={(v) => v && tr.setLang(v as Language)}
+      allowDeselect={false}
+    />
   );
 }
 
@@ -26,7 +33,9 @@ export function PublicFormCard(props: {
         <form onSubmit={props.onSubmit} aria-labelledby={props.titleId} noValidate={props.noValidate}>
           <Stack>
             <Group justify="space-between" align="center" wrap="nowrap">
-              <Title id={props.titleId} order={1} size="h2">{props.title}</Title>
+              <Title id={props.titleId} order={1} size="h2">
+                {props.title}
+              </Title>
               <LanguageSelect />
             </Group>
             {props.children}

@@ -16,8 +16,14 @@ export function RegionPicker({ value, onChange, homeRegion, disabled = false }: 
   const [query, setQuery] = useState('');
   const listId = useId();
   const exclude = useMemo(() => [...value, ...(homeRegion ? [homeRegion] : [])], [value, homeRegion]);
-  const results = useMemo(() => (query.trim() ? filterRegions(query, { locale: lang, exclude, limit: 8 }) : []), [query, lang, exclude]);
-  const add = (code: string) => { onChange(normaliseRegions([...value, code])); setQuery(''); };
+  const results = useMemo(
+    () => (query.trim() ? filterRegions(query, { locale: lang, exclude, limit: 8 }) : []),
+    [query, lang, exclude],
+  );
+  const add = (code: string) => {
+    onChange(normaliseRegions([...value, code]));
+    setQuery('');
+  };
   return (
     <Stack gap="xs" data-testid="region-picker">
       <Group gap={6}>
@@ -27,18 +33,46 @@ export function RegionPicker({ value, onChange, homeRegion, disabled = false }: 
           </Badge>
         )}
         {value.map((code) => (
-          <Badge key={code} variant="light" size="lg" data-region={code}
-            rightSection={disabled ? null : <CloseButton size="xs" aria-label={t('regions.remove', { name: regionName(code, lang) })} onClick={() => onChange(value.filter((c) => c !== code))} />}>
+          <Badge
+            key={code}
+            variant="light"
+            size="lg"
+            data-region={code}
+            rightSection={
+              disabled ? null : (
+                <CloseButton
+                  size="xs"
+                  aria-label={t('regions.remove', { name: regionName(code, lang) })}
+                  onClick={() => onChange(value.filter((c) => c !== code))}
+                />
+              )
+            }
+          >
             {regionFlag(code)} {regionName(code, lang)} ({code})
           </Badge>
         ))}
-        {value.length === 0 && <Text size="sm" c="dimmed">{t('regions.onlyHome')}</Text>}
+        {value.length === 0 && (
+          <Text size="sm" c="dimmed">
+            {t('regions.onlyHome')}
+          </Text>
+        )}
       </Group>
       {!disabled && (
         <>
-          <TextInput label={t('regions.add')} placeholder={t('regions.placeholder')} value={query} maw={320}
-            aria-controls={listId} onChange={(e) => setQuery(e.currentTarget.value)}
-            onKeyDown={(e) => { if (e.key === 'Enter' && results[0]) { e.preventDefault(); add(results[0].code); } }} />
+          <TextInput
+            label={t('regions.add')}
+            placeholder={t('regions.placeholder')}
+            value={query}
+            maw={320}
+            aria-controls={listId}
+            onChange={(e) => setQuery(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && results[0]) {
+                e.preventDefault();
+                add(results[0].code);
+              }
+            }}
+          />
           <Group gap={6} id={listId} role="list" aria-label={t('regions.results')}>
             {results.map((r) => (
               <div role="listitem" key={r.code}>
@@ -47,7 +81,11 @@ export function RegionPicker({ value, onChange, homeRegion, disabled = false }: 
                 </Button>
               </div>
             ))}
-            {query.trim() && results.length === 0 && <Text size="sm" c="dimmed">{t('regions.none')}</Text>}
+            {query.trim() && results.length === 0 && (
+              <Text size="sm" c="dimmed">
+                {t('regions.none')}
+              </Text>
+            )}
           </Group>
         </>
       )}

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BILLABLE_KEYS, LICENCES, NAMED_PERMISSIONS, PROFILE_MODULES, SUPERVISOR_LEVELS } from '../../../src/catalog/index.js';
+import {
+  BILLABLE_KEYS,
+  LICENCES,
+  NAMED_PERMISSIONS,
+  PROFILE_MODULES,
+  SUPERVISOR_LEVELS,
+} from '../../../src/catalog/index.js';
 import { CATALOGS, LANGUAGES, makeTranslator, pluralForm, isPlural, type Message } from './index.js';
 import { en } from './en.js';
 
@@ -23,8 +29,12 @@ describe('message catalog', () => {
   });
   it('names every catalog item (licences, levels, permissions, modules, billable keys)', () => {
     const families: Array<[string, readonly string[]]> = [
-      ['licence', LICENCES], ['supervisorLevel', SUPERVISOR_LEVELS], ['permission', NAMED_PERMISSIONS], ['permissionHelp', NAMED_PERMISSIONS],
-      ['module', PROFILE_MODULES], ['billable', BILLABLE_KEYS],
+      ['licence', LICENCES],
+      ['supervisorLevel', SUPERVISOR_LEVELS],
+      ['permission', NAMED_PERMISSIONS],
+      ['permissionHelp', NAMED_PERMISSIONS],
+      ['module', PROFILE_MODULES],
+      ['billable', BILLABLE_KEYS],
     ];
     const missing = families.flatMap(([f, items]) => items.map((i) => `${f}.${i}`)).filter((k) => !(k in en));
     expect(missing).toEqual([]);
@@ -57,12 +67,27 @@ function categories(lang: string): string[] {
 
 const english: Record<string, Message> = en;
 const pluralKeys = Object.keys(english).filter((k) => isPlural(english[k]));
-const translations = Object.entries(CATALOGS).filter(([lang]) => lang !== 'en') as Array<[string, Record<string, Message>]>;
+const translations = Object.entries(CATALOGS).filter(([lang]) => lang !== 'en') as Array<
+  [string, Record<string, Message>]
+>;
 
 describe('English catalog', () => {
   it('has plural messages for counted things, each with exactly the English forms', () => {
-    expect(pluralKeys).toEqual(expect.arrayContaining(['users.loaded', 'editor.unsaved', 'summary.billableAdd', 'bulk.apply', 'profiles.holders']));
-    const wrong = pluralKeys.filter((k) => Object.keys(english[k] as object).sort().join() !== categories('en').join());
+    expect(pluralKeys).toEqual(
+      expect.arrayContaining([
+        'users.loaded',
+        'editor.unsaved',
+        'summary.billableAdd',
+        'bulk.apply',
+        'profiles.holders',
+      ]),
+    );
+    const wrong = pluralKeys.filter(
+      (k) =>
+        Object.keys(english[k] as object)
+          .sort()
+          .join() !== categories('en').join(),
+    );
     expect(wrong).toEqual([]);
   });
   it('has a {count} in every plural form, and the same placeholders in each', () => {
@@ -82,29 +107,41 @@ describe.each(translations)('%s translation', (lang, messages) => {
   });
   it('has no empty message', () => {
     const empty = Object.entries(messages)
-      .filter(([, m]) => !(typeof m === 'string' || isPlural(m)) || forms(m).some((f) => typeof f !== 'string' || f.trim() === ''))
+      .filter(
+        ([, m]) =>
+          !(typeof m === 'string' || isPlural(m)) || forms(m).some((f) => typeof f !== 'string' || f.trim() === ''),
+      )
       .map(([k]) => k);
     expect(empty, lang).toEqual([]);
   });
   it('is plural exactly where English is, with every form Intl.PluralRules needs for the language and no other', () => {
     const need = categories(lang).join();
-    const wrong = Object.keys(english).filter((k) => k in messages).flatMap((k) => {
-      const m = messages[k]!;
-      if (isPlural(english[k]) !== isPlural(m)) return [`${k}: ${isPlural(m) ? 'plural' : 'not plural'} unlike English`];
-      if (isPlural(m) && Object.keys(m).sort().join() !== need) return [`${k}: forms {${Object.keys(m).sort().join()}}, ${lang} needs {${need}}`];
-      return [];
-    });
+    const wrong = Object.keys(english)
+      .filter((k) => k in messages)
+      .flatMap((k) => {
+        const m = messages[k]!;
+        if (isPlural(english[k]) !== isPlural(m))
+          return [`${k}: ${isPlural(m) ? 'plural' : 'not plural'} unlike English`];
+        if (isPlural(m) && Object.keys(m).sort().join() !== need)
+          return [`${k}: forms {${Object.keys(m).sort().join()}}, ${lang} needs {${need}}`];
+        return [];
+      });
     expect(wrong, lang).toEqual([]);
   });
   it('keeps the placeholders of every English message (in every plural form)', () => {
-    const differing = Object.keys(english).filter((k) => k in messages).flatMap((k) => {
-      const want = placeholders(forms(english[k]!).at(-1)!).join();
-      return forms(messages[k]!).filter((f) => placeholders(f).join() !== want).map((f) => `${k}: en {${want}} vs ${lang} {${placeholders(f).join()}} in "${f}"`);
-    });
+    const differing = Object.keys(english)
+      .filter((k) => k in messages)
+      .flatMap((k) => {
+        const want = placeholders(forms(english[k]!).at(-1)!).join();
+        return forms(messages[k]!)
+          .filter((f) => placeholders(f).join() !== want)
+          .map((f) => `${k}: en {${want}} vs ${lang} {${placeholders(f).join()}} in "${f}"`);
+      });
     expect(differing, lang).toEqual([]);
   });
   it('keeps the rule ids the English message cites', () => {
-    const differing = Object.keys(english).filter((k) => k in messages)
+    const differing = Object.keys(english)
+      .filter((k) => k in messages)
       .filter((k) => forms(messages[k]!).some((f) => ruleIds(f).join() !== ruleIds(forms(english[k]!)[0]!).join()));
     expect(differing, lang).toEqual([]);
   });
@@ -154,7 +191,8 @@ describe('plural choice', () => {
     for (const { value } of LANGUAGES) {
       const t = tr(value);
       for (const count of [...Array.from({ length: 201 }, (_, i) => i), 1.5, 1000000]) {
-        for (const key of pluralKeys) expect(t(key, { count, licence: 'X' }), `${value} ${key} ${count}`).toContain(String(count));
+        for (const key of pluralKeys)
+          expect(t(key, { count, licence: 'X' }), `${value} ${key} ${count}`).toContain(String(count));
       }
     }
   });

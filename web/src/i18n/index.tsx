@@ -30,8 +30,12 @@ export function makeTranslator(lang: string): Translator {
   return {
     t(key, params) {
       const own = messages[key];
-      const template = own !== undefined ? pluralForm(own, lang, params?.count)
-        : fallback[key] !== undefined ? pluralForm(fallback[key], 'en', params?.count) : key;
+      const template =
+        own !== undefined
+          ? pluralForm(own, lang, params?.count)
+          : fallback[key] !== undefined
+            ? pluralForm(fallback[key], 'en', params?.count)
+            : key;
       if (!params) return template;
       return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
     },
@@ -39,7 +43,10 @@ export function makeTranslator(lang: string): Translator {
   };
 }
 
-interface I18nValue extends Translator { lang: Language; setLang(lang: Language): void }
+interface I18nValue extends Translator {
+  lang: Language;
+  setLang(lang: Language): void;
+}
 
 const I18nContext = createContext<I18nValue | null>(null);
 const STORAGE_KEY = 'sb.lang';
@@ -55,9 +62,15 @@ export function I18nProvider({ children, lang: fixed }: { children: ReactNode; l
   const [lang, setLangState] = useState<Language>(fixed ?? initialLanguage);
   const setLang = useCallback((l: Language) => {
     setLangState(l);
-    try { localStorage.setItem(STORAGE_KEY, l); } catch { /* private mode */ }
+    try {
+      localStorage.setItem(STORAGE_KEY, l);
+    } catch {
+      /* private mode */
+    }
   }, []);
-  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const value = useMemo<I18nValue>(() => ({ ...makeTranslator(lang), lang, setLang }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -5,7 +5,12 @@
  * edited, so the editor reacts before saving (e.g. ticking Website access un-greys permissions).
  */
 import type { AccessAnswer, Block, Tenant, User } from '../../../client/index.js';
-import { PERMISSION_CAPABILITIES, planHas, type NamedPermission, type PlanFeature } from '../../../src/catalog/index.js';
+import {
+  PERMISSION_CAPABILITIES,
+  planHas,
+  type NamedPermission,
+  type PlanFeature,
+} from '../../../src/catalog/index.js';
 import { actorCan, type ActorPowers } from './actor.js';
 
 export interface ControlState {
@@ -19,23 +24,42 @@ export interface GreyingContext {
   /** The draft being edited (what the form shows now). */
   user: User;
   access?: AccessAnswer | null;
-  tenant?: Pick<Tenant, 'plan' | 'policies'> & { planFeatures?: readonly string[] } | null;
+  tenant?: (Pick<Tenant, 'plan' | 'policies'> & { planFeatures?: readonly string[] }) | null;
   actor: ActorPowers;
 }
 
 export type ControlId =
-  | `permission:${string}` | `licence:${string}` | `channel:${string}` | `queue.agent:${string}`
-  | `queue.supervisor:${string}` | `softphone.client:${string}`
-  | 'ucClient.desktop' | 'ucClient.softphone' | 'softphone.device' | 'supervisorLevel' | 'recordingScope'
-  | 'features.recording' | 'features.crmOverlay' | 'features.dialRestriction' | 'contactCenter.admin'
-  | 'profile' | 'profile.superuser' | 'extension' | 'devices' | 'status';
+  | `permission:${string}`
+  | `licence:${string}`
+  | `channel:${string}`
+  | `queue.agent:${string}`
+  | `queue.supervisor:${string}`
+  | `softphone.client:${string}`
+  | 'ucClient.desktop'
+  | 'ucClient.softphone'
+  | 'softphone.device'
+  | 'supervisorLevel'
+  | 'recordingScope'
+  | 'features.recording'
+  | 'features.crmOverlay'
+  | 'features.dialRestriction'
+  | 'contactCenter.admin'
+  | 'profile'
+  | 'profile.superuser'
+  | 'extension'
+  | 'devices'
+  | 'status';
 
 const OPEN: ControlState = { disabled: false, locked: false, reasons: [] };
 
 export const block = (rule: string, code: string, detail: string): Block => ({ rule, code, detail });
 
 /** `blockedBy` entries of `capability` in the `/access` answer, optionally only those of `rules`. */
-export function accessBlocks(access: AccessAnswer | null | undefined, capability: string, rules?: readonly string[]): Block[] {
+export function accessBlocks(
+  access: AccessAnswer | null | undefined,
+  capability: string,
+  rules?: readonly string[],
+): Block[] {
   const blocks = access?.capabilities[capability]?.blockedBy ?? [];
   return rules ? blocks.filter((b) => rules.includes(b.rule)) : blocks;
 }
@@ -45,8 +69,12 @@ function reason(ctx: GreyingContext, capability: string, fallback: Block): Block
   return accessBlocks(ctx.access, capability, [fallback.rule]).find((b) => b.code === fallback.code) ?? fallback;
 }
 
-function disabled(...reasons: Block[]): ControlState { return { disabled: true, locked: false, reasons }; }
-function locked(...reasons: Block[]): ControlState { return { disabled: true, locked: true, reasons }; }
+function disabled(...reasons: Block[]): ControlState {
+  return { disabled: true, locked: false, reasons };
+}
+function locked(...reasons: Block[]): ControlState {
+  return { disabled: true, locked: true, reasons };
+}
 
 /** Whether the tenant's plan includes a feature (G8); unknown plans use the features the server sent. */
 export function tenantHasFeature(tenant: GreyingContext['tenant'], feature: PlanFeature): boolean {
@@ -66,35 +94,57 @@ export function controlState(id: ControlId, ctx: GreyingContext): ControlState {
       ? locked(block('C5', 'read_only_field', 'extension and devices of platform users change only through sync'))
       : OPEN;
   }
-  if (!actorCan(actor, 'users:edit')) return disabled(block('C1', 'forbidden', 'changing users needs Manage Users (users:edit)'));
+  if (!actorCan(actor, 'users:edit'))
+    return disabled(block('C1', 'forbidden', 'changing users needs Manage Users (users:edit)'));
 
   const [kind, arg = ''] = id.split(':') as [string, string | undefined];
   switch (kind) {
-    case 'permission': return permissionState(arg, ctx);
-    case 'licence': return licenceState(arg, ctx);
+    case 'permission':
+      return permissionState(arg, ctx);
+    case 'licence':
+      return licenceState(arg, ctx);
     case 'channel': {
-      if (user.source !== 'platform') return disabled(reason(ctx, 'telephony:call', block('G4', 'platform_user_required', 'telephony exists only for platform users')));
+      if (user.source !== 'platform')
+        return disabled(
+          reason(
+            ctx,
+            'telephony:call',
+            block('G4', 'platform_user_required', 'telephony exists only for platform users'),
+          ),
+        );
       const needs: PlanFeature[] = arg === 'both' ? ['calls', 'sms'] : arg === 'none' ? [] : [arg as PlanFeature];
       const missing = needs.find((f) => !tenantHasFeature(ctx.tenant, f));
       return missing ? disabled(block('F1', 'plan_feature_missing', `the plan does not include ${missing}`)) : OPEN;
     }
     case 'queue.agent':
-      if (user.source !== 'platform') return disabled(block('G14', 'platform_user_required', 'queue roles are for platform users'));
-      if (!hasLicence(user, 'agent')) return disabled(block('G14', 'agent_licence_required', 'the agent role needs the Agent licence'));
+      if (user.source !== 'platform')
+        return disabled(block('G14', 'platform_user_required', 'queue roles are for platform users'));
+      if (!hasLicence(user, 'agent'))
+        return disabled(block('G14', 'agent_licence_required', 'the agent role needs the Agent licence'));
       return ccAdminGate(ctx);
     case 'queue.supervisor':
-      if (user.source !== 'platform') return disabled(block('G14', 'platform_user_required', 'queue roles are for platform users'));
+      if (user.source !== 'platform')
+        return disabled(block('G14', 'platform_user_required', 'queue roles are for platform users'));
       return ccAdminGate(ctx);
     case 'softphone.client':
       if (arg === 'crm') {
         const device = user.devices?.find((d) => d.id === user.ucClient.softphone.deviceId);
-        if (device && device.kind !== 'webrtc') return disabled(block('G5', 'webrtc_device_required', 'the CRM softphone needs a WebRTC device'));
+        if (device && device.kind !== 'webrtc')
+          return disabled(block('G5', 'webrtc_device_required', 'the CRM softphone needs a WebRTC device'));
       }
       return softphoneState(ctx);
   }
   switch (id) {
     case 'ucClient.desktop':
-      return hasLicence(user, 'essential') ? OPEN : disabled(reason(ctx, 'ucclient:desktop', block('G3', 'essential_required', 'UC client access needs the Essential licence')));
+      return hasLicence(user, 'essential')
+        ? OPEN
+        : disabled(
+            reason(
+              ctx,
+              'ucclient:desktop',
+              block('G3', 'essential_required', 'UC client access needs the Essential licence'),
+            ),
+          );
     case 'ucClient.softphone':
     case 'softphone.device':
       return softphoneState(ctx);
@@ -103,13 +153,29 @@ export function controlState(id: ControlId, ctx: GreyingContext): ControlState {
         ? OPEN
         : disabled(block('G1', 'recording_playback_required', 'the scope applies to Recording playback & scope'));
     case 'features.recording':
-      if (user.source !== 'platform') return disabled(block('G4', 'platform_user_required', 'telephony exists only for platform users'));
-      return tenantHasFeature(ctx.tenant, 'recording') ? OPEN : disabled(reason(ctx, 'telephony:record', block('G8', 'plan_feature_missing', 'the plan does not include recording')));
+      if (user.source !== 'platform')
+        return disabled(block('G4', 'platform_user_required', 'telephony exists only for platform users'));
+      return tenantHasFeature(ctx.tenant, 'recording')
+        ? OPEN
+        : disabled(
+            reason(ctx, 'telephony:record', block('G8', 'plan_feature_missing', 'the plan does not include recording')),
+          );
     case 'features.crmOverlay':
-      return tenantHasFeature(ctx.tenant, 'crm_overlay') ? OPEN : disabled(reason(ctx, 'crm:overlay', block('G8', 'plan_feature_missing', 'the plan does not include the CRM overlay')));
+      return tenantHasFeature(ctx.tenant, 'crm_overlay')
+        ? OPEN
+        : disabled(
+            reason(
+              ctx,
+              'crm:overlay',
+              block('G8', 'plan_feature_missing', 'the plan does not include the CRM overlay'),
+            ),
+          );
     case 'features.dialRestriction':
-      if (user.source !== 'platform') return disabled(block('G4', 'platform_user_required', 'telephony exists only for platform users'));
-      return tenantHasFeature(ctx.tenant, 'dial_restriction') ? OPEN : disabled(block('F3', 'plan_feature_missing', 'the plan does not include dial restrictions'));
+      if (user.source !== 'platform')
+        return disabled(block('G4', 'platform_user_required', 'telephony exists only for platform users'));
+      return tenantHasFeature(ctx.tenant, 'dial_restriction')
+        ? OPEN
+        : disabled(block('F3', 'plan_feature_missing', 'the plan does not include dial restrictions'));
     case 'contactCenter.admin':
       return ccAdminGate(ctx);
     case 'profile.superuser':
@@ -122,15 +188,28 @@ export function controlState(id: ControlId, ctx: GreyingContext): ControlState {
 }
 
 function ccAdminGate(ctx: GreyingContext): ControlState {
-  return actorCan(ctx.actor, 'cc:admin') ? OPEN : disabled(block('C7', 'cc_admin_required', 'queue assignments need Contact Admin (cc:admin)'));
+  return actorCan(ctx.actor, 'cc:admin')
+    ? OPEN
+    : disabled(block('C7', 'cc_admin_required', 'queue assignments need Contact Admin (cc:admin)'));
 }
 
 function softphoneState(ctx: GreyingContext): ControlState {
   const { user } = ctx;
   const reasons: Block[] = [];
-  if (!hasLicence(user, 'essential')) reasons.push(reason(ctx, 'softphone:use', block('G3', 'essential_required', 'UC client access needs the Essential licence')));
-  if (!hasLicence(user, 'softphone')) reasons.push(reason(ctx, 'softphone:use', block('G5', 'softphone_licence_required', 'the softphone needs the Softphone licence')));
-  if (!user.devices?.length) reasons.push(block('G5', 'device_required', 'the softphone needs a device of the user\'s own'));
+  if (!hasLicence(user, 'essential'))
+    reasons.push(
+      reason(ctx, 'softphone:use', block('G3', 'essential_required', 'UC client access needs the Essential licence')),
+    );
+  if (!hasLicence(user, 'softphone'))
+    reasons.push(
+      reason(
+        ctx,
+        'softphone:use',
+        block('G5', 'softphone_licence_required', 'the softphone needs the Softphone licence'),
+      ),
+    );
+  if (!user.devices?.length)
+    reasons.push(block('G5', 'device_required', "the softphone needs a device of the user's own"));
   return reasons.length ? disabled(...reasons) : OPEN;
 }
 
@@ -140,7 +219,9 @@ function permissionState(permission: string, ctx: GreyingContext): ControlState 
   if (permission !== 'website_access' && !hasWebsiteAccess(user)) {
     const caps = PERMISSION_CAPABILITIES[permission as NamedPermission] ?? [];
     const fromAccess = caps.flatMap((c) => accessBlocks(ctx.access, c, ['G1']))[0];
-    return disabled(fromAccess ?? block('G1', 'website_access_required', 'named permissions need Website access first'));
+    return disabled(
+      fromAccess ?? block('G1', 'website_access_required', 'named permissions need Website access first'),
+    );
   }
   if (!held && !actor.provider) {
     const caps = PERMISSION_CAPABILITIES[permission as NamedPermission] ?? [];
@@ -156,10 +237,19 @@ function licenceState(licence: string, ctx: GreyingContext): ControlState {
   const { user } = ctx;
   const held = hasLicence(user, licence);
   if (licence === 'essential' || licence === 'agent') {
-    if (user.source !== 'platform') return disabled(block('G4', 'platform_user_required', 'Essential and Agent add-on exist only for platform users'));
-    if (licence === 'essential' && held) return locked(block('A1', 'essential_locked', 'platform users always hold Essential'));
+    if (user.source !== 'platform')
+      return disabled(
+        block('G4', 'platform_user_required', 'Essential and Agent add-on exist only for platform users'),
+      );
+    if (licence === 'essential' && held)
+      return locked(block('A1', 'essential_locked', 'platform users always hold Essential'));
     if (licence === 'agent' && ctx.tenant?.policies.agentAddOn === 'auto') {
-      return { ...locked(block('A3', 'agent_auto_policy', 'the Agent add-on is assigned automatically by your service provider')), locked: held };
+      return {
+        ...locked(
+          block('A3', 'agent_auto_policy', 'the Agent add-on is assigned automatically by your service provider'),
+        ),
+        locked: held,
+      };
     }
     return OPEN;
   }
@@ -173,9 +263,13 @@ function licenceState(licence: string, ctx: GreyingContext): ControlState {
 export function mergeReasons(states: readonly ControlState[]): Block[] {
   const seen = new Set<string>();
   const out: Block[] = [];
-  for (const s of states) for (const r of s.reasons) {
-    const key = `${r.rule}:${r.code}`;
-    if (!seen.has(key)) { seen.add(key); out.push(r); }
-  }
+  for (const s of states)
+    for (const r of s.reasons) {
+      const key = `${r.rule}:${r.code}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(r);
+      }
+    }
   return out;
 }

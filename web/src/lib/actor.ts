@@ -9,7 +9,10 @@ export function actorCan(actor: ActorPowers, capability: string): boolean {
   return actor.provider || actor.capabilities.has(capability);
 }
 
-export function actorFromCapabilities(capabilities: readonly string[], opts: { provider?: boolean; superuser?: boolean } = {}): ActorPowers {
+export function actorFromCapabilities(
+  capabilities: readonly string[],
+  opts: { provider?: boolean; superuser?: boolean } = {},
+): ActorPowers {
   return { provider: opts.provider ?? false, superuser: opts.superuser ?? false, capabilities: new Set(capabilities) };
 }
 

@@ -1,7 +1,10 @@
 /** The module x action grid of profiles (seed 003), from the catalog: rows are modules, columns actions. */
 import { CAPABILITIES, PROFILE_MODULES } from '../../../src/catalog/index.js';
 
-export interface MatrixRow { module: string; cells: Array<{ action: string; capability: string | null }> }
+export interface MatrixRow {
+  module: string;
+  cells: Array<{ action: string; capability: string | null }>;
+}
 
 const ACTION_ORDER = ['view', 'create', 'edit', 'delete', 'use', 'play', 'monitor', 'live_calls', 'config_portal'];
 
@@ -25,11 +28,16 @@ export const MATRIX_ROWS: readonly MatrixRow[] = PROFILE_MODULES.map((module) =>
 
 /** Toggles every grantable action of a module on or off. */
 export function setModule(grants: readonly string[], module: string, on: boolean): string[] {
-  const caps = MATRIX_ROWS.find((r) => r.module === module)?.cells.flatMap((c) => (c.capability ? [c.capability] : [])) ?? [];
+  const caps =
+    MATRIX_ROWS.find((r) => r.module === module)?.cells.flatMap((c) => (c.capability ? [c.capability] : [])) ?? [];
   const rest = grants.filter((g) => !caps.includes(g));
   return on ? [...rest, ...caps] : rest;
 }
 
 export function toggleGrant(grants: readonly string[], capability: string, on: boolean): string[] {
-  return on ? (grants.includes(capability) ? [...grants] : [...grants, capability]) : grants.filter((g) => g !== capability);
+  return on
+    ? grants.includes(capability)
+      ? [...grants]
+      : [...grants, capability]
+    : grants.filter((g) => g !== capability);
 }

@@ -22,7 +22,10 @@ describe('diff summary with billable impact (C2, A2)', () => {
     expect(s.changes).toContainEqual({ field: 'permissions', kind: 'added', item: 'website_access', rule: 'A2' });
     expect(s.billable).toEqual([{ key: 'supervisor_analytics', delta: 1 }]);
     const lower = summariseChanges({ ...after, supervisorLevel: 'live' }, after, { actorCanBill: false });
-    expect(lower.billable).toEqual([{ key: 'supervisor_analytics', delta: 1 }, { key: 'supervisor_live', delta: -1 }]);
+    expect(lower.billable).toEqual([
+      { key: 'supervisor_analytics', delta: 1 },
+      { key: 'supervisor_live', delta: -1 },
+    ]);
     expect(lower.increasesBilling).toBe(false); // lowering a level is not an increase (C2)
   });
 
@@ -34,10 +37,21 @@ describe('diff summary with billable impact (C2, A2)', () => {
   });
 
   it('the PATCH carries only changed fields; records are sent whole, empty queues dropped', () => {
-    const before = { ...base(), workspaces: { w1: 'viewer' as const }, contactCenter: { admin: false, queues: { q1: ['agent' as const] } } };
-    const after = { ...before, workspaces: {}, contactCenter: { admin: false, queues: { q1: [], q2: ['supervisor' as const] } }, features: { ...before.features, recording: true } };
+    const before = {
+      ...base(),
+      workspaces: { w1: 'viewer' as const },
+      contactCenter: { admin: false, queues: { q1: ['agent' as const] } },
+    };
+    const after = {
+      ...before,
+      workspaces: {},
+      contactCenter: { admin: false, queues: { q1: [], q2: ['supervisor' as const] } },
+      features: { ...before.features, recording: true },
+    };
     expect(buildUserPatch(before, after)).toEqual({
-      workspaces: {}, contactCenter: { queues: { q2: ['supervisor'] } }, features: after.features,
+      workspaces: {},
+      contactCenter: { queues: { q2: ['supervisor'] } },
+      features: after.features,
     });
     expect(buildUserPatch(before, before)).toEqual({});
   });

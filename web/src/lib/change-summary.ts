@@ -21,7 +21,10 @@ export interface Change {
   rule?: string;
 }
 
-export interface BillableImpact { key: BillableKey; delta: 1 | -1 }
+export interface BillableImpact {
+  key: BillableKey;
+  delta: 1 | -1;
+}
 
 export interface ChangeSummary {
   changes: Change[];
@@ -33,10 +36,18 @@ export interface ChangeSummary {
   empty: boolean;
 }
 
-const str = (v: unknown): string => (v === null || v === undefined || v === '' ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const str = (v: unknown): string =>
+  v === null || v === undefined || v === '' ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
-function setChanges(field: string, before: readonly string[], after: readonly string[], out: Change[], rule?: (item: string) => string | undefined): void {
-  for (const item of after) if (!before.includes(item)) out.push({ field, kind: 'added', item, ...(rule?.(item) ? { rule: rule(item) } : {}) });
+function setChanges(
+  field: string,
+  before: readonly string[],
+  after: readonly string[],
+  out: Change[],
+  rule?: (item: string) => string | undefined,
+): void {
+  for (const item of after)
+    if (!before.includes(item)) out.push({ field, kind: 'added', item, ...(rule?.(item) ? { rule: rule(item) } : {}) });
   for (const item of before) if (!after.includes(item)) out.push({ field, kind: 'removed', item });
 }
 
@@ -55,12 +66,15 @@ export function listChanges(before: User, after: User): Change[] {
   valueChange('status', before.status, after.status, out);
   setChanges('licences', before.licences, after.licences, out);
   const a2 = !before.permissions.includes('website_access') && a2Triggers(after).length > 0;
-  setChanges('permissions', before.permissions, after.permissions, out, (p) => (p === 'website_access' && a2 ? 'A2' : undefined));
+  setChanges('permissions', before.permissions, after.permissions, out, (p) =>
+    p === 'website_access' && a2 ? 'A2' : undefined,
+  );
   valueChange('supervisorLevel', before.supervisorLevel, after.supervisorLevel, out);
   valueChange('recordingScope', before.recordingScope, after.recordingScope, out);
   valueChange('profile.kind', before.profile.kind, after.profile.kind, out);
   valueChange('profile.profileId', before.profile.profileId ?? null, after.profile.profileId ?? null, out);
-  if (after.profile.kind === 'custom') setChanges('profile.grants', before.profile.grants ?? [], after.profile.grants ?? [], out);
+  if (after.profile.kind === 'custom')
+    setChanges('profile.grants', before.profile.grants ?? [], after.profile.grants ?? [], out);
   valueChange('contactCenter.admin', before.contactCenter.admin, after.contactCenter.admin, out);
   const queues = new Set([...Object.keys(before.contactCenter.queues), ...Object.keys(after.contactCenter.queues)]);
   for (const q of queues) {
@@ -69,12 +83,27 @@ export function listChanges(before: User, after: User): Change[] {
   valueChange('ucClient.desktop', before.ucClient.desktop, after.ucClient.desktop, out);
   valueChange('ucClient.softphone.enabled', before.ucClient.softphone.enabled, after.ucClient.softphone.enabled, out);
   setChanges('ucClient.softphone.clients', before.ucClient.softphone.clients, after.ucClient.softphone.clients, out);
-  valueChange('ucClient.softphone.deviceId', before.ucClient.softphone.deviceId, after.ucClient.softphone.deviceId, out);
+  valueChange(
+    'ucClient.softphone.deviceId',
+    before.ucClient.softphone.deviceId,
+    after.ucClient.softphone.deviceId,
+    out,
+  );
   valueChange('features.channels', before.features.channels, after.features.channels, out);
   valueChange('features.recording', before.features.recording, after.features.recording, out);
   valueChange('features.crmOverlay', before.features.crmOverlay, after.features.crmOverlay, out);
-  valueChange('features.dialRestriction.enabled', before.features.dialRestriction.enabled, after.features.dialRestriction.enabled, out);
-  setChanges('features.dialRestriction.allowedRegions', before.features.dialRestriction.allowedRegions, after.features.dialRestriction.allowedRegions, out);
+  valueChange(
+    'features.dialRestriction.enabled',
+    before.features.dialRestriction.enabled,
+    after.features.dialRestriction.enabled,
+    out,
+  );
+  setChanges(
+    'features.dialRestriction.allowedRegions',
+    before.features.dialRestriction.allowedRegions,
+    after.features.dialRestriction.allowedRegions,
+    out,
+  );
   setChanges('groups', before.groups, after.groups, out);
   valueChange('primaryGroup', before.primaryGroup, after.primaryGroup, out);
   const ws = new Set([...Object.keys(before.workspaces), ...Object.keys(after.workspaces)]);
@@ -84,7 +113,11 @@ export function listChanges(before: User, after: User): Change[] {
 
 /** Billable keys consumed by a user: removed users consume none. */
 function keysOf(u: User): BillableKey[] {
-  return billableKeysOf({ licences: u.licences, supervisorLevel: u.supervisorLevel as SupervisorLevel, status: u.status });
+  return billableKeysOf({
+    licences: u.licences,
+    supervisorLevel: u.supervisorLevel as SupervisorLevel,
+    status: u.status,
+  });
 }
 
 /** Billable impact: +1 per billable key gained, -1 per key released. */
@@ -110,9 +143,17 @@ export function increasesBilling(before: User | null, after: User): boolean {
 
 /** The summary shown before saving (or creating, with `before = null`). */
 export function summariseChanges(before: User | null, after: User, opts: { actorCanBill: boolean }): ChangeSummary {
-  const base = before ?? { ...after, licences: [], permissions: [], supervisorLevel: 'none', groups: [], workspaces: {} } as User;
+  const base =
+    before ??
+    ({ ...after, licences: [], permissions: [], supervisorLevel: 'none', groups: [], workspaces: {} } as User);
   const changes = listChanges(base, after);
   const billable = billableImpact(before, after);
   const up = increasesBilling(before, after);
-  return { changes, billable, increasesBilling: up, needsBillingPermission: up && !opts.actorCanBill, empty: changes.length === 0 };
+  return {
+    changes,
+    billable,
+    increasesBilling: up,
+    needsBillingPermission: up && !opts.actorCanBill,
+    empty: changes.length === 0,
+  };
 }

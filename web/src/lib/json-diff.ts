@@ -3,7 +3,12 @@
  * are any JSON: objects (the usual record before and after a change), `null` or absent (a create or a
  * delete), or a bare value or list, which shows under the empty path.
  */
-export interface DiffRow { path: string; before: string; after: string; kind: 'added' | 'removed' | 'changed' }
+export interface DiffRow {
+  path: string;
+  before: string;
+  after: string;
+  kind: 'added' | 'removed' | 'changed';
+}
 
 function show(value: unknown): string {
   if (value === null) return 'null';
@@ -19,7 +24,14 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
     return;
   }
   if (Array.isArray(value)) {
-    out.set(prefix, value.length === 0 ? '[]' : value.every((v) => typeof v !== 'object' || v === null) ? value.map(show).join(', ') : JSON.stringify(value));
+    out.set(
+      prefix,
+      value.length === 0
+        ? '[]'
+        : value.every((v) => typeof v !== 'object' || v === null)
+          ? value.map(show).join(', ')
+          : JSON.stringify(value),
+    );
     return;
   }
   if (value !== undefined) out.set(prefix, show(value));
@@ -40,7 +52,12 @@ export function diffValues(before: unknown, after: unknown): DiffRow[] {
     const x = a.get(path);
     const y = b.get(path);
     if (x === y) continue;
-    rows.push({ path, before: x ?? '', after: y ?? '', kind: x === undefined ? 'added' : y === undefined ? 'removed' : 'changed' });
+    rows.push({
+      path,
+      before: x ?? '',
+      after: y ?? '',
+      kind: x === undefined ? 'added' : y === undefined ? 'removed' : 'changed',
+    });
   }
   return rows.sort((r, s) => r.path.localeCompare(s.path));
 }

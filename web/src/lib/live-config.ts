@@ -10,7 +10,11 @@ export type StreamMessage =
   | { type: 'uptodate'; version: number }
   | { type: 'revoked'; reason?: string };
 
-export interface LiveUpdate { version: number; at: number; changes: DiffRow[] }
+export interface LiveUpdate {
+  version: number;
+  at: number;
+  changes: DiffRow[];
+}
 
 export interface LiveState {
   config: EffectiveConfig | null;
@@ -27,7 +31,9 @@ export function applyStreamMessage(state: LiveState, msg: StreamMessage, now = D
   if (msg.type === 'uptodate') return state;
   if (msg.version <= state.version && state.config) return state;
   const changes = state.config ? diffValues(state.config, msg.config).filter((c) => c.path !== 'version') : [];
-  const updates = state.config ? [{ version: msg.version, at: now, changes }, ...state.updates].slice(0, 20) : state.updates;
+  const updates = state.config
+    ? [{ version: msg.version, at: now, changes }, ...state.updates].slice(0, 20)
+    : state.updates;
   return { config: msg.config, version: msg.version, revoked: null, updates };
 }
 
@@ -44,5 +50,7 @@ export function parseStreamMessage(data: string): StreamMessage | null {
   try {
     const m = JSON.parse(data) as StreamMessage;
     return m && typeof m === 'object' && 'type' in m ? m : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }

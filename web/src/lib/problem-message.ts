@@ -37,7 +37,10 @@ function params(p: Problem): Record<string, string | number> {
 
 /** `/features/dialRestriction/allowedRegions/0` -> `features › dialRestriction › allowedRegions`. */
 export function readableField(pointer: string): string {
-  return pointer.split('/').filter((s) => s && !/^\d+$/.test(s)).join(' › ');
+  return pointer
+    .split('/')
+    .filter((s) => s && !/^\d+$/.test(s))
+    .join(' › ');
 }
 
 /** The problem behind any thrown value (ApiError, network error, other). */
@@ -49,10 +52,12 @@ export function problemOf(error: unknown): Problem {
 /** Plain-language reading of an error thrown by the SDK. */
 export function describeProblem(error: unknown, tr: Translator): PlainProblem {
   const p = problemOf(error);
-  const code = p.code ?? (p.status === 404 ? 'not_found' : p.status === 429 ? 'rate_limited' : p.status >= 500 ? 'internal' : 'unknown');
+  const code =
+    p.code ??
+    (p.status === 404 ? 'not_found' : p.status === 429 ? 'rate_limited' : p.status >= 500 ? 'internal' : 'unknown');
   const key = `error.${code}`;
   const values = params(p);
-  let message = tr.has(key) ? tr.t(key, values) : p.detail ?? p.title ?? tr.t('error.unknown', { status: p.status });
+  let message = tr.has(key) ? tr.t(key, values) : (p.detail ?? p.title ?? tr.t('error.unknown', { status: p.status }));
   // An optional second sentence that needs members of the problem (e.g. seats: `limit`, `inUse`).
   const extra = `${key}.extra`;
   if (tr.has(extra)) {
@@ -62,10 +67,14 @@ export function describeProblem(error: unknown, tr: Translator): PlainProblem {
   const rule = p.rule;
   const ruleText = rule && tr.has(`rule.${rule}`) ? tr.t(`rule.${rule}`) : undefined;
   return {
-    message, rule, ruleText, field: p.field ? readableField(p.field) : undefined,
+    message,
+    rule,
+    ruleText,
+    field: p.field ? readableField(p.field) : undefined,
     reload: p.status === 412 || code === 'version_conflict',
     notAvailable: p.status === 404 || p.status === 501,
-    status: p.status, code,
+    status: p.status,
+    code,
   };
 }
 

@@ -26,18 +26,33 @@ const nameCache = new Map<string, Intl.DisplayNames | null>();
 export function regionName(code: string, locale = 'en'): string {
   let names = nameCache.get(locale);
   if (names === undefined) {
-    try { names = new Intl.DisplayNames([locale, 'en'], { type: 'region' }); } catch { names = null; }
+    try {
+      names = new Intl.DisplayNames([locale, 'en'], { type: 'region' });
+    } catch {
+      names = null;
+    }
     nameCache.set(locale, names);
   }
-  try { return names?.of(code) ?? code; } catch { return code; }
+  try {
+    return names?.of(code) ?? code;
+  } catch {
+    return code;
+  }
 }
 
 /** Lower-case, accent-free form used for matching ("Österreich" matches "osterr"). */
 export function foldText(s: string): string {
-  return s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().trim();
+  return s
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .trim();
 }
 
-export interface RegionOption { code: string; name: string }
+export interface RegionOption {
+  code: string;
+  name: string;
+}
 
 export interface RegionFilter {
   locale?: string;
@@ -50,7 +65,10 @@ export interface RegionFilter {
  * Regions matching `query`: an exact code first, then codes starting with it, then names
  * containing it (word starts before inner matches), each group sorted by name.
  */
-export function filterRegions(query: string, { locale = 'en', exclude = [], limit = 50 }: RegionFilter = {}): RegionOption[] {
+export function filterRegions(
+  query: string,
+  { locale = 'en', exclude = [], limit = 50 }: RegionFilter = {},
+): RegionOption[] {
   const q = foldText(query);
   const skip = new Set(exclude.map((c) => c.toUpperCase()));
   const ranked: Array<RegionOption & { rank: number }> = [];

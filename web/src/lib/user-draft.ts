@@ -38,8 +38,20 @@ function recordPatch<V>(before: Record<string, V>, after: Record<string, V>): Re
 }
 
 const EDITABLE: ReadonlyArray<keyof UserPatch> = [
-  'displayName', 'email', 'status', 'licences', 'supervisorLevel', 'permissions', 'recordingScope', 'ucClient',
-  'groups', 'primaryGroup', 'workspaces', 'contactCenter', 'profile', 'features',
+  'displayName',
+  'email',
+  'status',
+  'licences',
+  'supervisorLevel',
+  'permissions',
+  'recordingScope',
+  'ucClient',
+  'groups',
+  'primaryGroup',
+  'workspaces',
+  'contactCenter',
+  'profile',
+  'features',
 ];
 const SET_FIELDS = new Set(['licences', 'permissions', 'groups']);
 
@@ -73,14 +85,35 @@ export function buildUserPatch(before: User, after: User, password?: string): Us
 /** A blank manual user for "+ New user" (SPEC 2 defaults). */
 export function blankManualUser(): User {
   return {
-    id: '', tenantId: '', source: 'manual', externalId: null, extension: null, devices: [], hasPassword: false,
-    preferences: { recording: true, crmOverlay: true }, createdAt: '', updatedAt: '',
-    status: 'active', displayName: '', email: '', licences: [], supervisorLevel: 'none',
-    permissions: [], recordingScope: 'own',
+    id: '',
+    tenantId: '',
+    source: 'manual',
+    externalId: null,
+    extension: null,
+    devices: [],
+    hasPassword: false,
+    preferences: { recording: true, crmOverlay: true },
+    createdAt: '',
+    updatedAt: '',
+    status: 'active',
+    displayName: '',
+    email: '',
+    licences: [],
+    supervisorLevel: 'none',
+    permissions: [],
+    recordingScope: 'own',
     ucClient: { desktop: false, softphone: { enabled: false, clients: [], deviceId: null } },
-    groups: [], primaryGroup: null, workspaces: {}, contactCenter: { admin: false, queues: {} },
+    groups: [],
+    primaryGroup: null,
+    workspaces: {},
+    contactCenter: { admin: false, queues: {} },
     profile: { kind: 'none' },
-    features: { channels: 'none', recording: false, crmOverlay: true, dialRestriction: { enabled: false, allowedRegions: [] } },
+    features: {
+      channels: 'none',
+      recording: false,
+      crmOverlay: true,
+      dialRestriction: { enabled: false, allowedRegions: [] },
+    },
     version: 0,
   };
 }

@@ -15,7 +15,11 @@ export function filtersFromSearch(search: URLSearchParams): UserFilters {
 }
 
 /** Next search params with one filter set or cleared (other params kept). */
-export function withFilter(search: URLSearchParams, key: UserFilterKey, value: string | null | undefined): URLSearchParams {
+export function withFilter(
+  search: URLSearchParams,
+  key: UserFilterKey,
+  value: string | null | undefined,
+): URLSearchParams {
   const next = new URLSearchParams(search);
   if (value && value.trim()) next.set(key, value.trim());
   else next.delete(key);

@@ -1,6 +1,19 @@
 /** API tokens (I5): scopes within the creator's capabilities, the token shown once, revocation. */
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, MultiSelect, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  MultiSelect,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CAPABILITY_IDS } from '../../../src/catalog/index.js';
 import { useActor, useTenantId } from '../api/hooks.js';
@@ -25,17 +38,47 @@ export function ApiTokensPage() {
   const [shown, setShown] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: () => client.apiTokens.create(tenantId, { name, scopes }),
-    onSuccess: async (r) => { setShown(r.token); setCreating(false); setName(''); setScopes([]); await queryClient.invalidateQueries({ queryKey: key }); },
+    onSuccess: async (r) => {
+      setShown(r.token);
+      setCreating(false);
+      setName('');
+      setScopes([]);
+      await queryClient.invalidateQueries({ queryKey: key });
+    },
   });
-  const revoke = useMutation({ mutationFn: (id: string) => client.apiTokens.revoke(tenantId, id), onSuccess: () => queryClient.invalidateQueries({ queryKey: key }) });
+  const revoke = useMutation({
+    mutationFn: (id: string) => client.apiTokens.revoke(tenantId, id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
+  });
   const available = CAPABILITY_IDS.filter((c) => actor.provider || actor.capabilities.has(c));
   return (
     <>
-      <PageHeader title={t('nav.apiTokens')} description={t('tokens.description')} actions={<Button onClick={() => setCreating(true)}>{t('tokens.new')}</Button>} />
+      <PageHeader
+        title={t('nav.apiTokens')}
+        description={t('tokens.description')}
+        actions={<Button onClick={() => setCreating(true)}>{t('tokens.new')}</Button>}
+      />
       {shown && (
-        <Alert color="teal" title={t('tokens.shownOnce')} mb="md" withCloseButton closeButtonLabel={t('common.close')} onClose={() => setShown(null)} data-testid="token-once">
-          <Group gap="xs"><Code fz="sm" data-testid="token-value">{shown}</Code>
-            <CopyButton value={shown}>{({ copied, copy }) => <Button size="xs" variant="light" onClick={copy}>{copied ? t('tokens.copied') : t('tokens.copy')}</Button>}</CopyButton>
+        <Alert
+          color="teal"
+          title={t('tokens.shownOnce')}
+          mb="md"
+          withCloseButton
+          closeButtonLabel={t('common.close')}
+          onClose={() => setShown(null)}
+          data-testid="token-once"
+        >
+          <Group gap="xs">
+            <Code fz="sm" data-testid="token-value">
+              {shown}
+            </Code>
+            <CopyButton value={shown}>
+              {({ copied, copy }) => (
+                <Button size="xs" variant="light" onClick={copy}>
+                  {copied ? t('tokens.copied') : t('tokens.copy')}
+                </Button>
+              )}
+            </CopyButton>
           </Group>
         </Alert>
       )}
@@ -43,29 +86,84 @@ export function ApiTokensPage() {
       <QueryState query={tokens} what={t('nav.apiTokens')}>
         {(page) => (
           <Table withTableBorder striped aria-label={t('nav.apiTokens')}>
-            <Table.Thead><Table.Tr><Table.Th>{t('lists.name')}</Table.Th><Table.Th>{t('tokens.scopes')}</Table.Th><Table.Th>{t('tokens.created')}</Table.Th><Table.Th>{t('tokens.lastUsed')}</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('lists.name')}</Table.Th>
+                <Table.Th>{t('tokens.scopes')}</Table.Th>
+                <Table.Th>{t('tokens.created')}</Table.Th>
+                <Table.Th>{t('tokens.lastUsed')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
             <Table.Tbody>
               {page.items.map((tok) => (
                 <Table.Tr key={tok.id}>
                   <Table.Td fw={500}>{tok.name}</Table.Td>
-                  <Table.Td><Group gap={4}>{tok.scopes.map((s) => <Badge key={s} size="xs" variant="outline">{s}</Badge>)}</Group></Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {tok.scopes.map((s) => (
+                        <Badge key={s} size="xs" variant="outline">
+                          {s}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
                   <Table.Td>{formatDateTime(tok.createdAt, lang)}</Table.Td>
                   <Table.Td>{tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, lang) : t('tokens.never')}</Table.Td>
-                  <Table.Td><Button size="xs" color="red" variant="subtle" onClick={() => { if (confirm(t('tokens.confirmRevoke', { name: tok.name }))) revoke.mutate(tok.id); }}>{t('tokens.revoke')}</Button></Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      color="red"
+                      variant="subtle"
+                      onClick={() => {
+                        if (confirm(t('tokens.confirmRevoke', { name: tok.name }))) revoke.mutate(tok.id);
+                      }}
+                    >
+                      {t('tokens.revoke')}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               ))}
-              {page.items.length === 0 && <Table.Tr><Table.Td colSpan={5}><Text size="sm" c="dimmed">{t('tokens.none')}</Text></Table.Td></Table.Tr>}
+              {page.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text size="sm" c="dimmed">
+                      {t('tokens.none')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
         )}
       </QueryState>
       <Modal opened={creating} onClose={() => setCreating(false)} title={t('tokens.new')}>
-        <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate();
+          }}
+        >
           <Stack>
             {create.error ? <ProblemAlert error={create.error} /> : null}
             <TextInput label={t('lists.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-            <MultiSelect label={t('tokens.scopes')} description={t('tokens.scopesHelp')} data={available} value={scopes} onChange={setScopes} searchable required />
-            <Group justify="flex-end"><Button variant="default" onClick={() => setCreating(false)}>{t('common.cancel')}</Button><Button type="submit" loading={create.isPending} disabled={!name || scopes.length === 0}>{t('tokens.create')}</Button></Group>
+            <MultiSelect
+              label={t('tokens.scopes')}
+              description={t('tokens.scopesHelp')}
+              data={available}
+              value={scopes}
+              onChange={setScopes}
+              searchable
+              required
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setCreating(false)}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" loading={create.isPending} disabled={!name || scopes.length === 0}>
+                {t('tokens.create')}
+              </Button>
+            </Group>
           </Stack>
         </form>
       </Modal>

@@ -15,16 +15,33 @@ import { useSession } from '../session.js';
 function AuditDiff({ entry }: { entry: AuditEntry }) {
   const { t } = useI18n();
   const rows = diffValues(entry.before, entry.after);
-  if (rows.length === 0) return <Text size="sm" c="dimmed">{t('audit.noDiff')}</Text>;
+  if (rows.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        {t('audit.noDiff')}
+      </Text>
+    );
   return (
     <Table withTableBorder fz="xs" aria-label={t('audit.diff')} data-testid="audit-diff">
-      <Table.Thead><Table.Tr><Table.Th>{t('audit.field')}</Table.Th><Table.Th>{t('audit.before')}</Table.Th><Table.Th>{t('audit.after')}</Table.Th></Table.Tr></Table.Thead>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('audit.field')}</Table.Th>
+          <Table.Th>{t('audit.before')}</Table.Th>
+          <Table.Th>{t('audit.after')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
       <Table.Tbody>
         {rows.map((r) => (
           <Table.Tr key={r.path}>
-            <Table.Td><Code>{r.path || '—'}</Code></Table.Td>
-            <Table.Td style={{ background: r.kind !== 'added' ? 'var(--mantine-color-red-light)' : undefined }}>{r.before}</Table.Td>
-            <Table.Td style={{ background: r.kind !== 'removed' ? 'var(--mantine-color-green-light)' : undefined }}>{r.after}</Table.Td>
+            <Table.Td>
+              <Code>{r.path || '—'}</Code>
+            </Table.Td>
+            <Table.Td style={{ background: r.kind !== 'added' ? 'var(--mantine-color-red-light)' : undefined }}>
+              {r.before}
+            </Table.Td>
+            <Table.Td style={{ background: r.kind !== 'removed' ? 'var(--mantine-color-green-light)' : undefined }}>
+              {r.after}
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -48,63 +65,141 @@ export function AuditPage() {
   });
   const entries = query.data?.pages.flatMap((p) => p.items) ?? [];
   // The server names actors by id; show the names of the users among them (cached per user).
-  const actorIds = [...new Set(entries.filter((e) => e.actorType === 'user' && e.actorId).map((e) => e.actorId!))].slice(0, 50);
+  const actorIds = [
+    ...new Set(entries.filter((e) => e.actorType === 'user' && e.actorId).map((e) => e.actorId!)),
+  ].slice(0, 50);
   const actors = useQueries({
     queries: actorIds.map((u) => ({
-      queryKey: qk.user(tenantId, u), queryFn: () => client.users.get(tenantId, u), staleTime: 60_000, retry: retryUnlessClientError,
+      queryKey: qk.user(tenantId, u),
+      queryFn: () => client.users.get(tenantId, u),
+      staleTime: 60_000,
+      retry: retryUnlessClientError,
     })),
   });
   const actorName = new Map(actors.flatMap((q) => (q.data ? [[q.data.id, q.data.displayName] as const] : [])));
   const field = (key: keyof AuditQuery, label: string, type = 'text') => (
-    <TextInput size="xs" label={label} type={type} value={(draft[key] as string) ?? ''} w={type === 'date' ? 150 : 200}
-      onChange={(e) => { const v = e.currentTarget.value; setDraft((d) => ({ ...d, [key]: v || undefined })); }} />
+    <TextInput
+      size="xs"
+      label={label}
+      type={type}
+      value={(draft[key] as string) ?? ''}
+      w={type === 'date' ? 150 : 200}
+      onChange={(e) => {
+        const v = e.currentTarget.value;
+        setDraft((d) => ({ ...d, [key]: v || undefined }));
+      }}
+    />
   );
   return (
     <>
       <PageHeader title={t('nav.audit')} description={t('audit.description')} />
-      <form onSubmit={(e) => { e.preventDefault(); setFilters({ ...draft, from: draft.from ? new Date(draft.from).toISOString() : undefined, to: draft.to ? new Date(`${draft.to}T23:59:59`).toISOString() : undefined }); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters({
+            ...draft,
+            from: draft.from ? new Date(draft.from).toISOString() : undefined,
+            to: draft.to ? new Date(`${draft.to}T23:59:59`).toISOString() : undefined,
+          });
+        }}
+      >
         <Group align="flex-end" gap="xs" mb="md">
           {field('actor', t('audit.actor'))}
           {field('target', t('audit.target'))}
           {field('from', t('audit.from'), 'date')}
           {field('to', t('audit.to'), 'date')}
-          <Button size="xs" type="submit">{t('audit.apply')}</Button>
+          <Button size="xs" type="submit">
+            {t('audit.apply')}
+          </Button>
         </Group>
       </form>
-      {query.error ? (isNotAvailable(query.error) ? <NotAvailable what={t('nav.audit')} /> : <ProblemAlert error={query.error} />) : (
+      {query.error ? (
+        isNotAvailable(query.error) ? (
+          <NotAvailable what={t('nav.audit')} />
+        ) : (
+          <ProblemAlert error={query.error} />
+        )
+      ) : (
         <>
           <Table withTableBorder striped aria-label={t('nav.audit')}>
             <Table.Thead>
-              <Table.Tr><Table.Th w={40} /><Table.Th>{t('audit.time')}</Table.Th><Table.Th>{t('audit.actor')}</Table.Th><Table.Th>{t('audit.action')}</Table.Th><Table.Th>{t('audit.target')}</Table.Th></Table.Tr>
+              <Table.Tr>
+                <Table.Th w={40} />
+                <Table.Th>{t('audit.time')}</Table.Th>
+                <Table.Th>{t('audit.actor')}</Table.Th>
+                <Table.Th>{t('audit.action')}</Table.Th>
+                <Table.Th>{t('audit.target')}</Table.Th>
+              </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {entries.map((e) => (
                 <Fragment key={e.id}>
                   <Table.Tr>
                     <Table.Td>
-                      <ActionIcon variant="subtle" size="sm" aria-expanded={open === e.id} aria-label={t('audit.showDiff')} onClick={() => setOpen(open === e.id ? null : e.id)}>
+                      <ActionIcon
+                        variant="subtle"
+                        size="sm"
+                        aria-expanded={open === e.id}
+                        aria-label={t('audit.showDiff')}
+                        onClick={() => setOpen(open === e.id ? null : e.id)}
+                      >
                         {open === e.id ? '▾' : '▸'}
                       </ActionIcon>
                     </Table.Td>
                     <Table.Td>{formatDateTime(e.at, lang)}</Table.Td>
                     <Table.Td>
                       {(e.actorId && actorName.get(e.actorId)) ?? e.actorId ?? e.actorType}
-                      {e.actorType !== 'user' && e.actorId ? <Badge ml={6} size="xs" variant="outline">{e.actorType}</Badge> : null}
-                      {e.credential && <Badge ml={6} size="xs" variant="light" title={e.credential}>{e.credential.split(':')[0]}</Badge>}
+                      {e.actorType !== 'user' && e.actorId ? (
+                        <Badge ml={6} size="xs" variant="outline">
+                          {e.actorType}
+                        </Badge>
+                      ) : null}
+                      {e.credential && (
+                        <Badge ml={6} size="xs" variant="light" title={e.credential}>
+                          {e.credential.split(':')[0]}
+                        </Badge>
+                      )}
                     </Table.Td>
-                    <Table.Td><Code>{e.action}</Code></Table.Td>
                     <Table.Td>
-                      <Badge mr={6} size="xs" variant="default">{e.targetType}</Badge>
+                      <Code>{e.action}</Code>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge mr={6} size="xs" variant="default">
+                        {e.targetType}
+                      </Badge>
                       {recordName(e.before, e.after) ?? e.targetId ?? '—'}
                     </Table.Td>
                   </Table.Tr>
-                  {open === e.id && <Table.Tr><Table.Td colSpan={5}><AuditDiff entry={e} /></Table.Td></Table.Tr>}
+                  {open === e.id && (
+                    <Table.Tr>
+                      <Table.Td colSpan={5}>
+                        <AuditDiff entry={e} />
+                      </Table.Td>
+                    </Table.Tr>
+                  )}
                 </Fragment>
               ))}
-              {!query.isLoading && entries.length === 0 && <Table.Tr><Table.Td colSpan={5}><Text size="sm" c="dimmed">{t('audit.empty')}</Text></Table.Td></Table.Tr>}
+              {!query.isLoading && entries.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text size="sm" c="dimmed">
+                      {t('audit.empty')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
-          {query.hasNextPage && <Button mt="sm" variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>{t('common.loadMore')}</Button>}
+          {query.hasNextPage && (
+            <Button
+              mt="sm"
+              variant="default"
+              loading={query.isFetchingNextPage}
+              onClick={() => void query.fetchNextPage()}
+            >
+              {t('common.loadMore')}
+            </Button>
+          )}
         </>
       )}
     </>

@@ -4,11 +4,34 @@
  * /v1/me/config when the stream is not available.
  */
 import { useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Code, Container, Group, PasswordInput, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Container,
+  Group,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { createClient, type EffectiveConfig, type SwitchboardClient } from '../../../client/index.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n } from '../i18n/index.js';
-import { applyStreamMessage, INITIAL_LIVE, parseStreamMessage, streamUrl, type LiveState, type StreamMessage } from '../lib/live-config.js';
+import {
+  applyStreamMessage,
+  INITIAL_LIVE,
+  parseStreamMessage,
+  streamUrl,
+  type LiveState,
+  type StreamMessage,
+} from '../lib/live-config.js';
 import { regionName } from '../lib/regions.js';
 
 type Transport = 'connecting' | 'stream' | 'polling';
@@ -23,8 +46,17 @@ function useLiveConfig(client: SwitchboardClient | null) {
     let closed = false;
     let socket: WebSocket | null = null;
     let poll: ReturnType<typeof setInterval> | null = null;
-    const fetchOnce = () => client.me.config().then((config) => dispatch({ type: 'config', version: config.version, config })).catch(() => undefined);
-    const startPolling = () => { if (closed || poll) return; setTransport('polling'); void fetchOnce(); poll = setInterval(fetchOnce, 1500); };
+    const fetchOnce = () =>
+      client.me
+        .config()
+        .then((config) => dispatch({ type: 'config', version: config.version, config }))
+        .catch(() => undefined);
+    const startPolling = () => {
+      if (closed || poll) return;
+      setTransport('polling');
+      void fetchOnce();
+      poll = setInterval(fetchOnce, 1500);
+    };
     const heartbeat = setInterval(() => void client.auth.heartbeat().catch(() => undefined), 30_000);
     void (async () => {
       try {
@@ -32,50 +64,128 @@ function useLiveConfig(client: SwitchboardClient | null) {
         if (closed) return;
         socket = new WebSocket(streamUrl(location.origin, ticket, version.current));
         socket.onopen = () => setTransport('stream');
-        socket.onmessage = (ev) => { const m = parseStreamMessage(String(ev.data)); if (m) dispatch(m); };
+        socket.onmessage = (ev) => {
+          const m = parseStreamMessage(String(ev.data));
+          if (m) dispatch(m);
+        };
         socket.onerror = () => startPolling();
-        socket.onclose = () => { if (!closed) startPolling(); };
-      } catch { startPolling(); }
+        socket.onclose = () => {
+          if (!closed) startPolling();
+        };
+      } catch {
+        startPolling();
+      }
     })();
-    return () => { closed = true; socket?.close(); if (poll) clearInterval(poll); clearInterval(heartbeat); };
+    return () => {
+      closed = true;
+      socket?.close();
+      if (poll) clearInterval(poll);
+      clearInterval(heartbeat);
+    };
   }, [client]);
   return { state, transport };
 }
 
 function ConfigView({ config, changed }: { config: EffectiveConfig; changed: ReadonlySet<string> }) {
   const { t, lang } = useI18n();
-  const flag = (on: boolean) => <Badge color={on ? 'teal' : 'gray'} variant={on ? 'filled' : 'outline'}>{on ? t('common.on') : t('common.off')}</Badge>;
-  const hi = (path: string) => ([...changed].some((c) => c.startsWith(path)) ? { outline: '2px solid var(--mantine-color-yellow-5)', borderRadius: 6 } : undefined);
+  const flag = (on: boolean) => (
+    <Badge color={on ? 'teal' : 'gray'} variant={on ? 'filled' : 'outline'}>
+      {on ? t('common.on') : t('common.off')}
+    </Badge>
+  );
+  const hi = (path: string) =>
+    [...changed].some((c) => c.startsWith(path))
+      ? { outline: '2px solid var(--mantine-color-yellow-5)', borderRadius: 6 }
+      : undefined;
   const f = config.features;
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
       <Card withBorder style={hi('features')}>
-        <Title order={2} size="h4" mb="xs">{t('live.features')}</Title>
+        <Title order={2} size="h4" mb="xs">
+          {t('live.features')}
+        </Title>
         <Stack gap={6}>
-          <Group justify="space-between"><Text>{t('live.calls')}</Text>{flag(f.calls)}</Group>
-          <Group justify="space-between"><Text>{t('live.sms')}</Text>{flag(f.sms)}</Group>
-          <Group justify="space-between"><Text>{t('features.recording')}</Text>{flag(f.recording)}</Group>
-          <Group justify="space-between"><Text>{t('features.crmOverlay')}</Text>{flag(f.crmOverlay)}</Group>
-          <Group justify="space-between"><Text>{t('features.dialRestriction')}</Text>{flag(f.dialRestriction.enabled)}</Group>
-          {f.dialRestriction.enabled && <Text size="sm" c="dimmed">{[f.dialRestriction.homeRegion, ...f.dialRestriction.allowedRegions].map((r) => regionName(r, lang)).join(', ')}</Text>}
+          <Group justify="space-between">
+            <Text>{t('live.calls')}</Text>
+            {flag(f.calls)}
+          </Group>
+          <Group justify="space-between">
+            <Text>{t('live.sms')}</Text>
+            {flag(f.sms)}
+          </Group>
+          <Group justify="space-between">
+            <Text>{t('features.recording')}</Text>
+            {flag(f.recording)}
+          </Group>
+          <Group justify="space-between">
+            <Text>{t('features.crmOverlay')}</Text>
+            {flag(f.crmOverlay)}
+          </Group>
+          <Group justify="space-between">
+            <Text>{t('features.dialRestriction')}</Text>
+            {flag(f.dialRestriction.enabled)}
+          </Group>
+          {f.dialRestriction.enabled && (
+            <Text size="sm" c="dimmed">
+              {[f.dialRestriction.homeRegion, ...f.dialRestriction.allowedRegions]
+                .map((r) => regionName(r, lang))
+                .join(', ')}
+            </Text>
+          )}
         </Stack>
       </Card>
       <Card withBorder style={hi('supervisor')}>
-        <Title order={2} size="h4" mb="xs">{t('live.supervisor')}</Title>
+        <Title order={2} size="h4" mb="xs">
+          {t('live.supervisor')}
+        </Title>
         <Text data-testid="live-supervisor-level">{t(`supervisorLevel.${config.supervisor.level}`)}</Text>
-        <Group gap={4} mt="xs">{(['reports', 'dashboards', 'wallboards', 'liveCalls', 'ccData'] as const).map((k) => <Badge key={k} variant={config.supervisor[k] ? 'filled' : 'outline'} color={config.supervisor[k] ? 'blue' : 'gray'}>{t(`live.sup.${k}`)}</Badge>)}</Group>
-        <Title order={3} size="h5" mt="md" mb={4}>{t('live.softphone')}</Title>
-        <Text size="sm">{config.softphone ? `${config.softphone.clients.join(', ')} · ${config.softphone.device.kind}` : t('common.off')}</Text>
+        <Group gap={4} mt="xs">
+          {(['reports', 'dashboards', 'wallboards', 'liveCalls', 'ccData'] as const).map((k) => (
+            <Badge
+              key={k}
+              variant={config.supervisor[k] ? 'filled' : 'outline'}
+              color={config.supervisor[k] ? 'blue' : 'gray'}
+            >
+              {t(`live.sup.${k}`)}
+            </Badge>
+          ))}
+        </Group>
+        <Title order={3} size="h5" mt="md" mb={4}>
+          {t('live.softphone')}
+        </Title>
+        <Text size="sm">
+          {config.softphone
+            ? `${config.softphone.clients.join(', ')} · ${config.softphone.device.kind}`
+            : t('common.off')}
+        </Text>
       </Card>
       <Card withBorder style={hi('capabilities')}>
-        <Title order={2} size="h4" mb="xs">{t('live.capabilities', { count: config.capabilities.length })}</Title>
-        <Group gap={4} data-testid="live-capabilities">{config.capabilities.map((c) => <Badge key={c} variant="light" size="sm" color={changed.has(`capabilities`) ? 'yellow' : 'blue'}>{c}</Badge>)}</Group>
+        <Title order={2} size="h4" mb="xs">
+          {t('live.capabilities', { count: config.capabilities.length })}
+        </Title>
+        <Group gap={4} data-testid="live-capabilities">
+          {config.capabilities.map((c) => (
+            <Badge key={c} variant="light" size="sm" color={changed.has(`capabilities`) ? 'yellow' : 'blue'}>
+              {c}
+            </Badge>
+          ))}
+        </Group>
       </Card>
       <Card withBorder style={hi('queues')}>
-        <Title order={2} size="h4" mb="xs">{t('live.queues')}</Title>
-        {config.queues.length === 0 ? <Text size="sm" c="dimmed">{t('live.noQueues')}</Text> : config.queues.map((q) => (
-          <Text size="sm" key={q.id}><b>{q.name}</b> · {q.roles.join(', ')} · <Code>{q.capabilities.join(' ')}</Code></Text>
-        ))}
+        <Title order={2} size="h4" mb="xs">
+          {t('live.queues')}
+        </Title>
+        {config.queues.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('live.noQueues')}
+          </Text>
+        ) : (
+          config.queues.map((q) => (
+            <Text size="sm" key={q.id}>
+              <b>{q.name}</b> · {q.roles.join(', ')} · <Code>{q.capabilities.join(' ')}</Code>
+            </Text>
+          ))
+        )}
       </Card>
     </SimpleGrid>
   );
@@ -96,27 +206,55 @@ export function LiveAppPage() {
     try {
       const r = await createClient({ baseUrl: '' }).auth.login({ email: email.trim(), password, audience: 'app' });
       setClient(createClient({ baseUrl: '', token: r.token }));
-    } catch (err) { setError(err); }
+    } catch (err) {
+      setError(err);
+    }
   }
   async function setPref(key: 'recording' | 'crmOverlay', on: boolean) {
     setPrefs((p) => ({ ...p, [key]: on }));
-    try { await client?.me.setPreferences({ [key]: on }); } catch (err) { setError(err); }
+    try {
+      await client?.me.setPreferences({ [key]: on });
+    } catch (err) {
+      setError(err);
+    }
   }
   const latest = state.updates[0];
   const changed = new Set((latest?.changes ?? []).map((c) => c.path.replace(/\.\d+$/, '')));
   return (
     <Container size="lg" py="lg" component="main">
       <Group justify="space-between" mb="md">
-        <div><Title order={1} size="h2">{t('live.title')}</Title><Text c="dimmed" size="sm">{t('live.description')}</Text></div>
-        <Anchor href="/users" size="sm">{t('live.backToPortal')}</Anchor>
+        <div>
+          <Title order={1} size="h2">
+            {t('live.title')}
+          </Title>
+          <Text c="dimmed" size="sm">
+            {t('live.description')}
+          </Text>
+        </div>
+        <Anchor href="/users" size="sm">
+          {t('live.backToPortal')}
+        </Anchor>
       </Group>
       {error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
       {!client ? (
         <Card withBorder maw={420}>
           <form onSubmit={signIn}>
             <Stack>
-              <TextInput label={t('signIn.email')} type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} autoComplete="username" />
-              <PasswordInput label={t('signIn.password')} required value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" />
+              <TextInput
+                label={t('signIn.email')}
+                type="email"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+                autoComplete="username"
+              />
+              <PasswordInput
+                label={t('signIn.password')}
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                autoComplete="current-password"
+              />
               <Button type="submit">{t('live.signIn')}</Button>
             </Stack>
           </form>
@@ -124,25 +262,64 @@ export function LiveAppPage() {
       ) : (
         <Stack>
           <Group gap="xs">
-            <Badge size="lg" color={transport === 'stream' ? 'teal' : transport === 'polling' ? 'yellow' : 'gray'} data-testid="live-transport">{t(`live.transport.${transport}`)}</Badge>
-            <Badge size="lg" variant="outline" data-testid="live-version">{t('live.version', { version: state.version })}</Badge>
-            <Button size="xs" variant="default" onClick={() => setClient(null)}>{t('header.signOut')}</Button>
+            <Badge
+              size="lg"
+              color={transport === 'stream' ? 'teal' : transport === 'polling' ? 'yellow' : 'gray'}
+              data-testid="live-transport"
+            >
+              {t(`live.transport.${transport}`)}
+            </Badge>
+            <Badge size="lg" variant="outline" data-testid="live-version">
+              {t('live.version', { version: state.version })}
+            </Badge>
+            <Button size="xs" variant="default" onClick={() => setClient(null)}>
+              {t('header.signOut')}
+            </Button>
           </Group>
-          {state.revoked && <Alert color="red" title={t('live.revoked')}>{state.revoked}</Alert>}
-          <Card withBorder>
-            <Title order={2} size="h4" mb="xs">{t('live.preferences')}</Title>
-            <Group>
-              <Switch label={t('features.recording')} checked={prefs.recording} onChange={(e) => void setPref('recording', e.currentTarget.checked)} />
-              <Switch label={t('features.crmOverlay')} checked={prefs.crmOverlay} onChange={(e) => void setPref('crmOverlay', e.currentTarget.checked)} />
-            </Group>
-            <Text size="xs" c="dimmed" mt={4}>{t('live.preferencesHelp')}</Text>
-          </Card>
-          {latest && (
-            <Alert color="yellow" title={t('live.updated', { version: latest.version, time: new Date(latest.at).toLocaleTimeString(lang) })} data-testid="live-update" aria-live="polite">
-              {latest.changes.slice(0, 8).map((c) => <Text size="sm" key={c.path}><Code>{c.path}</Code>: {c.before || '—'} → {c.after || '—'}</Text>)}
+          {state.revoked && (
+            <Alert color="red" title={t('live.revoked')}>
+              {state.revoked}
             </Alert>
           )}
-          {state.config ? <ConfigView config={state.config} changed={changed} /> : <Text c="dimmed">{t('common.loading')}</Text>}
+          <Card withBorder>
+            <Title order={2} size="h4" mb="xs">
+              {t('live.preferences')}
+            </Title>
+            <Group>
+              <Switch
+                label={t('features.recording')}
+                checked={prefs.recording}
+                onChange={(e) => void setPref('recording', e.currentTarget.checked)}
+              />
+              <Switch
+                label={t('features.crmOverlay')}
+                checked={prefs.crmOverlay}
+                onChange={(e) => void setPref('crmOverlay', e.currentTarget.checked)}
+              />
+            </Group>
+            <Text size="xs" c="dimmed" mt={4}>
+              {t('live.preferencesHelp')}
+            </Text>
+          </Card>
+          {latest && (
+            <Alert
+              color="yellow"
+              title={t('live.updated', { version: latest.version, time: new Date(latest.at).toLocaleTimeString(lang) })}
+              data-testid="live-update"
+              aria-live="polite"
+            >
+              {latest.changes.slice(0, 8).map((c) => (
+                <Text size="sm" key={c.path}>
+                  <Code>{c.path}</Code>: {c.before || '—'} → {c.after || '—'}
+                </Text>
+              ))}
+            </Alert>
+          )}
+          {state.config ? (
+            <ConfigView config={state.config} changed={changed} />
+          ) : (
+            <Text c="dimmed">{t('common.loading')}</Text>
+          )}
         </Stack>
       )}
     </Container>

@@ -1,6 +1,20 @@
 /** Queues, Groups and Workspaces: small named lists of the tenant with create, rename and delete. */
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  NumberInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Queue } from '../../../client/index.js';
 import { qk, useActor, useNamedList, useTenantId } from '../api/hooks.js';
@@ -12,7 +26,14 @@ import { actorCan } from '../lib/actor.js';
 import { useSession } from '../session.js';
 
 type Kind = 'queues' | 'groups' | 'workspaces';
-interface Item { id: string; name: string; kind?: Queue['kind']; wrapUpSeconds?: number; version?: number; externalId?: string | null }
+interface Item {
+  id: string;
+  name: string;
+  kind?: Queue['kind'];
+  wrapUpSeconds?: number;
+  version?: number;
+  externalId?: string | null;
+}
 const EDIT_CAP: Record<Kind, string> = { queues: 'cc:admin', groups: 'groups:edit', workspaces: 'workspaces:edit' };
 
 function ItemForm({ kind, item, onClose }: { kind: Kind; item: Item | null; onClose(): void }) {
@@ -25,25 +46,70 @@ function ItemForm({ kind, item, onClose }: { kind: Kind; item: Item | null; onCl
   const [wrapUp, setWrapUp] = useState<number>(item?.wrapUpSeconds ?? 0);
   const body = kind === 'queues' ? { name, kind: qKind, wrapUpSeconds: wrapUp } : { name };
   const save = useMutation({
-    mutationFn: () => (item
-      ? (client[kind].update as (t: string, id: string, b: unknown, v?: number) => Promise<unknown>)(tenantId, item.id, body, item.version)
-      : (client[kind].create as (t: string, b: unknown) => Promise<unknown>)(tenantId, body)),
-    onSuccess: async () => { await queryClient.invalidateQueries({ queryKey: qk.list(tenantId, kind) }); onClose(); },
+    mutationFn: () =>
+      item
+        ? (client[kind].update as (t: string, id: string, b: unknown, v?: number) => Promise<unknown>)(
+            tenantId,
+            item.id,
+            body,
+            item.version,
+          )
+        : (client[kind].create as (t: string, b: unknown) => Promise<unknown>)(tenantId, body),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: qk.list(tenantId, kind) });
+      onClose();
+    },
   });
   return (
-    <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
       <Stack>
-        {save.error ? <ProblemAlert error={save.error} onReload={() => { void queryClient.invalidateQueries({ queryKey: qk.list(tenantId, kind) }); onClose(); }} /> : null}
-        <TextInput label={t('lists.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+        {save.error ? (
+          <ProblemAlert
+            error={save.error}
+            onReload={() => {
+              void queryClient.invalidateQueries({ queryKey: qk.list(tenantId, kind) });
+              onClose();
+            }}
+          />
+        ) : null}
+        <TextInput
+          label={t('lists.name')}
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          data-autofocus
+        />
         {kind === 'queues' && (
           <>
-            <Select label={t('cc.kind')} value={qKind} allowDeselect={false} data={(['queue', 'inbox', 'campaign'] as const).map((k) => ({ value: k, label: t(`queueKind.${k}`) }))} onChange={(v) => v && setQKind(v as Queue['kind'])} />
-            <NumberInput label={t('queues.wrapUp')} description={t('queues.wrapUpHelp')} min={0} max={3600} value={wrapUp} onChange={(v) => setWrapUp(Number(v) || 0)} />
+            <Select
+              label={t('cc.kind')}
+              value={qKind}
+              allowDeselect={false}
+              data={(['queue', 'inbox', 'campaign'] as const).map((k) => ({ value: k, label: t(`queueKind.${k}`) }))}
+              onChange={(v) => v && setQKind(v as Queue['kind'])}
+            />
+            <NumberInput
+              label={t('queues.wrapUp')}
+              description={t('queues.wrapUpHelp')}
+              min={0}
+              max={3600}
+              value={wrapUp}
+              onChange={(v) => setWrapUp(Number(v) || 0)}
+            />
           </>
         )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" loading={save.isPending}>{t('common.save')}</Button>
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            {t('common.save')}
+          </Button>
         </Group>
       </Stack>
     </form>
@@ -65,9 +131,20 @@ function NamedListPage({ kind }: { kind: Kind }) {
   });
   return (
     <>
-      <PageHeader title={t(`nav.${kind}`)} description={t(`lists.${kind}.description`)}
-        actions={<Button onClick={() => setEditing(null)} disabled={!canEdit}>{t(`lists.${kind}.new`)}</Button>} />
-      {!canEdit && <Text size="sm" c="dimmed" mb="sm">{t('lists.readOnly', { rule: kind === 'queues' ? 'C7' : 'C1' })}</Text>}
+      <PageHeader
+        title={t(`nav.${kind}`)}
+        description={t(`lists.${kind}.description`)}
+        actions={
+          <Button onClick={() => setEditing(null)} disabled={!canEdit}>
+            {t(`lists.${kind}.new`)}
+          </Button>
+        }
+      />
+      {!canEdit && (
+        <Text size="sm" c="dimmed" mb="sm">
+          {t('lists.readOnly', { rule: kind === 'queues' ? 'C7' : 'C1' })}
+        </Text>
+      )}
       {remove.error ? <ProblemAlert error={remove.error} onClose={() => remove.reset()} /> : null}
       <QueryState query={list} what={t(`nav.${kind}`)}>
         {(items) => (
@@ -75,8 +152,16 @@ function NamedListPage({ kind }: { kind: Kind }) {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('lists.name')}</Table.Th>
-                {kind === 'queues' && <><Table.Th>{t('cc.kind')}</Table.Th><Table.Th>{t('queues.wrapUp')}</Table.Th><Table.Th>{t('queues.source')}</Table.Th></>}
-                <Table.Th w={120}><VisuallyHidden>{t('common.actions')}</VisuallyHidden></Table.Th>
+                {kind === 'queues' && (
+                  <>
+                    <Table.Th>{t('cc.kind')}</Table.Th>
+                    <Table.Th>{t('queues.wrapUp')}</Table.Th>
+                    <Table.Th>{t('queues.source')}</Table.Th>
+                  </>
+                )}
+                <Table.Th w={120}>
+                  <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -86,25 +171,65 @@ function NamedListPage({ kind }: { kind: Kind }) {
                   {kind === 'queues' && (
                     <>
                       <Table.Td>{t(`queueKind.${item.kind ?? 'queue'}`)}</Table.Td>
-                      <Table.Td>{item.wrapUpSeconds ? t('queues.seconds', { seconds: item.wrapUpSeconds }) : t('queues.noWrapUp')}</Table.Td>
-                      <Table.Td><Badge size="sm" variant="light" color={item.externalId ? 'blue' : 'gray'}>{item.externalId ? t('source.platform') : t('source.manual')}</Badge></Table.Td>
+                      <Table.Td>
+                        {item.wrapUpSeconds
+                          ? t('queues.seconds', { seconds: item.wrapUpSeconds })
+                          : t('queues.noWrapUp')}
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge size="sm" variant="light" color={item.externalId ? 'blue' : 'gray'}>
+                          {item.externalId ? t('source.platform') : t('source.manual')}
+                        </Badge>
+                      </Table.Td>
                     </>
                   )}
                   <Table.Td>
                     <Group gap={4} justify="flex-end">
-                      <Tooltip label={t('common.edit')}><ActionIcon variant="subtle" aria-label={t('lists.editItem', { name: item.name })} disabled={!canEdit} onClick={() => setEditing(item)}>✎</ActionIcon></Tooltip>
-                      <Tooltip label={t('common.delete')}><ActionIcon variant="subtle" color="red" aria-label={t('lists.deleteItem', { name: item.name })} disabled={!canEdit}
-                        onClick={() => { if (confirm(t('lists.confirmDelete', { name: item.name }))) remove.mutate(item.id); }}>✕</ActionIcon></Tooltip>
+                      <Tooltip label={t('common.edit')}>
+                        <ActionIcon
+                          variant="subtle"
+                          aria-label={t('lists.editItem', { name: item.name })}
+                          disabled={!canEdit}
+                          onClick={() => setEditing(item)}
+                        >
+                          ✎
+                        </ActionIcon>
+                      </Tooltip>
+                      <Tooltip label={t('common.delete')}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={t('lists.deleteItem', { name: item.name })}
+                          disabled={!canEdit}
+                          onClick={() => {
+                            if (confirm(t('lists.confirmDelete', { name: item.name }))) remove.mutate(item.id);
+                          }}
+                        >
+                          ✕
+                        </ActionIcon>
+                      </Tooltip>
                     </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {items.length === 0 && <Table.Tr><Table.Td colSpan={5}><Text c="dimmed" size="sm">{t('lists.empty')}</Text></Table.Td></Table.Tr>}
+              {items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text c="dimmed" size="sm">
+                      {t('lists.empty')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
         )}
       </QueryState>
-      <Modal opened={editing !== undefined} onClose={() => setEditing(undefined)} title={editing ? t('lists.editTitle', { name: editing.name }) : t(`lists.${kind}.new`)}>
+      <Modal
+        opened={editing !== undefined}
+        onClose={() => setEditing(undefined)}
+        title={editing ? t('lists.editTitle', { name: editing.name }) : t(`lists.${kind}.new`)}
+      >
         {editing !== undefined && <ItemForm kind={kind} item={editing} onClose={() => setEditing(undefined)} />}
       </Modal>
     </>

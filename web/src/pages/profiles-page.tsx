@@ -20,30 +20,78 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved(
   const { actor } = useActor();
   const [name, setName] = useState(profile?.name ?? '');
   const [grants, setGrants] = useState<string[]>(profile?.grants ?? []);
-  useEffect(() => { setName(profile?.name ?? ''); setGrants(profile?.grants ?? []); }, [profile]);
+  useEffect(() => {
+    setName(profile?.name ?? '');
+    setGrants(profile?.grants ?? []);
+  }, [profile]);
   const canEdit = actorCan(actor, profile ? 'profiles:edit' : 'profiles:create');
-  const done = async (p: Profile | null) => { await queryClient.invalidateQueries({ queryKey: qk.list(tenantId, 'profiles') }); onSaved(p); };
+  const done = async (p: Profile | null) => {
+    await queryClient.invalidateQueries({ queryKey: qk.list(tenantId, 'profiles') });
+    onSaved(p);
+  };
   const save = useMutation({
-    mutationFn: () => (profile ? client.profiles.update(tenantId, profile.id, { name, grants }, profile.version) : client.profiles.create(tenantId, { name, grants })),
+    mutationFn: () =>
+      profile
+        ? client.profiles.update(tenantId, profile.id, { name, grants }, profile.version)
+        : client.profiles.create(tenantId, { name, grants }),
     onSuccess: (p) => done(p),
   });
-  const remove = useMutation({ mutationFn: () => client.profiles.remove(tenantId, profile!.id), onSuccess: () => done(null) });
-  const dirty = !profile || name !== profile.name || JSON.stringify([...grants].sort()) !== JSON.stringify([...profile.grants].sort());
+  const remove = useMutation({
+    mutationFn: () => client.profiles.remove(tenantId, profile!.id),
+    onSuccess: () => done(null),
+  });
+  const dirty =
+    !profile ||
+    name !== profile.name ||
+    JSON.stringify([...grants].sort()) !== JSON.stringify([...profile.grants].sort());
   return (
     <Stack>
       {save.error ? <ProblemAlert error={save.error} onReload={() => void done(profile)} /> : null}
       {remove.error ? <ProblemAlert error={remove.error} onClose={() => remove.reset()} /> : null}
       <Group align="flex-end">
-        <TextInput label={t('lists.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required w={320} disabled={!canEdit} />
-        {profile && <Badge size="lg" variant="light" data-testid="profile-holders">{t('profiles.holders', { count: profile.holders })}</Badge>}
+        <TextInput
+          label={t('lists.name')}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+          w={320}
+          disabled={!canEdit}
+        />
+        {profile && (
+          <Badge size="lg" variant="light" data-testid="profile-holders">
+            {t('profiles.holders', { count: profile.holders })}
+          </Badge>
+        )}
       </Group>
-      <CapabilityMatrix label={t('profiles.matrixLabel', { name: name || t('profiles.new') })} value={grants} onChange={setGrants} readOnly={!canEdit}
-        grantable={actor.provider || actor.superuser ? null : actor.capabilities} />
+      <CapabilityMatrix
+        label={t('profiles.matrixLabel', { name: name || t('profiles.new') })}
+        value={grants}
+        onChange={setGrants}
+        readOnly={!canEdit}
+        grantable={actor.provider || actor.superuser ? null : actor.capabilities}
+      />
       <Group justify="space-between">
-        {profile ? <Button color="red" variant="subtle" disabled={!actorCan(actor, 'profiles:delete')} onClick={() => { if (confirm(t('lists.confirmDelete', { name: profile.name }))) remove.mutate(); }}>{t('common.delete')}</Button> : <span />}
+        {profile ? (
+          <Button
+            color="red"
+            variant="subtle"
+            disabled={!actorCan(actor, 'profiles:delete')}
+            onClick={() => {
+              if (confirm(t('lists.confirmDelete', { name: profile.name }))) remove.mutate();
+            }}
+          >
+            {t('common.delete')}
+          </Button>
+        ) : (
+          <span />
+        )}
         <Group gap="xs">
-          <Text size="sm" c="dimmed">{t('profiles.count', { count: grants.length })}</Text>
-          <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!dirty || !name.trim() || !canEdit}>{profile ? t('common.save') : t('profiles.create')}</Button>
+          <Text size="sm" c="dimmed">
+            {t('profiles.count', { count: grants.length })}
+          </Text>
+          <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!dirty || !name.trim() || !canEdit}>
+            {profile ? t('common.save') : t('profiles.create')}
+          </Button>
         </Group>
       </Group>
     </Stack>
@@ -56,20 +104,37 @@ export function ProfilesPage() {
   const [selected, setSelected] = useState<string | 'new' | null>(null);
   return (
     <>
-      <PageHeader title={t('nav.profiles')} description={t('profiles.description')} actions={<Button onClick={() => setSelected('new')}>{t('profiles.new')}</Button>} />
+      <PageHeader
+        title={t('nav.profiles')}
+        description={t('profiles.description')}
+        actions={<Button onClick={() => setSelected('new')}>{t('profiles.new')}</Button>}
+      />
       <QueryState query={list} what={t('nav.profiles')}>
         {(profiles) => {
-          const current = selected === 'new' ? null : profiles.find((p) => p.id === selected) ?? profiles[0] ?? null;
+          const current = selected === 'new' ? null : (profiles.find((p) => p.id === selected) ?? profiles[0] ?? null);
           const creating = selected === 'new' || profiles.length === 0;
           return (
             <Grid>
               <Grid.Col span={{ base: 12, md: 3 }}>
                 <Paper withBorder p={4} component="nav" aria-label={t('nav.profiles')}>
                   {profiles.map((p) => (
-                    <NavLink key={p.id} label={p.name} active={!creating && current?.id === p.id} onClick={() => setSelected(p.id)}
-                      rightSection={<Badge size="xs" variant="light">{p.holders}</Badge>} />
+                    <NavLink
+                      key={p.id}
+                      label={p.name}
+                      active={!creating && current?.id === p.id}
+                      onClick={() => setSelected(p.id)}
+                      rightSection={
+                        <Badge size="xs" variant="light">
+                          {p.holders}
+                        </Badge>
+                      }
+                    />
                   ))}
-                  {profiles.length === 0 && <Text size="sm" c="dimmed" p="sm">{t('profiles.none')}</Text>}
+                  {profiles.length === 0 && (
+                    <Text size="sm" c="dimmed" p="sm">
+                      {t('profiles.none')}
+                    </Text>
+                  )}
                 </Paper>
               </Grid.Col>
               <Grid.Col span={{ base: 12, md: 9 }}>

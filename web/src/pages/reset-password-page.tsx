@@ -61,46 +61,98 @@ export function SetPasswordPage({ purpose }: { purpose: PasswordPurpose }) {
   }
 
   return (
-    <PublicFormCard titleId="set-password-title" onSubmit={submit} noValidate width={440}
-      title={done ? t(`${p}.doneTitle`) : t(`${p}.title`)}>
+    <PublicFormCard
+      titleId="set-password-title"
+      onSubmit={submit}
+      noValidate
+      width={440}
+      title={done ? t(`${p}.doneTitle`) : t(`${p}.title`)}
+    >
       {done ? (
         <>
-          <Text role="status" data-testid="password-set">{t(`${p}.done`)}</Text>
-          <Button component={Link} to="/sign-in" replace>{t('setPassword.toSignIn')}</Button>
+          <Text role="status" data-testid="password-set">
+            {t(`${p}.done`)}
+          </Text>
+          <Button component={Link} to="/sign-in" replace>
+            {t('setPassword.toSignIn')}
+          </Button>
         </>
       ) : (
         <>
-          <Text c="dimmed" size="sm">{t(`${p}.help`)}</Text>
+          <Text c="dimmed" size="sm">
+            {t(`${p}.help`)}
+          </Text>
           {code_ === 'invalid_token' ? (
-            <Alert color="red" role="alert" data-testid="problem" data-code="invalid_token" title={t('setPassword.badLinkTitle')}>
+            <Alert
+              color="red"
+              role="alert"
+              data-testid="problem"
+              data-code="invalid_token"
+              title={t('setPassword.badLinkTitle')}
+            >
               <Text size="sm">{t(`${p}.badLink`)}</Text>
               {purpose === 'reset' && (
-                <Anchor component={Link} to="/sign-in?forgot=1" size="sm" display="block" mt="xs">{t('reset.requestNew')}</Anchor>
+                <Anchor component={Link} to="/sign-in?forgot=1" size="sm" display="block" mt="xs">
+                  {t('reset.requestNew')}
+                </Anchor>
               )}
             </Alert>
           ) : code_ === 'weak_password' ? (
-            <Alert color="red" role="alert" data-testid="problem" data-code="weak_password" title={t('setPassword.weakTitle')}>
+            <Alert
+              color="red"
+              role="alert"
+              data-testid="problem"
+              data-code="weak_password"
+              title={t('setPassword.weakTitle')}
+            >
               <Text size="sm">{t('setPassword.weak')}</Text>
             </Alert>
-          ) : error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
+          ) : error ? (
+            <ProblemAlert error={error} onClose={() => setError(null)} />
+          ) : null}
           {!linkToken && (
-            <TextInput label={t('setPassword.code')} description={t('setPassword.codeHelp')} required value={code} autoComplete="one-time-code"
-              onChange={(e) => setCode(e.currentTarget.value)} error={tried && !code.trim() ? t('setPassword.codeMissing') : undefined} />
+            <TextInput
+              label={t('setPassword.code')}
+              description={t('setPassword.codeHelp')}
+              required
+              value={code}
+              autoComplete="one-time-code"
+              onChange={(e) => setCode(e.currentTarget.value)}
+              error={tried && !code.trim() ? t('setPassword.codeMissing') : undefined}
+            />
           )}
-          <PasswordInput label={t('setPassword.password')} required value={password} autoComplete="new-password" name="new-password"
+          <PasswordInput
+            label={t('setPassword.password')}
+            required
+            value={password}
+            autoComplete="new-password"
+            name="new-password"
             description={t('setPassword.rule', { min: MIN_PASSWORD_LENGTH })}
             error={tried && tooShort ? t('setPassword.tooShort', { min: MIN_PASSWORD_LENGTH }) : undefined}
-            onChange={(e) => setPassword(e.currentTarget.value)} />
-          <PasswordInput label={t('setPassword.repeat')} required value={repeat} autoComplete="new-password" name="repeat-password"
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
+          <PasswordInput
+            label={t('setPassword.repeat')}
+            required
+            value={repeat}
+            autoComplete="new-password"
+            name="repeat-password"
             error={tried && !tooShort && mismatch ? t('setPassword.mismatch') : undefined}
-            onChange={(e) => setRepeat(e.currentTarget.value)} />
+            onChange={(e) => setRepeat(e.currentTarget.value)}
+          />
           <Text size="xs" c="dimmed" data-testid="password-length" aria-live="polite">
             {t('setPassword.length', { count: passwordLength(password), min: MIN_PASSWORD_LENGTH })}
           </Text>
-          <Button type="submit" loading={busy} fullWidth>{t(`${p}.submit`)}</Button>
+          <Button type="submit" loading={busy} fullWidth>
+            {t(`${p}.submit`)}
+          </Button>
         </>
       )}
-      {!done && <Anchor component={Link} to="/sign-in" size="sm">{t('signIn.back')}</Anchor>}
+      {!done && (
+        <Anchor component={Link} to="/sign-in" size="sm">
+          {t('signIn.back')}
+        </Anchor>
+      )}
     </PublicFormCard>
   );
 }

@@ -31,7 +31,12 @@ function RolePermissionsForm({ saved }: { saved: RolePermissionsDoc }) {
   const [doc, setDoc] = useState(saved);
   useEffect(() => setDoc(saved), [saved]);
   const save = useMutation({
-    mutationFn: () => client.rolePermissions.put(tenantId, { organisation: doc.organisation, supervisor: doc.supervisor, agent: doc.agent }, saved.version),
+    mutationFn: () =>
+      client.rolePermissions.put(
+        tenantId,
+        { organisation: doc.organisation, supervisor: doc.supervisor, agent: doc.agent },
+        saved.version,
+      ),
     onSuccess: (next) => queryClient.setQueryData(qk.rolePermissions(tenantId), next),
   });
   const dirty = JSON.stringify(doc) !== JSON.stringify(saved);
@@ -39,26 +44,56 @@ function RolePermissionsForm({ saved }: { saved: RolePermissionsDoc }) {
   const noEdit = block('C7', 'cc_admin_required', 'role permissions need Contact Admin');
   return (
     <Stack>
-      {save.error ? <ProblemAlert error={save.error} onReload={() => { save.reset(); void queryClient.invalidateQueries({ queryKey: qk.rolePermissions(tenantId) }); }} /> : null}
-      <Tabs value={SECTIONS.includes(tab as Section) ? tab : 'organisation'} onChange={(v) => v && navigate(`/role-permissions/${v}`, { replace: true })}>
-        <Tabs.List mb="md">{SECTIONS.map((s) => <Tabs.Tab key={s} value={s}>{t(`roles.tab.${s}`)}</Tabs.Tab>)}</Tabs.List>
+      {save.error ? (
+        <ProblemAlert
+          error={save.error}
+          onReload={() => {
+            save.reset();
+            void queryClient.invalidateQueries({ queryKey: qk.rolePermissions(tenantId) });
+          }}
+        />
+      ) : null}
+      <Tabs
+        value={SECTIONS.includes(tab as Section) ? tab : 'organisation'}
+        onChange={(v) => v && navigate(`/role-permissions/${v}`, { replace: true })}
+      >
+        <Tabs.List mb="md">
+          {SECTIONS.map((s) => (
+            <Tabs.Tab key={s} value={s}>
+              {t(`roles.tab.${s}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
         {SECTIONS.map((s) => (
           <Tabs.Panel key={s} value={s}>
             <Paper withBorder p="md" maw={760}>
               <Stack>
-                <Text size="sm" c="dimmed">{t(`roles.intro.${s}`)}</Text>
+                <Text size="sm" c="dimmed">
+                  {t(`roles.intro.${s}`)}
+                </Text>
                 {Object.entries(doc[s]).map(([key, value]) => {
                   const locked = isLocked(s, key);
                   const reasons = locked ? [block('S5', 'locked_setting', '')] : !canEdit ? [noEdit] : [];
                   const id = `role-${s}-${key}`;
                   return (
                     <Stack key={key} gap={2}>
-                      <Switch label={t(`roles.${s}.${key}`)} description={t(`roles.${s}.${key}.help`)} checked={locked ? true : Boolean(value)}
-                        disabled={locked || !canEdit} data-setting={`${s}.${key}`} aria-describedby={reasons.length ? reasonId(id) : undefined}
-                        onChange={(e) => set(s, key, e.currentTarget.checked)} />
+                      <Switch
+                        label={t(`roles.${s}.${key}`)}
+                        description={t(`roles.${s}.${key}.help`)}
+                        checked={locked ? true : Boolean(value)}
+                        disabled={locked || !canEdit}
+                        data-setting={`${s}.${key}`}
+                        aria-describedby={reasons.length ? reasonId(id) : undefined}
+                        onChange={(e) => set(s, key, e.currentTarget.checked)}
+                      />
                       <div style={{ paddingLeft: 56 }}>
-                        {locked ? <Text id={reasonId(id)} size="xs" c="dimmed" data-testid="disabled-reason">🔒 {t('roles.lockedOn')}</Text>
-                          : <DisabledReason state={{ disabled: true, locked: false, reasons }} id={reasonId(id)} />}
+                        {locked ? (
+                          <Text id={reasonId(id)} size="xs" c="dimmed" data-testid="disabled-reason">
+                            🔒 {t('roles.lockedOn')}
+                          </Text>
+                        ) : (
+                          <DisabledReason state={{ disabled: true, locked: false, reasons }} id={reasonId(id)} />
+                        )}
                       </div>
                     </Stack>
                   );
@@ -69,8 +104,14 @@ function RolePermissionsForm({ saved }: { saved: RolePermissionsDoc }) {
         ))}
       </Tabs>
       <Group>
-        <Button onClick={() => save.mutate()} disabled={!dirty || !canEdit} loading={save.isPending}>{t('common.save')}</Button>
-        {save.isSuccess && !dirty && <Text size="sm" c="teal.9" role="status">{t('common.saved')}</Text>}
+        <Button onClick={() => save.mutate()} disabled={!dirty || !canEdit} loading={save.isPending}>
+          {t('common.save')}
+        </Button>
+        {save.isSuccess && !dirty && (
+          <Text size="sm" c="teal.9" role="status">
+            {t('common.saved')}
+          </Text>
+        )}
       </Group>
     </Stack>
   );
@@ -80,11 +121,17 @@ export function RolePermissionsPage() {
   const { t } = useI18n();
   const { client } = useSession();
   const tenantId = useTenantId() ?? '';
-  const query = useQuery({ queryKey: qk.rolePermissions(tenantId), queryFn: () => client.rolePermissions.get(tenantId), enabled: !!tenantId });
+  const query = useQuery({
+    queryKey: qk.rolePermissions(tenantId),
+    queryFn: () => client.rolePermissions.get(tenantId),
+    enabled: !!tenantId,
+  });
   return (
     <>
       <PageHeader title={t('nav.rolePermissions')} description={t('roles.description')} />
-      <QueryState query={query} what={t('nav.rolePermissions')}>{(doc) => <RolePermissionsForm saved={doc} />}</QueryState>
+      <QueryState query={query} what={t('nav.rolePermissions')}>
+        {(doc) => <RolePermissionsForm saved={doc} />}
+      </QueryState>
     </>
   );
 }

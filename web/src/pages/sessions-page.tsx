@@ -15,8 +15,16 @@ export function SessionsPage() {
   const { client } = useSession();
   const tenantId = useTenantId() ?? '';
   const queryClient = useQueryClient();
-  const sessions = useQuery({ queryKey: qk.sessions(tenantId), queryFn: () => client.sessions.list(tenantId), enabled: !!tenantId, refetchInterval: 20_000 });
-  const end = useMutation({ mutationFn: (id: string) => client.sessions.end(tenantId, id), onSuccess: () => queryClient.invalidateQueries({ queryKey: qk.sessions(tenantId) }) });
+  const sessions = useQuery({
+    queryKey: qk.sessions(tenantId),
+    queryFn: () => client.sessions.list(tenantId),
+    enabled: !!tenantId,
+    refetchInterval: 20_000,
+  });
+  const end = useMutation({
+    mutationFn: (id: string) => client.sessions.end(tenantId, id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: qk.sessions(tenantId) }),
+  });
   return (
     <>
       <PageHeader title={t('nav.sessions')} description={t('sessions.description')} />
@@ -24,18 +32,42 @@ export function SessionsPage() {
       <QueryState query={sessions} what={t('nav.sessions')}>
         {(page) => (
           <Table withTableBorder striped aria-label={t('nav.sessions')}>
-            <Table.Thead><Table.Tr><Table.Th>{t('sessions.user')}</Table.Th><Table.Th>{t('sessions.audience')}</Table.Th><Table.Th>{t('sessions.started')}</Table.Th><Table.Th>{t('sessions.lastSeen')}</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('sessions.user')}</Table.Th>
+                <Table.Th>{t('sessions.audience')}</Table.Th>
+                <Table.Th>{t('sessions.started')}</Table.Th>
+                <Table.Th>{t('sessions.lastSeen')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
             <Table.Tbody>
               {page.items.map((s) => (
                 <Table.Tr key={s.id}>
-                  <Table.Td><Link to={`/users/${encodeURIComponent(s.userId)}/sessions`}>{s.displayName ?? s.email ?? s.userId}</Link></Table.Td>
+                  <Table.Td>
+                    <Link to={`/users/${encodeURIComponent(s.userId)}/sessions`}>
+                      {s.displayName ?? s.email ?? s.userId}
+                    </Link>
+                  </Table.Td>
                   <Table.Td>{t(`audience.${s.audience}`)}</Table.Td>
                   <Table.Td>{formatDateTime(s.createdAt, lang)}</Table.Td>
                   <Table.Td>{formatDateTime(s.lastSeenAt, lang)}</Table.Td>
-                  <Table.Td><Button size="xs" variant="subtle" color="red" onClick={() => end.mutate(s.id)}>{t('sessions.end')}</Button></Table.Td>
+                  <Table.Td>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate(s.id)}>
+                      {t('sessions.end')}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               ))}
-              {page.items.length === 0 && <Table.Tr><Table.Td colSpan={5}><Text size="sm" c="dimmed">{t('sessions.none')}</Text></Table.Td></Table.Tr>}
+              {page.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text size="sm" c="dimmed">
+                      {t('sessions.none')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
         )}

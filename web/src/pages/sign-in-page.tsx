@@ -20,14 +20,20 @@ type Mode = 'password' | 'forgot' | 'provider';
 export const TENANT_STORAGE_KEY = 'sb.signInTenant';
 
 function rememberedTenant(): string {
-  try { return localStorage.getItem(TENANT_STORAGE_KEY) ?? ''; } catch { return ''; }
+  try {
+    return localStorage.getItem(TENANT_STORAGE_KEY) ?? '';
+  } catch {
+    return '';
+  }
 }
 
 function rememberTenant(tenant: string): void {
   try {
     if (tenant) localStorage.setItem(TENANT_STORAGE_KEY, tenant);
     else localStorage.removeItem(TENANT_STORAGE_KEY);
-  } catch { /* private mode */ }
+  } catch {
+    /* private mode */
+  }
 }
 
 /** A same-site path to return to after signing in (never another origin). */
@@ -51,23 +57,36 @@ export function SignInPage() {
   const [organisation, setOrganisation] = useState(() => linkTenant || rememberedTenant());
   const [typedTenant] = useDebouncedValue(organisation.trim(), 400);
   const tenant = linkTenant || typedTenant;
-  useEffect(() => { rememberTenant(tenant); }, [tenant]);
+  useEffect(() => {
+    rememberTenant(tenant);
+  }, [tenant]);
   const issuers = useQuery({
     queryKey: ['oidc-issuers', tenant],
     queryFn: () => createClient({ baseUrl: '' }).auth.oidcIssuers(tenant),
-    enabled: tenant !== '', retry: false, staleTime: 300_000,
+    enabled: tenant !== '',
+    retry: false,
+    staleTime: 300_000,
   });
   const next = safeNext(params.get('next'));
-  const buttons = tenant ? issuers.data?.items ?? [] : [];
+  const buttons = tenant ? (issuers.data?.items ?? []) : [];
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      if (mode === 'password') { await signInWithPassword(email.trim(), password); navigate(next, { replace: true }); }
-      if (mode === 'provider') { await signInAsProvider(providerToken.trim()); navigate('/', { replace: true }); }
-      if (mode === 'forgot') { await createClient({ baseUrl: '' }).auth.requestPasswordReset(email.trim()); setResetSent(true); }
+      if (mode === 'password') {
+        await signInWithPassword(email.trim(), password);
+        navigate(next, { replace: true });
+      }
+      if (mode === 'provider') {
+        await signInAsProvider(providerToken.trim());
+        navigate('/', { replace: true });
+      }
+      if (mode === 'forgot') {
+        await createClient({ baseUrl: '' }).auth.requestPasswordReset(email.trim());
+        setResetSent(true);
+      }
     } catch (err) {
       setError(err);
     } finally {
@@ -76,22 +95,60 @@ export function SignInPage() {
   }
 
   return (
-    <PublicFormCard titleId="sign-in-title" onSubmit={submit}
-      title={mode === 'forgot' ? t('signIn.forgotTitle') : mode === 'provider' ? t('signIn.providerTitle') : t('signIn.title')}>
-      <Text c="dimmed" size="sm">{mode === 'forgot' ? t('signIn.forgotHelp') : mode === 'provider' ? t('signIn.providerHelp') : t('signIn.subtitle')}</Text>
+    <PublicFormCard
+      titleId="sign-in-title"
+      onSubmit={submit}
+      title={
+        mode === 'forgot'
+          ? t('signIn.forgotTitle')
+          : mode === 'provider'
+            ? t('signIn.providerTitle')
+            : t('signIn.title')
+      }
+    >
+      <Text c="dimmed" size="sm">
+        {mode === 'forgot'
+          ? t('signIn.forgotHelp')
+          : mode === 'provider'
+            ? t('signIn.providerHelp')
+            : t('signIn.subtitle')}
+      </Text>
       {error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
-      {resetSent && mode === 'forgot' && <Text size="sm" role="status" c="teal.9">{t('signIn.resetSent')}</Text>}
+      {resetSent && mode === 'forgot' && (
+        <Text size="sm" role="status" c="teal.9">
+          {t('signIn.resetSent')}
+        </Text>
+      )}
       {mode !== 'provider' && (
-        <TextInput label={t('signIn.email')} type="email" autoComplete="username" required value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)} name="email" />
+        <TextInput
+          label={t('signIn.email')}
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          name="email"
+        />
       )}
       {mode === 'password' && (
-        <PasswordInput label={t('signIn.password')} autoComplete="current-password" required value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)} name="password" />
+        <PasswordInput
+          label={t('signIn.password')}
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          name="password"
+        />
       )}
       {mode === 'provider' && (
-        <PasswordInput label={t('signIn.providerToken')} required value={providerToken} autoComplete="off"
-          onChange={(e) => setProviderToken(e.currentTarget.value)} name="providerToken" />
+        <PasswordInput
+          label={t('signIn.providerToken')}
+          required
+          value={providerToken}
+          autoComplete="off"
+          onChange={(e) => setProviderToken(e.currentTarget.value)}
+          name="providerToken"
+        />
       )}
       <Button type="submit" loading={busy} fullWidth>
         {mode === 'forgot' ? t('signIn.sendReset') : t('signIn.submit')}
@@ -101,7 +158,12 @@ export function SignInPage() {
           <Divider label={t('signIn.or')} labelPosition="center" />
           <Stack gap="xs" data-testid="oidc-buttons">
             {buttons.map((i) => (
-              <Button key={i.id} variant="default" component="a" href={createClient({ baseUrl: '' }).auth.oidcStartUrl(i, next)}>
+              <Button
+                key={i.id}
+                variant="default"
+                component="a"
+                href={createClient({ baseUrl: '' }).auth.oidcStartUrl(i, next)}
+              >
                 {t('signIn.withIssuer', { name: i.name })}
               </Button>
             ))}
@@ -109,20 +171,65 @@ export function SignInPage() {
         </>
       )}
       {mode === 'password' && !linkTenant && (
-        <TextInput label={t('signIn.organisation')} value={organisation} size="sm" name="organisation" autoComplete="off"
-          description={tenant && issuers.isSuccess && buttons.length === 0 && tenant === organisation.trim() ? t('signIn.noIssuers') : t('signIn.organisationHelp')}
-          onChange={(e) => setOrganisation(e.currentTarget.value)} />
+        <TextInput
+          label={t('signIn.organisation')}
+          value={organisation}
+          size="sm"
+          name="organisation"
+          autoComplete="off"
+          description={
+            tenant && issuers.isSuccess && buttons.length === 0 && tenant === organisation.trim()
+              ? t('signIn.noIssuers')
+              : t('signIn.organisationHelp')
+          }
+          onChange={(e) => setOrganisation(e.currentTarget.value)}
+        />
       )}
       <Box>
         <Group justify="space-between">
-          {mode !== 'password'
-            ? <Anchor component="button" type="button" size="sm" onClick={() => { setMode('password'); setError(null); }}>{t('signIn.back')}</Anchor>
-            : <Anchor component="button" type="button" size="sm" onClick={() => { setMode('forgot'); setError(null); setResetSent(false); }}>{t('signIn.forgot')}</Anchor>}
+          {mode !== 'password' ? (
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => {
+                setMode('password');
+                setError(null);
+              }}
+            >
+              {t('signIn.back')}
+            </Anchor>
+          ) : (
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => {
+                setMode('forgot');
+                setError(null);
+                setResetSent(false);
+              }}
+            >
+              {t('signIn.forgot')}
+            </Anchor>
+          )}
           {mode !== 'provider' && (
-            <Anchor component="button" type="button" size="sm" onClick={() => { setMode('provider'); setError(null); }}>{t('signIn.asProvider')}</Anchor>
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => {
+                setMode('provider');
+                setError(null);
+              }}
+            >
+              {t('signIn.asProvider')}
+            </Anchor>
           )}
         </Group>
-        <Anchor href="/live" size="sm" display="block" mt="xs">{t('signIn.liveLink')}</Anchor>
+        <Anchor href="/live" size="sm" display="block" mt="xs">
+          {t('signIn.liveLink')}
+        </Anchor>
       </Box>
     </PublicFormCard>
   );

@@ -20,12 +20,18 @@ let answer: (url: string, method: string) => Answer;
 beforeEach(() => {
   calls = [];
   localStorage.clear();
-  vi.stubGlobal('fetch', vi.fn(async (input: string, init: RequestInit = {}) => {
-    const method = init.method ?? 'GET';
-    calls.push({ url: String(input), method, body: init.body ? JSON.parse(String(init.body)) : undefined });
-    const a = answer(String(input), method);
-    return new Response(a.body === undefined ? null : JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json' } });
-  }));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: string, init: RequestInit = {}) => {
+      const method = init.method ?? 'GET';
+      calls.push({ url: String(input), method, body: init.body ? JSON.parse(String(init.body)) : undefined });
+      const a = answer(String(input), method);
+      return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
+        status: a.status,
+        headers: { 'content-type': 'application/json' },
+      });
+    }),
+  );
 });
 afterEach(() => vi.unstubAllGlobals());
 
@@ -63,7 +69,9 @@ describe('sign-in page: OIDC buttons', () => {
   beforeEach(() => {
     answer = (url) => {
       const m = /^\/v1\/auth\/oidc\/issuers\?tenant=([^&]+)$/.exec(url);
-      return m ? { status: 200, body: { items: issuersOf[decodeURIComponent(m[1]!)] ?? [] } } : { status: 404, body: { status: 404, code: 'not_found' } };
+      return m
+        ? { status: 200, body: { items: issuersOf[decodeURIComponent(m[1]!)] ?? [] } }
+        : { status: 404, body: { status: 404, code: 'not_found' } };
     };
   });
 
@@ -71,7 +79,9 @@ describe('sign-in page: OIDC buttons', () => {
     renderAt('/sign-in?tenant=acme&next=%2Fusers%2Fu-1%2Flicences');
     const entra = await screen.findByRole('link', { name: 'Sign in with Acme Entra ID' });
     expect(entra.getAttribute('href')).toBe('/v1/auth/oidc/iss-1/start?returnTo=%2Fusers%2Fu-1%2Flicences');
-    expect(screen.getByRole('link', { name: 'Sign in with Acme Okta' }).getAttribute('href')).toBe('/v1/auth/oidc/iss-2/start?returnTo=%2Fusers%2Fu-1%2Flicences');
+    expect(screen.getByRole('link', { name: 'Sign in with Acme Okta' }).getAttribute('href')).toBe(
+      '/v1/auth/oidc/iss-2/start?returnTo=%2Fusers%2Fu-1%2Flicences',
+    );
     expect(screen.queryByLabelText(/Organisation ID/)).toBeNull(); // the link names the organisation
     expect(issuerCalls().map((c) => c.url)).toEqual(['/v1/auth/oidc/issuers?tenant=acme']);
     expect(localStorage.getItem(TENANT_STORAGE_KEY)).toBe('acme');
@@ -152,7 +162,13 @@ describe('choosing a password from an emailed link', () => {
     fill('paper lantern river morning');
     fireEvent.click(screen.getByRole('button', { name: 'Set new password' }));
     await screen.findByRole('heading', { name: 'Password changed' });
-    expect(calls).toEqual([{ url: '/v1/auth/password-reset/confirm', method: 'POST', body: { token: 'sbr_abcdefghijkl', password: 'paper lantern river morning' } }]);
+    expect(calls).toEqual([
+      {
+        url: '/v1/auth/password-reset/confirm',
+        method: 'POST',
+        body: { token: 'sbr_abcdefghijkl', password: 'paper lantern river morning' },
+      },
+    ]);
     expect(screen.getByRole('link', { name: 'Go to sign-in' }).getAttribute('href')).toBe('/sign-in');
   });
 
@@ -163,17 +179,28 @@ describe('choosing a password from an emailed link', () => {
     fill('paper lantern river morning');
     fireEvent.click(screen.getByRole('button', { name: 'Set password' }));
     await screen.findByRole('heading', { name: 'Your account is ready' });
-    expect(calls).toEqual([{ url: '/v1/auth/invitations/accept', method: 'POST', body: { token: 'sbi_abcdefghijkl', password: 'paper lantern river morning' } }]);
+    expect(calls).toEqual([
+      {
+        url: '/v1/auth/invitations/accept',
+        method: 'POST',
+        body: { token: 'sbi_abcdefghijkl', password: 'paper lantern river morning' },
+      },
+    ]);
   });
 
   it('explains an expired or used link in plain words, with a way to get a new one', async () => {
-    answer = () => ({ status: 400, body: { status: 400, code: 'invalid_token', rule: 'I3', field: '/token', detail: 'this link is not valid' } });
+    answer = () => ({
+      status: 400,
+      body: { status: 400, code: 'invalid_token', rule: 'I3', field: '/token', detail: 'this link is not valid' },
+    });
     renderAt('/reset-password?token=sbr_used_already');
     fill('paper lantern river morning');
     fireEvent.click(screen.getByRole('button', { name: 'Set new password' }));
     const problem = await screen.findByTestId('problem');
     expect(problem.textContent).toContain('This reset link has expired or was already used');
-    expect(screen.getByRole('link', { name: 'Send me a new reset link' }).getAttribute('href')).toBe('/sign-in?forgot=1');
+    expect(screen.getByRole('link', { name: 'Send me a new reset link' }).getAttribute('href')).toBe(
+      '/sign-in?forgot=1',
+    );
   });
 
   it('explains an invitation that no longer works', async () => {
@@ -185,7 +212,10 @@ describe('choosing a password from an emailed link', () => {
   });
 
   it('explains a password the server finds too easy to guess', async () => {
-    answer = () => ({ status: 422, body: { status: 422, code: 'weak_password', field: '/password', detail: 'this password is too easy to guess' } });
+    answer = () => ({
+      status: 422,
+      body: { status: 422, code: 'weak_password', field: '/password', detail: 'this password is too easy to guess' },
+    });
     renderAt('/reset-password?token=sbr_abcdefghijkl');
     fill('aaaaaaaaaaaaaaaaaaaa');
     fireEvent.click(screen.getByRole('button', { name: 'Set new password' }));

@@ -28,7 +28,12 @@ export function UsagePage() {
   const { client } = useSession();
   const tenantId = useTenantId() ?? '';
   const tenant = useTenant();
-  const usage = useQuery({ queryKey: qk.usage(tenantId), queryFn: () => client.usage.get(tenantId), enabled: !!tenantId, refetchInterval: 15_000 });
+  const usage = useQuery({
+    queryKey: qk.usage(tenantId),
+    queryFn: () => client.usage.get(tenantId),
+    enabled: !!tenantId,
+    refetchInterval: 15_000,
+  });
   const samples = useSeatSamples(usage.data);
   return (
     <>
@@ -37,21 +42,57 @@ export function UsagePage() {
         {(u) => (
           <Stack>
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <Card withBorder><Text size="sm" c="dimmed">{t('usage.seatsInUse')}</Text><Text size="xl" fw={700} data-testid="seats-in-use">{formatNumber(u.seats.inUse, lang)}</Text></Card>
-              <Card withBorder><Text size="sm" c="dimmed">{t('usage.seatLimit')}</Text><Text size="xl" fw={700}>{u.seats.limit === null ? t('usage.unlimited') : formatNumber(u.seats.limit, lang)}</Text></Card>
-              <Card withBorder><Text size="sm" c="dimmed">{t('usage.peak')}</Text><Text size="xl" fw={700}>{formatNumber(u.seats.peak, lang)}</Text></Card>
+              <Card withBorder>
+                <Text size="sm" c="dimmed">
+                  {t('usage.seatsInUse')}
+                </Text>
+                <Text size="xl" fw={700} data-testid="seats-in-use">
+                  {formatNumber(u.seats.inUse, lang)}
+                </Text>
+              </Card>
+              <Card withBorder>
+                <Text size="sm" c="dimmed">
+                  {t('usage.seatLimit')}
+                </Text>
+                <Text size="xl" fw={700}>
+                  {u.seats.limit === null ? t('usage.unlimited') : formatNumber(u.seats.limit, lang)}
+                </Text>
+              </Card>
+              <Card withBorder>
+                <Text size="sm" c="dimmed">
+                  {t('usage.peak')}
+                </Text>
+                <Text size="xl" fw={700}>
+                  {formatNumber(u.seats.peak, lang)}
+                </Text>
+              </Card>
             </SimpleGrid>
             <Card withBorder>
-              <Title order={2} size="h4" mb="xs">{t('usage.seatsOverTime')}</Title>
+              <Title order={2} size="h4" mb="xs">
+                {t('usage.seatsOverTime')}
+              </Title>
               <SeatsChart samples={samples} limit={u.seats.limit} />
             </Card>
             <Card withBorder>
               <Group justify="space-between" mb="xs">
-                <Title order={2} size="h4">{t('usage.licences')}</Title>
-                {tenant.data && <Text size="sm" c="dimmed">{t('usage.plan', { plan: tenant.data.plan })}</Text>}
+                <Title order={2} size="h4">
+                  {t('usage.licences')}
+                </Title>
+                {tenant.data && (
+                  <Text size="sm" c="dimmed">
+                    {t('usage.plan', { plan: tenant.data.plan })}
+                  </Text>
+                )}
               </Group>
               <Table aria-label={t('usage.licences')} data-testid="usage-table">
-                <Table.Thead><Table.Tr><Table.Th>{t('usage.licence')}</Table.Th><Table.Th>{t('usage.assigned')}</Table.Th><Table.Th>{t('usage.cap')}</Table.Th><Table.Th w="35%">{t('usage.use')}</Table.Th></Table.Tr></Table.Thead>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('usage.licence')}</Table.Th>
+                    <Table.Th>{t('usage.assigned')}</Table.Th>
+                    <Table.Th>{t('usage.cap')}</Table.Th>
+                    <Table.Th w="35%">{t('usage.use')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
                 <Table.Tbody>
                   {BILLABLE_KEYS.map((k) => {
                     const row = u.licences[k] ?? { assigned: 0, cap: null };
@@ -60,8 +101,18 @@ export function UsagePage() {
                       <Table.Tr key={k} data-licence={k}>
                         <Table.Td>{t(`billable.${k}`)}</Table.Td>
                         <Table.Td>{formatNumber(row.assigned, lang)}</Table.Td>
-                        <Table.Td>{row.cap === null ? t('usage.unlimitedBilled') : formatNumber(row.cap, lang)}</Table.Td>
-                        <Table.Td>{row.cap !== null && <Progress value={pct} color={pct >= 100 ? 'red' : pct > 85 ? 'orange' : 'blue'} aria-label={t('licences.poolLabel', { licence: t(`billable.${k}`) })} />}</Table.Td>
+                        <Table.Td>
+                          {row.cap === null ? t('usage.unlimitedBilled') : formatNumber(row.cap, lang)}
+                        </Table.Td>
+                        <Table.Td>
+                          {row.cap !== null && (
+                            <Progress
+                              value={pct}
+                              color={pct >= 100 ? 'red' : pct > 85 ? 'orange' : 'blue'}
+                              aria-label={t('licences.poolLabel', { licence: t(`billable.${k}`) })}
+                            />
+                          )}
+                        </Table.Td>
                       </Table.Tr>
                     );
                   })}

@@ -34,29 +34,67 @@ export function UsersPage() {
     staleTime: 15_000,
   });
   const users = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
-  const loadMore = useCallback(() => { void query.fetchNextPage(); }, [query]);
-  const onFilter = useCallback((key: UserFilterKey, value: string | null) => {
-    setSearch((prev) => withFilter(prev, key, value), { replace: true });
-    setSelected(new Set());
-  }, [setSearch]);
+  const loadMore = useCallback(() => {
+    void query.fetchNextPage();
+  }, [query]);
+  const onFilter = useCallback(
+    (key: UserFilterKey, value: string | null) => {
+      setSearch((prev) => withFilter(prev, key, value), { replace: true });
+      setSelected(new Set());
+    },
+    [setSearch],
+  );
 
-  const toggle = (id: string) => setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
-  const toggleAll = () => setSelected((s) => (users.length > 0 && users.every((u) => s.has(u.id)) ? new Set() : new Set(users.map((u) => u.id))));
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const toggleAll = () =>
+    setSelected((s) =>
+      users.length > 0 && users.every((u) => s.has(u.id)) ? new Set() : new Set(users.map((u) => u.id)),
+    );
 
   return (
     <>
-      <PageHeader title={t('users.title')} description={t('users.description')}
-        actions={<Button component={Link} to="/users/new">{t('users.new')}</Button>} />
+      <PageHeader
+        title={t('users.title')}
+        description={t('users.description')}
+        actions={
+          <Button component={Link} to="/users/new">
+            {t('users.new')}
+          </Button>
+        }
+      />
       <UserFilterBar filters={filters} onChange={onFilter} />
       <Group justify="space-between" mb="xs" mih={36}>
         <Text size="sm" c="dimmed" role="status" data-testid="users-count">
-          {query.isFetching && !query.isFetchingNextPage ? t('common.loading') : t(query.hasNextPage ? 'users.loadedMore' : 'users.loaded', { count: users.length })}
+          {query.isFetching && !query.isFetchingNextPage
+            ? t('common.loading')
+            : t(query.hasNextPage ? 'users.loadedMore' : 'users.loaded', { count: users.length })}
         </Text>
-        {selected.size > 0 && <BulkActions users={users.filter((u) => selected.has(u.id))} onDone={() => setSelected(new Set())} />}
+        {selected.size > 0 && (
+          <BulkActions users={users.filter((u) => selected.has(u.id))} onDone={() => setSelected(new Set())} />
+        )}
       </Group>
-      {query.error ? (isNotAvailable(query.error) ? <NotAvailable what={t('users.title')} /> : <ProblemAlert error={query.error} onReload={() => query.refetch()} />) : (
-        <UsersTable users={users} hasMore={!!query.hasNextPage} loadingMore={query.isFetchingNextPage} onLoadMore={loadMore}
-          selected={selected} onToggle={toggle} onToggleAll={toggleAll} />
+      {query.error ? (
+        isNotAvailable(query.error) ? (
+          <NotAvailable what={t('users.title')} />
+        ) : (
+          <ProblemAlert error={query.error} onReload={() => query.refetch()} />
+        )
+      ) : (
+        <UsersTable
+          users={users}
+          hasMore={!!query.hasNextPage}
+          loadingMore={query.isFetchingNextPage}
+          onLoadMore={loadMore}
+          selected={selected}
+          onToggle={toggle}
+          onToggleAll={toggleAll}
+        />
       )}
     </>
   );

@@ -1,6 +1,19 @@
 /** Provider: one tenant's plan, licence caps, seats and auto-assignment policy (C8), platform tokens, usage. */
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Code, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Card,
+  Code,
+  Group,
+  NumberInput,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import type { Tenant } from '../../../../client/index.js';
@@ -23,55 +36,148 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
   useEffect(() => setDraft(tenant), [tenant]);
   const usage = useQuery({ queryKey: qk.usage(tenant.id), queryFn: () => client.usage.get(tenant.id), retry: false });
   const save = useMutation({
-    mutationFn: () => client.tenants.update(tenant.id, { plan: draft.plan, homeRegion: draft.homeRegion, seats: draft.seats, licencePools: draft.licencePools, policies: draft.policies }, tenant.version),
-    onSuccess: (x) => { queryClient.setQueryData(qk.tenant(tenant.id), x); void queryClient.invalidateQueries({ queryKey: qk.tenants() }); },
+    mutationFn: () =>
+      client.tenants.update(
+        tenant.id,
+        {
+          plan: draft.plan,
+          homeRegion: draft.homeRegion,
+          seats: draft.seats,
+          licencePools: draft.licencePools,
+          policies: draft.policies,
+        },
+        tenant.version,
+      ),
+    onSuccess: (x) => {
+      queryClient.setQueryData(qk.tenant(tenant.id), x);
+      void queryClient.invalidateQueries({ queryKey: qk.tenants() });
+    },
   });
-  const token = useMutation({ mutationFn: () => client.tenants.createPlatformToken(tenant.id), onSuccess: (r) => setPlatformToken(r.token) });
+  const token = useMutation({
+    mutationFn: () => client.tenants.createPlatformToken(tenant.id),
+    onSuccess: (r) => setPlatformToken(r.token),
+  });
   const dirty = JSON.stringify(draft) !== JSON.stringify(tenant);
-  const setPool = (k: string, v: number | null) => setDraft((d) => ({ ...d, licencePools: { ...d.licencePools, [k]: v } }));
+  const setPool = (k: string, v: number | null) =>
+    setDraft((d) => ({ ...d, licencePools: { ...d.licencePools, [k]: v } }));
   return (
     <Stack>
-      {save.error ? <ProblemAlert error={save.error} onReload={() => void queryClient.invalidateQueries({ queryKey: qk.tenant(tenant.id) })} /> : null}
+      {save.error ? (
+        <ProblemAlert
+          error={save.error}
+          onReload={() => void queryClient.invalidateQueries({ queryKey: qk.tenant(tenant.id) })}
+        />
+      ) : null}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
-          <Title order={2} size="h4" mb="sm">{t('provider.planAndSeats')}</Title>
+          <Title order={2} size="h4" mb="sm">
+            {t('provider.planAndSeats')}
+          </Title>
           <Stack>
-            <Select label={t('tenant.plan')} value={draft.plan} allowDeselect={false} data={Object.values(PLANS).map((p) => ({ value: p.key, label: `${p.name}: ${p.features.map((f) => t(`planFeature.${f}`)).join(', ')}` }))}
-              onChange={(v) => v && setDraft((d) => ({ ...d, plan: v }))} />
-            <Select label={t('tenant.homeRegion')} value={draft.homeRegion} searchable allowDeselect={false} data={ISO_3166_ALPHA2.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
-              onChange={(v) => v && setDraft((d) => ({ ...d, homeRegion: v }))} />
-            <NumberInput label={t('tenant.seats')} description={t('provider.seatsHelp')} min={0} value={draft.seats ?? ''}
-              onChange={(v) => setDraft((d) => ({ ...d, seats: v === '' ? null : Number(v) }))} />
+            <Select
+              label={t('tenant.plan')}
+              value={draft.plan}
+              allowDeselect={false}
+              data={Object.values(PLANS).map((p) => ({
+                value: p.key,
+                label: `${p.name}: ${p.features.map((f) => t(`planFeature.${f}`)).join(', ')}`,
+              }))}
+              onChange={(v) => v && setDraft((d) => ({ ...d, plan: v }))}
+            />
+            <Select
+              label={t('tenant.homeRegion')}
+              value={draft.homeRegion}
+              searchable
+              allowDeselect={false}
+              data={ISO_3166_ALPHA2.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
+              onChange={(v) => v && setDraft((d) => ({ ...d, homeRegion: v }))}
+            />
+            <NumberInput
+              label={t('tenant.seats')}
+              description={t('provider.seatsHelp')}
+              min={0}
+              value={draft.seats ?? ''}
+              onChange={(v) => setDraft((d) => ({ ...d, seats: v === '' ? null : Number(v) }))}
+            />
             <div>
-              <Text size="sm" fw={500} id="policy-label">{t('tenant.agentPolicy')}</Text>
-              <SegmentedControl aria-labelledby="policy-label" value={draft.policies.agentAddOn} data={[{ value: 'manual', label: t('policy.manual') }, { value: 'auto', label: t('policy.auto') }]}
-                onChange={(v) => setDraft((d) => ({ ...d, policies: { ...d.policies, agentAddOn: v as 'manual' | 'auto' } }))} />
-              <Text size="xs" c="dimmed" mt={4}>{t('provider.policyHelp')}</Text>
+              <Text size="sm" fw={500} id="policy-label">
+                {t('tenant.agentPolicy')}
+              </Text>
+              <SegmentedControl
+                aria-labelledby="policy-label"
+                value={draft.policies.agentAddOn}
+                data={[
+                  { value: 'manual', label: t('policy.manual') },
+                  { value: 'auto', label: t('policy.auto') },
+                ]}
+                onChange={(v) =>
+                  setDraft((d) => ({ ...d, policies: { ...d.policies, agentAddOn: v as 'manual' | 'auto' } }))
+                }
+              />
+              <Text size="xs" c="dimmed" mt={4}>
+                {t('provider.policyHelp')}
+              </Text>
             </div>
           </Stack>
         </Card>
         <Card withBorder>
-          <Title order={2} size="h4" mb="sm">{t('provider.caps')}</Title>
+          <Title order={2} size="h4" mb="sm">
+            {t('provider.caps')}
+          </Title>
           <Stack gap="xs">
             {BILLABLE_KEYS.map((k) => (
               <Group key={k} justify="space-between" wrap="nowrap">
-                <Text size="sm">{t(`billable.${k}`)}{usage.data?.licences[k] ? ` · ${t('provider.assigned', { count: usage.data.licences[k]!.assigned })}` : ''}</Text>
-                <NumberInput size="xs" w={140} min={0} aria-label={t('provider.capFor', { licence: t(`billable.${k}`) })} placeholder={t('usage.unlimited')}
-                  value={draft.licencePools?.[k] ?? ''} onChange={(v) => setPool(k, v === '' ? null : Number(v))} />
+                <Text size="sm">
+                  {t(`billable.${k}`)}
+                  {usage.data?.licences[k]
+                    ? ` · ${t('provider.assigned', { count: usage.data.licences[k]!.assigned })}`
+                    : ''}
+                </Text>
+                <NumberInput
+                  size="xs"
+                  w={140}
+                  min={0}
+                  aria-label={t('provider.capFor', { licence: t(`billable.${k}`) })}
+                  placeholder={t('usage.unlimited')}
+                  value={draft.licencePools?.[k] ?? ''}
+                  onChange={(v) => setPool(k, v === '' ? null : Number(v))}
+                />
               </Group>
             ))}
-            <Text size="xs" c="dimmed">{t('provider.capsHelp')}</Text>
+            <Text size="xs" c="dimmed">
+              {t('provider.capsHelp')}
+            </Text>
           </Stack>
         </Card>
       </SimpleGrid>
       <Group>
-        <Button onClick={() => save.mutate()} disabled={!dirty} loading={save.isPending}>{t('common.save')}</Button>
-        <Button variant="light" onClick={() => { setTenant(tenant.id); navigate('/users'); }}>{t('provider.open')}</Button>
-        <Button variant="default" onClick={() => token.mutate()} loading={token.isPending}>{t('provider.platformToken')}</Button>
+        <Button onClick={() => save.mutate()} disabled={!dirty} loading={save.isPending}>
+          {t('common.save')}
+        </Button>
+        <Button
+          variant="light"
+          onClick={() => {
+            setTenant(tenant.id);
+            navigate('/users');
+          }}
+        >
+          {t('provider.open')}
+        </Button>
+        <Button variant="default" onClick={() => token.mutate()} loading={token.isPending}>
+          {t('provider.platformToken')}
+        </Button>
       </Group>
       {token.error ? <ProblemAlert error={token.error} /> : null}
-      {platformToken && <Alert color="teal" title={t('tokens.shownOnce')}><Code>{platformToken}</Code></Alert>}
-      {usage.data && <Text size="sm" c="dimmed">{t('provider.seatUse', { inUse: usage.data.seats.inUse, peak: usage.data.seats.peak })}</Text>}
+      {platformToken && (
+        <Alert color="teal" title={t('tokens.shownOnce')}>
+          <Code>{platformToken}</Code>
+        </Alert>
+      )}
+      {usage.data && (
+        <Text size="sm" c="dimmed">
+          {t('provider.seatUse', { inUse: usage.data.seats.inUse, peak: usage.data.seats.peak })}
+        </Text>
+      )}
     </Stack>
   );
 }
@@ -84,7 +190,9 @@ export function TenantDetailPage() {
   return (
     <>
       <PageHeader title={tenant.data?.name ?? t('nav.tenants')} description={t('provider.detailDescription')} />
-      <QueryState query={tenant} what={t('nav.tenants')}>{(x) => <TenantForm tenant={x} />}</QueryState>
+      <QueryState query={tenant} what={t('nav.tenants')}>
+        {(x) => <TenantForm tenant={x} />}
+      </QueryState>
     </>
   );
 }

@@ -25,40 +25,114 @@ export function TenantsPage() {
   const [seats, setSeats] = useState<number | ''>('');
   const create = useMutation({
     mutationFn: () => client.tenants.create({ name, plan, homeRegion, seats: seats === '' ? null : seats }),
-    onSuccess: async (x) => { setOpen(false); setName(''); await queryClient.invalidateQueries({ queryKey: qk.tenants() }); navigate(`/provider/tenants/${x.id}`); },
+    onSuccess: async (x) => {
+      setOpen(false);
+      setName('');
+      await queryClient.invalidateQueries({ queryKey: qk.tenants() });
+      navigate(`/provider/tenants/${x.id}`);
+    },
   });
   return (
     <>
-      <PageHeader title={t('nav.tenants')} description={t('provider.description')} actions={<Button onClick={() => setOpen(true)}>{t('provider.newTenant')}</Button>} />
+      <PageHeader
+        title={t('nav.tenants')}
+        description={t('provider.description')}
+        actions={<Button onClick={() => setOpen(true)}>{t('provider.newTenant')}</Button>}
+      />
       <QueryState query={tenants} what={t('nav.tenants')}>
         {(page) => (
           <Table withTableBorder striped highlightOnHover aria-label={t('nav.tenants')}>
-            <Table.Thead><Table.Tr><Table.Th>{t('lists.name')}</Table.Th><Table.Th>{t('tenant.plan')}</Table.Th><Table.Th>{t('tenant.homeRegion')}</Table.Th><Table.Th>{t('tenant.seats')}</Table.Th><Table.Th>{t('tenant.agentPolicy')}</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('lists.name')}</Table.Th>
+                <Table.Th>{t('tenant.plan')}</Table.Th>
+                <Table.Th>{t('tenant.homeRegion')}</Table.Th>
+                <Table.Th>{t('tenant.seats')}</Table.Th>
+                <Table.Th>{t('tenant.agentPolicy')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
             <Table.Tbody>
               {page.items.map((x) => (
                 <Table.Tr key={x.id}>
-                  <Table.Td><Anchor component={Link} to={`/provider/tenants/${x.id}`} fw={500}>{x.name}</Anchor></Table.Td>
-                  <Table.Td><Badge variant="light">{PLANS[x.plan]?.name ?? x.plan}</Badge></Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/provider/tenants/${x.id}`} fw={500}>
+                      {x.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light">{PLANS[x.plan]?.name ?? x.plan}</Badge>
+                  </Table.Td>
                   <Table.Td>{regionName(x.homeRegion, lang)}</Table.Td>
                   <Table.Td>{x.seats ?? t('usage.unlimited')}</Table.Td>
                   <Table.Td>{t(`policy.${x.policies?.agentAddOn ?? 'manual'}`)}</Table.Td>
-                  <Table.Td><Button size="xs" variant={session?.tenantId === x.id ? 'filled' : 'light'} onClick={() => { setTenant(x.id); navigate('/users'); }}>{t('provider.open')}</Button></Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant={session?.tenantId === x.id ? 'filled' : 'light'}
+                      onClick={() => {
+                        setTenant(x.id);
+                        navigate('/users');
+                      }}
+                    >
+                      {t('provider.open')}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               ))}
-              {page.items.length === 0 && <Table.Tr><Table.Td colSpan={6}><Text size="sm" c="dimmed">{t('provider.none')}</Text></Table.Td></Table.Tr>}
+              {page.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={6}>
+                    <Text size="sm" c="dimmed">
+                      {t('provider.none')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
         )}
       </QueryState>
       <Modal opened={open} onClose={() => setOpen(false)} title={t('provider.newTenant')}>
-        <form onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate();
+          }}
+        >
           <Stack>
             {create.error ? <ProblemAlert error={create.error} /> : null}
             <TextInput label={t('lists.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-            <Select label={t('tenant.plan')} value={plan} allowDeselect={false} data={Object.values(PLANS).map((p) => ({ value: p.key, label: p.name }))} onChange={(v) => v && setPlan(v)} />
-            <Select label={t('tenant.homeRegion')} value={homeRegion} searchable allowDeselect={false} data={ISO_3166_ALPHA2.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))} onChange={(v) => v && setHomeRegion(v)} />
-            <NumberInput label={t('tenant.seats')} description={t('provider.seatsHelp')} min={0} value={seats} onChange={(v) => setSeats(v === '' ? '' : Number(v))} />
-            <Group justify="flex-end"><Button variant="default" onClick={() => setOpen(false)}>{t('common.cancel')}</Button><Button type="submit" loading={create.isPending}>{t('common.create')}</Button></Group>
+            <Select
+              label={t('tenant.plan')}
+              value={plan}
+              allowDeselect={false}
+              data={Object.values(PLANS).map((p) => ({ value: p.key, label: p.name }))}
+              onChange={(v) => v && setPlan(v)}
+            />
+            <Select
+              label={t('tenant.homeRegion')}
+              value={homeRegion}
+              searchable
+              allowDeselect={false}
+              data={ISO_3166_ALPHA2.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
+              onChange={(v) => v && setHomeRegion(v)}
+            />
+            <NumberInput
+              label={t('tenant.seats')}
+              description={t('provider.seatsHelp')}
+              min={0}
+              value={seats}
+              onChange={(v) => setSeats(v === '' ? '' : Number(v))}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setOpen(false)}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                {t('common.create')}
+              </Button>
+            </Group>
           </Stack>
         </form>
       </Modal>

@@ -8,24 +8,41 @@ type Role = 'agent' | 'supervisor';
 
 export function ContactCenterTab({ draft, update, state, lookups }: TabProps) {
   const { t } = useI18n();
-  const setRole = (queueId: string, role: Role, on: boolean) => update((u) => {
-    const roles = toggleIn(u.contactCenter.queues[queueId] ?? [], role, on);
-    const queues = { ...u.contactCenter.queues };
-    if (roles.length) queues[queueId] = roles; else delete queues[queueId];
-    return { ...u, contactCenter: { ...u.contactCenter, queues } };
-  });
+  const setRole = (queueId: string, role: Role, on: boolean) =>
+    update((u) => {
+      const roles = toggleIn(u.contactCenter.queues[queueId] ?? [], role, on);
+      const queues = { ...u.contactCenter.queues };
+      if (roles.length) queues[queueId] = roles;
+      else delete queues[queueId];
+      return { ...u, contactCenter: { ...u.contactCenter, queues } };
+    });
   const agentState = (q: string) => state(`queue.agent:${q}`);
   const supState = (q: string) => state(`queue.supervisor:${q}`);
   return (
     <Stack maw={820}>
-      <GuardedToggle id="contactCenter.admin" kind="switch" label={t('cc.admin')} description={t('cc.adminHelp')}
-        checked={draft.contactCenter.admin} state={state('contactCenter.admin')}
-        onChange={(on) => update((u) => ({ ...u, contactCenter: { ...u.contactCenter, admin: on } }))} />
-      <Text size="sm" c="dimmed">{t('cc.rolesHelp')}</Text>
-      {lookups.queues.length === 0 ? <Alert color="gray">{t('cc.noQueues')}</Alert> : (
+      <GuardedToggle
+        id="contactCenter.admin"
+        kind="switch"
+        label={t('cc.admin')}
+        description={t('cc.adminHelp')}
+        checked={draft.contactCenter.admin}
+        state={state('contactCenter.admin')}
+        onChange={(on) => update((u) => ({ ...u, contactCenter: { ...u.contactCenter, admin: on } }))}
+      />
+      <Text size="sm" c="dimmed">
+        {t('cc.rolesHelp')}
+      </Text>
+      {lookups.queues.length === 0 ? (
+        <Alert color="gray">{t('cc.noQueues')}</Alert>
+      ) : (
         <Table withTableBorder striped aria-label={t('cc.queues')}>
           <Table.Thead>
-            <Table.Tr><Table.Th>{t('cc.queue')}</Table.Th><Table.Th>{t('cc.kind')}</Table.Th><Table.Th>{t('queueRole.agent')}</Table.Th><Table.Th>{t('queueRole.supervisor')}</Table.Th></Table.Tr>
+            <Table.Tr>
+              <Table.Th>{t('cc.queue')}</Table.Th>
+              <Table.Th>{t('cc.kind')}</Table.Th>
+              <Table.Th>{t('queueRole.agent')}</Table.Th>
+              <Table.Th>{t('queueRole.supervisor')}</Table.Th>
+            </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {lookups.queues.map((q) => {
@@ -34,16 +51,33 @@ export function ContactCenterTab({ draft, update, state, lookups }: TabProps) {
               const s = supState(q.id);
               return (
                 <Table.Tr key={q.id}>
-                  <Table.Th scope="row">{q.name}{q.wrapUpSeconds > 0 && <Badge ml="xs" size="xs" variant="light">{t('cc.wrapUp', { seconds: q.wrapUpSeconds })}</Badge>}</Table.Th>
+                  <Table.Th scope="row">
+                    {q.name}
+                    {q.wrapUpSeconds > 0 && (
+                      <Badge ml="xs" size="xs" variant="light">
+                        {t('cc.wrapUp', { seconds: q.wrapUpSeconds })}
+                      </Badge>
+                    )}
+                  </Table.Th>
                   <Table.Td>{t(`queueKind.${q.kind}`)}</Table.Td>
                   <Table.Td>
-                    <Checkbox aria-label={t('cc.agentOf', { queue: q.name })} checked={roles.includes('agent')} disabled={a.disabled && !roles.includes('agent')}
-                      aria-describedby={a.reasons.length ? reasonId(`queue.agent:${q.id}`) : undefined} onChange={(e) => setRole(q.id, 'agent', e.currentTarget.checked)} />
+                    <Checkbox
+                      aria-label={t('cc.agentOf', { queue: q.name })}
+                      checked={roles.includes('agent')}
+                      disabled={a.disabled && !roles.includes('agent')}
+                      aria-describedby={a.reasons.length ? reasonId(`queue.agent:${q.id}`) : undefined}
+                      onChange={(e) => setRole(q.id, 'agent', e.currentTarget.checked)}
+                    />
                     <DisabledReason state={a} id={reasonId(`queue.agent:${q.id}`)} />
                   </Table.Td>
                   <Table.Td>
-                    <Checkbox aria-label={t('cc.supervisorOf', { queue: q.name })} checked={roles.includes('supervisor')} disabled={s.disabled && !roles.includes('supervisor')}
-                      aria-describedby={s.reasons.length ? reasonId(`queue.supervisor:${q.id}`) : undefined} onChange={(e) => setRole(q.id, 'supervisor', e.currentTarget.checked)} />
+                    <Checkbox
+                      aria-label={t('cc.supervisorOf', { queue: q.name })}
+                      checked={roles.includes('supervisor')}
+                      disabled={s.disabled && !roles.includes('supervisor')}
+                      aria-describedby={s.reasons.length ? reasonId(`queue.supervisor:${q.id}`) : undefined}
+                      onChange={(e) => setRole(q.id, 'supervisor', e.currentTarget.checked)}
+                    />
                     <DisabledReason state={s} id={reasonId(`queue.supervisor:${q.id}`)} />
                   </Table.Td>
                 </Table.Tr>

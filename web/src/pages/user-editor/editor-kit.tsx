@@ -37,7 +37,10 @@ interface GuardedProps {
 export function GuardedToggle({ id, label, description, checked, onChange, state, kind = 'checkbox' }: GuardedProps) {
   const rid = reasonId(id);
   const props = {
-    label, description, disabled: state.disabled, checked: state.locked ? true : checked,
+    label,
+    description,
+    disabled: state.disabled,
+    checked: state.locked ? true : checked,
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => onChange(e.currentTarget.checked),
     'aria-describedby': state.reasons.length ? rid : undefined,
     'data-control': id,
@@ -45,7 +48,9 @@ export function GuardedToggle({ id, label, description, checked, onChange, state
   return (
     <Stack gap={2}>
       {kind === 'switch' ? <Switch {...props} /> : <Checkbox {...props} />}
-      <div style={{ paddingLeft: kind === 'switch' ? 56 : 32 }}><DisabledReason state={state} id={rid} /></div>
+      <div style={{ paddingLeft: kind === 'switch' ? 56 : 32 }}>
+        <DisabledReason state={state} id={rid} />
+      </div>
     </Stack>
   );
 }

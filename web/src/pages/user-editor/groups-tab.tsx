@@ -8,22 +8,42 @@ export function GroupsTab({ draft, update, lookups }: TabProps) {
   const member = lookups.groups.filter((g) => draft.groups.includes(g.id));
   return (
     <Stack maw={720}>
-      <Text size="sm" c="dimmed">{t('groups.intro')}</Text>
-      {lookups.groups.length === 0 ? <Alert color="gray">{t('groups.none')}</Alert> : (
+      <Text size="sm" c="dimmed">
+        {t('groups.intro')}
+      </Text>
+      {lookups.groups.length === 0 ? (
+        <Alert color="gray">{t('groups.none')}</Alert>
+      ) : (
         <ScrollArea.Autosize mah={360}>
-          <Checkbox.Group label={t('groups.membership')} value={draft.groups} onChange={(v) => update((u) => ({ ...u, groups: v }))}>
+          <Checkbox.Group
+            label={t('groups.membership')}
+            value={draft.groups}
+            onChange={(v) => update((u) => ({ ...u, groups: v }))}
+          >
             <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing={8}>
               {lookups.groups.map((g) => (
-                <Checkbox key={g.id} value={g.id} label={g.name}
-                  onChange={(e) => update((u) => ({ ...u, groups: toggleIn(u.groups, g.id, e.currentTarget.checked) }))} />
+                <Checkbox
+                  key={g.id}
+                  value={g.id}
+                  label={g.name}
+                  onChange={(e) => update((u) => ({ ...u, groups: toggleIn(u.groups, g.id, e.currentTarget.checked) }))}
+                />
               ))}
             </SimpleGrid>
           </Checkbox.Group>
         </ScrollArea.Autosize>
       )}
-      <Select label={t('groups.primary')} description={t('groups.primaryHelp')} maw={360} clearable value={draft.primaryGroup}
-        placeholder={member.length ? t('groups.primaryNone') : t('groups.primaryJoinFirst')} disabled={member.length === 0}
-        data={member.map((g) => ({ value: g.id, label: g.name }))} onChange={(v) => update((u) => ({ ...u, primaryGroup: v }))} />
+      <Select
+        label={t('groups.primary')}
+        description={t('groups.primaryHelp')}
+        maw={360}
+        clearable
+        value={draft.primaryGroup}
+        placeholder={member.length ? t('groups.primaryNone') : t('groups.primaryJoinFirst')}
+        disabled={member.length === 0}
+        data={member.map((g) => ({ value: g.id, label: g.name }))}
+        onChange={(v) => update((u) => ({ ...u, primaryGroup: v }))}
+      />
     </Stack>
   );
 }

@@ -12,7 +12,16 @@ export function NewUserPage() {
   const { lookups } = useEditorLookups();
   const [tab, setTab] = useState<EditorTab>('details');
   return (
-    <UserEditor saved={null} initial={initial} access={null} tenant={tenant.data ?? null} actor={actor} lookups={lookups}
-      tab={tab} onTab={setTab} onReload={() => undefined} />
+    <UserEditor
+      saved={null}
+      initial={initial}
+      access={null}
+      tenant={tenant.data ?? null}
+      actor={actor}
+      lookups={lookups}
+      tab={tab}
+      onTab={setTab}
+      onReload={() => undefined}
+    />
   );
 }

@@ -10,7 +10,11 @@ import { PoolUsage } from './licences-tab.js';
 import { GuardedToggle, toggleIn, type TabProps } from './editor-kit.js';
 
 const LEVEL_ACCESS: Record<string, [boolean, boolean, boolean]> = {
-  none: [false, false, false], report: [true, false, false], analytics: [true, true, true], live: [true, true, true], contact_center: [true, true, true],
+  none: [false, false, false],
+  report: [true, false, false],
+  analytics: [true, true, true],
+  live: [true, true, true],
+  contact_center: [true, true, true],
 };
 
 export function PortalAccessTab({ draft, update, state, lookups }: TabProps) {
@@ -19,28 +23,63 @@ export function PortalAccessTab({ draft, update, state, lookups }: TabProps) {
   const scope = state('recordingScope');
   return (
     <Stack maw={760}>
-      <GuardedToggle id="permission:website_access" kind="switch" label={t('permission.website_access')} description={t('permissionHelp.website_access')}
-        checked={website} state={state('permission:website_access')}
-        onChange={(on) => update((u) => ({ ...u, permissions: toggleIn(u.permissions, 'website_access', on) }))} />
-      {!website && <Alert color="gray" variant="light" data-testid="website-hint">{t('portal.websiteFirst')}</Alert>}
+      <GuardedToggle
+        id="permission:website_access"
+        kind="switch"
+        label={t('permission.website_access')}
+        description={t('permissionHelp.website_access')}
+        checked={website}
+        state={state('permission:website_access')}
+        onChange={(on) => update((u) => ({ ...u, permissions: toggleIn(u.permissions, 'website_access', on) }))}
+      />
+      {!website && (
+        <Alert color="gray" variant="light" data-testid="website-hint">
+          {t('portal.websiteFirst')}
+        </Alert>
+      )}
 
       <Divider />
-      <Title order={2} size="h4">{t('portal.supervisorLevel')}</Title>
-      <Text size="sm" c="dimmed">{t('portal.supervisorHelp')}</Text>
-      <Radio.Group value={draft.supervisorLevel} onChange={(v) => update((u) => ({ ...u, supervisorLevel: v as typeof u.supervisorLevel }))}
-        name="supervisorLevel" label={t('portal.supervisorLevel')} labelProps={{ style: { position: 'absolute', left: -9999 } }}>
+      <Title order={2} size="h4">
+        {t('portal.supervisorLevel')}
+      </Title>
+      <Text size="sm" c="dimmed">
+        {t('portal.supervisorHelp')}
+      </Text>
+      <Radio.Group
+        value={draft.supervisorLevel}
+        onChange={(v) => update((u) => ({ ...u, supervisorLevel: v as typeof u.supervisorLevel }))}
+        name="supervisorLevel"
+        label={t('portal.supervisorLevel')}
+        labelProps={{ style: { position: 'absolute', left: -9999 } }}
+      >
         <Table withTableBorder verticalSpacing={6}>
           <Table.Thead>
-            <Table.Tr><Table.Th>{t('portal.level')}</Table.Th><Table.Th>{t('portal.reports')}</Table.Th><Table.Th>{t('portal.dashboards')}</Table.Th><Table.Th>{t('portal.wallboards')}</Table.Th></Table.Tr>
+            <Table.Tr>
+              <Table.Th>{t('portal.level')}</Table.Th>
+              <Table.Th>{t('portal.reports')}</Table.Th>
+              <Table.Th>{t('portal.dashboards')}</Table.Th>
+              <Table.Th>{t('portal.wallboards')}</Table.Th>
+            </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {SUPERVISOR_LEVELS.map((l) => (
               <Table.Tr key={l}>
                 <Table.Td>
-                  <Radio value={l} label={t(`supervisorLevel.${l}`)} description={t(`supervisorLevelHelp.${l}`)} data-control={`supervisorLevel:${l}`} />
-                  {l !== 'none' && <div style={{ paddingLeft: 32 }}><PoolUsage licence={`supervisor_${l}`} usage={lookups.usage} /></div>}
+                  <Radio
+                    value={l}
+                    label={t(`supervisorLevel.${l}`)}
+                    description={t(`supervisorLevelHelp.${l}`)}
+                    data-control={`supervisorLevel:${l}`}
+                  />
+                  {l !== 'none' && (
+                    <div style={{ paddingLeft: 32 }}>
+                      <PoolUsage licence={`supervisor_${l}`} usage={lookups.usage} />
+                    </div>
+                  )}
                 </Table.Td>
-                {LEVEL_ACCESS[l]!.map((yes, i) => <Table.Td key={i}>{yes ? t('common.yes') : t('common.no')}</Table.Td>)}
+                {LEVEL_ACCESS[l]!.map((yes, i) => (
+                  <Table.Td key={i}>{yes ? t('common.yes') : t('common.no')}</Table.Td>
+                ))}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -48,19 +87,34 @@ export function PortalAccessTab({ draft, update, state, lookups }: TabProps) {
       </Radio.Group>
 
       <Divider />
-      <Title order={2} size="h4">{t('portal.permissions')}</Title>
+      <Title order={2} size="h4">
+        {t('portal.permissions')}
+      </Title>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
         {NAMED_PERMISSIONS.filter((p) => p !== 'website_access').map((p) => (
-          <GuardedToggle key={p} id={`permission:${p}`} label={t(`permission.${p}`)} description={t(`permissionHelp.${p}`)}
-            checked={draft.permissions.includes(p)} state={state(`permission:${p}`)}
-            onChange={(on) => update((u) => ({ ...u, permissions: toggleIn(u.permissions, p, on) }))} />
+          <GuardedToggle
+            key={p}
+            id={`permission:${p}`}
+            label={t(`permission.${p}`)}
+            description={t(`permissionHelp.${p}`)}
+            checked={draft.permissions.includes(p)}
+            state={state(`permission:${p}`)}
+            onChange={(on) => update((u) => ({ ...u, permissions: toggleIn(u.permissions, p, on) }))}
+          />
         ))}
       </SimpleGrid>
 
-      <Select label={t('portal.recordingScope')} description={t('portal.recordingScopeHelp')} maw={320}
-        data={['own', 'group', 'all'].map((v) => ({ value: v, label: t(`recordingScope.${v}`) }))} value={draft.recordingScope}
-        disabled={scope.disabled} aria-describedby={scope.reasons.length ? reasonId('recordingScope') : undefined} allowDeselect={false}
-        onChange={(v) => v && update((u) => ({ ...u, recordingScope: v as typeof u.recordingScope }))} />
+      <Select
+        label={t('portal.recordingScope')}
+        description={t('portal.recordingScopeHelp')}
+        maw={320}
+        data={['own', 'group', 'all'].map((v) => ({ value: v, label: t(`recordingScope.${v}`) }))}
+        value={draft.recordingScope}
+        disabled={scope.disabled}
+        aria-describedby={scope.reasons.length ? reasonId('recordingScope') : undefined}
+        allowDeselect={false}
+        onChange={(v) => v && update((u) => ({ ...u, recordingScope: v as typeof u.recordingScope }))}
+      />
       <DisabledReason state={scope} id={reasonId('recordingScope')} />
     </Stack>
   );

@@ -13,34 +13,80 @@ export function ProfileTab({ draft, update, state, lookups, ctx }: TabProps) {
   const chosen = lookups.profiles.find((p) => p.id === draft.profile.profileId);
   return (
     <Stack maw={900}>
-      <Text size="sm" c="dimmed">{t('profile.intro')}</Text>
-      <Radio.Group name="profileKind" label={t('profile.kind')} value={kind}
-        onChange={(v) => update((u) => ({ ...u, profile: v === 'custom' ? { kind: 'custom', grants: u.profile.grants ?? chosen?.grants ?? [] } : v === 'profile' ? { kind: 'profile', profileId: u.profile.profileId ?? lookups.profiles[0]?.id ?? null } : { kind: v as 'none' | 'superuser' } }))}>
+      <Text size="sm" c="dimmed">
+        {t('profile.intro')}
+      </Text>
+      <Radio.Group
+        name="profileKind"
+        label={t('profile.kind')}
+        value={kind}
+        onChange={(v) =>
+          update((u) => ({
+            ...u,
+            profile:
+              v === 'custom'
+                ? { kind: 'custom', grants: u.profile.grants ?? chosen?.grants ?? [] }
+                : v === 'profile'
+                  ? { kind: 'profile', profileId: u.profile.profileId ?? lookups.profiles[0]?.id ?? null }
+                  : { kind: v as 'none' | 'superuser' },
+          }))
+        }
+      >
         <Stack gap="xs" mt="xs">
           {(['none', 'profile', 'custom', 'superuser'] as const).map((k) => (
             <div key={k}>
-              <Radio value={k} label={t(`profileKind.${k}`)} description={t(`profileKindHelp.${k}`)}
-                disabled={k === 'superuser' && su.disabled} aria-describedby={k === 'superuser' && su.reasons.length ? reasonId('profile.superuser') : undefined} />
-              {k === 'superuser' && <div style={{ paddingLeft: 32 }}><DisabledReason state={su} id={reasonId('profile.superuser')} /></div>}
+              <Radio
+                value={k}
+                label={t(`profileKind.${k}`)}
+                description={t(`profileKindHelp.${k}`)}
+                disabled={k === 'superuser' && su.disabled}
+                aria-describedby={k === 'superuser' && su.reasons.length ? reasonId('profile.superuser') : undefined}
+              />
+              {k === 'superuser' && (
+                <div style={{ paddingLeft: 32 }}>
+                  <DisabledReason state={su} id={reasonId('profile.superuser')} />
+                </div>
+              )}
             </div>
           ))}
         </Stack>
       </Radio.Group>
-      {kind === 'profile' && (
-        lookups.profiles.length === 0 ? <Alert color="gray">{t('profile.noProfiles')}</Alert> : (
+      {kind === 'profile' &&
+        (lookups.profiles.length === 0 ? (
+          <Alert color="gray">{t('profile.noProfiles')}</Alert>
+        ) : (
           <>
-            <Select label={t('profile.choose')} maw={360} allowDeselect={false} value={draft.profile.profileId ?? null}
+            <Select
+              label={t('profile.choose')}
+              maw={360}
+              allowDeselect={false}
+              value={draft.profile.profileId ?? null}
               data={lookups.profiles.map((p) => ({ value: p.id, label: p.name }))}
-              onChange={(v) => update((u) => ({ ...u, profile: { kind: 'profile', profileId: v } }))} />
-            {chosen && <CapabilityMatrix label={t('profile.matrixOf', { name: chosen.name })} value={chosen.grants} onChange={() => undefined} readOnly />}
+              onChange={(v) => update((u) => ({ ...u, profile: { kind: 'profile', profileId: v } }))}
+            />
+            {chosen && (
+              <CapabilityMatrix
+                label={t('profile.matrixOf', { name: chosen.name })}
+                value={chosen.grants}
+                onChange={() => undefined}
+                readOnly
+              />
+            )}
           </>
-        )
-      )}
+        ))}
       {kind === 'custom' && (
-        <CapabilityMatrix label={t('profile.customMatrix')} value={draft.profile.grants ?? []} grantable={grantable}
-          onChange={(grants) => update((u) => ({ ...u, profile: { kind: 'custom', grants } }))} />
+        <CapabilityMatrix
+          label={t('profile.customMatrix')}
+          value={draft.profile.grants ?? []}
+          grantable={grantable}
+          onChange={(grants) => update((u) => ({ ...u, profile: { kind: 'custom', grants } }))}
+        />
       )}
-      {kind !== 'none' && <Text size="xs" c="dimmed">{t('profile.a2')}</Text>}
+      {kind !== 'none' && (
+        <Text size="xs" c="dimmed">
+          {t('profile.a2')}
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -19,7 +19,8 @@ export function SessionsTab({ user }: { user: User }) {
   const [done, setDone] = useState(false);
   const sessions = useQuery({
     queryKey: [...qk.sessions(tenantId), user.id],
-    queryFn: async () => (await client.sessions.list(tenantId, { userId: user.id })).items.filter((s) => s.userId === user.id),
+    queryFn: async () =>
+      (await client.sessions.list(tenantId, { userId: user.id })).items.filter((s) => s.userId === user.id),
   });
   async function forceLogout() {
     setError(null);
@@ -27,25 +28,57 @@ export function SessionsTab({ user }: { user: User }) {
       await client.users.endSessions(tenantId, user.id);
       setDone(true);
       await queryClient.invalidateQueries({ queryKey: qk.sessions(tenantId) });
-    } catch (e) { setError(e); }
+    } catch (e) {
+      setError(e);
+    }
   }
   return (
     <Stack maw={720}>
-      <Text size="sm" c="dimmed">{t('sessions.userIntro')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('sessions.userIntro')}
+      </Text>
       {error ? <ProblemAlert error={error} /> : null}
-      {done && <Text size="sm" role="status" c="teal.9">{t('sessions.loggedOut')}</Text>}
-      {sessions.error && isNotAvailable(sessions.error) ? <NotAvailable what={t('nav.sessions')} /> : (
+      {done && (
+        <Text size="sm" role="status" c="teal.9">
+          {t('sessions.loggedOut')}
+        </Text>
+      )}
+      {sessions.error && isNotAvailable(sessions.error) ? (
+        <NotAvailable what={t('nav.sessions')} />
+      ) : (
         <Table withTableBorder aria-label={t('nav.sessions')}>
-          <Table.Thead><Table.Tr><Table.Th>{t('sessions.audience')}</Table.Th><Table.Th>{t('sessions.started')}</Table.Th><Table.Th>{t('sessions.lastSeen')}</Table.Th></Table.Tr></Table.Thead>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('sessions.audience')}</Table.Th>
+              <Table.Th>{t('sessions.started')}</Table.Th>
+              <Table.Th>{t('sessions.lastSeen')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
           <Table.Tbody>
             {(sessions.data ?? []).map((s) => (
-              <Table.Tr key={s.id}><Table.Td>{t(`audience.${s.audience}`)}</Table.Td><Table.Td>{formatDateTime(s.createdAt, lang)}</Table.Td><Table.Td>{formatDateTime(s.lastSeenAt, lang)}</Table.Td></Table.Tr>
+              <Table.Tr key={s.id}>
+                <Table.Td>{t(`audience.${s.audience}`)}</Table.Td>
+                <Table.Td>{formatDateTime(s.createdAt, lang)}</Table.Td>
+                <Table.Td>{formatDateTime(s.lastSeenAt, lang)}</Table.Td>
+              </Table.Tr>
             ))}
-            {sessions.data?.length === 0 && <Table.Tr><Table.Td colSpan={3}><Text size="sm" c="dimmed">{t('sessions.none')}</Text></Table.Td></Table.Tr>}
+            {sessions.data?.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={3}>
+                  <Text size="sm" c="dimmed">
+                    {t('sessions.none')}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
           </Table.Tbody>
         </Table>
       )}
-      <Group><Button color="red" variant="subtle" onClick={() => void forceLogout()}>{t('sessions.forceLogout')}</Button></Group>
+      <Group>
+        <Button color="red" variant="subtle" onClick={() => void forceLogout()}>
+          {t('sessions.forceLogout')}
+        </Button>
+      </Group>
     </Stack>
   );
 }

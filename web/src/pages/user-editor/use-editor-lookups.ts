@@ -11,10 +11,18 @@ export function useEditorLookups(): { lookups: EditorLookups; loading: boolean }
   const queues = useNamedList('queues');
   const workspaces = useNamedList('workspaces');
   const profiles = useNamedList('profiles');
-  const usage = useQuery({ queryKey: qk.usage(tenantId ?? ''), queryFn: () => client.usage.get(tenantId!), enabled: !!tenantId, retry: retryUnlessClientError });
+  const usage = useQuery({
+    queryKey: qk.usage(tenantId ?? ''),
+    queryFn: () => client.usage.get(tenantId!),
+    enabled: !!tenantId,
+    retry: retryUnlessClientError,
+  });
   return {
     lookups: {
-      groups: groups.data ?? [], queues: queues.data ?? [], workspaces: workspaces.data ?? [], profiles: profiles.data ?? [],
+      groups: groups.data ?? [],
+      queues: queues.data ?? [],
+      workspaces: workspaces.data ?? [],
+      profiles: profiles.data ?? [],
       usage: usage.data ?? null,
     },
     loading: groups.isLoading || queues.isLoading || workspaces.isLoading || profiles.isLoading,

@@ -15,18 +15,43 @@ export function UserEditorPage() {
   const navigate = useNavigate();
   const { client } = useSession();
   const tenantId = useTenantId() ?? '';
-  const user = useQuery({ queryKey: qk.user(tenantId, userId), queryFn: () => client.users.get(tenantId, userId), enabled: !!tenantId });
-  const access = useQuery({ queryKey: qk.access(tenantId, userId), queryFn: () => client.users.access(tenantId, userId), enabled: !!tenantId, retry: retryUnlessClientError });
+  const user = useQuery({
+    queryKey: qk.user(tenantId, userId),
+    queryFn: () => client.users.get(tenantId, userId),
+    enabled: !!tenantId,
+  });
+  const access = useQuery({
+    queryKey: qk.access(tenantId, userId),
+    queryFn: () => client.users.access(tenantId, userId),
+    enabled: !!tenantId,
+    retry: retryUnlessClientError,
+  });
   const tenant = useTenant();
   const { actor, loading } = useActor();
   const { lookups } = useEditorLookups();
-  if (loading) return <Center p="xl"><Loader aria-label={t('common.loading')} /></Center>;
+  if (loading)
+    return (
+      <Center p="xl">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
   return (
     <QueryState query={user} what={t('nav.users')}>
       {(u) => (
-        <UserEditor saved={u} initial={u} access={access.data ?? null} tenant={tenant.data ?? null} actor={actor} lookups={lookups}
-          tab={tab as EditorTab} onTab={(x) => navigate(`/users/${encodeURIComponent(userId)}/${x}`, { replace: true })}
-          onReload={() => { void user.refetch(); void access.refetch(); }} />
+        <UserEditor
+          saved={u}
+          initial={u}
+          access={access.data ?? null}
+          tenant={tenant.data ?? null}
+          actor={actor}
+          lookups={lookups}
+          tab={tab as EditorTab}
+          onTab={(x) => navigate(`/users/${encodeURIComponent(userId)}/${x}`, { replace: true })}
+          onReload={() => {
+            void user.refetch();
+            void access.refetch();
+          }}
+        />
       )}
     </QueryState>
   );

@@ -28,7 +28,18 @@ import { SessionsTab } from './sessions-tab.js';
 import { UcClientTab } from './uc-client-tab.js';
 import { WorkspacesTab } from './workspaces-tab.js';
 
-export const EDITOR_TABS = ['details', 'licences', 'portal', 'profile', 'contact-center', 'uc-client', 'features', 'groups', 'workspaces', 'sessions'] as const;
+export const EDITOR_TABS = [
+  'details',
+  'licences',
+  'portal',
+  'profile',
+  'contact-center',
+  'uc-client',
+  'features',
+  'groups',
+  'workspaces',
+  'sessions',
+] as const;
 export type EditorTab = (typeof EDITOR_TABS)[number];
 const CREATE_TABS: readonly EditorTab[] = ['details', 'portal', 'profile', 'groups', 'workspaces'];
 
@@ -54,14 +65,19 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
   const [draft, setDraft] = useState<User>(initial);
   const [password, setPassword] = useState('');
   const [reviewing, setReviewing] = useState(false);
-  useEffect(() => { setDraft(initial); setPassword(''); }, [initial]);
+  useEffect(() => {
+    setDraft(initial);
+    setPassword('');
+  }, [initial]);
 
   const update = useCallback((fn: (u: User) => User) => setDraft((d) => applyAutomaticRules(fn(d))), []);
   const ctx: GreyingContext = useMemo(() => ({ user: draft, access, tenant, actor }), [draft, access, tenant, actor]);
   const state = useCallback((id: ControlId) => controlState(id, ctx), [ctx]);
   const summary = useMemo(() => {
     const s = summariseChanges(saved, draft, { actorCanBill: actorCan(actor, 'billing:edit') });
-    return password && !creating ? { ...s, changes: [...s.changes, { field: 'password', kind: 'set' as const, to: '••••••' }], empty: false } : s;
+    return password && !creating
+      ? { ...s, changes: [...s.changes, { field: 'password', kind: 'set' as const, to: '••••••' }], empty: false }
+      : s;
   }, [saved, draft, actor, password, creating]);
 
   const save = useMutation({
@@ -70,7 +86,12 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
         const body = buildUserPatch(initial, draft, password || undefined);
         return client.users.create(tenantId, { ...body, displayName: draft.displayName });
       }
-      return client.users.update(tenantId, saved.id, buildUserPatch(saved, draft, password || undefined), saved.version);
+      return client.users.update(
+        tenantId,
+        saved.id,
+        buildUserPatch(saved, draft, password || undefined),
+        saved.version,
+      );
     },
     onSuccess: async (user) => {
       setReviewing(false);
@@ -84,55 +105,129 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
     },
   });
 
-  const names = useMemo(() => new Map<string, string>([
-    ...lookups.groups.map((g) => [g.id, g.name] as const), ...lookups.queues.map((q) => [q.id, q.name] as const),
-    ...lookups.workspaces.map((w) => [w.id, w.name] as const), ...lookups.profiles.map((p) => [p.id, p.name] as const),
-    ...(draft.devices ?? []).map((d) => [d.id, d.name] as const),
-  ]), [lookups, draft.devices]);
+  const names = useMemo(
+    () =>
+      new Map<string, string>([
+        ...lookups.groups.map((g) => [g.id, g.name] as const),
+        ...lookups.queues.map((q) => [q.id, q.name] as const),
+        ...lookups.workspaces.map((w) => [w.id, w.name] as const),
+        ...lookups.profiles.map((p) => [p.id, p.name] as const),
+        ...(draft.devices ?? []).map((d) => [d.id, d.name] as const),
+      ]),
+    [lookups, draft.devices],
+  );
 
   const props: TabProps = { draft, update, state, ctx, lookups, creating };
-  const tabs = creating ? CREATE_TABS : draft.source === 'manual' ? EDITOR_TABS.filter((x) => x !== 'contact-center' && x !== 'uc-client') : EDITOR_TABS;
+  const tabs = creating
+    ? CREATE_TABS
+    : draft.source === 'manual'
+      ? EDITOR_TABS.filter((x) => x !== 'contact-center' && x !== 'uc-client')
+      : EDITOR_TABS;
   const current = tabs.includes(tab) ? tab : 'details';
   const changeCount = summary.changes.length;
 
   return (
     <NamesProvider names={names}>
-      <PageHeader title={creating ? t('editor.newTitle') : draft.displayName || t('editor.untitled')}
+      <PageHeader
+        title={creating ? t('editor.newTitle') : draft.displayName || t('editor.untitled')}
         description={creating ? t('editor.newHelp') : `${draft.email ?? ''}`}
-        actions={!creating && (
-          <Group gap={6}>
-            <Badge variant="light" color={draft.source === 'platform' ? 'blue' : 'gray'}>{t(`source.${draft.source}`)}</Badge>
-            <Badge variant="dot" color={draft.status === 'active' ? 'teal' : 'orange'}>{t(`status.${draft.status}`)}</Badge>
-          </Group>
-        )} />
+        actions={
+          !creating && (
+            <Group gap={6}>
+              <Badge variant="light" color={draft.source === 'platform' ? 'blue' : 'gray'}>
+                {t(`source.${draft.source}`)}
+              </Badge>
+              <Badge variant="dot" color={draft.status === 'active' ? 'teal' : 'orange'}>
+                {t(`status.${draft.status}`)}
+              </Badge>
+            </Group>
+          )
+        }
+      />
       <Tabs value={current} onChange={(v) => v && onTab(v as EditorTab)} keepMounted={false}>
         <Tabs.List mb="md" style={{ flexWrap: 'wrap' }}>
-          {tabs.map((x) => <Tabs.Tab key={x} value={x}>{t(`editor.tab.${x}`)}</Tabs.Tab>)}
+          {tabs.map((x) => (
+            <Tabs.Tab key={x} value={x}>
+              {t(`editor.tab.${x}`)}
+            </Tabs.Tab>
+          ))}
         </Tabs.List>
-        <Tabs.Panel value="details"><DetailsTab {...props} password={password} setPassword={setPassword} /></Tabs.Panel>
-        <Tabs.Panel value="licences"><LicencesTab {...props} /></Tabs.Panel>
-        <Tabs.Panel value="portal"><PortalAccessTab {...props} /></Tabs.Panel>
-        <Tabs.Panel value="profile"><ProfileTab {...props} /></Tabs.Panel>
-        <Tabs.Panel value="contact-center"><ContactCenterTab {...props} /></Tabs.Panel>
-        <Tabs.Panel value="uc-client"><UcClientTab {...props} /></Tabs.Panel>
-        <Tabs.Panel value="features"><FeaturesTab {...props} homeRegion={tenant?.homeRegion ?? null} plan={tenant?.plan ?? null} /></Tabs.Panel>
-        <Tabs.Panel value="groups"><GroupsTab {...props} /></Tabs.Panel>
-        <Tabs.Panel value="workspaces"><WorkspacesTab {...props} /></Tabs.Panel>
-        {saved && <Tabs.Panel value="sessions"><SessionsTab user={saved} /></Tabs.Panel>}
+        <Tabs.Panel value="details">
+          <DetailsTab {...props} password={password} setPassword={setPassword} />
+        </Tabs.Panel>
+        <Tabs.Panel value="licences">
+          <LicencesTab {...props} />
+        </Tabs.Panel>
+        <Tabs.Panel value="portal">
+          <PortalAccessTab {...props} />
+        </Tabs.Panel>
+        <Tabs.Panel value="profile">
+          <ProfileTab {...props} />
+        </Tabs.Panel>
+        <Tabs.Panel value="contact-center">
+          <ContactCenterTab {...props} />
+        </Tabs.Panel>
+        <Tabs.Panel value="uc-client">
+          <UcClientTab {...props} />
+        </Tabs.Panel>
+        <Tabs.Panel value="features">
+          <FeaturesTab {...props} homeRegion={tenant?.homeRegion ?? null} plan={tenant?.plan ?? null} />
+        </Tabs.Panel>
+        <Tabs.Panel value="groups">
+          <GroupsTab {...props} />
+        </Tabs.Panel>
+        <Tabs.Panel value="workspaces">
+          <WorkspacesTab {...props} />
+        </Tabs.Panel>
+        {saved && (
+          <Tabs.Panel value="sessions">
+            <SessionsTab user={saved} />
+          </Tabs.Panel>
+        )}
       </Tabs>
       {current !== 'sessions' && (
         <Paper withBorder shadow="sm" p="sm" mt="lg" pos="sticky" bottom={8} style={{ zIndex: 5 }}>
           <Group justify="space-between">
-            <Text size="sm" c="dimmed" role="status">{changeCount ? t('editor.unsaved', { count: changeCount }) : t('editor.noChanges')}</Text>
+            <Text size="sm" c="dimmed" role="status">
+              {changeCount ? t('editor.unsaved', { count: changeCount }) : t('editor.noChanges')}
+            </Text>
             <Group gap="xs">
-              <Button variant="default" disabled={!changeCount} onClick={() => { setDraft(initial); setPassword(''); }}>{t('editor.discard')}</Button>
-              <Button disabled={!changeCount || (creating && !draft.displayName.trim())} onClick={() => { save.reset(); setReviewing(true); }}>{t('editor.review')}</Button>
+              <Button
+                variant="default"
+                disabled={!changeCount}
+                onClick={() => {
+                  setDraft(initial);
+                  setPassword('');
+                }}
+              >
+                {t('editor.discard')}
+              </Button>
+              <Button
+                disabled={!changeCount || (creating && !draft.displayName.trim())}
+                onClick={() => {
+                  save.reset();
+                  setReviewing(true);
+                }}
+              >
+                {t('editor.review')}
+              </Button>
             </Group>
           </Group>
         </Paper>
       )}
-      <ChangeSummaryModal opened={reviewing} summary={summary} saving={save.isPending} error={save.error}
-        onConfirm={() => save.mutate()} onClose={() => setReviewing(false)} onReload={() => { setReviewing(false); save.reset(); onReload(); }} />
+      <ChangeSummaryModal
+        opened={reviewing}
+        summary={summary}
+        saving={save.isPending}
+        error={save.error}
+        onConfirm={() => save.mutate()}
+        onClose={() => setReviewing(false)}
+        onReload={() => {
+          setReviewing(false);
+          save.reset();
+          onReload();
+        }}
+      />
     </NamesProvider>
   );
 }

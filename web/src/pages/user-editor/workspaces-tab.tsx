@@ -10,21 +10,37 @@ export function WorkspacesTab({ draft, update, lookups }: TabProps) {
   if (lookups.workspaces.length === 0) return <Alert color="gray">{t('workspaces.none')}</Alert>;
   return (
     <Stack maw={640}>
-      <Text size="sm" c="dimmed">{t('workspaces.intro')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('workspaces.intro')}
+      </Text>
       <Table withTableBorder striped aria-label={t('nav.workspaces')}>
-        <Table.Thead><Table.Tr><Table.Th>{t('workspaces.workspace')}</Table.Th><Table.Th>{t('workspaces.role')}</Table.Th></Table.Tr></Table.Thead>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('workspaces.workspace')}</Table.Th>
+            <Table.Th>{t('workspaces.role')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
         <Table.Tbody>
           {lookups.workspaces.map((w) => (
             <Table.Tr key={w.id}>
               <Table.Th scope="row">{w.name}</Table.Th>
               <Table.Td>
-                <Select size="xs" w={160} aria-label={t('workspaces.roleIn', { name: w.name })} allowDeselect={false}
-                  value={draft.workspaces[w.id] ?? 'none'} data={ROLES.map((r) => ({ value: r, label: t(`workspaceRole.${r}`) }))}
-                  onChange={(v) => update((u) => {
-                    const ws = { ...u.workspaces };
-                    if (!v || v === 'none') delete ws[w.id]; else ws[w.id] = v as 'viewer' | 'editor' | 'owner';
-                    return { ...u, workspaces: ws };
-                  })} />
+                <Select
+                  size="xs"
+                  w={160}
+                  aria-label={t('workspaces.roleIn', { name: w.name })}
+                  allowDeselect={false}
+                  value={draft.workspaces[w.id] ?? 'none'}
+                  data={ROLES.map((r) => ({ value: r, label: t(`workspaceRole.${r}`) }))}
+                  onChange={(v) =>
+                    update((u) => {
+                      const ws = { ...u.workspaces };
+                      if (!v || v === 'none') delete ws[w.id];
+                      else ws[w.id] = v as 'viewer' | 'editor' | 'owner';
+                      return { ...u, workspaces: ws };
+                    })
+                  }
+                />
               </Table.Td>
             </Table.Tr>
           ))}
