@@ -5,10 +5,10 @@
  * only read it; dial checks share the server's implementation (src/access/dial.ts, pure), so the
  * app and the PBX's dial-check API cannot disagree.
  */
-import { checkDial, type DialChannel, type DialDecision } from '../src/access/dial.js';
+import { checkDial, type DialChannel, type DialDecision } from '../src/contract/index.js';
 import type { EffectiveConfig } from './http.js';
 
-export type { DialChannel, DialDecision } from '../src/access/dial.js';
+export type { DialChannel, DialDecision } from '../src/contract/index.js';
 
 /**
  * Whether the configuration allows `capability`. Queue-scoped capabilities (`queue:join`, …) need

@@ -171,7 +171,7 @@ export class HttpCore {
 
 // ---------------------------------------------------------------------------------------------
 // Resource types: `import type` from the server's modules. TODO(schema) marks the few still declared
-// here because the server exports no type for them yet (webhooks, the user's own record).
+// here because the server exports no type for them yet (the user's own record).
 // ---------------------------------------------------------------------------------------------
 
 export interface Page<T> {
@@ -179,34 +179,32 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-// Types shared with the server (type-only imports: no server code enters the browser bundle).
+// Types shared with the server, through its contract (type-only: no server code enters the browser bundle).
 import type {
-  User as ServerUser,
-  UserPatch as ServerUserPatch,
-  UserCreate as ServerUserCreate,
-  UserPage as ServerUserPage,
-  UserListQuery,
-} from '../src/modules/users/users.schemas.js';
-import type {
-  Tenant as ServerTenant,
-  TenantCreate as ServerTenantCreate,
-} from '../src/modules/tenants/tenants.schemas.js';
-import type { AccessAnswer as ServerAccessAnswer } from '../src/modules/access/access.schemas.js';
-import type { EffectiveConfig as ServerEffectiveConfig } from '../src/access/effective-config.js';
-import type { Session as ServerSession } from '../src/modules/sessions/sessions.schemas.js';
-import type { ApiToken as ServerApiToken } from '../src/modules/api-tokens/api-tokens.schemas.js';
-import type { LoginResult } from '../src/modules/auth/auth.schemas.js';
-import type { Named } from '../src/modules/directory/named.schemas.js';
-import type { Queue as ServerQueue, QueueCreate as ServerQueueCreate } from '../src/modules/queues/queues.schemas.js';
-import type {
+  AccessAnswer as ServerAccessAnswer,
+  ApiToken as ServerApiToken,
+  AuditEntry as ServerAuditEntry,
+  AuditQuery as ServerAuditQuery,
+  EffectiveConfig as ServerEffectiveConfig,
+  LoginResult,
+  Named,
+  OidcIssuer as ServerOidcIssuer,
   Profile as ServerProfile,
   ProfileCreate as ServerProfileCreate,
-} from '../src/modules/profiles/profiles.schemas.js';
-import type { RolePermissions as ServerRolePermissions } from '../src/catalog/role-permissions.js';
-import type { readUsage } from '../src/modules/usage/usage.routes.js';
-import type { AuditEntry as ServerAuditEntry } from '../src/modules/audit/audit.repo.js';
-import type { OidcService } from '../src/modules/oidc/oidc.service.js';
-import type { OidcIssuer as ServerOidcIssuer } from '../src/modules/oidc/oidc.schemas.js';
+  Queue as ServerQueue,
+  QueueCreate as ServerQueueCreate,
+  RolePermissions as ServerRolePermissions,
+  Session as ServerSession,
+  SignInOption,
+  Tenant as ServerTenant,
+  TenantCreate as ServerTenantCreate,
+  Usage as ServerUsage,
+  User as ServerUser,
+  UserCreate as ServerUserCreate,
+  UserListQuery,
+  UserPage as ServerUserPage,
+  UserPatch as ServerUserPatch,
+} from '../src/contract/index.js';
 
 export type User = ServerUser;
 export type Device = ServerUser['devices'][number];
@@ -241,39 +239,14 @@ export type RolePermissions = ServerRolePermissions;
 export type RolePermissionsDoc = ServerRolePermissions & { version: number };
 
 /** Usage (B1): licences against caps; seats in use, limit, peak and `history` (last 24 hours). */
-export type Usage = Awaited<ReturnType<typeof readUsage>>;
+export type Usage = ServerUsage;
 export type SeatSample = Usage['seats']['history'][number];
 
 /** An audit entry (AU1): `before` and `after` are any JSON (an object, a list, a string, or absent). */
 export type AuditEntry = ServerAuditEntry;
-export interface AuditQuery {
-  target?: string;
-  actor?: string;
-  action?: string;
-  from?: string;
-  to?: string;
-  cursor?: string | null;
-  limit?: number;
-}
+export type AuditQuery = Partial<ServerAuditQuery> & { cursor?: string | null };
 
 export type ApiToken = ServerApiToken;
-
-/** TODO(schema): webhooks (W1). */
-export interface Webhook {
-  id: string;
-  url: string;
-  events: string[];
-  version?: number;
-  secret?: string;
-}
-export interface WebhookDelivery {
-  id: string;
-  event: string;
-  status: string;
-  attempts: number;
-  at?: string;
-  responseStatus?: number | null;
-}
 
 /** TODO(schema): the user's own record (GET /v1/me). */
 export interface Me extends Partial<User> {
@@ -287,5 +260,5 @@ export interface Me extends Partial<User> {
  * issuer's id, its display name and `startPath` (`/v1/auth/oidc/{id}/start`), never issuer URLs or
  * client ids. The admin record (`GET /v1/tenants/{t}/oidc-issuers`, settings:edit) is `OidcIssuerRecord`.
  */
-export type OidcIssuer = Awaited<ReturnType<OidcService['signInOptions']>>[number];
+export type OidcIssuer = SignInOption;
 export type OidcIssuerRecord = ServerOidcIssuer;

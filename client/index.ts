@@ -38,14 +38,9 @@ import {
   type UserCreate,
   type UserPatch,
   type UserQuery,
-  type Webhook,
-  type WebhookDelivery,
   type Workspace,
 } from './http.js';
-import type {
-  Snapshot as PlatformSnapshot,
-  SnapshotResult as PlatformSnapshotResult,
-} from '../src/modules/platform/platform.schemas.js';
+import type { Snapshot as PlatformSnapshot, SnapshotResult as PlatformSnapshotResult } from '../src/contract/index.js';
 
 export * from './http.js';
 export * from './stream.js';
@@ -200,17 +195,6 @@ export function createClient(options: ClientOptions) {
       create: (t: string, body: { name: string; scopes: string[] }) =>
         http.request<ApiToken & { token: string }>('POST', `${tenantPath(t)}/api-tokens`, { body }),
       revoke: (t: string, id: string) => http.request<void>('DELETE', `${tenantPath(t)}/api-tokens/${enc(id)}`),
-    },
-
-    webhooks: {
-      list: (t: string) => http.request<Page<Webhook>>('GET', `${tenantPath(t)}/webhooks`),
-      create: (t: string, body: { url: string; events: string[] }) =>
-        http.request<Webhook>('POST', `${tenantPath(t)}/webhooks`, { body }),
-      update: (t: string, id: string, body: Partial<{ url: string; events: string[] }>) =>
-        http.request<Webhook>('PATCH', `${tenantPath(t)}/webhooks/${enc(id)}`, { body }),
-      remove: (t: string, id: string) => http.request<void>('DELETE', `${tenantPath(t)}/webhooks/${enc(id)}`),
-      deliveries: (t: string, id: string) =>
-        http.request<Page<WebhookDelivery>>('GET', `${tenantPath(t)}/webhooks/${enc(id)}/deliveries`),
     },
   };
 }

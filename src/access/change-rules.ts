@@ -7,7 +7,7 @@ import {
   type BillableKey,
 } from '../catalog/index.js';
 import { explainUser } from './explain.js';
-import type { ErrorCode } from '../infra/errors.js';
+import type { ErrorCode } from '../catalog/errors.js';
 import type { TenantAccess, UserAccess } from './types.js';
 
 /** Who makes a change, as the change rules see it (C1-C4, C8). */

@@ -3,3 +3,4 @@ export * from './permissions.js';
 export * from './licences.js';
 export * from './plans.js';
 export * from './role-permissions.js';
+export * from './errors.js';

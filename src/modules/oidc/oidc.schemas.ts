@@ -49,3 +49,7 @@ export const CallbackQuery = Type.Object(
   },
   { additionalProperties: true },
 );
+
+/** A public sign-in button of one tenant: the issuer's id, display name and start path, nothing more. */
+export const SignInOption = Type.Object({ id: Type.String(), name: Type.String(), startPath: Type.String() });
+export type SignInOption = Static<typeof SignInOption>;

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, Progress, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import type { User } from '../../../client/index.js';
-import { LICENCES, NAMED_PERMISSIONS, SUPERVISOR_LEVELS, type NamedPermission } from '../../../src/catalog/index.js';
+import { LICENCES, NAMED_PERMISSIONS, SUPERVISOR_LEVELS, type NamedPermission } from '../../../src/contract/index.js';
 import { useNamedList, useTenantId } from '../api/hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { previewBulk, type BulkAction } from '../lib/bulk-preview.js';

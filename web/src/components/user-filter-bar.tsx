@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { LICENCES, SUPERVISOR_LEVELS } from '../../../src/catalog/index.js';
+import { LICENCES, SUPERVISOR_LEVELS } from '../../../src/contract/index.js';
 import { useNamedList } from '../api/hooks.js';
 import { useI18n } from '../i18n/index.js';
 import type { UserFilterKey, UserFilters } from '../lib/user-filters.js';

@@ -7,7 +7,7 @@ import {
   NAMED_PERMISSIONS,
   PROFILE_MODULES,
   SUPERVISOR_LEVELS,
-} from '../../../src/catalog/index.js';
+} from '../../../src/contract/index.js';
 import { CATALOGS, LANGUAGES, makeTranslator, pluralForm, isPlural, type Message } from './index.js';
 import { en } from './en.js';
 

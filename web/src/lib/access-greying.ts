@@ -10,7 +10,7 @@ import {
   planHas,
   type NamedPermission,
   type PlanFeature,
-} from '../../../src/catalog/index.js';
+} from '../../../src/contract/index.js';
 import { actorCan, type ActorPowers } from './actor.js';
 
 export interface ControlState {

@@ -3,7 +3,7 @@
  * draft after the action, its change list and billable impact, and users the action skips.
  */
 import type { User } from '../../../client/index.js';
-import type { BillableKey, NamedPermission } from '../../../src/catalog/index.js';
+import type { BillableKey, NamedPermission } from '../../../src/contract/index.js';
 import { billableImpact, increasesBilling, listChanges, type Change } from './change-summary.js';
 import { applyAutomaticRules } from './user-draft.js';
 

@@ -1,5 +1,5 @@
 /** The module x action grid of profiles (seed 003), from the catalog: rows are modules, columns actions. */
-import { CAPABILITIES, PROFILE_MODULES } from '../../../src/catalog/index.js';
+import { CAPABILITIES, PROFILE_MODULES } from '../../../src/contract/index.js';
 
 export interface MatrixRow {
   module: string;

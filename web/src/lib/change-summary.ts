@@ -4,7 +4,7 @@
  * Billable Items for it. Pure: the editor renders it with the message catalog.
  */
 import type { User } from '../../../client/index.js';
-import { billableKeysOf, supervisorRank, type BillableKey, type SupervisorLevel } from '../../../src/catalog/index.js';
+import { billableKeysOf, supervisorRank, type BillableKey, type SupervisorLevel } from '../../../src/contract/index.js';
 import { a2Triggers } from './user-draft.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'set' | 'cleared';

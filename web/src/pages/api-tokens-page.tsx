@@ -15,7 +15,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CAPABILITY_IDS } from '../../../src/catalog/index.js';
+import { CAPABILITY_IDS } from '../../../src/contract/index.js';
 import { useActor, useTenantId } from '../api/hooks.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';

@@ -4,7 +4,7 @@ import { Button, Group, Paper, Stack, Switch, Tabs, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import type { RolePermissionsDoc } from '../../../client/index.js';
-import { LOCKED_ROLE_PERMISSIONS } from '../../../src/catalog/index.js';
+import { LOCKED_ROLE_PERMISSIONS } from '../../../src/contract/index.js';
 import { qk, useActor, useTenantId } from '../api/hooks.js';
 import { DisabledReason, reasonId } from '../components/disabled-reason.js';
 import { PageHeader } from '../components/page-header.js';

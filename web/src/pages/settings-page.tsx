@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { PLANS } from '../../../src/catalog/index.js';
+import { PLANS } from '../../../src/contract/index.js';
 import { useTenant, useTenantId } from '../api/hooks.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';

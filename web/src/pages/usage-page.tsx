@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { BILLABLE_KEYS } from '../../../src/catalog/index.js';
+import { BILLABLE_KEYS } from '../../../src/contract/index.js';
 import type { Usage } from '../../../client/index.js';
 import { qk, useTenant, useTenantId } from '../api/hooks.js';
 import { PageHeader } from '../components/page-header.js';

@@ -17,7 +17,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import type { Tenant } from '../../../../client/index.js';
-import { BILLABLE_KEYS, PLANS } from '../../../../src/catalog/index.js';
+import { BILLABLE_KEYS, PLANS } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';

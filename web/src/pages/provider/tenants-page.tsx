@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { PLANS } from '../../../../src/catalog/index.js';
+import { PLANS } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';

@@ -1,6 +1,6 @@
 /** Licences: Essential locked on platform users (A1), Agent add-on locked under the automatic policy (A3), cap usage. */
 import { Alert, Group, Progress, Stack, Text } from '@mantine/core';
-import { LICENCES } from '../../../../src/catalog/index.js';
+import { LICENCES } from '../../../../src/contract/index.js';
 import { useI18n } from '../../i18n/index.js';
 import { GuardedToggle, toggleIn, type TabProps } from './editor-kit.js';
 

@@ -3,7 +3,7 @@
  * greyed until website access (G1), recording scope.
  */
 import { Alert, Divider, Radio, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { NAMED_PERMISSIONS, SUPERVISOR_LEVELS } from '../../../../src/catalog/index.js';
+import { NAMED_PERMISSIONS, SUPERVISOR_LEVELS } from '../../../../src/contract/index.js';
 import { DisabledReason, reasonId } from '../../components/disabled-reason.js';
 import { useI18n } from '../../i18n/index.js';
 import { PoolUsage } from './licences-tab.js';
