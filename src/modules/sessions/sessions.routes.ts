@@ -74,15 +74,13 @@ export function registerSessionRoutes(app: Api, sessions: SessionsService, auth:
       if (ctx.actor.kind !== 'provider')
         throw new AppError('provider_only', "opening a session for a user is the provider's alone");
       const s = await auth.openSessionFor(ctx, req.params.t, req.params.u, req.body.audience);
-      return reply
-        .status(201)
-        .send({
-          token: s.token,
-          sessionId: s.sessionId,
-          userId: s.userId,
-          tenantId: s.tenantId,
-          expiresAt: s.expiresAt,
-        });
+      return reply.status(201).send({
+        token: s.token,
+        sessionId: s.sessionId,
+        userId: s.userId,
+        tenantId: s.tenantId,
+        expiresAt: s.expiresAt,
+      });
     },
   );
 }
