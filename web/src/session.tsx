@@ -24,10 +24,10 @@ interface SessionValue {
   /** True while a cookie session (after an OIDC sign-in) is being looked up. */
   restoring: boolean;
   client: SwitchboardClient;
-  signInWithPassword(email: string, password: string): Promise<void>;
-  signInAsProvider(token: string): Promise<void>;
-  setTenant(tenantId: string | null): void;
-  signOut(): Promise<void>;
+  signInWithPassword: (email: string, password: string) => Promise<void>;
+  signInAsProvider: (token: string) => Promise<void>;
+  setTenant: (tenantId: string | null) => void;
+  signOut: () => Promise<void>;
 }
 
 const STORAGE_KEY = 'sb.session';
@@ -58,6 +58,7 @@ export function SessionProvider({ children, baseUrl = '' }: { children: ReactNod
     setSession(s);
   }, []);
   const [restoring, setRestoring] = useState(() => !load() && readCookie('sb_csrf') !== undefined);
+  // Looks the cookie session up once: `restoring` only goes from true to false, and `update` is stable.
   useEffect(() => {
     if (!restoring) return;
     createClient({ baseUrl, auth: { kind: 'cookie' } })
@@ -65,17 +66,16 @@ export function SessionProvider({ children, baseUrl = '' }: { children: ReactNod
       .then((me) => update({ kind: 'user', token: '', cookie: true, tenantId: me.tenantId, userId: me.id }))
       .catch(() => undefined)
       .finally(() => setRestoring(false));
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [restoring, baseUrl, update]);
 
+  // The client changes with the credentials only, not with the tenant picked (`setTenant`).
+  const token = session?.token;
+  const cookie = session?.cookie ?? false;
   const client = useMemo(
     () =>
       createClient({
         baseUrl,
-        auth: session?.cookie
-          ? { kind: 'cookie' }
-          : session
-            ? { kind: 'bearer', token: session.token }
-            : { kind: 'none' },
+        auth: cookie ? { kind: 'cookie' } : token !== undefined ? { kind: 'bearer', token } : { kind: 'none' },
         onError: (e) => {
           // An expired or revoked session: back to sign-in (not for a wrong password).
           if (e.status === 401 && e.code !== 'invalid_credentials' && load()) {
@@ -84,8 +84,8 @@ export function SessionProvider({ children, baseUrl = '' }: { children: ReactNod
           }
         },
       }),
-    [baseUrl, session?.token, session?.cookie, update, queryClient],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+    [baseUrl, token, cookie, update, queryClient],
+  );
 
   const value = useMemo<SessionValue>(
     () => ({

@@ -88,7 +88,7 @@ function TenantSwitcher() {
       searchable
       onChange={(v) => {
         setTenant(v);
-        navigate('/users');
+        void navigate('/users');
       }}
     />
   );

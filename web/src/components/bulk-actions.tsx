@@ -43,7 +43,7 @@ function toAction(kind: Kind | null, arg: string | null): BulkAction | null {
   }
 }
 
-export function BulkActions({ users, onDone }: { users: User[]; onDone(): void }) {
+export function BulkActions({ users, onDone }: { users: User[]; onDone: () => void }) {
   const tr = useI18n();
   const { t } = tr;
   const { client } = useSession();
@@ -54,8 +54,8 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone(): void }
   const [arg, setArg] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [progress, setProgress] = useState<{ done: number; failed: string[] } | null>(null);
-  const action = toAction(kind, arg);
-  const preview = useMemo(() => (action && open ? previewBulk(users, action) : null), [users, action, open]); // eslint-disable-line react-hooks/exhaustive-deps
+  const action = useMemo(() => toAction(kind, arg), [kind, arg]);
+  const preview = useMemo(() => (action && open ? previewBulk(users, action) : null), [users, action, open]);
 
   const argData = (): Array<{ value: string; label: string }> => {
     switch (kind) {
@@ -153,8 +153,8 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone(): void }
               <Alert color={preview.increasesBilling ? 'orange' : 'teal'} title={t('summary.billableTitle')}>
                 {billable.map(([k, n]) => (
                   <Text size="sm" key={k}>
-                    {t(n! > 0 ? 'summary.billableAdd' : 'summary.billableRemove', {
-                      count: Math.abs(n!),
+                    {t(n > 0 ? 'summary.billableAdd' : 'summary.billableRemove', {
+                      count: Math.abs(n),
                       licence: t(`billable.${k}`),
                     })}
                   </Text>

@@ -1,11 +1,11 @@
 /** Editable module x action matrix (profiles and custom grants). Cells the actor cannot grant are greyed (C3). */
 import { Checkbox, ScrollArea, Table, Text, Tooltip } from '@mantine/core';
 import { useI18n } from '../i18n/index.js';
-import { MATRIX_ACTIONS, MATRIX_ROWS, setModule, toggleGrant } from '../lib/capability-matrix.js';
+import { MATRIX_ACTIONS, MATRIX_ROWS, setModule, toggleGrant, type CapabilityId } from '../lib/capability-matrix.js';
 
 export interface CapabilityMatrixProps {
-  value: readonly string[];
-  onChange(grants: string[]): void;
+  value: readonly CapabilityId[];
+  onChange: (grants: CapabilityId[]) => void;
   /** Capabilities the actor may grant; others are disabled with the C3 reason. `null` = all. */
   grantable?: ReadonlySet<string> | null;
   readOnly?: boolean;

@@ -105,9 +105,9 @@ interface ChangeSummaryModalProps {
   summary: ChangeSummary;
   saving: boolean;
   error: unknown;
-  onConfirm(): void;
-  onClose(): void;
-  onReload(): void;
+  onConfirm: () => void;
+  onClose: () => void;
+  onReload: () => void;
 }
 
 export function ChangeSummaryModal({

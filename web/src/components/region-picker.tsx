@@ -6,7 +6,7 @@ import { filterRegions, normaliseRegions, regionFlag, regionName } from '../lib/
 
 export interface RegionPickerProps {
   value: readonly string[];
-  onChange(regions: string[]): void;
+  onChange: (regions: string[]) => void;
   homeRegion?: string | null;
   disabled?: boolean;
 }

@@ -1,5 +1,5 @@
 /** Search and filters of the users table (source, status, licence, supervisor level, group, queue). */
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { Button, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { LICENCES, SUPERVISOR_LEVELS } from '../../../src/contract/index.js';
@@ -12,16 +12,18 @@ export function UserFilterBar({
   onChange,
 }: {
   filters: UserFilters;
-  onChange(key: UserFilterKey, value: string | null): void;
+  onChange: (key: UserFilterKey, value: string | null) => void;
 }) {
   const { t } = useI18n();
   const [q, setQ] = useState(filters.q ?? '');
   const [debounced] = useDebouncedValue(q, 250);
   const groups = useNamedList('groups');
   const queues = useNamedList('queues');
-  useEffect(() => {
-    if ((filters.q ?? '') !== debounced) onChange('q', debounced);
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Only a new debounced search is sent up, never a re-send when the filters change from elsewhere.
+  const sendSearch = useEffectEvent((value: string) => {
+    if ((filters.q ?? '') !== value) onChange('q', value);
+  });
+  useEffect(() => sendSearch(debounced), [debounced]);
 
   const select = (key: UserFilterKey, label: string, data: Array<{ value: string; label: string }>) => (
     <Select

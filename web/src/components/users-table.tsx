@@ -14,10 +14,10 @@ export interface UsersTableProps {
   users: User[];
   hasMore: boolean;
   loadingMore: boolean;
-  onLoadMore(): void;
+  onLoadMore: () => void;
   selected: ReadonlySet<string>;
-  onToggle(id: string): void;
-  onToggleAll(): void;
+  onToggle: (id: string) => void;
+  onToggleAll: () => void;
   height?: string;
 }
 
@@ -43,11 +43,11 @@ export function UsersTable({
     overscan: 12,
   });
   const items = virtualizer.getVirtualItems();
-  const last = items[items.length - 1];
+  const lastIndex = items[items.length - 1]?.index;
 
   useEffect(() => {
-    if (last && last.index >= users.length - 40 && hasMore && !loadingMore) onLoadMore();
-  }, [last?.index, users.length, hasMore, loadingMore, onLoadMore]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (lastIndex !== undefined && lastIndex >= users.length - 40 && hasMore && !loadingMore) onLoadMore();
+  }, [lastIndex, users.length, hasMore, loadingMore, onLoadMore]);
 
   const allSelected = users.length > 0 && users.every((u) => selected.has(u.id));
   const header = [
@@ -148,7 +148,7 @@ export function UsersTable({
   );
 }
 
-function UserRow({ user, checked, onToggle }: { user: User; checked: boolean; onToggle(id: string): void }) {
+function UserRow({ user, checked, onToggle }: { user: User; checked: boolean; onToggle: (id: string) => void }) {
   const { t } = useI18n();
   return (
     <>

@@ -747,10 +747,6 @@ export const es: Messages = {
   'settings.description': 'El plan y las integraciones de tu organización.',
   'settings.providerOwned':
     'El plan, la región, las licencias concurrentes y las políticas los establece tu proveedor de servicios.',
-  'settings.webhooks': 'Webhooks',
-  'settings.events': 'Eventos',
-  'settings.noWebhooks': 'No hay webhooks.',
-  'settings.addWebhook': 'Añadir webhook',
   'tenant.plan': 'Plan',
   'tenant.homeRegion': 'País de origen',
   'tenant.seats': 'Licencias concurrentes',

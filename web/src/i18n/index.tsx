@@ -45,7 +45,7 @@ export function makeTranslator(lang: string): Translator {
 
 interface I18nValue extends Translator {
   lang: Language;
-  setLang(lang: Language): void;
+  setLang: (lang: Language) => void;
 }
 
 const I18nContext = createContext<I18nValue | null>(null);

@@ -1,9 +1,12 @@
 /** The module x action grid of profiles (seed 003), from the catalog: rows are modules, columns actions. */
-import { CAPABILITIES, PROFILE_MODULES } from '../../../src/contract/index.js';
+import { CAPABILITIES, PROFILE_MODULES, type CapabilityDef } from '../../../src/contract/index.js';
+
+/** A capability id as the catalog types it (the type of a profile's grants). */
+export type CapabilityId = CapabilityDef['id'];
 
 export interface MatrixRow {
   module: string;
-  cells: Array<{ action: string; capability: string | null }>;
+  cells: Array<{ action: string; capability: CapabilityId | null }>;
 }
 
 const ACTION_ORDER = ['view', 'create', 'edit', 'delete', 'use', 'play', 'monitor', 'live_calls', 'config_portal'];
@@ -27,14 +30,14 @@ export const MATRIX_ROWS: readonly MatrixRow[] = PROFILE_MODULES.map((module) =>
 }));
 
 /** Toggles every grantable action of a module on or off. */
-export function setModule(grants: readonly string[], module: string, on: boolean): string[] {
+export function setModule(grants: readonly CapabilityId[], module: string, on: boolean): CapabilityId[] {
   const caps =
     MATRIX_ROWS.find((r) => r.module === module)?.cells.flatMap((c) => (c.capability ? [c.capability] : [])) ?? [];
   const rest = grants.filter((g) => !caps.includes(g));
   return on ? [...rest, ...caps] : rest;
 }
 
-export function toggleGrant(grants: readonly string[], capability: string, on: boolean): string[] {
+export function toggleGrant(grants: readonly CapabilityId[], capability: CapabilityId, on: boolean): CapabilityId[] {
   return on
     ? grants.includes(capability)
       ? [...grants]

@@ -4,7 +4,7 @@
  * Billable Items for it. Pure: the editor renders it with the message catalog.
  */
 import type { User } from '../../../client/index.js';
-import { billableKeysOf, supervisorRank, type BillableKey, type SupervisorLevel } from '../../../src/contract/index.js';
+import { billableKeysOf, supervisorRank, type BillableKey } from '../../../src/contract/index.js';
 import { a2Triggers } from './user-draft.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'set' | 'cleared';
@@ -115,7 +115,7 @@ export function listChanges(before: User, after: User): Change[] {
 function keysOf(u: User): BillableKey[] {
   return billableKeysOf({
     licences: u.licences,
-    supervisorLevel: u.supervisorLevel as SupervisorLevel,
+    supervisorLevel: u.supervisorLevel,
     status: u.status,
   });
 }
@@ -137,15 +137,20 @@ export function billableImpact(before: User | null, after: User): BillableImpact
 export function increasesBilling(before: User | null, after: User): boolean {
   const beforeLicences: readonly string[] = before?.licences ?? [];
   if (after.licences.some((l) => !beforeLicences.includes(l))) return true;
-  const from = supervisorRank((before?.supervisorLevel ?? 'none') as SupervisorLevel);
-  return supervisorRank(after.supervisorLevel as SupervisorLevel) > from;
+  const from = supervisorRank(before?.supervisorLevel ?? 'none');
+  return supervisorRank(after.supervisorLevel) > from;
 }
 
 /** The summary shown before saving (or creating, with `before = null`). */
 export function summariseChanges(before: User | null, after: User, opts: { actorCanBill: boolean }): ChangeSummary {
-  const base =
-    before ??
-    ({ ...after, licences: [], permissions: [], supervisorLevel: 'none', groups: [], workspaces: {} } as User);
+  const base: User = before ?? {
+    ...after,
+    licences: [],
+    permissions: [],
+    supervisorLevel: 'none',
+    groups: [],
+    workspaces: {},
+  };
   const changes = listChanges(base, after);
   const billable = billableImpact(before, after);
   const up = increasesBilling(before, after);

@@ -13,7 +13,10 @@ export interface DiffRow {
 function show(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return value;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === undefined)
+    return String(value);
+  return typeof value; // not JSON: a function or a symbol
 }
 
 function flatten(value: unknown, prefix: string, out: Map<string, string>): void {

@@ -1,6 +1,7 @@
 /**
- * The live app view's state: stream messages (D1-D5) folded into the current configuration,
- * never going back to an older version (D3), with the list of what changed in each update.
+ * The live app view's state: stream messages (D1-D5) and polled configurations folded into the
+ * current configuration, never going back to an older version (D3), with the list of what changed
+ * in each update.
  */
 import type { EffectiveConfig } from '../../../client/index.js';
 import { diffValues, type DiffRow } from './json-diff.js';
@@ -35,22 +36,4 @@ export function applyStreamMessage(state: LiveState, msg: StreamMessage, now = D
     ? [{ version: msg.version, at: now, changes }, ...state.updates].slice(0, 20)
     : state.updates;
   return { config: msg.config, version: msg.version, revoked: null, updates };
-}
-
-/** The WebSocket URL of the stream for a browser (ticket in the query, since browsers cannot set headers). */
-export function streamUrl(origin: string, ticket: string, since: number): string {
-  const u = new URL('/v1/stream', origin);
-  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-  u.searchParams.set('ticket', ticket);
-  if (since > 0) u.searchParams.set('since', String(since));
-  return u.toString();
-}
-
-export function parseStreamMessage(data: string): StreamMessage | null {
-  try {
-    const m = JSON.parse(data) as StreamMessage;
-    return m && typeof m === 'object' && 'type' in m ? m : null;
-  } catch {
-    return null;
-  }
 }

@@ -7,8 +7,8 @@ import type { Block, Problem } from '../../../client/index.js';
 import { isApiError } from '../../../client/index.js';
 
 export interface Translator {
-  t(key: string, params?: Record<string, string | number>): string;
-  has(key: string): boolean;
+  t: (key: string, params?: Record<string, string | number>) => string;
+  has: (key: string) => boolean;
 }
 
 export interface PlainProblem {

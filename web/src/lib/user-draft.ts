@@ -79,7 +79,7 @@ export function buildUserPatch(before: User, after: User, password?: string): Us
     }
   }
   if (password) patch.password = password;
-  return patch as UserPatch;
+  return patch;
 }
 
 /** A blank manual user for "+ New user" (SPEC 2 defaults). */

@@ -58,7 +58,7 @@ export function AuditPage() {
   const [open, setOpen] = useState<number | null>(null);
   const query = useInfiniteQuery({
     queryKey: qk.audit(tenantId, filters),
-    queryFn: ({ pageParam }) => client.audit.list(tenantId, { ...filters, cursor: pageParam, limit: 100 }),
+    queryFn: ({ pageParam }) => client.audit.list(tenantId, { ...filters, cursor: pageParam ?? undefined, limit: 100 }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: !!tenantId,
@@ -77,12 +77,12 @@ export function AuditPage() {
     })),
   });
   const actorName = new Map(actors.flatMap((q) => (q.data ? [[q.data.id, q.data.displayName] as const] : [])));
-  const field = (key: keyof AuditQuery, label: string, type = 'text') => (
+  const field = (key: 'actor' | 'target' | 'from' | 'to', label: string, type = 'text') => (
     <TextInput
       size="xs"
       label={label}
       type={type}
-      value={(draft[key] as string) ?? ''}
+      value={draft[key] ?? ''}
       w={type === 'date' ? 150 : 200}
       onChange={(e) => {
         const v = e.currentTarget.value;

@@ -1,9 +1,10 @@
 /**
  * Live app view: sign in as an app would (audience "app"), receive the effective configuration
- * over the stream (D1) and watch it change as an admin edits the user (F4). Falls back to polling
- * /v1/me/config when the stream is not available.
+ * over the stream (D1) and watch it change as an admin edits the user (F4). The SDK's
+ * `ConfigStream` holds the connection (reconnect with backoff, resume with `since`, never an older
+ * version); while it is down, the view polls /v1/me/config so it stays current.
  */
-import { useEffect, useReducer, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useReducer, useState, type FormEvent } from 'react';
 import {
   Alert,
   Anchor,
@@ -21,65 +22,62 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { createClient, type EffectiveConfig, type SwitchboardClient } from '../../../client/index.js';
+import { ConfigStream, createClient, type EffectiveConfig, type SwitchboardClient } from '../../../client/index.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n } from '../i18n/index.js';
-import {
-  applyStreamMessage,
-  INITIAL_LIVE,
-  parseStreamMessage,
-  streamUrl,
-  type LiveState,
-  type StreamMessage,
-} from '../lib/live-config.js';
+import { applyStreamMessage, INITIAL_LIVE, type LiveState, type StreamMessage } from '../lib/live-config.js';
 import { regionName } from '../lib/regions.js';
 
 type Transport = 'connecting' | 'stream' | 'polling';
 
+/** How often /v1/me/config is polled while the stream is down. */
+const POLL_MS = 1500;
+/** The app session's keep-alive (POST /v1/auth/heartbeat). */
+const HEARTBEAT_MS = 30_000;
+
 function useLiveConfig(client: SwitchboardClient | null) {
   const [state, dispatch] = useReducer((s: LiveState, m: StreamMessage) => applyStreamMessage(s, m), INITIAL_LIVE);
   const [transport, setTransport] = useState<Transport>('connecting');
-  const version = useRef(0);
-  version.current = state.version;
   useEffect(() => {
     if (!client) return;
-    let closed = false;
-    let socket: WebSocket | null = null;
     let poll: ReturnType<typeof setInterval> | null = null;
-    const fetchOnce = () =>
+    const fetchOnce = () => {
       client.me
         .config()
         .then((config) => dispatch({ type: 'config', version: config.version, config }))
         .catch(() => undefined);
-    const startPolling = () => {
-      if (closed || poll) return;
-      setTransport('polling');
-      void fetchOnce();
-      poll = setInterval(fetchOnce, 1500);
     };
-    const heartbeat = setInterval(() => void client.auth.heartbeat().catch(() => undefined), 30_000);
-    void (async () => {
-      try {
-        const { ticket } = await client.me.streamTicket();
-        if (closed) return;
-        socket = new WebSocket(streamUrl(location.origin, ticket, version.current));
-        socket.onopen = () => setTransport('stream');
-        socket.onmessage = (ev) => {
-          const m = parseStreamMessage(String(ev.data));
-          if (m) dispatch(m);
-        };
-        socket.onerror = () => startPolling();
-        socket.onclose = () => {
-          if (!closed) startPolling();
-        };
-      } catch {
-        startPolling();
-      }
-    })();
-    return () => {
-      closed = true;
-      socket?.close();
+    const startPolling = () => {
+      if (poll) return;
+      setTransport('polling');
+      fetchOnce();
+      poll = setInterval(fetchOnce, POLL_MS);
+    };
+    const stopPolling = () => {
       if (poll) clearInterval(poll);
+      poll = null;
+    };
+    // Browsers cannot set headers on a WebSocket: each (re)connect takes a fresh single-use ticket.
+    const stream = new ConfigStream({ baseUrl: '', getTicket: async () => (await client.me.streamTicket()).ticket });
+    const unsubscribe = [
+      stream.on('open', () => {
+        stopPolling();
+        setTransport('stream');
+      }),
+      stream.on('config', (config) => dispatch({ type: 'config', version: config.version, config })),
+      stream.on('revoked', ({ reason }) => dispatch({ type: 'revoked', reason })),
+      // The stream reconnects on its own; until it is back, polling keeps the view current.
+      stream.on('error', startPolling),
+      stream.on('close', startPolling),
+    ];
+    stream.start();
+    const heartbeat = setInterval(() => {
+      client.auth.heartbeat().catch(() => undefined);
+    }, HEARTBEAT_MS);
+    return () => {
+      for (const off of unsubscribe) off();
+      stream.stop();
+      stopPolling();
       clearInterval(heartbeat);
     };
   }, [client]);

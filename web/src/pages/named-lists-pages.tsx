@@ -36,7 +36,7 @@ interface Item {
 }
 const EDIT_CAP: Record<Kind, string> = { queues: 'cc:admin', groups: 'groups:edit', workspaces: 'workspaces:edit' };
 
-function ItemForm({ kind, item, onClose }: { kind: Kind; item: Item | null; onClose(): void }) {
+function ItemForm({ kind, item, onClose }: { kind: Kind; item: Item | null; onClose: () => void }) {
   const { t } = useI18n();
   const { client } = useSession();
   const tenantId = useTenantId()!;

@@ -10,16 +10,17 @@ import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
 import { actorCan } from '../lib/actor.js';
+import type { CapabilityId } from '../lib/capability-matrix.js';
 import { useSession } from '../session.js';
 
-function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved(p: Profile | null): void }) {
+function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved: (p: Profile | null) => void }) {
   const { t } = useI18n();
   const { client } = useSession();
   const tenantId = useTenantId()!;
   const queryClient = useQueryClient();
   const { actor } = useActor();
   const [name, setName] = useState(profile?.name ?? '');
-  const [grants, setGrants] = useState<string[]>(profile?.grants ?? []);
+  const [grants, setGrants] = useState<CapabilityId[]>(profile?.grants ?? []);
   useEffect(() => {
     setName(profile?.name ?? '');
     setGrants(profile?.grants ?? []);
@@ -101,7 +102,8 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved(
 export function ProfilesPage() {
   const { t } = useI18n();
   const list = useNamedList('profiles');
-  const [selected, setSelected] = useState<string | 'new' | null>(null);
+  // A profile's id, 'new' while creating one, or null when none is open.
+  const [selected, setSelected] = useState<string | null>(null);
   return (
     <>
       <PageHeader

@@ -77,11 +77,11 @@ export function SignInPage() {
     try {
       if (mode === 'password') {
         await signInWithPassword(email.trim(), password);
-        navigate(next, { replace: true });
+        void navigate(next, { replace: true });
       }
       if (mode === 'provider') {
         await signInAsProvider(providerToken.trim());
-        navigate('/', { replace: true });
+        void navigate('/', { replace: true });
       }
       if (mode === 'forgot') {
         await createClient({ baseUrl: '' }).auth.requestPasswordReset(email.trim());

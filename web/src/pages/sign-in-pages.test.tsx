@@ -22,14 +22,18 @@ beforeEach(() => {
   localStorage.clear();
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (input: string, init: RequestInit = {}) => {
+    vi.fn((input: string, init: RequestInit = {}) => {
       const method = init.method ?? 'GET';
-      calls.push({ url: String(input), method, body: init.body ? JSON.parse(String(init.body)) : undefined });
-      const a = answer(String(input), method);
-      return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
-        status: a.status,
-        headers: { 'content-type': 'application/json' },
-      });
+      // The SDK sends JSON text bodies.
+      const body = typeof init.body === 'string' && init.body ? (JSON.parse(init.body) as unknown) : undefined;
+      calls.push({ url: input, method, body });
+      const a = answer(input, method);
+      return Promise.resolve(
+        new Response(a.body === undefined ? null : JSON.stringify(a.body), {
+          status: a.status,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
     }),
   );
 });
@@ -98,7 +102,7 @@ describe('sign-in page: OIDC buttons', () => {
   it('takes the organisation from the remembered field, and remembers a new one typed in', async () => {
     localStorage.setItem(TENANT_STORAGE_KEY, 'globex');
     renderAt('/sign-in');
-    const field = screen.getByLabelText(/Organisation ID/) as HTMLInputElement;
+    const field = screen.getByLabelText<HTMLInputElement>(/Organisation ID/);
     expect(field.value).toBe('globex');
     const button = await screen.findByRole('link', { name: 'Sign in with Globex Google' });
     expect(button.getAttribute('href')).toBe('/v1/auth/oidc/iss-9/start?returnTo=%2F');

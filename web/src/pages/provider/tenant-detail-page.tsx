@@ -130,7 +130,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
                 <Text size="sm">
                   {t(`billable.${k}`)}
                   {usage.data?.licences[k]
-                    ? ` · ${t('provider.assigned', { count: usage.data.licences[k]!.assigned })}`
+                    ? ` · ${t('provider.assigned', { count: usage.data.licences[k].assigned })}`
                     : ''}
                 </Text>
                 <NumberInput
@@ -158,7 +158,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
           variant="light"
           onClick={() => {
             setTenant(tenant.id);
-            navigate('/users');
+            void navigate('/users');
           }}
         >
           {t('provider.open')}

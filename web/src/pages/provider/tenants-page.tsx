@@ -29,7 +29,7 @@ export function TenantsPage() {
       setOpen(false);
       setName('');
       await queryClient.invalidateQueries({ queryKey: qk.tenants() });
-      navigate(`/provider/tenants/${x.id}`);
+      void navigate(`/provider/tenants/${x.id}`);
     },
   });
   return (
@@ -72,7 +72,7 @@ export function TenantsPage() {
                       variant={session?.tenantId === x.id ? 'filled' : 'light'}
                       onClick={() => {
                         setTenant(x.id);
-                        navigate('/users');
+                        void navigate('/users');
                       }}
                     >
                       {t('provider.open')}

@@ -11,7 +11,7 @@ export function DetailsTab({
   creating,
   password,
   setPassword,
-}: TabProps & { password: string; setPassword(p: string): void }) {
+}: TabProps & { password: string; setPassword: (p: string) => void }) {
   const { t } = useI18n();
   const ro = state('extension');
   return (

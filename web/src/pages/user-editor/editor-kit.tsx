@@ -16,8 +16,8 @@ export interface EditorLookups {
 export interface TabProps {
   draft: User;
   /** Applies a change to the draft (automatic rules A2/A4 are applied after it). */
-  update(fn: (u: User) => User): void;
-  state(id: ControlId): ControlState;
+  update: (fn: (u: User) => User) => void;
+  state: (id: ControlId) => ControlState;
   ctx: GreyingContext;
   lookups: EditorLookups;
   creating: boolean;
@@ -28,7 +28,7 @@ interface GuardedProps {
   label: ReactNode;
   description?: ReactNode;
   checked: boolean;
-  onChange(checked: boolean): void;
+  onChange: (checked: boolean) => void;
   state: ControlState;
   kind?: 'checkbox' | 'switch';
 }

@@ -51,8 +51,8 @@ export interface UserEditorProps {
   actor: ActorPowers;
   lookups: EditorLookups;
   tab: EditorTab;
-  onTab(tab: EditorTab): void;
-  onReload(): void;
+  onTab: (tab: EditorTab) => void;
+  onReload: () => void;
 }
 
 export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab, onTab, onReload }: UserEditorProps) {
@@ -101,7 +101,7 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
         queryClient.invalidateQueries({ queryKey: ['users', tenantId] }),
         queryClient.invalidateQueries({ queryKey: qk.usage(tenantId) }),
       ]);
-      if (creating) navigate(`/users/${encodeURIComponent(user.id)}`, { replace: true });
+      if (creating) void navigate(`/users/${encodeURIComponent(user.id)}`, { replace: true });
     },
   });
 
