@@ -94,7 +94,7 @@ export function buildUrl(baseUrl: string, path: string, query?: Query): string {
   const search = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) {
     if (v === undefined || v === null || v === '') continue;
-    if (Array.isArray(v)) for (const item of v) search.append(k, item);
+    if (Array.isArray(v)) for (const item of v as unknown[]) search.append(k, String(item));
     else search.set(k, String(v));
   }
   const qs = search.toString();

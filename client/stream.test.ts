@@ -89,7 +89,7 @@ describe('ConfigStream (client SDK)', () => {
     let n = 0;
     const s = new ConfigStream({
       baseUrl: 'https://sb.test',
-      getTicket: async () => `sbw_${++n}`,
+      getTicket: () => Promise.resolve(`sbw_${++n}`),
       WebSocket: FakeSocket,
       random: () => 0,
       pingMs: 0,

@@ -92,8 +92,8 @@ export class ConfigStream {
   on<K extends keyof Events>(event: K, handler: Handler<K>): () => void {
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));
-    set.add(handler as (p: never) => void);
-    return () => set!.delete(handler as (p: never) => void);
+    set.add(handler);
+    return () => set.delete(handler);
   }
 
   /** Opens the stream (idempotent). */
@@ -206,7 +206,7 @@ export class ConfigStream {
   private onMessage(text: string): void {
     let msg: { type?: string; version?: number; config?: EffectiveConfig; reason?: string };
     try {
-      msg = JSON.parse(text);
+      msg = JSON.parse(text) as typeof msg;
     } catch {
       return;
     }

@@ -3,13 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import { sql } from 'kysely';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrateToLatest, openDatabase, pingDatabase, type DatabaseHandle } from './db/database.js';
 import { LocalBus, PgBus, type ChangeBus } from './infra/bus.js';
 import type { Config } from './infra/config.js';
 import type { ServiceDeps } from './infra/deps.js';
@@ -102,19 +101,19 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const auth = new Authenticator(database.db, config.SWITCHBOARD_PROVIDER_TOKEN);
+  const auth = new Authenticator(database.db);
   auth.register(app);
 
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     try {
-      await sql`select 1`.execute(database.db);
+      await pingDatabase(database.db);
       return { status: 'ready', database: database.kind };
     } catch {
       return reply.status(503).send({ status: 'unavailable', database: database.kind });
     }
   });
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const closers = await registerModules(app, deps, auth);
 

@@ -35,8 +35,8 @@ async function main(argv: string[]): Promise<void> {
     await server.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -161,7 +161,7 @@ export function validateUserChange(
 
   // G14: queue roles for platform users; the agent role needs the Agent licence.
   const queueRoles = Object.entries(after.contactCenter.queues);
-  for (const [queueId, roles] of queueRoles) {
+  for (const [queueId] of queueRoles) {
     if (!tenant.queues.has(queueId))
       add('validation_failed', undefined, `/contactCenter/queues/${queueId}`, `queue ${queueId} does not exist`);
   }

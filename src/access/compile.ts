@@ -443,10 +443,10 @@ export class CompiledTenant {
   private applyRolePermissions(rp: RolePermissions): void {
     const supervisorCaps = Object.entries(SUPERVISOR_SETTING_CAPABILITIES)
       .filter(([setting]) => rp.supervisor[setting as keyof RolePermissions['supervisor']])
-      .map(([, cap]) => cap!);
+      .map(([, cap]) => cap);
     const agentCaps = Object.entries(AGENT_SETTING_CAPABILITIES)
       .filter(([setting]) => rp.agent[setting as keyof RolePermissions['agent']])
-      .map(([, cap]) => cap!);
+      .map(([, cap]) => cap);
     // Row index = supervisor-anywhere (bit 0) | agent-anywhere (bit 1), as in the flag word.
     for (let row = 0; row < 4; row++) {
       const mask = maskOf([...(row & 1 ? supervisorCaps : []), ...(row & 2 ? agentCaps : [])]);

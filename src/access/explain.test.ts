@@ -8,7 +8,6 @@ import {
   SUPERVISOR_LEVEL_CAPABILITIES,
   SUPERVISOR_SETTING_CAPABILITIES,
   type NamedPermission,
-  type RolePermissions,
 } from '../catalog/index.js';
 import { explainCapability, explainUser } from './explain.js';
 import { SUPERUSER_CAPABILITIES } from './grants.js';
@@ -193,16 +192,16 @@ describe('sources that grant (SPEC 3)', () => {
 
   describe('source 4: role permissions apply to supervisors and agents of any queue', () => {
     const supervisorRows = Object.entries(SUPERVISOR_SETTING_CAPABILITIES).map(
-      ([s, cap]) => ['supervisor', s, cap!] as const,
+      ([s, cap]) => ['supervisor', s, cap] as const,
     );
-    const agentRows = Object.entries(AGENT_SETTING_CAPABILITIES).map(([s, cap]) => ['agent', s, cap!] as const);
+    const agentRows = Object.entries(AGENT_SETTING_CAPABILITIES).map(([s, cap]) => ['agent', s, cap] as const);
     it.each([...supervisorRows, ...agentRows])('%s.%s gives %s only when on', (role, setting, cap) => {
       const user = makeUser({
         licences: ['essential', 'agent'],
         contactCenter: { admin: false, queues: { q1: [role] } },
       });
-      const on = makeTenant({ queues, rolePermissions: { [role]: { [setting]: true } } as Partial<RolePermissions> });
-      const off = makeTenant({ queues, rolePermissions: { [role]: { [setting]: false } } as Partial<RolePermissions> });
+      const on = makeTenant({ queues, rolePermissions: { [role]: { [setting]: true } } });
+      const off = makeTenant({ queues, rolePermissions: { [role]: { [setting]: false } } });
       expectDecision(explainCapability(user, on, cap), {
         allowed: true,
         grantedBy: `role_permission:${role}.${setting}`,

@@ -1,4 +1,4 @@
-import type { Licence, NamedPermission, RolePermissions, SupervisorLevel } from '../catalog/index.js';
+import type { Capability, Licence, NamedPermission, RolePermissions, SupervisorLevel } from '../catalog/index.js';
 
 /** Plain data the engine decides on. No I/O, no classes: services load it, the engine reads it. */
 
@@ -14,7 +14,7 @@ export interface ProfileAssignment {
   kind: 'none' | 'profile' | 'custom' | 'superuser';
   profileId?: string | null;
   /** For `custom`: the capabilities held on the user. */
-  grants?: string[];
+  grants?: Capability[];
 }
 
 export interface UcClient {
@@ -75,7 +75,7 @@ export interface QueueInfo {
 export interface ProfileInfo {
   id: string;
   name: string;
-  grants: string[];
+  grants: Capability[];
 }
 
 /** Everything tenant-wide that access decisions read. */
@@ -100,10 +100,4 @@ export interface Decision {
   allowed: boolean;
   grantedBy: string[];
   blockedBy: Block[];
-}
-
-export interface CheckRequest {
-  userId: string;
-  capability: string;
-  resource?: string;
 }

@@ -6,7 +6,7 @@
 export type Surface = 'portal' | 'app' | 'queue';
 
 export interface CapabilityDef {
-  readonly id: string;
+  readonly id: Capability;
   readonly module: string;
   readonly action: string;
   readonly surface: Surface;
@@ -17,7 +17,7 @@ export interface CapabilityDef {
 const crud = ['view', 'create', 'edit', 'delete'] as const;
 
 /** Portal modules with their actions. Order is the order of the catalog (and of bit positions). */
-const portalModules: ReadonlyArray<readonly [string, readonly string[]]> = [
+const PORTAL_MODULES = [
   ['users', crud],
   ['billing', ['edit']],
   ['settings', ['view', 'edit']],
@@ -37,10 +37,10 @@ const portalModules: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['queues', crud],
   ['campaigns', crud],
   ['connectors', crud],
-];
+] as const;
 
 /** App-surface capabilities; `profileGrantable` marks the contact-center module actions a profile may bundle. */
-const appCapabilities: ReadonlyArray<readonly [string, boolean]> = [
+const APP_CAPABILITIES = [
   ['portal:use', false],
   ['inbox:use', false],
   ['agenda:use', false],
@@ -61,7 +61,7 @@ const appCapabilities: ReadonlyArray<readonly [string, boolean]> = [
   ['telephony:sms', false],
   ['telephony:record', false],
   ['crm:overlay', false],
-];
+] as const;
 
 export const QUEUE_CAPABILITIES = [
   'queue:join',
@@ -73,37 +73,49 @@ export const QUEUE_CAPABILITIES = [
 ] as const;
 export type QueueCapability = (typeof QUEUE_CAPABILITIES)[number];
 
-function def(id: string, surface: Surface, profileGrantable: boolean): CapabilityDef {
+/** `module:action` for every action of every portal module, as a literal type. */
+type PortalCapability = (typeof PORTAL_MODULES)[number] extends infer E
+  ? E extends readonly [infer M extends string, readonly (infer A extends string)[]]
+    ? `${M}:${A}`
+    : never
+  : never;
+type AppCapability = (typeof APP_CAPABILITIES)[number][0];
+/** A capability decided for the tenant as a whole (portal and app surfaces): one bit each in compiled sets. */
+export type UnscopedCapability = PortalCapability | AppCapability;
+/** Every capability id of the catalog: a typo such as `'users:veiw'` does not compile. */
+export type Capability = UnscopedCapability | QueueCapability;
+
+function def(id: Capability, surface: Surface, profileGrantable: boolean): CapabilityDef {
   const [module, action] = id.split(':') as [string, string];
   return { id, module, action, surface, profileGrantable };
 }
 
 /** Every unscoped capability (portal and app surfaces), in catalog order. */
 export const CAPABILITIES: readonly CapabilityDef[] = [
-  ...portalModules.flatMap(([m, actions]) => actions.map((a) => def(`${m}:${a}`, 'portal', true))),
-  ...appCapabilities.map(([id, grantable]) => def(id, 'app', grantable)),
+  ...PORTAL_MODULES.flatMap(([m, actions]) =>
+    actions.map((a: string) => def(`${m}:${a}` as PortalCapability, 'portal', true)),
+  ),
+  ...APP_CAPABILITIES.map(([id, grantable]) => def(id, 'app', grantable)),
 ];
 
 /** Queue-scoped capabilities. */
 export const QUEUE_CAPABILITY_DEFS: readonly CapabilityDef[] = QUEUE_CAPABILITIES.map((id) => def(id, 'queue', false));
 
-export const CAPABILITY_IDS: readonly string[] = CAPABILITIES.map((c) => c.id);
+export const CAPABILITY_IDS: readonly UnscopedCapability[] = CAPABILITIES.map((c) => c.id as UnscopedCapability);
 export const CAPABILITY_BY_ID: ReadonlyMap<string, CapabilityDef> = new Map(
   [...CAPABILITIES, ...QUEUE_CAPABILITY_DEFS].map((c) => [c.id, c]),
 );
+/** Every capability id, unscoped and queue-scoped. */
+export const ALL_CAPABILITY_IDS: readonly Capability[] = [...CAPABILITY_IDS, ...QUEUE_CAPABILITIES];
 /** Bit position of each unscoped capability in compiled bitsets. */
 export const CAPABILITY_INDEX: ReadonlyMap<string, number> = new Map(CAPABILITY_IDS.map((id, i) => [id, i]));
 
-export function isCapability(id: string): boolean {
+export function isCapability(id: string): id is Capability {
   return CAPABILITY_BY_ID.has(id);
 }
-export function isQueueCapability(id: string): id is QueueCapability {
-  return (QUEUE_CAPABILITIES as readonly string[]).includes(id);
-}
-
 /** Expands `module:*` to every action of that module; other ids pass through. */
-export function expandCapabilityPattern(pattern: string): string[] {
-  if (!pattern.endsWith(':*')) return [pattern];
+export function expandCapabilityPattern(pattern: Capability | `${string}:*`): Capability[] {
+  if (!pattern.endsWith(':*')) return [pattern as Capability];
   const module = pattern.slice(0, -2);
   return CAPABILITIES.filter((c) => c.module === module).map((c) => c.id);
 }

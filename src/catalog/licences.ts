@@ -1,3 +1,5 @@
+import type { Capability } from './capabilities.js';
+
 /** User licences (SPEC 2) and supervisor levels (seed 000). Each level is itself a billable licence. */
 export const LICENCES = ['essential', 'agent', 'crm', 'softphone'] as const;
 export type Licence = (typeof LICENCES)[number];
@@ -6,7 +8,7 @@ export const SUPERVISOR_LEVELS = ['none', 'report', 'analytics', 'live', 'contac
 export type SupervisorLevel = (typeof SUPERVISOR_LEVELS)[number];
 
 /** What each level adds; levels are cumulative (SPEC 3.3). */
-export const SUPERVISOR_LEVEL_CAPABILITIES: Readonly<Record<SupervisorLevel, readonly string[]>> = {
+export const SUPERVISOR_LEVEL_CAPABILITIES: Readonly<Record<SupervisorLevel, readonly Capability[]>> = {
   none: [],
   report: ['reports:view'],
   analytics: ['dashboards:view', 'wallboards:view'],
@@ -30,9 +32,6 @@ export const BILLABLE_KEYS = [
   'supervisor_contact_center',
 ] as const;
 export type BillableKey = (typeof BILLABLE_KEYS)[number];
-
-/** Licences that exist only for platform users (G4). */
-export const PLATFORM_ONLY_LICENCES: readonly Licence[] = ['essential', 'agent'];
 
 /** The billable keys a user consumes. */
 export function billableKeysOf(user: {

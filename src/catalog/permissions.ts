@@ -1,4 +1,4 @@
-import { expandCapabilityPattern } from './capabilities.js';
+import { expandCapabilityPattern, type Capability } from './capabilities.js';
 
 /** Named permissions of the Users page (seed 000), each a fixed bundle of capabilities (SPEC 3.2). */
 export const NAMED_PERMISSIONS = [
@@ -16,7 +16,7 @@ export const NAMED_PERMISSIONS = [
 ] as const;
 export type NamedPermission = (typeof NAMED_PERMISSIONS)[number];
 
-const bundles: Record<NamedPermission, string[]> = {
+const bundles: Record<NamedPermission, Array<Capability | `${string}:*`>> = {
   website_access: ['portal:use'],
   manage_users: ['users:*'],
   manage_billable_items: ['billing:edit'],
@@ -31,10 +31,6 @@ const bundles: Record<NamedPermission, string[]> = {
 };
 
 /** The capabilities each named permission grants, expanded. */
-export const PERMISSION_CAPABILITIES = Object.fromEntries(
+export const PERMISSION_CAPABILITIES: Readonly<Record<NamedPermission, readonly Capability[]>> = Object.fromEntries(
   NAMED_PERMISSIONS.map((p) => [p, bundles[p].flatMap(expandCapabilityPattern)]),
-) as unknown as Readonly<Record<NamedPermission, readonly string[]>>;
-
-export function isNamedPermission(p: string): p is NamedPermission {
-  return (NAMED_PERMISSIONS as readonly string[]).includes(p);
-}
+) as Record<NamedPermission, Capability[]>;

@@ -1,3 +1,5 @@
+import type { Capability } from './capabilities.js';
+
 /** Contact-center role permissions (seed 001, SPEC 5): configured per role for the whole tenant. */
 export interface RolePermissions {
   organisation: { agentsMayJoinUnassignedQueues: boolean };
@@ -43,7 +45,9 @@ export const DEFAULT_ROLE_PERMISSIONS: RolePermissions = {
 export const LOCKED_ROLE_PERMISSIONS = [['supervisor', 'viewQueueSettings']] as const;
 
 /** Tenant-wide app capabilities a supervisor (of any queue) gets from each supervisor setting. */
-export const SUPERVISOR_SETTING_CAPABILITIES: Readonly<Partial<Record<keyof RolePermissions['supervisor'], string>>> = {
+export const SUPERVISOR_SETTING_CAPABILITIES: Readonly<
+  Partial<Record<keyof RolePermissions['supervisor'], Capability>>
+> = {
   configPortal: 'cc:config_portal',
   viewPauseReasons: 'pause_reasons:view',
   managePauseReasons: 'pause_reasons:edit',
@@ -52,7 +56,7 @@ export const SUPERVISOR_SETTING_CAPABILITIES: Readonly<Partial<Record<keyof Role
 };
 
 /** Tenant-wide app capabilities an agent (of any queue) gets from each agent setting. */
-export const AGENT_SETTING_CAPABILITIES: Readonly<Partial<Record<keyof RolePermissions['agent'], string>>> = {
+export const AGENT_SETTING_CAPABILITIES: Readonly<Partial<Record<keyof RolePermissions['agent'], Capability>>> = {
   managePrerecordedMessages: 'prerecorded_messages:edit',
   manageCannedMessages: 'canned_messages:edit',
   createCustomTags: 'tags:create',

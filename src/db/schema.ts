@@ -1,4 +1,21 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ContactCenter,
+  Features,
+  Preferences,
+  ProfileAssignment,
+  RecordingScope,
+  UcClient,
+  WorkspaceRole,
+} from '../access/types.js';
+import type {
+  BillableKey,
+  Capability,
+  Licence,
+  NamedPermission,
+  RolePermissions,
+  SupervisorLevel,
+} from '../catalog/index.js';
 
 /** Column types of the Switchboard schema, as Kysely sees them. Versions are numbers (they stay below 2^53). */
 type Json<T> = ColumnType<T, T | string, T | string>;
@@ -11,12 +28,12 @@ export interface TenantsTable {
   name: string;
   plan: string;
   home_region: string;
-  licence_pools: Json<Record<string, number | null>>;
+  licence_pools: Json<Partial<Record<BillableKey, number | null>>>;
   seats: number | null;
   seats_peak: Generated<number>;
   policies: Json<{ agentAddOn: 'manual' | 'auto' }>;
   settings: Json<{ agentsMayJoinUnassignedQueues: boolean }>;
-  role_permissions: Json<import('../catalog/role-permissions.js').RolePermissions>;
+  role_permissions: Json<RolePermissions>;
   version: BigNum;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -32,18 +49,18 @@ export interface UsersTable {
   email: string | null;
   password_hash: string | null;
   extension: string | null;
-  licences: string[];
-  supervisor_level: string;
-  permissions: string[];
-  recording_scope: string;
-  uc_client: Json<unknown>;
+  licences: Licence[];
+  supervisor_level: SupervisorLevel;
+  permissions: NamedPermission[];
+  recording_scope: RecordingScope;
+  uc_client: Json<UcClient>;
   group_ids: string[];
   primary_group_id: string | null;
-  workspaces: Json<Record<string, string>>;
-  contact_center: Json<unknown>;
-  profile: Json<unknown>;
-  features: Json<unknown>;
-  preferences: Json<unknown>;
+  workspaces: Json<Record<string, WorkspaceRole>>;
+  contact_center: Json<ContactCenter>;
+  profile: Json<ProfileAssignment>;
+  features: Json<Features>;
+  preferences: Json<Preferences>;
   acd_queue_ids: string[];
   version: BigNum;
   created_at: Timestamp;
@@ -75,7 +92,7 @@ export interface QueuesTable extends NamedTable {
 }
 
 export interface ProfilesTable extends NamedTable {
-  grants: string[];
+  grants: Capability[];
 }
 
 export interface SessionsTable {
@@ -226,8 +243,6 @@ export interface Database {
 
 export type TenantRow = Selectable<TenantsTable>;
 export type UserRow = Selectable<UsersTable>;
-export type NewUserRow = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
 export type QueueRow = Selectable<QueuesTable>;
 export type ProfileRow = Selectable<ProfilesTable>;
 export type DeviceRow = Selectable<DevicesTable>;

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Executor } from '../db/database.js';
 import type { Actor, RequestContext } from '../infra/context.js';
 import { AppError } from '../infra/errors.js';
-import { resolvePlatformToken, resolveProvider, resolveSession } from '../modules/auth/credentials.js';
 
-type Resolver = (db: Executor, token: string) => Promise<Actor | null>;
+/** Turns a bearer secret into an actor, or null when it is not (or no longer) valid. */
+export type TokenResolver = (db: Executor, token: string) => Promise<Actor | null>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,23 +17,21 @@ declare module 'fastify' {
  * e.g. cookies and API tokens). Routes then ask for a context with `contextOf`.
  */
 export class Authenticator {
-  private readonly byPrefix = new Map<string, Resolver>();
+  private readonly byPrefix = new Map<string, TokenResolver>();
   private readonly fallbacks: Array<(req: FastifyRequest) => Promise<Actor | null>> = [];
 
-  constructor(
-    private readonly db: Executor,
-    providerToken: string | undefined,
-  ) {
-    this.byPrefix.set('sbs', resolveSession);
-    this.byPrefix.set('sbk', resolvePlatformToken);
-    this.byPrefix.set('sbp', (db, t) => resolveProvider(db, t, providerToken));
-    this.providerToken = providerToken;
-  }
-  private readonly providerToken: string | undefined;
+  /** For tokens of no registered prefix: a deployment's configured provider token may have any form. */
+  private unprefixed: TokenResolver | null = null;
+
+  constructor(private readonly db: Executor) {}
 
   /** Registers the resolver for tokens of one prefix (`sbt` API tokens, …). */
-  addTokenKind(prefix: string, resolver: Resolver): void {
+  addTokenKind(prefix: string, resolver: TokenResolver): void {
     this.byPrefix.set(prefix, resolver);
+  }
+  /** Registers the resolver for tokens whose prefix no kind claims. */
+  setUnprefixed(resolver: TokenResolver): void {
+    this.unprefixed = resolver;
   }
   /** Registers a resolver used when there is no bearer token (e.g. the portal's session cookie). */
   addFallback(resolver: (req: FastifyRequest) => Promise<Actor | null>): void {
@@ -47,11 +45,8 @@ export class Authenticator {
       if (!m) throw new AppError('unauthorized', 'the Authorization header must be "Bearer <token>"');
       const token = m[1]!;
       const prefix = token.split('_')[0] ?? '';
-      const resolver = this.byPrefix.get(prefix);
-      // A deployment's configured provider token may have any form.
-      const actor = resolver
-        ? await resolver(this.db, token)
-        : await resolveProvider(this.db, token, this.providerToken);
+      const resolver = this.byPrefix.get(prefix) ?? this.unprefixed;
+      const actor = resolver ? await resolver(this.db, token) : null;
       if (!actor) throw new AppError('invalid_token', 'the token is not valid (expired, revoked or unknown)');
       return actor;
     }
@@ -64,9 +59,11 @@ export class Authenticator {
 
   register(app: FastifyInstance): void {
     app.decorateRequest('actor', null);
-    app.addHook('onRequest', async (req) => {
+    app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.config && (req.routeOptions.config as { public?: boolean }).public) return;
       req.actor = await this.resolve(req);
+      // Both loggers: Fastify writes its own lines ("request completed") through the reply's.
+      if (req.actor) req.log = reply.log = req.log.child(logBindings(req.actor, req.params));
     });
   }
 }
@@ -75,4 +72,17 @@ export class Authenticator {
 export function contextOf(req: FastifyRequest): RequestContext {
   if (!req.actor) throw new AppError('unauthorized', 'sign in or send a bearer token');
   return { requestId: req.id, actor: req.actor, clientAddr: req.ip ?? null };
+}
+
+/**
+ * What every log line of a request says about who acted where: the actor's id and kind, and the
+ * tenant (the actor's own, or for the provider the tenant the path names).
+ */
+export function logBindings(
+  actor: Actor,
+  params: unknown,
+): { tenantId: string | null; actorId: string; actorType: string } {
+  const pathTenant = (params as { t?: unknown } | undefined)?.t;
+  const tenantId = actor.kind === 'provider' ? (typeof pathTenant === 'string' ? pathTenant : null) : actor.tenantId;
+  return { tenantId, actorId: actor.id, actorType: actor.kind };
 }

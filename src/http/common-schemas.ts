@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { ALL_CAPABILITY_IDS, type Capability } from '../catalog/capabilities.js';
 import { NAMED_PERMISSIONS } from '../catalog/permissions.js';
 import { BILLABLE_KEYS, LICENCES, SUPERVISOR_LEVELS } from '../catalog/licences.js';
 
@@ -33,6 +34,8 @@ export const LicenceSchema = literals(LICENCES);
 export const SupervisorLevelSchema = literals(SUPERVISOR_LEVELS);
 export const NamedPermissionSchema = literals(NAMED_PERMISSIONS);
 export const BillableKeySchema = literals(BILLABLE_KEYS);
+/** A capability id of the catalog (`module:action`); an enum, so the OpenAPI document lists them. */
+export const CapabilitySchema = Type.Unsafe<Capability>({ type: 'string', enum: [...ALL_CAPABILITY_IDS] });
 export const RegionCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' });
 
 /** Standard error answers, so the OpenAPI document lists them. */
@@ -52,7 +55,7 @@ export function encodeCursor(parts: unknown[]): string {
 export function decodeCursor(cursor: string | undefined): unknown[] | null {
   if (!cursor) return null;
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     return Array.isArray(v) ? v : null;
   } catch {
     return null;

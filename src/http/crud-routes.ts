@@ -70,7 +70,7 @@ export function registerCrudRoutes<I extends TSchema, C extends TSchema, P exten
       },
     },
     async (req: Req, reply) => {
-      const out = await service.create(contextOf(req), req.params.t, req.body as Static<C>);
+      const out = await service.create(contextOf(req), req.params.t, req.body);
       return reply.status(201).header('etag', etag(out.version)).send(out);
     },
   );
@@ -101,13 +101,7 @@ export function registerCrudRoutes<I extends TSchema, C extends TSchema, P exten
       },
     },
     async (req: Req, reply) => {
-      const out = await service.patch(
-        contextOf(req),
-        req.params.t,
-        req.params.id,
-        req.body as Static<P>,
-        req.headers['if-match'],
-      );
+      const out = await service.patch(contextOf(req), req.params.t, req.params.id, req.body, req.headers['if-match']);
       return reply.header('etag', etag(out.version)).send(out);
     },
   );
@@ -123,13 +117,7 @@ export function registerCrudRoutes<I extends TSchema, C extends TSchema, P exten
       },
     },
     async (req: Req, reply) => {
-      await service.remove(
-        contextOf(req),
-        req.params.t,
-        req.params.id,
-        req.headers['if-match'],
-        req.query as unknown as Static<D>,
-      );
+      await service.remove(contextOf(req), req.params.t, req.params.id, req.headers['if-match'], req.query);
       return reply.status(204).send();
     },
   );

@@ -32,10 +32,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (err.status >= 500) req.log.error({ err }, 'internal error');
       return send(reply, err.status, problem(err.status, err.code, err.message, extra));
     }
-    const fe = err as FastifyError;
+    const fe = err;
     if (fe.validation) {
       const v = fe.validation[0]!;
-      const params = v.params as Record<string, unknown>;
+      const params = v.params;
       const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
       const extraProp = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
       const where = `/${fe.validationContext ?? 'body'}${v.instancePath}`;

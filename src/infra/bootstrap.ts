@@ -1,20 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
+import { getSystemSetting, putSystemSettingOnce } from '../db/system-settings.js';
 import { generateToken, hashToken, SecretBox } from './crypto.js';
-
-async function getSetting(db: Db, key: string): Promise<string | undefined> {
-  return (await db.selectFrom('system_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
-}
-
-/** Inserts a value unless another node did first; returns the value that is stored. */
-async function putSettingOnce(db: Db, key: string, value: string): Promise<string> {
-  await db
-    .insertInto('system_settings')
-    .values({ key, value })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  return (await getSetting(db, key))!;
-}
 
 /**
  * The key that encrypts secrets at rest: `SWITCHBOARD_SECRET_KEY` when set (recommended: keep it
@@ -22,7 +9,7 @@ async function putSettingOnce(db: Db, key: string, value: string): Promise<strin
  */
 export async function loadSecretBox(db: Db, configured: string | undefined): Promise<SecretBox> {
   if (configured) return SecretBox.fromString(configured);
-  const stored = await putSettingOnce(db, 'secret_key', randomBytes(32).toString('base64url'));
+  const stored = await putSystemSettingOnce(db, 'secret_key', randomBytes(32).toString('base64url'));
   return SecretBox.fromString(stored);
 }
 
@@ -32,8 +19,8 @@ export async function loadSecretBox(db: Db, configured: string | undefined): Pro
  */
 export async function ensureProviderToken(db: Db, configured: string | undefined): Promise<string | null> {
   if (configured) return null;
-  if (await getSetting(db, 'provider_token_hash')) return null;
+  if (await getSystemSetting(db, 'provider_token_hash')) return null;
   const token = generateToken('sbp');
-  const stored = await putSettingOnce(db, 'provider_token_hash', hashToken(token));
+  const stored = await putSystemSettingOnce(db, 'provider_token_hash', hashToken(token));
   return stored === hashToken(token) ? token : null;
 }

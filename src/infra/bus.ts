@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Tx } from '../db/database.js';
+import { notifyInTransaction } from '../db/notify.js';
 import type { EffectiveConfig } from '../access/effective-config.js';
 
 /**
@@ -89,7 +89,7 @@ export class PgBus implements ChangeBus {
 
   async publishInTransaction(tx: Tx, events: ChangeEvent[]): Promise<void> {
     for (const e of events) {
-      await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(compactEvent(e))})`.execute(tx);
+      await notifyInTransaction(tx, CHANNEL, JSON.stringify(compactEvent(e)));
     }
   }
   afterCommit(): void {}

@@ -34,7 +34,3 @@ export class AppError extends Error {
 export function notFound(what: string): AppError {
   return new AppError('not_found', `${what} not found`);
 }
-
-export function statusOf(code: ErrorCode): number {
-  return ERROR_STATUS[code];
-}

@@ -1,4 +1,3 @@
-import { sql, type RawBuilder } from 'kysely';
 import { decodeCursor, encodeCursor } from '../http/common-schemas.js';
 
 /**
@@ -10,11 +9,6 @@ export type NameKey = [string, string];
 export function decodeNameCursor(cursor: string | undefined): NameKey | undefined {
   const c = decodeCursor(cursor);
   return c && c.length === 2 && typeof c[0] === 'string' && typeof c[1] === 'string' ? [c[0], c[1]] : undefined;
-}
-
-/** `(nameColumn, id) > (name, id)`, for a repo's WHERE. */
-export function afterNameKey(nameColumn: 'name' | 'display_name', after: NameKey): RawBuilder<boolean> {
-  return sql<boolean>`(${sql.ref(nameColumn)}, id) > (${after[0]}, ${after[1]})`;
 }
 
 /** Turns `limit + 1` rows into a page: the extra row only says that another page exists. */

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.js';
-import { appendAudit, type AuditInput } from '../modules/audit/audit.repo.js';
+import { advisoryXactLock, lockTenantRow, nextChangeSeq } from '../db/transaction-locks.js';
+import type { AuditInput } from './audit-chain.js';
+import { appendAudit } from './audit-sink.repo.js';
 import type { ChangeBus, ChangeEvent } from './bus.js';
 import type { Actor, RequestContext } from './context.js';
 
@@ -43,8 +44,7 @@ export class UnitOfWork {
 
   /** The next value of the global change sequence: every version comes from it, so versions only grow. */
   async nextVersion(): Promise<number> {
-    const r = await sql<{ v: number }>`select nextval('change_seq')::int8 as v`.execute(this.tx);
-    return Number(r.rows[0]!.v);
+    return nextChangeSeq(this.tx);
   }
 
   /**
@@ -70,11 +70,7 @@ export class UnitOfWork {
    * and two writers cannot deadlock. Taking it again in the same transaction is free.
    */
   async lockTenant(tenantId: string, mode: 'share' | 'update'): Promise<void> {
-    await (
-      mode === 'share'
-        ? sql`select 1 from tenants where id = ${tenantId} for share`
-        : sql`select 1 from tenants where id = ${tenantId} for update`
-    ).execute(this.tx);
+    await lockTenantRow(this.tx, tenantId, mode);
   }
 
   /**
@@ -82,7 +78,7 @@ export class UnitOfWork {
    * assignments cannot both take the last licence. Released at commit.
    */
   async lockLicencePools(tenantId: string): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtext(${`pools:${tenantId}`}))`.execute(this.tx);
+    await advisoryXactLock(this.tx, `pools:${tenantId}`);
   }
 }
 

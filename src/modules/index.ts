@@ -1,10 +1,12 @@
 import type { Authenticator } from '../http/authenticate.js';
 import type { Api } from '../http/types.js';
+import type { Closer } from '../infra/closer.js';
 import type { ServiceDeps } from '../infra/deps.js';
 import { registerIdentity } from './auth/identity.module.js';
 import { registerAccessRoutes } from './access/access.routes.js';
 import { AccessService } from './access/access.service.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
+import { AuditService } from './audit/audit.service.js';
 import { registerNamedRoutes } from './directory/named.routes.js';
 import { GROUPS, NamedService, WORKSPACES } from './directory/named.service.js';
 import { registerPlatformRoutes } from './platform/platform.routes.js';
@@ -15,15 +17,14 @@ import { ProfilesService } from './profiles/profiles.service.js';
 import { Profile, ProfileCreate, ProfileDeleteQuery, ProfilePatch } from './profiles/profiles.schemas.js';
 import { QueuesService } from './queues/queues.service.js';
 import { Queue, QueueCreate, QueuePatch } from './queues/queues.schemas.js';
-import { registerRolePermissionRoutes, RolePermissionsService } from './role-permissions/role-permissions.js';
+import { registerRolePermissionRoutes } from './role-permissions/role-permissions.routes.js';
+import { RolePermissionsService } from './role-permissions/role-permissions.service.js';
 import { registerTenantRoutes } from './tenants/tenants.routes.js';
 import { TenantsService } from './tenants/tenants.service.js';
 import { registerUsageRoutes } from './usage/usage.routes.js';
+import { UsageService } from './usage/usage.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { UsersService } from './users/users.service.js';
-
-/** Something to stop when the server closes (timers, sockets, listeners). */
-export type Closer = () => Promise<void> | void;
 
 /**
  * Builds every module's service and registers its routes. One place lists the modules, so each
@@ -53,8 +54,8 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   );
   registerRolePermissionRoutes(app, new RolePermissionsService(deps));
   registerPlatformRoutes(app, new PlatformService(deps));
-  registerUsageRoutes(app, deps);
-  registerAuditRoutes(app, deps);
+  registerUsageRoutes(app, new UsageService(deps));
+  registerAuditRoutes(app, new AuditService(deps));
   closers.push(await registerRealtime(app, deps));
   return closers;
 }

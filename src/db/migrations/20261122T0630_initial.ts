@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /** The core schema: tenants, users and their devices, groups, workspaces, queues, profiles, sessions, audit. */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create sequence change_seq`.execute(db);
 
   // Deployment-wide values: the generated provider token's hash, the generated secret key.

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
  * Identity (SPEC 9): single-use links (invitations, resets), API tokens, OIDC issuers and
  * in-flight sign-ins, the dev mailbox, and the failed-login counters that throttle (I4).
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   // I3: only the SHA-256 of a link's token is stored; `used_at` makes it single-use.
   await db.schema
     .createTable('one_time_tokens')

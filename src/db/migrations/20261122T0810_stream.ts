@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
  * a short-lived, single-use ticket and pass it in the query. Tickets live in the database (not in
  * one node's memory) because the WebSocket may land on another node than the request that made it.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('stream_tickets')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -21,6 +21,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index stream_tickets_expiry on stream_tickets (expires_at)`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('stream_tickets').execute();
 }

@@ -69,3 +69,18 @@ export async function loadUsersAccess(
   for (const row of rows) out.set(row.id, { row, access: toUserAccess(row, byUser.get(row.id) ?? []) });
   return out;
 }
+
+/** Sealed SIP credentials of softphone devices, for configurations sent to the owner's own clients. */
+export async function findDeviceSecrets(
+  db: Executor,
+  tenantId: string,
+  deviceIds: string[],
+): Promise<Array<{ id: string; user_id: string; kind: 'sip' | 'webrtc'; sip_secret: string }>> {
+  if (deviceIds.length === 0) return [];
+  return db
+    .selectFrom('devices')
+    .select(['id', 'user_id', 'kind', 'sip_secret'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', deviceIds)
+    .execute();
+}

@@ -1,46 +1,17 @@
 import { explainCapability, explainQueueCapability, explainUser } from '../../access/explain.js';
-import { buildEffectiveConfig, type EffectiveConfig, type SoftphoneDevice } from '../../access/effective-config.js';
+import type { EffectiveConfig } from '../../access/effective-config.js';
 import { QUEUE_CAPABILITIES } from '../../catalog/capabilities.js';
-import type { Executor } from '../../db/database.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { notFound } from '../../infra/errors.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { requireCapability } from './actor-access.js';
 import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
+import { loadEffectiveConfigs } from './config-loader.js';
 import type { AccessAnswer, CheckAnswer, CheckBody } from './access.schemas.js';
 
 const isSelf = (ctx: RequestContext, tenantId: string, userId: string) =>
   ctx.actor.kind === 'user' && ctx.actor.tenantId === tenantId && ctx.actor.id === userId;
-
-/** Effective configuration of one user, as the engine and the stream compute it (D1, F4). */
-export async function loadEffectiveConfig(
-  db: Executor,
-  secrets: ServiceDeps['secrets'],
-  tenantId: string,
-  userId: string,
-  withSecrets: boolean,
-): Promise<EffectiveConfig | null> {
-  const tenantRow = await findTenant(db, tenantId);
-  if (!tenantRow) return null;
-  const [tenant, users] = await Promise.all([loadTenantAccess(db, tenantRow), loadUsersAccess(db, tenantId, [userId])]);
-  const u = users.get(userId);
-  if (!u) return null;
-  let device: SoftphoneDevice | null = null;
-  const deviceId = u.access.ucClient.softphone.deviceId;
-  if (withSecrets && u.access.ucClient.softphone.enabled && deviceId) {
-    const d = await db
-      .selectFrom('devices')
-      .select(['id', 'kind', 'sip_secret'])
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', deviceId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (d) device = { id: d.id, kind: d.kind, sip: JSON.parse(secrets.open(d.sip_secret)) };
-  }
-  const version = Math.max(Number(u.row.version), Number(tenantRow.version));
-  return buildEffectiveConfig(u.access, tenant, null, version, device);
-}
 
 /** Access answers: explanations (X1), batch checks (X2) and effective configurations. */
 export class AccessService {
@@ -74,7 +45,7 @@ export class AccessService {
   async config(ctx: RequestContext, tenantId: string, userId: string): Promise<EffectiveConfig> {
     const self = isSelf(ctx, tenantId, userId);
     if (!self) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
-    const cfg = await loadEffectiveConfig(this.deps.db, this.deps.secrets, tenantId, userId, self);
+    const cfg = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, tenantId, [userId], self)).get(userId);
     if (!cfg) throw notFound('user');
     return cfg;
   }

@@ -1,3 +1,4 @@
+import type { Capability } from '../../catalog/capabilities.js';
 import { explainUser } from '../../access/explain.js';
 import type { Executor } from '../../db/database.js';
 import type { RequestContext } from '../../infra/context.js';
@@ -48,7 +49,7 @@ export async function actorPowers(db: Executor, ctx: RequestContext, tenantId: s
     capabilities: set,
     has: (c) => set.has(c),
   };
-  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
+  if (!perCtx) cache.set(ctx, (perCtx = new Map<string, ActorPowers>()));
   perCtx.set(tenantId, powers);
   return powers;
 }
@@ -58,7 +59,7 @@ export async function requireCapability(
   db: Executor,
   ctx: RequestContext,
   tenantId: string,
-  capabilities: string | string[],
+  capabilities: Capability | Capability[],
   rule = 'C1',
 ): Promise<ActorPowers> {
   const powers = await actorPowers(db, ctx, tenantId);

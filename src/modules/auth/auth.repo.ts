@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
 import type { UserRow } from '../../db/schema.js';
-import { appendAudit, type AuditInput } from '../audit/audit.repo.js';
+import { appendAudit } from '../../infra/audit-sink.repo.js';
+import type { AuditInput } from '../../infra/audit-chain.js';
 
 /** At most this many accounts share one email (G2 lets app users in different tenants share it). */
 const MAX_CANDIDATES = 20;

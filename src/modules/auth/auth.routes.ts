@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, Problem } from '../../http/common-schemas.js';
 import type { Api } from '../../http/types.js';

@@ -26,7 +26,8 @@ import {
   retireOneTimeTokens,
 } from './one-time-tokens.repo.js';
 import { assertPasswordAcceptable } from './password-policy.js';
-import { assertNotThrottled, clearAccountFailures, recordFailure, throttleKeys } from './throttle.js';
+import { clearAccountFailures } from './login-failures.repo.js';
+import { assertNotThrottled, recordFailure, throttleKeys } from './throttle.js';
 
 /** What a login knows about its request (there is no actor yet). */
 export type LoginMeta = Pick<RequestContext, 'requestId' | 'clientAddr'>;

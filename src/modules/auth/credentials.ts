@@ -2,12 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../../db/database.js';
 import type { Actor } from '../../infra/context.js';
 import { hashToken } from '../../infra/crypto.js';
+import { getSystemSetting } from '../../db/system-settings.js';
+import { findLivePlatformToken } from '../platform-tokens/platform-tokens.repo.js';
 import { findLiveSessionByTokenHash, touchSession } from '../sessions/sessions.repo.js';
-
-/** Turns a bearer secret into an actor, or null. Token kinds are told apart by their prefix. */
-export interface CredentialResolver {
-  resolve(db: Executor, token: string): Promise<Actor | null>;
-}
 
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a),
@@ -27,12 +24,8 @@ export async function resolveProvider(
   const h = hashToken(token);
   if (envToken && sameHash(h, hashToken(envToken)))
     return { kind: 'provider', id: 'provider', credential: 'provider_token' };
-  const stored = await db
-    .selectFrom('system_settings')
-    .select('value')
-    .where('key', '=', 'provider_token_hash')
-    .executeTakeFirst();
-  if (stored && sameHash(h, stored.value)) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
+  const stored = await getSystemSetting(db, 'provider_token_hash');
+  if (stored && sameHash(h, stored)) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
   return null;
 }
 
@@ -46,12 +39,7 @@ export async function resolveSession(db: Executor, token: string): Promise<Actor
 
 /** Last use (with the client address) is recorded, and audited, by the token-use hook of the api-tokens module. */
 export async function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
-  const row = await db
-    .selectFrom('platform_tokens')
-    .select(['id', 'tenant_id'])
-    .where('token_hash', '=', hashToken(token))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const row = await findLivePlatformToken(db, hashToken(token));
   if (!row) return null;
   return { kind: 'platform', id: row.id, tenantId: row.tenant_id, credential: `platform_token:${row.id}` };
 }

@@ -1,11 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
-import type { Authenticator } from '../../http/authenticate.js';
+import type { Authenticator, TokenResolver } from '../../http/authenticate.js';
 import type { Api } from '../../http/types.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
 import { ApiTokensService, resolveApiToken } from '../api-tokens/api-tokens.service.js';
 import { registerApiTokenRoutes, registerTokenUseAudit } from '../api-tokens/api-tokens.routes.js';
-import type { Closer } from '../index.js';
+import type { Closer } from '../../infra/closer.js';
 import { Mailer } from '../mail/mailer.js';
 import { registerMailRoutes } from '../mail/mail.routes.js';
 import { OidcService } from '../oidc/oidc.service.js';
@@ -17,6 +17,7 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { startSweeper } from '../sessions/sweeper.js';
 import { UsersService } from '../users/users.service.js';
 import { registerAuthRoutes } from './auth.routes.js';
+import { resolvePlatformToken, resolveProvider, resolveSession } from './credentials.js';
 import { AuthService } from './auth.service.js';
 import { registerPortalCookies } from './portal-cookie.js';
 
@@ -36,6 +37,12 @@ export async function registerIdentity(app: Api, deps: ServiceDeps, auth: Authen
     });
   }
   await registerPortalCookies(app, auth, deps.db);
+  const resolveProviderToken: TokenResolver = (db, token) =>
+    resolveProvider(db, token, deps.config.SWITCHBOARD_PROVIDER_TOKEN);
+  auth.addTokenKind('sbs', resolveSession);
+  auth.addTokenKind('sbk', resolvePlatformToken);
+  auth.addTokenKind('sbp', resolveProviderToken);
+  auth.setUnprefixed(resolveProviderToken);
   auth.addTokenKind('sbt', resolveApiToken);
   registerTokenUseAudit(app, deps);
 

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { AppError } from '../../infra/errors.js';
+import { countFailure, readFailureWindows } from './login-failures.repo.js';
 
 /**
  * I4: failed logins are counted per account (the email typed, whether or not it exists, so the
@@ -25,20 +25,9 @@ export async function assertNotThrottled(
   keys: { account: string; address: string | null },
 ): Promise<void> {
   const list = [keys.account, ...(keys.address ? [keys.address] : [])];
-  const rows = await db
-    .selectFrom('login_failures')
-    .select([
-      'key',
-      'failures',
-      sql<number>`extract(epoch from (window_started_at + ${THROTTLE.windowSeconds} * interval '1 second' - now()))`.as(
-        'remaining',
-      ),
-    ])
-    .where('key', 'in', list)
-    .execute();
-  for (const r of rows) {
+  for (const r of await readFailureWindows(db, list, THROTTLE.windowSeconds)) {
     const limit = r.key === keys.account ? THROTTLE.perAccount : THROTTLE.perAddress;
-    const remaining = Math.ceil(Number(r.remaining));
+    const remaining = Math.ceil(r.remainingSeconds);
     if (remaining > 0 && r.failures >= limit) {
       throw new AppError('rate_limited', 'too many failed sign-ins; wait before trying again', {
         rule: 'I4',
@@ -50,17 +39,6 @@ export async function assertNotThrottled(
 
 /** Counts one failure against each key; a window that has passed starts again at one. */
 export async function recordFailure(db: Executor, keys: { account: string; address: string | null }): Promise<void> {
-  for (const key of [keys.account, ...(keys.address ? [keys.address] : [])]) {
-    await sql`insert into login_failures (key, failures, window_started_at) values (${key}, 1, now())
-      on conflict (key) do update set
-        failures = case when login_failures.window_started_at < now() - ${THROTTLE.windowSeconds} * interval '1 second' then 1 else login_failures.failures + 1 end,
-        window_started_at = case when login_failures.window_started_at < now() - ${THROTTLE.windowSeconds} * interval '1 second' then now() else login_failures.window_started_at end`.execute(
-      db,
-    );
-  }
-}
-
-/** A successful login forgives the account's failures (the address keeps its count). */
-export async function clearAccountFailures(db: Executor, accountKey: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('key', '=', accountKey).execute();
+  for (const key of [keys.account, ...(keys.address ? [keys.address] : [])])
+    await countFailure(db, key, THROTTLE.windowSeconds);
 }

@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { notFound } from '../../infra/errors.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { assertTenantScope, requireCapability } from '../access/actor-access.js';
-import { loadEffectiveConfigs } from '../stream/config-loader.js';
+import { loadEffectiveConfigs } from '../access/config-loader.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import type { DialCheckAnswer, DialCheckBody } from './dial-check.schemas.js';
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { afterNameKey, type NameKey } from '../../infra/paging.js';
+import { afterNameKey } from '../../db/keyset.js';
+import type { NameKey } from '../../infra/paging.js';
 
 /** Groups and workspaces: tenant-scoped named things users belong to. */
 export type NamedTableName = 'groups' | 'workspaces';
@@ -21,7 +22,7 @@ export async function listNamed(
 ): Promise<NamedRow[]> {
   let q = db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId);
   if (opts.after) q = q.where(afterNameKey('name', opts.after));
-  return (await q.orderBy('name').orderBy('id').limit(opts.limit).execute()) as NamedRow[];
+  return await q.orderBy('name').orderBy('id').limit(opts.limit).execute();
 }
 
 export async function findNamed(
@@ -30,12 +31,12 @@ export async function findNamed(
   tenantId: string,
   id: string,
 ): Promise<NamedRow | undefined> {
-  return (await db
+  return await db
     .selectFrom(table)
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
-    .executeTakeFirst()) as NamedRow | undefined;
+    .executeTakeFirst();
 }
 
 export async function insertNamed(
@@ -43,7 +44,7 @@ export async function insertNamed(
   table: NamedTableName,
   row: { id: string; tenant_id: string; name: string; version: number },
 ): Promise<NamedRow> {
-  return (await db.insertInto(table).values(row).returningAll().executeTakeFirstOrThrow()) as NamedRow;
+  return await db.insertInto(table).values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function renameNamed(
@@ -54,13 +55,13 @@ export async function renameNamed(
   name: string,
   version: number,
 ): Promise<NamedRow> {
-  return (await db
+  return await db
     .updateTable(table)
     .set({ name, version })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .returningAll()
-    .executeTakeFirstOrThrow()) as NamedRow;
+    .executeTakeFirstOrThrow();
 }
 
 export async function deleteNamed(db: Executor, table: NamedTableName, tenantId: string, id: string): Promise<void> {

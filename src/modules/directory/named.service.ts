@@ -15,7 +15,7 @@ export interface NamedKind {
   noun: string;
   idPrefix: string;
   /** Capability module: `groups` -> groups:view|create|edit|delete. */
-  module: string;
+  module: 'groups' | 'workspaces';
   /** Removes the deleted thing from its members; returns the users changed. */
   detach: (
     db: Parameters<typeof repo.detachGroup>[0],

@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { findUser, updateUser } from '../users/users.repo.js';
-import { loadEffectiveConfigs } from '../stream/config-loader.js';
+import { loadEffectiveConfigs } from '../access/config-loader.js';
 import type { PreferencesAnswer, PreferencesPatch } from './me.schemas.js';
 
 /** The signed-in user's own configuration and preferences (G9, G10). */
@@ -36,7 +36,7 @@ export class MeService {
       const row = await findUser(uow.tx, me.tenantId, me.userId, true);
       if (!row) throw notFound('user');
       if (row.status !== 'active') throw new AppError('account_inactive', `the user is ${row.status}`, { rule: 'G13' });
-      const before = row.preferences as Preferences;
+      const before = row.preferences;
       const after: Preferences = { ...before, ...patch };
       if (after.recording === before.recording && after.crmOverlay === before.crmOverlay) return after;
       const version = await uow.nextUserVersion(me.tenantId);

@@ -109,10 +109,7 @@ export function registerOidcRoutes(app: Api, oidc: OidcService, publicUrl?: stri
       },
     },
     async (req, reply) => {
-      const { session, returnTo } = await oidc.finish(
-        { requestId: req.id, clientAddr: req.ip ?? null },
-        req.query as Record<string, string | undefined>,
-      );
+      const { session, returnTo } = await oidc.finish({ requestId: req.id, clientAddr: req.ip ?? null }, req.query);
       setPortalCookies(req, reply, session.token, publicUrl);
       return reply.redirect(returnTo, 302);
     },

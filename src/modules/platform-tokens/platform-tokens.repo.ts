@@ -38,3 +38,16 @@ export async function revokePlatformToken(
     .returningAll()
     .executeTakeFirst();
 }
+
+/** The live (unrevoked) platform token with this hash, if any. */
+export async function findLivePlatformToken(
+  db: Executor,
+  tokenHash: string,
+): Promise<{ id: string; tenant_id: string } | undefined> {
+  return db
+    .selectFrom('platform_tokens')
+    .select(['id', 'tenant_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { ContactCenter } from '../../access/types.js';
+import type { Insertable, Updateable } from 'kysely';
+import type { ContactCenter, UserAccess } from '../../access/types.js';
+import type { QueuesTable } from '../../db/schema.js';
+import { accessColumns } from '../users/users.mapping.js';
 
 /** SQL of platform sync: batched reads and writes, so a snapshot of 100,000 users costs a few hundred statements. */
 const CHUNK = 1000;
@@ -134,4 +137,60 @@ export async function endSessionsOfUsers(db: Executor, tenantId: string, userIds
     ended.push(...rows.map((r) => r.id));
   }
   return ended;
+}
+
+/** Every queue of the tenant (platform and manual), for matching the snapshot's queues. */
+export async function listTenantQueues(db: Executor, tenantId: string) {
+  return db.selectFrom('queues').selectAll().where('tenant_id', '=', tenantId).execute();
+}
+
+export async function insertSyncedQueue(db: Executor, row: Insertable<QueuesTable>): Promise<void> {
+  await db.insertInto('queues').values(row).execute();
+}
+
+export async function updateSyncedQueue(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  set: Updateable<QueuesTable>,
+): Promise<void> {
+  await db.updateTable('queues').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+}
+
+export async function deleteQueues(db: Executor, tenantId: string, ids: string[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('queues').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+}
+
+/** A user the sync creates: the phone system's fields and the access state the engine starts it with. */
+export interface UserCreate {
+  id: string;
+  tenantId: string;
+  externalId: string;
+  displayName: string;
+  extension: string | null;
+  acdQueueIds: string[];
+  access: UserAccess;
+}
+
+/** One INSERT per chunk; the access columns come from the engine's shape, as for every other user write. */
+export async function insertUsersBatch(db: Executor, users: UserCreate[], version: number): Promise<void> {
+  for (const part of chunks(users)) {
+    await db
+      .insertInto('users')
+      .values(
+        part.map((u) => ({
+          id: u.id,
+          tenant_id: u.tenantId,
+          source: u.access.source,
+          external_id: u.externalId,
+          display_name: u.displayName,
+          password_hash: null,
+          extension: u.extension,
+          acd_queue_ids: u.acdQueueIds,
+          version,
+          ...accessColumns(u.access),
+        })),
+      )
+      .execute();
+  }
 }

@@ -5,7 +5,7 @@ import { groupBy } from '../../infra/collections.js';
 import { newId } from '../../infra/ids.js';
 import { inTransaction, UnitOfWork } from '../../infra/unit-of-work.js';
 import { assertTenantScope } from '../access/actor-access.js';
-import { findTenant } from '../tenants/tenants.repo.js';
+import { findTenant, updateTenant } from '../tenants/tenants.repo.js';
 import { countBillable } from '../users/users.repo.js';
 import { defaultUserAccessFields } from '../users/users.mapping.js';
 import type { Snapshot, SnapshotResult } from './platform.schemas.js';
@@ -57,7 +57,7 @@ export class PlatformService {
         extension: r.extension,
         status: r.status,
         licences: r.licences,
-        contactCenter: r.contact_center as StoredPlatformUser['contactCenter'],
+        contactCenter: r.contact_center,
         acdQueueIds: r.acd_queue_ids,
         devicesDigest: devicesDigest((devicesByUser.get(r.id) ?? []).map(({ userId: _u, ...d }) => d)),
       }));
@@ -114,7 +114,7 @@ export class PlatformService {
   }
 
   private async applyQueues(uow: UnitOfWork, tenantId: string, snapshot: Snapshot, version: number | null) {
-    const existing = await uow.tx.selectFrom('queues').selectAll().where('tenant_id', '=', tenantId).execute();
+    const existing = await repo.listTenantQueues(uow.tx, tenantId);
     const byExternal = new Map<string, string>();
     const counts = { created: 0, updated: 0, removed: 0, unchanged: 0 };
     const stored = new Map(existing.filter((q) => q.external_id).map((q) => [q.external_id!, q]));
@@ -128,18 +128,15 @@ export class PlatformService {
         byExternal.set(q.externalId, id);
         counts.created++;
         if (version !== null) {
-          await uow.tx
-            .insertInto('queues')
-            .values({
-              id,
-              tenant_id: tenantId,
-              external_id: q.externalId,
-              name: q.name,
-              kind: q.kind,
-              wrap_up_seconds: q.wrapUpSeconds,
-              version,
-            })
-            .execute();
+          await repo.insertSyncedQueue(uow.tx, {
+            id,
+            tenant_id: tenantId,
+            external_id: q.externalId,
+            name: q.name,
+            kind: q.kind,
+            wrap_up_seconds: q.wrapUpSeconds,
+            version,
+          });
           uow.audit({ tenantId, action: 'queue.create', targetType: 'queue', targetId: id, after: q });
         }
         continue;
@@ -151,11 +148,12 @@ export class PlatformService {
       }
       counts.updated++;
       if (version !== null) {
-        await uow.tx
-          .updateTable('queues')
-          .set({ name: q.name, kind: q.kind, wrap_up_seconds: q.wrapUpSeconds, version })
-          .where('id', '=', prev.id)
-          .execute();
+        await repo.updateSyncedQueue(uow.tx, tenantId, prev.id, {
+          name: q.name,
+          kind: q.kind,
+          wrap_up_seconds: q.wrapUpSeconds,
+          version,
+        });
         uow.audit({
           tenantId,
           action: 'queue.update',
@@ -169,14 +167,11 @@ export class PlatformService {
     const gone = [...stored.values()].filter((q) => !seen.has(q.external_id!));
     counts.removed = gone.length;
     if (version !== null && gone.length) {
-      await uow.tx
-        .deleteFrom('queues')
-        .where(
-          'id',
-          'in',
-          gone.map((q) => q.id),
-        )
-        .execute();
+      await repo.deleteQueues(
+        uow.tx,
+        tenantId,
+        gone.map((q) => q.id),
+      );
       for (const q of gone)
         uow.audit({
           tenantId,
@@ -190,7 +185,7 @@ export class PlatformService {
     const allIds = new Set([...existing.map((q) => q.id).filter((id) => !goneIds.has(id)), ...byExternal.values()]);
     if (version !== null && (counts.created || counts.updated || counts.removed)) {
       // Queue settings reach every user's configuration (D2): bump the tenant version.
-      await uow.tx.updateTable('tenants').set({ version }).where('id', '=', tenantId).execute();
+      await updateTenant(uow.tx, tenantId, { version });
       uow.publish({ type: 'config', tenantId, userIds: null, version });
     }
     return { byExternal, platformIds: new Set(byExternal.values()), allIds, counts };
@@ -202,40 +197,29 @@ export class PlatformService {
     plan: ReturnType<typeof planSnapshot>,
     version: number,
   ): Promise<void> {
-    const defaults = defaultUserAccessFields();
     const created = plan.creates.map((d) => ({ id: newId('usr'), d }));
-    for (const part of repo.chunks(created)) {
-      await uow.tx
-        .insertInto('users')
-        .values(
-          part.map(({ id, d }) => ({
-            id,
-            tenant_id: tenantId,
-            source: 'platform' as const,
-            external_id: d.externalId,
-            status: d.status,
-            display_name: d.displayName,
-            email: d.email,
-            password_hash: null,
-            extension: d.extension,
-            licences: d.licences,
-            supervisor_level: 'none',
-            permissions: [],
-            recording_scope: defaults.recordingScope,
-            uc_client: JSON.stringify(defaults.ucClient),
-            group_ids: [],
-            primary_group_id: null,
-            workspaces: '{}',
-            contact_center: JSON.stringify(d.contactCenter),
-            profile: JSON.stringify(defaults.profile),
-            features: JSON.stringify(defaults.features),
-            preferences: JSON.stringify(defaults.preferences),
-            acd_queue_ids: d.acdQueueIds,
-            version,
-          })),
-        )
-        .execute();
-    }
+    await repo.insertUsersBatch(
+      uow.tx,
+      created.map(({ id, d }) => ({
+        id,
+        tenantId,
+        externalId: d.externalId,
+        displayName: d.displayName,
+        extension: d.extension,
+        acdQueueIds: d.acdQueueIds,
+        access: {
+          ...defaultUserAccessFields(),
+          id,
+          source: 'platform',
+          status: d.status,
+          email: d.email,
+          licences: d.licences,
+          contactCenter: d.contactCenter,
+          devices: [],
+        },
+      })),
+      version,
+    );
     const toWrite = (id: string, d: DesiredUser): repo.UserWrite => ({
       id,
       external_id: d.externalId,
@@ -331,4 +315,6 @@ export class PlatformService {
   }
 }
 
-const ROLLBACK = Symbol('dry run');
+/** Thrown to roll a dry run's transaction back; caught at once, never seen by a caller. */
+class DryRunRollback extends Error {}
+const ROLLBACK = new DryRunRollback('dry run');

@@ -1,4 +1,5 @@
 import type { ContactCenter } from '../../access/types.js';
+import type { Licence } from '../../catalog/licences.js';
 import type { SnapshotUser } from './platform.schemas.js';
 
 /**
@@ -13,7 +14,7 @@ interface PlatformUserFields {
   email: string | null;
   extension: string | null;
   status: 'active' | 'suspended' | 'removed';
-  licences: string[];
+  licences: Licence[];
   contactCenter: ContactCenter;
   acdQueueIds: string[];
 }
@@ -62,7 +63,7 @@ function sameContactCenter(a: ContactCenter, b: ContactCenter): boolean {
   if (a.admin !== b.admin) return false;
   const ka = Object.keys(a.queues),
     kb = Object.keys(b.queues);
-  return ka.length === kb.length && ka.every((k) => b.queues[k] !== undefined && sameSet(a.queues[k]!, b.queues[k]!));
+  return ka.length === kb.length && ka.every((k) => b.queues[k] !== undefined && sameSet(a.queues[k]!, b.queues[k]));
 }
 
 export function planSnapshot(input: PlanInput): SyncPlan {

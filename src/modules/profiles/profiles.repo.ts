@@ -1,6 +1,7 @@
 import { sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { afterNameKey, type NameKey } from '../../infra/paging.js';
+import { afterNameKey } from '../../db/keyset.js';
+import type { NameKey } from '../../infra/paging.js';
 import type { ProfileRow, ProfilesTable } from '../../db/schema.js';
 
 export async function listProfiles(

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CapabilitySchema } from '../../http/common-schemas.js';
 
-const Capability = Type.String({ pattern: '^[a-z_]+:[a-z_]+$', maxLength: 100 });
 export const Profile = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    grants: Type.Array(Type.String()),
+    grants: Type.Array(CapabilitySchema),
     holders: Type.Integer({ description: 'users holding this profile' }),
     version: Type.Integer(),
     createdAt: Type.String(),
@@ -17,7 +17,7 @@ export type Profile = Static<typeof Profile>;
 export const ProfileCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    grants: Type.Array(Capability, {
+    grants: Type.Array(CapabilitySchema, {
       uniqueItems: true,
       maxItems: 200,
       description: 'module:action capabilities of the profile matrix',

@@ -15,15 +15,6 @@ const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audi
 export async function findLiveSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionRow | undefined> {
   return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).where(live).executeTakeFirst();
 }
-
-/** Inserts a session without any seat check (the seat transaction uses `takeSeat`). */
-export async function insertSession(
-  db: Executor,
-  row: Omit<SessionRow, 'created_at' | 'last_seen_at' | 'ended_at' | 'ended_reason'>,
-): Promise<SessionRow> {
-  return db.insertInto('sessions').values(row).returningAll().executeTakeFirstOrThrow();
-}
-
 /** Users holding a seat in the tenant right now (S1: one seat per user, however many sessions). */
 /** Seat holders of every tenant that has any (the provider's usage overview, B1). */
 export async function countSeatHoldersByTenant(db: Executor): Promise<Map<string, number>> {
@@ -45,20 +36,6 @@ export async function countSeatHolders(db: Executor, tenantId: string): Promise<
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
-
-/** Whether the user has a live session in the tenant (holds a seat, S1). */
-export async function userHoldsSeat(db: Executor, tenantId: string, userId: string): Promise<boolean> {
-  const r = await db
-    .selectFrom('sessions')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .where(live)
-    .limit(1)
-    .executeTakeFirst();
-  return r !== undefined;
-}
-
 /**
  * Records activity. Only a live session is touched: a lapsed one must not come back to life after a
  * login counted it as free, or two users could hold the same seat (S1).
@@ -100,7 +77,7 @@ export async function listLiveSessions(db: Executor, tenantId: string, userId?: 
 export async function endSessions(
   db: Executor,
   tenantId: string,
-  by: { sessionIds?: string[]; userIds?: string[] },
+  by: { sessionIds?: string[]; userIds?: string[]; audience?: 'portal' | 'app' },
   reason: string,
 ): Promise<SessionRow[]> {
   if (!by.sessionIds?.length && !by.userIds?.length) return [];
@@ -111,6 +88,7 @@ export async function endSessions(
     .where('ended_at', 'is', null);
   if (by.sessionIds?.length) q = q.where('id', 'in', by.sessionIds);
   if (by.userIds?.length) q = q.where('user_id', 'in', by.userIds);
+  if (by.audience) q = q.where('audience', '=', by.audience);
   return q.returningAll().execute();
 }
 

@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../../infra/bus.js';
 import type { ServiceDeps } from '../../infra/deps.js';
-import { appendAudit, type AuditInput } from '../audit/audit.repo.js';
+import { appendAudit } from '../../infra/audit-sink.repo.js';
+import type { AuditInput } from '../../infra/audit-chain.js';
 import { endLapsedSessions } from './sessions.repo.js';
 
 /** Sessions ended per sweep transaction; a full batch makes the sweeper go again at once. */

@@ -2,7 +2,7 @@ import type { Api } from '../../http/types.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { registerDialCheckRoutes } from '../dial-check/dial-check.routes.js';
 import { DialCheckService } from '../dial-check/dial-check.service.js';
-import type { Closer } from '../index.js';
+import type { Closer } from '../../infra/closer.js';
 import { registerMeRoutes } from '../me/me.routes.js';
 import { MeService } from '../me/me.service.js';
 import type { StreamHubOptions } from './stream-hub.js';

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { EffectiveConfig } from '../../access/effective-config.js';
 import type { ChangeEvent } from '../../infra/bus.js';
 import type { ServiceDeps } from '../../infra/deps.js';
-import { loadEffectiveConfigs } from './config-loader.js';
+import { loadEffectiveConfigs } from '../access/config-loader.js';
 import { deleteExpiredTickets, liveSessionIds, touchSessions } from './stream.repo.js';
 
 /** Who a stream belongs to: a user, and the session it keeps alive (null for API tokens). */
@@ -88,7 +88,7 @@ export class StreamHub {
     ws.on('pong', () => {
       conn.alive = true;
     });
-    ws.on('message', (data, isBinary) => this.onClientMessage(conn, data.toString(), isBinary));
+    ws.on('message', (data: Buffer, isBinary) => this.onClientMessage(conn, data.toString(), isBinary));
     ws.on('close', () => this.remove(conn));
     ws.on('error', () => this.remove(conn));
     if (conn.sessionId) await touchSessions(this.deps.db, [conn.sessionId]);
@@ -329,7 +329,7 @@ export class StreamHub {
 
   private add(conn: Connection): void {
     let users = this.byTenant.get(conn.tenantId);
-    if (!users) this.byTenant.set(conn.tenantId, (users = new Map()));
+    if (!users) this.byTenant.set(conn.tenantId, (users = new Map<string, Set<Connection>>()));
     let set = users.get(conn.userId);
     if (!set) users.set(conn.userId, (set = new Set()));
     set.add(conn);

@@ -99,18 +99,3 @@ export async function touchSessions(db: Executor, ids: string[]): Promise<Set<st
     .execute();
   return new Set(rows.map((r) => r.id));
 }
-
-/** Sealed SIP credentials of softphone devices, for configurations sent to the owner's own clients. */
-export async function findDeviceSecrets(
-  db: Executor,
-  tenantId: string,
-  deviceIds: string[],
-): Promise<Array<{ id: string; user_id: string; kind: 'sip' | 'webrtc'; sip_secret: string }>> {
-  if (deviceIds.length === 0) return [];
-  return db
-    .selectFrom('devices')
-    .select(['id', 'user_id', 'kind', 'sip_secret'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', deviceIds)
-    .execute();
-}

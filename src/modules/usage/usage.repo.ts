@@ -20,3 +20,13 @@ export async function seatHistory(
     group by g.at order by g.at`.execute(db);
   return r.rows.map((row) => ({ at: new Date(row.at).toISOString(), inUse: Number(row.in_use) }));
 }
+
+/** Every tenant's name, pools and seats, for the provider's overview (B1). */
+export async function listTenantsForUsage(db: Executor) {
+  return db
+    .selectFrom('tenants')
+    .select(['id', 'name', 'licence_pools', 'seats', 'seats_peak'])
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+}

@@ -1,36 +1,29 @@
-import type { Licence, NamedPermission, SupervisorLevel } from '../../catalog/index.js';
-import type {
-  ContactCenter,
-  DeviceInfo,
-  Features,
-  Preferences,
-  ProfileAssignment,
-  UcClient,
-  UserAccess,
-  WorkspaceRole,
-} from '../../access/types.js';
+import type { DeviceInfo, UserAccess } from '../../access/types.js';
 import type { DeviceRow, UserRow } from '../../db/schema.js';
 
 /** Defaults of a new user (SPEC 2): channels as far as the plan allows, recording off, CRM overlay on, no dial restriction. */
-export function defaultUserAccessFields() {
+/** The access fields every new user starts with: all of `UserAccess` but who the user is. */
+export type DefaultAccessFields = Omit<UserAccess, 'id' | 'source' | 'status' | 'email' | 'devices'>;
+
+export function defaultUserAccessFields(): DefaultAccessFields {
   return {
-    licences: [] as Licence[],
-    supervisorLevel: 'none' as SupervisorLevel,
-    permissions: [] as NamedPermission[],
-    recordingScope: 'own' as const,
-    ucClient: { desktop: false, softphone: { enabled: false, clients: [], deviceId: null } } as UcClient,
-    groups: [] as string[],
-    primaryGroup: null as string | null,
-    workspaces: {} as Record<string, WorkspaceRole>,
-    contactCenter: { admin: false, queues: {} } as ContactCenter,
-    profile: { kind: 'none' } as ProfileAssignment,
+    licences: [],
+    supervisorLevel: 'none',
+    permissions: [],
+    recordingScope: 'own',
+    ucClient: { desktop: false, softphone: { enabled: false, clients: [], deviceId: null } },
+    groups: [],
+    primaryGroup: null,
+    workspaces: {},
+    contactCenter: { admin: false, queues: {} },
+    profile: { kind: 'none' },
     features: {
       channels: 'both',
       recording: false,
       crmOverlay: true,
       dialRestriction: { enabled: false, allowedRegions: [] },
-    } as Features,
-    preferences: { recording: true, crmOverlay: true } as Preferences,
+    },
+    preferences: { recording: true, crmOverlay: true },
   };
 }
 
@@ -41,18 +34,18 @@ export function toUserAccess(row: UserRow, devices: Array<Pick<DeviceRow, 'id' |
     source: row.source,
     status: row.status,
     email: row.email,
-    licences: row.licences as Licence[],
-    supervisorLevel: row.supervisor_level as SupervisorLevel,
-    permissions: row.permissions as NamedPermission[],
-    recordingScope: row.recording_scope as UserAccess['recordingScope'],
-    ucClient: row.uc_client as UcClient,
+    licences: row.licences,
+    supervisorLevel: row.supervisor_level,
+    permissions: row.permissions,
+    recordingScope: row.recording_scope,
+    ucClient: row.uc_client,
     groups: row.group_ids,
     primaryGroup: row.primary_group_id,
-    workspaces: row.workspaces as Record<string, WorkspaceRole>,
-    contactCenter: row.contact_center as ContactCenter,
-    profile: row.profile as ProfileAssignment,
-    features: row.features as Features,
-    preferences: row.preferences as Preferences,
+    workspaces: row.workspaces,
+    contactCenter: row.contact_center,
+    profile: row.profile,
+    features: row.features,
+    preferences: row.preferences,
     devices: devices.map((d): DeviceInfo => ({ id: d.id, kind: d.kind })),
   };
 }

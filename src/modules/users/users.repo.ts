@@ -1,8 +1,9 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { afterNameKey, type NameKey } from '../../infra/paging.js';
+import { afterNameKey } from '../../db/keyset.js';
+import type { NameKey } from '../../infra/paging.js';
 import type { DeviceRow, UserRow, UsersTable } from '../../db/schema.js';
-import { BILLABLE_KEYS, type BillableKey } from '../../catalog/licences.js';
+import { BILLABLE_KEYS, type BillableKey, type Licence, type SupervisorLevel } from '../../catalog/licences.js';
 
 export async function findUser(
   db: Executor,
@@ -53,10 +54,10 @@ export async function deleteUser(db: Executor, tenantId: string, id: string): Pr
 export interface UserFilter {
   tenantId: string;
   q?: string;
-  source?: string;
-  status?: string;
-  licence?: string;
-  supervisorLevel?: string;
+  source?: UserRow['source'];
+  status?: UserRow['status'];
+  licence?: Licence;
+  supervisorLevel?: SupervisorLevel;
   group?: string;
   queue?: string;
   after?: NameKey;
@@ -72,8 +73,8 @@ export async function listUsers(db: Executor, f: UserFilter): Promise<UserRow[]>
       eb.or([eb('display_name', 'ilike', like), eb('email', 'ilike', like), eb('extension', 'ilike', like)]),
     );
   }
-  if (f.source) q = q.where('source', '=', f.source as UserRow['source']);
-  if (f.status) q = q.where('status', '=', f.status as UserRow['status']);
+  if (f.source) q = q.where('source', '=', f.source);
+  if (f.status) q = q.where('status', '=', f.status);
   else q = q.where('status', '<>', 'removed');
   if (f.licence) q = q.where(sql<boolean>`${f.licence} = any(licences)`);
   if (f.supervisorLevel) q = q.where('supervisor_level', '=', f.supervisorLevel);

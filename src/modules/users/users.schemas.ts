@@ -1,9 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { LicenceSchema, NamedPermissionSchema, RegionCode, SupervisorLevelSchema } from '../../http/common-schemas.js';
+import {
+  CapabilitySchema,
+  LicenceSchema,
+  NamedPermissionSchema,
+  RegionCode,
+  SupervisorLevelSchema,
+} from '../../http/common-schemas.js';
 
 const lit = <T extends string>(...v: T[]) => Type.Union(v.map((x) => Type.Literal(x)));
 const Id = Type.String({ minLength: 1, maxLength: 100 });
-const Capability = Type.String({ pattern: '^[a-z_]+:[a-z_]+$', maxLength: 100 });
 
 const SoftphoneClients = Type.Array(lit('desktop', 'mobile', 'crm'), { uniqueItems: true, maxItems: 3 });
 const Softphone = Type.Object(
@@ -20,7 +25,7 @@ const Profile = Type.Object(
   {
     kind: lit('none', 'profile', 'custom', 'superuser'),
     profileId: Type.Optional(Type.Union([Id, Type.Null()])),
-    grants: Type.Optional(Type.Array(Capability, { uniqueItems: true, maxItems: 200 })),
+    grants: Type.Optional(Type.Array(CapabilitySchema, { uniqueItems: true, maxItems: 200 })),
   },
   { additionalProperties: false },
 );

@@ -347,15 +347,12 @@ export class UsersService {
       return;
     }
     if (before.permissions.includes('website_access') && !after.permissions.includes('website_access')) {
-      const live = await uow.tx
-        .selectFrom('sessions')
-        .select('id')
-        .where('tenant_id', '=', tenantId)
-        .where('user_id', '=', after.id)
-        .where('audience', '=', 'portal')
-        .where('ended_at', 'is', null)
-        .execute();
-      const ended = await endSessions(uow.tx, tenantId, { sessionIds: live.map((s) => s.id) }, 'portal_access_removed');
+      const ended = await endSessions(
+        uow.tx,
+        tenantId,
+        { userIds: [after.id], audience: 'portal' },
+        'portal_access_removed',
+      );
       if (ended.length)
         uow.publish({
           type: 'revoke',
@@ -379,5 +376,3 @@ function mapUniqueViolation(err: unknown): never {
   }
   throw err;
 }
-
-export type { UserRow };

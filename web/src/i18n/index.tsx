@@ -8,7 +8,7 @@ import { es } from './es.js';
 import { pl } from './pl.js';
 import { pluralForm, type Message } from './plural.js';
 
-export { isPlural, pluralForm, type Message, type PluralMessage } from './plural.js';
+export { isPlural, pluralForm, type Message } from './plural.js';
 
 export const CATALOGS: Record<string, Partial<Messages>> = { en, id, de, es, pl };
 export const LANGUAGES = [

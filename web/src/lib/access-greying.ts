@@ -258,18 +258,3 @@ function licenceState(licence: string, ctx: GreyingContext): ControlState {
   }
   return OPEN;
 }
-
-/** Unique reasons of several control states (for a section-level hint). */
-export function mergeReasons(states: readonly ControlState[]): Block[] {
-  const seen = new Set<string>();
-  const out: Block[] = [];
-  for (const s of states)
-    for (const r of s.reasons) {
-      const key = `${r.rule}:${r.code}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push(r);
-      }
-    }
-  return out;
-}

@@ -32,7 +32,3 @@ export function toUserQuery(filters: UserFilters, cursor: string | null, limit: 
   if (cursor) q.cursor = cursor;
   return q;
 }
-
-export function activeFilterCount(filters: UserFilters): number {
-  return USER_FILTER_KEYS.filter((k) => k !== 'q' && filters[k]).length;
-}

@@ -4,9 +4,9 @@ import type { UserAccess } from '../../access/types.js';
 import type { Executor } from '../../db/database.js';
 import type { UserRow } from '../../db/schema.js';
 import type { SecretBox } from '../../infra/crypto.js';
-import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
+import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
-import { findDeviceSecrets } from './stream.repo.js';
+import { findDeviceSecrets } from './access.repo.js';
 
 /** From this many users on, compiling the tenant once beats explaining each user. */
 const COMPILE_FROM = 16;
@@ -44,7 +44,7 @@ export async function loadEffectiveConfigs(
         tenantId,
         [...users.values()].map((u) => u.access),
       )
-    : new Map();
+    : new Map<string, SoftphoneDevice>();
   const compiled =
     users.size >= COMPILE_FROM
       ? CompiledTenant.build(
