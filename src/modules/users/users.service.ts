@@ -8,7 +8,7 @@ import {
 import { buildEffectiveConfig } from '../../access/effective-config.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
-import type { TenantRow, UserRow } from '../../db/schema.js';
+import type { TenantRow } from '../../db/schema.js';
 import type { RequestContext } from '../../infra/context.js';
 import { hashPassword } from '../../infra/crypto.js';
 import type { ServiceDeps } from '../../infra/deps.js';
