@@ -18,6 +18,7 @@ import { createLogger } from './infra/logger.js';
 import { Authenticator } from './http/authenticate.js';
 import { registerErrorHandling } from './http/problem.js';
 import { registerValidation } from './http/validation.js';
+import { clientErrorHandler, frameworkErrors, registerInputGuards } from './http/input-guards.js';
 import type { Api } from './http/types.js';
 import { Problem } from './http/common-schemas.js';
 import { registerModules } from './modules/index.js';
@@ -71,6 +72,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
     // Behind a load balancer the client address (throttling, audit) comes from X-Forwarded-For.
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     genReqId: (req) =>
@@ -81,6 +84,7 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
 
   registerErrorHandling(app);
   registerValidation(app);
+  registerInputGuards(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

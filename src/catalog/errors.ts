@@ -35,6 +35,9 @@ export type ErrorCode =
   | 'locked_setting'
   | 'conflict'
   | 'payload_too_large'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'malformed_request'
   | 'rate_limited'
   | 'unsupported_media_type'
   | 'account_inactive'
@@ -67,6 +70,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   version_conflict: 412,
   payload_too_large: 413,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  malformed_request: 400,
   unsupported_media_type: 415,
   website_access_required: 422,
   email_required: 422,

@@ -32,6 +32,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const v = env[key];
     if (v !== undefined && v !== '') raw[key] = v;
   }
+  // TRUST_PROXY is `true`/`false`, a hop count, or a list of addresses: only the list stays text.
+  if (typeof raw.TRUST_PROXY === 'string') {
+    const t = raw.TRUST_PROXY.trim();
+    raw.TRUST_PROXY = t === 'true' ? true : t === 'false' ? false : /^\d+$/.test(t) ? Number(t) : t;
+  }
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
   const errors = [...Value.Errors(ConfigSchema, withDefaults)];
   if (errors.length > 0) {

@@ -1,0 +1,90 @@
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_STATUS, type ErrorCode } from '../catalog/errors.js';
+import { AppError } from '../infra/errors.js';
+import { problem } from './problem.js';
+
+/**
+ * Input that no route can use is refused at the door, the same way for every route (E1): a NUL
+ * character anywhere in the URL or a JSON body, and lone UTF-16 surrogates in a JSON body. PostgreSQL
+ * stores neither in text or jsonb, so letting them through turned bad input into server errors.
+ */
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The JSON pointer of the first string (key or value) PostgreSQL cannot store, or null. */
+export function findUnstorableText(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return NUL.test(value) || LONE_SURROGATE.test(value) ? path || '/' : null;
+  if (value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnstorableText(value[i], `${path}/${i}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const here = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (NUL.test(k) || LONE_SURROGATE.test(k)) return here;
+    const found = findUnstorableText(v, here);
+    if (found) return found;
+  }
+  return null;
+}
+
+function unstorable(field: string): AppError {
+  return new AppError('validation_failed', `${field} contains a NUL character or an unpaired surrogate`, {
+    field,
+    rule: 'E1',
+  });
+}
+
+/** Registers the guards; call before any hook that reads the request (authentication included). */
+export function registerInputGuards(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => {
+    if (/%00/i.test(req.url) || req.url.includes('\u0000')) throw unstorable('/');
+  });
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    void parseJson(req, typeof body === 'string' ? body : body.toString('utf8'), (err: Error | null, value?: unknown) => {
+      if (err) return done(err);
+      const field = findUnstorableText(value);
+      return field ? done(unstorable(field)) : done(null, value);
+    });
+  });
+}
+
+function send(reply: FastifyReply, code: ErrorCode, detail: string) {
+  const status = ERROR_STATUS[code];
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send(problem(status, code, detail));
+}
+
+/** Fastify's own refusals before routing (bad percent-encoding, a path segment over the limit), as problems. */
+export function frameworkErrors(error: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    void send(reply, 'uri_too_long', 'a path segment is longer than 100 characters');
+  else if (error.code === 'FST_ERR_BAD_URL')
+    void send(reply, 'validation_failed', 'the URL is not valid (percent-encoding)');
+  else void send(reply, 'malformed_request', error.message);
+}
+
+/** Errors of the HTTP parser itself (headers too large, not HTTP at all): answered as problems on the raw socket. */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'malformed_request';
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : ERROR_STATUS[code];
+  const detail =
+    status === 408
+      ? 'the request took too long to arrive'
+      : code === 'headers_too_large'
+        ? 'the request headers are larger than 16 KB'
+        : 'the request is not well-formed HTTP';
+  const body = JSON.stringify(problem(status, status === 408 ? 'malformed_request' : code, detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+      `Connection: close\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
