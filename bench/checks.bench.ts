@@ -251,8 +251,9 @@ function memoryAdapter(lines: string[][]): Adapter {
   const unsupported = () => Promise.reject(new Error('read-only bench adapter'));
   return {
     // Drops its copy once loaded, so the memory measured is casbin's own.
-    loadPolicy: async (model: Model) => {
+    loadPolicy: (model: Model) => {
       for (const l of lines.splice(0)) loader.loadPolicyLine(l.join(','), model);
+      return Promise.resolve();
     },
     savePolicy: unsupported,
     addPolicy: unsupported,
@@ -270,7 +271,9 @@ async function buildCasbin(policies: readonly EffectivePolicy[]): Promise<Enforc
   return newEnforcer(newModelFromString(CASBIN_MODEL), memoryAdapter(lines));
 }
 
-const SPLIT = new Map([...CAPABILITY_IDS, ...QUEUE_CAPABILITIES].map((c) => [c, c.split(':') as [string, string]]));
+const SPLIT = new Map<string, [string, string]>(
+  [...CAPABILITY_IDS, ...QUEUE_CAPABILITIES].map((c) => [c, c.split(':') as [string, string]]),
+);
 
 /** CASL: one ability per user (the usual `defineAbilityFor(user)`), `action` on a module subject; queue rules as conditions on `Queue`. */
 function buildCasl(policies: readonly EffectivePolicy[]): Map<string, MongoAbility> {

@@ -97,11 +97,11 @@ export async function run(): Promise<string> {
     await http(`${urls[0]}/v1/tenants/${tenantId}`, 'PATCH', { seats: USERS * 10 }, PROVIDER_TOKEN);
     const granted = await phase('seat granted (token-based app session)', LOGINS, CONCURRENCY, open);
     const inUse = (
-      await sql.query(
+      await sql.query<{ n: number }>(
         `select count(distinct user_id)::int as n from sessions where tenant_id = $1 and ended_at is null`,
         [tenantId],
       )
-    ).rows[0].n as number;
+    ).rows[0]!.n;
 
     // Every seat taken: new users are refused after the same locked count (S2).
     await http(`${urls[0]}/v1/tenants/${tenantId}`, 'PATCH', { seats: Math.floor(USERS / 2) }, PROVIDER_TOKEN);
@@ -146,7 +146,7 @@ export async function run(): Promise<string> {
 
     // Lapse-to-free: sessions made about 89 s quiet lapse over the next seconds; the sweepers (every 1 s by default) end them.
     await sql.query(`update sessions set ended_at = now() where tenant_id = $1 and ended_at is null`, [tenantId]);
-    const since = (await sql.query('select now() as t')).rows[0].t as Date;
+    const since = (await sql.query<{ t: Date }>('select now() as t')).rows[0]!.t;
     await phase('lapse set-up', LAPSES, CONCURRENCY, open);
     // Staggered 10 ms apart over 2 s, so the delays sample every point of the sweep interval.
     await sql.query(
@@ -157,13 +157,16 @@ export async function run(): Promise<string> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const left = (
-        await sql.query(`select count(*)::int as n from sessions where tenant_id = $1 and ended_at is null`, [tenantId])
-      ).rows[0].n;
+        await sql.query<{ n: number }>(
+          `select count(*)::int as n from sessions where tenant_id = $1 and ended_at is null`,
+          [tenantId],
+        )
+      ).rows[0]!.n;
       if (left === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const delays = (
-      await sql.query(
+      await sql.query<{ ms: string }>(
         `select extract(epoch from (ended_at - (last_seen_at + interval '90 seconds'))) * 1000 as ms from sessions
       where tenant_id = $1 and ended_reason = 'lapsed' and created_at >= $2`,
         [tenantId, since],

@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import WebSocket from 'ws';
+import type { Tenant, User } from '../src/contract/index.js';
 import { generateToken, hashToken } from '../src/infra/crypto.js';
 import { createTestDatabase, postgresReachable, PROVIDER_TOKEN } from '../test/support/server.js';
 import { http, startCluster, type Cluster } from '../test/identity/cluster.js';
+import { messageText } from '../test/stream/support.js';
 
 const CLIENTS = Number(process.env.BENCH_STREAM_CLIENTS ?? 10_000);
 const CHANGES = Number(process.env.BENCH_STREAM_CHANGES ?? 300);
@@ -52,14 +54,14 @@ async function listenForCommits(url: string): Promise<pg.Client> {
 
 /** 10,000 platform users with one app session each, written straight into the database (a fixture, not an API path). */
 async function seed(url: string, base: string): Promise<Seeded> {
-  const t = await http(
+  const t = await http<Tenant>(
     `${base}/v1/tenants`,
     'POST',
     { name: 'Stream bench', plan: 'record', homeRegion: 'PL' },
     PROVIDER_TOKEN,
   );
   if (t.status !== 201) throw new Error(`tenant: ${t.status}`);
-  const tenantId = t.body.id as string;
+  const tenantId = t.body.id;
   const users = Array.from({ length: CLIENTS }, (_, i) => ({
     id: `usr_bench${String(i).padStart(6, '0')}`,
     token: generateToken('sbs'),
@@ -109,7 +111,7 @@ function connect(url: string, user: { id: string; token: string }, node: number)
     ws.on('message', (data) => {
       const now = performance.now();
       // Only the version matters here; the server has already built and serialised the whole document.
-      const m = /"version":(\d+)/.exec(data.toString().slice(0, 64));
+      const m = /"version":(\d+)/.exec(messageText(data).slice(0, 64));
       if (!m) return;
       const v = Number(m[1]);
       client.arrivals.set(v, now);
@@ -179,7 +181,7 @@ async function latency(
   for (let i = -WARMUP; i < CHANGES; i++) {
     const c = candidates[((i + WARMUP) * 7919) % candidates.length]!;
     const start = performance.now();
-    const r = await http(
+    const r = await http<User>(
       `${cluster.nodes[0]!.url}/v1/tenants/${seeded.tenantId}/users/${c.userId}`,
       'PATCH',
       { features: { crmOverlay: c.version % 2 === 0 } },
@@ -187,7 +189,7 @@ async function latency(
     );
     const answered = performance.now();
     if (r.status !== 200) throw new Error(`patch: ${r.status} ${JSON.stringify(r.body)}`);
-    const v = r.body.version as number;
+    const v = r.body.version;
     await waitUntil(() => c.arrivals.has(v) || c.version >= v, `version ${v}`);
     await waitUntil(() => committedAt.has(v), `the commit notification of ${v}`);
     if (i < 0) continue;
@@ -207,14 +209,14 @@ async function tenantWide(
   flip: boolean,
 ): Promise<{ all: number; p50: number; p99: number }> {
   const start = performance.now();
-  const r = await http(
+  const r = await http<Tenant>(
     `${cluster.nodes[0]!.url}/v1/tenants/${seeded.tenantId}`,
     'PATCH',
     { settings: { agentsMayJoinUnassignedQueues: flip } },
     PROVIDER_TOKEN,
   );
   if (r.status !== 200) throw new Error(`tenant patch: ${r.status}`);
-  const v = r.body.version as number;
+  const v = r.body.version;
   await waitUntil(() => clients.every((c) => c.version >= v), 'the tenant-wide push');
   const times = clients.map((c) => (c.arrivals.get(v) ?? performance.now()) - start);
   return { all: Math.max(...times), p50: pct(times, 50), p99: pct(times, 99) };

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { buildServer, type Server } from '../src/app.js';
+import type { Queue, SnapshotResult, Tenant, UserPage } from '../src/contract/index.js';
 import { loadConfig } from '../src/infra/config.js';
 import { createTestDatabase, postgresReachable } from '../test/support/databases.js';
 
@@ -41,15 +42,16 @@ function snapshot(n: number, variant = 0) {
   return { users, queues };
 }
 
-async function call(base: string, method: string, path: string, body?: unknown) {
+/** One API call; answers the body the caller expects (T), or throws with the problem document. */
+async function call<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const json = (await res.json()) as any;
+  const json: unknown = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-  return json;
+  return json as T;
 }
 
 async function withServer<T>(
@@ -78,16 +80,16 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function syncRun(kind: 'postgres' | 'pglite') {
   return withServer(kind, async (base) => {
-    const tenant = await call(base, 'POST', '/v1/tenants', { name: 'Bench', policies: { agentAddOn: 'auto' } });
+    const tenant = await call<Tenant>(base, 'POST', '/v1/tenants', { name: 'Bench', policies: { agentAddOn: 'auto' } });
     const path = `/v1/tenants/${tenant.id}/platform/snapshot`;
     const t0 = performance.now();
-    const first = await call(base, 'PUT', path, snapshot(USERS));
+    const first = await call<SnapshotResult>(base, 'PUT', path, snapshot(USERS));
     const t1 = performance.now();
-    const again = await call(base, 'PUT', path, snapshot(USERS));
+    const again = await call<SnapshotResult>(base, 'PUT', path, snapshot(USERS));
     const t2 = performance.now();
-    const changed = await call(base, 'PUT', path, snapshot(USERS, 1));
+    const changed = await call<SnapshotResult>(base, 'PUT', path, snapshot(USERS, 1));
     const t3 = performance.now();
-    const dry = await call(base, 'PUT', `${path}?dryRun=true`, snapshot(USERS, 2));
+    const dry = await call<SnapshotResult>(base, 'PUT', `${path}?dryRun=true`, snapshot(USERS, 2));
     const t4 = performance.now();
     if (
       first.created !== USERS ||
@@ -105,10 +107,17 @@ async function syncRun(kind: 'postgres' | 'pglite') {
 
 async function checkRun() {
   return withServer('postgres', async (base) => {
-    const tenant = await call(base, 'POST', '/v1/tenants', { name: 'Checks', policies: { agentAddOn: 'auto' } });
-    await call(base, 'PUT', `/v1/tenants/${tenant.id}/platform/snapshot`, snapshot(10_000));
-    const users = (await call(base, 'GET', `/v1/tenants/${tenant.id}/users?limit=500`)).items.map((u: any) => u.id);
-    const queues = (await call(base, 'GET', `/v1/tenants/${tenant.id}/queues?limit=500`)).items.map((q: any) => q.id);
+    const tenant = await call<Tenant>(base, 'POST', '/v1/tenants', {
+      name: 'Checks',
+      policies: { agentAddOn: 'auto' },
+    });
+    await call<SnapshotResult>(base, 'PUT', `/v1/tenants/${tenant.id}/platform/snapshot`, snapshot(10_000));
+    const users = (await call<UserPage>(base, 'GET', `/v1/tenants/${tenant.id}/users?limit=500`)).items.map(
+      (u) => u.id,
+    );
+    const queues = (await call<{ items: Queue[] }>(base, 'GET', `/v1/tenants/${tenant.id}/queues?limit=500`)).items.map(
+      (q) => q.id,
+    );
     const caps = ['users:view', 'reports:view', 'cc:agent', 'inbox:use', 'telephony:call', 'portal:use'];
     const rows: string[] = [];
     for (const batch of [1, 100, 1000]) {
@@ -129,7 +138,7 @@ async function checkRun() {
                 };
           });
           const s = performance.now();
-          await call(base, 'POST', `/v1/tenants/${tenant.id}/check`, { checks });
+          await call<unknown>(base, 'POST', `/v1/tenants/${tenant.id}/check`, { checks });
           lat.push(performance.now() - s);
           decisions += batch;
         }

@@ -3,6 +3,10 @@ import { existsSync, statSync, readdirSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 
+/**
+ * The newest modification time of any file under `dir` (0 when it does not exist).
+ * @param {string} dir
+ */
 function newest(dir) {
   let t = 0;
   if (!existsSync(dir)) return t;

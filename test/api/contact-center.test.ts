@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, uniqueEmail } from '../support/api.js';
+import type {
+  CheckAnswer,
+  CheckBody,
+  EffectiveConfig,
+  Profile,
+  Queue,
+  RolePermissions,
+  Tenant,
+  User,
+  UserPage,
+} from '../../src/contract/index.js';
+import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 
 const snapUser = (n: number, acdQueues: string[] = []) => ({
@@ -15,9 +26,13 @@ const queues = [
   { externalId: 'q-help', name: 'Help', kind: 'queue', wrapUpSeconds: 0 },
 ];
 
+type Decision = CheckAnswer['results'][number];
+/** GET and PUT /role-permissions answer the role permissions with the tenant version (the ETag). */
+type RolePermissionsAnswer = RolePermissions & { version: number };
+
 describeEachDatabase('contact center API', (kind) => {
   let server: TestServer;
-  let a: ReturnType<typeof api>;
+  let a: ApiClient;
   beforeAll(async () => {
     server = await startTestServer(kind);
     a = api(server);
@@ -28,25 +43,32 @@ describeEachDatabase('contact center API', (kind) => {
 
   /** A tenant with two platform queues and three platform users (agents with the Agent licence). */
   async function setup() {
-    const t = await a.tenant({ policies: { agentAddOn: 'auto' } });
+    const { id: t } = await a.tenant({ policies: { agentAddOn: 'auto' } });
     await a.asProvider('PUT', `/v1/tenants/${t}/platform/snapshot`, {
       users: [snapUser(1, ['q-sales']), snapUser(2, ['q-help']), snapUser(3)],
       queues,
     });
-    const qs = (await a.asProvider('GET', `/v1/tenants/${t}/queues`)).body.items;
-    const users = (await a.asProvider('GET', `/v1/tenants/${t}/users`)).body.items;
-    const byExt = (e: string) => users.find((u: any) => u.externalId === e);
+    const qs = (await a.asProvider<Page<Queue>>('GET', `/v1/tenants/${t}/queues`)).body.items;
+    const users = (await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users`)).body.items;
+    const byExt = (e: string) => users.find((u) => u.externalId === e)!;
     return {
       t,
-      sales: qs.find((q: any) => q.name === 'Sales').id,
-      help: qs.find((q: any) => q.name === 'Help').id,
+      sales: qs.find((q) => q.name === 'Sales')!.id,
+      help: qs.find((q) => q.name === 'Help')!.id,
       u1: byExt('ext-1'),
       u2: byExt('ext-2'),
       u3: byExt('ext-3'),
     };
   }
-  const check = (t: string, checks: unknown[]) =>
-    a.asProvider('POST', `/v1/tenants/${t}/check`, { checks }).then((r) => r.body.results);
+  /** POST /check; one decision per check, in order. */
+  async function check<C extends CheckBody['checks']>(
+    t: string,
+    checks: [...C],
+  ): Promise<{ [K in keyof C]: Decision }> {
+    const r = await a.asProvider<CheckAnswer>('POST', `/v1/tenants/${t}/check`, { checks });
+    expect(r.body.results).toHaveLength(checks.length);
+    return r.body.results as { [K in keyof C]: Decision };
+  }
 
   it('G7, G12: agents join their assigned queues; dispositions only where wrap-up is configured', async () => {
     const { t, sales, help, u1, u2 } = await setup();
@@ -80,19 +102,19 @@ describeEachDatabase('contact center API', (kind) => {
     expect(joinOther.blockedBy[0]).toMatchObject({ rule: 'G12' });
     expect(dispo.allowed).toBe(true);
     expect(dispoNoWrap.allowed).toBe(false);
-    expect(dispoNoWrap.blockedBy.map((b: any) => b.rule)).toContain('G7');
+    expect(dispoNoWrap.blockedBy.map((b) => b.rule)).toContain('G7');
   });
 
   it('G12: with agentsMayJoinUnassignedQueues on, Agent holders join any queue; the change reaches /config', async () => {
     const { t, help, u1 } = await setup();
-    const rp = (await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body;
+    const rp = (await a.asProvider<RolePermissionsAnswer>('GET', `/v1/tenants/${t}/role-permissions`)).body;
     const { version: _v, ...body } = rp;
     body.organisation.agentsMayJoinUnassignedQueues = true;
     expect((await a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, body)).status).toBe(200);
     const [r] = await check(t, [{ userId: u1.id, capability: 'queue:join', resource: `queue:${help}` }]);
     expect(r).toMatchObject({ allowed: true, grantedBy: ['setting:organisation.agentsMayJoinUnassignedQueues'] });
-    const cfg = (await a.asProvider('GET', `/v1/tenants/${t}/users/${u1.id}/config`)).body;
-    expect(cfg.queues.map((q: any) => q.name).sort()).toEqual(['Help', 'Sales']);
+    const cfg = (await a.asProvider<EffectiveConfig>('GET', `/v1/tenants/${t}/users/${u1.id}/config`)).body;
+    expect(cfg.queues.map((q) => q.name).sort()).toEqual(['Help', 'Sales']);
   });
 
   it('G11: supervisors act on their queues only, unless restrictToAssignedQueues is off', async () => {
@@ -101,18 +123,20 @@ describeEachDatabase('contact center API', (kind) => {
       contactCenter: { queues: { [sales]: ['supervisor'] } },
     });
     expect(r.status).toBe(200);
-    let [own, other] = await check(t, [
+    const [own, other] = await check(t, [
       { userId: u3.id, capability: 'queue:monitor', resource: `queue:${sales}` },
       { userId: u3.id, capability: 'queue:monitor', resource: `queue:${help}` },
     ]);
     expect(own.allowed).toBe(true);
     expect(other).toMatchObject({ allowed: false });
-    expect(other.blockedBy[0].rule).toBe('G11');
-    const { version: _v, ...rp } = (await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body;
+    expect(other.blockedBy[0]?.rule).toBe('G11');
+    const { version: _v, ...rp } = (
+      await a.asProvider<RolePermissionsAnswer>('GET', `/v1/tenants/${t}/role-permissions`)
+    ).body;
     rp.supervisor.restrictToAssignedQueues = false;
     await a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, rp);
-    [other] = await check(t, [{ userId: u3.id, capability: 'queue:monitor', resource: `queue:${help}` }]);
-    expect(other).toMatchObject({
+    const [otherNow] = await check(t, [{ userId: u3.id, capability: 'queue:monitor', resource: `queue:${help}` }]);
+    expect(otherNow).toMatchObject({
       allowed: true,
       grantedBy: ['role_permission:supervisor.restrictToAssignedQueues=off'],
     });
@@ -143,7 +167,9 @@ describeEachDatabase('contact center API', (kind) => {
       code: 'forbidden',
       rule: 'C7',
     });
-    const { version: _v, ...rp } = (await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body;
+    const { version: _v, ...rp } = (
+      await a.asProvider<RolePermissionsAnswer>('GET', `/v1/tenants/${t}/role-permissions`)
+    ).body;
     rp.supervisor.viewQueueSettings = false;
     const locked = await a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, rp);
     expect(locked.status).toBe(422);
@@ -152,28 +178,32 @@ describeEachDatabase('contact center API', (kind) => {
     const cc = await a.user(t, { email: uniqueEmail(), contactCenter: { admin: true } });
     expect(cc.permissions).toContain('website_access');
     const ccToken = await a.session(t, cc.id);
-    const q = await a.call('POST', `/v1/tenants/${t}/queues`, {
+    const q = await a.call<Queue>('POST', `/v1/tenants/${t}/queues`, {
       token: ccToken,
       body: { name: 'Escalations', wrapUpSeconds: 10 },
     });
     expect(q.status).toBe(201);
     expect(
-      (await a.call('PATCH', `/v1/tenants/${t}/queues/${q.body.id}`, { token: ccToken, body: { wrapUpSeconds: 0 } }))
-        .body.wrapUpSeconds,
+      (
+        await a.call<Queue>('PATCH', `/v1/tenants/${t}/queues/${q.body.id}`, {
+          token: ccToken,
+          body: { wrapUpSeconds: 0 },
+        })
+      ).body.wrapUpSeconds,
     ).toBe(0);
     expect((await a.call('DELETE', `/v1/tenants/${t}/queues/${q.body.id}`, { token: ccToken })).status).toBe(204);
   });
 
   it('profiles: a profile grants its module actions; editing it changes every holder at once', async () => {
-    const t = await a.tenant();
-    const p = await a.asProvider('POST', `/v1/tenants/${t}/profiles`, {
+    const { id: t } = await a.tenant();
+    const p = await a.asProvider<Profile>('POST', `/v1/tenants/${t}/profiles`, {
       name: 'Campaign manager',
       grants: ['campaigns:view', 'campaigns:edit'],
     });
     expect(p.status).toBe(201);
     const u = await a.user(t, { email: uniqueEmail(), profile: { kind: 'profile', profileId: p.body.id } });
     expect(u.permissions).toContain('website_access');
-    let [edit, del] = await check(t, [
+    const [edit, del] = await check(t, [
       { userId: u.id, capability: 'campaigns:edit' },
       { userId: u.id, capability: 'campaigns:delete' },
     ]);
@@ -182,28 +212,31 @@ describeEachDatabase('contact center API', (kind) => {
     await a.asProvider('PATCH', `/v1/tenants/${t}/profiles/${p.body.id}`, {
       grants: ['campaigns:view', 'campaigns:edit', 'campaigns:delete'],
     });
-    [del] = await check(t, [{ userId: u.id, capability: 'campaigns:delete' }]);
-    expect(del.allowed).toBe(true);
-    expect((await a.asProvider('GET', `/v1/tenants/${t}/profiles/${p.body.id}`)).body.holders).toBe(1);
+    const [delNow] = await check(t, [{ userId: u.id, capability: 'campaigns:delete' }]);
+    expect(delNow.allowed).toBe(true);
+    expect((await a.asProvider<Profile>('GET', `/v1/tenants/${t}/profiles/${p.body.id}`)).body.holders).toBe(1);
   });
 
   it('profiles: deleting one in use is refused with the holder count, unless holders move', async () => {
-    const t = await a.tenant();
-    const p = (await a.asProvider('POST', `/v1/tenants/${t}/profiles`, { name: 'A', grants: ['reports:view'] })).body;
-    const q = (await a.asProvider('POST', `/v1/tenants/${t}/profiles`, { name: 'B', grants: ['groups:view'] })).body;
+    const { id: t } = await a.tenant();
+    const p = (
+      await a.asProvider<Profile>('POST', `/v1/tenants/${t}/profiles`, { name: 'A', grants: ['reports:view'] })
+    ).body;
+    const q = (await a.asProvider<Profile>('POST', `/v1/tenants/${t}/profiles`, { name: 'B', grants: ['groups:view'] }))
+      .body;
     const u = await a.user(t, { email: uniqueEmail(), profile: { kind: 'profile', profileId: p.id } });
     const refused = await a.asProvider('DELETE', `/v1/tenants/${t}/profiles/${p.id}`);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'profile_in_use', holders: 1 });
     expect((await a.asProvider('DELETE', `/v1/tenants/${t}/profiles/${p.id}?moveTo=${q.id}`)).status).toBe(204);
-    expect((await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`)).body.profile).toEqual({
+    expect((await a.asProvider<User>('GET', `/v1/tenants/${t}/users/${u.id}`)).body.profile).toEqual({
       kind: 'profile',
       profileId: q.id,
     });
   });
 
   it('C3: nobody bundles or hands out a profile beyond what they hold; only a superuser grants superuser', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const editor = await a.user(t, {
       email: uniqueEmail(),
       profile: { kind: 'custom', grants: ['profiles:view', 'profiles:edit', 'users:view', 'users:edit'] },
@@ -239,7 +272,7 @@ describeEachDatabase('contact center API', (kind) => {
 
 describeEachDatabase('organisation setting', (kind) => {
   let server: TestServer;
-  let a: ReturnType<typeof api>;
+  let a: ApiClient;
   beforeAll(async () => {
     server = await startTestServer(kind);
     a = api(server);
@@ -249,7 +282,7 @@ describeEachDatabase('organisation setting', (kind) => {
   });
 
   it('C7: the organisation setting changes through the tenant only for Contact Admins', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const settingsAdmin = await a.user(t, {
       email: uniqueEmail(),
       permissions: ['website_access', 'customer_settings'],
@@ -265,13 +298,14 @@ describeEachDatabase('organisation setting', (kind) => {
       permissions: ['website_access', 'customer_settings'],
       contactCenter: { admin: true },
     });
-    const ok = await a.call('PATCH', `/v1/tenants/${t}`, {
+    const ok = await a.call<Tenant>('PATCH', `/v1/tenants/${t}`, {
       token: await a.session(t, cc.id),
       body: { settings: { agentsMayJoinUnassignedQueues: true } },
     });
     expect(ok.body.settings).toEqual({ agentsMayJoinUnassignedQueues: true });
     expect(
-      (await a.asProvider('GET', `/v1/tenants/${t}/role-permissions`)).body.organisation.agentsMayJoinUnassignedQueues,
+      (await a.asProvider<RolePermissionsAnswer>('GET', `/v1/tenants/${t}/role-permissions`)).body.organisation
+        .agentsMayJoinUnassignedQueues,
     ).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/infra/config.js';
-import { api } from '../support/api.js';
+import { api, type ApiClient } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 
 /** Every path of the HTTP contract (API.md), as OpenAPI spells it. */
@@ -40,9 +40,15 @@ const CONTRACT: Array<[string, string]> = [
   ['get', '/v1/me'],
 ];
 
+/** The part of the OpenAPI document this suite reads. */
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, unknown> | undefined>;
+}
+
 describeEachDatabase('service basics', (kind) => {
   let server: TestServer;
-  let a: ReturnType<typeof api>;
+  let a: ApiClient;
   beforeAll(async () => {
     server = await startTestServer(kind);
     a = api(server);
@@ -52,12 +58,15 @@ describeEachDatabase('service basics', (kind) => {
   });
 
   it('answers /healthz and /readyz', async () => {
-    expect((await a.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await a.call('GET', '/readyz')).body).toEqual({ status: 'ready', database: kind });
+    expect((await a.call<{ status: string }>('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await a.call<{ status: string; database: string }>('GET', '/readyz')).body).toEqual({
+      status: 'ready',
+      database: kind,
+    });
   });
 
   it('serves an OpenAPI 3.1 document covering the contract, and browsable docs', async () => {
-    const doc = (await a.call('GET', '/openapi.json')).body;
+    const doc = (await a.call<OpenApiDocument>('GET', '/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
     const missing = CONTRACT.filter(([m, p]) => !doc.paths[p]?.[m]);
     expect(missing).toEqual([]);
@@ -76,7 +85,7 @@ describeEachDatabase('service basics', (kind) => {
   });
 
   it('E2: an oversize body is a 413, not a 500', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const big = { displayName: 'x'.repeat(1024 * 1024 + 10) };
     const r = await a.asProvider('POST', `/v1/tenants/${t}/users`, big);
     expect(r.status).toBe(413);

@@ -1,11 +1,25 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, uniqueEmail } from '../support/api.js';
+import type {
+  AccessAnswer,
+  AuditEntry,
+  AuditPage,
+  AuditVerification,
+  CheckAnswer,
+  Named,
+  NamedPermission,
+  Tenant,
+  TenantUsage,
+  Usage,
+  User,
+  UserPage,
+} from '../../src/contract/index.js';
+import { api, uniqueEmail, type ApiClient } from '../support/api.js';
 import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
-import { verifyChain } from '../../src/modules/audit/audit.repo.js';
+import { verifyChain } from '../../src/infra/audit-chain.js';
 
 describeEachDatabase('users API', (kind) => {
   let server: TestServer;
-  let a: ReturnType<typeof api>;
+  let a: ApiClient;
   beforeAll(async () => {
     server = await startTestServer(kind);
     a = api(server);
@@ -15,14 +29,14 @@ describeEachDatabase('users API', (kind) => {
   });
 
   /** An admin with manage_users (and optionally more) acting through a session. */
-  async function admin(t: string, permissions: string[] = ['website_access', 'manage_users']) {
+  async function admin(t: string, permissions: NamedPermission[] = ['website_access', 'manage_users']) {
     const u = await a.user(t, { email: uniqueEmail('admin'), permissions });
     return { user: u, token: await a.session(t, u.id) };
   }
 
   it("C8: tenants are created by the provider; plan, pools, seats and policies are the provider's alone", async () => {
-    const t = await a.tenant({ plan: 'reach', homeRegion: 'PL', seats: 5, licencePools: { agent: 2 } });
-    const got = await a.asProvider('GET', `/v1/tenants/${t}`);
+    const { id: t } = await a.tenant({ plan: 'reach', homeRegion: 'PL', seats: 5, licencePools: { agent: 2 } });
+    const got = await a.asProvider<Tenant>('GET', `/v1/tenants/${t}`);
     expect(got.body).toMatchObject({
       plan: 'reach',
       homeRegion: 'PL',
@@ -34,18 +48,18 @@ describeEachDatabase('users API', (kind) => {
     const refused = await a.call('PATCH', `/v1/tenants/${t}`, { token, body: { seats: 50 } });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'provider_only', rule: 'C8' });
-    const renamed = await a.call('PATCH', `/v1/tenants/${t}`, { token, body: { name: 'Renamed' } });
+    const renamed = await a.call<Tenant>('PATCH', `/v1/tenants/${t}`, { token, body: { name: 'Renamed' } });
     expect(renamed.status).toBe(200);
     expect((await a.call('POST', '/v1/tenants', { token, body: { name: 'x' } })).status).toBe(403);
   });
 
   it('A2 and G1: a supervisor level brings website access; permissions before website access are refused', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail() });
-    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { supervisorLevel: 'analytics' });
+    const r = await a.asProvider<User>('PATCH', `/v1/tenants/${t}/users/${u.id}`, { supervisorLevel: 'analytics' });
     expect(r.status).toBe(200);
     expect(r.body.permissions).toContain('website_access');
-    const access = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}/access`);
+    const access = await a.asProvider<AccessAnswer>('GET', `/v1/tenants/${t}/users/${u.id}/access`);
     expect(access.body.capabilities['dashboards:view']).toMatchObject({
       allowed: true,
       grantedBy: ['supervisor_level:analytics'],
@@ -58,21 +72,22 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it('G1: taking website access away keeps the settings but blocks them', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_contact_directory'] });
     const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, {
       permissions: ['manage_contact_directory'],
     });
     expect(r.status).toBe(200);
-    const access = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}/access`);
-    expect(access.body.capabilities['directory:edit'].allowed).toBe(false);
-    expect(access.body.capabilities['directory:edit'].grantedBy).toEqual(['permission:manage_contact_directory']);
-    expect(access.body.capabilities['directory:edit'].blockedBy[0]).toMatchObject({ rule: 'G1' });
+    const access = await a.asProvider<AccessAnswer>('GET', `/v1/tenants/${t}/users/${u.id}/access`);
+    const edit = access.body.capabilities['directory:edit'];
+    expect(edit?.allowed).toBe(false);
+    expect(edit?.grantedBy).toEqual(['permission:manage_contact_directory']);
+    expect(edit?.blockedBy[0]).toMatchObject({ rule: 'G1' });
   });
 
   it('G2: website access needs an email no other website user has, across tenants, case-insensitively', async () => {
-    const t1 = await a.tenant(),
-      t2 = await a.tenant();
+    const { id: t1 } = await a.tenant(),
+      { id: t2 } = await a.tenant();
     const email = uniqueEmail('shared');
     await a.user(t1, { email, permissions: ['website_access'] });
     const dup = await a.asProvider('POST', `/v1/tenants/${t2}/users`, {
@@ -90,7 +105,7 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it('C1, C2: editing users needs users:edit; a billable increase also needs Manage Billable Items', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const plain = await a.user(t, { email: uniqueEmail(), permissions: ['website_access'] });
     const plainToken = await a.session(t, plain.id);
     const target = await a.user(t, { email: uniqueEmail() });
@@ -121,7 +136,7 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it('C3: an actor grants only named permissions whose capabilities it holds', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const { token } = await admin(t);
     const target = await a.user(t, { email: uniqueEmail(), permissions: ['website_access'] });
     const r = await a.call('PATCH', `/v1/tenants/${t}/users/${target.id}`, {
@@ -144,7 +159,7 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it('C4: the last admin cannot lose website access or users:edit', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const { user, token } = await admin(t);
     const r = await a.call('PATCH', `/v1/tenants/${t}/users/${user.id}`, {
       token,
@@ -163,7 +178,7 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it('C6: assigning a licence whose pool is used up is refused', async () => {
-    const t = await a.tenant({ licencePools: { supervisor_report: 1 } });
+    const { id: t } = await a.tenant({ licencePools: { supervisor_report: 1 } });
     const one = await a.user(t, { email: uniqueEmail(), supervisorLevel: 'report' });
     expect(one.supervisorLevel).toBe('report');
     const two = await a.asProvider('POST', `/v1/tenants/${t}/users`, {
@@ -173,19 +188,19 @@ describeEachDatabase('users API', (kind) => {
     });
     expect(two.status).toBe(409);
     expect(two.body).toMatchObject({ code: 'licence_pool_exhausted', rule: 'C6' });
-    const usage = await a.asProvider('GET', `/v1/tenants/${t}/usage`);
+    const usage = await a.asProvider<Usage>('GET', `/v1/tenants/${t}/usage`);
     expect(usage.body.licences.supervisor_report).toEqual({ assigned: 1, cap: 1 });
   });
 
   it('G4: manual users are portal-only (no Essential or Agent)', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const r = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 'M', licences: ['essential'] });
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ code: 'platform_user_required', rule: 'G4' });
   });
 
   it('E2: unknown fields, wrong types and bad JSON are 400s naming the field; nothing is written', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const unknown = await a.asProvider('POST', `/v1/tenants/${t}/users`, { displayName: 'X', colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(unknown.body).toMatchObject({ code: 'validation_failed', field: '/colour' });
@@ -199,14 +214,14 @@ describeEachDatabase('users API', (kind) => {
     });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
-    const list = await a.asProvider('GET', `/v1/tenants/${t}/users`);
+    const list = await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users`);
     expect(list.body.items).toHaveLength(0);
   });
 
   it('E3: a stale If-Match answers 412 version_conflict', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const u = await a.user(t);
-    const first = await a.asProvider(
+    const first = await a.asProvider<User>(
       'PATCH',
       `/v1/tenants/${t}/users/${u.id}`,
       { displayName: 'One' },
@@ -225,8 +240,8 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it("E4: another tenant's resources answer 404", async () => {
-    const t1 = await a.tenant(),
-      t2 = await a.tenant();
+    const { id: t1 } = await a.tenant(),
+      { id: t2 } = await a.tenant();
     const { token } = await admin(t1);
     const other = await a.user(t2);
     expect((await a.call('GET', `/v1/tenants/${t2}/users/${other.id}`, { token })).status).toBe(404);
@@ -235,40 +250,40 @@ describeEachDatabase('users API', (kind) => {
   });
 
   it('lists users with search, filters and cursor paging', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     for (let i = 0; i < 7; i++) await a.user(t, { displayName: `Agent ${i}`, email: uniqueEmail() });
     await a.user(t, { displayName: 'Zed Supervisor', email: uniqueEmail(), supervisorLevel: 'report' });
-    const page1 = await a.asProvider('GET', `/v1/tenants/${t}/users?limit=3`);
-    expect(page1.body.items.map((u: any) => u.displayName)).toEqual(['Agent 0', 'Agent 1', 'Agent 2']);
-    const page2 = await a.asProvider('GET', `/v1/tenants/${t}/users?limit=3&cursor=${page1.body.nextCursor}`);
-    expect(page2.body.items.map((u: any) => u.displayName)).toEqual(['Agent 3', 'Agent 4', 'Agent 5']);
-    const q = await a.asProvider('GET', `/v1/tenants/${t}/users?q=zed`);
+    const page1 = await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users?limit=3`);
+    expect(page1.body.items.map((u) => u.displayName)).toEqual(['Agent 0', 'Agent 1', 'Agent 2']);
+    const page2 = await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users?limit=3&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.items.map((u) => u.displayName)).toEqual(['Agent 3', 'Agent 4', 'Agent 5']);
+    const q = await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users?q=zed`);
     expect(q.body.items).toHaveLength(1);
-    const lvl = await a.asProvider('GET', `/v1/tenants/${t}/users?supervisorLevel=report`);
-    expect(lvl.body.items[0].displayName).toBe('Zed Supervisor');
+    const lvl = await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users?supervisorLevel=report`);
+    expect(lvl.body.items[0]?.displayName).toBe('Zed Supervisor');
   });
 
   it('A4: the primary group is one of the groups; deleting the group clears it', async () => {
-    const t = await a.tenant();
-    const g = (await a.asProvider('POST', `/v1/tenants/${t}/groups`, { name: 'Sales' })).body;
-    const h = (await a.asProvider('POST', `/v1/tenants/${t}/groups`, { name: 'Support' })).body;
+    const { id: t } = await a.tenant();
+    const g = (await a.asProvider<Named>('POST', `/v1/tenants/${t}/groups`, { name: 'Sales' })).body;
+    const h = (await a.asProvider<Named>('POST', `/v1/tenants/${t}/groups`, { name: 'Support' })).body;
     const u = await a.user(t);
     const bad = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { groups: [h.id], primaryGroup: g.id });
     expect(bad.body).toMatchObject({ code: 'primary_group_not_member', rule: 'A4' });
-    const ok = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, {
+    const ok = await a.asProvider<User>('PATCH', `/v1/tenants/${t}/users/${u.id}`, {
       groups: [g.id, h.id],
       primaryGroup: g.id,
     });
     expect(ok.body.primaryGroup).toBe(g.id);
     expect((await a.asProvider('DELETE', `/v1/tenants/${t}/groups/${g.id}`)).status).toBe(204);
-    const after = await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`);
+    const after = await a.asProvider<User>('GET', `/v1/tenants/${t}/users/${u.id}`);
     expect(after.body).toMatchObject({ groups: [h.id], primaryGroup: null });
   });
 
   it('X2: POST /check answers batches with reasons', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_users'] });
-    const r = await a.asProvider('POST', `/v1/tenants/${t}/check`, {
+    const r = await a.asProvider<CheckAnswer>('POST', `/v1/tenants/${t}/check`, {
       checks: [
         { userId: u.id, capability: 'users:edit' },
         { userId: u.id, capability: 'billing:edit' },
@@ -278,11 +293,11 @@ describeEachDatabase('users API', (kind) => {
     expect(r.status).toBe(200);
     expect(r.body.results[0]).toMatchObject({ allowed: true, grantedBy: ['permission:manage_users'] });
     expect(r.body.results[1]).toMatchObject({ allowed: false, grantedBy: [] });
-    expect(r.body.results[2].allowed).toBe(false);
+    expect(r.body.results[2]?.allowed).toBe(false);
   });
 
   it('AU1: every change is audited with actor and before/after, hash-chained', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail() });
     await a.asProvider(
       'PATCH',
@@ -290,12 +305,14 @@ describeEachDatabase('users API', (kind) => {
       { displayName: 'Changed' },
       { 'x-request-id': 'req-audit-1' },
     );
-    const log = await a.asProvider('GET', `/v1/tenants/${t}/audit?target=${u.id}`);
-    expect(log.body.items[0]).toMatchObject({ action: 'user.update', actorType: 'provider', requestId: 'req-audit-1' });
-    expect(log.body.items[0].before.displayName).not.toBe('Changed');
-    expect(log.body.items[0].after.displayName).toBe('Changed');
-    expect(log.body.items[0].prevHash).toBe(log.body.items[1].hash);
-    const verify = await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`);
+    const log = await a.asProvider<AuditPage>('GET', `/v1/tenants/${t}/audit?target=${u.id}`);
+    const [update, create] = log.body.items;
+    expect(update).toMatchObject({ action: 'user.update', actorType: 'provider', requestId: 'req-audit-1' });
+    expect(update?.before).toHaveProperty('displayName');
+    expect(update?.before).not.toHaveProperty('displayName', 'Changed');
+    expect(update?.after).toHaveProperty('displayName', 'Changed');
+    expect(update?.prevHash).toBe(create?.hash);
+    const verify = await a.asProvider<AuditVerification>('GET', `/v1/tenants/${t}/audit/verify`);
     expect(verify.body).toMatchObject({ intact: true });
     // The export is the chain itself, oldest first, verifiable offline.
     const exported = await server.app.inject({
@@ -307,9 +324,9 @@ describeEachDatabase('users API', (kind) => {
     const lines = exported.body
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(lines.map((e: any) => e.seq)).toEqual(lines.map((_: unknown, i: number) => i + 1));
-    expect(verifyChain(lines)).toEqual({ brokenAt: null, lastHash: lines.at(-1).hash });
+      .map((l) => JSON.parse(l) as AuditEntry);
+    expect(lines.map((e) => e.seq)).toEqual(lines.map((_, i) => i + 1));
+    expect(verifyChain(lines)).toEqual({ brokenAt: null, lastHash: lines.at(-1)?.hash });
     expect(verify.body.entries).toBe(lines.length);
     await server.deps.db
       .updateTable('audit_log')
@@ -317,11 +334,11 @@ describeEachDatabase('users API', (kind) => {
       .where('target_id', '=', u.id)
       .where('action', '=', 'user.update')
       .execute();
-    expect((await a.asProvider('GET', `/v1/tenants/${t}/audit/verify`)).body.intact).toBe(false);
+    expect((await a.asProvider<AuditVerification>('GET', `/v1/tenants/${t}/audit/verify`)).body.intact).toBe(false);
   });
 
   it('DELETE removes manual users only', async () => {
-    const t = await a.tenant();
+    const { id: t } = await a.tenant();
     const u = await a.user(t);
     expect((await a.asProvider('DELETE', `/v1/tenants/${t}/users/${u.id}`)).status).toBe(204);
     expect((await a.asProvider('GET', `/v1/tenants/${t}/users/${u.id}`)).status).toBe(404);
@@ -330,7 +347,7 @@ describeEachDatabase('users API', (kind) => {
 
 describeEachDatabase('usage', (kind) => {
   let server: TestServer;
-  let a: ReturnType<typeof api>;
+  let a: ApiClient;
   beforeAll(async () => {
     server = await startTestServer(kind);
     a = api(server);
@@ -340,28 +357,28 @@ describeEachDatabase('usage', (kind) => {
   });
 
   it('B1: usage counts each licence against its cap, and seats in use with their history', async () => {
-    const t = await a.tenant({ seats: 10, licencePools: { supervisor_report: 5 } });
+    const { id: t } = await a.tenant({ seats: 10, licencePools: { supervisor_report: 5 } });
     const u = await a.user(t, { email: uniqueEmail(), supervisorLevel: 'report' });
     await a.session(t, u.id);
-    const usage = (await a.asProvider('GET', `/v1/tenants/${t}/usage`)).body;
+    const usage = (await a.asProvider<Usage>('GET', `/v1/tenants/${t}/usage`)).body;
     expect(usage.licences.supervisor_report).toEqual({ assigned: 1, cap: 5 });
     expect(usage.licences.essential).toEqual({ assigned: 0, cap: null });
     expect(usage.seats).toMatchObject({ inUse: 1, limit: 10 });
     expect(usage.seats.history.length).toBeGreaterThan(90);
-    expect(usage.seats.history.at(-1).inUse).toBe(1);
-    expect(usage.seats.history[0].inUse).toBe(0);
+    expect(usage.seats.history.at(-1)?.inUse).toBe(1);
+    expect(usage.seats.history[0]?.inUse).toBe(0);
   });
 
   it("B1: the provider sees every tenant's usage, also as CSV; tenant users do not", async () => {
-    const t = await a.tenant({ name: 'Usage, "quoted" Co', seats: 3, licencePools: { supervisor_report: 2 } });
+    const { id: t } = await a.tenant({ name: 'Usage, "quoted" Co', seats: 3, licencePools: { supervisor_report: 2 } });
     const u = await a.user(t, {
       email: uniqueEmail(),
       permissions: ['website_access', 'manage_billable_items'],
       supervisorLevel: 'report',
     });
     await a.session(t, u.id);
-    const all = await a.asProvider('GET', '/v1/usage');
-    const mine = all.body.items.find((i: any) => i.tenantId === t);
+    const all = await a.asProvider<{ items: TenantUsage[] }>('GET', '/v1/usage');
+    const mine = all.body.items.find((i) => i.tenantId === t);
     expect(mine).toMatchObject({
       licences: { supervisor_report: { assigned: 1, cap: 2 } },
       seats: { inUse: 1, limit: 3 },

@@ -16,6 +16,12 @@ import { PASSWORD, seedTenant, type Seed } from './support/seed.js';
 
 const run = browserAvailable();
 const USERS = Number(process.env.E2E_USERS ?? 3000);
+/**
+ * For polls that wait on the server (a search among thousands of users, a save, a login refused
+ * after scrypt): on a loaded 2-core CI machine these take seconds, past expect.poll's default 1 s.
+ * Polls on state the page changes by itself (a draft after a click) keep the default.
+ */
+const ON_SERVER = { timeout: 15_000 };
 
 describe.skipIf(!run)('admin portal (browser)', () => {
   let server: RunningServer;
@@ -87,13 +93,15 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await p.getByLabel(/^Email/).fill('ada@acme.example');
     await p.getByLabel(/^Password/).fill('wrong password');
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => p.getByTestId('problem').textContent()).toContain('email or password is not right');
+    await expect
+      .poll(() => p.getByTestId('problem').textContent(), ON_SERVER)
+      .toContain('email or password is not right');
     await p.close();
     page = await signIn(admin, 'ada@acme.example');
   });
 
   it(`finds a user among ${USERS} (search, filters, virtualised paging)`, async () => {
-    await expect.poll(() => page.getByTestId('users-count').textContent()).toMatch(/\d+ users/);
+    await expect.poll(() => page.getByTestId('users-count').textContent(), ON_SERVER).toMatch(/\d+ users/);
     const rows = await page.getByTestId('users-table').getByRole('row').count();
     expect(rows).toBeLessThan(120); // virtualised: only visible rows are in the DOM
     await screenshot(page, '02-users', { docs: true });
@@ -104,13 +112,14 @@ describe.skipIf(!run)('admin portal (browser)', () => {
       .getByTestId('users-table')
       .locator('[role=rowgroup]')
       .nth(1)
-      .evaluate((el) => {
+      // Runs in the page; this file compiles without DOM types, hence the hand-written element type.
+      .evaluate((el: { scrollTop: number; scrollHeight: number }) => {
         el.scrollTop = el.scrollHeight;
       });
-    await expect.poll(() => page.getByTestId('users-count').textContent(), { timeout: 15_000 }).not.toBe(before);
+    await expect.poll(() => page.getByTestId('users-count').textContent(), ON_SERVER).not.toBe(before);
     await page.getByLabel('Search').fill('Needleman');
     await expect
-      .poll(() => page.getByTestId('users-table').getByRole('link').first().textContent())
+      .poll(() => page.getByTestId('users-table').getByRole('link').first().textContent(), ON_SERVER)
       .toBe('Zofia Needleman');
     await screenshot(page, '03-users-search');
   });
@@ -118,11 +127,11 @@ describe.skipIf(!run)('admin portal (browser)', () => {
   it('greys permissions until website access, with the reason (G1); a supervisor level brings website access (A2)', async () => {
     await openUser(page, seed.plain.email ?? '', 'Portal access');
     const website = page.getByRole('switch', { name: 'Website access' });
-    await expect.poll(() => website.isChecked()).toBe(false);
+    await expect.poll(() => website.isChecked(), ON_SERVER).toBe(false);
     const manageUsers = page.getByRole('checkbox', { name: 'Manage users' });
     expect(await manageUsers.isDisabled()).toBe(true);
     const reason = page.locator('[data-testid=disabled-reason][data-rules~=G1]').first();
-    await expect.poll(() => reason.textContent()).toContain('Website access');
+    await expect.poll(() => reason.textContent(), ON_SERVER).toContain('Website access'); // greying from /access
     await screenshot(page, '04-editor-greyed-g1', { docs: true });
     await expectAccessible(page, 'user editor');
 
@@ -136,7 +145,7 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await screenshot(page, '05-change-summary', { docs: true });
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect
-      .poll(async () => (await seed.provider.users.get(seed.tenantId, seed.plain.id)).permissions)
+      .poll(async () => (await seed.provider.users.get(seed.tenantId, seed.plain.id)).permissions, ON_SERVER)
       .toContain('website_access');
     expect((await seed.provider.users.get(seed.tenantId, seed.plain.id)).supervisorLevel).toBe('report');
   });
@@ -150,7 +159,7 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await expect.poll(() => clerk.getByTestId('billable-impact').textContent()).toContain('rule C2');
     await clerk.getByRole('button', { name: 'Save changes' }).click();
     const problem = clerk.getByTestId('problem');
-    await expect.poll(() => problem.getAttribute('data-rule')).toBe('C2');
+    await expect.poll(() => problem.getAttribute('data-rule'), ON_SERVER).toBe('C2');
     expect(await problem.textContent()).toContain('Manage Billable Items');
     await screenshot(clerk, '06-refused-c2', { docs: true });
     await ctx.close();
@@ -172,9 +181,10 @@ describe.skipIf(!run)('admin portal (browser)', () => {
         async () =>
           (await seed.provider.profiles.list(seed.tenantId)).items.find((p) => p.name === 'Quality team')?.grants
             .length ?? 0,
+        ON_SERVER,
       )
       .toBeGreaterThan(4);
-    await expect.poll(() => page.getByTestId('profile-holders').textContent()).toMatch(/^\d+ holders?$/); // the server's count
+    await expect.poll(() => page.getByTestId('profile-holders').textContent(), ON_SERVER).toMatch(/^\d+ holders?$/); // the server's count
     await screenshot(page, '07-profiles', { docs: true });
     await expectAccessible(page, 'profiles');
   });
@@ -191,7 +201,10 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await page.getByRole('switch', { name: 'Manage queue settings' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     await expect
-      .poll(async () => (await seed.provider.rolePermissions.get(seed.tenantId)).supervisor.manageQueueSettings)
+      .poll(
+        async () => (await seed.provider.rolePermissions.get(seed.tenantId)).supervisor.manageQueueSettings,
+        ON_SERVER,
+      )
       .toBe(true);
     await screenshot(page, '08-role-permissions', { docs: true });
     await expectAccessible(page, 'role permissions');
@@ -201,7 +214,7 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await page.goto(`${server.url}/audit`);
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'role_permissions.update' }).first();
-    await expect.poll(() => row.textContent()).toContain('Ada Admin'); // actorId resolved to the user's name
+    await expect.poll(() => row.textContent(), ON_SERVER).toContain('Ada Admin'); // actorId resolved to the user's name
     await row.getByRole('button', { name: 'Show changes' }).click();
     const diff = page.getByTestId('audit-diff');
     await expect.poll(() => diff.textContent()).toContain('supervisor.manageQueueSettings');
@@ -289,19 +302,16 @@ describe.skipIf(!run)('admin portal (browser)', () => {
   async function mailTo(to: string, subject: RegExp): Promise<string> {
     let text = '';
     await expect
-      .poll(
-        async () => {
-          const r = await fetch(`${server.url}/v1/dev/mailbox?to=${encodeURIComponent(to)}`, {
-            headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
-          });
-          const items = ((await r.json()) as { items: Array<{ id: number; subject: string; text: string }> }).items
-            .filter((m) => subject.test(m.subject))
-            .sort((a, b) => b.id - a.id);
-          text = items[0]?.text ?? '';
-          return text;
-        },
-        { timeout: 15_000 },
-      )
+      .poll(async () => {
+        const r = await fetch(`${server.url}/v1/dev/mailbox?to=${encodeURIComponent(to)}`, {
+          headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
+        });
+        const items = ((await r.json()) as { items: Array<{ id: number; subject: string; text: string }> }).items
+          .filter((m) => subject.test(m.subject))
+          .sort((a, b) => b.id - a.id);
+        text = items[0]?.text ?? '';
+        return text;
+      }, ON_SERVER)
       .not.toBe('');
     return text;
   }
@@ -342,7 +352,9 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await again.getByLabel(/^New password/).fill(fresh);
     await again.getByLabel(/^Repeat the new password/).fill(fresh);
     await again.getByRole('button', { name: 'Set new password' }).click();
-    await expect.poll(() => again.getByTestId('problem').textContent()).toContain('expired or was already used');
+    await expect
+      .poll(() => again.getByTestId('problem').textContent(), ON_SERVER)
+      .toContain('expired or was already used');
     await again.close();
 
     // The old password no longer works; the new one does, through the sign-in page.
@@ -487,7 +499,7 @@ describe.skipIf(!run)('admin portal (browser)', () => {
       await setLanguage(p, 'de');
       await p.reload();
       await p.getByRole('heading', { name: 'Benutzer', level: 1 }).waitFor();
-      await expect.poll(() => p.getByTestId('users-count').textContent()).toMatch(/^\d+ Benutzer/);
+      await expect.poll(() => p.getByTestId('users-count').textContent(), ON_SERVER).toMatch(/^\d+ Benutzer/);
       await screenshot(p, '20-users-de', { docs: true });
 
       await setLanguage(p, 'pl');

@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Tenant } from '../../src/contract/index.js';
 import { hashPassword } from '../../src/infra/crypto.js';
+import type { ProblemBody } from '../support/api.js';
 import { PROVIDER_TOKEN } from '../support/server.js';
 
 /**
@@ -34,6 +36,7 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Polls /readyz until the node answers (a child process announces no readiness event); fails if it exits. */
 async function waitReady(node: Node, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -65,7 +68,7 @@ async function startNode(databaseUrl: string, env: Record<string, string>): Prom
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const node: Node = { url: `http://127.0.0.1:${port}`, child, stderr: [] };
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     node.stderr.push(d.toString());
     if (node.stderr.length > 200) node.stderr.shift();
   });
@@ -108,13 +111,13 @@ export async function startCluster(
   return { nodes, stop };
 }
 
-/** JSON over HTTP to one node. */
-export async function http(
+/** JSON over HTTP to one node; the body is what the caller expects (T), by default a problem document. */
+export async function http<T = ProblemBody>(
   url: string,
   method: string,
   body?: unknown,
   token?: string,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: T }> {
   const r = await fetch(url, {
     method,
     headers: {
@@ -126,11 +129,11 @@ export async function http(
   const text = await r.text();
   let parsed: unknown = null;
   try {
-    parsed = text ? JSON.parse(text) : null;
+    parsed = text ? (JSON.parse(text) as unknown) : null;
   } catch {
     parsed = text;
   }
-  return { status: r.status, body: parsed };
+  return { status: r.status, body: parsed as T };
 }
 
 /**
@@ -143,15 +146,20 @@ export async function seedTenant(
   databaseUrl: string,
   opts: { seats: number | null; users: number; password: string },
 ): Promise<{ tenantId: string; users: Array<{ id: string; email: string }> }> {
-  const t = await http(
+  const t = await http<Tenant>(
     `${nodeUrl}/v1/tenants`,
     'POST',
     { name: `Seats ${Date.now()}`, seats: opts.seats },
     PROVIDER_TOKEN,
   );
   if (t.status !== 201) throw new Error(`tenant: ${t.status} ${JSON.stringify(t.body)}`);
-  const tenantId = t.body.id as string;
-  const pt = await http(`${nodeUrl}/v1/tenants/${tenantId}/platform-tokens`, 'POST', { name: 'pbx' }, PROVIDER_TOKEN);
+  const tenantId = t.body.id;
+  const pt = await http<{ id: string; token: string }>(
+    `${nodeUrl}/v1/tenants/${tenantId}/platform-tokens`,
+    'POST',
+    { name: 'pbx' },
+    PROVIDER_TOKEN,
+  );
   if (pt.status !== 201) throw new Error(`platform token: ${pt.status} ${JSON.stringify(pt.body)}`);
   const stamp = Date.now().toString(36);
   const snapshot = {

@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LoginResult, User } from '../../src/contract/index.js';
+import type { Page } from '../support/api.js';
+import { anyString } from '../support/matchers.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { EVENTUALLY_MS, Inbox } from '../support/waiting.js';
 import { client, PASSWORD, uniqueEmail } from './support.js';
 
 const NEW_PASSWORD = 'a brand new passphrase for me';
@@ -19,34 +23,48 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
   });
 
   const mailbox = async (to: string) =>
-    (await c.provider('GET', `/v1/dev/mailbox?to=${encodeURIComponent(to)}`)).body.items as Array<{
-      subject: string;
-      text: string;
-    }>;
+    (await c.provider<Page<{ subject: string; text: string }>>('GET', `/v1/dev/mailbox?to=${encodeURIComponent(to)}`))
+      .body.items;
+  /**
+   * The dev mailbox of `to` once `count` messages are in it (newest first). Mail leaves after the
+   * answer (after commit, in the background: I3), so the test waits for it to arrive.
+   */
+  const mailArrives = async (to: string, count = 1) => {
+    const items = await vi.waitFor(
+      async () => {
+        const got = await mailbox(to);
+        expect(got.length).toBeGreaterThanOrEqual(count);
+        return got;
+      },
+      { timeout: EVENTUALLY_MS, interval: 20 },
+    );
+    expect(items).toHaveLength(count);
+    return items;
+  };
   const login = (email: string, password: string, audience: 'portal' | 'app' = 'portal') =>
-    c.call('POST', '/v1/auth/login', { body: { email, password, audience } });
+    c.call<LoginResult>('POST', '/v1/auth/login', { body: { email, password, audience } });
 
   it('I3: a reset request answers 202 whether or not the address exists; only a real account gets mail', async () => {
-    const t = await c.tenant();
+    const { id: t } = await c.tenant();
     const u = await c.portalUser(t);
     const ghost = uniqueEmail('ghost');
-    const known = await c.call('POST', '/v1/auth/password-reset', { body: { email: u.email } });
-    const unknown = await c.call('POST', '/v1/auth/password-reset', { body: { email: ghost } });
+    // The unknown address first: a mail to it, had one been sent, would have left before the known
+    // address's one, so once that one has arrived the ghost's mailbox tells.
+    const unknown = await c.call<{ status: string }>('POST', '/v1/auth/password-reset', { body: { email: ghost } });
+    const known = await c.call<{ status: string }>('POST', '/v1/auth/password-reset', { body: { email: u.email } });
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
     expect(unknown.body).toEqual(known.body);
-    await new Promise((r) => setTimeout(r, 100));
+    await mailArrives(u.email, 1);
     expect(await mailbox(ghost)).toEqual([]);
-    expect(await mailbox(u.email)).toHaveLength(1);
   });
 
   it('I3: the reset link sets a new password once, ends every session, and cannot be reused', async () => {
-    const t = await c.tenant();
+    const { id: t } = await c.tenant();
     const u = await c.portalUser(t);
     const before = await login(u.email, PASSWORD);
     await c.call('POST', '/v1/auth/password-reset', { body: { email: u.email } });
-    await new Promise((r) => setTimeout(r, 100));
-    const token = tokenIn((await mailbox(u.email))[0]!.text)!;
+    const token = tokenIn((await mailArrives(u.email, 1))[0]!.text)!;
     expect(token).toMatch(/^sbr_/);
     const weak = await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'short' } });
     expect(weak.status).toBe(422);
@@ -71,12 +89,11 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
   });
 
   it('I3: reset links expire, and a newer link replaces an older one', async () => {
-    const t = await c.tenant();
+    const { id: t } = await c.tenant();
     const u = await c.portalUser(t);
     await c.call('POST', '/v1/auth/password-reset', { body: { email: u.email } });
     await c.call('POST', '/v1/auth/password-reset', { body: { email: u.email } });
-    await new Promise((r) => setTimeout(r, 100));
-    const [newer, older] = (await mailbox(u.email)).map((m) => tokenIn(m.text)!);
+    const [newer, older] = (await mailArrives(u.email, 2)).map((m) => tokenIn(m.text)!);
     expect(
       (await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token: older, password: NEW_PASSWORD } }))
         .status,
@@ -91,19 +108,21 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
   });
 
   it('I3: an invitation lets a user without a password choose one and sign in', async () => {
-    const t = await c.tenant();
+    const { id: t } = await c.tenant();
     const email = uniqueEmail('invitee');
-    const created = await c.provider('POST', `/v1/tenants/${t}/users`, {
+    const created = await c.provider<User>('POST', `/v1/tenants/${t}/users`, {
       displayName: 'Invitee',
       email,
       permissions: ['website_access'],
     });
     expect(created.status).toBe(201);
-    const inv = await c.provider('POST', `/v1/tenants/${t}/users/${created.body.id}/invitation`);
+    const inv = await c.provider<{ sentTo: string; expiresAt: string }>(
+      'POST',
+      `/v1/tenants/${t}/users/${created.body.id}/invitation`,
+    );
     expect(inv.status).toBe(202);
-    expect(inv.body).toMatchObject({ sentTo: email, expiresAt: expect.any(String) });
-    await new Promise((r) => setTimeout(r, 100));
-    const mail = (await mailbox(email))[0]!;
+    expect(inv.body).toMatchObject({ sentTo: email, expiresAt: anyString });
+    const mail = (await mailArrives(email, 1))[0]!;
     expect(mail.subject).toMatch(/invited/);
     const token = tokenIn(mail.text)!;
     expect(
@@ -119,7 +138,7 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
   });
 
   it("the dev mailbox is the provider's alone", async () => {
-    const t = await c.tenant();
+    const { id: t } = await c.tenant();
     const u = await c.portalUser(t, { permissions: ['website_access', 'manage_users'] });
     const s = await login(u.email, PASSWORD);
     expect((await c.call('GET', '/v1/dev/mailbox', { token: s.body.token })).status).toBe(403);
@@ -129,7 +148,7 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
 describe('identity: mail through a real SMTP server (smtp-server on loopback)', () => {
   let smtp: SMTPServer;
   let server: TestServer;
-  const received: Array<{ to: string[]; data: string }> = [];
+  const received = new Inbox<{ to: string[]; data: string }>();
 
   beforeAll(async () => {
     smtp = new SMTPServer({
@@ -161,13 +180,11 @@ describe('identity: mail through a real SMTP server (smtp-server on loopback)', 
 
   it('I3: a reset email goes out over SMTP with a working single-use link; no dev mailbox then', async () => {
     const c = client(server);
-    const t = await c.tenant();
+    const { id: t } = await c.tenant();
     const u = await c.portalUser(t);
     expect((await c.call('POST', '/v1/auth/password-reset', { body: { email: u.email } })).status).toBe(202);
-    const until = Date.now() + 10_000;
-    while (!received.some((m) => m.to.includes(u.email)) && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 50));
-    const mail = received.find((m) => m.to.includes(u.email))!;
+    const arrived = await received.waitFor((ms) => ms.some((m) => m.to.includes(u.email)), 'the reset mail over SMTP');
+    const mail = arrived.find((m) => m.to.includes(u.email))!;
     expect(mail).toBeDefined();
     const text = mail.data.replace(/=\r\n/g, '').replace(/=3D/g, '='); // quoted-printable
     expect(text).toContain('https://portal.example.test/reset-password?token=sbr_');

@@ -1,6 +1,8 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OidcIssuer, SignInOption, User } from '../../src/contract/index.js';
+import type { Call, Page } from '../support/api.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { client, uniqueEmail } from './support.js';
 
@@ -33,9 +35,10 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
           token_endpoint_auth_method: 'client_secret_post',
         },
       ],
-      findAccount: async (_ctx: unknown, id: string) => ({
+      // oidc-provider awaits both, so plain values do.
+      findAccount: (_ctx: unknown, id: string) => ({
         accountId: id,
-        claims: async () => ({ sub: id, ...accounts.get(id) }),
+        claims: () => ({ sub: id, ...accounts.get(id) }),
       }),
       claims: { openid: ['sub'], email: ['email', 'email_verified'] },
       conformIdTokenClaims: false,
@@ -45,7 +48,10 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     });
     const callback = provider.callback();
     idp.on('request', (req, res) => {
-      if (!req.url?.startsWith('/interaction/')) return callback(req, res);
+      if (!req.url?.startsWith('/interaction/')) {
+        void callback(req, res); // Koa: it answers its own errors
+        return;
+      }
       // The identity provider's login page: the test decides who signs in, and consents at once.
       void (async () => {
         const details = await provider.interactionDetails(req, res);
@@ -73,10 +79,7 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
   });
 
   /** Plays the browser: start at Switchboard, through the identity provider, back to the callback. */
-  async function signIn(
-    issuerId: string,
-    account: string,
-  ): Promise<{ callbackPath: string; result: Awaited<ReturnType<typeof c.call>> }> {
+  async function signIn(issuerId: string, account: string): Promise<{ callbackPath: string; result: Call }> {
     signInAs = account;
     const start = await c.call('GET', `/v1/auth/oidc/${issuerId}/start?returnTo=/users`);
     expect(start.status).toBe(302);
@@ -107,8 +110,8 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
   }
 
   async function tenantWithIssuer() {
-    const t = await c.tenant();
-    const r = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, {
+    const { id: t } = await c.tenant();
+    const r = await c.provider<OidcIssuer>('POST', `/v1/tenants/${t}/oidc-issuers`, {
       name: 'Test IdP',
       issuer,
       clientId: CLIENT.client_id,
@@ -116,7 +119,7 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     });
     expect(r.status).toBe(201);
     expect(r.body).not.toHaveProperty('clientSecret');
-    return { t, issuerId: r.body.id as string };
+    return { t, issuerId: r.body.id };
   }
 
   it('I2: a user with website access signs in by verified email and gets a portal session cookie', async () => {
@@ -128,7 +131,7 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     expect(result.headers.location).toBe('/users');
     const cookie = result.cookies.find((k) => k.name === 'sb_session');
     expect(cookie?.httpOnly).toBe(true);
-    const me = await c.call('GET', '/v1/me', { cookies: { sb_session: cookie!.value } });
+    const me = await c.call<User>('GET', '/v1/me', { cookies: { sb_session: cookie!.value } });
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(u.id);
     const audit = await server.deps.db
@@ -137,7 +140,7 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
       .where('tenant_id', '=', t)
       .where('action', '=', 'auth.login')
       .execute();
-    expect((audit[0]!.after as any).method).toBe(`oidc:${issuerId}`);
+    expect((audit[0]!.after as { method: string }).method).toBe(`oidc:${issuerId}`);
   });
 
   it('I2: a callback cannot be replayed (state is single-use)', async () => {
@@ -179,7 +182,7 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
   });
 
   it('issuers are configured per tenant by settings:edit holders; a bad issuer is refused at once', async () => {
-    const t = await c.tenant();
+    const { id: t } = await c.tenant();
     const bad = await c.provider('POST', `/v1/tenants/${t}/oidc-issuers`, {
       name: 'Nowhere',
       issuer: 'http://127.0.0.1:1',
@@ -194,7 +197,7 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     });
     expect(plain.status).toBe(400);
     const { t: t2, issuerId } = await tenantWithIssuer();
-    expect((await c.provider('GET', `/v1/tenants/${t2}/oidc-issuers`)).body.items).toHaveLength(1);
+    expect((await c.provider<Page<OidcIssuer>>('GET', `/v1/tenants/${t2}/oidc-issuers`)).body.items).toHaveLength(1);
     expect((await c.provider('DELETE', `/v1/tenants/${t}/oidc-issuers/${issuerId}`)).status).toBe(404);
     expect((await c.provider('DELETE', `/v1/tenants/${t2}/oidc-issuers/${issuerId}`)).status).toBe(204);
     expect((await c.call('GET', `/v1/auth/oidc/${issuerId}/start`)).status).toBe(404);
@@ -202,12 +205,14 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
 
   it("I2: the sign-in page lists a tenant's issuers publicly, names and start paths only", async () => {
     const { t, issuerId } = await tenantWithIssuer();
-    const list = await c.call('GET', `/v1/auth/oidc/issuers?tenant=${t}`);
+    const list = await c.call<{ items: SignInOption[] }>('GET', `/v1/auth/oidc/issuers?tenant=${t}`);
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
-    expect(Object.keys(list.body.items[0]).sort()).toEqual(['id', 'name', 'startPath']);
-    expect(list.body.items[0].startPath).toBe(`/v1/auth/oidc/${issuerId}/start`);
-    expect((await c.call('GET', '/v1/auth/oidc/issuers?tenant=tnt_unknown')).body.items).toEqual([]);
+    expect(Object.keys(list.body.items[0]!).sort()).toEqual(['id', 'name', 'startPath']);
+    expect(list.body.items[0]!.startPath).toBe(`/v1/auth/oidc/${issuerId}/start`);
+    expect(
+      (await c.call<{ items: SignInOption[] }>('GET', '/v1/auth/oidc/issuers?tenant=tnt_unknown')).body.items,
+    ).toEqual([]);
     expect((await c.call('GET', '/v1/auth/oidc/issuers')).status).toBe(400);
   });
 });

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoginResult, User } from '../../src/contract/index.js';
+import type { ProblemBody } from '../support/api.js';
+import { anyNumber } from '../support/matchers.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { client, PASSWORD, uniqueEmail } from './support.js';
 
@@ -13,19 +16,23 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
     await server?.stop();
   });
 
-  const login = (email: string, opts: { audience?: 'app' | 'portal'; password?: string; ip?: string } = {}) =>
-    c.call('POST', '/v1/auth/login', {
+  /** A login; the answer is a LoginResult unless the test says it expects a refusal (`login<ProblemBody>`). */
+  const login = <T = LoginResult>(
+    email: string,
+    opts: { audience?: 'app' | 'portal'; password?: string; ip?: string } = {},
+  ) =>
+    c.call<T>('POST', '/v1/auth/login', {
       body: { email, password: opts.password ?? PASSWORD, audience: opts.audience ?? 'app' },
       ...(opts.ip ? { ip: opts.ip } : {}),
     });
 
   describe('I7: portal cookie with CSRF protection', () => {
     it('I7: the cookie authenticates reads; a state-changing request without the CSRF header is refused (csrf_failed)', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const u = await c.portalUser(t, { permissions: ['website_access', 'manage_users'] });
       const s = await login(u.email, { audience: 'portal' });
       const cookies = { sb_session: s.body.token };
-      const me = await c.call('GET', '/v1/me', { cookies });
+      const me = await c.call<User>('GET', '/v1/me', { cookies });
       expect(me.status).toBe(200);
       expect(me.body.id).toBe(u.id);
 
@@ -40,14 +47,14 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
       expect(wrong.body.code).toBe('csrf_failed');
       expect((await c.call('GET', '/v1/me', { cookies })).status).toBe(200); // nothing happened
 
-      const ok = await c.call('POST', '/v1/auth/logout', { cookies, headers: { 'x-csrf-token': s.body.csrfToken } });
+      const ok = await c.call('POST', '/v1/auth/logout', { cookies, headers: { 'x-csrf-token': s.body.csrfToken! } });
       expect(ok.status).toBe(204);
       expect(ok.cookies.find((k) => k.name === 'sb_session')?.value).toBe('');
       expect((await c.call('GET', '/v1/me', { cookies })).status).toBe(401);
     });
 
     it('I7: a cross-site form cannot post a login (only a JSON object body is accepted)', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const u = await c.portalUser(t);
       const body = JSON.stringify({ email: u.email, password: PASSWORD, audience: 'portal' });
       const plain = await c.call('POST', '/v1/auth/login', { body, headers: { 'content-type': 'text/plain' } });
@@ -61,14 +68,14 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
     });
 
     it('I7: bearer tokens need no CSRF header (they are not sent by browsers on their own)', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const [u] = await c.appUsers(t, 1);
       const s = await login(u!.email);
       expect((await c.call('POST', '/v1/auth/heartbeat', { token: s.body.token })).status).toBe(200);
     });
 
     it('I7: removing website access ends portal sessions but keeps app sessions', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const admin = await c.portalUser(t, { permissions: ['website_access', 'manage_users'] });
       const u = await c.portalUser(t);
       void admin;
@@ -84,24 +91,24 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
 
   describe('I4: throttling', () => {
     it('I4: after 5 failures an account is throttled (429), even with the right password, and unknown accounts alike', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const [u] = await c.appUsers(t, 1);
       for (let i = 0; i < 5; i++)
         expect((await login(u!.email, { password: `wrong password number ${i}`, ip: '10.0.0.1' })).status).toBe(401);
-      const locked = await login(u!.email, { ip: '10.0.0.2' });
+      const locked = await login<ProblemBody>(u!.email, { ip: '10.0.0.2' });
       expect(locked.status).toBe(429);
-      expect(locked.body).toMatchObject({ code: 'rate_limited', rule: 'I4', retryAfter: expect.any(Number) });
+      expect(locked.body).toMatchObject({ code: 'rate_limited', rule: 'I4', retryAfter: anyNumber });
 
       const ghost = uniqueEmail('ghost');
       for (let i = 0; i < 5; i++)
         expect((await login(ghost, { password: `wrong password number ${i}`, ip: '10.0.0.3' })).status).toBe(401);
-      const ghostLocked = await login(ghost, { ip: '10.0.0.4' });
+      const ghostLocked = await login<ProblemBody>(ghost, { ip: '10.0.0.4' });
       expect(ghostLocked.status).toBe(429);
       expect(Object.keys(ghostLocked.body).sort()).toEqual(Object.keys(locked.body).sort());
     });
 
     it('I4: after 50 failures from one address, that address is throttled; others are not', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const [u] = await c.appUsers(t, 1);
       const ip = '10.9.9.9';
       for (let batch = 0; batch < 5; batch++) {
@@ -115,7 +122,7 @@ describeEachDatabase('identity: portal cookie, CSRF and throttling', (kind) => {
     });
 
     it('I4: unknown users and wrong passwords answer in comparable time', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const users = await c.appUsers(t, 4);
       const time = async (f: () => Promise<unknown>) => {
         const s = performance.now();

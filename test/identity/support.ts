@@ -1,10 +1,11 @@
 import type { Server } from '../../src/app.js';
+import type { UserCreate } from '../../src/contract/index.js';
 import { hashPassword } from '../../src/infra/crypto.js';
-import { api, uniqueEmail, type Call } from '../support/api.js';
+import { api, uniqueEmail, type Call, type HttpMethod, type ProblemBody } from '../support/api.js';
 import { insertPlatformUsers } from '../support/fixtures.js';
 
 /** Helpers of the identity suites, on the shared API test client (test/support/api.ts). */
-export type Res = Call;
+export type Res<T = ProblemBody> = Call<T>;
 export { uniqueEmail };
 
 export const PASSWORD = 'correct horse battery staple';
@@ -13,10 +14,10 @@ export function client(server: Server) {
   const a = api(server);
   return {
     call: a.call,
-    provider: (method: string, url: string, body?: unknown) => a.asProvider(method, url, body),
+    provider: <T = ProblemBody>(method: HttpMethod, url: string, body?: unknown) => a.asProvider<T>(method, url, body),
     tenant: a.tenant,
     /** A manual user (portal-only, G4) created through the users API as the provider. */
-    async portalUser(tenantId: string, extra: Record<string, unknown> = {}): Promise<{ id: string; email: string }> {
+    async portalUser(tenantId: string, extra: Partial<UserCreate> = {}): Promise<{ id: string; email: string }> {
       const email = uniqueEmail('portal');
       const u = await a.user(tenantId, {
         displayName: `Portal ${email}`,

@@ -1,7 +1,19 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  ApiToken,
+  CreatedApiToken,
+  LoginResult,
+  NamedPermission,
+  PlatformToken,
+} from '../../src/contract/index.js';
+import type { Page } from '../support/api.js';
+import { anyString } from '../support/matchers.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { client, PASSWORD } from './support.js';
+
+/** POST /platform-tokens answers the new token's id and, this once, its secret. */
+type CreatedPlatformToken = { id: string; token: string };
 
 describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
   let server: TestServer;
@@ -15,25 +27,25 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
   });
 
   /** A tenant with an admin who may create tokens (rest_api_admin) and view and edit users (manage_users). */
-  async function setup(permissions = ['website_access', 'manage_users', 'rest_api_admin']) {
-    const t = await c.tenant();
+  async function setup(permissions: NamedPermission[] = ['website_access', 'manage_users', 'rest_api_admin']) {
+    const { id: t } = await c.tenant();
     const admin = await c.portalUser(t, { permissions });
-    const s = await c.call('POST', '/v1/auth/login', {
+    const s = await c.call<LoginResult>('POST', '/v1/auth/login', {
       body: { email: admin.email, password: PASSWORD, audience: 'portal' },
     });
-    return { t, admin, token: s.body.token as string };
+    return { t, admin, token: s.body.token };
   }
 
   describe('I5: API tokens', () => {
     it('I5: a token is shown once, stored hashed, listed without its secret, and acts within its scopes only', async () => {
       const { t, admin, token } = await setup();
-      const created = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+      const created = await c.call<CreatedApiToken>('POST', `/v1/tenants/${t}/api-tokens`, {
         token,
         body: { name: 'CRM sync', scopes: ['users:view'] },
       });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
-        id: expect.any(String),
+        id: anyString,
         name: 'CRM sync',
         scopes: ['users:view'],
         userId: admin.id,
@@ -46,10 +58,10 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
         .where('id', '=', created.body.id)
         .executeTakeFirstOrThrow();
       expect(stored.token_hash).not.toContain(created.body.token.slice(4));
-      const list = await c.call('GET', `/v1/tenants/${t}/api-tokens`, { token });
+      const list = await c.call<Page<ApiToken>>('GET', `/v1/tenants/${t}/api-tokens`, { token });
       expect(list.body.items[0]).not.toHaveProperty('token');
 
-      const api = created.body.token as string;
+      const api = created.body.token;
       expect((await c.call('GET', `/v1/tenants/${t}/users`, { token: api })).status).toBe(200);
       const edit = await c.call('PATCH', `/v1/tenants/${t}/users/${admin.id}`, {
         token: api,
@@ -71,7 +83,7 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
 
     it('C3: a token that may create tokens cannot create one wider than itself', async () => {
       const { t, token } = await setup();
-      const narrow = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+      const narrow = await c.call<CreatedApiToken>('POST', `/v1/tenants/${t}/api-tokens`, {
         token,
         body: { name: 'minter', scopes: ['api_tokens:create', 'users:view'] },
       });
@@ -109,7 +121,7 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
 
     it('I5: expired and revoked tokens stop working; last use is recorded with the address and audited', async () => {
       const { t, token } = await setup();
-      const expiring = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+      const expiring = await c.call<CreatedApiToken>('POST', `/v1/tenants/${t}/api-tokens`, {
         token,
         body: { name: 'soon', scopes: ['users:view'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
       });
@@ -130,15 +142,15 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
         ).status,
       ).toBe(400);
 
-      const keep = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+      const keep = await c.call<CreatedApiToken>('POST', `/v1/tenants/${t}/api-tokens`, {
         token,
         body: { name: 'keep', scopes: ['users:view'] },
       });
       await c.call('GET', `/v1/tenants/${t}/users`, { token: keep.body.token, ip: '192.0.2.7' });
-      const listed = (await c.call('GET', `/v1/tenants/${t}/api-tokens`, { token })).body.items.find(
-        (x: any) => x.id === keep.body.id,
+      const listed = (await c.call<Page<ApiToken>>('GET', `/v1/tenants/${t}/api-tokens`, { token })).body.items.find(
+        (x) => x.id === keep.body.id,
       );
-      expect(listed).toMatchObject({ lastUsedAt: expect.any(String), lastUsedAddr: '192.0.2.7' });
+      expect(listed).toMatchObject({ lastUsedAt: anyString, lastUsedAddr: '192.0.2.7' });
       const audit = await server.deps.db
         .selectFrom('audit_log')
         .select(['action', 'client_addr'])
@@ -154,10 +166,10 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
     it("G13: a suspended user's tokens stop working", async () => {
       const { t, token } = await setup();
       const other = await c.portalUser(t, { permissions: ['website_access', 'manage_users', 'rest_api_admin'] });
-      const s = await c.call('POST', '/v1/auth/login', {
+      const s = await c.call<LoginResult>('POST', '/v1/auth/login', {
         body: { email: other.email, password: PASSWORD, audience: 'portal' },
       });
-      const made = await c.call('POST', `/v1/tenants/${t}/api-tokens`, {
+      const made = await c.call<CreatedApiToken>('POST', `/v1/tenants/${t}/api-tokens`, {
         token: s.body.token,
         body: { name: 'theirs', scopes: ['users:view'] },
       });
@@ -170,11 +182,11 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
 
   describe('I6: platform tokens', () => {
     it('I6: the provider issues a platform token (shown once); it works for platform sync only', async () => {
-      const t = await c.tenant();
-      const r = await c.provider('POST', `/v1/tenants/${t}/platform-tokens`, { name: 'PBX' });
+      const { id: t } = await c.tenant();
+      const r = await c.provider<CreatedPlatformToken>('POST', `/v1/tenants/${t}/platform-tokens`, { name: 'PBX' });
       expect(r.status).toBe(201);
       expect(r.body.token).toMatch(/^sbk_/);
-      const pt = r.body.token as string;
+      const pt = r.body.token;
       const sync = await c.call('PUT', `/v1/tenants/${t}/platform/snapshot?dryRun=true`, {
         token: pt,
         body: { users: [], queues: [] },
@@ -191,7 +203,7 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
         ).status,
       ).toBe(403);
       expect((await c.call('POST', `/v1/tenants/${t}/platform-tokens`, { token: pt })).status).toBe(403);
-      const other = await c.tenant();
+      const { id: other } = await c.tenant();
       expect(
         (
           await c.call('PUT', `/v1/tenants/${other}/platform/snapshot?dryRun=true`, {
@@ -200,8 +212,8 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
           })
         ).status,
       ).toBe(404);
-      const listed = await c.provider('GET', `/v1/tenants/${t}/platform-tokens`);
-      expect(listed.body.items[0]).toMatchObject({ id: r.body.id, name: 'PBX', lastUsedAt: expect.any(String) });
+      const listed = await c.provider<Page<PlatformToken>>('GET', `/v1/tenants/${t}/platform-tokens`);
+      expect(listed.body.items[0]).toMatchObject({ id: r.body.id, name: 'PBX', lastUsedAt: anyString });
       expect((await c.provider('DELETE', `/v1/tenants/${t}/platform-tokens/${r.body.id}`)).status).toBe(204);
       expect(
         (
@@ -214,9 +226,9 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
     });
 
     it('C8: only the provider issues platform tokens', async () => {
-      const t = await c.tenant();
+      const { id: t } = await c.tenant();
       const admin = await c.portalUser(t, { permissions: ['website_access', 'manage_users'] });
-      const s = await c.call('POST', '/v1/auth/login', {
+      const s = await c.call<LoginResult>('POST', '/v1/auth/login', {
         body: { email: admin.email, password: PASSWORD, audience: 'portal' },
       });
       const r = await c.call('POST', `/v1/tenants/${t}/platform-tokens`, { token: s.body.token });

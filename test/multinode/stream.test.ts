@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EffectiveConfig, LoginResult, Tenant, User } from '../../src/contract/index.js';
 import { createTestDatabase, postgresReachable, PROVIDER_TOKEN } from '../support/server.js';
 import { http, seedTenant, startCluster, type Cluster } from '../identity/cluster.js';
 import { TestStream } from '../stream/support.js';
@@ -23,9 +24,9 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
     db = await createTestDatabase();
     cluster = await startCluster(db.url, 3);
     ({ tenantId, users } = await seedTenant(node(0), db.url, { seats: null, users: 3, password: PASSWORD }));
-    expect((await http(`${node(0)}/v1/tenants/${tenantId}`, 'PATCH', { plan: 'reach' }, PROVIDER_TOKEN)).status).toBe(
-      200,
-    );
+    expect(
+      (await http<Tenant>(`${node(0)}/v1/tenants/${tenantId}`, 'PATCH', { plan: 'reach' }, PROVIDER_TOKEN)).status,
+    ).toBe(200);
   }, 180_000);
 
   afterAll(async () => {
@@ -34,13 +35,13 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
   });
 
   async function login(i: number, on: number): Promise<string> {
-    const r = await http(`${node(on)}/v1/auth/login`, 'POST', {
+    const r = await http<LoginResult>(`${node(on)}/v1/auth/login`, 'POST', {
       email: users[i]!.email,
       password: PASSWORD,
       audience: 'app',
     });
     expect(r.status).toBe(200);
-    return r.body.token as string;
+    return r.body.token;
   }
 
   it('D2, D3: clients on nodes B and C receive, in order and without gaps, the configurations of 100 rapid changes made through node A', async () => {
@@ -54,19 +55,22 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
     const expected = new Map<number, string[]>();
     for (let i = 0; i < 100; i++) {
       const allowedRegions = [REGIONS[i % REGIONS.length]!, `${REGIONS[(i + 1) % REGIONS.length]}`];
-      const r = await http(
+      const r = await http<User>(
         `${node(0)}/v1/tenants/${tenantId}/users/${users[0]!.id}`,
         'PATCH',
         { features: { dialRestriction: { enabled: true, allowedRegions } } },
         PROVIDER_TOKEN,
       );
       expect(r.status).toBe(200);
-      expected.set(r.body.version as number, allowedRegions);
+      expected.set(r.body.version, allowedRegions);
     }
     const last = Math.max(...expected.keys());
     for (const s of [onB, onC]) {
       await s.until((m) => m.type === 'config' && m.version >= last, 15_000);
-      const configs = s.messages.slice(1).filter((m) => m.type === 'config') as Array<{ version: number; config: any }>;
+      const configs = s.messages.slice(1).filter((m) => m.type === 'config') as Array<{
+        version: number;
+        config: EffectiveConfig;
+      }>;
       const versions = configs.map((c) => c.version);
       // D3: strictly increasing, never an older one after a newer one.
       expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
@@ -86,7 +90,7 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
     const s1 = await TestStream.open(node(0), { token });
     const first = (await s1.next(10_000)) as { version: number };
     s1.close();
-    const r = await http(
+    const r = await http<User>(
       `${node(0)}/v1/tenants/${tenantId}/users/${users[1]!.id}`,
       'PATCH',
       { features: { crmOverlay: false } },
@@ -105,7 +109,7 @@ describe.skipIf(!pgUp)('multi-node stream (3 processes, one PostgreSQL)', () => 
     const tokens = await Promise.all([login(0, 1), login(1, 2), login(2, 0)]);
     const streams = await Promise.all(tokens.map((token, i) => TestStream.open(node((i + 1) % 3), { token })));
     for (const s of streams) await s.next(10_000);
-    const r = await http(`${node(0)}/v1/tenants/${tenantId}`, 'PATCH', { plan: 'basic' }, PROVIDER_TOKEN);
+    const r = await http<Tenant>(`${node(0)}/v1/tenants/${tenantId}`, 'PATCH', { plan: 'basic' }, PROVIDER_TOKEN);
     expect(r.status).toBe(200);
     for (const s of streams) {
       const m = await s.until((x) => x.type === 'config' && x.version >= r.body.version, 10_000);

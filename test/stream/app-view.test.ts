@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../src/contract/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createTenant, http, insertPlatformUser, insertSession } from './support.js';
 
@@ -48,12 +49,14 @@ describe.skipIf(!haveBrowser)('app view in a browser (F4, D1 tickets)', () => {
     expect(v1).toBeGreaterThan(0);
     expect(await page.textContent('#caps')).toContain('telephony:sms');
 
-    const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, { features: { channels: 'calls' } });
-    // Runs in the page (this file compiles without DOM types, hence the loose access to document).
-    await page.waitForFunction(
-      (v) => Number((globalThis as any).document.querySelector('#version').textContent) >= v,
-      r.json.version,
-    );
+    const r = await http<User>(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, { features: { channels: 'calls' } });
+    // Runs in the page; this file compiles without DOM types, hence the hand-written view of `document`.
+    await page.waitForFunction((v) => {
+      const { document } = globalThis as unknown as {
+        document: { querySelector(selector: string): { textContent: string | null } | null };
+      };
+      return Number(document.querySelector('#version')?.textContent) >= v;
+    }, r.json.version);
     expect(await page.textContent('#caps')).not.toContain('telephony:sms');
     expect(await page.textContent('#events')).toContain('features.sms');
     expect(errors).toEqual([]);

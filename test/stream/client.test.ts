@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from '../../client/index.js';
 import { ConfigStream, type ConfigChange, type WebSocketConstructor } from '../../client/stream.js';
+import type { DialCheckAnswer, User } from '../../src/contract/index.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { createTenant, http, insertPlatformUser, insertSession } from './support.js';
 
@@ -30,7 +31,7 @@ describeEachDatabase('client SDK stream against a server (F4, D1-D4)', (kind) =>
     expect(stream.canDial('+44 20 7946 0958', 'call').allowed).toBe(true);
     const changes: ConfigChange[] = [];
     stream.on('change', (c) => changes.push(c));
-    const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, {
+    const r = await http<User>(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, {
       features: { channels: 'calls', dialRestriction: { enabled: true, allowedRegions: [] } },
     });
     await stream.waitForVersion(r.json.version);
@@ -41,7 +42,7 @@ describeEachDatabase('client SDK stream against a server (F4, D1-D4)', (kind) =>
     expect(stream.can('telephony:sms')).toBe(false);
     expect(stream.canDial('+44 20 7946 0958', 'call')).toMatchObject({ allowed: false, code: 'region_not_allowed' });
     // The local answer and the platform's dial-check API agree.
-    const api = await http(base, 'POST', `/v1/tenants/${t}/dial-check`, {
+    const api = await http<DialCheckAnswer>(base, 'POST', `/v1/tenants/${t}/dial-check`, {
       userId: u,
       number: '+44 20 7946 0958',
       channel: 'call',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { DialCheckAnswer, User } from '../../src/contract/index.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { createTenant, http, insertPlatformUser, insertSession } from './support.js';
 
@@ -13,7 +14,7 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
     t = await createTenant(base, { plan: 'reach', homeRegion: 'PL' });
     u = await insertPlatformUser(server.deps.db, t);
     userToken = (await insertSession(server.deps.db, t, u)).token;
-    const pt = await http(base, 'POST', `/v1/tenants/${t}/platform-tokens`, {});
+    const pt = await http<{ id: string; token: string }>(base, 'POST', `/v1/tenants/${t}/platform-tokens`, {});
     expect(pt.status).toBe(201);
     platformToken = pt.json.token;
     const r = await http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, {
@@ -26,7 +27,7 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
   });
 
   const check = (number: string, channel: 'call' | 'sms' = 'call', token = platformToken, userId = u, tenant = t) =>
-    http(base, 'POST', `/v1/tenants/${tenant}/dial-check`, { userId, number, channel }, token);
+    http<DialCheckAnswer>(base, 'POST', `/v1/tenants/${tenant}/dial-check`, { userId, number, channel }, token);
 
   it.each([
     ['+48 600 000 000', true, 'PL', undefined], // home region, E.164
@@ -77,7 +78,11 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
       features: { dialRestriction: { enabled: true, allowedRegions: [] } },
     });
     const dial = () =>
-      http(base, 'POST', `/v1/tenants/${t2}/dial-check`, { userId: u2, number: '+48 600 000 000', channel: 'call' });
+      http<DialCheckAnswer>(base, 'POST', `/v1/tenants/${t2}/dial-check`, {
+        userId: u2,
+        number: '+48 600 000 000',
+        channel: 'call',
+      });
     expect((await dial()).json.allowed).toBe(false);
     await http(base, 'PATCH', `/v1/tenants/${t2}`, { plan: 'basic' });
     expect((await dial()).json).toEqual({ allowed: true, region: 'PL' });
@@ -86,7 +91,7 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
   });
 
   it('G4: a manual (portal-only) user has no telephony: the refusal names the rule', async () => {
-    const m = await http(base, 'POST', `/v1/tenants/${t}/users`, { displayName: 'Portal only' });
+    const m = await http<User>(base, 'POST', `/v1/tenants/${t}/users`, { displayName: 'Portal only' });
     expect(m.status).toBe(201);
     expect((await check('+48 600 000 000', 'call', platformToken, m.json.id)).json).toMatchObject({
       allowed: false,

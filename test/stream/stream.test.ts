@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessAnswer, EffectiveConfig, PreferencesAnswer, User } from '../../src/contract/index.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { createTenant, http, insertPlatformUser, insertSession, TestStream } from './support.js';
 
@@ -22,7 +23,8 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     const s = await insertSession(db(), t, u);
     return { t, u, ...s };
   }
-  const patchUser = (t: string, u: string, body: unknown) => http(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, body);
+  const patchUser = (t: string, u: string, body: unknown) =>
+    http<User>(base, 'PATCH', `/v1/tenants/${t}/users/${u}`, body);
 
   it('D1: the first message is the full effective configuration with its version, as GET /v1/me/config', async () => {
     const { token } = await userWithSession();
@@ -30,7 +32,7 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     const first = await stream.next();
     expect(first.type).toBe('config');
     if (first.type !== 'config') return;
-    const me = await http(base, 'GET', '/v1/me/config', undefined, token);
+    const me = await http<EffectiveConfig>(base, 'GET', '/v1/me/config', undefined, token);
     expect(me.status).toBe(200);
     expect(first.config).toEqual(me.json);
     expect(first.version).toBe(me.json.version);
@@ -40,7 +42,7 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
 
   it('D1: browsers open the stream with a single-use ticket; no credentials, reuse and non-users are refused', async () => {
     const { token } = await userWithSession();
-    const ticket = await http(base, 'POST', '/v1/stream/tickets', {}, token);
+    const ticket = await http<{ ticket: string }>(base, 'POST', '/v1/stream/tickets', {}, token);
     expect(ticket.status).toBe(201);
     expect(ticket.json.ticket).toMatch(/^sbw_/);
     const stream = await TestStream.open(base, { ticket: ticket.json.ticket });
@@ -94,7 +96,7 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     expect((await http(base, 'PATCH', `/v1/tenants/${t}`, { plan: 'reach' })).status).toBe(200);
     const down = await stream.next();
     expect(down.type === 'config' && down.config.features.recording).toBe(false);
-    const stored = await http(base, 'GET', `/v1/tenants/${t}/users/${u}`);
+    const stored = await http<User>(base, 'GET', `/v1/tenants/${t}/users/${u}`);
     expect(stored.json.features.recording).toBe(true);
     expect((await http(base, 'PATCH', `/v1/tenants/${t}`, { plan: 'record' })).status).toBe(200);
     const up = await stream.next();
@@ -210,24 +212,24 @@ describeEachDatabase('stream (SPEC 8)', (kind) => {
     await patchUser(t, u, { features: { recording: true } });
     const stream = await TestStream.open(base, { token });
     await stream.next();
-    const off = await http(base, 'PATCH', '/v1/me/preferences', { recording: false }, token);
+    const off = await http<PreferencesAnswer>(base, 'PATCH', '/v1/me/preferences', { recording: false }, token);
     expect(off.status).toBe(200);
     expect(off.json.preferences).toEqual({ recording: false, crmOverlay: true });
     expect(off.json.config.features.recording).toBe(false);
     const pushed = await stream.next();
     expect(pushed.type === 'config' && pushed.config.features.recording).toBe(false);
-    const access = await http(base, 'GET', `/v1/tenants/${t}/users/${u}/access`);
+    const access = await http<AccessAnswer>(base, 'GET', `/v1/tenants/${t}/users/${u}/access`);
     if (access.status === 200)
-      expect(access.json.capabilities['telephony:record'].blockedBy).toContainEqual(
+      expect(access.json.capabilities['telephony:record']?.blockedBy).toContainEqual(
         expect.objectContaining({ rule: 'G10' }),
       );
     // G10: the admin turns recording off; the user's preference "on" does not bring it back.
     await patchUser(t, u, { features: { recording: false } });
-    const on = await http(base, 'PATCH', '/v1/me/preferences', { recording: true }, token);
+    const on = await http<PreferencesAnswer>(base, 'PATCH', '/v1/me/preferences', { recording: true }, token);
     expect(on.json.preferences.recording).toBe(true);
     expect(on.json.config.features.recording).toBe(false);
     // G9: the CRM overlay needs both the admin setting and the preference.
-    const crm = await http(base, 'PATCH', '/v1/me/preferences', { crmOverlay: false }, token);
+    const crm = await http<PreferencesAnswer>(base, 'PATCH', '/v1/me/preferences', { crmOverlay: false }, token);
     expect(crm.json.config.features.crmOverlay).toBe(false);
     stream.close();
   });

@@ -1,14 +1,48 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { LightMyRequestResponse } from 'fastify';
 import type { Server } from '../../src/app.js';
+import type { ErrorCode, Tenant, TenantCreate, User, UserCreate } from '../../src/contract/index.js';
 import { insertSession } from './fixtures.js';
 import { newId } from '../../src/infra/ids.js';
 import { PROVIDER_TOKEN } from './server.js';
 
-/** Small factories for API tests: HTTP calls through `inject`, fresh tenants, users, sessions. */
-export interface Call {
+/**
+ * The API test client: HTTP calls through `inject`, typed by the server's contract, and small
+ * factories for fresh tenants, users and sessions.
+ *
+ * A call says which body it expects: `a.call<User>('GET', …)` for a success answer (the contract's
+ * wire types, `src/contract`), and by default the problem document every refusal carries. The type
+ * is the test's expectation, not a check: the test still asserts the status.
+ */
+
+/** RFC 9457 problem+json as the server renders every error (SPEC E1, E2). */
+export interface ProblemBody {
+  type: string;
+  title: string;
   status: number;
-  body: any;
-  headers: Record<string, unknown>;
-  cookies: Array<{ name: string; value: string; httpOnly?: boolean; sameSite?: string; secure?: boolean }>;
+  detail: string;
+  code: ErrorCode;
+  rule?: string;
+  /** JSON pointer to the offending field of the request, e.g. `/licences/0`. */
+  field?: string;
+  /** Members some refusals add, e.g. `limit` and `inUse` (S2), `holders` (profile_in_use), `missing` (C3). */
+  [extra: string]: unknown;
+}
+
+/** A cursor-paged list answer (`GET /v1/tenants/{t}/queues`, `…/api-tokens`, …). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Call<T = ProblemBody> {
+  status: number;
+  /** The parsed JSON answer (the raw text when it is not JSON, `null` when empty). */
+  body: T;
+  headers: OutgoingHttpHeaders;
+  cookies: LightMyRequestResponse['cookies'];
 }
 
 export interface CallOptions {
@@ -21,10 +55,28 @@ export interface CallOptions {
   ip?: string;
 }
 
-export function api(server: Server) {
-  const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Call> => {
+/** Function-valued members (not methods), so that a test may pass them around unbound. */
+export interface ApiClient {
+  call: <T = ProblemBody>(method: HttpMethod, url: string, opts?: CallOptions) => Promise<Call<T>>;
+  /** A call with the provider token. */
+  asProvider: <T = ProblemBody>(
+    method: HttpMethod,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<Call<T>>;
+  /** A fresh tenant, created by the provider; `body` overrides the defaults (a unique name). */
+  tenant: (body?: Partial<TenantCreate>) => Promise<Tenant>;
+  /** A manual user created by the provider through the users API; `body` overrides a unique display name. */
+  user: (tenantId: string, body?: Partial<UserCreate>) => Promise<User>;
+  /** A live session for a user, without going through the login flow; returns its bearer token. */
+  session: (tenantId: string, userId: string, audience?: 'portal' | 'app') => Promise<string>;
+}
+
+export function api(server: Server): ApiClient {
+  const call = async <T = ProblemBody>(method: HttpMethod, url: string, opts: CallOptions = {}): Promise<Call<T>> => {
     const res = await server.app.inject({
-      method: method as 'GET',
+      method,
       url,
       headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
       ...(opts.cookies ? { cookies: opts.cookies } : {}),
@@ -33,39 +85,42 @@ export function api(server: Server) {
     });
     return {
       status: res.statusCode,
-      body: res.body ? safeJson(res.body) : null,
+      // The body is what the test says it expects (T); the test asserts the status that goes with it.
+      body: (res.body ? parseBody(res.body) : null) as T,
       headers: res.headers,
-      cookies: res.cookies as Call['cookies'],
+      cookies: res.cookies,
     };
   };
-  const asProvider = (method: string, url: string, body?: unknown, headers?: Record<string, string>) =>
-    call(method, url, { token: PROVIDER_TOKEN, body, headers });
+  const asProvider = <T = ProblemBody>(
+    method: HttpMethod,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Call<T>> => call<T>(method, url, { token: PROVIDER_TOKEN, body, ...(headers ? { headers } : {}) });
   return {
     call,
     asProvider,
-    async tenant(body: Record<string, unknown> = {}): Promise<string> {
-      const r = await asProvider('POST', '/v1/tenants', { name: `Tenant ${newId('x')}`, ...body });
+    tenant: async (body = {}) => {
+      const r = await asProvider<Tenant>('POST', '/v1/tenants', { name: `Tenant ${newId('x')}`, ...body });
       if (r.status !== 201) throw new Error(`tenant: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body.id;
+      return r.body;
     },
-    async user(tenantId: string, body: Record<string, unknown> = {}): Promise<any> {
-      const r = await asProvider('POST', `/v1/tenants/${tenantId}/users`, {
+    user: async (tenantId, body = {}) => {
+      const r = await asProvider<User>('POST', `/v1/tenants/${tenantId}/users`, {
         displayName: `User ${newId('x')}`,
         ...body,
       });
       if (r.status !== 201) throw new Error(`user: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
-    /** A live session for a user, without going through the login flow. */
-    async session(tenantId: string, userId: string, audience: 'portal' | 'app' = 'portal'): Promise<string> {
-      return (await insertSession(server.deps.db, tenantId, userId, audience)).token;
-    },
+    session: async (tenantId, userId, audience = 'portal') =>
+      (await insertSession(server.deps.db, tenantId, userId, audience)).token,
   };
 }
 
-function safeJson(s: string): unknown {
+function parseBody(s: string): unknown {
   try {
-    return JSON.parse(s);
+    return JSON.parse(s) as unknown;
   } catch {
     return s;
   }
