@@ -2,7 +2,7 @@
  * Waiting for things to happen rather than for time to pass. A test that sleeps "long enough" is slow
  * on a quiet machine and flaky on a busy one; these helpers return as soon as the awaited thing has
  * happened, and fail with a message naming it when it has not happened within a generous bound.
- * No test-runner imports here: the benchmarks use them too.
+ * No test-runner imports here, so that benchmarks may use them too.
  */
 
 /** How long a test waits for something that normally takes milliseconds, before failing (a loaded CI machine). */
@@ -38,24 +38,5 @@ export class Inbox<T> {
       }, ms);
       this.waiters.add(wake);
     });
-  }
-}
-
-/**
- * Polls `probe` until it returns something other than `undefined`, and returns that; for state that
- * announces no event (a row written by another process, a server becoming ready). `intervalMs` only
- * bounds how soon after the change the test notices it.
- */
-export async function pollUntil<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  opts: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? EVENTUALLY_MS);
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${opts.timeoutMs ?? EVENTUALLY_MS} ms`);
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
   }
 }
