@@ -27,10 +27,32 @@ export async function loadPlatformUsers(db: Executor, tenantId: string) {
       'licences',
       'contact_center',
       'acd_queue_ids',
+      'permissions',
     ])
     .where('tenant_id', '=', tenantId)
     .where('source', '=', 'platform')
     .execute();
+}
+
+/**
+ * G2: which of these lower-cased emails users with website access sign in with, other than this
+ * tenant's platform users (whom the sync plans itself). The scope is that of the `users_login_email`
+ * unique index and of `emailTakenByWebsiteUser` (users.repo), so the sync refuses what the index would.
+ */
+export async function websiteEmailsOutsideSync(db: Executor, tenantId: string, emails: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const part of chunks([...new Set(emails)])) {
+    const rows = await db
+      .selectFrom('users')
+      .select(sql<string>`lower(email)`.as('email'))
+      .where(sql<boolean>`lower(email) in (${sql.join(part)})`)
+      .where('status', '<>', 'removed')
+      .where(sql<boolean>`'website_access' = any(permissions)`)
+      .where((eb) => eb.or([eb('tenant_id', '<>', tenantId), eb('source', '<>', 'platform')]))
+      .execute();
+    found.push(...rows.map((r) => r.email));
+  }
+  return found;
 }
 
 export async function loadPlatformDevices(db: Executor, tenantId: string) {
@@ -112,6 +134,11 @@ export interface DeviceWrite {
   sip_secret: string;
 }
 
+/**
+ * Replaces the devices of these users. A device the plan gives to one of them may still be recorded
+ * under a user who left the snapshot (removed users keep their rows): it is released first, so the
+ * unique (tenant, external id) index never refuses a device that moved.
+ */
 export async function replaceDevices(
   db: Executor,
   tenantId: string,
@@ -120,6 +147,8 @@ export async function replaceDevices(
 ): Promise<void> {
   for (const part of chunks(userIds))
     await db.deleteFrom('devices').where('tenant_id', '=', tenantId).where('user_id', 'in', part).execute();
+  for (const part of chunks(devices.map((d) => d.external_id)))
+    await db.deleteFrom('devices').where('tenant_id', '=', tenantId).where('external_id', 'in', part).execute();
   for (const part of chunks(devices)) await db.insertInto('devices').values(part).execute();
 }
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Email } from '../users/users.schemas.js';
 
 const ExternalId = Type.String({ minLength: 1, maxLength: 200 });
 const lit = <T extends string>(...v: T[]) => Type.Union(v.map((x) => Type.Literal(x)));
@@ -24,7 +25,7 @@ export const SnapshotUser = Type.Object(
   {
     externalId: ExternalId,
     displayName: Type.String({ minLength: 1, maxLength: 200 }),
-    email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
     extension: Type.Union([Type.String({ maxLength: 50 }), Type.Null()]),
     devices: Type.Array(SnapshotDevice, { maxItems: 50 }),
     acdQueues: Type.Array(ExternalId, { maxItems: 2000 }),
@@ -53,6 +54,19 @@ export const Snapshot = Type.Object(
 );
 export type Snapshot = Static<typeof Snapshot>;
 
+/**
+ * A row applied without one of its values, because that value would break a unique constraint or a
+ * rule (P4: one bad row never fails a sync). The rest of the row, and of the snapshot, is applied.
+ */
+export const SyncConflict = Type.Object({
+  externalId: Type.String({ description: "the snapshot row's external id" }),
+  field: lit('externalId', 'email', 'extension', 'devices'),
+  code: lit('duplicate_external_id', 'extension_not_unique', 'device_not_unique', 'email_not_unique', 'email_required'),
+  rule: lit('P4', 'G2'),
+  detail: Type.String(),
+});
+export type SyncConflict = Static<typeof SyncConflict>;
+
 const Counts = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
@@ -75,6 +89,8 @@ export const SnapshotResult = Type.Object({
     }),
   ),
   changesTruncated: Type.Boolean(),
+  conflicts: Type.Array(SyncConflict, { description: 'rows applied without a value (P4), at most 1,000' }),
+  conflictsTruncated: Type.Boolean(),
   warnings: Type.Array(Type.String()),
   version: Type.Union([Type.Integer(), Type.Null()]),
 });

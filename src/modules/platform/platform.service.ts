@@ -10,7 +10,7 @@ import { countBillable } from '../users/users.repo.js';
 import { defaultUserAccessFields } from '../users/users.mapping.js';
 import type { Snapshot, SnapshotResult } from './platform.schemas.js';
 import * as repo from './platform.repo.js';
-import { devicesDigest, planSnapshot, type DesiredUser, type StoredPlatformUser } from './sync-plan.js';
+import { devicesDigest, emailKey, planSnapshot, type DesiredUser, type StoredPlatformUser } from './sync-plan.js';
 
 const MAX_CHANGES_LISTED = 1000;
 
@@ -49,18 +49,30 @@ export class PlatformService {
         })),
         (d) => d.userId,
       );
-      const stored: StoredPlatformUser[] = storedRows.map((r) => ({
-        id: r.id,
-        externalId: r.external_id!,
-        displayName: r.display_name,
-        email: r.email,
-        extension: r.extension,
-        status: r.status,
-        licences: r.licences,
-        contactCenter: r.contact_center,
-        acdQueueIds: r.acd_queue_ids,
-        devicesDigest: devicesDigest((devicesByUser.get(r.id) ?? []).map(({ userId: _u, ...d }) => d)),
-      }));
+      const stored: StoredPlatformUser[] = storedRows.map((r) => {
+        const devices = (devicesByUser.get(r.id) ?? []).map(({ userId: _u, ...d }) => d);
+        return {
+          id: r.id,
+          externalId: r.external_id!,
+          displayName: r.display_name,
+          email: r.email,
+          extension: r.extension,
+          status: r.status,
+          licences: r.licences,
+          contactCenter: r.contact_center,
+          acdQueueIds: r.acd_queue_ids,
+          websiteAccess: r.permissions.includes('website_access'),
+          devices: devices.map((d) => ({ externalId: d.externalId, name: d.name, kind: d.kind })),
+          devicesDigest: devicesDigest(devices),
+        };
+      });
+      // G2: the emails platform users with website access would take, checked against everyone else's.
+      const websiteExternalIds = new Set(
+        stored.filter((u) => u.websiteAccess && u.status !== 'removed').map((u) => u.externalId),
+      );
+      const wantedEmails = snapshot.users
+        .filter((u) => websiteExternalIds.has(u.externalId) && u.email)
+        .map((u) => emailKey(u.email!));
       const platformAgents = storedRows.filter((r) => r.status !== 'removed' && r.licences.includes('agent')).length;
       const plan = planSnapshot({
         stored,
@@ -70,6 +82,9 @@ export class PlatformService {
         allQueueIds: queues.allIds,
         agentAddOn: tenant.policies.agentAddOn,
         agentPool: { cap: tenant.licence_pools.agent ?? null, heldOutsideSync: billable.agent - platformAgents },
+        websiteEmailsElsewhere: new Set(
+          wantedEmails.length ? await repo.websiteEmailsOutsideSync(uow.tx, tenantId, wantedEmails) : [],
+        ),
       });
 
       const changes: SnapshotResult['changes'] = [
@@ -92,6 +107,8 @@ export class PlatformService {
         queues: queues.counts,
         changes: changes.slice(0, MAX_CHANGES_LISTED),
         changesTruncated: changes.length > MAX_CHANGES_LISTED,
+        conflicts: plan.conflicts.slice(0, MAX_CHANGES_LISTED),
+        conflictsTruncated: plan.conflicts.length > MAX_CHANGES_LISTED,
         warnings: plan.warnings,
         version,
       };
@@ -197,6 +214,13 @@ export class PlatformService {
     plan: ReturnType<typeof planSnapshot>,
     version: number,
   ): Promise<void> {
+    // Removals first: an email a removed user signed in with is free for the updates (G2).
+    await repo.removeUsersBatch(
+      uow.tx,
+      tenantId,
+      plan.removes.map((u) => u.id),
+      version,
+    );
     const created = plan.creates.map((d) => ({ id: newId('usr'), d }));
     await repo.insertUsersBatch(
       uow.tx,
@@ -235,12 +259,6 @@ export class PlatformService {
       uow.tx,
       tenantId,
       plan.updates.map((u) => toWrite(u.id, u.desired)),
-      version,
-    );
-    await repo.removeUsersBatch(
-      uow.tx,
-      tenantId,
-      plan.removes.map((u) => u.id),
       version,
     );
 
@@ -282,17 +300,16 @@ export class PlatformService {
     });
     for (const { id, d } of created)
       uow.audit({ tenantId, action: 'user.sync.create', targetType: 'user', targetId: id, after: summary(d) });
-    for (const u of plan.updates) {
-      const { devicesDigest: _d, id: _i, ...before } = u.before;
+    // An update records exactly the fields it changed, each before and after (AU1): no phantom changes.
+    for (const u of plan.updates)
       uow.audit({
         tenantId,
         action: 'user.sync.update',
         targetType: 'user',
         targetId: u.id,
-        before: { ...before, fields: u.fields },
-        after: summary(u.desired),
+        before: u.diff.before,
+        after: u.diff.after,
       });
-    }
     for (const u of plan.removes)
       uow.audit({
         tenantId,

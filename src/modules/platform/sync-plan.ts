@@ -1,11 +1,16 @@
 import type { ContactCenter } from '../../access/types.js';
 import type { Licence } from '../../catalog/licences.js';
-import type { SnapshotUser } from './platform.schemas.js';
+import type { SnapshotUser, SyncConflict } from './platform.schemas.js';
 
 /**
  * Pure planning of a platform snapshot (P1): what to create, update and remove, given the stored
  * platform users. Linear in the snapshot size (maps, no nested scans). A1 (Essential on import) and
  * A3 (the automatic Agent add-on follows ACD membership) are applied here.
+ *
+ * One bad row never fails the sync (P4): every unique constraint a row could hit (an external id or
+ * an extension listed twice, a device listed under two users, an email another user with website
+ * access signs in with, G2) is found here and reported as a conflict; the row is applied without the
+ * conflicting value, so the database's constraints are never the ones that refuse.
  */
 /** What sync owns of a platform user. */
 interface PlatformUserFields {
@@ -19,8 +24,18 @@ interface PlatformUserFields {
   acdQueueIds: string[];
 }
 
+/** A device as audit entries show it: never its SIP credentials. */
+export interface DeviceSummary {
+  externalId: string;
+  name: string;
+  kind: 'sip' | 'webrtc';
+}
+
 export interface StoredPlatformUser extends PlatformUserFields {
   id: string;
+  /** The user holds website access, so G2's unique login email applies to it. */
+  websiteAccess: boolean;
+  devices: DeviceSummary[];
   /** Canonical JSON of the user's devices (with SIP credentials), to tell whether they changed. */
   devicesDigest: string;
 }
@@ -29,11 +44,18 @@ export interface DesiredUser extends PlatformUserFields {
   devices: SnapshotUser['devices'];
 }
 
+/** The fields of an update with their values before and after: exactly what changed, for the audit (AU1). */
+export interface FieldDiff {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
 export interface SyncPlan {
   creates: DesiredUser[];
-  updates: Array<{ id: string; fields: string[]; desired: DesiredUser; before: StoredPlatformUser }>;
+  updates: Array<{ id: string; fields: string[]; diff: FieldDiff; desired: DesiredUser; before: StoredPlatformUser }>;
   removes: StoredPlatformUser[];
   unchanged: number;
+  conflicts: SyncConflict[];
   warnings: string[];
 }
 
@@ -49,12 +71,20 @@ export interface PlanInput {
   agentAddOn: 'manual' | 'auto';
   /** The agent pool: cap (null unlimited) and how many non-platform users hold one. */
   agentPool: { cap: number | null; heldOutsideSync: number };
+  /**
+   * Lower-cased emails that users with website access outside this sync sign in with (manual users,
+   * and whoever else G2's unique index reaches): a platform user with website access cannot take them.
+   */
+  websiteEmailsElsewhere: ReadonlySet<string>;
 }
 
 export function devicesDigest(devices: SnapshotUser['devices']): string {
   const sorted = [...devices].sort((a, b) => a.externalId.localeCompare(b.externalId));
   return JSON.stringify(sorted.map((d) => [d.externalId, d.name, d.kind, d.sip.username, d.sip.password, d.sip.realm]));
 }
+
+/** Case-insensitive email key, as G2 compares them. */
+export const emailKey = (email: string): string => email.toLowerCase();
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
@@ -66,21 +96,202 @@ function sameContactCenter(a: ContactCenter, b: ContactCenter): boolean {
   return ka.length === kb.length && ka.every((k) => b.queues[k] !== undefined && sameSet(a.queues[k]!, b.queues[k]));
 }
 
+/** One snapshot row that counts (the first of its external id), with the stored user it matches. */
+interface Row {
+  index: number;
+  s: SnapshotUser;
+  prev: StoredPlatformUser | undefined;
+}
+
+/** Where a conflict sits in the answer: by snapshot row, then by field. */
+const FIELD_ORDER: ReadonlyArray<SyncConflict['field']> = ['externalId', 'email', 'extension', 'devices'];
+
+class Conflicts {
+  private readonly list: Array<SyncConflict & { row: number }> = [];
+  add(row: number, c: SyncConflict): void {
+    this.list.push({ row, ...c });
+  }
+  sorted(): SyncConflict[] {
+    return this.list
+      .sort((a, b) => a.row - b.row || FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field))
+      .map(({ row: _row, ...c }) => c);
+  }
+}
+
+const live = (u: StoredPlatformUser | undefined): u is StoredPlatformUser => u !== undefined && u.status !== 'removed';
+
+/**
+ * Extensions are unique within the tenant's phone system. Of the rows that list one extension, the
+ * user who has it keeps it (else the first row); the others keep their own if it is still free, or go
+ * without. Extensions may move between users in one snapshot.
+ */
+function resolveExtensions(rows: Row[], conflicts: Conflicts): Map<number, string | null> {
+  const claimants = new Map<string, Row[]>();
+  for (const r of rows)
+    if (r.s.extension !== null) claimants.set(r.s.extension, [...(claimants.get(r.s.extension) ?? []), r]);
+  const out = new Map<number, string | null>();
+  const taken = new Set<string>();
+  const losers: Row[] = [];
+  for (const [ext, list] of claimants) {
+    const winner = list.find((r) => r.prev?.extension === ext) ?? list[0]!;
+    out.set(winner.index, ext);
+    taken.add(ext);
+    for (const r of list) if (r !== winner) losers.push(r);
+  }
+  losers.sort((a, b) => a.index - b.index);
+  for (const r of losers) {
+    const own = r.prev?.extension ?? null;
+    const keep = own !== null && !taken.has(own) ? own : null;
+    if (keep !== null) taken.add(keep);
+    out.set(r.index, keep);
+    conflicts.add(r.index, {
+      externalId: r.s.externalId,
+      field: 'extension',
+      code: 'extension_not_unique',
+      rule: 'P4',
+      detail: `extension ${r.s.extension} is listed for another user of the snapshot; ${keep === null ? 'imported without an extension' : `extension ${keep} kept`}`,
+    });
+  }
+  for (const r of rows) if (!out.has(r.index)) out.set(r.index, null);
+  return out;
+}
+
+/**
+ * Devices are unique within the tenant. A device listed under several users stays with the user who
+ * has it (else the first row); the others are imported without it. A device may move to another user,
+ * and from a user who leaves the snapshot.
+ */
+function resolveDevices(rows: Row[], conflicts: Conflicts): Map<number, SnapshotUser['devices']> {
+  const claimants = new Map<string, Row[]>();
+  for (const r of rows) {
+    for (const d of new Set(r.s.devices.map((x) => x.externalId))) claimants.set(d, [...(claimants.get(d) ?? []), r]);
+  }
+  const owner = new Map<string, number>();
+  for (const [dev, list] of claimants) {
+    const winner = list.find((r) => r.prev?.devices.some((d) => d.externalId === dev)) ?? list[0]!;
+    owner.set(dev, winner.index);
+  }
+  const out = new Map<number, SnapshotUser['devices']>();
+  for (const r of rows) {
+    const kept: SnapshotUser['devices'] = [];
+    const lost: string[] = [];
+    const listed = new Set<string>();
+    for (const d of r.s.devices) {
+      if (owner.get(d.externalId) !== r.index || listed.has(d.externalId)) lost.push(d.externalId);
+      else kept.push(d);
+      listed.add(d.externalId);
+    }
+    out.set(r.index, kept);
+    if (lost.length)
+      conflicts.add(r.index, {
+        externalId: r.s.externalId,
+        field: 'devices',
+        code: 'device_not_unique',
+        rule: 'P4',
+        detail: `device ${lost.join(', ')} is listed more than once in the snapshot; imported without it`,
+      });
+  }
+  return out;
+}
+
+/**
+ * G2: a user with website access signs in with an email no other user with website access has. A
+ * platform user with website access takes a new email only if nobody else has it now (users outside
+ * the sync, platform users who keep theirs) and no earlier row takes it; otherwise it keeps its own.
+ * An address is never handed from one such user to another within one sync, so the batched UPDATE
+ * never trips the unique index half-way. Users without website access are free to share an email.
+ */
+function resolveEmails(
+  rows: Row[],
+  wanted: ReadonlyMap<number, string | null>,
+  removing: ReadonlySet<string>,
+  elsewhere: ReadonlySet<string>,
+  conflicts: Conflicts,
+): Map<number, string | null> {
+  const held = new Map<string, string>();
+  for (const r of rows) {
+    const u = r.prev;
+    if (live(u) && u.websiteAccess && u.email !== null && !removing.has(u.id)) held.set(emailKey(u.email), u.id);
+  }
+  const claimed = new Set<string>();
+  const out = new Map<number, string | null>(wanted);
+  for (const r of rows) {
+    const u = r.prev;
+    const want = wanted.get(r.index) ?? null;
+    if (!live(u) || !u.websiteAccess || want === u.email) continue;
+    if (want === null) {
+      out.set(r.index, u.email);
+      conflicts.add(r.index, {
+        externalId: r.s.externalId,
+        field: 'email',
+        code: 'email_required',
+        rule: 'G2',
+        detail: 'the user signs in to the portal with an email (website access); the email was kept',
+      });
+      continue;
+    }
+    const key = emailKey(want);
+    if (u.email !== null && emailKey(u.email) === key) continue; // only the case changed: still this user's
+    const holder = held.get(key);
+    if (elsewhere.has(key) || (holder !== undefined && holder !== u.id) || claimed.has(key)) {
+      out.set(r.index, u.email);
+      conflicts.add(r.index, {
+        externalId: r.s.externalId,
+        field: 'email',
+        code: 'email_not_unique',
+        rule: 'G2',
+        detail: 'another user with website access already signs in with this email; the email was kept',
+      });
+      continue;
+    }
+    claimed.add(key);
+  }
+  return out;
+}
+
 export function planSnapshot(input: PlanInput): SyncPlan {
   const warnings: string[] = [];
+  const conflicts = new Conflicts();
   const byExternal = new Map(input.stored.map((u) => [u.externalId, u]));
-  const seen = new Set<string>();
   let agentsGiven = input.agentPool.heldOutsideSync;
   const unknownQueues = new Set<string>();
 
-  const desiredOf = (s: SnapshotUser, prev: StoredPlatformUser | undefined): DesiredUser => {
+  const rows: Row[] = [];
+  const seen = new Set<string>();
+  input.snapshot.forEach((s, index) => {
+    if (seen.has(s.externalId)) {
+      conflicts.add(index, {
+        externalId: s.externalId,
+        field: 'externalId',
+        code: 'duplicate_external_id',
+        rule: 'P4',
+        detail: 'the external id is listed more than once in the snapshot; the first entry counts',
+      });
+      return;
+    }
+    seen.add(s.externalId);
+    rows.push({ index, s, prev: byExternal.get(s.externalId) });
+  });
+  const removes = input.stored.filter((u) => u.status !== 'removed' && !seen.has(u.externalId));
+
+  const extensions = resolveExtensions(rows, conflicts);
+  const devices = resolveDevices(rows, conflicts);
+  const emails = resolveEmails(
+    rows,
+    new Map(rows.map((r) => [r.index, r.s.email === undefined ? (r.prev?.email ?? null) : r.s.email])),
+    new Set(removes.map((u) => u.id)),
+    input.websiteEmailsElsewhere,
+    conflicts,
+  );
+
+  const desiredOf = ({ index, s, prev }: Row): DesiredUser => {
     const acdQueueIds: string[] = [];
     for (const ext of s.acdQueues) {
       const id = input.queueIds.get(ext);
       if (id) acdQueueIds.push(id);
       else unknownQueues.add(ext);
     }
-    const licences = new Set(prev && prev.status !== 'removed' ? prev.licences : []);
+    const licences = new Set(live(prev) ? prev.licences : []);
     licences.add('essential'); // A1
     if (input.agentAddOn === 'auto') {
       // A3
@@ -97,7 +308,7 @@ export function planSnapshot(input: PlanInput): SyncPlan {
     if (licences.has('agent')) agentsGiven += 1;
     // ACD membership is the platform's truth for the agent role on platform queues (G14: needs Agent).
     const queues: Record<string, Array<'agent' | 'supervisor'>> = {};
-    const base = prev && prev.status !== 'removed' ? prev.contactCenter : { admin: false, queues: {} };
+    const base = live(prev) ? prev.contactCenter : { admin: false, queues: {} };
     for (const [q, roles] of Object.entries(base.queues)) {
       if (!input.allQueueIds.has(q)) continue;
       const kept = input.platformQueueIds.has(q) ? roles.filter((r) => r !== 'agent') : roles;
@@ -110,44 +321,54 @@ export function planSnapshot(input: PlanInput): SyncPlan {
     return {
       externalId: s.externalId,
       displayName: s.displayName,
-      email: s.email === undefined ? (prev?.email ?? null) : s.email,
-      extension: s.extension,
-      status: prev && prev.status !== 'removed' ? prev.status : 'active',
+      email: emails.get(index) ?? null,
+      extension: extensions.get(index) ?? null,
+      status: live(prev) ? prev.status : 'active',
       licences: [...licences].sort(),
       contactCenter: { admin: base.admin, queues },
       acdQueueIds: [...new Set(acdQueueIds)].sort(),
-      devices: s.devices,
+      devices: devices.get(index) ?? [],
     };
   };
 
   const creates: DesiredUser[] = [];
   const updates: SyncPlan['updates'] = [];
   let unchanged = 0;
-  for (const s of input.snapshot) {
-    if (seen.has(s.externalId)) {
-      warnings.push(`${s.externalId}: listed twice; the first entry counts`);
-      continue;
-    }
-    seen.add(s.externalId);
-    const prev = byExternal.get(s.externalId);
-    const desired = desiredOf(s, prev);
+  for (const row of rows) {
+    const desired = desiredOf(row);
+    const prev = row.prev;
     if (!prev) {
       creates.push(desired);
       continue;
     }
-    const fields: string[] = [];
-    if (prev.displayName !== desired.displayName) fields.push('displayName');
-    if ((prev.email ?? null) !== desired.email) fields.push('email');
-    if (prev.extension !== desired.extension) fields.push('extension');
-    if (prev.status !== desired.status) fields.push('status');
-    if (!sameSet(prev.licences, desired.licences)) fields.push('licences');
-    if (!sameContactCenter(prev.contactCenter, desired.contactCenter)) fields.push('contactCenter');
-    if (!sameSet(prev.acdQueueIds, desired.acdQueueIds)) fields.push('acdQueues');
-    if (prev.devicesDigest !== devicesDigest(desired.devices)) fields.push('devices');
-    if (fields.length) updates.push({ id: prev.id, fields, desired, before: prev });
+    const diff = diffOf(prev, desired);
+    const fields = Object.keys(diff.after);
+    if (fields.length) updates.push({ id: prev.id, fields, diff, desired, before: prev });
     else unchanged += 1;
   }
-  const removes = input.stored.filter((u) => u.status !== 'removed' && !seen.has(u.externalId));
   for (const q of unknownQueues) warnings.push(`ACD queue ${q} is not in the snapshot's queues; membership ignored`);
-  return { creates, updates, removes, unchanged, warnings };
+  return { creates, updates, removes, unchanged, conflicts: conflicts.sorted(), warnings };
+}
+
+const summarise = (devices: SnapshotUser['devices']): DeviceSummary[] =>
+  devices.map((d) => ({ externalId: d.externalId, name: d.name, kind: d.kind }));
+
+/** The fields a sync changes on a stored user, each with its value before and after, and nothing else. */
+function diffOf(prev: StoredPlatformUser, desired: DesiredUser): FieldDiff {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  const put = (field: string, from: unknown, to: unknown) => {
+    before[field] = from;
+    after[field] = to;
+  };
+  if (prev.displayName !== desired.displayName) put('displayName', prev.displayName, desired.displayName);
+  if (prev.email !== desired.email) put('email', prev.email, desired.email);
+  if (prev.extension !== desired.extension) put('extension', prev.extension, desired.extension);
+  if (prev.status !== desired.status) put('status', prev.status, desired.status);
+  if (!sameSet(prev.licences, desired.licences)) put('licences', prev.licences, desired.licences);
+  if (!sameContactCenter(prev.contactCenter, desired.contactCenter))
+    put('contactCenter', prev.contactCenter, desired.contactCenter);
+  if (!sameSet(prev.acdQueueIds, desired.acdQueueIds)) put('acdQueues', prev.acdQueueIds, desired.acdQueueIds);
+  if (prev.devicesDigest !== devicesDigest(desired.devices)) put('devices', prev.devices, summarise(desired.devices));
+  return { before, after };
 }

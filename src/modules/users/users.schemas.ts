@@ -48,7 +48,19 @@ const Preferences = Type.Object(
 );
 const Workspaces = Type.Record(Id, lit('viewer', 'editor', 'owner'));
 const Status = lit('active', 'suspended', 'removed');
-const Email = Type.String({ format: 'email', maxLength: 254 });
+/** Letters, marks and digits of any script, and the ASCII specials of RFC 5322 `atext`. */
+const EMAIL_ATOM = "[\\p{L}\\p{M}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+const EMAIL_LABEL = '[\\p{L}\\p{M}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]*[\\p{L}\\p{M}\\p{N}])?';
+/**
+ * An email address, internationalised ones included (RFC 6531: a UTF-8 local part, an IDN domain in
+ * Unicode or `xn--` form): `sławek@example.pl`, `zoë@bücher.example`. A pattern (Ajv compiles it with
+ * the `u` flag) rather than `format: 'email'`, which knows ASCII only.
+ */
+export const Email = Type.String({
+  maxLength: 254,
+  pattern: `^${EMAIL_ATOM}(?:\\.${EMAIL_ATOM})*@(?:${EMAIL_LABEL}\\.)+${EMAIL_LABEL}$`,
+  description: 'an email address; internationalised addresses (RFC 6531) are accepted',
+});
 
 export const Device = Type.Object({
   id: Type.String(),
