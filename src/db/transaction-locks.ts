@@ -7,13 +7,17 @@ export async function nextChangeSeq(tx: Tx): Promise<number> {
   return Number(r.rows[0]!.v);
 }
 
-/** Locks a tenant's row for the rest of the transaction (share: user writers; update: tenant-wide writers). */
-export async function lockTenantRow(tx: Tx, tenantId: string, mode: 'share' | 'update'): Promise<void> {
-  await (
+/**
+ * Locks a tenant's row for the rest of the transaction (share: user writers; update: tenant-wide
+ * writers). Returns false when the tenant does not exist.
+ */
+export async function lockTenantRow(tx: Tx, tenantId: string, mode: 'share' | 'update'): Promise<boolean> {
+  const r = await (
     mode === 'share'
       ? sql`select 1 from tenants where id = ${tenantId} for share`
       : sql`select 1 from tenants where id = ${tenantId} for update`
   ).execute(tx);
+  return r.rows.length > 0;
 }
 
 /** A transaction-scoped advisory lock on a name; released at commit or rollback. */

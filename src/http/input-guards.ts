@@ -46,11 +46,15 @@ export function registerInputGuards(app: FastifyInstance): void {
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    void parseJson(req, typeof body === 'string' ? body : body.toString('utf8'), (err: Error | null, value?: unknown) => {
-      if (err) return done(err);
-      const field = findUnstorableText(value);
-      return field ? done(unstorable(field)) : done(null, value);
-    });
+    void parseJson(
+      req,
+      typeof body === 'string' ? body : body.toString('utf8'),
+      (err: Error | null, value?: unknown) => {
+        if (err) return done(err);
+        const field = findUnstorableText(value);
+        return field ? done(unstorable(field)) : done(null, value);
+      },
+    );
   });
 }
 

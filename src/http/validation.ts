@@ -8,9 +8,35 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
  */
 export function registerValidation(app: FastifyInstance): void {
   const common: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
-  const strict = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
-  const coercing = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
+  const strict = withFormats(new Ajv.default({ ...common, coerceTypes: false }));
+  const coercing = withFormats(new Ajv.default({ ...common, coerceTypes: 'array' }));
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema as object),
   );
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * RFC 3339 date-times that the database can store and compare: years 0001 to 9999 and no leap
+ * second (`:60`, which JavaScript and PostgreSQL cannot represent), so a filter never becomes a 500.
+ */
+export function isStorableDateTime(value: string): boolean {
+  const m = DATE_TIME.exec(value);
+  if (!m) return false;
+  const [year, , , , , second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return year >= 1 && second < 60 && Number.isFinite(Date.parse(value));
+}
+
+function withFormats(ajv: Ajv.default): Ajv.default {
+  addFormats.default(ajv);
+  ajv.addFormat('date-time', { type: 'string', validate: isStorableDateTime });
+  return ajv;
 }

@@ -4,6 +4,7 @@ import type { AuditInput } from './audit-chain.js';
 import { appendAudit } from './audit-sink.repo.js';
 import type { ChangeBus, ChangeEvent } from './bus.js';
 import type { Actor, RequestContext } from './context.js';
+import { notFound } from './errors.js';
 
 /** What one change records besides its rows: audit entries, change events, after-commit work. */
 export class UnitOfWork {
@@ -70,7 +71,9 @@ export class UnitOfWork {
    * and two writers cannot deadlock. Taking it again in the same transaction is free.
    */
   async lockTenant(tenantId: string, mode: 'share' | 'update'): Promise<void> {
-    await lockTenantRow(this.tx, tenantId, mode);
+    // Every tenant-scoped write takes this lock first, so a write to a tenant that does not exist is a
+    // 404 here rather than a foreign-key error later (E4).
+    if (!(await lockTenantRow(this.tx, tenantId, mode))) throw notFound('tenant');
   }
 
   /**

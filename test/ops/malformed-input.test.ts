@@ -119,3 +119,51 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('refusals that used to be server errors (E1, E4)', () => {
+  let server: TestServer;
+  let tenantId: string;
+  const asProvider = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    server.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
+      ...(payload && { payload }),
+    });
+
+  beforeAll(async () => {
+    server = await startTestServer('pglite');
+    tenantId = (await asProvider('POST', '/v1/tenants', { name: 'Refusals' })).json<{ id: string }>().id;
+  });
+  afterAll(() => server.stop());
+
+  it('E4: the provider creating a group, workspace, queue or profile in a tenant that does not exist gets 404', async () => {
+    for (const [collection, body] of [
+      ['groups', { name: 'G' }],
+      ['workspaces', { name: 'W' }],
+      ['queues', { name: 'Q', kind: 'queue', wrapUpSeconds: 0 }],
+      ['profiles', { name: 'P', grants: [] }],
+    ] as const) {
+      const res = await asProvider('POST', `/v1/tenants/tnt_missing/${collection}`, body);
+      expect(res.statusCode, collection).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'not_found' });
+    }
+  });
+
+  it('E1: audit date filters outside what can be stored, or a leap second, answer 400', async () => {
+    for (const q of ['from=0000-01-01T00:00:00Z', 'to=2026-12-31T23:59:60Z', 'from=99999-01-01T00:00:00Z']) {
+      const res = await asProvider('GET', `/v1/tenants/${tenantId}/audit?${q}`);
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'validation_failed' });
+    }
+    expect((await asProvider('GET', `/v1/tenants/${tenantId}/audit?from=2026-01-01T00:00:00Z`)).statusCode).toBe(200);
+  });
+
+  it('E1: the audit export names its file safely whatever the tenant id looks like', async () => {
+    const res = await asProvider('GET', `/v1/tenants/${encodeURIComponent('a"b\u00e9c')}/audit/export`);
+    expect(res.statusCode).toBeLessThan(500);
+    const ok = await asProvider('GET', `/v1/tenants/${tenantId}/audit/export`);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['content-disposition']).toBe(`attachment; filename="audit-${tenantId}.ndjson"`);
+  });
+});

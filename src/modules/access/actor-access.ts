@@ -27,13 +27,19 @@ export function assertTenantScope(ctx: RequestContext, tenantId: string): void {
 export async function actorPowers(db: Executor, ctx: RequestContext, tenantId: string): Promise<ActorPowers> {
   assertTenantScope(ctx, tenantId);
   const a = ctx.actor;
-  if (a.kind === 'provider') return ALL;
   if (a.kind === 'platform') return { all: false, superuser: false, capabilities: new Set(), has: () => false };
   let perCtx = cache.get(ctx);
   const hit = perCtx?.get(tenantId);
   if (hit) return hit;
+  // The provider may act in every tenant, but only in one that exists: a write to a missing tenant is
+  // a 404 here, never a foreign-key error later (E4).
   const tenant = await findTenant(db, tenantId);
   if (!tenant) throw notFound('tenant');
+  if (a.kind === 'provider') {
+    if (!perCtx) cache.set(ctx, (perCtx = new Map<string, ActorPowers>()));
+    perCtx.set(tenantId, ALL);
+    return ALL;
+  }
   const users = await loadUsersAccess(db, tenantId, [a.id]);
   const me = users.get(a.id);
   if (!me) throw new AppError('unauthorized', 'the signed-in user no longer exists');

@@ -48,7 +48,10 @@ export function registerAuditRoutes(app: Api, audit: AuditService): void {
       const lines = await audit.export(contextOf(req), req.params.t);
       return reply
         .type('application/x-ndjson')
-        .header('content-disposition', `attachment; filename="audit-${req.params.t}.ndjson"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="audit-${req.params.t.replace(/[^A-Za-z0-9_-]/g, '_')}.ndjson"`,
+        )
         .send(Readable.from(lines));
     },
   );

@@ -5,7 +5,6 @@ import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, Problem } from '../../http/common-schemas.js';
 import type { Api } from '../../http/types.js';
 import { AppError } from '../../infra/errors.js';
-import { APP_VIEW_HTML } from './app-view.js';
 import type { StreamIdentity } from './stream-hub.js';
 import { streamIdentityOf, type StreamService } from './stream.service.js';
 
@@ -95,13 +94,6 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
     },
   });
 
-  app.get('/app', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
-      )
-      .send(APP_VIEW_HTML),
-  );
+  // The live app view is the portal's (`/live`, built on the SDK's stream client); `/app` was its old address.
+  app.get('/app', { config: { public: true }, schema: { hide: true } }, (_req, reply) => reply.redirect('/live', 301));
 }
