@@ -109,6 +109,28 @@ describe('who may change what', () => {
       codes({ ...admin, superuser: true }, makeUser(wa), makeUser({ ...wa, profile: { kind: 'superuser' } })),
     ).toEqual([]);
   });
+  it('C3, G15: billable content in a profile or custom grant needs no level from the actor (G15 keeps it blocked until the holder has the level)', () => {
+    const wa = { permissions: ['website_access' as const] };
+    const content = makeUser({
+      ...wa,
+      profile: { kind: 'custom', grants: ['users:view', 'reports:view', 'dashboards:view'] },
+    });
+    expect(codes(admin, makeUser(wa), content)).toEqual([]);
+    const tenant = makeTenant({
+      profiles: [{ id: 'p1', name: 'Reporting', grants: ['reports:view', 'wallboards:view'] }],
+    });
+    expect(
+      codes(admin, makeUser(wa), makeUser({ ...wa, profile: { kind: 'profile', profileId: 'p1' } }), ctx(tenant)),
+    ).toEqual([]);
+    // What the bundle holds beyond billable content is still C3's.
+    expect(
+      codes(
+        admin,
+        makeUser(wa),
+        makeUser({ ...wa, profile: { kind: 'custom', grants: ['reports:view', 'settings:edit'] } }),
+      ),
+    ).toContain('C3:escalation_refused');
+  });
   it('C4: the last admin keeps website access and users:edit', () => {
     const last = makeUser({ permissions: ['website_access', 'manage_users'] });
     const c = ctx(makeTenant(), { otherAdmins: 0 });
@@ -205,6 +227,14 @@ describe('constraints at change time', () => {
   });
 });
 
+function allowedCapabilities(u: UserAccess, tenant: TenantAccess): Set<string> {
+  return new Set(
+    Object.entries(explainUser(u, tenant))
+      .filter(([, d]) => d.allowed)
+      .map(([c]) => c),
+  );
+}
+
 /** Capabilities a user holds through named permissions and profiles: what C3 guards. */
 function guardedCapabilities(u: UserAccess, tenant: TenantAccess): Set<string> {
   return new Set(
@@ -254,9 +284,11 @@ describe('no escalation (property)', () => {
             );
             if (validateUserChange(actor, before, after, ctx(tenant, { otherAdmins: 1 })).length > 0) continue;
             users.set(id, after);
-            const gainedBefore = guardedCapabilities(before, tenant);
+            // Newly allowed through a permission or profile: the actor must have held it. (Billable content a
+            // profile bundles is allowed only with the level, which grants it too, so it is never new this way.)
+            const allowedBefore = allowedCapabilities(before, tenant);
             for (const c of guardedCapabilities(after, tenant)) {
-              if (!gainedBefore.has(c) && !initialCaps.has(c) && !(actorState.profile.kind === 'superuser'))
+              if (!allowedBefore.has(c) && !initialCaps.has(c) && !(actorState.profile.kind === 'superuser'))
                 return false;
             }
           }

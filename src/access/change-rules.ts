@@ -1,6 +1,7 @@
 import {
   billableKeysOf,
   CAPABILITY_BY_ID,
+  levelSelling,
   PERMISSION_CAPABILITIES,
   planHas,
   supervisorRank,
@@ -78,6 +79,15 @@ export function isTenantAdmin(u: UserAccess, tenant: TenantAccess): boolean {
 }
 
 const has = (actor: ChangeActor, cap: string) => actor.all || actor.capabilities.has(cap);
+
+/**
+ * C3: the grants of a profile or custom grant an actor holding `capabilities` may not hand out. Billable
+ * content is not among them: G15 keeps it blocked until the holder has the supervisor level that sells
+ * it, and the level (which grants the same content itself) is C2's, so bundling it gives nothing.
+ */
+export function ungrantable(capabilities: ReadonlySet<string>, grants: readonly string[]): string[] {
+  return grants.filter((g) => !capabilities.has(g) && !levelSelling(g));
+}
 
 /** Every rule a change of one user breaks; empty means the change may be saved. `before` is null on create. */
 export function validateUserChange(
@@ -262,7 +272,7 @@ export function validateUserChange(
           : p.kind === 'profile'
             ? (tenant.profiles.get(p.profileId ?? '')?.grants ?? [])
             : [];
-      for (const g of grants) if (!actor.capabilities.has(g)) missing.add(g);
+      for (const g of ungrantable(actor.capabilities, grants)) missing.add(g);
     }
     if (missing.size > 0)
       add(

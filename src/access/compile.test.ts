@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITY_IDS, QUEUE_CAPABILITIES } from '../catalog/index.js';
+import { BILLABLE_CONTENT, CAPABILITY_IDS, QUEUE_CAPABILITIES, supervisorRank } from '../catalog/index.js';
 import { CompiledTenant } from './compile.js';
 import { explainCapability, explainQueueCapability, explainUser } from './explain.js';
 import type { QueueRole, TenantAccess, UserAccess } from './types.js';
@@ -111,6 +111,46 @@ describe('CompiledTenant.check: key rules', () => {
       user: { permissions: ['website_access'], supervisorLevel: 'analytics' },
       cap: 'dashboards:live_calls',
       expected: false,
+    },
+    {
+      name: 'G15: a profile granting reports gives nothing without Report Supervisor',
+      user: { permissions: ['website_access'], profile: { kind: 'profile', profileId: 'p1' } },
+      tenant: makeTenant({ queues, profiles: [{ id: 'p1', name: 'Reports', grants: ['reports:view'] }] }),
+      cap: 'reports:view',
+      expected: false,
+    },
+    {
+      name: 'G15: with Report Supervisor it does',
+      user: {
+        permissions: ['website_access'],
+        supervisorLevel: 'report',
+        profile: { kind: 'profile', profileId: 'p1' },
+      },
+      tenant: makeTenant({ queues, profiles: [{ id: 'p1', name: 'Reports', grants: ['reports:view'] }] }),
+      cap: 'reports:view',
+      expected: true,
+    },
+    {
+      name: 'G15: a superuser at level none has no dashboards',
+      user: { permissions: ['website_access'], profile: { kind: 'superuser' } },
+      cap: 'dashboards:view',
+      expected: false,
+    },
+    {
+      name: 'G15: a custom grant of live call statistics needs Live Analytics Supervisor, not Analytics',
+      user: {
+        permissions: ['website_access'],
+        supervisorLevel: 'analytics',
+        profile: { kind: 'custom', grants: ['dashboards:live_calls'] },
+      },
+      cap: 'dashboards:live_calls',
+      expected: false,
+    },
+    {
+      name: 'G15: a superuser at the Contact Center level has contact-center data',
+      user: { permissions: ['website_access'], supervisorLevel: 'contact_center', profile: { kind: 'superuser' } },
+      cap: 'cc_data:view',
+      expected: true,
     },
     {
       name: 'G3: UC desktop without Essential',
@@ -357,6 +397,27 @@ describe('CompiledTenant agrees with explain (property)', () => {
         expectAgreement(CompiledTenant.build(tenant, users), tenant, users);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('G15: on both paths, billable content is never allowed below the level that sells it, whatever grants it', () => {
+    fc.assert(
+      fc.property(arbScenario(6), ({ tenant, users }) => {
+        const compiled = CompiledTenant.build(tenant, users);
+        for (const user of users) {
+          const explained = explainUser(user, tenant);
+          for (const [cap, level] of BILLABLE_CONTENT) {
+            const below = supervisorRank(user.supervisorLevel) < supervisorRank(level);
+            if (below) {
+              expect(compiled.check(user.id, cap), `${user.id} ${cap}`).toBe(false);
+              expect(explained[cap]!.blockedBy.map((b) => b.rule)).toContain('G15');
+            } else {
+              expect(explained[cap]!.blockedBy.map((b) => b.rule)).not.toContain('G15');
+            }
+          }
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

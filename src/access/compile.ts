@@ -7,7 +7,9 @@ import {
   SUPERVISOR_LEVELS,
   SUPERVISOR_LEVEL_CAPABILITIES,
   SUPERVISOR_SETTING_CAPABILITIES,
+  levelSelling,
   planHas,
+  supervisorRank,
   type PlanFeature,
   type QueueCapability,
   type RolePermissions,
@@ -79,6 +81,19 @@ const PLAN_FEATURE_CAPS: ReadonlyArray<readonly [PlanFeature, string]> = [
 ];
 const RECORD_MASK = maskOf(['telephony:record']); // G10
 const OVERLAY_MASK = maskOf(['crm:overlay']); // G10
+/**
+ * G15, per supervisor rank: the billable content that rank may hold (everything else, minus the content
+ * sold by a higher level). Tenant-independent, so it is applied after the tenant's allow row.
+ */
+const LEVEL_ALLOW_MASKS: readonly Mask[] = SUPERVISOR_LEVELS.map((level) => {
+  const above = maskOf(
+    CAPABILITIES.filter((c) => {
+      const sold = levelSelling(c.id);
+      return sold !== undefined && supervisorRank(sold) > supervisorRank(level);
+    }).map((c) => c.id),
+  );
+  return above.map((x) => ~x >>> 0);
+});
 
 // Per-user flags. Bits 0-4 are the constraint inputs and index the allow table directly; bit 5 of
 // that index is "portal:use allowed", which depends on the grants and is added at recompute time.
@@ -94,6 +109,7 @@ const F_ACTIVE = 1 << 6,
 const ANY_SHIFT = 10; // F_SUP_ANY and F_AGENT_ANY index the role-permission table
 const F_SUP_ANY = 1 << ANY_SHIFT,
   F_AGENT_ANY = 1 << (ANY_SHIFT + 1);
+const LEVEL_SHIFT = 12; // three bits: the supervisor rank (G15)
 const CONSTRAINT_BITS = 31,
   PORTAL_ROW = 32,
   ALLOW_ROWS = 64;
@@ -333,7 +349,8 @@ export class CompiledTenant {
       if (w === portalWord) portal = g & (1 << (PORTAL_USE & 31));
     }
     const row = ((m & CONSTRAINT_BITS) | (portal ? PORTAL_ROW : 0)) * W;
-    for (let w = 0; w < W; w++) this.eff[offset + w] = (this.eff[offset + w]! & this.allow[row + w]!) >>> 0;
+    const level = LEVEL_ALLOW_MASKS[(m >>> LEVEL_SHIFT) & 7]!; // G15
+    for (let w = 0; w < W; w++) this.eff[offset + w] = (this.eff[offset + w]! & this.allow[row + w]! & level[w]!) >>> 0;
   }
 
   /** Stores the compact, tenant-independent inputs of one user. */
@@ -394,7 +411,8 @@ export class CompiledTenant {
       (profile.kind === 'superuser' ? F_SUPERUSER : 0) |
       // G14: roles count for the tenant-wide role permissions only on platform users (agents: with Agent).
       (supAny && user.source === 'platform' ? F_SUP_ANY : 0) |
-      (agentAny && user.source === 'platform' && lic.includes('agent') ? F_AGENT_ANY : 0);
+      (agentAny && user.source === 'platform' && lic.includes('agent') ? F_AGENT_ANY : 0) |
+      (Math.max(0, supervisorRank(user.supervisorLevel)) << LEVEL_SHIFT);
   }
 
   /** Rebuilds every tenant-derived table: allow rows (G1, G3, G4, G5, G8, G10), role permissions, profiles, queues. */

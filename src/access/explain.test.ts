@@ -224,8 +224,8 @@ describe('sources that grant (SPEC 3)', () => {
     });
     runTable([
       {
-        name: 'profile: a tenant profile grants its module actions',
-        user: { permissions: web(), profile: { kind: 'profile', profileId: 'p1' } },
+        name: 'profile: a tenant profile grants its module actions (billable content with its level, G15)',
+        user: { permissions: web(), supervisorLevel: 'report', profile: { kind: 'profile', profileId: 'p1' } },
         tenant,
         cap: 'reports:view',
         allowed: true,
@@ -281,6 +281,8 @@ describe('sources that grant (SPEC 3)', () => {
       const user = makeUser({
         licences: [],
         permissions: ['website_access'],
+        // The top level, so that G15 lets the billable content through (see the G15 tests).
+        supervisorLevel: 'contact_center',
         features: { ...makeUser().features, channels: 'none', crmOverlay: false },
         profile: { kind: 'superuser' },
       });
@@ -510,6 +512,89 @@ describe('constraints that block (SPEC 3)', () => {
         }
       }
     });
+  });
+});
+
+/** `expect.stringContaining`, typed `unknown` for object patterns (vitest types it `any`). */
+const containing = (text: string): unknown => expect.stringContaining(text);
+
+describe('G15: billable content needs its licence, whatever grants it', () => {
+  /** Every billable content capability with the level that sells it (the lowest level whose set holds it). */
+  const SOLD = SUPERVISOR_LEVELS.flatMap((level) =>
+    SUPERVISOR_LEVEL_CAPABILITIES[level].map((cap) => [cap, level] as const),
+  );
+  const LEVEL_NAME: Record<string, string> = {
+    report: 'Report Supervisor',
+    analytics: 'Analytics Supervisor',
+    live: 'Live Analytics Supervisor',
+    contact_center: 'Contact Center Supervisor',
+  };
+  const tenant = makeTenant({
+    profiles: [{ id: 'p1', name: 'Reporting', grants: ['reports:view', 'dashboards:view', 'users:view'] }],
+  });
+
+  it('G15: the content is exactly what the supervisor levels sell', () => {
+    expect(SOLD.map(([cap]) => cap).sort()).toEqual(
+      ['cc_data:view', 'dashboards:live_calls', 'dashboards:view', 'reports:view', 'wallboards:view'].sort(),
+    );
+  });
+
+  it.each(['profile', 'custom', 'superuser'] as const)(
+    'G15: a %s granting the content gives nothing below the level that sells it, and names the level',
+    (kind) => {
+      for (const [cap, sold] of SOLD) {
+        const profile =
+          kind === 'profile' ? { kind, profileId: 'p2' } : kind === 'custom' ? { kind, grants: [cap] } : { kind };
+        const withCap = makeTenant({ profiles: [{ id: 'p2', name: 'Content', grants: [cap] }] });
+        const rank = SUPERVISOR_LEVELS.indexOf(sold);
+        for (const level of SUPERVISOR_LEVELS) {
+          const user = makeUser({ permissions: web(), supervisorLevel: level, profile });
+          const d = explainCapability(user, withCap, cap);
+          const source = kind === 'profile' ? 'profile:p2' : `profile:${kind}`;
+          expect(d.grantedBy, `${kind} ${cap} at ${level}`).toContain(source);
+          if (SUPERVISOR_LEVELS.indexOf(level) >= rank) {
+            expectDecision(d, { allowed: true, grantedBy: source });
+          } else {
+            expectDecision(d, { allowed: false, blockedBy: 'G15', code: 'supervisor_level_required' });
+            const g15 = d.blockedBy.find((b) => b.rule === 'G15')!;
+            expect(g15.detail, `${cap} at ${level}`).toContain(`needs ${LEVEL_NAME[sold]}`);
+          }
+        }
+      }
+    },
+  );
+
+  it('G15: a profile keeps the module actions it bundles; only the billable content waits for the level', () => {
+    const user = makeUser({ permissions: web(), profile: { kind: 'profile', profileId: 'p1' } });
+    const d = explainUser(user, tenant);
+    expectDecision(d['users:view']!, { allowed: true, grantedBy: 'profile:p1' });
+    expectDecision(d['reports:view']!, { allowed: false, blockedBy: 'G15', code: 'supervisor_level_required' });
+    expectDecision(d['dashboards:view']!, { allowed: false, blockedBy: 'G15' });
+    expect(d['reports:view']!.blockedBy).toEqual([
+      { rule: 'G15', code: 'supervisor_level_required', detail: containing('needs Report Supervisor') },
+    ]);
+    const report = explainUser({ ...user, supervisorLevel: 'report' }, tenant);
+    expectDecision(report['reports:view']!, { allowed: true, grantedBy: 'profile:p1' });
+    expect(report['reports:view']!.grantedBy).toEqual(['supervisor_level:report', 'profile:p1']);
+    expectDecision(report['dashboards:view']!, { allowed: false, blockedBy: 'G15' });
+    expect(report['dashboards:view']!.blockedBy[0]!.detail).toContain('needs Analytics Supervisor');
+    expectDecision(explainUser({ ...user, supervisorLevel: 'analytics' }, tenant)['dashboards:view']!, {
+      allowed: true,
+    });
+  });
+
+  it('G15: a superuser at level none holds no reports, dashboards, wallboards, live statistics or contact-center data', () => {
+    const su = makeUser({ permissions: web(), profile: { kind: 'superuser' } });
+    const d = explainUser(su, makeTenant());
+    for (const [cap] of SOLD) expectDecision(d[cap]!, { allowed: false, blockedBy: 'G15' });
+    expectDecision(d['users:edit']!, { allowed: true, grantedBy: 'profile:superuser' });
+    expectDecision(d['billing:edit']!, { allowed: true, grantedBy: 'profile:superuser' });
+  });
+
+  it('G1 and G15 both explain a supervisor level without website access: the level is kept, G1 blocks', () => {
+    const d = explainCapability(makeUser({ supervisorLevel: 'report' }), makeTenant(), 'reports:view');
+    expectDecision(d, { allowed: false, grantedBy: 'supervisor_level:report', blockedBy: 'G1' });
+    expect(d.blockedBy.map((b) => b.rule)).toEqual(['G1']);
   });
 });
 

@@ -1,4 +1,12 @@
-import { CAPABILITIES, CAPABILITY_BY_ID, planHas, type PlanFeature } from '../catalog/index.js';
+import {
+  CAPABILITIES,
+  CAPABILITY_BY_ID,
+  levelSelling,
+  planHas,
+  SUPERVISOR_LEVEL_NAMES,
+  supervisorRank,
+  type PlanFeature,
+} from '../catalog/index.js';
 import { collectGrants, isSupervisorAnywhere } from './grants.js';
 import type { Block, Decision, TenantAccess, UserAccess } from './types.js';
 
@@ -23,6 +31,13 @@ function constraintsOn(cap: string, user: UserAccess, tenant: TenantAccess, port
   const def = CAPABILITY_BY_ID.get(cap);
   if (def?.surface === 'portal' && !portalAllowed) {
     out.push(block('G1', 'website_access_required', 'portal capabilities need website access'));
+  }
+  // G15: billable content needs the level that sells it, whichever source grants it.
+  const sold = levelSelling(cap);
+  if (sold && supervisorRank(user.supervisorLevel) < supervisorRank(sold)) {
+    out.push(
+      block('G15', 'supervisor_level_required', `needs ${SUPERVISOR_LEVEL_NAMES[sold]} or a higher supervisor level`),
+    );
   }
   switch (cap) {
     case 'ucclient:desktop':

@@ -1,3 +1,4 @@
+import { ungrantable } from '../../access/change-rules.js';
 import { CAPABILITY_BY_ID } from '../../catalog/capabilities.js';
 import type { ProfileRow } from '../../db/schema.js';
 import type { RequestContext } from '../../infra/context.js';
@@ -21,12 +22,12 @@ const present = (r: ProfileRow, holders: number): Profile => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-/** Grants must come from the profile matrix, and (C3) an actor bundles only what it holds itself. */
+/** Grants must come from the profile matrix, and (C3) an actor bundles only what it holds itself (billable content aside, G15). */
 function assertGrantable(powers: ActorPowers, grants: string[]): void {
   const foreign = grants.filter((g) => !CAPABILITY_BY_ID.get(g)?.profileGrantable);
   if (foreign.length)
     throw new AppError('validation_failed', `not in the profile matrix: ${foreign.join(', ')}`, { field: '/grants' });
-  const missing = grants.filter((g) => !powers.has(g));
+  const missing = powers.all ? [] : ungrantable(powers.capabilities, grants);
   if (missing.length)
     throw new AppError('escalation_refused', `you cannot grant what you do not hold: ${missing.join(', ')}`, {
       rule: 'C3',

@@ -10,6 +10,8 @@ export interface CapabilityMatrixProps {
   grantable?: ReadonlySet<string> | null;
   readOnly?: boolean;
   label: string;
+  /** A short note under a cell (e.g. G15: the supervisor level billable content needs). */
+  note?: (capability: CapabilityId) => string | null;
 }
 
 export function CapabilityMatrix({
@@ -18,6 +20,7 @@ export function CapabilityMatrix({
   grantable = null,
   readOnly = false,
   label,
+  note,
 }: CapabilityMatrixProps) {
   const { t, has } = useI18n();
   const moduleLabel = (m: string) => (has(`module.${m}`) ? t(`module.${m}`) : m);
@@ -67,6 +70,7 @@ export function CapabilityMatrix({
                       styles={{ body: { justifyContent: 'center' } }}
                     />
                   );
+                  const text = note?.(cap);
                   return (
                     <Table.Td key={cell.action} ta="center">
                       {blocked ? (
@@ -75,6 +79,11 @@ export function CapabilityMatrix({
                         </Tooltip>
                       ) : (
                         box
+                      )}
+                      {text && (
+                        <Text size="xs" c="dimmed" data-testid="matrix-note">
+                          {text}
+                        </Text>
                       )}
                     </Table.Td>
                   );

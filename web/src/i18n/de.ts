@@ -188,6 +188,7 @@ export const de: Messages = {
   'block.wrap_up_required': 'Nur bei Warteschleifen mit Nachbearbeitungszeit',
   'block.queue_not_assigned': 'Dieser Warteschleife nicht zugewiesen',
   'block.locked_setting': 'Immer aktiviert',
+  'block.supervisor_level_required': 'Benötigt {level}',
 
   'rule.G1': 'Alles im Portal erfordert Website-Zugriff; andere Berechtigungen bleiben ausgegraut, bis er erteilt ist.',
   'rule.G2': 'Website-Zugriff erfordert eine E-Mail-Adresse, die kein anderer Portalbenutzer hat.',
@@ -207,6 +208,8 @@ export const de: Messages = {
   'rule.G13': 'Gesperrte und entfernte Benutzer haben keinen Zugriff.',
   'rule.G14':
     'Warteschleifenrollen gibt es nur für Benutzer aus der Telefonanlage; Berater benötigen das Berater-Add-on.',
+  'rule.G15':
+    'Berichte, Dashboards, Wallboards, Live-Anrufstatistiken und Contact-Center-Daten brauchen die Supervisor-Stufe, die sie verkauft – gleich, was sie gewährt.',
   'rule.A1': 'Benutzer aus der Telefonanlage haben immer Essential.',
   'rule.A2':
     'Eine Supervisor-Stufe, ein Profil, Contact Admin oder Zugriff auf den UC-Client gibt auch Website-Zugriff.',
@@ -463,6 +466,8 @@ export const de: Messages = {
   'profile.matrixOf': 'Berechtigungen des Profils {name}',
   'profile.customMatrix': 'Benutzerdefinierte Berechtigungen',
   'profile.a2': 'Ein Profil gibt auch Website-Zugriff (Regel A2).',
+  'profile.contentLevels':
+    'Abrechenbare Inhalte dieses Profils wirken nur mit der Supervisor-Stufe, die sie verkauft (Regel G15):',
   'profileKind.none': 'Kein Profil',
   'profileKind.profile': 'Profil',
   'profileKind.custom': 'Benutzerdefiniertes Profil',
@@ -634,6 +639,8 @@ export const de: Messages = {
   'profiles.holders': { one: '{count} Benutzer hat dieses Profil', other: '{count} Benutzer haben dieses Profil' },
   'profiles.count': { one: '{count} Aktion', other: '{count} Aktionen' },
   'profiles.matrixLabel': 'Berechtigungen von {name}',
+  'profiles.contentNote':
+    'Berichte, Dashboards, Wallboards, Live-Anrufstatistiken und Contact-Center-Daten wirken für einen Inhaber nur mit der Supervisor-Stufe, die sie verkauft (Regel G15).',
 
   'roles.description': 'Contact-Center-Berechtigungen werden pro Rolle festgelegt, für alle mit dieser Rolle.',
   'roles.tab.organisation': 'Organisation',

@@ -185,6 +185,7 @@ export const en = {
   'block.wrap_up_required': 'Only on queues with wrap-up time',
   'block.queue_not_assigned': 'Not assigned to this queue',
   'block.locked_setting': 'Always on',
+  'block.supervisor_level_required': 'Needs {level}',
 
   'rule.G1': 'Everything in the portal needs Website access; other permissions stay greyed out until it is given.',
   'rule.G2': 'Website access needs an email no other portal user has.',
@@ -201,6 +202,8 @@ export const en = {
   'rule.G12': 'Agents join their assigned queues.',
   'rule.G13': 'Suspended and removed users have no access.',
   'rule.G14': 'Queue roles are for users from the phone system; agents need the Agent add-on.',
+  'rule.G15':
+    'Reports, dashboards, wallboards, live call statistics and contact-center data need the supervisor level that sells them, whatever grants them.',
   'rule.A1': 'Users from the phone system always hold Essential.',
   'rule.A2': 'A supervisor level, a profile, Contact Admin or UC client access also gives Website access.',
   'rule.A3': 'Under automatic assignment the Agent add-on follows the phone system’s agents.',
@@ -442,6 +445,8 @@ export const en = {
   'profile.matrixOf': 'Permissions of profile {name}',
   'profile.customMatrix': 'Custom permissions',
   'profile.a2': 'A profile also gives Website access (rule A2).',
+  'profile.contentLevels':
+    'Billable content in this profile works only with the supervisor level that sells it (rule G15):',
   'profileKind.none': 'No profile',
   'profileKind.profile': 'Profile',
   'profileKind.custom': 'Custom profile',
@@ -606,6 +611,8 @@ export const en = {
   'profiles.holders': { one: '{count} holder', other: '{count} holders' },
   'profiles.count': { one: '{count} action', other: '{count} actions' },
   'profiles.matrixLabel': 'Permissions of {name}',
+  'profiles.contentNote':
+    'Reports, dashboards, wallboards, live call statistics and contact-center data work for a holder only with the supervisor level that sells them (rule G15).',
 
   'roles.description': 'Contact-center permissions are set per role, for everyone with that role.',
   'roles.tab.organisation': 'Organisation',

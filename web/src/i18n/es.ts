@@ -195,6 +195,7 @@ export const es: Messages = {
   'block.wrap_up_required': 'Solo en colas con tiempo de cierre',
   'block.queue_not_assigned': 'No asignado a esta cola',
   'block.locked_setting': 'Siempre activado',
+  'block.supervisor_level_required': 'Requiere {level}',
 
   'rule.G1':
     'Todo en el portal necesita Acceso al sitio web; los demás permisos permanecen en gris hasta que se otorga.',
@@ -215,6 +216,8 @@ export const es: Messages = {
   'rule.G13': 'Los usuarios suspendidos y eliminados no tienen acceso.',
   'rule.G14':
     'Los roles de cola son para usuarios de la central telefónica; los agentes necesitan el complemento de agente.',
+  'rule.G15':
+    'Los reportes, paneles, wallboards, estadísticas de llamadas en vivo y datos del contact center requieren el nivel de supervisor que los vende, los otorgue quien los otorgue.',
   'rule.A1': 'Los usuarios de la central telefónica siempre tienen Essential.',
   'rule.A2':
     'Un nivel de supervisor, un perfil, el rol de Administrador del Contact Center o el acceso al cliente UC también otorgan Acceso al sitio web.',
@@ -484,6 +487,8 @@ export const es: Messages = {
   'profile.matrixOf': 'Permisos del perfil {name}',
   'profile.customMatrix': 'Permisos personalizados',
   'profile.a2': 'Un perfil también otorga Acceso al sitio web (regla A2).',
+  'profile.contentLevels':
+    'El contenido facturable de este perfil solo funciona con el nivel de supervisor que lo vende (regla G15):',
   'profileKind.none': 'Sin perfil',
   'profileKind.profile': 'Perfil',
   'profileKind.custom': 'Perfil personalizado',
@@ -660,6 +665,8 @@ export const es: Messages = {
   },
   'profiles.count': { one: '{count} acción', many: '{count} de acciones', other: '{count} acciones' },
   'profiles.matrixLabel': 'Permisos de {name}',
+  'profiles.contentNote':
+    'Los reportes, paneles, wallboards, estadísticas de llamadas en vivo y datos del contact center solo funcionan para un titular con el nivel de supervisor que los vende (regla G15).',
 
   'roles.description': 'Los permisos del Contact Center se configuran por rol, para todos los que tienen ese rol.',
   'roles.tab.organisation': 'Organización',

@@ -189,6 +189,7 @@ export const id: Messages = {
   'block.wrap_up_required': 'Hanya pada antrean dengan waktu wrap-up',
   'block.queue_not_assigned': 'Tidak ditugaskan ke antrean ini',
   'block.locked_setting': 'Selalu aktif',
+  'block.supervisor_level_required': 'Memerlukan {level}',
 
   'rule.G1':
     'Semua hal di portal memerlukan Akses Situs Web; izin lainnya tetap berwarna abu-abu hingga akses ini diberikan.',
@@ -206,6 +207,8 @@ export const id: Messages = {
   'rule.G12': 'Agen bergabung ke antrean yang ditugaskan kepada mereka.',
   'rule.G13': 'Pengguna yang ditangguhkan dan dihapus tidak memiliki akses.',
   'rule.G14': 'Peran antrean hanya untuk pengguna dari sistem telepon; agen memerlukan Add-On Agen.',
+  'rule.G15':
+    'Laporan, dasbor, papan dinding, statistik panggilan langsung, dan data pusat kontak memerlukan tingkat supervisor yang menjualnya, apa pun yang memberikannya.',
   'rule.A1': 'Pengguna dari sistem telepon selalu memiliki lisensi Esensial.',
   'rule.A2': 'Tingkat supervisor, profil, Admin Pusat Kontak, atau akses Klien UC juga memberikan Akses Situs Web.',
   'rule.A3': 'Dengan penugasan otomatis, Add-On Agen mengikuti agen di sistem telepon.',
@@ -451,6 +454,8 @@ export const id: Messages = {
   'profile.matrixOf': 'Izin profil {name}',
   'profile.customMatrix': 'Izin kustom',
   'profile.a2': 'Profil juga memberikan Akses Situs Web (aturan A2).',
+  'profile.contentLevels':
+    'Konten berbayar dalam profil ini hanya berfungsi dengan tingkat supervisor yang menjualnya (aturan G15):',
   'profileKind.none': 'Tanpa profil',
   'profileKind.profile': 'Profil',
   'profileKind.custom': 'Profil kustom',
@@ -619,6 +624,8 @@ export const id: Messages = {
   'profiles.holders': { other: '{count} pemegang' },
   'profiles.count': { other: '{count} tindakan' },
   'profiles.matrixLabel': 'Izin {name}',
+  'profiles.contentNote':
+    'Laporan, dasbor, papan dinding, statistik panggilan langsung, dan data pusat kontak hanya berfungsi bagi pemegang dengan tingkat supervisor yang menjualnya (aturan G15).',
 
   'roles.description': 'Izin pusat kontak diatur per peran, untuk semua orang dengan peran tersebut.',
   'roles.tab.organisation': 'Organisasi',

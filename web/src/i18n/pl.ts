@@ -193,6 +193,7 @@ export const pl: Messages = {
   'block.wrap_up_required': 'Tylko w kolejkach z czasem po rozmowie',
   'block.queue_not_assigned': 'Nieprzypisany do tej kolejki',
   'block.locked_setting': 'Zawsze włączone',
+  'block.supervisor_level_required': 'Wymaga poziomu {level}',
 
   'rule.G1':
     'Wszystko w portalu wymaga Dostępu do witryny; pozostałe uprawnienia są wyszarzone, dopóki nie zostanie on nadany.',
@@ -212,6 +213,8 @@ export const pl: Messages = {
   'rule.G12': 'Agenci dołączają do przypisanych im kolejek.',
   'rule.G13': 'Zawieszeni i usunięci użytkownicy nie mają dostępu.',
   'rule.G14': 'Role w kolejkach są dla użytkowników z centrali telefonicznej; agenci potrzebują Dodatku Agent.',
+  'rule.G15':
+    'Raporty, pulpity, tablice ścienne, statystyki połączeń na żywo i dane contact center wymagają poziomu supervisora, który je sprzedaje, niezależnie od tego, co je nadaje.',
   'rule.A1': 'Użytkownicy z centrali telefonicznej zawsze mają licencję Essential.',
   'rule.A2':
     'Poziom supervisora, profil, rola Administrator contact center lub dostęp do klienta UC nadają też Dostęp do witryny.',
@@ -491,6 +494,8 @@ export const pl: Messages = {
   'profile.matrixOf': 'Uprawnienia profilu {name}',
   'profile.customMatrix': 'Uprawnienia niestandardowe',
   'profile.a2': 'Profil nadaje też Dostęp do witryny (reguła A2).',
+  'profile.contentLevels':
+    'Płatne treści tego profilu działają tylko z poziomem supervisora, który je sprzedaje (reguła G15):',
   'profileKind.none': 'Bez profilu',
   'profileKind.profile': 'Profil',
   'profileKind.custom': 'Profil niestandardowy',
@@ -666,6 +671,8 @@ export const pl: Messages = {
   },
   'profiles.count': { one: '{count} akcja', few: '{count} akcje', many: '{count} akcji', other: '{count} akcji' },
   'profiles.matrixLabel': 'Uprawnienia: {name}',
+  'profiles.contentNote':
+    'Raporty, pulpity, tablice ścienne, statystyki połączeń na żywo i dane contact center działają dla posiadacza tylko z poziomem supervisora, który je sprzedaje (reguła G15).',
 
   'roles.description': 'Uprawnienia contact center ustawia się dla roli, dla wszystkich, którzy ją mają.',
   'roles.tab.organisation': 'Organizacja',

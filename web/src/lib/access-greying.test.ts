@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessAnswer } from '../../../client/index.js';
-import { controlState, type GreyingContext } from './access-greying.js';
+import { makeTranslator } from '../i18n/index.js';
+import { contentBlock, controlState, profileContentBlocks, type GreyingContext } from './access-greying.js';
 import { actorFromCapabilities, PROVIDER_ACTOR } from './actor.js';
+import { grantableBy } from './capability-matrix.js';
+import { describeBlock } from './problem-message.js';
 import { blankManualUser } from './user-draft.js';
 
 const platformUser = () => ({
@@ -116,5 +119,83 @@ describe('greying from /access (X1)', () => {
     expect(controlState('licence:crm', ctx({ actor: actorFromCapabilities(['users:view']) })).reasons[0]?.rule).toBe(
       'C1',
     );
+  });
+});
+
+describe('billable content (G15)', () => {
+  const web = (over: Partial<ReturnType<typeof platformUser>> = {}) => ({
+    ...platformUser(),
+    permissions: ['website_access' as const],
+    ...over,
+  });
+
+  it('G15: a profile’s reports wait for Report Supervisor; the reason names the level', () => {
+    const user = web({ profile: { kind: 'custom', grants: ['reports:view', 'dashboards:view', 'users:view'] } });
+    expect(contentBlock('reports:view', ctx({ user }))).toMatchObject({
+      rule: 'G15',
+      code: 'supervisor_level_required',
+      level: 'report',
+    });
+    expect(contentBlock('dashboards:view', ctx({ user: { ...user, supervisorLevel: 'report' } }))).toMatchObject({
+      rule: 'G15',
+      level: 'analytics',
+    });
+    expect(contentBlock('reports:view', ctx({ user: { ...user, supervisorLevel: 'report' } }))).toBeNull();
+    expect(contentBlock('users:view', ctx({ user }))).toBeNull();
+    expect(profileContentBlocks(ctx({ user })).map(([cap, b]) => [cap, b.level])).toEqual([
+      ['reports:view', 'report'],
+      ['dashboards:view', 'analytics'],
+    ]);
+  });
+
+  it('G15: prefers the server’s explanation from /access for the same rule', () => {
+    const user = web({ profile: { kind: 'superuser' } });
+    const access: AccessAnswer = {
+      userId: 'u1',
+      version: 1,
+      queues: {},
+      capabilities: {
+        'cc_data:view': {
+          allowed: false,
+          grantedBy: ['profile:superuser'],
+          blockedBy: [{ rule: 'G15', code: 'supervisor_level_required', detail: 'needs Contact Center Supervisor' }],
+        },
+      },
+    };
+    expect(contentBlock('cc_data:view', ctx({ user, access }))).toEqual({
+      rule: 'G15',
+      code: 'supervisor_level_required',
+      detail: 'needs Contact Center Supervisor',
+      level: 'contact_center',
+    });
+    // A superuser's content: every level's, each with its own level.
+    expect(profileContentBlocks(ctx({ user })).map(([cap]) => cap)).toEqual([
+      'reports:view',
+      'dashboards:view',
+      'wallboards:view',
+      'dashboards:live_calls',
+      'cc_data:view',
+    ]);
+  });
+
+  it('G15: in plain words, in every language, with the level’s name', () => {
+    const b = { rule: 'G15', code: 'supervisor_level_required', detail: 'needs Report Supervisor', level: 'report' };
+    expect(describeBlock(b, makeTranslator('en'))).toBe('Needs Report Supervisor (rule G15)');
+    for (const lang of ['de', 'es', 'id', 'pl']) {
+      const tr = makeTranslator(lang);
+      const text = describeBlock(b, tr);
+      expect(text, lang).toContain(tr.t('supervisorLevel.report'));
+      expect(text, lang).toContain('G15');
+      expect(text, lang).not.toContain('{level}');
+    }
+  });
+
+  it('C3, G15: the profile matrix lets an actor bundle billable content it does not hold', () => {
+    const g = grantableBy(admin)!;
+    expect(g.has('reports:view')).toBe(true);
+    expect(g.has('cc_data:view')).toBe(true);
+    expect(g.has('users:edit')).toBe(true);
+    expect(g.has('webhooks:edit')).toBe(false);
+    expect(grantableBy(PROVIDER_ACTOR)).toBeNull();
   });
 });

@@ -6,18 +6,23 @@
  */
 import type { AccessAnswer, Block, Tenant, User } from '../../../client/index.js';
 import {
+  BILLABLE_CONTENT,
+  levelSelling,
   PERMISSION_CAPABILITIES,
   planHas,
+  SUPERVISOR_LEVEL_NAMES,
+  supervisorRank,
   type NamedPermission,
   type PlanFeature,
 } from '../../../src/contract/index.js';
 import { actorCan, type ActorPowers } from './actor.js';
+import type { ShownBlock } from './problem-message.js';
 
 export interface ControlState {
   disabled: boolean;
   /** Locked on by an automatic rule (A1, A3, viewQueueSettings): shown checked and disabled. */
   locked: boolean;
-  reasons: Block[];
+  reasons: ShownBlock[];
 }
 
 export interface GreyingContext {
@@ -257,4 +262,35 @@ function licenceState(licence: string, ctx: GreyingContext): ControlState {
     return disabled(block('G3', 'essential_required', 'UC client licences need the Essential licence'));
   }
   return OPEN;
+}
+
+/**
+ * G15: why billable content (reports, dashboards, wallboards, live call statistics, contact-center data)
+ * is blocked for the draft, or null when it is not billable content or the draft's level sells it. The
+ * reason names the level; its sentence comes from `/access` when the server explains the same rule.
+ */
+export function contentBlock(capability: string, ctx: GreyingContext): ShownBlock | null {
+  const level = levelSelling(capability);
+  if (!level || supervisorRank(ctx.user.supervisorLevel) >= supervisorRank(level)) return null;
+  const server = accessBlocks(ctx.access, capability, ['G15']).find((b) => b.code === 'supervisor_level_required');
+  return {
+    ...(server ?? block('G15', 'supervisor_level_required', `needs ${SUPERVISOR_LEVEL_NAMES[level]}`)),
+    level,
+  };
+}
+
+/** G15 reasons for the billable content the draft's profile (tenant, custom or superuser) bundles, in catalog order. */
+export function profileContentBlocks(
+  ctx: GreyingContext,
+  profileGrants: readonly string[] = [],
+): Array<[string, ShownBlock]> {
+  const p = ctx.user.profile;
+  const grants =
+    p.kind === 'superuser' ? [...BILLABLE_CONTENT.keys()] : p.kind === 'custom' ? (p.grants ?? []) : profileGrants;
+  return [...BILLABLE_CONTENT.keys()]
+    .filter((cap) => p.kind !== 'none' && grants.includes(cap))
+    .flatMap((cap) => {
+      const b = contentBlock(cap, ctx);
+      return b ? [[cap, b] as [string, ShownBlock]] : [];
+    });
 }

@@ -1,5 +1,6 @@
 /** The module x action grid of profiles (seed 003), from the catalog: rows are modules, columns actions. */
-import { CAPABILITIES, PROFILE_MODULES, type CapabilityDef } from '../../../src/contract/index.js';
+import { BILLABLE_CONTENT, CAPABILITIES, PROFILE_MODULES, type CapabilityDef } from '../../../src/contract/index.js';
+import type { ActorPowers } from './actor.js';
 
 /** A capability id as the catalog types it (the type of a profile's grants). */
 export type CapabilityId = CapabilityDef['id'];
@@ -43,4 +44,14 @@ export function toggleGrant(grants: readonly CapabilityId[], capability: Capabil
       ? [...grants]
       : [...grants, capability]
     : grants.filter((g) => g !== capability);
+}
+
+/**
+ * What an actor may put in a profile or custom grant (C3): what it holds itself, plus billable content,
+ * which G15 keeps blocked until the holder has the supervisor level that sells it. `null` = everything
+ * (the provider and superusers).
+ */
+export function grantableBy(actor: ActorPowers): ReadonlySet<string> | null {
+  if (actor.provider || actor.superuser) return null;
+  return new Set([...actor.capabilities, ...BILLABLE_CONTENT.keys()]);
 }

@@ -78,10 +78,24 @@ export function describeProblem(error: unknown, tr: Translator): PlainProblem {
   };
 }
 
+/**
+ * A `blockedBy` entry as the portal shows it. A G15 block (`supervisor_level_required`) also names the
+ * supervisor level that sells the content; the portal takes it from the catalog, where the capability is known.
+ */
+export type ShownBlock = Block & { level?: string };
+
 /** Plain-language reading of one `blockedBy` entry (X1) for a greyed-out control. */
-export function describeBlock(block: Block, tr: Translator): string {
+export function describeBlock(block: ShownBlock, tr: Translator): string {
   const key = `block.${block.code}`;
-  const text = tr.has(key) ? tr.t(key) : tr.has(`error.${block.code}`) ? tr.t(`error.${block.code}`) : block.detail;
+  const params = block.level ? { level: tr.t(`supervisorLevel.${block.level}`) } : undefined;
+  const own = tr.has(key) ? tr.t(key, params) : undefined;
+  // A message that needs a parameter the block lacks falls back to the server's sentence.
+  const text =
+    own !== undefined && !/\{\w+\}/.test(own)
+      ? own
+      : tr.has(`error.${block.code}`)
+        ? tr.t(`error.${block.code}`)
+        : block.detail;
   return tr.t('block.withRule', { text, rule: block.rule });
 }
 

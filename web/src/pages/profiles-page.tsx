@@ -1,4 +1,7 @@
-/** Profiles (seed 003): tenant-defined module x action bundles, edited as a matrix, with the count of holders. */
+/**
+ * Profiles (seed 003): tenant-defined module x action bundles, edited as a matrix, with the count of holders.
+ * Billable content cells say which supervisor level their holders need (G15).
+ */
 import { useEffect, useState } from 'react';
 import { Badge, Button, Grid, Group, NavLink, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -10,7 +13,8 @@ import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
 import { actorCan } from '../lib/actor.js';
-import type { CapabilityId } from '../lib/capability-matrix.js';
+import { levelSelling } from '../../../src/contract/index.js';
+import { grantableBy, type CapabilityId } from '../lib/capability-matrix.js';
 import { useSession } from '../session.js';
 
 function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved: (p: Profile | null) => void }) {
@@ -69,8 +73,15 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved:
         value={grants}
         onChange={setGrants}
         readOnly={!canEdit}
-        grantable={actor.provider || actor.superuser ? null : actor.capabilities}
+        grantable={grantableBy(actor)}
+        note={(cap) => {
+          const level = levelSelling(cap);
+          return level ? t('block.supervisor_level_required', { level: t(`supervisorLevel.${level}`) }) : null;
+        }}
       />
+      <Text size="xs" c="dimmed" data-testid="profiles-content-note">
+        {t('profiles.contentNote')}
+      </Text>
       <Group justify="space-between">
         {profile ? (
           <Button

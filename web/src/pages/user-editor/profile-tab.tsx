@@ -1,16 +1,33 @@
-/** Profile (seed 003): none, a tenant profile, a custom module x action matrix, or superuser. */
+/**
+ * Profile (seed 003): none, a tenant profile, a custom module x action matrix, or superuser. Billable
+ * content the profile bundles is shown with the supervisor level it needs (G15).
+ */
 import { Alert, Radio, Select, Stack, Text } from '@mantine/core';
 import { CapabilityMatrix } from '../../components/capability-matrix.js';
 import { DisabledReason, reasonId } from '../../components/disabled-reason.js';
 import { useI18n } from '../../i18n/index.js';
+import { profileContentBlocks } from '../../lib/access-greying.js';
+import { grantableBy } from '../../lib/capability-matrix.js';
+import { describeBlock } from '../../lib/problem-message.js';
 import type { TabProps } from './editor-kit.js';
 
 export function ProfileTab({ draft, update, state, lookups, ctx }: TabProps) {
-  const { t } = useI18n();
+  const tr = useI18n();
+  const { t, has } = tr;
   const su = state('profile.superuser');
   const kind = draft.profile.kind;
-  const grantable = ctx.actor.provider || ctx.actor.superuser ? null : ctx.actor.capabilities;
+  const grantable = grantableBy(ctx.actor);
   const chosen = lookups.profiles.find((p) => p.id === draft.profile.profileId);
+  // G15: what of the profile's billable content the user's supervisor level does not sell yet.
+  const content = profileContentBlocks(ctx, chosen?.grants ?? []);
+  const contentNote = (cap: string) => {
+    const b = content.find(([c]) => c === cap)?.[1];
+    return b ? describeBlock(b, tr) : null;
+  };
+  const capabilityLabel = (cap: string) => {
+    const [m = '', a = ''] = cap.split(':');
+    return `${has(`module.${m}`) ? t(`module.${m}`) : m} · ${has(`action.${a}`) ? t(`action.${a}`) : a}`;
+  };
   return (
     <Stack maw={900}>
       <Text size="sm" c="dimmed">
@@ -70,6 +87,7 @@ export function ProfileTab({ draft, update, state, lookups, ctx }: TabProps) {
                 value={chosen.grants}
                 onChange={() => undefined}
                 readOnly
+                note={contentNote}
               />
             )}
           </>
@@ -79,8 +97,20 @@ export function ProfileTab({ draft, update, state, lookups, ctx }: TabProps) {
           label={t('profile.customMatrix')}
           value={draft.profile.grants ?? []}
           grantable={grantable}
+          note={contentNote}
           onChange={(grants) => update((u) => ({ ...u, profile: { kind: 'custom', grants } }))}
         />
+      )}
+      {content.length > 0 && (
+        <Alert color="yellow" variant="light" title={t('profile.contentLevels')} data-testid="content-levels">
+          <Stack gap={2}>
+            {content.map(([cap, b]) => (
+              <Text key={cap} size="sm" data-testid="content-level">
+                {capabilityLabel(cap)}: {describeBlock(b, tr)}
+              </Text>
+            ))}
+          </Stack>
+        </Alert>
       )}
       {kind !== 'none' && (
         <Text size="xs" c="dimmed">
