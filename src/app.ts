@@ -76,10 +76,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
     clientErrorHandler,
     // Behind a load balancer the client address (throttling, audit) comes from X-Forwarded-For.
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
-    genReqId: (req) =>
-      typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100
-        ? req.headers['x-request-id']
-        : randomUUID(),
+    // The server's own id for every request; a client's X-Request-Id is kept apart (RequestContext).
+    genReqId: () => randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
   registerErrorHandling(app);

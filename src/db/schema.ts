@@ -200,6 +200,7 @@ export interface AuditLogTable {
   before: Json<unknown> | null;
   after: Json<unknown> | null;
   request_id: string | null;
+  client_request_id: ColumnType<string | null, string | null | undefined, string | null>;
   client_addr: string | null;
   prev_hash: string;
   hash: string;

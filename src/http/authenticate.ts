@@ -63,7 +63,12 @@ export class Authenticator {
       if (req.routeOptions.config && (req.routeOptions.config as { public?: boolean }).public) return;
       req.actor = await this.resolve(req);
       // Both loggers: Fastify writes its own lines ("request completed") through the reply's.
-      if (req.actor) req.log = reply.log = req.log.child(logBindings(req.actor, req.params));
+      const clientRequestId = wellFormedRequestId(req.headers['x-request-id']);
+      if (req.actor || clientRequestId)
+        req.log = reply.log = req.log.child({
+          ...(req.actor && logBindings(req.actor, req.params)),
+          ...(clientRequestId && { clientRequestId }),
+        });
     });
   }
 }
@@ -71,7 +76,13 @@ export class Authenticator {
 /** The request's context; refuses anonymous callers. */
 export function contextOf(req: FastifyRequest): RequestContext {
   if (!req.actor) throw new AppError('unauthorized', 'sign in or send a bearer token');
-  return { requestId: req.id, actor: req.actor, clientAddr: req.ip ?? null };
+  const clientRequestId = wellFormedRequestId(req.headers['x-request-id']);
+  return {
+    requestId: req.id,
+    actor: req.actor,
+    clientAddr: req.ip ?? null,
+    ...(clientRequestId && { clientRequestId }),
+  };
 }
 
 /**
@@ -85,4 +96,14 @@ export function logBindings(
   const pathTenant = (params as { t?: unknown } | undefined)?.t;
   const tenantId = actor.kind === 'provider' ? (typeof pathTenant === 'string' ? pathTenant : null) : actor.tenantId;
   return { tenantId, actorId: actor.id, actorType: actor.kind };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{5,127}$/;
+
+/**
+ * A client's `X-Request-Id` is kept (audit, logs) only when it is one well-formed token: a UUID, a
+ * ULID, a trace id or the like; empty, repeated (joined with commas) or odd values are dropped.
+ */
+export function wellFormedRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : undefined;
 }

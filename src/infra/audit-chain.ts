@@ -16,6 +16,8 @@ export interface AuditInput {
   before?: unknown;
   after?: unknown;
   requestId: string | null;
+  /** Absent when the client sent none, so entries written before the field existed hash the same. */
+  clientRequestId?: string;
   clientAddr: string | null;
 }
 

@@ -43,6 +43,7 @@ export async function appendAudit(tx: Tx, entries: AuditInput[]): Promise<void> 
         before: e.before === undefined ? null : JSON.stringify(e.before),
         after: e.after === undefined ? null : JSON.stringify(e.after),
         request_id: e.requestId,
+        client_request_id: e.clientRequestId ?? null,
         client_addr: e.clientAddr,
         prev_hash: prev,
         hash,

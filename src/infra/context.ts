@@ -14,7 +14,10 @@ export type Actor =
     };
 
 export interface RequestContext {
+  /** The server's own id of the request (unique, in logs and the `x-request-id` answer header). */
   requestId: string;
+  /** The client's `X-Request-Id`, when it sent a well-formed one; kept apart from `requestId`. */
+  clientRequestId?: string;
   actor: Actor;
   clientAddr: string | null;
 }

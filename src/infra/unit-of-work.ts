@@ -32,6 +32,7 @@ export class UnitOfWork {
       actorId: actorId(this.ctx.actor),
       credential: this.ctx.actor.credential,
       requestId: this.ctx.requestId,
+      ...(this.ctx.clientRequestId && { clientRequestId: this.ctx.clientRequestId }),
       clientAddr: this.ctx.clientAddr,
     });
   }

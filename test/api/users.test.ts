@@ -299,7 +299,7 @@ describeEachDatabase('users API', (kind) => {
   it('AU1: every change is audited with actor and before/after, hash-chained', async () => {
     const { id: t } = await a.tenant();
     const u = await a.user(t, { email: uniqueEmail() });
-    await a.asProvider(
+    const patched = await a.asProvider(
       'PATCH',
       `/v1/tenants/${t}/users/${u.id}`,
       { displayName: 'Changed' },
@@ -307,7 +307,27 @@ describeEachDatabase('users API', (kind) => {
     );
     const log = await a.asProvider<AuditPage>('GET', `/v1/tenants/${t}/audit?target=${u.id}`);
     const [update, create] = log.body.items;
-    expect(update).toMatchObject({ action: 'user.update', actorType: 'provider', requestId: 'req-audit-1' });
+    // The server's own request id, and the client's well-formed X-Request-Id beside it.
+    expect(update).toMatchObject({
+      action: 'user.update',
+      actorType: 'provider',
+      requestId: patched.headers['x-request-id'],
+      clientRequestId: 'req-audit-1',
+    });
+    expect(update?.requestId).not.toBe('req-audit-1');
+    for (const bad of ['', 'a b', 'x'.repeat(200), 'req-1, req-2', '<script>']) {
+      await a.asProvider(
+        'PATCH',
+        `/v1/tenants/${t}/users/${u.id}`,
+        { displayName: `Changed ${bad.length}` },
+        {
+          'x-request-id': bad,
+        },
+      );
+      const [latest] = (await a.asProvider<AuditPage>('GET', `/v1/tenants/${t}/audit?target=${u.id}&limit=1`)).body
+        .items;
+      expect(latest?.clientRequestId, JSON.stringify(bad)).toBeUndefined();
+    }
     expect(update?.before).toHaveProperty('displayName');
     expect(update?.before).not.toHaveProperty('displayName', 'Changed');
     expect(update?.after).toHaveProperty('displayName', 'Changed');

@@ -62,6 +62,7 @@ function toEntry(r: Selectable<AuditLogTable>): AuditEntry {
     before: r.before,
     after: r.after,
     requestId: r.request_id,
+    ...(r.client_request_id !== null && { clientRequestId: r.client_request_id }),
     clientAddr: r.client_addr,
     prevHash: r.prev_hash,
     hash: r.hash,

@@ -16,6 +16,7 @@ export const AuditEntry = Type.Object(
     before: Type.Optional(Type.Unknown()),
     after: Type.Optional(Type.Unknown()),
     requestId: Type.Union([Type.String(), Type.Null()]),
+    clientRequestId: Type.Optional(Type.String({ description: "the client's X-Request-Id, when well-formed" })),
     clientAddr: Type.Union([Type.String(), Type.Null()]),
     prevHash: Type.String(),
     hash: Type.String(),
