@@ -3,7 +3,7 @@
  * an app enforces what it was sent without asking the server again. The configuration already
  * holds every effective value (plan G8, admin setting and preference G9/G10), so these functions
  * only read it; dial checks share the server's implementation (src/access/dial.ts, pure), so the
- * app and the PBX's dial-check API cannot disagree.
+ * app and the PBX's dial-check API cannot disagree on what the app can know.
  */
 import { checkDial, type DialChannel, type DialDecision } from '../src/contract/index.js';
 import type { EffectiveConfig } from './http.js';
@@ -26,15 +26,26 @@ export function can(config: EffectiveConfig | null | undefined, capability: stri
 }
 
 /**
- * Whether the user may call or text `number` (F1, F3), decided locally with the same rules as
- * `POST /v1/tenants/{t}/dial-check`. Without a configuration the answer is a refusal.
+ * Whether the user may call or text `number` (F1, F3, F5), decided locally with the same rules as
+ * `POST /v1/tenants/{t}/dial-check`: emergency numbers of the home region (`emergency`, allowed
+ * even to an inactive account, as on the server), feature codes (`internal`), the dial restriction.
+ *
+ * One difference, by necessity: the configuration does not list the tenant's extensions, so a
+ * colleague's extension (`1001`) is not known to be internal here. It is judged as a number
+ * (usually `invalid_number`), where the server answers `internal`; an app that lets users dial
+ * extensions should ask the server, or treat `invalid_number` for a short number as "ask".
+ * Without a configuration the answer is a refusal (`no_configuration`).
  */
 export function canDial(
   config: EffectiveConfig | null | undefined,
   number: string,
   channel: DialChannel,
 ): DialDecision {
-  if (!config) return { allowed: false, region: null, code: 'no_configuration' };
-  if (config.status !== 'active') return { allowed: false, region: null, code: 'account_inactive', rule: 'G13' };
+  if (!config) return { allowed: false, region: null, internal: false, code: 'no_configuration' };
+  if (config.status !== 'active') {
+    // G13 closes every channel; emergency numbers still pass (F5), exactly as the server decides.
+    const closed = { ...config.features, calls: false, sms: false };
+    return checkDial(closed, number, channel, { channelBlock: { code: 'account_inactive', rule: 'G13' } });
+  }
   return checkDial(config.features, number, channel);
 }

@@ -186,12 +186,18 @@ describe('can / canDial (evaluated locally)', () => {
 
   it('F1, F3: canDial applies channels and the dial restriction like the server', () => {
     const c = config(1);
-    expect(canDial(c, '+49 30 1234567', 'call')).toEqual({ allowed: true, region: 'DE' });
-    expect(canDial(c, '22 123 45 67', 'call')).toEqual({ allowed: true, region: 'PL' });
+    expect(canDial(c, '+49 30 1234567', 'call')).toEqual({
+      allowed: true,
+      region: 'DE',
+      internal: false,
+      code: 'allowed_region',
+      rule: 'F3',
+    });
+    expect(canDial(c, '22 123 45 67', 'call')).toMatchObject({ allowed: true, region: 'PL', code: 'home_region' });
     expect(canDial(c, '+1 416 555 0123', 'call')).toMatchObject({
       allowed: false,
       region: 'CA',
-      code: 'region_not_allowed',
+      code: 'restricted',
       rule: 'F3',
     });
     expect(canDial(c, 'garbage', 'call')).toMatchObject({ allowed: false, code: 'invalid_number' });
@@ -201,5 +207,28 @@ describe('can / canDial (evaluated locally)', () => {
       rule: 'F1',
     });
     expect(canDial(null, '+49 30 1234567', 'call').allowed).toBe(false);
+  });
+
+  it('F5: canDial allows the home region emergency numbers and feature codes like the server', () => {
+    const c = config(1, { features: { ...config(1).features, sms: false } });
+    const emergency = { allowed: true, region: 'PL', internal: false, code: 'emergency', rule: 'F5' };
+    expect(canDial(c, '112', 'call')).toEqual(emergency);
+    expect(canDial(c, '+48 997', 'call')).toEqual(emergency);
+    expect(canDial(c, '112', 'sms')).toEqual(emergency); // whatever the channel
+    expect(canDial(config(1, { status: 'suspended' }), '112', 'call')).toEqual(emergency);
+    expect(canDial(config(1, { status: 'suspended' }), '+48 600 000 000', 'call')).toMatchObject({
+      allowed: false,
+      code: 'account_inactive',
+      rule: 'G13',
+    });
+    expect(canDial(c, '*72', 'call')).toEqual({
+      allowed: true,
+      region: null,
+      internal: true,
+      code: 'internal',
+      rule: 'F5',
+    });
+    // Extensions are not in the configuration: offline, '1001' is judged as a number.
+    expect(canDial(c, '1001', 'call')).toMatchObject({ allowed: false, code: 'invalid_number' });
   });
 });

@@ -6,7 +6,15 @@
  * Nothing here reaches a database, a service or a route (checked by dependency-cruiser).
  */
 export * from '../catalog/index.js';
-export { checkDial, type DialChannel, type DialDecision, type DialPolicy } from '../access/dial.js';
+export {
+  checkDial,
+  isEmergencyNumber,
+  isFeatureCode,
+  type DialChannel,
+  type DialDecision,
+  type DialPolicy,
+  type DialReason,
+} from '../access/dial.js';
 export type { EffectiveConfig, SipCredentials } from '../access/effective-config.js';
 
 export type { AccessAnswer, CheckAnswer, CheckBody } from '../modules/access/access.schemas.js';

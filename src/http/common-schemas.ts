@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { getCountries } from 'libphonenumber-js';
 import { ALL_CAPABILITY_IDS, type Capability } from '../catalog/capabilities.js';
 import { NAMED_PERMISSIONS } from '../catalog/permissions.js';
 import { BILLABLE_KEYS, LICENCES, SUPERVISOR_LEVELS } from '../catalog/licences.js';
@@ -36,7 +37,19 @@ export const NamedPermissionSchema = literals(NAMED_PERMISSIONS);
 export const BillableKeySchema = literals(BILLABLE_KEYS);
 /** A capability id of the catalog (`module:action`); an enum, so the OpenAPI document lists them. */
 export const CapabilitySchema = Type.Unsafe<Capability>({ type: 'string', enum: [...ALL_CAPABILITY_IDS] });
-export const RegionCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' });
+/**
+ * A region (F3: `homeRegion`, `allowedRegions`): an ISO 3166-1 alpha-2 code the phone-number metadata
+ * knows, since a dial check compares it with the region a number resolves to; a code no number can
+ * resolve to (`XX`, `ZZ`, a typo) would be a silent no-op. An enum, so the OpenAPI document lists
+ * them and a refusal is `validation_failed` naming the field. The metadata's list also holds the
+ * few codes its numbering plans use beyond the assigned ones (`XK` Kosovo, `AC` Ascension, `TA`
+ * Tristan da Cunha): numbers resolve to them, so a restriction must be able to name them.
+ */
+export const RegionCode = Type.Unsafe<string>({
+  type: 'string',
+  enum: [...getCountries()].sort(),
+  description: 'ISO 3166-1 alpha-2 region known to the phone-number metadata (libphonenumber)',
+});
 
 /** Standard error answers, so the OpenAPI document lists them. */
 export const errorResponses = {

@@ -40,7 +40,7 @@ describeEachDatabase('client SDK stream against a server (F4, D1-D4)', (kind) =>
       expect.arrayContaining(['capabilities', 'features.sms', 'features.dialRestriction']),
     );
     expect(stream.can('telephony:sms')).toBe(false);
-    expect(stream.canDial('+44 20 7946 0958', 'call')).toMatchObject({ allowed: false, code: 'region_not_allowed' });
+    expect(stream.canDial('+44 20 7946 0958', 'call')).toMatchObject({ allowed: false, code: 'restricted' });
     // The local answer and the platform's dial-check API agree.
     const api = await http<DialCheckAnswer>(base, 'POST', `/v1/tenants/${t}/dial-check`, {
       userId: u,

@@ -30,24 +30,24 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
     http<DialCheckAnswer>(base, 'POST', `/v1/tenants/${tenant}/dial-check`, { userId, number, channel }, token);
 
   it.each([
-    ['+48 600 000 000', true, 'PL', undefined], // home region, E.164
-    ['22 123 45 67', true, 'PL', undefined], // home region, national format
-    ['0049 30 1234567', true, 'DE', undefined], // listed, international prefix from PL
-    ['+1 212 555 0123', true, 'US', undefined], // +1 shared code: New York is US
-    ['+1 416 555 0123', false, 'CA', 'region_not_allowed'], // +1 shared code: Toronto is CA, not listed
-    ['+44 20 7946 0958', false, 'GB', 'region_not_allowed'],
-    ['+800 1234 5678', false, null, 'region_not_allowed'], // non-geographic under a restriction
+    ['+48 600 000 000', true, 'PL', 'home_region'], // home region, E.164
+    ['22 123 45 67', true, 'PL', 'home_region'], // home region, national format
+    ['0049 30 1234567', true, 'DE', 'allowed_region'], // listed, international prefix from PL
+    ['+1 212 555 0123', true, 'US', 'allowed_region'], // +1 shared code: New York is US
+    ['+1 416 555 0123', false, 'CA', 'restricted'], // +1 shared code: Toronto is CA, not listed
+    ['+44 20 7946 0958', false, 'GB', 'restricted'],
+    ['+800 1234 5678', false, null, 'restricted'], // non-geographic under a restriction
     ['call me maybe', false, null, 'invalid_number'],
     ['123', false, null, 'invalid_number'],
   ])('F3: the platform checks %s -> allowed %s (%s)', async (number, allowed, region, code) => {
     const r = await check(number);
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ allowed, region, ...(code ? { code, rule: 'F3' } : {}) });
+    expect(r.json).toEqual({ allowed, region, internal: false, code, rule: 'F3' });
   });
 
   it('F3: SMS follows the same regions', async () => {
-    expect((await check('+49 30 1234567', 'sms')).json).toEqual({ allowed: true, region: 'DE' });
-    expect((await check('+44 20 7946 0958', 'sms')).json.code).toBe('region_not_allowed');
+    expect((await check('+49 30 1234567', 'sms')).json).toMatchObject({ allowed: true, region: 'DE' });
+    expect((await check('+44 20 7946 0958', 'sms')).json.code).toBe('restricted');
   });
 
   it('F1: a channel the admin turned off is refused whatever the number', async () => {
@@ -62,10 +62,11 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
     expect((await check('+48 600 000 000', 'sms', platformToken, other)).json).toEqual({
       allowed: false,
       region: 'PL',
+      internal: false,
       code: 'channel_not_allowed',
       rule: 'F1',
     });
-    expect((await check('+44 20 7946 0958', 'call', platformToken, other)).json).toEqual({
+    expect((await check('+44 20 7946 0958', 'call', platformToken, other)).json).toMatchObject({
       allowed: true,
       region: 'GB',
     });
@@ -85,7 +86,7 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
       });
     expect((await dial()).json.allowed).toBe(false);
     await http(base, 'PATCH', `/v1/tenants/${t2}`, { plan: 'basic' });
-    expect((await dial()).json).toEqual({ allowed: true, region: 'PL' });
+    expect((await dial()).json).toMatchObject({ allowed: true, region: 'PL', code: 'unrestricted' });
     await http(base, 'PATCH', `/v1/tenants/${t2}`, { plan: 'reach' });
     expect((await dial()).json.allowed).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { checkDial, type ChannelBlock } from '../../access/dial.js';
+import { checkDial, extensionCandidate, type ChannelBlock } from '../../access/dial.js';
 import { explainCapability } from '../../access/explain.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
@@ -7,16 +7,18 @@ import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { assertTenantScope, requireCapability } from '../access/actor-access.js';
 import { loadEffectiveConfigs } from '../access/config-loader.js';
 import { findTenant } from '../tenants/tenants.repo.js';
+import { tenantHasExtension } from './dial-check.repo.js';
 import type { DialCheckAnswer, DialCheckBody } from './dial-check.schemas.js';
 
-/** Dial checks for the platform (PBX) and for apps (SPEC F3, I6). */
+/** Dial checks for the platform (PBX) and for apps (SPEC F3, F5, I6). */
 export class DialCheckService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /**
    * Decides from the user's effective configuration, the same one the apps hold, so the PBX and the
-   * app's local `canDial` agree. Who may ask: the provider, the tenant's platform token (I6), the
-   * user about themself, or a user holding users:view.
+   * app's local `canDial` agree. The one thing the app cannot know, whether the number is one of the
+   * tenant's extensions (F5: internal), is one indexed lookup here. Who may ask: the provider, the
+   * tenant's platform token (I6), the user about themself, or a user holding users:view.
    */
   async check(ctx: RequestContext, tenantId: string, body: DialCheckBody): Promise<DialCheckAnswer> {
     assertTenantScope(ctx, tenantId);
@@ -31,7 +33,9 @@ export class DialCheckService {
     const block = channelOn
       ? undefined
       : await this.channelBlock(tenantId, body.userId, body.channel === 'call' ? 'telephony:call' : 'telephony:sms');
-    return checkDial(config.features, body.number, body.channel, block);
+    const extension = extensionCandidate(body.number);
+    const isExtension = extension !== null && (await tenantHasExtension(this.deps.db, tenantId, extension));
+    return checkDial(config.features, body.number, body.channel, { channelBlock: block, isExtension });
   }
 
   /** Why a closed channel is closed (G8 plan, G4 manual user, G13 inactive…), from the engine's explanation. */
