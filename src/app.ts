@@ -16,6 +16,7 @@ import { ensureProviderToken, loadSecretBox } from './infra/bootstrap.js';
 import { newId } from './infra/ids.js';
 import { createLogger } from './infra/logger.js';
 import { Authenticator } from './http/authenticate.js';
+import { finishOpenApiDocument } from './http/openapi.js';
 import { registerErrorHandling } from './http/problem.js';
 import { registerValidation } from './http/validation.js';
 import { clientErrorHandler, frameworkErrors, registerInputGuards } from './http/input-guards.js';
@@ -100,6 +101,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (document) =>
+      'openapiObject' in document ? finishOpenApiDocument(document.openapiObject) : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
