@@ -32,7 +32,7 @@ const ERROR_MEANING: Record<string, string> = {
 export function finishOpenApiDocument<T extends Json>(doc: T): T {
   const { $id: _id, ...problem } = Problem as unknown as Json;
   const components = (doc.components ?? {}) as Json;
-  components.schemas = { ...((components.schemas) ?? {}), Problem: problem };
+  components.schemas = { ...(components.schemas ?? {}), Problem: problem };
   (doc as Json).components = components;
   for (const item of Object.values((doc.paths ?? {}) as Record<string, Record<string, Operation>>)) {
     for (const method of METHODS) {
