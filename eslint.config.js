@@ -5,7 +5,15 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'web/dist/**', 'data/**', 'coverage/**', '*.config.js', '.dependency-cruiser.cjs'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'web/dist/**',
+      'data/**',
+      'coverage/**',
+      '*.config.js',
+      '.dependency-cruiser.cjs',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
