@@ -2,10 +2,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyAutomaticAssignments,
+  superiorViolation,
   validateUserChange,
+  validateUserRemoval,
   type ChangeActor,
   type UserChangeContext,
 } from './change-rules.js';
+import {
+  BILLABLE_CONTENT,
+  NAMED_PERMISSIONS,
+  PERMISSION_CAPABILITIES,
+  SUPERVISOR_LEVELS,
+  type Capability,
+  type NamedPermission,
+  type SupervisorLevel,
+} from '../catalog/index.js';
 import { explainUser } from './explain.js';
 import type { TenantAccess, UserAccess } from './types.js';
 import { arbTenant, arbUser, makeTenant, makeUser } from '../../test/support/access-factories.js';
@@ -130,6 +141,90 @@ describe('who may change what', () => {
         makeUser({ ...wa, profile: { kind: 'custom', grants: ['reports:view', 'settings:edit'] } }),
       ),
     ).toContain('C3:escalation_refused');
+  });
+  describe('C9: no acting on superiors', () => {
+    const users = ['users:view', 'users:create', 'users:edit', 'users:delete'];
+    const delegate = actorWith('portal:use', ...users);
+    const owner = makeUser({
+      id: 'owner',
+      source: 'manual',
+      licences: [],
+      permissions: ['website_access', 'manage_users', 'manage_billable_items'],
+      profile: { kind: 'superuser' },
+    });
+    const ordinary = makeUser({ id: 'o1', permissions: ['website_access'] });
+
+    it('C9: a Manage-Users-only delegate changes nothing of an owner holding Manage Billable Items and superuser', () => {
+      for (const change of [
+        { permissions: ['website_access' as const, 'manage_users' as const] },
+        { profile: { kind: 'none' as const } },
+        { status: 'suspended' as const },
+        { recordingScope: 'all' as const },
+        { permissions: ['website_access' as const] },
+      ]) {
+        expect(codes(delegate, owner, { ...owner, ...change }), JSON.stringify(change)).toContain('C9:superior_user');
+      }
+    });
+    it('C9: the delegate still edits, suspends and demotes ordinary users', () => {
+      expect(codes(delegate, ordinary, { ...ordinary, recordingScope: 'all' })).toEqual([]);
+      expect(codes(delegate, ordinary, { ...ordinary, status: 'suspended' })).toEqual([]);
+      const manager = makeUser({ id: 'm1', permissions: ['website_access', 'manage_users'] });
+      expect(codes(delegate, manager, { ...manager, permissions: ['website_access'] })).toEqual([]);
+      // Billable content and licences are C2's, not powers: a report supervisor is no superior.
+      const reporter = makeUser({ id: 'r1', permissions: ['website_access'], supervisorLevel: 'report' });
+      expect(codes(delegate, reporter, { ...reporter, supervisorLevel: 'none' })).toEqual([]);
+    });
+    it('C9: the provider, and whoever holds every power of the user, may act on them', () => {
+      expect(codes(provider, owner, { ...owner, profile: { kind: 'none' } })).toEqual([]);
+      const peer: ChangeActor = {
+        all: false,
+        superuser: true,
+        capabilities: new Set(
+          Object.entries(explainUser(owner, makeTenant()))
+            .filter(([, d]) => d.allowed)
+            .map(([c]) => c),
+        ),
+      };
+      expect(codes(peer, owner, { ...owner, permissions: ['website_access', 'manage_users'] })).toEqual([]);
+    });
+    it('C9: takes away only what it could give: a named permission, custom grant or superuser, even when dormant (G1)', () => {
+      const dormant = makeUser({ id: 'd1', permissions: ['manage_billable_items', 'webhook_admin'] });
+      expect(codes(delegate, dormant, { ...dormant, permissions: ['webhook_admin'] })).toContain('C9:removal_refused');
+      expect(codes(delegate, dormant, { ...dormant, permissions: ['manage_billable_items'] })).toContain(
+        'C9:removal_refused',
+      );
+      const custom = makeUser({ id: 'c1', profile: { kind: 'custom', grants: ['webhooks:view', 'users:view'] } });
+      expect(codes(delegate, custom, { ...custom, profile: { kind: 'custom', grants: ['webhooks:view'] } })).toEqual(
+        [],
+      );
+      expect(codes(delegate, custom, { ...custom, profile: { kind: 'custom', grants: ['users:view'] } })).toContain(
+        'C9:removal_refused',
+      );
+      const tenant = makeTenant({ profiles: [{ id: 'p1', name: 'Hooks', grants: ['webhooks:edit', 'reports:view'] }] });
+      const held = makeUser({ id: 'h1', profile: { kind: 'profile', profileId: 'p1' } });
+      expect(codes(delegate, held, { ...held, profile: { kind: 'none' } }, ctx(tenant))).toContain(
+        'C9:removal_refused',
+      );
+      const withHooks = actorWith(...delegate.capabilities, 'webhooks:edit');
+      expect(codes(withHooks, held, { ...held, profile: { kind: 'none' } }, ctx(tenant))).toEqual([]);
+    });
+    it('C9: deleting a user is acting on them, and takes away everything they hold', () => {
+      const del = (actor: ChangeActor, u: UserAccess) =>
+        validateUserRemoval(actor, u, makeTenant()).map((x) => `${x.rule}:${x.code}`);
+      expect(superiorViolation(delegate, owner, makeTenant())).toMatchObject({ rule: 'C9', code: 'superior_user' });
+      expect(superiorViolation(delegate, ordinary, makeTenant())).toBeNull();
+      expect(superiorViolation(provider, owner, makeTenant())).toBeNull();
+      expect(del(delegate, owner)).toEqual(['C9:superior_user']);
+      expect(del(delegate, ordinary)).toEqual([]);
+      expect(del(provider, owner)).toEqual([]);
+      // A dormant Manage Billable Items (website access taken away, G1) is still taken away by a deletion.
+      expect(del(delegate, makeUser({ permissions: ['manage_billable_items'] }))).toEqual(['C9:removal_refused']);
+    });
+    it('C9: a suspended superior is still a superior', () => {
+      const suspended = { ...owner, status: 'suspended' as const };
+      expect(codes(delegate, suspended, { ...suspended, status: 'active' })).toContain('C9:superior_user');
+      expect(validateUserRemoval(delegate, suspended, makeTenant())[0]).toMatchObject({ code: 'superior_user' });
+    });
   });
   it('C4: the last admin keeps website access and users:edit', () => {
     const last = makeUser({ permissions: ['website_access', 'manage_users'] });
@@ -297,5 +392,129 @@ describe('no escalation (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+/** A user's powers as C9 reads them, written from the engine's answers: as if active, through permissions, profiles or Contact Admin, billable content aside. */
+function powersAsActive(u: UserAccess, tenant: TenantAccess): Set<string> {
+  return new Set(
+    Object.entries(explainUser({ ...u, status: 'active' }, tenant))
+      .filter(
+        ([c, d]) =>
+          d.allowed &&
+          !BILLABLE_CONTENT.has(c as Capability) &&
+          d.grantedBy.some(
+            (s) => s.startsWith('permission:') || s.startsWith('profile:') || s === 'role:contact_admin',
+          ),
+      )
+      .map(([c]) => c),
+  );
+}
+
+/** One edit an admin makes in the editor: small, so that most of them pass the other rules. */
+type Edit =
+  | { kind: 'drop' | 'add'; permission: NamedPermission }
+  | { kind: 'profileNone' }
+  | { kind: 'status'; status: 'active' | 'suspended' }
+  | { kind: 'scope'; scope: 'own' | 'group' | 'all' }
+  | { kind: 'level'; level: SupervisorLevel }
+  | { kind: 'replace'; user: UserAccess };
+const arbEdit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({
+    kind: fc.constantFrom('drop' as const, 'add' as const),
+    permission: fc.constantFrom(...NAMED_PERMISSIONS),
+  }),
+  fc.constant({ kind: 'profileNone' as const }),
+  fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom('active' as const, 'suspended' as const) }),
+  fc.record({
+    kind: fc.constant('scope' as const),
+    scope: fc.constantFrom('own' as const, 'group' as const, 'all' as const),
+  }),
+  fc.record({ kind: fc.constant('level' as const), level: fc.constantFrom(...SUPERVISOR_LEVELS) }),
+  arbUser('x').map((user) => ({ kind: 'replace' as const, user })),
+);
+function applyEdit(u: UserAccess, e: Edit): UserAccess {
+  switch (e.kind) {
+    case 'drop':
+      return { ...u, permissions: u.permissions.filter((p) => p !== e.permission) };
+    case 'add':
+      return { ...u, permissions: [...new Set([...u.permissions, e.permission])] };
+    case 'profileNone':
+      return { ...u, profile: { kind: 'none' } };
+    case 'status':
+      return { ...u, status: e.status };
+    case 'scope':
+      return { ...u, recordingScope: e.scope };
+    case 'level':
+      return { ...u, supervisorLevel: e.level };
+    case 'replace':
+      return { ...e.user, id: u.id, source: u.source, devices: u.devices };
+  }
+}
+
+describe('no acting on superiors (property)', () => {
+  it('C9: no sequence of allowed changes by a delegate changes a user whose powers exceed its own, or takes away what it could not give', () => {
+    let superiorsMet = 0;
+    let allowedSteps = 0;
+    fc.assert(
+      fc.property(
+        arbTenant,
+        arbUser('actor'),
+        arbUser('sup'),
+        fc.array(fc.tuple(fc.nat(2), arbEdit), { minLength: 1, maxLength: 10 }),
+        (tenant, actorUser, supUser, steps) => {
+          // A delegate: website access and Manage Users, whatever else it holds.
+          const actorState: UserAccess = {
+            ...actorUser,
+            status: 'active',
+            source: 'manual',
+            licences: [],
+            permissions: [...new Set(['website_access' as const, 'manage_users' as const, ...actorUser.permissions])],
+          };
+          const users = new Map<string, UserAccess>([
+            ['actor', actorState],
+            ['sup', { ...supUser, email: 'sup@example.test' }],
+            ['t1', makeUser({ id: 't1', permissions: ['website_access'] })],
+          ]);
+          const ids = ['actor', 'sup', 't1'];
+          for (const [which, edit] of steps) {
+            const id = ids[which]!;
+            const before = users.get(id)!;
+            const me = users.get('actor')!;
+            const caps = new Set(
+              Object.entries(explainUser(me, tenant))
+                .filter(([, d]) => d.allowed)
+                .map(([c]) => c),
+            );
+            const actor: ChangeActor = {
+              all: false,
+              superuser: me.status === 'active' && me.profile.kind === 'superuser',
+              capabilities: caps,
+            };
+            const superior =
+              id !== 'actor' &&
+              ([...powersAsActive(before, tenant)].some((c) => !caps.has(c)) ||
+                (before.profile.kind === 'superuser' && !actor.superuser));
+            if (superior) superiorsMet++;
+            const after = applyAutomaticAssignments(applyEdit(before, edit), before);
+            if (validateUserChange(actor, before, after, ctx(tenant, { otherAdmins: 1 })).length > 0) continue;
+            allowedSteps++;
+            users.set(id, after);
+            // A superior is never changed at all, so never reduced.
+            if (superior) return false;
+            // What was taken away, the actor could have given (C3 both ways).
+            for (const p of before.permissions.filter((x) => !after.permissions.includes(x)))
+              if (PERMISSION_CAPABILITIES[p].some((c) => !caps.has(c))) return false;
+            if (before.profile.kind === 'superuser' && after.profile.kind !== 'superuser' && !actor.superuser)
+              return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // The property is only worth something if it meets superiors and allows changes.
+    expect(superiorsMet).toBeGreaterThan(100);
+    expect(allowedSteps).toBeGreaterThan(100);
   });
 });

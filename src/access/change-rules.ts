@@ -11,7 +11,7 @@ import { explainUser } from './explain.js';
 import type { ErrorCode } from '../catalog/errors.js';
 import type { TenantAccess, UserAccess } from './types.js';
 
-/** Who makes a change, as the change rules see it (C1-C4, C8). */
+/** Who makes a change, as the change rules see it (C1-C4, C8, C9). */
 export interface ChangeActor {
   /** The provider (and platform sync) may do everything the rules allow anyone. */
   all: boolean;
@@ -87,6 +87,103 @@ const has = (actor: ChangeActor, cap: string) => actor.all || actor.capabilities
  */
 export function ungrantable(capabilities: ReadonlySet<string>, grants: readonly string[]): string[] {
   return grants.filter((g) => !capabilities.has(g) && !levelSelling(g));
+}
+
+/** Sources an actor gives only by holding what they give (C3, C7): their capabilities are a user's powers (C9). */
+const isGuardedSource = (source: string) =>
+  source.startsWith('permission:') || source.startsWith('profile:') || source === 'role:contact_admin';
+
+/**
+ * C9: a user's powers: the capabilities the user is allowed through a named permission, a profile (tenant,
+ * custom or superuser) or the Contact Admin role, the sources an actor gives only by holding them. What
+ * the baseline, licences, features, queue roles' role permissions and supervisor levels give is not a
+ * power over others (C2 and C7 guard those), and neither is billable content (G15: it follows the level).
+ */
+export function powersOf(user: UserAccess, tenant: TenantAccess): string[] {
+  // As if active: a suspended superior is still a superior (suspension is reversible).
+  const active = user.status === 'active' ? user : { ...user, status: 'active' as const };
+  return Object.entries(explainUser(active, tenant))
+    .filter(([cap, d]) => d.allowed && !levelSelling(cap) && d.grantedBy.some(isGuardedSource))
+    .map(([cap]) => cap);
+}
+
+/**
+ * C9: an actor acts on a user (edits, suspends, deletes) only if the user's powers are within the actor's
+ * own; the provider (and sync) excepted. Null when the actor may act on the user.
+ */
+export function superiorViolation(actor: ChangeActor, target: UserAccess, tenant: TenantAccess): Violation | null {
+  if (actor.all) return null;
+  const beyond = powersOf(target, tenant).filter((c) => !actor.capabilities.has(c));
+  if (target.profile.kind === 'superuser' && !actor.superuser && !beyond.includes('superuser'))
+    beyond.push('superuser');
+  if (beyond.length === 0) return null;
+  return {
+    code: 'superior_user',
+    rule: 'C9',
+    field: '/',
+    detail: `the user holds what you do not, so you cannot change them: ${beyond.sort().join(', ')}`,
+  };
+}
+
+/** C9 (C3 both ways): what a change takes away that the actor could not give (removed named permissions, profile grants, superuser). */
+export function removalsBeyond(
+  actor: ChangeActor,
+  before: UserAccess,
+  after: UserAccess,
+  tenant: TenantAccess,
+): Violation[] {
+  if (actor.all) return [];
+  const out: Violation[] = [];
+  const lacking = new Set<string>();
+  const removedPermissions = before.permissions.filter((p) => !after.permissions.includes(p));
+  for (const perm of removedPermissions)
+    for (const c of PERMISSION_CAPABILITIES[perm] ?? []) if (!actor.capabilities.has(c)) lacking.add(c);
+  if (lacking.size > 0)
+    out.push({
+      code: 'removal_refused',
+      rule: 'C9',
+      field: '/permissions',
+      detail: `you can take away only what you could give: ${[...lacking].sort().join(', ')}`,
+    });
+  const bp = before.profile,
+    p = after.profile;
+  if (JSON.stringify(bp) !== JSON.stringify(p)) {
+    if (bp.kind === 'superuser' && p.kind !== 'superuser' && !actor.superuser) {
+      out.push({
+        code: 'removal_refused',
+        rule: 'C9',
+        field: '/profile',
+        detail: 'only a superuser takes superuser away',
+      });
+    }
+    const held = (x: UserAccess['profile']): string[] =>
+      x.kind === 'custom'
+        ? (x.grants ?? [])
+        : x.kind === 'profile'
+          ? (tenant.profiles.get(x.profileId ?? '')?.grants ?? [])
+          : [];
+    const kept = new Set(held(p));
+    const removed = bp.kind === 'superuser' ? [] : held(bp).filter((g) => !kept.has(g));
+    const missing = ungrantable(actor.capabilities, removed);
+    if (missing.length > 0)
+      out.push({
+        code: 'removal_refused',
+        rule: 'C9',
+        field: '/profile',
+        detail: `you can take away only what you could give: ${[...new Set(missing)].sort().join(', ')}`,
+      });
+  }
+  return out;
+}
+
+/**
+ * C9 for deleting a user: the user is no superior of the actor, and the actor could give everything the
+ * deletion takes away (named permissions, profile). Empty means the actor may delete them.
+ */
+export function validateUserRemoval(actor: ChangeActor, target: UserAccess, tenant: TenantAccess): Violation[] {
+  const superior = superiorViolation(actor, target, tenant);
+  if (superior) return [superior];
+  return removalsBeyond(actor, target, { ...target, permissions: [], profile: { kind: 'none' } }, tenant);
 }
 
 /** Every rule a change of one user breaks; empty means the change may be saved. `before` is null on create. */
@@ -281,6 +378,13 @@ export function validateUserChange(
         '/permissions',
         `you cannot grant what you do not hold: ${[...missing].sort().join(', ')}`,
       );
+  }
+
+  // C9: no acting on superiors, and taking away only what the actor could give.
+  if (before) {
+    const superior = superiorViolation(actor, before, tenant);
+    if (superior) v.push(superior);
+    else v.push(...removalsBeyond(actor, before, after, tenant));
   }
 
   // C4: the last admin keeps website access and users:edit.

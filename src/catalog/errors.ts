@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'licence_pool_exhausted'
   | 'billable_permission_required'
   | 'escalation_refused'
+  | 'superior_user'
+  | 'removal_refused'
   | 'last_admin'
   | 'website_access_required'
   | 'email_required'
@@ -56,6 +58,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   billable_permission_required: 403,
   escalation_refused: 403,
+  superior_user: 403,
+  removal_refused: 403,
   provider_only: 403,
   cc_admin_required: 403,
   csrf_failed: 403,

@@ -35,6 +35,16 @@ function assertGrantable(powers: ActorPowers, grants: string[]): void {
     });
 }
 
+/** C9: editing a profile takes the removed grants from every holder; an actor takes away only what it could give. */
+function assertRemovable(powers: ActorPowers, removed: string[]): void {
+  const missing = powers.all ? [] : ungrantable(powers.capabilities, removed);
+  if (missing.length)
+    throw new AppError('removal_refused', `you can take away only what you could give: ${missing.join(', ')}`, {
+      rule: 'C9',
+      field: '/grants',
+    });
+}
+
 /** Permission profiles (seed 003): tenant-defined bundles of module actions; editing one changes every holder at once. */
 export class ProfilesService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -97,6 +107,12 @@ export class ProfilesService {
       const before = await repo.findProfile(uow.tx, tenantId, id, true);
       if (!before) throw notFound('profile');
       assertVersion(ifMatch, Number(before.version));
+      const grants = patch.grants;
+      if (grants)
+        assertRemovable(
+          powers,
+          before.grants.filter((g) => !grants.includes(g)),
+        );
       const version = await uow.nextTenantVersion(tenantId);
       const row = await repo.updateProfile(uow.tx, tenantId, id, {
         ...(patch.name !== undefined && { name: patch.name }),
@@ -144,6 +160,8 @@ export class ProfilesService {
             { rule: 'C7', extra: { holders } },
           );
         }
+        // C9: moving the holders away takes this profile's grants from them.
+        assertRemovable(powers, before.grants);
         const target = query.moveTo === 'none' ? null : query.moveTo;
         if (target === id)
           throw new AppError('validation_failed', 'move holders to a different profile', { field: '/moveTo' });

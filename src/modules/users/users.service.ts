@@ -2,6 +2,7 @@ import {
   applyAutomaticAssignments,
   isTenantAdmin,
   validateUserChange,
+  validateUserRemoval,
   type ChangeActor,
   type Violation,
 } from '../../access/change-rules.js';
@@ -75,7 +76,7 @@ export function mergePatch(before: UserAccess, patch: UserPatch): UserAccess {
   return u;
 }
 
-/** Users: manual users from the portal, platform users from sync; every change checked by the rules (C1-C8, G*, A*). */
+/** Users: manual users from the portal, platform users from sync; every change checked by the rules (C1-C9, G*, A*). */
 export class UsersService {
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -217,7 +218,7 @@ export class UsersService {
   }
 
   async remove(ctx: RequestContext, tenantId: string, userId: string, ifMatch?: string): Promise<void> {
-    await requireCapability(this.deps.db, ctx, tenantId, ['users:delete']);
+    const powers = await requireCapability(this.deps.db, ctx, tenantId, ['users:delete']);
     await inTransaction(this.deps, ctx, async (uow) => {
       await uow.lockTenant(tenantId, 'share');
       const row = await repo.findUser(uow.tx, tenantId, userId, true);
@@ -227,6 +228,9 @@ export class UsersService {
       assertVersion(ifMatch, Number(row.version));
       const before = toUserAccess(row, []);
       const tenant = await loadTenantAccess(uow.tx, await this.tenantOrThrow(uow.tx, tenantId));
+      // C9: no deleting a superior, nor taking away (by deleting) what the actor could not give.
+      const c9 = validateUserRemoval(toChangeActor(powers), before, tenant);
+      if (c9.length > 0) refuse(c9);
       if (await this.isLastAdmin(uow, tenant, before)) {
         throw new AppError('last_admin', 'the last active user with website access and users:edit cannot be deleted', {
           rule: 'C4',

@@ -127,6 +127,9 @@ export const de: Messages = {
   'error.billable_permission_required':
     'Diese Änderung fügt abrechenbare Lizenzen hinzu, und Sie haben die Berechtigung „Abrechenbare Posten verwalten“ nicht.',
   'error.escalation_refused': 'Sie können keine Berechtigung und kein Profil vergeben, die Sie nicht selbst besitzen.',
+  'error.superior_user':
+    'Dieser Benutzer hat Berechtigungen, die Sie nicht haben; Sie können ihn weder ändern noch löschen.',
+  'error.removal_refused': 'Sie können nur wegnehmen, was Sie selbst vergeben könnten.',
   'error.last_admin':
     'Dies ist der letzte aktive Benutzer, der Benutzer verwalten kann. Jemand muss Website-Zugriff und „Benutzer verwalten“ behalten.',
   'error.website_access_required': 'Dafür ist zuerst Website-Zugriff erforderlich.',
@@ -181,6 +184,7 @@ export const de: Messages = {
   'block.read_only_field': 'Stammt aus der Telefonanlage (schreibgeschützt)',
   'block.escalation_refused': 'Sie können nur vergeben, was Sie selbst besitzen',
   'block.cc_admin_required': 'Erfordert die Rolle Contact Admin',
+  'block.superior_user': 'Dieser Benutzer hat Berechtigungen, die Sie nicht haben',
   'block.recording_playback_required': 'Gilt mit „Aufzeichnungswiedergabe & Umfang“',
   'block.forbidden': 'Sie können keine Benutzer ändern',
   'block.account_inactive': 'Der Benutzer ist gesperrt',
@@ -226,6 +230,8 @@ export const de: Messages = {
   'rule.C6': 'Eine Lizenz, deren Kontingent aufgebraucht ist, kann nicht zugewiesen werden.',
   'rule.C7': 'Rollenberechtigungen und Warteschleifenzuweisungen erfordern die Rolle Contact Admin.',
   'rule.C8': 'Tarif, Lizenzobergrenzen, Plätze und Richtlinien liegen bei Ihrem Dienstanbieter.',
+  'rule.C9':
+    'Sie ändern einen Benutzer nur, wenn alles, was er darf, auch Sie dürfen, und nehmen nur weg, was Sie vergeben könnten.',
   'rule.F1': 'Anrufe und SMS müssen im Tarif enthalten sein.',
   'rule.F2': 'Die Aufzeichnung muss in Ihrem Tarif enthalten sein.',
   'rule.F3': 'Wählbeschränkungen müssen in Ihrem Tarif enthalten sein.',

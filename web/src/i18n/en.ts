@@ -124,6 +124,8 @@ export const en = {
   'error.billable_permission_required':
     'This change adds billable licences, and you do not have the Manage Billable Items permission.',
   'error.escalation_refused': 'You cannot grant a permission or profile that you do not hold yourself.',
+  'error.superior_user': 'This user holds permissions you do not hold; you cannot change or delete them.',
+  'error.removal_refused': 'You can take away only what you could give yourself.',
   'error.last_admin':
     'This is the last active user who can manage users. Someone must keep website access and Manage Users.',
   'error.website_access_required': 'This needs Website access first.',
@@ -178,6 +180,7 @@ export const en = {
   'block.read_only_field': 'Comes from the phone system (read-only)',
   'block.escalation_refused': 'You can only grant what you hold yourself',
   'block.cc_admin_required': 'Needs the Contact Admin role',
+  'block.superior_user': 'This user holds permissions you do not',
   'block.recording_playback_required': 'Applies with Recording playback & scope',
   'block.forbidden': 'You cannot change users',
   'block.account_inactive': 'The user is suspended',
@@ -217,6 +220,8 @@ export const en = {
   'rule.C6': 'A licence whose pool is used up cannot be assigned.',
   'rule.C7': 'Role permissions and queue assignments need the Contact Admin role.',
   'rule.C8': 'Plan, licence caps, seats and policies belong to your service provider.',
+  'rule.C9':
+    'You change a user only if everything they may do is within what you may do, and take away only what you could give.',
   'rule.F1': 'Calls and SMS must be allowed by the plan.',
   'rule.F2': 'Recording must be included in your plan.',
   'rule.F3': 'Dial restrictions must be included in your plan.',

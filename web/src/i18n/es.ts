@@ -133,6 +133,8 @@ export const es: Messages = {
   'error.billable_permission_required':
     'Este cambio añade licencias facturables y no tienes el permiso Gestionar elementos facturables.',
   'error.escalation_refused': 'No puedes otorgar un permiso o perfil que tú mismo no tienes.',
+  'error.superior_user': 'Este usuario tiene permisos que tú no tienes; no puedes cambiarlo ni eliminarlo.',
+  'error.removal_refused': 'Solo puedes quitar lo que tú mismo podrías otorgar.',
   'error.last_admin':
     'Este es el último usuario activo que puede gestionar usuarios. Alguien debe conservar el acceso al sitio web y Gestionar usuarios.',
   'error.website_access_required': 'Primero se necesita Acceso al sitio web.',
@@ -188,6 +190,7 @@ export const es: Messages = {
   'block.read_only_field': 'Proviene de la central telefónica (solo lectura)',
   'block.escalation_refused': 'Solo puedes otorgar lo que tú mismo tienes',
   'block.cc_admin_required': 'Necesita el rol de Administrador del Contact Center',
+  'block.superior_user': 'Este usuario tiene permisos que tú no tienes',
   'block.recording_playback_required': 'Se aplica con Reproducción y alcance de grabaciones',
   'block.forbidden': 'No puedes modificar usuarios',
   'block.account_inactive': 'El usuario está suspendido',
@@ -236,6 +239,8 @@ export const es: Messages = {
   'rule.C7': 'Los permisos por rol y las asignaciones a colas necesitan el rol de Administrador del Contact Center.',
   'rule.C8':
     'El plan, los límites de licencias, las licencias concurrentes y las políticas corresponden a tu proveedor de servicios.',
+  'rule.C9':
+    'Solo cambias a un usuario si todo lo que puede hacer está dentro de lo que tú puedes hacer, y solo quitas lo que podrías otorgar.',
   'rule.F1': 'El plan debe permitir las llamadas y los SMS.',
   'rule.F2': 'La grabación debe estar incluida en tu plan.',
   'rule.F3': 'Las restricciones de marcación deben estar incluidas en tu plan.',

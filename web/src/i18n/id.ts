@@ -127,6 +127,9 @@ export const id: Messages = {
   'error.billable_permission_required':
     'Perubahan ini menambah lisensi yang dapat ditagih, dan Anda tidak memiliki izin Kelola Item yang Dapat Ditagih.',
   'error.escalation_refused': 'Anda tidak dapat memberikan izin atau profil yang tidak Anda miliki sendiri.',
+  'error.superior_user':
+    'Pengguna ini memiliki izin yang tidak Anda miliki; Anda tidak dapat mengubah atau menghapusnya.',
+  'error.removal_refused': 'Anda hanya dapat mencabut apa yang dapat Anda berikan sendiri.',
   'error.last_admin':
     'Ini adalah pengguna aktif terakhir yang dapat mengelola pengguna. Harus ada yang tetap memiliki akses situs web dan Kelola Pengguna.',
   'error.website_access_required': 'Ini memerlukan Akses Situs Web terlebih dahulu.',
@@ -182,6 +185,7 @@ export const id: Messages = {
   'block.read_only_field': 'Berasal dari sistem telepon (baca-saja)',
   'block.escalation_refused': 'Anda hanya dapat memberikan apa yang Anda miliki sendiri',
   'block.cc_admin_required': 'Memerlukan peran Admin Pusat Kontak',
+  'block.superior_user': 'Pengguna ini memiliki izin yang tidak Anda miliki',
   'block.recording_playback_required': 'Berlaku dengan Pemutaran Rekaman & Cakupan',
   'block.forbidden': 'Anda tidak dapat mengubah pengguna',
   'block.account_inactive': 'Pengguna ditangguhkan',
@@ -224,6 +228,8 @@ export const id: Messages = {
   'rule.C6': 'Lisensi yang kuotanya sudah habis tidak dapat ditetapkan.',
   'rule.C7': 'Izin peran dan penugasan antrean memerlukan peran Admin Pusat Kontak.',
   'rule.C8': 'Paket, batas lisensi, kursi, dan kebijakan adalah wewenang penyedia layanan Anda.',
+  'rule.C9':
+    'Anda mengubah pengguna hanya jika semua yang boleh dilakukannya juga boleh Anda lakukan, dan hanya mencabut apa yang dapat Anda berikan.',
   'rule.F1': 'Panggilan dan SMS harus diizinkan oleh paket.',
   'rule.F2': 'Perekaman harus termasuk dalam paket Anda.',
   'rule.F3': 'Pembatasan panggilan harus termasuk dalam paket Anda.',

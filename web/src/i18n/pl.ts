@@ -132,6 +132,8 @@ export const pl: Messages = {
   'error.billable_permission_required':
     'Ta zmiana dodaje płatne licencje, a nie masz uprawnienia Zarządzanie pozycjami rozliczeniowymi.',
   'error.escalation_refused': 'Nie możesz nadać uprawnienia ani profilu, którego sam nie masz.',
+  'error.superior_user': 'Ten użytkownik ma uprawnienia, których Ty nie masz; nie możesz go zmienić ani usunąć.',
+  'error.removal_refused': 'Możesz odebrać tylko to, co sam mógłbyś nadać.',
   'error.last_admin':
     'To ostatni aktywny użytkownik, który może zarządzać użytkownikami. Ktoś musi zachować dostęp do witryny i uprawnienie Zarządzanie użytkownikami.',
   'error.website_access_required': 'Najpierw wymagany jest Dostęp do witryny.',
@@ -186,6 +188,7 @@ export const pl: Messages = {
   'block.read_only_field': 'Pochodzi z centrali telefonicznej (tylko do odczytu)',
   'block.escalation_refused': 'Możesz nadać tylko to, co sam masz',
   'block.cc_admin_required': 'Wymaga roli Administrator contact center',
+  'block.superior_user': 'Ten użytkownik ma uprawnienia, których Ty nie masz',
   'block.recording_playback_required': 'Działa razem z uprawnieniem Odtwarzanie nagrań i zakres',
   'block.forbidden': 'Nie możesz zmieniać użytkowników',
   'block.account_inactive': 'Użytkownik jest zawieszony',
@@ -232,6 +235,8 @@ export const pl: Messages = {
   'rule.C6': 'Nie można przypisać licencji, której pula jest wyczerpana.',
   'rule.C7': 'Uprawnienia ról i przypisania do kolejek wymagają roli Administrator contact center.',
   'rule.C8': 'Plan, limity licencji, stanowiska i zasady należą do Twojego dostawcy usług.',
+  'rule.C9':
+    'Zmieniasz użytkownika tylko wtedy, gdy wszystko, co może, mieści się w tym, co Ty możesz, i odbierasz tylko to, co mógłbyś nadać.',
   'rule.F1': 'Połączenia i SMS muszą być dozwolone w planie.',
   'rule.F2': 'Twój plan musi obejmować nagrywanie.',
   'rule.F3': 'Twój plan musi obejmować ograniczenia kodów krajów.',

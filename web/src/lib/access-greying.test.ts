@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessAnswer } from '../../../client/index.js';
 import { makeTranslator } from '../i18n/index.js';
-import { contentBlock, controlState, profileContentBlocks, type GreyingContext } from './access-greying.js';
+import {
+  contentBlock,
+  controlState,
+  profileContentBlocks,
+  superiorBlock,
+  type GreyingContext,
+} from './access-greying.js';
 import { actorFromCapabilities, PROVIDER_ACTOR } from './actor.js';
 import { grantableBy } from './capability-matrix.js';
 import { describeBlock } from './problem-message.js';
@@ -197,5 +203,86 @@ describe('billable content (G15)', () => {
     expect(g.has('users:edit')).toBe(true);
     expect(g.has('webhooks:edit')).toBe(false);
     expect(grantableBy(PROVIDER_ACTOR)).toBeNull();
+  });
+});
+
+describe('no acting on superiors (C9)', () => {
+  const delegate = actorFromCapabilities(['portal:use', 'users:view', 'users:create', 'users:edit', 'users:delete']);
+  const ownerAccess: AccessAnswer = {
+    userId: 'owner',
+    version: 3,
+    queues: {},
+    capabilities: {
+      'portal:use': { allowed: true, grantedBy: ['permission:website_access'], blockedBy: [] },
+      'users:edit': { allowed: true, grantedBy: ['permission:manage_users', 'profile:superuser'], blockedBy: [] },
+      'billing:edit': {
+        allowed: true,
+        grantedBy: ['permission:manage_billable_items', 'profile:superuser'],
+        blockedBy: [],
+      },
+      'inbox:use': { allowed: true, grantedBy: ['baseline'], blockedBy: [] },
+      'reports:view': {
+        allowed: false,
+        grantedBy: ['profile:superuser'],
+        blockedBy: [{ rule: 'G15', code: 'supervisor_level_required', detail: 'needs Report Supervisor' }],
+      },
+    },
+  };
+  const owner = () => ({
+    ...blankManualUser(),
+    id: 'owner',
+    permissions: ['website_access' as const, 'manage_users' as const, 'manage_billable_items' as const],
+    profile: { kind: 'superuser' as const },
+  });
+
+  it('C9: every control of a user holding powers the actor lacks is greyed, naming them', () => {
+    for (const id of ['permission:manage_billable_items', 'recordingScope', 'status', 'supervisorLevel'] as const) {
+      const s = controlState(id, ctx({ user: owner(), access: ownerAccess, actor: delegate }));
+      expect(s.disabled, id).toBe(true);
+      expect(s.reasons[0], id).toMatchObject({ rule: 'C9', code: 'superior_user' });
+    }
+    expect(superiorBlock(ctx({ user: owner(), access: ownerAccess, actor: delegate }))?.detail).toContain(
+      'billing:edit',
+    );
+  });
+
+  it('C9: not for the provider, nor for an actor holding all of it (superuser included)', () => {
+    expect(superiorBlock(ctx({ user: owner(), access: ownerAccess, actor: PROVIDER_ACTOR }))).toBeNull();
+    const peer = actorFromCapabilities(['portal:use', 'users:edit', 'billing:edit'], { superuser: true });
+    expect(superiorBlock(ctx({ user: owner(), access: ownerAccess, actor: peer }))).toBeNull();
+    // Held in everything but superuser: still a superior.
+    const almost = actorFromCapabilities(['portal:use', 'users:edit', 'billing:edit']);
+    expect(superiorBlock(ctx({ user: owner(), access: ownerAccess, actor: almost }))).toMatchObject({
+      rule: 'C9',
+    });
+  });
+
+  it('C9: ordinary users and billable content (G15, C2) do not make a superior', () => {
+    const ordinary = { ...blankManualUser(), id: 'o', permissions: ['website_access' as const] };
+    expect(superiorBlock(ctx({ user: ordinary, actor: delegate }))).toBeNull();
+    expect(controlState('recordingScope', ctx({ user: ordinary, actor: delegate })).reasons[0]?.rule).not.toBe('C9');
+    const reporter = { ...ordinary, supervisorLevel: 'analytics' as const };
+    expect(superiorBlock(ctx({ user: reporter, actor: delegate }))).toBeNull();
+  });
+
+  it('C9: without an /access answer (or for a suspended user) the saved record tells', () => {
+    expect(superiorBlock(ctx({ user: owner(), actor: delegate }))).toMatchObject({ code: 'superior_user' });
+    const suspended = { ...owner(), status: 'suspended' as const };
+    const blocked: AccessAnswer = {
+      ...ownerAccess,
+      capabilities: Object.fromEntries(
+        Object.keys(ownerAccess.capabilities).map((c) => [
+          c,
+          { allowed: false, grantedBy: [], blockedBy: [{ rule: 'G13', code: 'account_inactive', detail: '' }] },
+        ]),
+      ),
+    };
+    expect(superiorBlock(ctx({ user: suspended, access: blocked, actor: delegate }))).toMatchObject({ rule: 'C9' });
+  });
+
+  it('C9: in plain words', () => {
+    const text = describeBlock({ rule: 'C9', code: 'superior_user', detail: '' }, makeTranslator('en'));
+    expect(text).toContain('(rule C9)');
+    expect(text).not.toBe(' (rule C9)');
   });
 });

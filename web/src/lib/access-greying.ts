@@ -7,6 +7,8 @@
 import type { AccessAnswer, Block, Tenant, User } from '../../../client/index.js';
 import {
   BILLABLE_CONTENT,
+  CAPABILITIES,
+  CAPABILITY_BY_ID,
   levelSelling,
   PERMISSION_CAPABILITIES,
   planHas,
@@ -101,6 +103,8 @@ export function controlState(id: ControlId, ctx: GreyingContext): ControlState {
   }
   if (!actorCan(actor, 'users:edit'))
     return disabled(block('C1', 'forbidden', 'changing users needs Manage Users (users:edit)'));
+  const superior = superiorBlock(ctx);
+  if (superior) return disabled(superior);
 
   const [kind, arg = ''] = id.split(':') as [string, string | undefined];
   switch (kind) {
@@ -293,4 +297,46 @@ export function profileContentBlocks(
       const b = contentBlock(cap, ctx);
       return b ? [[cap, b] as [string, ShownBlock]] : [];
     });
+}
+
+/** Sources an actor gives only by holding them (C3, C7): what they give is a power over others (C9). */
+const isGuardedSource = (source: string) =>
+  source.startsWith('permission:') || source.startsWith('profile:') || source === 'role:contact_admin';
+
+/**
+ * C9 from the saved record, when `/access` cannot tell (not loaded yet, or the user is suspended and G13
+ * blocks everything): named permissions and custom grants (portal ones with website access, G1) and the
+ * Contact Admin role. A tenant profile's grants are the server's to weigh.
+ */
+function recordPowers(u: User): string[] {
+  const web = u.permissions.includes('website_access');
+  const works = (cap: string) => CAPABILITY_BY_ID.get(cap)?.surface !== 'portal' || web;
+  const caps: string[] = u.permissions.flatMap((p) => PERMISSION_CAPABILITIES[p] ?? []);
+  if (u.profile.kind === 'custom')
+    caps.push(...(u.profile.grants ?? []).filter((g) => CAPABILITY_BY_ID.get(g)?.profileGrantable));
+  if (u.contactCenter.admin)
+    caps.push('cc:admin', ...CAPABILITIES.filter((c) => c.module === 'queues').map((c) => c.id));
+  return caps.filter((c) => works(c) && !levelSelling(c));
+}
+
+/**
+ * C9: the reason the actor may not change this user at all: the user (as saved, `/access`) holds powers,
+ * given by named permissions, profiles or the Contact Admin role, that the actor lacks, or is a superuser
+ * and the actor is not. Billable content follows the level (G15, C2) and is no power. Null when the actor
+ * may act on the user (the provider always may).
+ */
+export function superiorBlock(ctx: GreyingContext): ShownBlock | null {
+  const { user, access, actor } = ctx;
+  if (actor.provider) return null;
+  const decided = access ? Object.entries(access.capabilities) : [];
+  const active = decided.some(([, d]) => d.allowed);
+  const powers = active
+    ? decided
+        .filter(([cap, d]) => d.allowed && !levelSelling(cap) && d.grantedBy.some(isGuardedSource))
+        .map(([cap]) => cap)
+    : recordPowers(user);
+  const beyond = [...new Set(powers.filter((c) => !actor.capabilities.has(c)))].sort();
+  if (user.profile.kind === 'superuser' && !actor.superuser) beyond.push('superuser');
+  if (beyond.length === 0) return null;
+  return block('C9', 'superior_user', `the user holds what you do not: ${beyond.join(', ')}`);
 }

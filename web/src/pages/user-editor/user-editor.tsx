@@ -3,7 +3,7 @@
  * the admin edits, greying from /access, and a summary (with billable impact) before saving.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Badge, Button, Group, Paper, Tabs, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Tabs, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import type { AccessAnswer, Tenant, User } from '../../../../client/index.js';
@@ -12,7 +12,8 @@ import { ChangeSummaryModal, NamesProvider } from '../../components/change-summa
 import { PageHeader } from '../../components/page-header.js';
 import { useI18n } from '../../i18n/index.js';
 import { actorCan, type ActorPowers } from '../../lib/actor.js';
-import { controlState, type ControlId, type GreyingContext } from '../../lib/access-greying.js';
+import { controlState, superiorBlock, type ControlId, type GreyingContext } from '../../lib/access-greying.js';
+import { describeBlock } from '../../lib/problem-message.js';
 import { summariseChanges } from '../../lib/change-summary.js';
 import { applyAutomaticRules, buildUserPatch } from '../../lib/user-draft.js';
 import { useSession } from '../../session.js';
@@ -56,7 +57,8 @@ export interface UserEditorProps {
 }
 
 export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab, onTab, onReload }: UserEditorProps) {
-  const { t } = useI18n();
+  const tr = useI18n();
+  const { t } = tr;
   const { client } = useSession();
   const tenantId = useTenantId()!;
   const queryClient = useQueryClient();
@@ -73,6 +75,11 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
   const update = useCallback((fn: (u: User) => User) => setDraft((d) => applyAutomaticRules(fn(d))), []);
   const ctx: GreyingContext = useMemo(() => ({ user: draft, access, tenant, actor }), [draft, access, tenant, actor]);
   const state = useCallback((id: ControlId) => controlState(id, ctx), [ctx]);
+  // C9: a user holding powers the actor lacks cannot be changed by it at all (the saved user decides).
+  const superior = useMemo(
+    () => (saved ? superiorBlock({ user: saved, access, tenant, actor }) : null),
+    [saved, access, tenant, actor],
+  );
   const summary = useMemo(() => {
     const s = summariseChanges(saved, draft, { actorCanBill: actorCan(actor, 'billing:edit') });
     return password && !creating
@@ -144,6 +151,11 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
           )
         }
       />
+      {superior && (
+        <Alert color="orange" variant="light" mb="md" data-testid="superior-user">
+          {describeBlock(superior, tr)}
+        </Alert>
+      )}
       <Tabs value={current} onChange={(v) => v && onTab(v as EditorTab)} keepMounted={false}>
         <Tabs.List mb="md" style={{ flexWrap: 'wrap' }}>
           {tabs.map((x) => (
@@ -203,7 +215,7 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
                 {t('editor.discard')}
               </Button>
               <Button
-                disabled={!changeCount || (creating && !draft.displayName.trim())}
+                disabled={!changeCount || superior !== null || (creating && !draft.displayName.trim())}
                 onClick={() => {
                   save.reset();
                   setReviewing(true);
