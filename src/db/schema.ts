@@ -62,6 +62,12 @@ export interface UsersTable {
   features: Json<Features>;
   preferences: Json<Preferences>;
   acd_queue_ids: string[];
+  /** P4: the phone system's display name and email of a platform user (null for manual users). */
+  platform_display_name: string | null;
+  platform_email: string | null;
+  /** P4: the portal overrode the display name / email; sync then updates only the phone system's value. */
+  display_name_overridden: Generated<boolean>;
+  email_overridden: Generated<boolean>;
   version: BigNum;
   created_at: Timestamp;
   updated_at: Timestamp;

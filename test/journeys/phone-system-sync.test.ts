@@ -68,8 +68,8 @@ describeEachDatabase('journey: phone system sync and portal edits', (kind) => {
       (u) => u.externalId === externalId,
     )!;
   const auditOf = async (t: string, target?: string) =>
-    (await a.asProvider<AuditPage>('GET', `/v1/tenants/${t}/audit?limit=500${target ? `&target=${target}` : ''}`))
-      .body.items;
+    (await a.asProvider<AuditPage>('GET', `/v1/tenants/${t}/audit?limit=500${target ? `&target=${target}` : ''}`)).body
+      .items;
 
   it('P1, P4: portal edits survive the next sync, which changes nothing; a phone rename is recorded; reset restores it', async () => {
     const { id: t } = await a.tenant({ policies: { agentAddOn: 'auto' } });

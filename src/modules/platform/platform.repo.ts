@@ -28,6 +28,10 @@ export async function loadPlatformUsers(db: Executor, tenantId: string) {
       'contact_center',
       'acd_queue_ids',
       'permissions',
+      'platform_display_name',
+      'platform_email',
+      'display_name_overridden',
+      'email_overridden',
     ])
     .where('tenant_id', '=', tenantId)
     .where('source', '=', 'platform')
@@ -82,6 +86,8 @@ export interface UserWrite {
   licences: string[];
   contact_center: ContactCenter;
   acd_queue_ids: string[];
+  platform_display_name: string;
+  platform_email: string | null;
 }
 
 /** One UPDATE per chunk, from a JSON recordset. */
@@ -95,9 +101,10 @@ export async function updateUsersBatch(
     const payload = JSON.stringify(part);
     await sql`update users u set display_name = v.display_name, email = v.email, extension = v.extension, status = v.status,
         licences = v.licences, contact_center = v.contact_center, acd_queue_ids = v.acd_queue_ids,
+        platform_display_name = v.platform_display_name, platform_email = v.platform_email,
         version = ${version}, updated_at = now()
       from jsonb_to_recordset(${payload}::jsonb) as v(id text, display_name text, email text, extension text, status text,
-        licences text[], contact_center jsonb, acd_queue_ids text[])
+        licences text[], contact_center jsonb, acd_queue_ids text[], platform_display_name text, platform_email text)
       where u.tenant_id = ${tenantId} and u.id = v.id`.execute(db);
   }
 }
@@ -196,6 +203,9 @@ export interface UserCreate {
   tenantId: string;
   externalId: string;
   displayName: string;
+  /** The phone system's display name and email (P4); the visible ones are `displayName` and `access.email`. */
+  platformDisplayName: string;
+  platformEmail: string | null;
   extension: string | null;
   acdQueueIds: string[];
   access: UserAccess;
@@ -213,6 +223,8 @@ export async function insertUsersBatch(db: Executor, users: UserCreate[], versio
           source: u.access.source,
           external_id: u.externalId,
           display_name: u.displayName,
+          platform_display_name: u.platformDisplayName,
+          platform_email: u.platformEmail,
           password_hash: null,
           extension: u.extension,
           acd_queue_ids: u.acdQueueIds,

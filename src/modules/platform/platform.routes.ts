@@ -1,7 +1,9 @@
 import type { Api } from '../../http/types.js';
 import { contextOf } from '../../http/authenticate.js';
-import { errorResponses, TenantParams } from '../../http/common-schemas.js';
-import { Snapshot, SnapshotQuery, SnapshotResult } from './platform.schemas.js';
+import { errorResponses, TenantItemParams, TenantParams } from '../../http/common-schemas.js';
+import { etag } from '../../infra/versioning.js';
+import { User } from '../users/users.schemas.js';
+import { ResetFieldBody, Snapshot, SnapshotQuery, SnapshotResult } from './platform.schemas.js';
 import type { PlatformService } from './platform.service.js';
 
 /** A snapshot of 100,000 users is tens of megabytes of JSON. */
@@ -22,5 +24,28 @@ export function registerPlatformRoutes(app: Api, platform: PlatformService): voi
       },
     },
     async (req) => platform.applySnapshot(contextOf(req), req.params.t, req.body, req.query.dryRun ?? false),
+  );
+  app.post(
+    '/v1/tenants/:t/users/:id/reset-field',
+    {
+      schema: {
+        tags: ['Users'],
+        summary:
+          "Return a platform user's display name or email to the phone system's value, ending the portal's override (P4); If-Match for optimistic concurrency",
+        params: TenantItemParams,
+        body: ResetFieldBody,
+        response: { 200: User, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const u = await platform.resetField(
+        contextOf(req),
+        req.params.t,
+        req.params.id,
+        req.body.field,
+        req.headers['if-match'],
+      );
+      return reply.header('etag', etag(u.version)).send(u);
+    },
   );
 }

@@ -100,3 +100,12 @@ export const SnapshotQuery = Type.Object(
   { dryRun: Type.Optional(Type.Boolean({ default: false })) },
   { additionalProperties: false },
 );
+
+/** P4: return a field the portal overrode to the phone system's value. */
+export const ResetFieldBody = Type.Object(
+  {
+    field: lit('displayName', 'email'),
+  },
+  { additionalProperties: false },
+);
+export type ResetFieldBody = Static<typeof ResetFieldBody>;

@@ -8,6 +8,9 @@ import { assertTenantScope } from '../access/actor-access.js';
 import { findTenant, updateTenant } from '../tenants/tenants.repo.js';
 import { countBillable } from '../users/users.repo.js';
 import { defaultUserAccessFields } from '../users/users.mapping.js';
+import type { User } from '../users/users.schemas.js';
+import { UsersService } from '../users/users.service.js';
+import type { OverridableField } from './ownership.js';
 import type { Snapshot, SnapshotResult } from './platform.schemas.js';
 import * as repo from './platform.repo.js';
 import { devicesDigest, emailKey, planSnapshot, type DesiredUser, type StoredPlatformUser } from './sync-plan.js';
@@ -16,7 +19,24 @@ const MAX_CHANGES_LISTED = 1000;
 
 /** Platform sync (P1): the phone system's users, devices and queues, applied as one idempotent transaction. */
 export class PlatformService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly users: UsersService;
+  constructor(private readonly deps: ServiceDeps) {
+    this.users = new UsersService(deps);
+  }
+
+  /**
+   * P4: returns a display name or email the portal overrode to the phone system's value; later syncs
+   * change it again. A user change like any other: the same rules (C1, C9, G2), audit and push.
+   */
+  async resetField(
+    ctx: RequestContext,
+    tenantId: string,
+    userId: string,
+    field: OverridableField,
+    ifMatch?: string,
+  ): Promise<User> {
+    return this.users.patch(ctx, tenantId, userId, {}, ifMatch, [field]);
+  }
 
   async applySnapshot(
     ctx: RequestContext,
@@ -61,6 +81,9 @@ export class PlatformService {
           licences: r.licences,
           contactCenter: r.contact_center,
           acdQueueIds: r.acd_queue_ids,
+          platformDisplayName: r.platform_display_name ?? r.display_name,
+          platformEmail: r.platform_email,
+          overrides: { displayName: r.display_name_overridden, email: r.email_overridden },
           websiteAccess: r.permissions.includes('website_access'),
           devices: devices.map((d) => ({ externalId: d.externalId, name: d.name, kind: d.kind })),
           devicesDigest: devicesDigest(devices),
@@ -78,7 +101,6 @@ export class PlatformService {
         stored,
         snapshot: snapshot.users,
         queueIds: queues.byExternal,
-        platformQueueIds: queues.platformIds,
         allQueueIds: queues.allIds,
         agentAddOn: tenant.policies.agentAddOn,
         agentPool: { cap: tenant.licence_pools.agent ?? null, heldOutsideSync: billable.agent - platformAgents },
@@ -205,7 +227,7 @@ export class PlatformService {
       await updateTenant(uow.tx, tenantId, { version });
       uow.publish({ type: 'config', tenantId, userIds: null, version });
     }
-    return { byExternal, platformIds: new Set(byExternal.values()), allIds, counts };
+    return { byExternal, allIds, counts };
   }
 
   private async write(
@@ -229,6 +251,8 @@ export class PlatformService {
         tenantId,
         externalId: d.externalId,
         displayName: d.displayName,
+        platformDisplayName: d.platformDisplayName,
+        platformEmail: d.platformEmail,
         extension: d.extension,
         acdQueueIds: d.acdQueueIds,
         access: {
@@ -254,6 +278,8 @@ export class PlatformService {
       licences: d.licences,
       contact_center: d.contactCenter,
       acd_queue_ids: d.acdQueueIds,
+      platform_display_name: d.platformDisplayName,
+      platform_email: d.platformEmail,
     });
     await repo.updateUsersBatch(
       uow.tx,

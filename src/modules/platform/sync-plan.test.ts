@@ -27,6 +27,9 @@ const stored = (n: number, extra: Partial<StoredPlatformUser> = {}): StoredPlatf
     externalId: s.externalId,
     displayName: s.displayName,
     email: s.email ?? null,
+    platformDisplayName: s.displayName,
+    platformEmail: s.email ?? null,
+    overrides: { displayName: false, email: false },
     websiteAccess: false,
     extension: s.extension,
     status: 'active',
@@ -46,12 +49,81 @@ const input = (over: Partial<PlanInput>): PlanInput => ({
     ['q-sales', 'que-sales'],
     ['q-help', 'que-help'],
   ]),
-  platformQueueIds: new Set(['que-sales', 'que-help']),
   allQueueIds: new Set(['que-sales', 'que-help']),
   agentAddOn: 'manual',
   agentPool: { cap: null, heldOutsideSync: 0 },
   websiteEmailsElsewhere: new Set(),
   ...over,
+});
+
+describe('sync plan: one owner per field (P4)', () => {
+  it('P4: an identical snapshot after portal edits (an overridden name, a manual Agent role) changes nothing', () => {
+    const edited = stored(1, {
+      displayName: 'Ada (portal)',
+      overrides: { displayName: true, email: false },
+      licences: ['agent', 'essential'],
+      acdQueueIds: ['que-sales'],
+      // Sales from ACD membership; Help given by hand in the portal.
+      contactCenter: { admin: false, queues: { 'que-sales': ['agent'], 'que-help': ['agent', 'supervisor'] } },
+    });
+    const plan = planSnapshot(
+      input({ stored: [edited], snapshot: [snap(1, { acdQueues: ['q-sales'] })], agentAddOn: 'auto' }),
+    );
+    expect(plan).toMatchObject({ creates: [], updates: [], removes: [], unchanged: 1, conflicts: [] });
+  });
+
+  it('P4: the phone system renames an overridden user: the portal name stays, the phone value is recorded', () => {
+    const edited = stored(1, { displayName: 'Ada (portal)', overrides: { displayName: true, email: false } });
+    const plan = planSnapshot(input({ stored: [edited], snapshot: [snap(1, { displayName: 'Ada King' })] }));
+    expect(plan.updates).toHaveLength(1);
+    const [u] = plan.updates;
+    expect(u!.fields).toEqual(['phoneSystem.displayName']);
+    expect(u!.desired).toMatchObject({ displayName: 'Ada (portal)', platformDisplayName: 'Ada King' });
+    expect(u!.diff).toEqual({
+      before: { 'phoneSystem.displayName': 'User 1' },
+      after: { 'phoneSystem.displayName': 'Ada King' },
+    });
+  });
+
+  it('P4: without an override a rename changes the visible name, reported once as displayName', () => {
+    const plan = planSnapshot(input({ stored: [stored(1)], snapshot: [snap(1, { displayName: 'Renamed' })] }));
+    expect(plan.updates[0]!.fields).toEqual(['displayName']);
+    expect(plan.updates[0]!.desired).toMatchObject({ displayName: 'Renamed', platformDisplayName: 'Renamed' });
+    expect(plan.updates[0]!.diff).toEqual({ before: { displayName: 'User 1' }, after: { displayName: 'Renamed' } });
+  });
+
+  it('P4: an overridden email stays; the phone system email is recorded beside it', () => {
+    const edited = stored(1, { email: 'ada@portal.example', overrides: { displayName: false, email: true } });
+    const plan = planSnapshot(input({ stored: [edited], snapshot: [snap(1, { email: 'ada@new-pbx.example' })] }));
+    expect(plan.updates[0]!.fields).toEqual(['phoneSystem.email']);
+    expect(plan.updates[0]!.desired).toMatchObject({
+      email: 'ada@portal.example',
+      platformEmail: 'ada@new-pbx.example',
+    });
+  });
+
+  it('P4, G14: ACD membership is the phone system’s, queue roles the portal’s: joining gives Agent, leaving takes it, manual roles stay', () => {
+    const before = stored(1, {
+      licences: ['agent', 'essential'],
+      acdQueueIds: ['que-sales'],
+      contactCenter: { admin: false, queues: { 'que-sales': ['agent'], 'que-help': ['supervisor'] } },
+    });
+    // The phone system moves the user from Sales to Help.
+    const plan = planSnapshot(input({ stored: [before], snapshot: [snap(1, { acdQueues: ['q-help'] })] }));
+    expect(plan.updates[0]!.fields.sort()).toEqual(['acdQueues', 'contactCenter']);
+    expect(plan.updates[0]!.desired.contactCenter.queues).toEqual({ 'que-help': ['agent', 'supervisor'] });
+    expect(plan.updates[0]!.desired.acdQueueIds).toEqual(['que-help']);
+  });
+
+  it('A3: under the automatic policy, leaving every ACD queue takes Agent and with it every Agent role (G14)', () => {
+    const before = stored(1, {
+      licences: ['agent', 'essential'],
+      acdQueueIds: ['que-sales'],
+      contactCenter: { admin: false, queues: { 'que-sales': ['agent'], 'que-help': ['agent'] } },
+    });
+    const plan = planSnapshot(input({ stored: [before], snapshot: [snap(1)], agentAddOn: 'auto' }));
+    expect(plan.updates[0]!.desired).toMatchObject({ licences: ['essential'], contactCenter: { queues: {} } });
+  });
 });
 
 describe('sync plan: one bad row never fails the sync (P1, P4)', () => {
@@ -73,8 +145,11 @@ describe('sync plan: one bad row never fails the sync (P1, P4)', () => {
         detail: expect.any(String) as string,
       },
     ]);
-    // The visible email is not changed.
-    expect(plan.updates.find((u) => u.id === 'usr-1')).toBeUndefined();
+    // The phone system's value is recorded; the visible email is not changed.
+    expect(plan.updates.find((u) => u.id === 'usr-1')).toMatchObject({
+      fields: ['phoneSystem.email'],
+      desired: { email: 'u1@pbx.example', platformEmail: 'Boss@acme.example' },
+    });
     expect(plan.updates.find((u) => u.id === 'usr-2')?.fields).toEqual(['displayName']);
     expect(plan.creates.map((c) => c.externalId)).toEqual(['ext-3']);
   });
@@ -88,7 +163,7 @@ describe('sync plan: one bad row never fails the sync (P1, P4)', () => {
       }),
     );
     expect(plan.conflicts.map((c) => [c.externalId, c.code])).toEqual([['ext-1', 'email_not_unique']]);
-    expect(plan.updates).toEqual([]);
+    expect(plan.updates.find((u) => u.id === 'usr-1')?.desired.email).toBe('u1@pbx.example');
   });
 
   it('G2: a user with website access keeps its email when the phone system drops it', () => {
@@ -96,7 +171,7 @@ describe('sync plan: one bad row never fails the sync (P1, P4)', () => {
       input({ stored: [stored(1, { websiteAccess: true })], snapshot: [snap(1, { email: null })] }),
     );
     expect(plan.conflicts).toMatchObject([{ externalId: 'ext-1', field: 'email', code: 'email_required' }]);
-    expect(plan.unchanged).toBe(1);
+    expect(plan.updates[0]!.desired).toMatchObject({ email: 'u1@pbx.example', platformEmail: null });
   });
 
   it('P1: emails of users without website access are not unique, and internationalised addresses pass', () => {

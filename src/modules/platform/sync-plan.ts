@@ -1,5 +1,6 @@
 import type { ContactCenter } from '../../access/types.js';
 import type { Licence } from '../../catalog/licences.js';
+import { OVERRIDABLE_FIELDS, type OverridableField } from './ownership.js';
 import type { SnapshotUser, SyncConflict } from './platform.schemas.js';
 
 /**
@@ -11,12 +12,20 @@ import type { SnapshotUser, SyncConflict } from './platform.schemas.js';
  * an extension listed twice, a device listed under two users, an email another user with website
  * access signs in with, G2) is found here and reported as a conflict; the row is applied without the
  * conflicting value, so the database's constraints are never the ones that refuse.
+ *
+ * Every field has one owner (P4, ownership.ts): a sync writes the phone system's fields, records the
+ * phone system's display name and email beside the visible ones and changes a visible one only while
+ * the portal has not overridden it, and never writes a portal field (queue roles: see desiredOf).
  */
 /** What sync owns of a platform user. */
 interface PlatformUserFields {
   externalId: string;
+  /** The visible display name and email: the phone system's, unless the portal overrode them. */
   displayName: string;
   email: string | null;
+  /** The phone system's display name and email. */
+  platformDisplayName: string;
+  platformEmail: string | null;
   extension: string | null;
   status: 'active' | 'suspended' | 'removed';
   licences: Licence[];
@@ -35,6 +44,8 @@ export interface StoredPlatformUser extends PlatformUserFields {
   id: string;
   /** The user holds website access, so G2's unique login email applies to it. */
   websiteAccess: boolean;
+  /** The fields the portal overrode (P4): a sync leaves their visible value alone. */
+  overrides: Record<OverridableField, boolean>;
   devices: DeviceSummary[];
   /** Canonical JSON of the user's devices (with SIP credentials), to tell whether they changed. */
   devicesDigest: string;
@@ -64,8 +75,6 @@ export interface PlanInput {
   snapshot: SnapshotUser[];
   /** Queue external id -> queue id (after the snapshot's queues are applied). */
   queueIds: ReadonlyMap<string, string>;
-  /** Ids of every platform queue that exists after the snapshot. */
-  platformQueueIds: ReadonlySet<string>;
   /** Ids of every queue of the tenant after the snapshot (platform or not). */
   allQueueIds: ReadonlySet<string>;
   agentAddOn: 'manual' | 'auto';
@@ -276,15 +285,18 @@ export function planSnapshot(input: PlanInput): SyncPlan {
 
   const extensions = resolveExtensions(rows, conflicts);
   const devices = resolveDevices(rows, conflicts);
+  // The phone system's email (an absent one keeps the last), and the visible one unless overridden (P4).
+  const platformEmail = (r: Row) => (r.s.email === undefined ? (r.prev?.platformEmail ?? null) : r.s.email);
   const emails = resolveEmails(
     rows,
-    new Map(rows.map((r) => [r.index, r.s.email === undefined ? (r.prev?.email ?? null) : r.s.email])),
+    new Map(rows.map((r) => [r.index, r.prev?.overrides.email ? r.prev.email : platformEmail(r)])),
     new Set(removes.map((u) => u.id)),
     input.websiteEmailsElsewhere,
     conflicts,
   );
 
-  const desiredOf = ({ index, s, prev }: Row): DesiredUser => {
+  const desiredOf = (row: Row): DesiredUser => {
+    const { index, s, prev } = row;
     const acdQueueIds: string[] = [];
     for (const ext of s.acdQueues) {
       const id = input.queueIds.get(ext);
@@ -306,22 +318,29 @@ export function planSnapshot(input: PlanInput): SyncPlan {
       }
     }
     if (licences.has('agent')) agentsGiven += 1;
-    // ACD membership is the platform's truth for the agent role on platform queues (G14: needs Agent).
-    const queues: Record<string, Array<'agent' | 'supervisor'>> = {};
+    // P4: ACD membership is the phone system's, queue roles the portal's. A sync changes a role only
+    // where the membership changed: joining a queue's ACD gives Agent there (G14: with the licence),
+    // leaving it takes Agent there; every other role, a manual Agent role included, stays.
     const base = live(prev) ? prev.contactCenter : { admin: false, queues: {} };
+    const wasAcd = new Set(live(prev) ? prev.acdQueueIds : []);
+    const isAcd = new Set(acdQueueIds);
+    const queues: Record<string, Array<'agent' | 'supervisor'>> = {};
     for (const [q, roles] of Object.entries(base.queues)) {
       if (!input.allQueueIds.has(q)) continue;
-      const kept = input.platformQueueIds.has(q) ? roles.filter((r) => r !== 'agent') : roles;
+      // G14: no Agent role without the agent licence (A3 may just have taken it).
+      const kept = roles.filter((r) => r !== 'agent' || (licences.has('agent') && !(wasAcd.has(q) && !isAcd.has(q))));
       if (kept.length) queues[q] = kept;
     }
     if (licences.has('agent')) {
-      for (const q of acdQueueIds)
-        queues[q] = [...new Set<'agent' | 'supervisor'>(['agent', ...(queues[q] ?? [])])].sort();
+      for (const q of isAcd)
+        if (!wasAcd.has(q)) queues[q] = [...new Set<'agent' | 'supervisor'>(['agent', ...(queues[q] ?? [])])].sort();
     }
     return {
       externalId: s.externalId,
-      displayName: s.displayName,
+      displayName: prev?.overrides.displayName ? prev.displayName : s.displayName,
       email: emails.get(index) ?? null,
+      platformDisplayName: s.displayName,
+      platformEmail: platformEmail(row),
       extension: extensions.get(index) ?? null,
       status: live(prev) ? prev.status : 'active',
       licences: [...licences].sort(),
@@ -353,6 +372,12 @@ export function planSnapshot(input: PlanInput): SyncPlan {
 const summarise = (devices: SnapshotUser['devices']): DeviceSummary[] =>
   devices.map((d) => ({ externalId: d.externalId, name: d.name, kind: d.kind }));
 
+/** Where the phone system's value of each field with a portal override is kept. */
+const PHONE_SYSTEM_VALUE = {
+  displayName: 'platformDisplayName',
+  email: 'platformEmail',
+} as const satisfies Record<OverridableField, keyof PlatformUserFields>;
+
 /** The fields a sync changes on a stored user, each with its value before and after, and nothing else. */
 function diffOf(prev: StoredPlatformUser, desired: DesiredUser): FieldDiff {
   const before: Record<string, unknown> = {};
@@ -363,6 +388,13 @@ function diffOf(prev: StoredPlatformUser, desired: DesiredUser): FieldDiff {
   };
   if (prev.displayName !== desired.displayName) put('displayName', prev.displayName, desired.displayName);
   if (prev.email !== desired.email) put('email', prev.email, desired.email);
+  // Fields with a portal override (ownership.ts): the phone system's value is listed on its own
+  // (`phoneSystem.<field>`) only when the visible value does not already say it changed.
+  for (const f of OVERRIDABLE_FIELDS) {
+    const key = PHONE_SYSTEM_VALUE[f];
+    if (prev[key] !== desired[key] && (prev.overrides[f] || !(f in after)))
+      put(`phoneSystem.${f}`, prev[key], desired[key]);
+  }
   if (prev.extension !== desired.extension) put('extension', prev.extension, desired.extension);
   if (prev.status !== desired.status) put('status', prev.status, desired.status);
   if (!sameSet(prev.licences, desired.licences)) put('licences', prev.licences, desired.licences);

@@ -7,6 +7,7 @@ import { decodeNameCursor, toPage } from '../../infra/paging.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
 import { requireCapability } from '../access/actor-access.js';
+import { refuseQueueSettingsChange } from '../platform/ownership.js';
 import * as repo from './queues.repo.js';
 import type { Queue, QueueCreate, QueuePatch } from './queues.schemas.js';
 
@@ -71,6 +72,8 @@ export class QueuesService {
       const before = await repo.findQueue(uow.tx, tenantId, id);
       if (!before) throw notFound('queue');
       assertVersion(ifMatch, Number(before.version));
+      // P4: a phone system queue's settings are the phone system's.
+      refuseQueueSettingsChange(before, patch);
       const version = await uow.nextTenantVersion(tenantId);
       const row = await repo.updateQueue(uow.tx, tenantId, id, {
         ...(patch.name !== undefined && { name: patch.name }),

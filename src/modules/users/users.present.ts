@@ -1,4 +1,5 @@
 import type { DeviceRow, UserRow } from '../../db/schema.js';
+import { presentPhoneSystem } from '../platform/ownership.js';
 import { toUserAccess } from './users.mapping.js';
 import type { User } from './users.schemas.js';
 
@@ -28,6 +29,8 @@ export function presentUser(row: UserRow, devices: DeviceRow[]): User {
     features: a.features,
     preferences: a.preferences,
     hasPassword: row.password_hash !== null,
+    phoneSystem: presentPhoneSystem(row),
+    acdQueueIds: row.acd_queue_ids,
     version: Number(row.version),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

@@ -93,6 +93,24 @@ export const User = Type.Object(
     features: Features,
     preferences: Preferences,
     hasPassword: Type.Boolean(),
+    phoneSystem: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            displayName: Type.String(),
+            email: Type.Union([Type.String(), Type.Null()]),
+            overrides: Type.Array(lit('displayName', 'email'), {
+              description: 'fields the portal overrode: the visible value is not the phone system one',
+            }),
+          },
+          { description: "platform users: the phone system's values (P4); null for manual users" },
+        ),
+        Type.Null(),
+      ]),
+    ),
+    acdQueueIds: Type.Optional(
+      Type.Array(Type.String(), { description: "the queues the phone system's ACD lists the user in (P4)" }),
+    ),
     version: Type.Integer(),
     createdAt: Type.String(),
     updatedAt: Type.String(),
@@ -140,6 +158,10 @@ export const UserPatch = Type.Object(
     extension: Type.Optional(Type.Unknown({ description: 'read-only: changes only through platform sync (C5)' })),
     devices: Type.Optional(Type.Unknown({ description: 'read-only: changes only through platform sync (C5)' })),
     externalId: Type.Optional(Type.Unknown({ description: 'read-only' })),
+    acdQueueIds: Type.Optional(Type.Unknown({ description: "read-only: the phone system's ACD membership (P4)" })),
+    phoneSystem: Type.Optional(
+      Type.Unknown({ description: 'read-only: reset a field with POST …/users/{id}/reset-field (P4)' }),
+    ),
     source: Type.Optional(Type.Unknown({ description: 'read-only' })),
     preferences: Type.Optional(
       Type.Unknown({ description: 'read-only here: the user sets them from the app (PATCH /v1/me/preferences)' }),

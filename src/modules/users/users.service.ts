@@ -22,6 +22,7 @@ import { assertVersion } from '../../infra/versioning.js';
 import { actorPowers, forgetPowers, requireCapability, type ActorPowers } from '../access/actor-access.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { assertPasswordAcceptable } from '../auth/password-policy.js';
+import { applyPortalOverrides, refusePhoneSystemFields, type OverridableField } from '../platform/ownership.js';
 import { endSessions } from '../sessions/sessions.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { accessColumns, defaultUserAccessFields, toUserAccess } from './users.mapping.js';
@@ -164,17 +165,21 @@ export class UsersService {
     ctx: RequestContext,
     tenantId: string,
     userId: string,
-    patch: UserPatch,
+    input: UserPatch,
     ifMatch?: string,
+    /** P4: fields to return to the phone system's value (POST …/users/{id}/reset-field). */
+    resets: readonly OverridableField[] = [],
   ): Promise<User> {
     const powers = await actorPowers(this.deps.db, ctx, tenantId);
-    this.refuseReadOnly(patch);
-    const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+    this.refuseReadOnly(input);
+    const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
     const user = await inTransaction(this.deps, ctx, async (uow) => {
       await uow.lockTenant(tenantId, 'share');
       const row = await repo.findUser(uow.tx, tenantId, userId, true);
       if (!row) throw notFound('user');
       assertVersion(ifMatch, Number(row.version));
+      // P4: a platform user's name and email are the phone system's with a portal override.
+      const { patch, columns: overrides } = applyPortalOverrides(row, input, resets);
       if (patch.password !== undefined) assertPasswordAcceptable(patch.password, { email: patch.email ?? row.email });
       const devices = await repo.findDevices(uow.tx, tenantId, [userId]);
       const before = toUserAccess(row, devices);
@@ -197,6 +202,7 @@ export class UsersService {
           version,
           updated_at: new Date(),
           ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+          ...overrides,
           ...(passwordHash !== undefined && { password_hash: passwordHash }),
         })
         .catch(mapUniqueViolation);
@@ -257,6 +263,7 @@ export class UsersService {
   }
 
   private refuseReadOnly(input: Record<string, unknown>): void {
+    refusePhoneSystemFields(input);
     for (const k of READ_ONLY) {
       if (input[k] !== undefined)
         throw new AppError('read_only_field', `${k} changes only through platform sync`, {

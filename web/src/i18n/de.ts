@@ -235,6 +235,7 @@ export const de: Messages = {
   'rule.F1': 'Anrufe und SMS müssen im Tarif enthalten sein.',
   'rule.F2': 'Die Aufzeichnung muss in Ihrem Tarif enthalten sein.',
   'rule.F3': 'Wählbeschränkungen müssen in Ihrem Tarif enthalten sein.',
+  'rule.P4': 'Jedes Feld hat einen Eigentümer: Was aus der Telefonanlage kommt, wird in der Telefonanlage geändert.',
   'rule.S2': 'Sind alle Plätze belegt, wird eine neue Anmeldung abgewiesen; bestehende Sitzungen bleiben unberührt.',
   'rule.E3': 'Jemand hat zuerst eine neuere Version gespeichert.',
   'rule.I4': 'Wiederholte fehlgeschlagene Anmeldungen werden verlangsamt.',
@@ -380,6 +381,9 @@ export const de: Messages = {
   'details.deviceName': 'Gerät',
   'details.deviceKind': 'Art',
   'details.noDevices': 'Keine Geräte in der Telefonanlage.',
+  'details.phoneSystemValue': 'Telefonanlage: {value}',
+  'details.phoneSystemNoEmail': 'Telefonanlage: keine E-Mail',
+  'details.usePhoneSystemValue': 'Wert der Telefonanlage übernehmen',
 
   'licence.essential': 'Essential-Benutzer',
   'licence.agent': 'Berater-Benutzer-Add-on',
@@ -533,6 +537,10 @@ export const de: Messages = {
   'cc.wrapUp': 'Nachbearbeitung {seconds} s',
   'cc.agentOf': 'Berater von {queue}',
   'cc.supervisorOf': 'Supervisor von {queue}',
+  'cc.acd': 'ACD',
+  'cc.acdMember': 'In dieser Warteschlange der Telefonanlage (ACD)',
+  'cc.acdHelp':
+    'Die ACD-Mitgliedschaft kommt aus der Telefonanlage; Warteschlangenrollen werden hier vergeben. Nimmt die Telefonanlage den Benutzer in eine Warteschlange auf oder heraus, folgt die Agent-Rolle in dieser Warteschlange.',
   'queueRole.agent': 'Berater',
   'queueRole.supervisor': 'Supervisor',
   'queueKind.queue': 'Warteschleife',

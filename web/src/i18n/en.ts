@@ -225,6 +225,7 @@ export const en = {
   'rule.F1': 'Calls and SMS must be allowed by the plan.',
   'rule.F2': 'Recording must be included in your plan.',
   'rule.F3': 'Dial restrictions must be included in your plan.',
+  'rule.P4': 'Every field has one owner: what comes from the phone system is changed on the phone system.',
   'rule.S2': 'When all seats are taken, a new sign-in is refused; sessions already open are not affected.',
   'rule.E3': 'Someone saved a newer version first.',
   'rule.I4': 'Repeated failed sign-ins are slowed down.',
@@ -362,6 +363,9 @@ export const en = {
   'details.deviceName': 'Device',
   'details.deviceKind': 'Kind',
   'details.noDevices': 'No devices on the phone system.',
+  'details.phoneSystemValue': 'Phone system: {value}',
+  'details.phoneSystemNoEmail': 'Phone system: no email',
+  'details.usePhoneSystemValue': 'Use the phone system value',
 
   'licence.essential': 'Essential user',
   'licence.agent': 'Agent user add-on',
@@ -511,6 +515,10 @@ export const en = {
   'cc.wrapUp': 'wrap-up {seconds}s',
   'cc.agentOf': 'Agent of {queue}',
   'cc.supervisorOf': 'Supervisor of {queue}',
+  'cc.acd': 'ACD',
+  'cc.acdMember': 'In this queue on the phone system (ACD)',
+  'cc.acdHelp':
+    'ACD membership comes from the phone system; queue roles are set here. When the phone system adds the user to a queue or takes them out, the Agent role on that queue follows.',
   'queueRole.agent': 'Agent',
   'queueRole.supervisor': 'Supervisor',
   'queueKind.queue': 'Queue',

@@ -244,6 +244,7 @@ export const es: Messages = {
   'rule.F1': 'El plan debe permitir las llamadas y los SMS.',
   'rule.F2': 'La grabación debe estar incluida en tu plan.',
   'rule.F3': 'Las restricciones de marcación deben estar incluidas en tu plan.',
+  'rule.P4': 'Cada campo tiene un único propietario: lo que viene de la central telefónica se cambia en la central.',
   'rule.S2':
     'Cuando todas las licencias concurrentes están ocupadas, se rechaza el nuevo inicio de sesión; las sesiones abiertas no se ven afectadas.',
   'rule.E3': 'Otra persona guardó antes una versión más reciente.',
@@ -401,6 +402,9 @@ export const es: Messages = {
   'details.deviceName': 'Dispositivo',
   'details.deviceKind': 'Tipo',
   'details.noDevices': 'No hay dispositivos en la central telefónica.',
+  'details.phoneSystemValue': 'Central telefónica: {value}',
+  'details.phoneSystemNoEmail': 'Central telefónica: sin correo',
+  'details.usePhoneSystemValue': 'Usar el valor de la central telefónica',
 
   'licence.essential': 'Usuario Essential',
   'licence.agent': 'Complemento de usuario agente',
@@ -553,6 +557,10 @@ export const es: Messages = {
   'cc.wrapUp': 'cierre {seconds} s',
   'cc.agentOf': 'Agente de {queue}',
   'cc.supervisorOf': 'Supervisor de {queue}',
+  'cc.acd': 'ACD',
+  'cc.acdMember': 'En esta cola de la central telefónica (ACD)',
+  'cc.acdHelp':
+    'La pertenencia ACD viene de la central telefónica; los roles de cola se asignan aquí. Cuando la central añade al usuario a una cola o lo saca, el rol de agente en esa cola le sigue.',
   'queueRole.agent': 'Agente',
   'queueRole.supervisor': 'Supervisor',
   'queueKind.queue': 'Cola',

@@ -233,6 +233,7 @@ export const id: Messages = {
   'rule.F1': 'Panggilan dan SMS harus diizinkan oleh paket.',
   'rule.F2': 'Perekaman harus termasuk dalam paket Anda.',
   'rule.F3': 'Pembatasan panggilan harus termasuk dalam paket Anda.',
+  'rule.P4': 'Setiap kolom punya satu pemilik: yang berasal dari sistem telepon diubah di sistem telepon.',
   'rule.S2': 'Jika semua kursi terpakai, login baru ditolak; sesi yang sudah berjalan tidak terpengaruh.',
   'rule.E3': 'Orang lain lebih dulu menyimpan versi yang lebih baru.',
   'rule.I4': 'Upaya masuk yang berulang kali gagal akan diperlambat.',
@@ -370,6 +371,9 @@ export const id: Messages = {
   'details.deviceName': 'Perangkat',
   'details.deviceKind': 'Jenis',
   'details.noDevices': 'Tidak ada perangkat di sistem telepon.',
+  'details.phoneSystemValue': 'Sistem telepon: {value}',
+  'details.phoneSystemNoEmail': 'Sistem telepon: tanpa email',
+  'details.usePhoneSystemValue': 'Gunakan nilai dari sistem telepon',
 
   'licence.essential': 'Pengguna Esensial',
   'licence.agent': 'Add-On Pengguna Agen',
@@ -521,6 +525,10 @@ export const id: Messages = {
   'cc.wrapUp': 'wrap-up {seconds} dtk',
   'cc.agentOf': 'Agen di {queue}',
   'cc.supervisorOf': 'Supervisor di {queue}',
+  'cc.acd': 'ACD',
+  'cc.acdMember': 'Ada di antrean ini pada sistem telepon (ACD)',
+  'cc.acdHelp':
+    'Keanggotaan ACD berasal dari sistem telepon; peran antrean diatur di sini. Saat sistem telepon menambahkan pengguna ke antrean atau mengeluarkannya, peran Agen di antrean itu mengikuti.',
   'queueRole.agent': 'Agen',
   'queueRole.supervisor': 'Supervisor',
   'queueKind.queue': 'Antrean',

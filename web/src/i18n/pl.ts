@@ -240,6 +240,7 @@ export const pl: Messages = {
   'rule.F1': 'Połączenia i SMS muszą być dozwolone w planie.',
   'rule.F2': 'Twój plan musi obejmować nagrywanie.',
   'rule.F3': 'Twój plan musi obejmować ograniczenia kodów krajów.',
+  'rule.P4': 'Każde pole ma jednego właściciela: to, co pochodzi z centrali telefonicznej, zmienia się w centrali.',
   'rule.S2': 'Gdy wszystkie stanowiska są zajęte, nowe logowanie jest odrzucane; otwarte sesje pozostają nienaruszone.',
   'rule.E3': 'Ktoś zapisał wcześniej nowszą wersję.',
   'rule.I4': 'Powtarzające się nieudane logowania są spowalniane.',
@@ -407,6 +408,9 @@ export const pl: Messages = {
   'details.deviceName': 'Urządzenie',
   'details.deviceKind': 'Rodzaj',
   'details.noDevices': 'Brak urządzeń w centrali telefonicznej.',
+  'details.phoneSystemValue': 'Centrala telefoniczna: {value}',
+  'details.phoneSystemNoEmail': 'Centrala telefoniczna: brak e-maila',
+  'details.usePhoneSystemValue': 'Użyj wartości z centrali telefonicznej',
 
   'licence.essential': 'Użytkownik Essential',
   'licence.agent': 'Dodatek Agent dla użytkownika',
@@ -560,6 +564,10 @@ export const pl: Messages = {
   'cc.wrapUp': 'po rozmowie {seconds} s',
   'cc.agentOf': 'Agent kolejki {queue}',
   'cc.supervisorOf': 'Supervisor kolejki {queue}',
+  'cc.acd': 'ACD',
+  'cc.acdMember': 'W tej kolejce w centrali telefonicznej (ACD)',
+  'cc.acdHelp':
+    'Przynależność ACD pochodzi z centrali telefonicznej; role w kolejkach ustawia się tutaj. Gdy centrala dodaje użytkownika do kolejki lub go z niej usuwa, rola agenta w tej kolejce podąża za tym.',
   'queueRole.agent': 'Agent',
   'queueRole.supervisor': 'Supervisor',
   'queueKind.queue': 'Kolejka',

@@ -32,6 +32,11 @@ export function ContactCenterTab({ draft, update, state, lookups }: TabProps) {
       <Text size="sm" c="dimmed">
         {t('cc.rolesHelp')}
       </Text>
+      {draft.source === 'platform' && (
+        <Text size="sm" c="dimmed">
+          {t('cc.acdHelp')}
+        </Text>
+      )}
       {lookups.queues.length === 0 ? (
         <Alert color="gray">{t('cc.noQueues')}</Alert>
       ) : (
@@ -53,6 +58,11 @@ export function ContactCenterTab({ draft, update, state, lookups }: TabProps) {
                 <Table.Tr key={q.id}>
                   <Table.Th scope="row">
                     {q.name}
+                    {draft.acdQueueIds?.includes(q.id) && (
+                      <Badge ml="xs" size="xs" variant="outline" title={t('cc.acdMember')}>
+                        {t('cc.acd')}
+                      </Badge>
+                    )}
                     {q.wrapUpSeconds > 0 && (
                       <Badge ml="xs" size="xs" variant="light">
                         {t('cc.wrapUp', { seconds: q.wrapUpSeconds })}

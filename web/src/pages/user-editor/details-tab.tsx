@@ -1,5 +1,5 @@
 /** Details: name, email, status, password (manual users); extension and devices read-only for platform users. */
-import { Badge, Group, PasswordInput, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, PasswordInput, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
 import { DisabledReason, reasonId } from '../../components/disabled-reason.js';
 import { useI18n } from '../../i18n/index.js';
 import type { TabProps } from './editor-kit.js';
@@ -39,6 +39,12 @@ export function DetailsTab({
           update((u) => ({ ...u, displayName: v }));
         }}
       />
+      {draft.phoneSystem && draft.displayName !== draft.phoneSystem.displayName && (
+        <PhoneSystemValue
+          value={draft.phoneSystem.displayName}
+          onUse={(v) => update((u) => ({ ...u, displayName: v ?? '' }))}
+        />
+      )}
       <TextInput
         label={t('details.email')}
         description={t('details.emailHelp')}
@@ -49,6 +55,9 @@ export function DetailsTab({
           update((u) => ({ ...u, email: v || null }));
         }}
       />
+      {draft.phoneSystem && draft.email !== draft.phoneSystem.email && (
+        <PhoneSystemValue value={draft.phoneSystem.email} onUse={(v) => update((u) => ({ ...u, email: v }))} />
+      )}
       {!creating && draft.status !== 'removed' && (
         <div>
           <Text size="sm" fw={500} id="status-label">
@@ -121,5 +130,23 @@ export function DetailsTab({
         </>
       )}
     </Stack>
+  );
+}
+
+/**
+ * P4: a platform user's name and email are the phone system's unless changed here; beside a value
+ * that differs, the phone system's, and a way back to it (saving it ends the override).
+ */
+function PhoneSystemValue({ value, onUse }: { value: string | null; onUse: (value: string | null) => void }) {
+  const { t } = useI18n();
+  return (
+    <Group gap="xs" mt={-8} data-testid="phone-system-value">
+      <Text size="xs" c="dimmed">
+        {value === null ? t('details.phoneSystemNoEmail') : t('details.phoneSystemValue', { value })}
+      </Text>
+      <Button size="compact-xs" variant="subtle" onClick={() => onUse(value)}>
+        {t('details.usePhoneSystemValue')}
+      </Button>
+    </Group>
   );
 }
