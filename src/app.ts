@@ -14,14 +14,16 @@ import type { Config } from './infra/config.js';
 import type { ServiceDeps } from './infra/deps.js';
 import { ensureProviderToken, loadSecretBox } from './infra/bootstrap.js';
 import { newId } from './infra/ids.js';
+import { Metrics } from './infra/metrics.js';
 import { createLogger } from './infra/logger.js';
-import { Authenticator } from './http/authenticate.js';
+import { Authenticator, contextOf } from './http/authenticate.js';
 import { finishOpenApiDocument } from './http/openapi.js';
 import { registerErrorHandling } from './http/problem.js';
 import { registerValidation } from './http/validation.js';
 import { clientErrorHandler, frameworkErrors, registerInputGuards } from './http/input-guards.js';
 import type { Api } from './http/types.js';
-import { Problem } from './http/common-schemas.js';
+import { errorResponses, Problem } from './http/common-schemas.js';
+import { AppError } from './infra/errors.js';
 import { registerModules } from './modules/index.js';
 
 export interface Server {
@@ -68,6 +70,7 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
     secrets,
     log,
     nodeId: newId('node'),
+    metrics: new Metrics(),
   };
 
   const app = Fastify({
@@ -87,6 +90,23 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ method: req.method, route, status: reply.statusCode });
+    deps.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  if (database.poolStats) {
+    const stats = database.poolStats;
+    deps.metrics.gauge(
+      'switchboard_db_pool_connections',
+      'PostgreSQL pool connections by state',
+      () => {
+        const s = stats();
+        return { total: s.total, idle: s.idle, waiting: s.waiting };
+      },
+      'state',
+    );
+  }
   app.addSchema(Problem);
 
   await app.register(swagger, {
@@ -119,6 +139,23 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
     }
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: "This node's metrics in Prometheus text format (provider token)",
+        produces: ['text/plain'],
+        response: { 200: { type: 'string', description: 'Prometheus exposition format' }, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      if (contextOf(req).actor.kind !== 'provider')
+        throw new AppError('provider_only', "metrics are the operator's: scrape with the provider token");
+      const { contentType, body } = await deps.metrics.scrape();
+      return reply.type(contentType).send(body);
+    },
+  );
 
   const closers = await registerModules(app, deps, auth);
 

@@ -27,6 +27,8 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** A connection string for LISTEN, when `kind` is `postgres`. */
   url?: string;
+  /** Connections of the PostgreSQL pool (absent on the embedded database, which has one). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -45,7 +47,13 @@ export async function openDatabase(opts: {
     // pool drops it and opens a new one on demand.
     pool.on('error', (err) => opts.onIdleError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      url: opts.databaseUrl,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: () => db.destroy(),
+    };
   }
   const dir = opts.dataDir === 'memory://' ? undefined : resolve(opts.dataDir);
   if (dir) mkdirSync(dir, { recursive: true });

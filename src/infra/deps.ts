@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { ChangeBus } from './bus.js';
 import type { Config } from './config.js';
 import type { SecretBox } from './crypto.js';
+import type { Metrics } from './metrics.js';
 
 /** What services are built with: the database, the change bus, configuration, the secret box, a logger. */
 export interface ServiceDeps {
@@ -14,4 +15,6 @@ export interface ServiceDeps {
   log: Logger;
   /** This server process's id, so it can tell its own notifications from other nodes'. */
   nodeId: string;
+  /** This node's Prometheus metrics. */
+  metrics: Metrics;
 }

@@ -35,7 +35,9 @@ export class DialCheckService {
       : await this.channelBlock(tenantId, body.userId, body.channel === 'call' ? 'telephony:call' : 'telephony:sms');
     const extension = extensionCandidate(body.number);
     const isExtension = extension !== null && (await tenantHasExtension(this.deps.db, tenantId, extension));
-    return checkDial(config.features, body.number, body.channel, { channelBlock: block, isExtension });
+    const answer = checkDial(config.features, body.number, body.channel, { channelBlock: block, isExtension });
+    this.deps.metrics.dialChecks.inc({ code: answer.code, allowed: String(answer.allowed) });
+    return answer;
   }
 
   /** Why a closed channel is closed (G8 plan, G4 manual user, G13 inactive…), from the engine's explanation. */

@@ -22,6 +22,7 @@ export class StreamService {
   }
 
   start(): void {
+    this.deps.metrics.gauge('switchboard_stream_connections', 'Streams (D1) open on this node', () => this.hub.size);
     this.hub.start();
   }
   async close(): Promise<void> {
