@@ -248,17 +248,3 @@ async function notify(server: TestServer, event: Record<string, unknown>): Promi
     await sql`select pg_notify('switchboard_changes', ${JSON.stringify(event)})`.execute(server.deps.db);
   else server.deps.bus.afterCommit([event as never]);
 }
-
-describe('app view', () => {
-  it('is served at GET /app without the portal build', async () => {
-    const server = await startTestServer('pglite');
-    try {
-      const r = await server.app.inject({ method: 'GET', url: '/app' });
-      expect(r.statusCode).toBe(200);
-      expect(r.headers['content-type']).toContain('text/html');
-      expect(r.body).toContain('/v1/stream/tickets');
-    } finally {
-      await server.stop();
-    }
-  });
-});
