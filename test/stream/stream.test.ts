@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AccessAnswer, EffectiveConfig, PreferencesAnswer, User } from '../../src/contract/index.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { createTenant, http, insertPlatformUser, insertSession, TestStream } from './support.js';
