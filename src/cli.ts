@@ -1,24 +1,50 @@
 #!/usr/bin/env node
-import { buildServer } from './app.js';
-import { loadConfig, ConfigError } from './infra/config.js';
-import { migrateToLatest, openDatabase } from './db/database.js';
+import { parseArgs } from 'node:util';
+import { buildServer, type Server } from './app.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { validateAsBody } from './http/validation.js';
+import { loadConfig, ConfigError, type Config } from './infra/config.js';
+import { TenantCreate } from './modules/tenants/tenants.schemas.js';
+import { createTenant, doctor, listAllTenants, rotateProviderToken, verifyAudit } from './operator.js';
 
-/** `switchboard serve` (default) or `switchboard migrate`. */
-async function main(argv: string[]): Promise<void> {
-  const command = argv[0] ?? 'serve';
-  const config = loadConfig();
-  if (command === 'migrate') {
-    const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.SWITCHBOARD_DATA_DIR });
-    const applied = await migrateToLatest(handle.db);
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
-    await handle.close();
-    return;
+const HELP = `Switchboard: user, licence and access service.
+
+Usage: switchboard <command> [options]
+
+  serve                          serve the API and the portal (the default)
+  migrate                        apply pending database migrations and exit
+  tenants list                   list every tenant (id, name, plan, seats)
+  tenants create --name <name> [--plan <plan>] [--region <CC>] [--seats <n>]
+                                 create a tenant (as the provider) and print its id
+  provider-token rotate          replace the stored provider token; prints the new one once
+  audit verify <tenantId>        recompute a tenant's audit hash chain (exit 1 when broken)
+  doctor                         check configuration, database and migrations (exit 1 on a problem)
+  help, --help                   this text
+
+Configuration comes from the environment (DATABASE_URL, SWITCHBOARD_DATA_DIR, ...): see README.md.`;
+
+/** A usage mistake: the message and the help, exit code 2. */
+class UsageError extends Error {}
+
+async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.SWITCHBOARD_DATA_DIR });
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
   }
-  if (command !== 'serve') {
-    console.error(`Unknown command "${command}". Commands: serve, migrate.`);
-    process.exitCode = 2;
-    return;
+}
+
+async function withServer<T>(config: Config, work: (server: Server) => Promise<T>): Promise<T> {
+  const server = await buildServer({ ...config, LOG_LEVEL: 'warn' });
+  try {
+    return await work(server);
+  } finally {
+    await server.close();
   }
+}
+
+async function serve(config: Config): Promise<void> {
   const server = await buildServer(config);
   const address = await server.app.listen({ port: config.PORT, host: config.HOST });
   const where = config.DATABASE_URL ? 'PostgreSQL' : `the embedded database in ${config.SWITCHBOARD_DATA_DIR}`;
@@ -39,7 +65,103 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
+async function tenants(config: Config, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'list') {
+    const list = await withServer(config, listAllTenants);
+    for (const t of list)
+      console.log(`${t.id}\t${t.name}\t${t.plan}\t${t.homeRegion}\tseats ${t.seats ?? 'unlimited'}`);
+    if (list.length === 0) console.log('No tenants yet: switchboard tenants create --name <name>');
+    return;
+  }
+  if (sub === 'create') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        name: { type: 'string' },
+        plan: { type: 'string' },
+        region: { type: 'string' },
+        seats: { type: 'string' },
+      },
+    });
+    if (!values.name) throw new UsageError('tenants create needs --name');
+    if (values.seats !== undefined && !/^\d+$/.test(values.seats)) throw new UsageError('--seats is a whole number');
+    const input = {
+      name: values.name,
+      ...(values.plan && { plan: values.plan }),
+      ...(values.region && { homeRegion: values.region }),
+      ...(values.seats !== undefined && { seats: Number(values.seats) }),
+    };
+    // The same schema as POST /v1/tenants.
+    const invalid = validateAsBody(TenantCreate, input);
+    if (invalid) throw new UsageError(`tenants create: ${invalid}`);
+    const tenant = await withServer(config, (server) => createTenant(server, input));
+    console.log(tenant.id);
+    return;
+  }
+  throw new UsageError(`tenants ${sub ?? ''}: expected "list" or "create"`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate': {
+      const applied = await withDatabase(config, (d) => migrateToLatest(d.db));
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      return;
+    }
+    case 'tenants':
+      return tenants(config, rest);
+    case 'provider-token': {
+      if (rest[0] !== 'rotate') throw new UsageError('provider-token: expected "rotate"');
+      // Through the server's start-up, so a fresh database is migrated first.
+      const token = await withServer(config, (server) => rotateProviderToken(server.database, config));
+      console.log(`New provider token (shown once; the old one no longer works): ${token}`);
+      return;
+    }
+    case 'audit': {
+      const [sub, tenantId] = rest;
+      if (sub !== 'verify' || !tenantId) throw new UsageError('audit: expected "verify <tenantId>"');
+      const result = await withServer(config, (server) => verifyAudit(server, tenantId));
+      console.log(
+        result.intact
+          ? `Intact: ${result.entries} entries.`
+          : `BROKEN at entry ${result.brokenAt} (after ${result.entries} entries read).`,
+      );
+      if (!result.intact) process.exitCode = 1;
+      return;
+    }
+    case 'doctor': {
+      let database: DatabaseHandle | null = null;
+      let openError: unknown;
+      try {
+        database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.SWITCHBOARD_DATA_DIR });
+      } catch (err) {
+        openError = err;
+      }
+      const checks = await doctor(database, config, openError);
+      await database?.close();
+      for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.check}: ${c.detail}`);
+      if (checks.some((c) => !c.ok)) process.exitCode = 1;
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
 main(process.argv.slice(2)).catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  if (err instanceof UsageError) {
+    console.error(`switchboard: ${err.message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  console.error(err instanceof ConfigError || err instanceof Error ? err.message : err);
   process.exit(1);
 });

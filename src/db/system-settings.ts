@@ -14,3 +14,12 @@ export async function putSystemSettingOnce(db: Executor, key: string, value: str
     .execute();
   return (await getSystemSetting(db, key))!;
 }
+
+/** Sets a value, replacing what is stored (rotations). */
+export async function putSystemSetting(db: Executor, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('system_settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

@@ -6,13 +6,25 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
  * Request validation: bodies are validated strictly (a number is not a string: E2), while query
  * strings and path parameters, which are text on the wire, are coerced to their declared types.
  */
+const common: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
+const strict = withFormats(new Ajv.default({ ...common, coerceTypes: false }));
+const coercing = withFormats(new Ajv.default({ ...common, coerceTypes: 'array' }));
+
 export function registerValidation(app: FastifyInstance): void {
-  const common: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
-  const strict = withFormats(new Ajv.default({ ...common, coerceTypes: false }));
-  const coercing = withFormats(new Ajv.default({ ...common, coerceTypes: 'array' }));
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema as object),
   );
+}
+
+/**
+ * Validates input that arrives other than over HTTP (the operator's CLI) exactly as a request body:
+ * returns the first problem as `field: message`, or null.
+ */
+export function validateAsBody(schema: object, value: unknown): string | null {
+  const check = strict.compile(schema);
+  if (check(value)) return null;
+  const e = check.errors?.[0];
+  return e ? `${e.instancePath || '/'} ${e.message ?? 'is invalid'}` : 'is invalid';
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The operator's CLI, run as an operator runs it: a real process on an embedded database. */
+describe("operator's CLI", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<Run>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli.ts', ...args],
+        { env: { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('--help lists the commands; an unknown command is a usage error (exit 2)', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    for (const c of [
+      'serve',
+      'migrate',
+      'tenants list',
+      'tenants create',
+      'provider-token rotate',
+      'audit verify',
+      'doctor',
+    ])
+      expect(help.stdout).toContain(c);
+    const wrong = await run(['frobnicate']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('creates and lists tenants, verifies an audit chain, rotates the provider token and checks the node', async () => {
+    const bad = await run(['tenants', 'create', '--name', 'Acme', '--region', 'XX']);
+    expect(bad.code).toBe(2);
+    const created = await run([
+      'tenants',
+      'create',
+      '--name',
+      'Acme Calls',
+      '--plan',
+      'record',
+      '--region',
+      'PL',
+      '--seats',
+      '50',
+    ]);
+    expect(created.code).toBe(0);
+    const id = created.stdout.trim();
+    expect(id).toMatch(/^tnt_/);
+    const list = await run(['tenants', 'list']);
+    expect(list.stdout).toContain(`${id}\tAcme Calls\trecord\tPL\tseats 50`);
+    const audit = await run(['audit', 'verify', id]);
+    expect(audit.code).toBe(0);
+    expect(audit.stdout).toContain('Intact: 1 entries.');
+    const rotated = await run(['provider-token', 'rotate']);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/New provider token .*: sbp_\S+/);
+    const configured = await run(['provider-token', 'rotate'], { SWITCHBOARD_PROVIDER_TOKEN: 'x'.repeat(24) });
+    expect(configured.code).toBe(1);
+    expect(configured.stderr).toContain('SWITCHBOARD_PROVIDER_TOKEN');
+    const doctor = await run(['doctor']);
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toMatch(/ok +database: embedded/);
+    expect(doctor.stdout).toContain('migrations: up to date');
+  }, 240_000);
+});
