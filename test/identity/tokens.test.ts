@@ -6,6 +6,7 @@ import type {
   LoginResult,
   NamedPermission,
   PlatformToken,
+  Tenant,
 } from '../../src/contract/index.js';
 import type { Page } from '../support/api.js';
 import { anyString } from '../support/matchers.js';
@@ -180,6 +181,21 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
     });
   });
 
+  it("a plain user's app reads who its tenant is and its plan, not pools, seats or policies; an admin reads it all", async () => {
+    const { t, token: adminToken } = await setup(['website_access', 'manage_users']);
+    const plain = await setup(['website_access']);
+    const full = await c.call<Tenant>('GET', `/v1/tenants/${t}`, { token: adminToken });
+    expect(full.body).toHaveProperty('licencePools');
+    expect(full.body).toHaveProperty('policies');
+    for (const url of [`/v1/tenants/${plain.t}`, '/v1/tenants']) {
+      const read = await c.call<Tenant | Page<Tenant>>('GET', url, { token: plain.token });
+      expect(read.status).toBe(200);
+      const tenant = 'items' in read.body ? read.body.items[0] : read.body;
+      expect(tenant).toMatchObject({ id: plain.t, name: anyString, plan: anyString });
+      for (const hidden of ['licencePools', 'seats', 'policies', 'settings']) expect(tenant).not.toHaveProperty(hidden);
+    }
+  });
+
   describe('I6: platform tokens', () => {
     it('I6: the provider issues a platform token (shown once); it works for platform sync only', async () => {
       const { id: t } = await c.tenant();
@@ -203,6 +219,12 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
         ).status,
       ).toBe(403);
       expect((await c.call('POST', `/v1/tenants/${t}/platform-tokens`, { token: pt })).status).toBe(403);
+      // I6: sync and dial checks only; the tenant record (plan, pools, seats, policies) is not its to read.
+      for (const url of ['/v1/tenants', `/v1/tenants/${t}`]) {
+        const read = await c.call('GET', url, { token: pt });
+        expect(read.status, url).toBe(403);
+        expect(read.body).toMatchObject({ code: 'forbidden', rule: 'I6' });
+      }
       const { id: other } = await c.tenant();
       expect(
         (

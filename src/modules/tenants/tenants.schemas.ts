@@ -23,10 +23,12 @@ export const Tenant = Type.Object(
     name: Type.String(),
     plan: Type.String(),
     homeRegion: Type.String(),
-    licencePools: Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Null()])),
-    seats: Type.Union([Type.Integer(), Type.Null()]),
-    policies: Policies,
-    settings: Settings,
+    // The commercial record (pools, seats, policies, settings) is for the provider and the tenant's
+    // administrators; a plain user's app sees who the tenant is and its plan.
+    licencePools: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Null()]))),
+    seats: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    policies: Type.Optional(Policies),
+    settings: Type.Optional(Settings),
     version: Type.Integer(),
     createdAt: Type.String(),
     updatedAt: Type.String(),

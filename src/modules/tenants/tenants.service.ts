@@ -6,10 +6,21 @@ import { AppError, notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
+import type { Capability } from '../../catalog/capabilities.js';
 import { actorPowers, assertTenantScope } from '../access/actor-access.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { findTenant, insertTenant, listTenants, updateTenant } from './tenants.repo.js';
 import type { Tenant, TenantCreate, TenantPatch } from './tenants.schemas.js';
+
+/** Who reads a tenant's whole record besides the provider: its administrators. */
+const TENANT_RECORD_READERS: readonly Capability[] = [
+  'settings:view',
+  'settings:edit',
+  'billing:edit',
+  'users:view',
+  'users:edit',
+  'cc:admin',
+];
 
 export function toTenant(r: TenantRow): Tenant {
   return {
@@ -75,8 +86,8 @@ export class TenantsService {
     opts: { cursor?: string; limit: number },
   ): Promise<{ items: Tenant[]; nextCursor: string | null }> {
     if (ctx.actor.kind !== 'provider') {
-      const own = await findTenant(this.deps.db, ctx.actor.tenantId);
-      return { items: own ? [toTenant(own)] : [], nextCursor: null };
+      const own = await this.readOwn(ctx, ctx.actor.tenantId);
+      return { items: own ? [own] : [], nextCursor: null };
     }
     const rows = await listTenants(this.deps.db, { afterId: opts.cursor, limit: opts.limit + 1 });
     const items = rows.slice(0, opts.limit).map(toTenant);
@@ -85,9 +96,27 @@ export class TenantsService {
 
   async get(ctx: RequestContext, id: string): Promise<Tenant> {
     assertTenantScope(ctx, id);
+    const tenant = await this.readOwn(ctx, id);
+    if (!tenant) throw notFound('tenant');
+    return tenant;
+  }
+
+  /**
+   * The tenant as this actor may see it: whole for the provider and the tenant's administrators;
+   * without pools, seats, policies and settings for a plain user; nothing for a platform token,
+   * which may only sync and dial-check (I6).
+   */
+  private async readOwn(ctx: RequestContext, id: string): Promise<Tenant | null> {
+    if (ctx.actor.kind === 'platform')
+      throw new AppError('forbidden', 'a platform token may sync and dial-check only', { rule: 'I6' });
     const row = await findTenant(this.deps.db, id);
-    if (!row) throw notFound('tenant');
-    return toTenant(row);
+    if (!row) return null;
+    const tenant = toTenant(row);
+    if (ctx.actor.kind === 'provider') return tenant;
+    const powers = await actorPowers(this.deps.db, ctx, id);
+    if (TENANT_RECORD_READERS.some((c) => powers.has(c))) return tenant;
+    const { licencePools: _pools, seats: _seats, policies: _policies, settings: _settings, ...summary } = tenant;
+    return summary;
   }
 
   async patch(ctx: RequestContext, id: string, patch: TenantPatch, ifMatch?: string): Promise<Tenant> {

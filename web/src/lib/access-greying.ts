@@ -252,7 +252,7 @@ function licenceState(licence: string, ctx: GreyingContext): ControlState {
       );
     if (licence === 'essential' && held)
       return locked(block('A1', 'essential_locked', 'platform users always hold Essential'));
-    if (licence === 'agent' && ctx.tenant?.policies.agentAddOn === 'auto') {
+    if (licence === 'agent' && ctx.tenant?.policies?.agentAddOn === 'auto') {
       return {
         ...locked(
           block('A3', 'agent_auto_policy', 'the Agent add-on is assigned automatically by your service provider'),

@@ -55,7 +55,7 @@ export function SettingsPage() {
                   <Text size="sm" c="dimmed">
                     {t('tenant.agentPolicy')}
                   </Text>
-                  <Text fw={500}>{t(`policy.${x.policies.agentAddOn}`)}</Text>
+                  <Text fw={500}>{t(`policy.${x.policies?.agentAddOn ?? 'manual'}`)}</Text>
                 </div>
               </SimpleGrid>
               <Text size="xs" c="dimmed" mt="sm">

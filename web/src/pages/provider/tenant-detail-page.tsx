@@ -105,7 +105,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
               </Text>
               <SegmentedControl
                 aria-labelledby="policy-label"
-                value={draft.policies.agentAddOn}
+                value={draft.policies?.agentAddOn ?? 'manual'}
                 data={[
                   { value: 'manual', label: t('policy.manual') },
                   { value: 'auto', label: t('policy.auto') },

@@ -38,7 +38,7 @@ export function LicencesTab({ draft, update, state, lookups, ctx }: TabProps) {
       <Text size="sm" c="dimmed">
         {t('licences.intro')}
       </Text>
-      {ctx.tenant?.policies.agentAddOn === 'auto' && (
+      {ctx.tenant?.policies?.agentAddOn === 'auto' && (
         <Alert color="blue" variant="light">
           {t('licences.autoPolicy')}
         </Alert>
