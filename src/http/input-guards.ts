@@ -12,6 +12,9 @@ import { problem } from './problem.js';
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A `\u0000` or `\uD800`-`\uDFFF` escape in JSON text (a false positive only costs the exact walk). */
+const MAY_HOLD_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
+
 /** The JSON pointer of the first string (key or value) PostgreSQL cannot store, or null. */
 export function findUnstorableText(value: unknown, path = ''): string | null {
   if (typeof value === 'string') return NUL.test(value) || LONE_SURROGATE.test(value) ? path || '/' : null;
@@ -46,15 +49,14 @@ export function registerInputGuards(app: FastifyInstance): void {
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    void parseJson(
-      req,
-      typeof body === 'string' ? body : body.toString('utf8'),
-      (err: Error | null, value?: unknown) => {
-        if (err) return done(err);
-        const field = findUnstorableText(value);
-        return field ? done(unstorable(field)) : done(null, value);
-      },
-    );
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    void parseJson(req, text, (err: Error | null, value?: unknown) => {
+      if (err) return done(err);
+      // JSON text carries a NUL or a lone surrogate only as a \u escape (raw control characters are
+      // invalid JSON; decoded UTF-8 has no lone surrogates), so most bodies skip the walk.
+      const field = MAY_HOLD_UNSTORABLE.test(text) ? findUnstorableText(value) : null;
+      return field ? done(unstorable(field)) : done(null, value);
+    });
   });
 }
 
