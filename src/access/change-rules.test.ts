@@ -253,6 +253,14 @@ describe('who may change what', () => {
       ),
     ).toEqual([]);
   });
+  it('C7, G14: any user with website access may be made Contact Admin, manual users included; only queue roles need a platform user', () => {
+    const ccAdmin = actorWith(...admin.capabilities, 'cc:admin');
+    const manual = makeUser({ source: 'manual', licences: [], permissions: ['website_access'] });
+    const made = { ...manual, contactCenter: { admin: true, queues: {} } };
+    expect(codes(ccAdmin, manual, made)).toEqual([]);
+    expect(codes(actorWith(...ccAdmin.capabilities, 'users:create'), null, made)).toEqual([]);
+    expect(codes(admin, manual, made)).toContain('C7:cc_admin_required');
+  });
   it('A1, A3: Essential is locked on platform users; under the auto policy only sync assigns Agent', () => {
     expect(codes(provider, makeUser(), { ...makeUser(), licences: [] })).toContain('A1:read_only_field');
     const auto = makeTenant({ policies: { agentAddOn: 'auto' } });

@@ -153,6 +153,29 @@ describe('CompiledTenant.check: key rules', () => {
       expected: true,
     },
     {
+      name: 'superuser includes cc:admin (G15 text)',
+      user: { source: 'manual', licences: [], permissions: ['website_access'], profile: { kind: 'superuser' } },
+      cap: 'cc:admin',
+      expected: true,
+    },
+    {
+      name: 'a custom profile never carries cc:admin (a role, not a module action)',
+      user: { permissions: ['website_access'], profile: { kind: 'custom', grants: ['cc:admin'] } },
+      cap: 'cc:admin',
+      expected: false,
+    },
+    {
+      name: 'source 4: a manual Contact Admin with website access has cc:admin',
+      user: {
+        source: 'manual',
+        licences: [],
+        permissions: ['website_access'],
+        contactCenter: { admin: true, queues: {} },
+      },
+      cap: 'cc:admin',
+      expected: true,
+    },
+    {
       name: 'G3: UC desktop without Essential',
       user: { licences: [], ucClient: { desktop: true, softphone: { enabled: false, clients: [], deviceId: null } } },
       cap: 'ucclient:desktop',

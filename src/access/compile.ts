@@ -14,7 +14,7 @@ import {
   type QueueCapability,
   type RolePermissions,
 } from '../catalog/index.js';
-import { BASELINE, CONTACT_ADMIN_CAPABILITIES, SUPERUSER_CAPABILITIES } from './grants.js';
+import { BASELINE, CONTACT_ADMIN_CAPABILITIES, PROFILE_CAPABILITIES, SUPERUSER_CAPABILITIES } from './grants.js';
 import type { QueueInfo, QueueRole, TenantAccess, UserAccess } from './types.js';
 
 /**
@@ -50,7 +50,9 @@ const capsWhere = (pred: (id: string, surface: string) => boolean) =>
 // Source masks (SPEC 3, sources 1-7), tenant-independent.
 const BASELINE_MASK = maskOf(BASELINE);
 const CONTACT_ADMIN_MASK = maskOf(CONTACT_ADMIN_CAPABILITIES);
-/** Everything a profile may carry: superuser holds all of it, custom and tenant profiles a subset. */
+/** Everything a tenant profile or custom grant may carry (the profile matrix). */
+const PROFILE_MASK = maskOf(PROFILE_CAPABILITIES);
+/** Superuser: the whole profile matrix and cc:admin. */
 const SUPERUSER_MASK = maskOf(SUPERUSER_CAPABILITIES);
 const PERMISSION_MASKS = new Map(Object.entries(PERMISSION_CAPABILITIES).map(([p, caps]) => [p, maskOf(caps)]));
 /** Levels are cumulative: each level's mask holds its own capabilities and those of every lower level. */
@@ -367,7 +369,7 @@ export class CompiledTenant {
     if (cc.admin) add(CONTACT_ADMIN_MASK);
     const profile = user.profile;
     if (profile.kind === 'superuser') add(SUPERUSER_MASK);
-    else if (profile.kind === 'custom') add(maskOf(profile.grants ?? []).map((x, w) => x & SUPERUSER_MASK[w]!));
+    else if (profile.kind === 'custom') add(maskOf(profile.grants ?? []).map((x, w) => x & PROFILE_MASK[w]!));
     this.profileRef[slot] =
       profile.kind === 'profile' && profile.profileId ? this.internProfile(profile.profileId) : -1;
     const extra: string[] = [];
@@ -435,7 +437,7 @@ export class CompiledTenant {
     for (const mask of this.profileMasks) mask.fill(0);
     for (const [id, profile] of tenant.profiles) {
       const mask = maskOf(profile.grants);
-      for (let w = 0; w < W; w++) mask[w] = mask[w]! & SUPERUSER_MASK[w]!; // profiles never carry licence- or feature-bound capabilities
+      for (let w = 0; w < W; w++) mask[w] = mask[w]! & PROFILE_MASK[w]!; // profiles never carry licence- or feature-bound capabilities
       this.profileMasks[this.internProfile(id)] = mask;
     }
 

@@ -81,6 +81,27 @@ describe('sources that grant (SPEC 3)', () => {
       allowed: true,
       grantedBy: 'role:contact_admin',
     },
+    {
+      name: 'source 4: a manual user with website access is Contact Admin too (only queue roles need a platform user, G14)',
+      user: { source: 'manual', licences: [], permissions: web(), contactCenter: { admin: true, queues: {} } },
+      cap: 'cc:admin',
+      allowed: true,
+      grantedBy: 'role:contact_admin',
+    },
+    {
+      name: 'source 4: a manual Contact Admin configures queues in the portal',
+      user: { source: 'manual', licences: [], permissions: web(), contactCenter: { admin: true, queues: {} } },
+      cap: 'queues:create',
+      allowed: true,
+      grantedBy: 'role:contact_admin',
+    },
+    {
+      name: 'source 5: superuser includes cc:admin (G15 text)',
+      user: { source: 'manual', licences: [], permissions: web(), profile: { kind: 'superuser' } },
+      cap: 'cc:admin',
+      allowed: true,
+      grantedBy: 'profile:superuser',
+    },
     { name: 'source 4: without contact admin, no cc:admin', user: {}, cap: 'cc:admin', allowed: false },
     {
       name: 'source 6: agent licence gives cc:agent',
@@ -277,7 +298,7 @@ describe('sources that grant (SPEC 3)', () => {
       },
     ]);
 
-    it('superuser: every module capability of the profile matrix; not portal:use, licence-, role- or feature-bound ones', () => {
+    it('superuser: every module capability of the profile matrix, and cc:admin (G15 text); not portal:use, licence- or feature-bound ones', () => {
       const user = makeUser({
         licences: [],
         permissions: ['website_access'],
@@ -294,6 +315,7 @@ describe('sources that grant (SPEC 3)', () => {
         expect(decisions[id]!.allowed, id).toBe(expected);
         if (SUPERUSER_CAPABILITIES.includes(id)) expect(decisions[id]!.grantedBy).toContain('profile:superuser');
       }
+      expect(decisions['cc:admin']).toMatchObject({ allowed: true, grantedBy: ['profile:superuser'] });
       expect(decisions['cc:agent']!.allowed).toBe(false);
       expect(decisions['telephony:call']!.allowed).toBe(false);
     });

@@ -27,14 +27,19 @@ export const CONTACT_ADMIN_CAPABILITIES = [
 ] as const;
 
 /**
- * What `superuser` grants: every capability of every module of the profile matrix (seed 003),
- * monitoring dashboards included. Profiles never carry `portal:use` (that is website access, with
- * its G2 email rule), nor licence-, role- or feature-bound capabilities.
+ * What a tenant profile or custom grant may carry: the module actions of the profile matrix (seed 003).
+ * Profiles never carry `portal:use` (that is website access, with its G2 email rule), nor licence-,
+ * role- or feature-bound capabilities.
  */
-export const SUPERUSER_CAPABILITIES: readonly string[] = CAPABILITIES.filter((c) => c.profileGrantable).map(
-  (c) => c.id,
-);
-const FROM_PROFILES = new Set(SUPERUSER_CAPABILITIES);
+export const PROFILE_CAPABILITIES: readonly string[] = CAPABILITIES.filter((c) => c.profileGrantable).map((c) => c.id);
+const FROM_PROFILES = new Set(PROFILE_CAPABILITIES);
+
+/**
+ * What `superuser` grants: every capability of every module of the profile matrix, monitoring dashboards
+ * included (their billable content still needs its level, G15), and `cc:admin`: a superuser runs the
+ * contact center (G15 text), with every queue's settings (see explainQueueCapability).
+ */
+export const SUPERUSER_CAPABILITIES: readonly string[] = [...PROFILE_CAPABILITIES, 'cc:admin'];
 
 export function isSupervisorAnywhere(user: UserAccess): boolean {
   return Object.values(user.contactCenter.queues).some((r) => r.includes('supervisor'));

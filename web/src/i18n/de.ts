@@ -530,6 +530,8 @@ export const de: Messages = {
     'Richtet das Contact-Center ein: weist CC-Lizenzen zu, ordnet Berater und Supervisoren Warteschleifen zu, konfiguriert Warteschleifen.',
   'cc.rolesHelp':
     'Berater bedienen Anrufe aus ihren Warteschleifen; Supervisoren überwachen sie, hören zu, flüstern, mischen sich ein und sehen ihre Berichte.',
+  'cc.manualHelp':
+    'Warteschleifenrollen (Berater, Supervisor) gibt es nur für Benutzer aus der Telefonanlage (Regel G14). Contact Admin kann jeder Benutzer mit Website-Zugriff sein.',
   'cc.noQueues': 'Noch keine Warteschleifen. Sie kommen mit der Synchronisierung der Telefonanlage.',
   'cc.queues': 'Warteschleifenrollen',
   'cc.queue': 'Warteschleife',

@@ -508,6 +508,8 @@ export const en = {
     'Sets up the contact center: assigns CC licences, maps agents and supervisors to queues, configures queues.',
   'cc.rolesHelp':
     'Agents take calls from their queues; supervisors monitor them, listen, whisper, barge and see their reports.',
+  'cc.manualHelp':
+    'Queue roles (agent, supervisor) are for users from the phone system (rule G14). Contact Admin is for any user with Website access.',
   'cc.noQueues': 'No queues yet. They arrive with the phone system sync.',
   'cc.queues': 'Queue roles',
   'cc.queue': 'Queue',

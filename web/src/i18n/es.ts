@@ -550,6 +550,8 @@ export const es: Messages = {
     'Configura el Contact Center: asigna licencias de CC, asigna agentes y supervisores a colas y configura las colas.',
   'cc.rolesHelp':
     'Los agentes atienden llamadas de sus colas; los supervisores los monitorean, escuchan, susurran, intervienen y ven sus reportes.',
+  'cc.manualHelp':
+    'Los roles de cola (agente, supervisor) son para usuarios de la central telefónica (regla G14). Administrador del Contact Center puede serlo cualquier usuario con Acceso al sitio web.',
   'cc.noQueues': 'Aún no hay colas. Llegan con la sincronización de la central telefónica.',
   'cc.queues': 'Roles en colas',
   'cc.queue': 'Cola',

@@ -518,6 +518,8 @@ export const id: Messages = {
     'Menyiapkan pusat kontak: menetapkan lisensi CC, memetakan agen dan supervisor ke antrean, mengonfigurasi antrean.',
   'cc.rolesHelp':
     'Agen menerima panggilan dari antrean mereka; supervisor memantau mereka, mendengarkan, berbisik, menerobos, dan melihat laporan mereka.',
+  'cc.manualHelp':
+    'Peran antrean (agen, supervisor) hanya untuk pengguna dari sistem telepon (aturan G14). Admin Pusat Kontak dapat diberikan kepada setiap pengguna dengan Akses Situs Web.',
   'cc.noQueues': 'Belum ada antrean. Antrean akan muncul bersama sinkronisasi sistem telepon.',
   'cc.queues': 'Peran antrean',
   'cc.queue': 'Antrean',

@@ -557,6 +557,8 @@ export const pl: Messages = {
     'Konfiguruje contact center: przypisuje licencje CC, przydziela agentów i supervisorów do kolejek, konfiguruje kolejki.',
   'cc.rolesHelp':
     'Agenci odbierają połączenia ze swoich kolejek; supervisorzy ich monitorują, podsłuchują, podpowiadają, wtrącają się i przeglądają ich raporty.',
+  'cc.manualHelp':
+    'Role w kolejkach (agent, supervisor) są dla użytkowników z centrali telefonicznej (reguła G14). Administratorem contact center może być każdy użytkownik z Dostępem do witryny.',
   'cc.noQueues': 'Nie ma jeszcze kolejek. Pojawią się po synchronizacji z centralą telefoniczną.',
   'cc.queues': 'Role w kolejkach',
   'cc.queue': 'Kolejka',

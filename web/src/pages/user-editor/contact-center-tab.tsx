@@ -1,4 +1,7 @@
-/** Contact center (seed 001): Contact Admin, and agent / supervisor per queue (G14, C7). */
+/**
+ * Contact center (seed 001): Contact Admin, an administrative role for any user with website access
+ * (manual users included), and agent / supervisor per queue, for platform users only (G14, C7).
+ */
 import { Alert, Badge, Checkbox, Stack, Table, Text } from '@mantine/core';
 import { DisabledReason, reasonId } from '../../components/disabled-reason.js';
 import { useI18n } from '../../i18n/index.js';
@@ -29,15 +32,21 @@ export function ContactCenterTab({ draft, update, state, lookups }: TabProps) {
         state={state('contactCenter.admin')}
         onChange={(on) => update((u) => ({ ...u, contactCenter: { ...u.contactCenter, admin: on } }))}
       />
-      <Text size="sm" c="dimmed">
-        {t('cc.rolesHelp')}
-      </Text>
+      {draft.source !== 'platform' ? (
+        <Text size="sm" c="dimmed" data-testid="cc-manual">
+          {t('cc.manualHelp')}
+        </Text>
+      ) : (
+        <Text size="sm" c="dimmed">
+          {t('cc.rolesHelp')}
+        </Text>
+      )}
       {draft.source === 'platform' && (
         <Text size="sm" c="dimmed">
           {t('cc.acdHelp')}
         </Text>
       )}
-      {lookups.queues.length === 0 ? (
+      {draft.source !== 'platform' ? null : lookups.queues.length === 0 ? (
         <Alert color="gray">{t('cc.noQueues')}</Alert>
       ) : (
         <Table withTableBorder striped aria-label={t('cc.queues')}>

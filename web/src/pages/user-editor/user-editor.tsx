@@ -42,7 +42,16 @@ export const EDITOR_TABS = [
   'sessions',
 ] as const;
 export type EditorTab = (typeof EDITOR_TABS)[number];
-const CREATE_TABS: readonly EditorTab[] = ['details', 'portal', 'profile', 'groups', 'workspaces'];
+const CREATE_TABS: readonly EditorTab[] = ['details', 'portal', 'profile', 'contact-center', 'groups', 'workspaces'];
+
+/**
+ * The tabs of the editor. New users are manual. Manual users get the Contact center tab (Contact Admin is
+ * for any user with website access; its queue roles, G14, show for platform users only) but no UC client.
+ */
+export function editorTabs(source: User['source'], creating: boolean): readonly EditorTab[] {
+  if (creating) return CREATE_TABS;
+  return source === 'manual' ? EDITOR_TABS.filter((x) => x !== 'uc-client') : EDITOR_TABS;
+}
 
 export interface UserEditorProps {
   saved: User | null;
@@ -125,11 +134,7 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
   );
 
   const props: TabProps = { draft, update, state, ctx, lookups, creating };
-  const tabs = creating
-    ? CREATE_TABS
-    : draft.source === 'manual'
-      ? EDITOR_TABS.filter((x) => x !== 'contact-center' && x !== 'uc-client')
-      : EDITOR_TABS;
+  const tabs = editorTabs(draft.source, creating);
   const current = tabs.includes(tab) ? tab : 'details';
   const changeCount = summary.changes.length;
 
