@@ -15,6 +15,12 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 700,
     rollupOptions: {
+      // The phone-number metadata (the SDK's offline dial rule) is large and has no side effects on
+      // load: declaring so lets it travel only with the pages that dial, not in the main bundle.
+      treeshake: {
+        moduleSideEffects: (id) =>
+          !/google-libphonenumber|libphonenumber-js|src[\\/](access[\\/]dial|contract)/.test(id),
+      },
       output: {
         manualChunks: {
           react: ['react', 'react-dom', 'react-router'],
