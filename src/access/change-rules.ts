@@ -41,9 +41,32 @@ export interface Violation {
   detail: string;
 }
 
+/** Which profile a user holds (kind and tenant profile id), or null for none: A2 compares them. */
+const profileKey = (p: UserAccess['profile']): string | null =>
+  p.kind === 'none' ? null : p.kind === 'profile' ? `profile:${p.profileId ?? ''}` : p.kind;
+
 /**
- * Automatic assignment applied to a requested state: A1 (Essential for platform users), A2 (website
- * access follows supervisor level, profile, contact admin and UC client), A4 (leaving the primary group clears it).
+ * A2's triggers that this change gives (all of them on create): a supervisor level raised from none, a
+ * profile newly assigned (any kind), Contact Admin turned on, UC client access newly given (desktop,
+ * softphone, the CRM add-on). Triggers a user already held are not given again.
+ */
+export function a2TriggersGiven(after: UserAccess, before: UserAccess | null): string[] {
+  const out: string[] = [];
+  if (after.supervisorLevel !== 'none' && (before?.supervisorLevel ?? 'none') === 'none') out.push('supervisorLevel');
+  const profile = profileKey(after.profile);
+  if (profile !== null && profile !== (before ? profileKey(before.profile) : null)) out.push('profile');
+  if (after.contactCenter.admin && !before?.contactCenter.admin) out.push('contactCenter.admin');
+  if (after.ucClient.desktop && !before?.ucClient.desktop) out.push('ucClient.desktop');
+  if (after.ucClient.softphone.enabled && !before?.ucClient.softphone.enabled) out.push('ucClient.softphone');
+  if (after.licences.includes('crm') && !before?.licences.includes('crm')) out.push('licences.crm');
+  return out;
+}
+
+/**
+ * Automatic assignment applied to a requested state: A1 (Essential for platform users), A2 (giving a
+ * supervisor level, profile, contact admin or UC client access gives website access; it gives once, in
+ * the change that gives the trigger, so website access taken away later stays away and G1 blocks what
+ * needs it), A4 (leaving the primary group clears it).
  */
 export function applyAutomaticAssignments(requested: UserAccess, before: UserAccess | null): UserAccess {
   const u = structuredClone(requested);
@@ -55,14 +78,8 @@ export function applyAutomaticAssignments(requested: UserAccess, before: UserAcc
   ) {
     u.licences = ['essential', ...u.licences];
   }
-  const a2 =
-    u.supervisorLevel !== 'none' ||
-    u.profile.kind !== 'none' ||
-    u.contactCenter.admin ||
-    u.ucClient.desktop ||
-    u.ucClient.softphone.enabled ||
-    u.licences.includes('crm');
-  if (a2 && !u.permissions.includes('website_access')) u.permissions = ['website_access', ...u.permissions];
+  if (a2TriggersGiven(u, before).length > 0 && !u.permissions.includes('website_access'))
+    u.permissions = ['website_access', ...u.permissions];
   if (u.primaryGroup && before?.primaryGroup === u.primaryGroup && !u.groups.includes(u.primaryGroup))
     u.primaryGroup = null;
   u.licences = [...new Set(u.licences)];

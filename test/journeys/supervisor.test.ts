@@ -125,6 +125,44 @@ describeEachDatabase('journey: supervisor content needs its level (G15)', (kind)
     expect(licences.supervisor_analytics?.assigned).toBe(1);
   });
 
+  it('A2, G1: website access taken from a supervisor stays away; the level is kept, blocked by G1, until it returns', async () => {
+    const { t, token } = await tenantWithOwner();
+    const as = <T>(method: 'GET' | 'PATCH' | 'POST', url: string, body?: unknown) =>
+      a.call<T>(method, url, { token, ...(body !== undefined ? { body } : {}) });
+    // A2 gives website access with the level (the trigger is given in this change).
+    const made = await as<User>('POST', `/v1/tenants/${t}/users`, {
+      displayName: 'Rita Reports',
+      email: uniqueEmail('rita'),
+      supervisorLevel: 'analytics',
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.permissions).toEqual(['website_access']);
+    const url = `/v1/tenants/${t}/users/${made.body.id}`;
+
+    // Taking it away is not silently undone, neither by this save nor by a later one.
+    const taken = await as<User>('PATCH', url, { permissions: [] });
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ permissions: [], supervisorLevel: 'analytics' });
+    const later = await as<User>('PATCH', url, { displayName: 'Rita R.' });
+    expect(later.body).toMatchObject({ permissions: [], supervisorLevel: 'analytics' });
+
+    // The level is kept (and still counted), its content blocked by G1 with the reason in /access.
+    const x = (await as<AccessAnswer>('GET', `${url}/access`)).body;
+    expect(x.capabilities['dashboards:view']).toEqual({
+      allowed: false,
+      grantedBy: ['supervisor_level:analytics'],
+      blockedBy: [{ rule: 'G1', code: 'website_access_required', detail: containing('website access') }],
+    });
+    expect((await as<Usage>('GET', `/v1/tenants/${t}/usage`)).body.licences.supervisor_analytics?.assigned).toBe(1);
+
+    // Raising the level further is no A2 trigger (it was not raised from none); website access returns when given.
+    expect((await as<User>('PATCH', url, { supervisorLevel: 'live' })).body.permissions).toEqual([]);
+    const back = await as<User>('PATCH', url, { permissions: ['website_access'] });
+    expect(back.body.permissions).toEqual(['website_access']);
+    const y = (await as<AccessAnswer>('GET', `${url}/access`)).body;
+    expect(y.capabilities['dashboards:live_calls']).toMatchObject({ allowed: true, blockedBy: [] });
+  });
+
   it('G15: a superuser at level none has every module action but no billable content', async () => {
     const { t, owner, token } = await tenantWithOwner();
     const x = (await a.call<AccessAnswer>('GET', `/v1/tenants/${t}/users/${owner.id}/access`, { token })).body;

@@ -80,7 +80,7 @@ export function previewBulk(users: readonly User[], action: BulkAction): BulkPre
   let up = false;
   const items = users.map((user): BulkItem => {
     const { after: raw, skip } = apply(user, action);
-    const after = applyAutomaticRules(raw);
+    const after = applyAutomaticRules(raw, user);
     const changes = skip ? [] : listChanges(user, after);
     if (!skip) {
       for (const b of billableImpact(user, after)) billable[b.key] = (billable[b.key] ?? 0) + b.delta;

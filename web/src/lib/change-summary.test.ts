@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../../client/index.js';
+import { previewBulk } from './bulk-preview.js';
 import { summariseChanges } from './change-summary.js';
 import { applyAutomaticRules, blankManualUser, buildUserPatch } from './user-draft.js';
 
@@ -54,6 +55,77 @@ describe('diff summary with billable impact (C2, A2)', () => {
       features: after.features,
     });
     expect(buildUserPatch(before, before)).toEqual({});
+  });
+
+  it('A2 gives, it does not keep giving: website access taken away from a supervisor stays away', () => {
+    const saved: User = { ...base(), permissions: ['website_access'], supervisorLevel: 'report' };
+    const draft = applyAutomaticRules({ ...saved, permissions: [] }, saved);
+    expect(draft.permissions).toEqual([]);
+    expect(draft.supervisorLevel).toBe('report');
+    const s = summariseChanges(saved, draft, { actorCanBill: false });
+    expect(s.changes).toEqual([{ field: 'permissions', kind: 'removed', item: 'website_access' }]);
+    expect(buildUserPatch(saved, draft)).toEqual({ permissions: [] });
+    // A later, unrelated save does not bring it back either.
+    expect(applyAutomaticRules({ ...draft, recordingScope: 'all' }, draft).permissions).toEqual([]);
+  });
+
+  it('A2 applies when this change gives its trigger (the same table as the server’s change rules)', () => {
+    const noWeb: User = { ...base(), licences: ['essential', 'crm'] };
+    const uc = { desktop: true, softphone: { enabled: false, clients: [], deviceId: null } };
+    const given: Array<[string, Partial<User>, Partial<User>]> = [
+      ['level raised from none', {}, { supervisorLevel: 'report' }],
+      ['a profile newly assigned', {}, { profile: { kind: 'custom', grants: [] } }],
+      ['another profile assigned', { profile: { kind: 'custom', grants: [] } }, { profile: { kind: 'superuser' } }],
+      ['contact admin turned on', {}, { contactCenter: { admin: true, queues: {} } }],
+      ['UC desktop given', {}, { ucClient: uc }],
+      ['CRM add-on given', { licences: ['essential'] }, { licences: ['essential', 'crm'] }],
+    ];
+    for (const [name, was, now] of given) {
+      const saved = { ...noWeb, ...was };
+      const draft = applyAutomaticRules({ ...saved, ...now }, saved);
+      expect(draft.permissions, name).toContain('website_access');
+      expect(summariseChanges(saved, draft, { actorCanBill: true }).changes, name).toContainEqual({
+        field: 'permissions',
+        kind: 'added',
+        item: 'website_access',
+        rule: 'A2',
+      });
+    }
+    const held: Array<[string, Partial<User>, Partial<User>]> = [
+      ['level kept', { supervisorLevel: 'report' }, {}],
+      ['level raised from report', { supervisorLevel: 'report' }, { supervisorLevel: 'live' }],
+      ['the same profile', { profile: { kind: 'superuser' } }, {}],
+      [
+        'custom grants edited',
+        { profile: { kind: 'custom', grants: [] } },
+        { profile: { kind: 'custom', grants: ['users:view'] } },
+      ],
+      ['contact admin kept', { contactCenter: { admin: true, queues: {} } }, {}],
+      ['UC client kept', { ucClient: uc }, {}],
+      ['CRM kept', {}, {}],
+    ];
+    for (const [name, was, now] of held) {
+      const saved = { ...noWeb, ...was };
+      expect(applyAutomaticRules({ ...saved, ...now }, saved).permissions, name).not.toContain('website_access');
+    }
+    // A new user (nothing saved yet): every trigger is given, and the summary says so.
+    const created = applyAutomaticRules({ ...blankManualUser(), profile: { kind: 'superuser' } });
+    expect(summariseChanges(null, created, { actorCanBill: true }).changes).toContainEqual({
+      field: 'permissions',
+      kind: 'added',
+      item: 'website_access',
+      rule: 'A2',
+    });
+    expect(applyAutomaticRules({ ...blankManualUser(), supervisorLevel: 'report' }).permissions).toEqual([
+      'website_access',
+    ]);
+  });
+
+  it('A2 in a bulk change: revoking website access from supervisors revokes it', () => {
+    const sup: User = { ...base(), permissions: ['website_access'], supervisorLevel: 'analytics' };
+    const p = previewBulk([sup], { kind: 'revokePermission', permission: 'website_access' });
+    expect(p.items[0]!.after.permissions).toEqual([]);
+    expect(p.changing).toBe(1);
   });
 
   it('A4: leaving the primary group clears it', () => {

@@ -58,14 +58,17 @@ function valueChange(field: string, before: unknown, after: unknown, out: Change
   out.push({ field, kind: !from ? 'set' : !to ? 'cleared' : 'changed', from, to });
 }
 
-/** Every change from `before` to `after`, in editor-tab order. */
-export function listChanges(before: User, after: User): Change[] {
+/**
+ * Every change from `before` to `after`, in editor-tab order. `saved` is the stored user A2 compares
+ * with (null for a new user, when `before` is only the blank the form started from).
+ */
+export function listChanges(before: User, after: User, saved: User | null = before): Change[] {
   const out: Change[] = [];
   valueChange('displayName', before.displayName, after.displayName, out);
   valueChange('email', before.email, after.email, out);
   valueChange('status', before.status, after.status, out);
   setChanges('licences', before.licences, after.licences, out);
-  const a2 = !before.permissions.includes('website_access') && a2Triggers(after).length > 0;
+  const a2 = !before.permissions.includes('website_access') && a2Triggers(after, saved).length > 0;
   setChanges('permissions', before.permissions, after.permissions, out, (p) =>
     p === 'website_access' && a2 ? 'A2' : undefined,
   );
@@ -151,7 +154,7 @@ export function summariseChanges(before: User | null, after: User, opts: { actor
     groups: [],
     workspaces: {},
   };
-  const changes = listChanges(base, after);
+  const changes = listChanges(base, after, before);
   const billable = billableImpact(before, after);
   const up = increasesBilling(before, after);
   return {

@@ -4,20 +4,34 @@
  */
 import type { User, UserPatch } from '../../../client/index.js';
 
-/** Fields that, when set, give Website access automatically (A2). */
-export function a2Triggers(u: User): string[] {
+const profileKey = (p: User['profile']): string | null =>
+  p.kind === 'none' ? null : p.kind === 'profile' ? `profile:${p.profileId ?? ''}` : p.kind;
+
+/**
+ * A2's triggers that going from `saved` to `u` gives (all of them for a new user, `saved = null`): a
+ * supervisor level raised from none, a profile newly assigned, Contact Admin turned on, UC client access
+ * newly given (desktop, softphone, the CRM add-on). The server's `a2TriggersGiven`, as the editor sees it.
+ */
+export function a2Triggers(u: User, saved: User | null = null): string[] {
   const out: string[] = [];
-  if (u.supervisorLevel !== 'none') out.push('supervisorLevel');
-  if (u.profile.kind !== 'none') out.push('profile');
-  if (u.contactCenter.admin) out.push('contactCenter.admin');
-  if (u.ucClient.desktop || u.ucClient.softphone.enabled) out.push('ucClient');
+  if (u.supervisorLevel !== 'none' && (saved?.supervisorLevel ?? 'none') === 'none') out.push('supervisorLevel');
+  const profile = profileKey(u.profile);
+  if (profile !== null && profile !== (saved ? profileKey(saved.profile) : null)) out.push('profile');
+  if (u.contactCenter.admin && !saved?.contactCenter.admin) out.push('contactCenter.admin');
+  if (u.ucClient.desktop && !saved?.ucClient.desktop) out.push('ucClient.desktop');
+  if (u.ucClient.softphone.enabled && !saved?.ucClient.softphone.enabled) out.push('ucClient.softphone');
+  if (u.licences.includes('crm') && !saved?.licences.includes('crm')) out.push('licences.crm');
   return out;
 }
 
-/** Applies A2 (website access follows) and A4 (primary group must be a member group) to a draft. */
-export function applyAutomaticRules(draft: User): User {
+/**
+ * Applies A2 and A4 to a draft. A2: website access follows a trigger given since `saved` (the user as
+ * stored; null for a new user) — it gives once, so website access the admin takes away stays away
+ * (the level and the rest are kept, blocked by G1). A4: the primary group must be a member group.
+ */
+export function applyAutomaticRules(draft: User, saved: User | null = null): User {
   let next = draft;
-  if (a2Triggers(next).length > 0 && !next.permissions.includes('website_access')) {
+  if (a2Triggers(next, saved).length > 0 && !next.permissions.includes('website_access')) {
     next = { ...next, permissions: ['website_access', ...next.permissions] };
   }
   if (next.primaryGroup && !next.groups.includes(next.primaryGroup)) {

@@ -81,7 +81,8 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
     setPassword('');
   }, [initial]);
 
-  const update = useCallback((fn: (u: User) => User) => setDraft((d) => applyAutomaticRules(fn(d))), []);
+  // A2 gives when this edit gives its trigger (compared with the saved user), not on every save.
+  const update = useCallback((fn: (u: User) => User) => setDraft((d) => applyAutomaticRules(fn(d), saved)), [saved]);
   const ctx: GreyingContext = useMemo(() => ({ user: draft, access, tenant, actor }), [draft, access, tenant, actor]);
   const state = useCallback((id: ControlId) => controlState(id, ctx), [ctx]);
   // C9: a user holding powers the actor lacks cannot be changed by it at all (the saved user decides).
