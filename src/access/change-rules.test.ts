@@ -386,6 +386,11 @@ function allowedCapabilities(u: UserAccess, tenant: TenantAccess): Set<string> {
 }
 
 /** Capabilities a user holds through named permissions and profiles: what C3 guards. */
+/** A user acting with the capabilities they are allowed (C3, C9 property tests). */
+function actorOf(me: UserAccess, capabilities: ReadonlySet<string>): ChangeActor {
+  return { all: false, superuser: me.status === 'active' && me.profile.kind === 'superuser', capabilities };
+}
+
 function guardedCapabilities(u: UserAccess, tenant: TenantAccess): Set<string> {
   return new Set(
     Object.entries(explainUser(u, tenant))
@@ -408,26 +413,14 @@ describe('no escalation (property)', () => {
             ['t1', makeUser({ id: 't1' })],
             ['t2', makeUser({ id: 't2', source: 'manual', licences: [] })],
           ]);
-          const initialCaps = new Set(
-            Object.entries(explainUser(actorState, tenant))
-              .filter(([, d]) => d.allowed)
-              .map(([c]) => c),
-          );
+          const initialCaps = allowedCapabilities(actorState, tenant);
           const ids = ['actor', 't1', 't2'];
           for (const [which, requested] of steps) {
             const id = ids[which]!;
             const before = users.get(id)!;
             const me = users.get('actor')!;
-            const caps = new Set(
-              Object.entries(explainUser(me, tenant))
-                .filter(([, d]) => d.allowed)
-                .map(([c]) => c),
-            );
-            const actor: ChangeActor = {
-              all: false,
-              superuser: me.status === 'active' && me.profile.kind === 'superuser',
-              capabilities: caps,
-            };
+            const caps = allowedCapabilities(me, tenant);
+            const actor = actorOf(me, caps);
             const after = applyAutomaticAssignments(
               { ...requested, id, source: before.source, devices: before.devices },
               before,
@@ -536,16 +529,8 @@ describe('no acting on superiors (property)', () => {
             const id = ids[which]!;
             const before = users.get(id)!;
             const me = users.get('actor')!;
-            const caps = new Set(
-              Object.entries(explainUser(me, tenant))
-                .filter(([, d]) => d.allowed)
-                .map(([c]) => c),
-            );
-            const actor: ChangeActor = {
-              all: false,
-              superuser: me.status === 'active' && me.profile.kind === 'superuser',
-              capabilities: caps,
-            };
+            const caps = allowedCapabilities(me, tenant);
+            const actor = actorOf(me, caps);
             const superior =
               id !== 'actor' &&
               ([...powersAsActive(before, tenant)].some((c) => !caps.has(c)) ||
