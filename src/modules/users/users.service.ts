@@ -120,45 +120,55 @@ export class UsersService {
   async create(ctx: RequestContext, tenantId: string, input: UserCreate): Promise<User> {
     const powers = await actorPowers(this.deps.db, ctx, tenantId);
     this.refuseReadOnly(input);
+    if (input.password !== undefined) assertPasswordAcceptable(input.password, { email: input.email });
+    const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+    return inTransaction(this.deps, ctx, (uow) => this.createIn(uow, powers, tenantId, input, passwordHash));
+  }
+
+  /** One create inside the caller's unit of work, so many (a CSV import) can share one transaction. */
+  async createIn(
+    uow: UnitOfWork,
+    powers: ActorPowers,
+    tenantId: string,
+    input: UserCreate,
+    passwordHash: string | null = null,
+  ): Promise<User> {
+    this.refuseReadOnly(input);
     if (input.status === 'removed')
       refuse([
         { code: 'validation_failed', rule: 'G13', field: '/status', detail: 'only platform sync removes users' },
       ]);
-    if (input.password !== undefined) assertPasswordAcceptable(input.password, { email: input.email });
-    const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
-    return inTransaction(this.deps, ctx, async (uow) => {
-      await uow.lockTenant(tenantId, 'share');
-      const id = newId('usr');
-      const blank: UserAccess = {
+    await uow.lockTenant(tenantId, 'share');
+    const id = newId('usr');
+    const blank: UserAccess = {
+      id,
+      source: 'manual',
+      status: 'active',
+      email: null,
+      devices: [],
+      ...defaultUserAccessFields(),
+    };
+    const requested = mergePatch(blank, input);
+    const { after, tenant } = await this.checkChange(uow, tenantId, powers, null, requested);
+    const version = await uow.nextUserVersion(tenantId);
+    const row = await repo
+      .insertUser(uow.tx, {
         id,
+        tenant_id: tenantId,
         source: 'manual',
-        status: 'active',
-        email: null,
-        devices: [],
-        ...defaultUserAccessFields(),
-      };
-      const requested = mergePatch(blank, input);
-      const { after, tenant } = await this.checkChange(uow, tenantId, powers, null, requested);
-      const version = await uow.nextUserVersion(tenantId);
-      const row = await repo
-        .insertUser(uow.tx, {
-          id,
-          tenant_id: tenantId,
-          source: 'manual',
-          external_id: null,
-          display_name: input.displayName,
-          extension: null,
-          password_hash: passwordHash,
-          acd_queue_ids: [],
-          version,
-          ...accessColumns(after),
-        })
-        .catch(mapUniqueViolation);
-      const user = presentUser(row, []);
-      uow.audit({ tenantId, action: 'user.create', targetType: 'user', targetId: id, after: user });
-      this.publishUserChange(uow, tenant, after, version);
-      return user;
-    });
+        external_id: null,
+        display_name: input.displayName,
+        extension: null,
+        password_hash: passwordHash,
+        acd_queue_ids: [],
+        version,
+        ...accessColumns(after),
+      })
+      .catch(mapUniqueViolation);
+    const user = presentUser(row, []);
+    uow.audit({ tenantId, action: 'user.create', targetType: 'user', targetId: id, after: user });
+    this.publishUserChange(uow, tenant, after, version);
+    return user;
   }
 
   async patch(
@@ -173,54 +183,72 @@ export class UsersService {
     const powers = await actorPowers(this.deps.db, ctx, tenantId);
     this.refuseReadOnly(input);
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
-    const user = await inTransaction(this.deps, ctx, async (uow) => {
-      await uow.lockTenant(tenantId, 'share');
-      const row = await repo.findUser(uow.tx, tenantId, userId, true);
-      if (!row) throw notFound('user');
-      assertVersion(ifMatch, Number(row.version));
-      // P4: a platform user's name and email are the phone system's with a portal override.
-      const { patch, columns: overrides } = applyPortalOverrides(row, input, resets);
-      if (patch.password !== undefined) assertPasswordAcceptable(patch.password, { email: patch.email ?? row.email });
-      const devices = await repo.findDevices(uow.tx, tenantId, [userId]);
-      const before = toUserAccess(row, devices);
-      const requested = mergePatch(before, patch);
-      if (row.status === 'removed' && requested.status !== 'removed') {
-        refuse([
-          {
-            code: 'validation_failed',
-            rule: 'G13',
-            field: '/status',
-            detail: 'removed users return only through platform sync',
-          },
-        ]);
-      }
-      const { after, tenant } = await this.checkChange(uow, tenantId, powers, before, requested);
-      const version = await uow.nextUserVersion(tenantId);
-      const updated = await repo
-        .updateUser(uow.tx, tenantId, userId, {
-          ...accessColumns(after),
-          version,
-          updated_at: new Date(),
-          ...(patch.displayName !== undefined && { display_name: patch.displayName }),
-          ...overrides,
-          ...(passwordHash !== undefined && { password_hash: passwordHash }),
-        })
-        .catch(mapUniqueViolation);
-      const result = presentUser(updated, devices);
-      uow.audit({
-        tenantId,
-        action: 'user.update',
-        targetType: 'user',
-        targetId: userId,
-        before: presentUser(row, devices),
-        after: result,
-      });
-      this.publishUserChange(uow, tenant, after, version);
-      await this.endInvalidatedSessions(uow, tenantId, before, after);
-      return result;
-    });
+    const user = await inTransaction(this.deps, ctx, (uow) =>
+      this.patchIn(uow, powers, tenantId, userId, input, { ifMatch, resets, passwordHash }),
+    );
     forgetPowers(ctx);
     return user;
+  }
+
+  /** One change inside the caller's unit of work, so many (a CSV import) can share one transaction. */
+  async patchIn(
+    uow: UnitOfWork,
+    powers: ActorPowers,
+    tenantId: string,
+    userId: string,
+    input: UserPatch,
+    opts: {
+      ifMatch?: string | undefined;
+      resets?: readonly OverridableField[];
+      passwordHash?: string | undefined;
+    } = {},
+  ): Promise<User> {
+    this.refuseReadOnly(input);
+    const { ifMatch, resets = [], passwordHash } = opts;
+    await uow.lockTenant(tenantId, 'share');
+    const row = await repo.findUser(uow.tx, tenantId, userId, true);
+    if (!row) throw notFound('user');
+    assertVersion(ifMatch, Number(row.version));
+    // P4: a platform user's name and email are the phone system's with a portal override.
+    const { patch, columns: overrides } = applyPortalOverrides(row, input, resets);
+    if (patch.password !== undefined) assertPasswordAcceptable(patch.password, { email: patch.email ?? row.email });
+    const devices = await repo.findDevices(uow.tx, tenantId, [userId]);
+    const before = toUserAccess(row, devices);
+    const requested = mergePatch(before, patch);
+    if (row.status === 'removed' && requested.status !== 'removed') {
+      refuse([
+        {
+          code: 'validation_failed',
+          rule: 'G13',
+          field: '/status',
+          detail: 'removed users return only through platform sync',
+        },
+      ]);
+    }
+    const { after, tenant } = await this.checkChange(uow, tenantId, powers, before, requested);
+    const version = await uow.nextUserVersion(tenantId);
+    const updated = await repo
+      .updateUser(uow.tx, tenantId, userId, {
+        ...accessColumns(after),
+        version,
+        updated_at: new Date(),
+        ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+        ...overrides,
+        ...(passwordHash !== undefined && { password_hash: passwordHash }),
+      })
+      .catch(mapUniqueViolation);
+    const result = presentUser(updated, devices);
+    uow.audit({
+      tenantId,
+      action: 'user.update',
+      targetType: 'user',
+      targetId: userId,
+      before: presentUser(row, devices),
+      after: result,
+    });
+    this.publishUserChange(uow, tenant, after, version);
+    await this.endInvalidatedSessions(uow, tenantId, before, after);
+    return result;
   }
 
   async remove(ctx: RequestContext, tenantId: string, userId: string, ifMatch?: string): Promise<void> {
