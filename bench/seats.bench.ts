@@ -9,6 +9,7 @@
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { LocalBus } from '../src/infra/bus.js';
+import { SecretBox } from '../src/infra/crypto.js';
 import { newId } from '../src/infra/ids.js';
 import { inTransaction } from '../src/infra/unit-of-work.js';
 import { loginContext, openSeatedSession } from '../src/modules/sessions/sessions.service.js';
@@ -128,7 +129,7 @@ export async function run(): Promise<string> {
     const direct = await openDatabase({ databaseUrl: db.url, dataDir: 'memory://' });
     const serial: number[] = [];
     try {
-      const deps = { db: direct.db, bus: new LocalBus() };
+      const deps = { db: direct.db, bus: new LocalBus(), secrets: SecretBox.fromString('bench-only-secret-box') };
       for (let i = 0; i < SERIAL; i++) {
         const user = users[i % USERS]!,
           sessionId = newId('ses');

@@ -25,6 +25,7 @@ import type { Api } from './http/types.js';
 import { errorResponses, Problem } from './http/common-schemas.js';
 import { AppError } from './infra/errors.js';
 import { registerModules } from './modules/index.js';
+import { outboxLag } from './modules/outbox/outbox.repo.js';
 
 export interface Server {
   app: Api;
@@ -133,7 +134,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     try {
       await pingDatabase(database.db);
-      return { status: 'ready', database: database.kind };
+      // The outbox's lag is detail, not readiness: a slow webhook receiver does not take a node out.
+      return { status: 'ready', database: database.kind, outbox: await outboxLag(database.db) };
     } catch {
       return reply.status(503).send({ status: 'unavailable', database: database.kind });
     }

@@ -219,6 +219,54 @@ export interface OutboxTable {
   payload: Json<unknown>;
   created_at: Timestamp;
   dispatched_at: Timestamp | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  /** `delivered`, `failed` (gave up), `skipped` (nothing to do): set with dispatched_at. */
+  outcome: string | null;
+  last_error: string | null;
+  endpoint_id: string | null;
+  message_id: string | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  event_types: Json<string[]>;
+  enabled: boolean;
+  disabled_reason: string | null;
+  /** Sealed with the server's secret box. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Timestamp | null;
+  failing_since: Timestamp | null;
+  version: BigNum;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookMessagesTable {
+  id: string;
+  tenant_id: string;
+  type: string;
+  /** The JSON body exactly as signed and sent. */
+  body: string;
+  created_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: Serial;
+  tenant_id: string;
+  endpoint_id: string;
+  outbox_id: BigNum;
+  message_id: string;
+  status_code: number | null;
+  latency_ms: number;
+  response: string | null;
+  error: string | null;
+  created_at: Timestamp;
 }
 
 export interface SystemSettingsTable {
@@ -240,6 +288,9 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_messages: WebhookMessagesTable;
+  webhook_attempts: WebhookAttemptsTable;
   one_time_tokens: OneTimeTokensTable;
   api_tokens: ApiTokensTable;
   oidc_issuers: OidcIssuersTable;

@@ -19,6 +19,12 @@ const ConfigSchema = Type.Object({
   SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
   /** `true`, a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-For is believed. */
   TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String()], { default: false }),
+  /** Lets webhooks reach private, loopback and link-local addresses (tests, closed networks). */
+  WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  /** How long one webhook attempt may take before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 15000 }),
+  /** How often each node looks for due outbox work (it is also woken at once by its own commits). */
+  OUTBOX_POLL_MS: Type.Integer({ minimum: 20, default: 1000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -20,4 +20,9 @@ export interface RequestContext {
   clientRequestId?: string;
   actor: Actor;
   clientAddr: string | null;
+  /**
+   * Where the change comes from when the credential alone does not say it (requests under
+   * `/v1/tenants/{t}/scim/` are `scim`); otherwise see `originOf` in `outbox.ts`.
+   */
+  origin?: 'scim';
 }

@@ -4,18 +4,37 @@ import type { AuditInput } from './audit-chain.js';
 import { appendAudit } from './audit-sink.repo.js';
 import type { ChangeBus, ChangeEvent } from './bus.js';
 import type { Actor, RequestContext } from './context.js';
+import type { SecretBox } from './crypto.js';
 import { notFound } from './errors.js';
+import { eventEntry, outboxWakeUp, type OutboxEntry, type OutboxEvent, type OutboxMail } from './outbox.js';
+import { writeOutbox } from './outbox.repo.js';
 
-/** What one change records besides its rows: audit entries, change events, after-commit work. */
+/** What one change records besides its rows: audit entries, change events, outbox rows, after-commit work. */
 export class UnitOfWork {
   readonly auditEntries: AuditInput[] = [];
   readonly events: ChangeEvent[] = [];
+  readonly outbox: OutboxEntry[] = [];
   readonly afterCommitTasks: Array<() => void | Promise<void>> = [];
 
   constructor(
     readonly tx: Tx,
     readonly ctx: RequestContext,
+    private readonly secrets: SecretBox,
   ) {}
+
+  /** A webhook event, written to the outbox with this change (W1; see `outbox.ts`). */
+  emit(event: OutboxEvent): void {
+    this.outbox.push(eventEntry(this.ctx, event));
+  }
+
+  /** A mail, written to the outbox with this change and sent at least once after commit (see `outbox.ts`). */
+  sendMail(mail: OutboxMail): void {
+    this.outbox.push({
+      kind: 'mail',
+      tenantId: mail.tenantId,
+      payload: { to: mail.to, subject: mail.subject, sealedText: this.secrets.seal(mail.text) },
+    });
+  }
 
   /** Records an audit entry for this change, attributed to the request's actor (AU1). */
   audit(e: {
@@ -91,22 +110,24 @@ function actorId(a: Actor): string | null {
 }
 
 /**
- * Runs `work` in one transaction with its audit entries and change events, then, after commit,
+ * Runs `work` in one transaction with its audit entries, change events and outbox rows, then, after commit,
  * delivers the events and runs after-commit tasks (network calls never happen inside the transaction).
  */
 export async function inTransaction<T>(
-  deps: { db: Db; bus: ChangeBus },
+  deps: { db: Db; bus: ChangeBus; secrets: SecretBox },
   ctx: RequestContext,
   work: (uow: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   let uow!: UnitOfWork;
   const result = await deps.db.transaction().execute(async (tx) => {
-    uow = new UnitOfWork(tx, ctx);
+    uow = new UnitOfWork(tx, ctx, deps.secrets);
     const value = await work(uow);
     if (uow.auditEntries.length > 0) await appendAudit(tx, uow.auditEntries);
+    if (uow.outbox.length > 0) await writeOutbox(tx, uow.outbox);
     if (uow.events.length > 0) await deps.bus.publishInTransaction(tx, uow.events);
     return value;
   });
+  if (uow.outbox.length > 0) outboxWakeUp.emit('wake');
   deps.bus.afterCommit(uow.events);
   for (const task of uow.afterCommitTasks) await task();
   return result;

@@ -3,6 +3,8 @@ import type { Api } from '../http/types.js';
 import type { Closer } from '../infra/closer.js';
 import type { ServiceDeps } from '../infra/deps.js';
 import { registerIdentity } from './auth/identity.module.js';
+import { Mailer } from './mail/mailer.js';
+import { mailHandler, startOutbox } from './outbox/outbox.module.js';
 import { registerAccessRoutes } from './access/access.routes.js';
 import { AccessService } from './access/access.service.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
@@ -32,7 +34,8 @@ import { UsersService } from './users/users.service.js';
  */
 export async function registerModules(app: Api, deps: ServiceDeps, auth: Authenticator): Promise<Closer[]> {
   const closers: Closer[] = [];
-  closers.push(...(await registerIdentity(app, deps, auth)));
+  const mailer = new Mailer(deps);
+  closers.push(...(await registerIdentity(app, deps, auth, mailer)));
   registerTenantRoutes(app, new TenantsService(deps));
   registerUserRoutes(app, new UsersService(deps));
   registerAccessRoutes(app, new AccessService(deps));
@@ -57,5 +60,8 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   registerUsageRoutes(app, new UsageService(deps));
   registerAuditRoutes(app, new AuditService(deps));
   closers.push(await registerRealtime(app, deps));
+  // Last: the outbox stops first on shutdown (closers run in order), then the mailer it uses.
+  closers.unshift(startOutbox(deps, { mail: mailHandler(deps, mailer) }));
+  closers.push(() => mailer.close());
   return closers;
 }

@@ -6,7 +6,7 @@ import { AppError } from '../../infra/errors.js';
 import { ApiTokensService, resolveApiToken } from '../api-tokens/api-tokens.service.js';
 import { registerApiTokenRoutes, registerTokenUseAudit } from '../api-tokens/api-tokens.routes.js';
 import type { Closer } from '../../infra/closer.js';
-import { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../mail/mailer.js';
 import { registerMailRoutes } from '../mail/mail.routes.js';
 import { OidcService } from '../oidc/oidc.service.js';
 import { registerOidcRoutes } from '../oidc/oidc.routes.js';
@@ -25,7 +25,12 @@ import { registerPortalCookies } from './portal-cookie.js';
  * Identity (SPEC 6 and 9): login and seats, sessions and their sweeper, portal cookies with CSRF,
  * links by email, OIDC, API and platform tokens. Returns what to stop on shutdown.
  */
-export async function registerIdentity(app: Api, deps: ServiceDeps, auth: Authenticator): Promise<Closer[]> {
+export async function registerIdentity(
+  app: Api,
+  deps: ServiceDeps,
+  auth: Authenticator,
+  mailer: Mailer,
+): Promise<Closer[]> {
   if (!app.hasDecorator('rateLimit')) {
     await app.register(rateLimit, {
       global: false,
@@ -46,8 +51,7 @@ export async function registerIdentity(app: Api, deps: ServiceDeps, auth: Authen
   auth.addTokenKind('sbt', resolveApiToken);
   registerTokenUseAudit(app, deps);
 
-  const mailer = new Mailer(deps);
-  const authService = new AuthService(deps, mailer);
+  const authService = new AuthService(deps);
   const sessions = new SessionsService(deps);
   registerAuthRoutes(app, { auth: authService, sessions, users: new UsersService(deps) }, deps.config.PUBLIC_URL);
   registerSessionRoutes(app, sessions, authService);
@@ -56,5 +60,5 @@ export async function registerIdentity(app: Api, deps: ServiceDeps, auth: Authen
   registerMailRoutes(app, deps, mailer);
   registerOidcRoutes(app, new OidcService(deps, authService), deps.config.PUBLIC_URL);
   const stopSweeper = startSweeper(deps);
-  return [stopSweeper, () => mailer.close()];
+  return [stopSweeper];
 }

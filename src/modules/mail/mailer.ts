@@ -11,7 +11,8 @@ export interface MailMessage {
 /**
  * Sends mail through SMTP (`SMTP_URL`, nodemailer) or, when none is configured (the embedded
  * default), keeps it in the dev mailbox in the database, readable by the provider through
- * `GET /v1/dev/mailbox`: invitations and resets work out of the box.
+ * `GET /v1/dev/mailbox`: invitations and resets work out of the box. Called by the outbox after
+ * commit, which retries a failed send (see `infra/outbox.ts`).
  */
 export class Mailer {
   private readonly transport: Transporter | null;
@@ -29,16 +30,6 @@ export class Mailer {
       return;
     }
     await this.transport.sendMail({ from: this.deps.config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text });
-  }
-
-  /**
-   * Sends without making the caller wait or fail: used after commit, so a slow or absent SMTP server
-   * neither delays the answer (which would tell whether an address exists, I3) nor undoes the change.
-   */
-  sendInBackground(m: MailMessage): void {
-    this.send(m).catch((err: unknown) =>
-      this.deps.log.warn({ err, to: m.to, subject: m.subject }, 'sending mail failed'),
-    );
   }
 
   close(): void {

@@ -1,0 +1,68 @@
+import { Counter, Gauge } from 'prom-client';
+import type { Closer } from '../../infra/closer.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import type { Mailer } from '../mail/mailer.js';
+import { nextAttemptAt, OutboxDispatcher, type HandlerResult, type OutboxHandler } from './dispatcher.js';
+import { outboxLag } from './outbox.repo.js';
+
+/** Rows one node works at once (webhook attempts wait on the network, so several run side by side). */
+const CONCURRENCY = 16;
+
+/** Sends an outbox mail; a failure is retried on the schedule (the row stays in the outbox). */
+export function mailHandler(deps: Pick<ServiceDeps, 'secrets'>, mailer: Mailer): OutboxHandler {
+  return async (row): Promise<HandlerResult> => {
+    const m = row.payload as { to: string; subject: string; sealedText: string };
+    try {
+      await mailer.send({ to: m.to, subject: m.subject, text: deps.secrets.open(m.sealedText) });
+      return { outcome: 'delivered' };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const at = nextAttemptAt(row.attempt);
+      return at ? { retryAt: at, error } : { outcome: 'failed', error };
+    }
+  };
+}
+
+/**
+ * Starts this node's outbox dispatcher with a handler per row kind, and its metrics
+ * (`switchboard_outbox_lag_seconds`, `switchboard_outbox_pending`, `switchboard_outbox_done_total`).
+ */
+export function startOutbox(deps: ServiceDeps, handlers: Record<string, OutboxHandler>): Closer {
+  const done = new Counter({
+    name: 'switchboard_outbox_done_total',
+    help: 'Outbox rows finished on this node, by kind and outcome (retries are counted as retry)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const counted: Record<string, OutboxHandler> = {};
+  for (const [kind, handler] of Object.entries(handlers))
+    counted[kind] = async (row) => {
+      const r = await handler(row);
+      done.inc({ kind, outcome: r === 'done' ? 'delivered' : 'retryAt' in r ? 'retry' : r.outcome });
+      return r;
+    };
+  const lag = () => outboxLag(deps.db);
+  new Gauge({
+    name: 'switchboard_outbox_lag_seconds',
+    help: 'How long the oldest due outbox row (event, mail, webhook attempt) has waited',
+    registers: [deps.metrics.registry],
+    async collect() {
+      this.set((await lag()).lagSeconds);
+    },
+  });
+  new Gauge({
+    name: 'switchboard_outbox_pending',
+    help: 'Outbox rows not done yet (due now or waiting for a retry)',
+    registers: [deps.metrics.registry],
+    async collect() {
+      this.set((await lag()).pending);
+    },
+  });
+  const dispatcher = new OutboxDispatcher(deps, counted, {
+    concurrency: CONCURRENCY,
+    // Longer than any one attempt, so a row is never worked twice at once while its node lives.
+    leaseMs: 2 * deps.config.WEBHOOK_TIMEOUT_MS + 5000,
+  });
+  dispatcher.start();
+  return () => dispatcher.stop();
+}
