@@ -274,6 +274,23 @@ export interface SystemSettingsTable {
   value: string;
 }
 
+/** Call data (issue 14): who held Essential and the Agent add-on from when (written by a trigger on users). */
+export interface UserDataLicencesTable {
+  tenant_id: string;
+  user_id: string;
+  valid_from: Timestamp;
+  essential: boolean;
+  agent: boolean;
+  primary_group_id: string | null;
+}
+
+/** Call data retention per tenant (days), within the provider's bound. */
+export interface CallDataSettingsTable {
+  tenant_id: string;
+  retention_days: number;
+  retention_max_days: number;
+}
+
 export interface Database {
   system_settings: SystemSettingsTable;
   tenants: TenantsTable;
@@ -297,6 +314,8 @@ export interface Database {
   oidc_flows: OidcFlowsTable;
   dev_mailbox: DevMailboxTable;
   login_failures: LoginFailuresTable;
+  user_data_licences: UserDataLicencesTable;
+  call_data_settings: CallDataSettingsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -9,6 +9,7 @@ import { registerAccessRoutes } from './access/access.routes.js';
 import { AccessService } from './access/access.service.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { AuditService } from './audit/audit.service.js';
+import { registerCallData } from './call-data/call-data.module.js';
 import { registerNamedRoutes } from './directory/named.routes.js';
 import { GROUPS, NamedService, WORKSPACES } from './directory/named.service.js';
 import { registerPlatformRoutes } from './platform/platform.routes.js';
@@ -59,6 +60,7 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   registerPlatformRoutes(app, new PlatformService(deps));
   registerUsageRoutes(app, new UsageService(deps));
   registerAuditRoutes(app, new AuditService(deps));
+  closers.push(registerCallData(app, deps));
   closers.push(await registerRealtime(app, deps));
   // Last: the outbox stops first on shutdown (closers run in order), then the mailer it uses.
   closers.unshift(startOutbox(deps, { mail: mailHandler(deps, mailer) }));

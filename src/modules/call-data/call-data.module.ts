@@ -1,0 +1,19 @@
+import type { Api } from '../../http/types.js';
+import type { Closer } from '../../infra/closer.js';
+import type { ServiceDeps } from '../../infra/deps.js';
+import { registerCallDataRoutes } from './call-data.routes.js';
+import { CallDataService } from './call-data.service.js';
+
+/** Retention runs hourly on every node; pruning twice is harmless. */
+const PRUNE_INTERVAL_MS = 3600_000;
+
+/** Call data: ingestion, retention and reports (issue 14). */
+export function registerCallData(app: Api, deps: ServiceDeps): Closer {
+  const calls = new CallDataService(deps);
+  registerCallDataRoutes(app, calls);
+  const timer = setInterval(() => {
+    calls.prune().catch((err: unknown) => deps.log.error({ err }, 'call data retention failed'));
+  }, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

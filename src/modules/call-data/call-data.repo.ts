@@ -1,0 +1,254 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+
+/** The tables partitioned by month, and the column each is partitioned on. */
+export const PARTITIONED = { call_records: 'started_at', call_participants: 'started_at', agent_events: 'at' } as const;
+export type PartitionedTable = keyof typeof PARTITIONED;
+
+/** `2026-11` → `call_records_p202611`. */
+export const partitionName = (table: PartitionedTable, month: string) => `${table}_p${month.replace('-', '')}`;
+
+/** The first instant of a month (`YYYY-MM`) and of the next, in UTC. */
+export function monthBounds(month: string): [string, string] {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return [`${month}-01T00:00:00Z`, `${next}-01T00:00:00Z`];
+}
+
+/**
+ * Creates a month's partition of a table when it does not exist. Two nodes may race to create the
+ * same one: the loser's "already exists" is success.
+ */
+export async function createPartition(db: Executor, table: PartitionedTable, month: string): Promise<void> {
+  const [from, to] = monthBounds(month);
+  try {
+    await sql`create table if not exists ${sql.id(partitionName(table, month))} partition of ${sql.id(table)}
+      for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(db);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== '42P07' && code !== '23505') throw err;
+  }
+}
+
+/** The existing monthly partitions of a table (`YYYY-MM`), oldest first. */
+export async function listPartitions(db: Executor, table: PartitionedTable): Promise<string[]> {
+  const r = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+    where p.relname = ${table}`.execute(db);
+  return r.rows
+    .map((row) => /_p(\d{4})(\d{2})$/.exec(row.name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `${m[1]}-${m[2]}`)
+    .sort();
+}
+
+export async function dropPartition(db: Executor, table: PartitionedTable, month: string): Promise<void> {
+  await sql`drop table if exists ${sql.id(partitionName(table, month))}`.execute(db);
+}
+
+/** Deletes one tenant's rows older than its retention (the partitions other tenants still keep). */
+export async function pruneTenant(db: Executor, tenantId: string, before: Date): Promise<number> {
+  let n = 0;
+  for (const [table, column] of Object.entries(PARTITIONED)) {
+    const r =
+      await sql`delete from ${sql.id(table)} where tenant_id = ${tenantId} and ${sql.id(column)} < ${before}`.execute(
+        db,
+      );
+    n += Number(r.numAffectedRows ?? 0);
+  }
+  return n;
+}
+
+export interface KnownUser {
+  id: string;
+  externalId: string;
+}
+
+/** The tenant's users with these phone-system ids (manual users have none, G4). */
+export async function usersByExternalId(db: Executor, tenantId: string, externalIds: string[]): Promise<KnownUser[]> {
+  if (externalIds.length === 0) return [];
+  const r = await sql<{ id: string; external_id: string }>`
+    select id, external_id from users
+    where tenant_id = ${tenantId} and external_id = any(${externalIds}::text[])`.execute(db);
+  return r.rows.map((row) => ({ id: row.id, externalId: row.external_id }));
+}
+
+export interface LicenceInterval {
+  userId: string;
+  validFrom: Date;
+  essential: boolean;
+  agent: boolean;
+  primaryGroupId: string | null;
+}
+
+/** Every licence change of these users, oldest first. */
+export async function licenceHistory(db: Executor, tenantId: string, userIds: string[]): Promise<LicenceInterval[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('user_data_licences')
+    .select(['user_id', 'valid_from', 'essential', 'agent', 'primary_group_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', 'in', userIds)
+    .orderBy('user_id')
+    .orderBy('valid_from')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id,
+    validFrom: new Date(r.valid_from),
+    essential: r.essential,
+    agent: r.agent,
+    primaryGroupId: r.primary_group_id,
+  }));
+}
+
+/** The tenant's queues by the phone system's id. */
+export async function queuesByExternalId(
+  db: Executor,
+  tenantId: string,
+  externalIds: string[],
+): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('queues')
+    .select(['id', 'external_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('external_id', 'in', externalIds)
+    .execute();
+  return new Map(rows.map((r) => [r.external_id!, r.id]));
+}
+
+export interface CallRow {
+  external_id: string;
+  started_at: string;
+  conversation_id: string | null;
+  answered_at: string | null;
+  ended_at: string | null;
+  direction: string;
+  disposition: string;
+  from_number: string | null;
+  from_name: string | null;
+  to_number: string | null;
+  to_name: string | null;
+  queue_id: string | null;
+  queue_external_id: string | null;
+  wait_seconds: number;
+  talk_seconds: number;
+  recordings: unknown;
+  participants: unknown;
+}
+
+export interface ParticipantRow {
+  call_id: string;
+  started_at: string;
+  user_id: string;
+  group_id: string | null;
+  role: string;
+  direction: string;
+  disposition: string;
+  queue_id: string | null;
+  wait_seconds: number;
+  talk_seconds: number;
+  joined_at: string | null;
+  left_at: string | null;
+}
+
+/**
+ * Inserts calls and their modelled participants in one statement; a call already stored (same id and
+ * start) is skipped with its participants. Returns the ids of the calls stored now.
+ */
+export async function insertCalls(
+  db: Executor,
+  tenantId: string,
+  calls: CallRow[],
+  participants: ParticipantRow[],
+): Promise<Set<string>> {
+  if (calls.length === 0) return new Set();
+  const r = await sql<{ external_id: string }>`
+    with ins as (
+      insert into call_records (tenant_id, external_id, started_at, conversation_id, answered_at, ended_at, direction,
+        disposition, from_number, from_name, to_number, to_name, queue_id, queue_external_id, wait_seconds, talk_seconds,
+        recordings, participants)
+      select ${tenantId}, r.external_id, r.started_at, r.conversation_id, r.answered_at, r.ended_at, r.direction,
+        r.disposition, r.from_number, r.from_name, r.to_number, r.to_name, r.queue_id, r.queue_external_id,
+        r.wait_seconds, r.talk_seconds, r.recordings, r.participants
+      from jsonb_to_recordset(${JSON.stringify(calls)}::jsonb) as r(external_id text, started_at timestamptz,
+        conversation_id text, answered_at timestamptz, ended_at timestamptz, direction text, disposition text,
+        from_number text, from_name text, to_number text, to_name text, queue_id text, queue_external_id text,
+        wait_seconds int, talk_seconds int, recordings jsonb, participants jsonb)
+      on conflict do nothing
+      returning external_id, started_at
+    ), parts as (
+      insert into call_participants (tenant_id, started_at, call_id, user_id, group_id, role, direction, disposition,
+        queue_id, wait_seconds, talk_seconds, joined_at, left_at)
+      select ${tenantId}, p.started_at, p.call_id, p.user_id, p.group_id, p.role, p.direction, p.disposition,
+        p.queue_id, p.wait_seconds, p.talk_seconds, p.joined_at, p.left_at
+      from jsonb_to_recordset(${JSON.stringify(participants)}::jsonb) as p(call_id text, started_at timestamptz,
+        user_id text, group_id text, role text, direction text, disposition text, queue_id text, wait_seconds int,
+        talk_seconds int, joined_at timestamptz, left_at timestamptz)
+      join ins on ins.external_id = p.call_id and ins.started_at = p.started_at
+      on conflict do nothing
+    )
+    select external_id from ins`.execute(db);
+  return new Set(r.rows.map((row) => row.external_id));
+}
+
+export interface AgentEventRow {
+  external_id: string;
+  at: string;
+  user_id: string;
+  type: string;
+  queue_id: string | null;
+  reason: string | null;
+  state: string | null;
+  conversation_id: string | null;
+}
+
+/** Inserts agent events; an event already stored (same id and time) is skipped. Returns the ids stored now. */
+export async function insertAgentEvents(db: Executor, tenantId: string, events: AgentEventRow[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const r = await sql<{ external_id: string }>`
+    insert into agent_events (tenant_id, external_id, at, user_id, type, queue_id, reason, state, conversation_id)
+    select ${tenantId}, e.external_id, e.at, e.user_id, e.type, e.queue_id, e.reason, e.state, e.conversation_id
+    from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(external_id text, at timestamptz, user_id text,
+      type text, queue_id text, reason text, state text, conversation_id text)
+    on conflict do nothing
+    returning external_id`.execute(db);
+  return new Set(r.rows.map((row) => row.external_id));
+}
+
+export async function findSettings(
+  db: Executor,
+  tenantId: string,
+): Promise<{ retention_days: number; retention_max_days: number } | undefined> {
+  return db
+    .selectFrom('call_data_settings')
+    .select(['retention_days', 'retention_max_days'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+}
+
+export async function upsertSettings(
+  db: Executor,
+  tenantId: string,
+  s: { retention_days: number; retention_max_days: number },
+): Promise<void> {
+  await db
+    .insertInto('call_data_settings')
+    .values({ tenant_id: tenantId, ...s })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet(s))
+    .execute();
+}
+
+/** Every tenant with its retention (days; tenants without settings keep the default). */
+export async function tenantRetentions(
+  db: Executor,
+  defaultDays: number,
+): Promise<Array<{ id: string; days: number }>> {
+  const rows = await db
+    .selectFrom('tenants')
+    .leftJoin('call_data_settings', 'call_data_settings.tenant_id', 'tenants.id')
+    .select(['tenants.id', 'call_data_settings.retention_days'])
+    .execute();
+  return rows.map((r) => ({ id: r.id, days: r.retention_days ?? defaultDays }));
+}
