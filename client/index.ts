@@ -72,7 +72,8 @@ export function createClient(options: ClientOptions) {
     setAuth: (auth: ClientAuth) => http.setAuth(auth),
 
     auth: {
-      login: (body: { email: string; password: string; audience: 'portal' | 'app' }) =>
+      /** `tenantId`: the organisation chosen after a 409 `organisation_choice_required` (G2). */
+      login: (body: { email: string; password: string; audience: 'portal' | 'app'; tenantId?: string }) =>
         http.request<LoginAnswer>('POST', '/v1/auth/login', { body }),
       logout: () => http.request<void>('POST', '/v1/auth/logout', { body: {} }),
       heartbeat: () => http.request<void>('POST', '/v1/auth/heartbeat', { body: {} }),

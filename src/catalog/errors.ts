@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'unsupported_media_type'
   | 'account_inactive'
+  | 'organisation_choice_required'
   | 'provider_only'
   | 'cc_admin_required'
   | 'invalid_token'
@@ -69,6 +70,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   licence_pool_exhausted: 409,
   last_admin: 409,
   email_not_unique: 409,
+  organisation_choice_required: 409,
   platform_user: 409,
   profile_in_use: 409,
   conflict: 409,

@@ -85,18 +85,33 @@ describeEachDatabase('users API', (kind) => {
     expect(edit?.blockedBy[0]).toMatchObject({ rule: 'G1' });
   });
 
-  it('G2: website access needs an email no other website user has, across tenants, case-insensitively', async () => {
+  it('G2: website access needs an email no other website user of the tenant has, case-insensitively; other tenants may use it', async () => {
     const { id: t1 } = await a.tenant(),
       { id: t2 } = await a.tenant();
     const email = uniqueEmail('shared');
-    await a.user(t1, { email, permissions: ['website_access'] });
-    const dup = await a.asProvider('POST', `/v1/tenants/${t2}/users`, {
+    const first = await a.user(t1, { email, permissions: ['website_access'] });
+    const dup = await a.asProvider('POST', `/v1/tenants/${t1}/users`, {
       displayName: 'Dup',
       email: email.toUpperCase(),
       permissions: ['website_access'],
     });
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ code: 'email_not_unique', rule: 'G2' });
+    // Another organisation may give the same address website access: no answer tells it about tenant 1.
+    const elsewhere = await a.asProvider<User>('POST', `/v1/tenants/${t2}/users`, {
+      displayName: 'Same person, other organisation',
+      email: email.toUpperCase(),
+      permissions: ['website_access'],
+    });
+    expect(elsewhere.status).toBe(201);
+    // Within the tenant, a user without website access may hold the address, but cannot be given website access.
+    const appOnly = await a.asProvider<User>('POST', `/v1/tenants/${t1}/users`, { displayName: 'App', email });
+    expect(appOnly.status).toBe(201);
+    const grant = await a.asProvider('PATCH', `/v1/tenants/${t1}/users/${appOnly.body.id}`, {
+      permissions: ['website_access'],
+    });
+    expect(grant.body).toMatchObject({ code: 'email_not_unique', rule: 'G2' });
+    expect(first.email).toBe(email);
     const noEmail = await a.asProvider('POST', `/v1/tenants/${t2}/users`, {
       displayName: 'No mail',
       supervisorLevel: 'report',

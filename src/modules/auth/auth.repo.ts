@@ -4,20 +4,29 @@ import type { UserRow } from '../../db/schema.js';
 import { appendAudit } from '../../infra/audit-sink.repo.js';
 import type { AuditInput } from '../../infra/audit-chain.js';
 
-/** At most this many accounts share one email (G2 lets app users in different tenants share it). */
+/** At most this many accounts share one email (G2: one per tenant with website access, app users besides). */
 const MAX_CANDIDATES = 20;
 
-/** Users who could be signing in with this email: not removed and with a password (I1). */
-export async function findLoginCandidates(db: Executor, email: string): Promise<UserRow[]> {
-  return db
+/**
+ * Users who could be signing in with this email: not removed and with a password (I1), optionally
+ * in one organisation only (the person's choice, G2).
+ */
+export async function findLoginCandidates(db: Executor, email: string, tenantId?: string): Promise<UserRow[]> {
+  let q = db
     .selectFrom('users')
     .selectAll()
     .where(sql<boolean>`lower(email) = lower(${email})`)
     .where('status', '<>', 'removed')
-    .where('password_hash', 'is not', null)
-    .orderBy('created_at')
-    .limit(MAX_CANDIDATES)
-    .execute();
+    .where('password_hash', 'is not', null);
+  if (tenantId) q = q.where('tenant_id', '=', tenantId);
+  return q.orderBy('created_at').limit(MAX_CANDIDATES).execute();
+}
+
+/** The names of these tenants (the organisations a person chooses between at sign-in, G2). */
+export async function tenantNames(db: Executor, tenantIds: string[]): Promise<Map<string, string>> {
+  if (!tenantIds.length) return new Map();
+  const rows = await db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', tenantIds).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Active users with this email (the recipients of a reset link). */

@@ -14,6 +14,15 @@ export const LoginBody = Type.Object(
     email: Email,
     password: Type.String({ minLength: 1, maxLength: 1024 }),
     audience: Audience,
+    tenantId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description:
+          'the organisation to sign in to, when the credentials match accounts in several (G2: the answer ' +
+          '`organisation_choice_required` lists them)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

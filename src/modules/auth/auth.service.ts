@@ -8,6 +8,7 @@ import { newId } from '../../infra/ids.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { requireCapability } from '../access/actor-access.js';
+import type { Mailer } from '../mail/mailer.js';
 import { endSessions } from '../sessions/sessions.repo.js';
 import { loginContext, openSeatedSession, type Audience, type OpenedSession } from '../sessions/sessions.service.js';
 import { findTenant } from '../tenants/tenants.repo.js';
@@ -17,6 +18,7 @@ import {
   findLoginCandidates,
   findUser,
   setPasswordHash,
+  tenantNames,
 } from './auth.repo.js';
 import {
   consumeOneTimeToken,
@@ -34,6 +36,21 @@ export type LoginMeta = Pick<RequestContext, 'requestId' | 'clientAddr'>;
 const RESET_TTL_SECONDS = 60 * 60;
 const INVITE_TTL_SECONDS = 7 * 24 * 60 * 60;
 
+/**
+ * G2: a person chooses an organisation, not an account. Within one tenant, only one user with
+ * website access has the email, but app-only users may share it; the portal prefers the account
+ * with website access, an app the oldest account (the order candidates come in).
+ */
+function oneAccountPerTenant(users: UserRow[], audience: Audience): UserRow[] {
+  const byTenant = new Map<string, UserRow>();
+  for (const u of users) {
+    const held = byTenant.get(u.tenant_id);
+    const web = (x: UserRow) => x.permissions.includes('website_access');
+    if (!held || (audience === 'portal' && web(u) && !web(held))) byTenant.set(u.tenant_id, u);
+  }
+  return [...byTenant.values()];
+}
+
 /** Whether the user may use the portal now (`portal:use` allowed, I1 and G1). */
 export async function mayUsePortal(deps: Pick<ServiceDeps, 'db'>, user: UserRow): Promise<boolean> {
   const tenant = await findTenant(deps.db, user.tenant_id);
@@ -48,17 +65,46 @@ export async function mayUsePortal(deps: Pick<ServiceDeps, 'db'>, user: UserRow)
  * throttling (I4), invitations and password resets by single-use links (I3).
  */
 export class AuthService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly mailer: Mailer,
+  ) {}
 
-  async login(meta: LoginMeta, input: { email: string; password: string; audience: Audience }): Promise<OpenedSession> {
+  async login(
+    meta: LoginMeta,
+    input: { email: string; password: string; audience: Audience; tenantId?: string },
+  ): Promise<OpenedSession> {
     const keys = throttleKeys(input.email, meta.clientAddr);
     await assertNotThrottled(this.deps.db, keys);
-    const candidates = await findLoginCandidates(this.deps.db, input.email);
+    const candidates = await findLoginCandidates(this.deps.db, input.email, input.tenantId);
     // Every attempt costs at least one scrypt verification, so unknown emails answer in comparable time (I4).
     const checks = candidates.length
       ? await Promise.all(candidates.map((u) => verifyPassword(input.password, u.password_hash)))
       : [await verifyPassword(input.password, null)];
-    const user = candidates.find((_, i) => checks[i]);
+    const matched = oneAccountPerTenant(
+      candidates.filter((_, i) => checks[i]),
+      input.audience,
+    );
+    if (matched.length > 1) {
+      // G2: the credentials prove these accounts are the person's; only they are named, nothing else.
+      await clearAccountFailures(this.deps.db, keys.account);
+      const names = await tenantNames(
+        this.deps.db,
+        matched.map((u) => u.tenant_id),
+      );
+      throw new AppError(
+        'organisation_choice_required',
+        'this email and password sign in to several organisations: choose one and send its tenantId',
+        {
+          rule: 'G2',
+          field: '/tenantId',
+          extra: {
+            organisations: matched.map((u) => ({ tenantId: u.tenant_id, name: names.get(u.tenant_id) ?? u.tenant_id })),
+          },
+        },
+      );
+    }
+    const user = matched[0];
     if (!user) {
       await recordFailure(this.deps.db, keys);
       const only = candidates.length === 1 ? candidates[0]! : null;
@@ -144,10 +190,18 @@ export class AuthService {
     ]);
   }
 
-  /** I3: sends a reset link to every active account with this email; the caller always answers 202. */
+  /**
+   * I3: sends a reset link to every active account with this email, one mail per organisation that
+   * names it (G2: the address's owner chooses which password to reset); the caller always answers 202.
+   */
   async requestPasswordReset(meta: LoginMeta, email: string): Promise<void> {
     const users = await findActiveUsersByEmail(this.deps.db, email);
+    const names = await tenantNames(
+      this.deps.db,
+      users.map((u) => u.tenant_id),
+    );
     for (const user of users) {
+      const organisation = names.get(user.tenant_id) ?? user.tenant_id;
       const token = generateToken('sbr');
       await inTransaction(this.deps, loginContext(meta, user.tenant_id, user.id, 'none'), async (uow) => {
         await retireOneTimeTokens(uow.tx, user.tenant_id, user.id, 'reset');
@@ -166,13 +220,13 @@ export class AuthService {
           targetId: user.id,
           after: { expiresAt: new Date(row.expires_at).toISOString() },
         });
-        // Written with the token, sent at least once after commit by the outbox (W1).
-        uow.sendMail({
-          tenantId: user.tenant_id,
-          to: user.email!,
-          subject: 'Reset your Switchboard password',
-          text: `Someone (hopefully you) asked to reset the password of ${user.display_name}.\n\nOpen ${this.link('reset-password', token)} within an hour, or use this code: ${token}\n\nIf it was not you, ignore this message.`,
-        });
+        uow.afterCommit(() =>
+          this.mailer.sendInBackground({
+            to: user.email!,
+            subject: `Reset your Switchboard password for ${organisation}`,
+            text: `Someone (hopefully you) asked to reset the password of ${user.display_name} in ${organisation}.\n\nOpen ${this.link('reset-password', token)} within an hour, or use this code: ${token}\n\nIf it was not you, ignore this message.`,
+          }),
+        );
       });
     }
   }
@@ -250,13 +304,13 @@ export class AuthService {
         after: { to: user.email, expiresAt },
       });
       const to = user.email;
-      // Written with the token, sent at least once after commit by the outbox (W1).
-      uow.sendMail({
-        tenantId,
-        to,
-        subject: 'You are invited to Switchboard',
-        text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
-      });
+      uow.afterCommit(() =>
+        this.mailer.sendInBackground({
+          to,
+          subject: 'You are invited to Switchboard',
+          text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
+        }),
+      );
       return { sentTo: to, expiresAt };
     });
   }

@@ -56,7 +56,7 @@ export async function takeFlow(db: Executor, state: string): Promise<OidcFlowRow
     .executeTakeFirst();
 }
 
-/** I2: users of the tenant with website access and this email (G2 makes it at most one). */
+/** I2: users of the tenant with website access and this email (G2, unique per tenant, makes it at most one). */
 export async function findWebsiteUserByEmail(
   db: Executor,
   tenantId: string,

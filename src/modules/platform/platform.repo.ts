@@ -39,9 +39,10 @@ export async function loadPlatformUsers(db: Executor, tenantId: string) {
 }
 
 /**
- * G2: which of these lower-cased emails users with website access sign in with, other than this
- * tenant's platform users (whom the sync plans itself). The scope is that of the `users_login_email`
- * unique index and of `emailTakenByWebsiteUser` (users.repo), so the sync refuses what the index would.
+ * G2: which of these lower-cased emails this tenant's manual users with website access sign in with
+ * (the tenant's platform users the sync plans itself). The scope is that of the `users_login_email`
+ * unique index (per tenant) and of `emailTakenByWebsiteUser` (users.repo), so the sync refuses what
+ * the index would and nothing another tenant holds.
  */
 export async function websiteEmailsOutsideSync(db: Executor, tenantId: string, emails: string[]): Promise<string[]> {
   const found: string[] = [];
@@ -52,7 +53,8 @@ export async function websiteEmailsOutsideSync(db: Executor, tenantId: string, e
       .where(sql<boolean>`lower(email) in (${sql.join(part)})`)
       .where('status', '<>', 'removed')
       .where(sql<boolean>`'website_access' = any(permissions)`)
-      .where((eb) => eb.or([eb('tenant_id', '<>', tenantId), eb('source', '<>', 'platform')]))
+      .where('tenant_id', '=', tenantId)
+      .where('source', '<>', 'platform')
       .execute();
     found.push(...rows.map((r) => r.email));
   }

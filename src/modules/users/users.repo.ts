@@ -113,15 +113,17 @@ export async function countBillableByTenant(db: Executor): Promise<Map<string, R
   return new Map(r.rows.map((row) => [row.tenant_id, toCounts(row)]));
 }
 
-/** G2: another user with website access signs in with this email (any tenant, case-insensitive). */
+/** G2: another user of the tenant with website access signs in with this email (case-insensitive). */
 export async function emailTakenByWebsiteUser(
   db: Executor,
+  tenantId: string,
   email: string,
   exceptUserId: string | null,
 ): Promise<boolean> {
   let q = db
     .selectFrom('users')
     .select('id')
+    .where('tenant_id', '=', tenantId)
     .where(sql<boolean>`lower(email) = lower(${email})`)
     .where('status', '<>', 'removed')
     .where(sql<boolean>`'website_access' = any(permissions)`);

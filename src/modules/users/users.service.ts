@@ -323,7 +323,7 @@ export class UsersService {
     const [assigned, emailTaken, groupIds, workspaceIds, otherAdmins] = await Promise.all([
       addsBillable ? repo.countBillable(uow.tx, tenantId) : Promise.resolve({}),
       after.email && after.permissions.includes('website_access')
-        ? repo.emailTakenByWebsiteUser(uow.tx, after.email, after.id)
+        ? repo.emailTakenByWebsiteUser(uow.tx, tenantId, after.email, after.id)
         : Promise.resolve(false),
       repo.existingIds(uow.tx, 'groups', tenantId, after.groups),
       repo.existingIds(uow.tx, 'workspaces', tenantId, Object.keys(after.workspaces)),

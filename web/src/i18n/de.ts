@@ -72,6 +72,8 @@ export const de: Messages = {
     'Für Single Sign-on: Die ID von Ihrem Administrator zeigt die Anmeldeknöpfe Ihrer Organisation.',
   'signIn.noIssuers':
     'Für diese Organisations-ID ist kein Single Sign-on eingerichtet. Melden Sie sich mit E-Mail und Passwort an.',
+  'signIn.chooseOrganisation':
+    'Diese E-Mail und dieses Passwort öffnen Konten in mehreren Organisationen. Wählen Sie, bei welcher Sie sich anmelden:',
   'reset.title': 'Neues Passwort festlegen',
   'reset.help': 'Legen Sie ein neues Passwort für Ihr Konto fest. Danach wird das Konto auf allen Geräten abgemeldet.',
   'reset.submit': 'Neues Passwort festlegen',

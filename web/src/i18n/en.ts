@@ -69,6 +69,8 @@ export const en = {
   'signIn.organisationHelp':
     'For single sign-on: the ID your administrator gave you shows your organisation’s sign-in buttons.',
   'signIn.noIssuers': 'No single sign-on is set up for this organisation ID. Sign in with your email and password.',
+  'signIn.chooseOrganisation':
+    'This email and password open accounts in several organisations. Choose the one to sign in to:',
   'reset.title': 'Choose a new password',
   'reset.help':
     'Choose a new password for your account. Afterwards, every device where the account is signed in is signed out.',

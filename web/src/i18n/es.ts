@@ -73,6 +73,8 @@ export const es: Messages = {
     'Para el inicio de sesión único: el ID que te dio tu administrador muestra los botones de tu organización.',
   'signIn.noIssuers':
     'Este ID de organización no tiene inicio de sesión único. Inicia sesión con tu correo y contraseña.',
+  'signIn.chooseOrganisation':
+    'Este correo y esta contraseña abren cuentas en varias organizaciones. Elige en cuál iniciar sesión:',
   'reset.title': 'Elige una nueva contraseña',
   'reset.help':
     'Elige una nueva contraseña para tu cuenta. Después se cerrará la sesión de la cuenta en todos los dispositivos.',

@@ -72,6 +72,8 @@ export const id: Messages = {
   'signIn.organisationHelp':
     'Untuk single sign-on: ID dari administrator Anda menampilkan tombol masuk organisasi Anda.',
   'signIn.noIssuers': 'Single sign-on belum diatur untuk ID organisasi ini. Masuk dengan email dan kata sandi Anda.',
+  'signIn.chooseOrganisation':
+    'Email dan kata sandi ini membuka akun di beberapa organisasi. Pilih organisasi untuk masuk:',
   'reset.title': 'Pilih kata sandi baru',
   'reset.help': 'Pilih kata sandi baru untuk akun Anda. Setelah itu, akun akan dikeluarkan dari semua perangkat.',
   'reset.submit': 'Tetapkan kata sandi baru',

@@ -72,6 +72,8 @@ export const pl: Messages = {
     'Do logowania jednokrotnego: identyfikator od administratora pokazuje przyciski logowania Twojej organizacji.',
   'signIn.noIssuers':
     'Dla tego identyfikatora organizacji nie skonfigurowano logowania jednokrotnego. Zaloguj się e-mailem i hasłem.',
+  'signIn.chooseOrganisation':
+    'Ten e-mail i hasło otwierają konta w kilku organizacjach. Wybierz, do której się zalogować:',
   'reset.title': 'Ustaw nowe hasło',
   'reset.help': 'Ustaw nowe hasło do swojego konta. Potem konto zostanie wylogowane na wszystkich urządzeniach.',
   'reset.submit': 'Ustaw nowe hasło',

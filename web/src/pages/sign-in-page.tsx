@@ -11,7 +11,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { createClient } from '../../../client/index.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n } from '../i18n/index.js';
-import { useSession } from '../session.js';
+import { organisationChoice, useSession, type OrganisationChoice } from '../session.js';
 import { PublicFormCard } from '../components/public-form-card.js';
 
 type Mode = 'password' | 'forgot' | 'provider';
@@ -53,6 +53,8 @@ export function SignInPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [resetSent, setResetSent] = useState(false);
+  /** G2: the organisations this email and password open, when more than one does. */
+  const [choices, setChoices] = useState<OrganisationChoice[] | null>(null);
   const linkTenant = params.get('tenant')?.trim() ?? '';
   const [organisation, setOrganisation] = useState(() => linkTenant || rememberedTenant());
   const [typedTenant] = useDebouncedValue(organisation.trim(), 400);
@@ -70,15 +72,23 @@ export function SignInPage() {
   const next = safeNext(params.get('next'));
   const buttons = tenant ? (issuers.data?.items ?? []) : [];
 
-  async function submit(e: FormEvent) {
+  async function signIn(tenantId?: string) {
+    try {
+      await signInWithPassword(email.trim(), password, tenantId);
+      void navigate(next, { replace: true });
+    } catch (err) {
+      const offered = organisationChoice(err);
+      if (!offered) throw err;
+      setChoices(offered);
+    }
+  }
+
+  async function submit(e: FormEvent, tenantId?: string) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      if (mode === 'password') {
-        await signInWithPassword(email.trim(), password);
-        void navigate(next, { replace: true });
-      }
+      if (mode === 'password') await signIn(tenantId);
       if (mode === 'provider') {
         await signInAsProvider(providerToken.trim());
         void navigate('/', { replace: true });
@@ -119,14 +129,38 @@ export function SignInPage() {
           {t('signIn.resetSent')}
         </Text>
       )}
+      {mode === 'password' && choices && (
+        <Stack gap="xs" role="group" aria-labelledby="organisation-choice">
+          <Text id="organisation-choice" size="sm" fw={500}>
+            {t('signIn.chooseOrganisation')}
+          </Text>
+          {choices.map((o) => (
+            <Button
+              key={o.tenantId}
+              variant="default"
+              loading={busy}
+              onClick={(e) => void submit(e, o.tenantId)}
+              styles={{ label: { whiteSpace: 'normal' } }}
+            >
+              {o.name}
+            </Button>
+          ))}
+        </Stack>
+      )}
       {mode !== 'provider' && (
         <TextInput
           label={t('signIn.email')}
-          type="email"
+          // Not type="email": browsers refuse internationalised addresses (RFC 6531) the server accepts.
+          type="text"
+          inputMode="email"
           autoComplete="username"
+          spellCheck={false}
           required
           value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
+          onChange={(e) => {
+            setEmail(e.currentTarget.value);
+            setChoices(null);
+          }}
           name="email"
         />
       )}
@@ -136,7 +170,10 @@ export function SignInPage() {
           autoComplete="current-password"
           required
           value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
+          onChange={(e) => {
+            setPassword(e.currentTarget.value);
+            setChoices(null);
+          }}
           name="password"
         />
       )}

@@ -128,6 +128,44 @@ describe('sign-in page: OIDC buttons', () => {
   });
 });
 
+describe('one address in several organisations (G2)', () => {
+  it('offers the organisations the password opened, and signs in to the one chosen', async () => {
+    answer = (url) => {
+      if (url !== '/v1/auth/login') return { status: 404, body: { status: 404, code: 'not_found' } };
+      const last = calls.at(-1)!.body as { tenantId?: string };
+      return last.tenantId
+        ? { status: 200, body: { token: 'x', sessionId: 's', userId: 'u', tenantId: last.tenantId, expiresAt: '' } }
+        : {
+            status: 409,
+            body: {
+              status: 409,
+              code: 'organisation_choice_required',
+              rule: 'G2',
+              organisations: [
+                { tenantId: 'ten-a', name: 'Acme' },
+                { tenantId: 'ten-g', name: 'Globex' },
+              ],
+            },
+          };
+    };
+    renderAt('/sign-in');
+    // Internationalised addresses are typed as they are: the field is not type="email" (the browser would refuse it).
+    const email = screen.getByLabelText<HTMLInputElement>(/^Email/);
+    expect(email.type).toBe('text');
+    fireEvent.change(email, { target: { value: 'sławek@example.pl' } });
+    fireEvent.change(screen.getByLabelText(/^Password/), { target: { value: 'paper lantern river morning' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByText(/open accounts in several organisations/);
+    fireEvent.click(screen.getByRole('button', { name: 'Globex' }));
+    await waitFor(() => expect(calls.filter((c) => c.url === '/v1/auth/login')).toHaveLength(2));
+    expect(calls.filter((c) => c.url === '/v1/auth/login').map((c) => c.body)).toEqual([
+      { email: 'sławek@example.pl', password: 'paper lantern river morning', audience: 'portal' },
+      { email: 'sławek@example.pl', password: 'paper lantern river morning', audience: 'portal', tenantId: 'ten-g' },
+    ]);
+    expect(screen.queryByTestId('problem')).toBeNull();
+  });
+});
+
 describe('forgot password', () => {
   it('asks for a reset link and says one is on its way (202 whatever the address)', async () => {
     answer = () => ({ status: 202, body: { status: 'accepted' } });
