@@ -8,7 +8,6 @@ import { newId } from '../../infra/ids.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { requireCapability } from '../access/actor-access.js';
-import type { Mailer } from '../mail/mailer.js';
 import { endSessions } from '../sessions/sessions.repo.js';
 import { loginContext, openSeatedSession, type Audience, type OpenedSession } from '../sessions/sessions.service.js';
 import { findTenant } from '../tenants/tenants.repo.js';
@@ -65,10 +64,7 @@ export async function mayUsePortal(deps: Pick<ServiceDeps, 'db'>, user: UserRow)
  * throttling (I4), invitations and password resets by single-use links (I3).
  */
 export class AuthService {
-  constructor(
-    private readonly deps: ServiceDeps,
-    private readonly mailer: Mailer,
-  ) {}
+  constructor(private readonly deps: ServiceDeps) {}
 
   async login(
     meta: LoginMeta,
@@ -220,13 +216,13 @@ export class AuthService {
           targetId: user.id,
           after: { expiresAt: new Date(row.expires_at).toISOString() },
         });
-        uow.afterCommit(() =>
-          this.mailer.sendInBackground({
-            to: user.email!,
-            subject: `Reset your Switchboard password for ${organisation}`,
-            text: `Someone (hopefully you) asked to reset the password of ${user.display_name} in ${organisation}.\n\nOpen ${this.link('reset-password', token)} within an hour, or use this code: ${token}\n\nIf it was not you, ignore this message.`,
-          }),
-        );
+        // Written with the token, sent at least once after commit by the outbox (W1).
+        uow.sendMail({
+          tenantId: user.tenant_id,
+          to: user.email!,
+          subject: `Reset your Switchboard password for ${organisation}`,
+          text: `Someone (hopefully you) asked to reset the password of ${user.display_name} in ${organisation}.\n\nOpen ${this.link('reset-password', token)} within an hour, or use this code: ${token}\n\nIf it was not you, ignore this message.`,
+        });
       });
     }
   }
@@ -304,13 +300,13 @@ export class AuthService {
         after: { to: user.email, expiresAt },
       });
       const to = user.email;
-      uow.afterCommit(() =>
-        this.mailer.sendInBackground({
-          to,
-          subject: 'You are invited to Switchboard',
-          text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
-        }),
-      );
+      // Written with the token, sent at least once after commit by the outbox (W1).
+      uow.sendMail({
+        tenantId,
+        to,
+        subject: 'You are invited to Switchboard',
+        text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
+      });
       return { sentTo: to, expiresAt };
     });
   }
