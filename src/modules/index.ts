@@ -9,6 +9,8 @@ import { registerAccessRoutes } from './access/access.routes.js';
 import { AccessService } from './access/access.service.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { AuditService } from './audit/audit.service.js';
+import { registerAuthzenRoutes } from './authzen/authzen.routes.js';
+import { AuthzenService } from './authzen/authzen.service.js';
 import { registerCallData } from './call-data/call-data.module.js';
 import { registerNamedRoutes } from './directory/named.routes.js';
 import { GROUPS, NamedService, WORKSPACES } from './directory/named.service.js';
@@ -39,7 +41,9 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   closers.push(...(await registerIdentity(app, deps, auth, mailer)));
   registerTenantRoutes(app, new TenantsService(deps));
   registerUserRoutes(app, new UsersService(deps));
-  registerAccessRoutes(app, new AccessService(deps));
+  const access = new AccessService(deps);
+  registerAccessRoutes(app, access);
+  registerAuthzenRoutes(app, new AuthzenService(access), deps.config.PUBLIC_URL);
   registerNamedRoutes(app, 'groups', 'Groups', new NamedService(deps, GROUPS));
   registerNamedRoutes(app, 'workspaces', 'Workspaces', new NamedService(deps, WORKSPACES));
   registerCrudRoutes(
