@@ -49,6 +49,8 @@ export type ErrorCode =
   | 'invalid_token'
   | 'csrf_failed'
   | 'weak_password'
+  | 'user_name_not_unique'
+  | 'invalid_filter'
   | 'internal';
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -98,5 +100,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   locked_setting: 422,
   weak_password: 422,
   rate_limited: 429,
+  user_name_not_unique: 409,
+  invalid_filter: 400,
   internal: 500,
 };

@@ -274,6 +274,46 @@ export interface SystemSettingsTable {
   value: string;
 }
 
+/** SCIM 2.0 (P2): the identity provider's attributes of a user it provisions (`resource`: name, emails, enterprise …). */
+export interface ScimUsersTable {
+  user_id: string;
+  tenant_id: string;
+  user_name: string;
+  external_id: string | null;
+  resource: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** SCIM 2.0 (P2): a Switchboard group the identity provider manages, with the access template its members get. */
+export interface ScimGroupsTable {
+  group_id: string;
+  tenant_id: string;
+  external_id: string | null;
+  access_template: Json<AccessTemplate> | null;
+  /** Members the template could not be applied to in full, and why (latest change). */
+  template_report: ColumnType<TemplateIssue[], string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** What a SCIM group's members get (each change through the users service, with every rule). */
+export interface AccessTemplate {
+  permissions?: NamedPermission[];
+  supervisorLevel?: SupervisorLevel;
+  profile?: ProfileAssignment;
+  licences?: Licence[];
+}
+
+export interface TemplateIssue {
+  userId: string;
+  code: string;
+  rule?: string;
+  detail: string;
+  /** What of the template the member got (`membership` only, or the template without its licences). */
+  applied: 'membership' | 'without_licences';
+}
+
 /** Call data (issue 14): who held Essential and the Agent add-on from when (written by a trigger on users). */
 export interface UserDataLicencesTable {
   tenant_id: string;
@@ -295,6 +335,8 @@ export interface Database {
   system_settings: SystemSettingsTable;
   tenants: TenantsTable;
   users: UsersTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
   devices: DevicesTable;
   groups: NamedTable;
   workspaces: NamedTable;

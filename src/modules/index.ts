@@ -30,6 +30,8 @@ import { registerUsageRoutes } from './usage/usage.routes.js';
 import { UsageService } from './usage/usage.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { UsersService } from './users/users.service.js';
+import { registerScimRoutes } from './scim/scim.routes.js';
+import { ScimService } from './scim/scim.service.js';
 
 /**
  * Builds every module's service and registers its routes. One place lists the modules, so each
@@ -40,7 +42,9 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   const mailer = new Mailer(deps);
   closers.push(...(await registerIdentity(app, deps, auth, mailer)));
   registerTenantRoutes(app, new TenantsService(deps));
-  registerUserRoutes(app, new UsersService(deps));
+  const users = new UsersService(deps);
+  registerUserRoutes(app, users);
+  registerScimRoutes(app, new ScimService(deps, users), deps.config.PUBLIC_URL);
   const access = new AccessService(deps);
   registerAccessRoutes(app, access);
   registerAuthzenRoutes(app, new AuthzenService(access), deps.config.PUBLIC_URL);

@@ -1,0 +1,392 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { AccessTemplate, TemplateIssue } from '../../db/schema.js';
+import { AppError } from '../../infra/errors.js';
+import { resolveAttribute, type Multi, type Scalar, type ScimColumn } from './scim.attributes.js';
+import type { Filter } from './scim.filter.js';
+
+/** A SCIM user: the Switchboard user and what the identity provider keeps beside it. */
+export interface ScimUserRow {
+  id: string;
+  tenant_id: string;
+  source: 'platform' | 'manual';
+  status: 'active' | 'suspended' | 'removed';
+  display_name: string;
+  email: string | null;
+  group_ids: string[];
+  primary_group_id: string | null;
+  permissions: string[];
+  licences: string[];
+  version: number;
+  user_name: string;
+  external_id: string | null;
+  resource: Record<string, unknown>;
+  created_at: Date;
+  modified_at: Date;
+}
+
+export interface ScimGroupRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  version: number;
+  external_id: string | null;
+  access_template: AccessTemplate | null;
+  template_report: TemplateIssue[];
+  created_at: Date;
+  modified_at: Date;
+}
+
+const COLUMNS: Record<ScimColumn, RawBuilder<unknown>> = {
+  user_id: sql`s.user_id`,
+  user_name: sql`s.user_name`,
+  user_external_id: sql`s.external_id`,
+  display_name: sql`u.display_name`,
+  active: sql`(u.status = 'active')`,
+  user_created: sql`s.created_at`,
+  user_modified: sql`greatest(s.updated_at, u.updated_at)`,
+  group_id: sql`g.id`,
+  group_name: sql`g.name`,
+  group_external_id: sql`sg.external_id`,
+  group_created: sql`sg.created_at`,
+  group_modified: sql`greatest(sg.updated_at, sg.created_at)`,
+};
+
+function invalid(detail: string): AppError {
+  return new AppError('invalid_filter', detail, { field: '/filter', extra: { scimType: 'invalidFilter' } });
+}
+
+/** `doc -> 'a' -> 'b' ->> 'c'`, keys bound as parameters. */
+function jsonText(doc: RawBuilder<unknown>, path: readonly string[]): RawBuilder<unknown> {
+  let expr = doc;
+  path.forEach((k, i) => {
+    expr = i === path.length - 1 ? sql`(${expr} ->> ${k})` : sql`(${expr} -> ${k})`;
+  });
+  return expr;
+}
+
+type Compare = Exclude<Filter, { op: 'and' | 'or' | 'not' | '[]' }>;
+
+/** One comparison of a value expression (RFC 7644 §3.4.2.2), with the attribute's type and case rule. */
+function compare(expr: RawBuilder<unknown>, type: Scalar['type'], caseExact: boolean, f: Compare): RawBuilder<unknown> {
+  if (f.op === 'pr')
+    return type === 'string' ? sql`(${expr} is not null and ${expr} <> '')` : sql`(${expr} is not null)`;
+  const v = f.compValue;
+  if (v === null) {
+    if (f.op === 'eq') return sql`(${expr} is null)`;
+    if (f.op === 'ne') return sql`(${expr} is not null)`;
+    throw invalid(`${f.attrPath} ${f.op} null is not a comparison`);
+  }
+  if (type === 'boolean') {
+    const b =
+      typeof v === 'boolean'
+        ? v
+        : String(v).toLowerCase() === 'true'
+          ? true
+          : String(v).toLowerCase() === 'false'
+            ? false
+            : null;
+    if (b === null || (f.op !== 'eq' && f.op !== 'ne'))
+      throw invalid(`${f.attrPath} is a boolean: use eq or ne with true or false`);
+    const text = sql`lower((${expr})::text)`;
+    return f.op === 'eq' ? sql`(${text} = ${String(b)})` : sql`(${text} is distinct from ${String(b)})`;
+  }
+  if (type === 'dateTime') {
+    const d = typeof v === 'string' ? new Date(v) : null;
+    if (!d || Number.isNaN(d.getTime())) throw invalid(`${f.attrPath} is a dateTime: compare it with an RFC 3339 time`);
+    const at = sql`${d.toISOString()}::timestamptz`;
+    const ops = { eq: sql`=`, ne: sql`<>`, gt: sql`>`, ge: sql`>=`, lt: sql`<`, le: sql`<=` } as const;
+    if (!(f.op in ops)) throw invalid(`${f.op} does not apply to the dateTime ${f.attrPath}`);
+    return sql`(${expr} ${ops[f.op as keyof typeof ops]} ${at})`;
+  }
+  const value = caseExact ? String(v) : String(v).toLowerCase();
+  const x = caseExact ? expr : sql`lower(${expr})`;
+  switch (f.op) {
+    case 'eq':
+      return sql`(${x} = ${value})`;
+    case 'ne':
+      return sql`(${x} is distinct from ${value})`;
+    case 'co':
+      return sql`(strpos(${x}, ${value}) > 0)`;
+    case 'sw':
+      return sql`starts_with(${x}, ${value})`;
+    case 'ew':
+      return sql`(right(${x}, ${value.length}) = ${value})`;
+    case 'gt':
+      return sql`(${x} > ${value})`;
+    case 'ge':
+      return sql`(${x} >= ${value})`;
+    case 'lt':
+      return sql`(${x} < ${value})`;
+    case 'le':
+      return sql`(${x} <= ${value})`;
+  }
+}
+
+interface Scope {
+  attributes: Record<string, Scalar | Multi>;
+  /** The resource document column of the row (`s.resource`), for JSON attributes. */
+  doc: RawBuilder<unknown>;
+}
+
+/** Some element of a multi-valued attribute satisfies `cond` (written over the element `e`). */
+function someElement(
+  m: Multi,
+  cond: (element: ElementScope) => RawBuilder<unknown>,
+  scope: Scope,
+): RawBuilder<unknown> {
+  if (m.source === 'members') {
+    return sql`exists (select 1 from users m join scim_users ms on ms.user_id = m.id where m.tenant_id = g.tenant_id and g.id = any(m.group_ids) and ${cond({ multi: m, value: () => sql`m.id` })})`;
+  }
+  const arr = sql`(${scope.doc} -> ${m.source.json[0]!})`;
+  return sql`exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${arr}) = 'array' then ${arr} else '[]'::jsonb end) e where ${cond({ multi: m, value: (key) => sql`(e ->> ${key})` })})`;
+}
+
+interface ElementScope {
+  multi: Multi;
+  value: (key: string) => RawBuilder<unknown>;
+}
+
+/** Translates a parsed filter to a WHERE condition, naming only allow-listed attributes; values are bound parameters. */
+function toSql(f: Filter, scope: Scope, element?: ElementScope): RawBuilder<unknown> {
+  switch (f.op) {
+    case 'and':
+    case 'or':
+      return sql`(${sql.join(
+        f.filters.map((x) => toSql(x, scope, element)),
+        f.op === 'and' ? sql` and ` : sql` or `,
+      )})`;
+    case 'not':
+      return sql`(not coalesce(${toSql(f.filter, scope, element)}, false))`;
+    case '[]': {
+      if (element) throw invalid('value filters do not nest');
+      const r = resolveAttribute(scope.attributes, f.attrPath);
+      if (r.attr.kind !== 'multi') throw invalid(`${f.attrPath} is not multi-valued`);
+      const m = r.attr;
+      return someElement(m, (e) => toSql(f.valFilter, scope, e), scope);
+    }
+    default: {
+      if (element) {
+        const sub = element.multi.subs[f.attrPath.toLowerCase()];
+        if (!sub) throw invalid(`${f.attrPath} is not a sub-attribute here`);
+        return compare(element.value(sub.key), sub.type, sub.caseExact, f);
+      }
+      const r = resolveAttribute(scope.attributes, f.attrPath);
+      if (r.attr.kind === 'multi') {
+        const sub = (r as { sub: Multi['subs'][string] }).sub;
+        return someElement(r.attr, (e) => compare(e.value(sub.key), sub.type, sub.caseExact, f), scope);
+      }
+      const a = r.attr;
+      const expr = a.kind === 'column' ? COLUMNS[a.column] : jsonText(scope.doc, a.path);
+      return compare(expr, a.type, a.caseExact, f);
+    }
+  }
+}
+
+const USER_SELECT = sql`u.id, u.tenant_id, u.source, u.status, u.display_name, u.email, u.group_ids, u.primary_group_id,
+  u.permissions, u.licences, u.version,
+  s.user_name, s.external_id, s.resource, s.created_at, greatest(s.updated_at, u.updated_at) as modified_at`;
+const USER_FROM = sql`scim_users s join users u on u.id = s.user_id and u.tenant_id = s.tenant_id`;
+
+function normaliseUser(r: ScimUserRow): ScimUserRow {
+  return { ...r, version: Number(r.version), created_at: new Date(r.created_at), modified_at: new Date(r.modified_at) };
+}
+
+export async function listScimUsers(
+  db: Executor,
+  tenantId: string,
+  opts: { filter?: Filter; attributes: Record<string, Scalar | Multi>; offset: number; limit: number },
+): Promise<{ total: number; rows: ScimUserRow[] }> {
+  const where = opts.filter ? toSql(opts.filter, { attributes: opts.attributes, doc: sql`s.resource` }) : sql`true`;
+  const count = await sql<{
+    n: string;
+  }>`select count(*) as n from ${USER_FROM} where s.tenant_id = ${tenantId} and ${where}`.execute(db);
+  const total = Number(count.rows[0]!.n);
+  if (opts.limit === 0 || opts.offset >= total) return { total, rows: [] };
+  const rows =
+    await sql<ScimUserRow>`select ${USER_SELECT} from ${USER_FROM} where s.tenant_id = ${tenantId} and ${where}
+    order by s.created_at, s.user_id offset ${opts.offset} limit ${opts.limit}`.execute(db);
+  return { total, rows: rows.rows.map(normaliseUser) };
+}
+
+export async function findScimUser(db: Executor, tenantId: string, userId: string): Promise<ScimUserRow | undefined> {
+  const r =
+    await sql<ScimUserRow>`select ${USER_SELECT} from ${USER_FROM} where s.tenant_id = ${tenantId} and s.user_id = ${userId}`.execute(
+      db,
+    );
+  return r.rows[0] && normaliseUser(r.rows[0]);
+}
+
+/** Whether another SCIM user of the tenant has this userName, without regard to case. */
+export async function userNameTaken(
+  db: Executor,
+  tenantId: string,
+  userName: string,
+  exceptUserId?: string,
+): Promise<boolean> {
+  let q = db
+    .selectFrom('scim_users')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where(sql`lower(user_name)`, '=', userName.toLowerCase());
+  if (exceptUserId) q = q.where('user_id', '<>', exceptUserId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+/** P2: a platform user, not yet provisioned by SCIM, whose email (or the phone system's) is this one. */
+export async function findLinkCandidate(db: Executor, tenantId: string, email: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('source', '=', 'platform')
+    .where('status', '<>', 'removed')
+    .where((eb) =>
+      eb.or([
+        eb(sql`lower(email)`, '=', email.toLowerCase()),
+        eb(sql`lower(platform_email)`, '=', email.toLowerCase()),
+      ]),
+    )
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('scim_users').select('user_id').whereRef('scim_users.user_id', '=', 'users.id'))),
+    )
+    .orderBy('created_at')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function saveScimUser(
+  db: Executor,
+  row: {
+    user_id: string;
+    tenant_id: string;
+    user_name: string;
+    external_id: string | null;
+    resource: Record<string, unknown>;
+  },
+): Promise<void> {
+  await db
+    .insertInto('scim_users')
+    .values({ ...row, resource: JSON.stringify(row.resource) })
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({
+        user_name: row.user_name,
+        external_id: row.external_id,
+        resource: JSON.stringify(row.resource),
+        updated_at: new Date(),
+      }),
+    )
+    .execute()
+    .catch((err: unknown) => {
+      const e = err as { code?: string; message?: string };
+      if (e.code === '23505' || e.message?.includes('scim_users_user_name')) throw userNameConflict(row.user_name);
+      throw err;
+    });
+}
+
+export function userNameConflict(userName: string): AppError {
+  return new AppError('user_name_not_unique', `userName ${userName} is already taken in this tenant`, {
+    rule: 'P2',
+    field: '/userName',
+    extra: { scimType: 'uniqueness' },
+  });
+}
+
+export async function deleteScimUser(db: Executor, tenantId: string, userId: string): Promise<void> {
+  await db.deleteFrom('scim_users').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+}
+
+// Groups
+
+const GROUP_SELECT = sql`g.id, g.tenant_id, g.name, g.version, sg.external_id, sg.access_template, sg.template_report,
+  sg.created_at, greatest(sg.updated_at, sg.created_at) as modified_at`;
+const GROUP_FROM = sql`scim_groups sg join groups g on g.id = sg.group_id and g.tenant_id = sg.tenant_id`;
+
+function normaliseGroup(r: ScimGroupRow): ScimGroupRow {
+  return { ...r, version: Number(r.version), created_at: new Date(r.created_at), modified_at: new Date(r.modified_at) };
+}
+
+export async function listScimGroups(
+  db: Executor,
+  tenantId: string,
+  opts: { filter?: Filter; attributes: Record<string, Scalar | Multi>; offset: number; limit: number },
+): Promise<{ total: number; rows: ScimGroupRow[] }> {
+  const where = opts.filter ? toSql(opts.filter, { attributes: opts.attributes, doc: sql`'{}'::jsonb` }) : sql`true`;
+  const count = await sql<{
+    n: string;
+  }>`select count(*) as n from ${GROUP_FROM} where sg.tenant_id = ${tenantId} and ${where}`.execute(db);
+  const total = Number(count.rows[0]!.n);
+  if (opts.limit === 0 || opts.offset >= total) return { total, rows: [] };
+  const rows =
+    await sql<ScimGroupRow>`select ${GROUP_SELECT} from ${GROUP_FROM} where sg.tenant_id = ${tenantId} and ${where}
+    order by sg.created_at, g.id offset ${opts.offset} limit ${opts.limit}`.execute(db);
+  return { total, rows: rows.rows.map(normaliseGroup) };
+}
+
+export async function findScimGroup(
+  db: Executor,
+  tenantId: string,
+  groupId: string,
+  forUpdate = false,
+): Promise<ScimGroupRow | undefined> {
+  const lock = forUpdate ? sql` for update of sg` : sql``;
+  const r =
+    await sql<ScimGroupRow>`select ${GROUP_SELECT} from ${GROUP_FROM} where sg.tenant_id = ${tenantId} and sg.group_id = ${groupId}${lock}`.execute(
+      db,
+    );
+  return r.rows[0] && normaliseGroup(r.rows[0]);
+}
+
+/** The SCIM users in each of the groups, in a stable order. */
+export async function groupMembers(
+  db: Executor,
+  tenantId: string,
+  groupIds: string[],
+): Promise<Array<{ group_id: string; user_id: string; display_name: string }>> {
+  if (groupIds.length === 0) return [];
+  const r = await sql<{ group_id: string; user_id: string; display_name: string }>`
+    select gid as group_id, u.id as user_id, u.display_name from users u
+      join scim_users s on s.user_id = u.id, unnest(u.group_ids) gid
+    where u.tenant_id = ${tenantId} and gid = any(${groupIds}::text[]) order by s.created_at, u.id`.execute(db);
+  return r.rows;
+}
+
+/** Which of these ids are SCIM users of the tenant. */
+export async function existingScimUsers(db: Executor, tenantId: string, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('scim_users')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+export async function insertScimGroup(
+  db: Executor,
+  row: { group_id: string; tenant_id: string; external_id: string | null },
+): Promise<void> {
+  await db.insertInto('scim_groups').values(row).execute();
+}
+
+export async function updateScimGroup(
+  db: Executor,
+  tenantId: string,
+  groupId: string,
+  set: { external_id?: string | null; access_template?: AccessTemplate | null; template_report?: TemplateIssue[] },
+): Promise<void> {
+  await db
+    .updateTable('scim_groups')
+    .set({
+      ...(set.external_id !== undefined && { external_id: set.external_id }),
+      ...(set.access_template !== undefined && {
+        access_template: set.access_template === null ? null : JSON.stringify(set.access_template),
+      }),
+      ...(set.template_report !== undefined && { template_report: JSON.stringify(set.template_report) }),
+      updated_at: new Date(),
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .execute();
+}
