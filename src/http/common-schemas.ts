@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { getCountries } from 'libphonenumber-js';
 import { ALL_CAPABILITY_IDS, type Capability } from '../catalog/capabilities.js';
 import { NAMED_PERMISSIONS } from '../catalog/permissions.js';
+import { REGION_CODES } from '../catalog/regions.js';
 import { BILLABLE_KEYS, LICENCES, SUPERVISOR_LEVELS } from '../catalog/licences.js';
 
 /** Schemas shared by several modules. */
@@ -47,8 +47,20 @@ export const CapabilitySchema = Type.Unsafe<Capability>({ type: 'string', enum: 
  */
 export const RegionCode = Type.Unsafe<string>({
   type: 'string',
-  enum: [...getCountries()].sort(),
+  enum: [...REGION_CODES],
   description: 'ISO 3166-1 alpha-2 region known to the phone-number metadata (libphonenumber)',
+});
+
+/**
+ * A name a person reads (a user's display name, a tenant, group, workspace, profile, queue, token or
+ * issuer name): 1-200 characters and not blank, so whitespace alone is refused (`validation_failed`
+ * on the field) instead of showing an empty row.
+ */
+export const NameText = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '\\S',
+  description: 'at least one character other than whitespace',
 });
 
 /** Standard error answers, so the OpenAPI document lists them. */

@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NameText } from '../../http/common-schemas.js';
 
 const Capability = Type.String({ pattern: '^[a-z_]+:[a-z_]+$', maxLength: 100 });
 
 export const ApiTokenCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameText,
     scopes: Type.Array(Capability, {
       minItems: 1,
       maxItems: 200,

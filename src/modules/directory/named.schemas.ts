@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NameText } from '../../http/common-schemas.js';
 
 export const Named = Type.Object({
   id: Type.String(),
@@ -7,8 +8,5 @@ export const Named = Type.Object({
   createdAt: Type.String(),
 });
 export type Named = Static<typeof Named>;
-export const NamedInput = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
-);
+export const NamedInput = Type.Object({ name: NameText }, { additionalProperties: false });
 export type NamedInput = Static<typeof NamedInput>;

@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NameText } from '../../http/common-schemas.js';
 
 export const OidcIssuerCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameText,
     issuer: Type.String({
       format: 'uri',
       maxLength: 500,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CapabilitySchema } from '../../http/common-schemas.js';
+import { CapabilitySchema, NameText } from '../../http/common-schemas.js';
 
 export const Profile = Type.Object(
   {
@@ -16,7 +16,7 @@ export type Profile = Static<typeof Profile>;
 
 export const ProfileCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameText,
     grants: Type.Array(CapabilitySchema, {
       uniqueItems: true,
       maxItems: 200,

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NameText } from '../../http/common-schemas.js';
 
 const Kind = Type.Union([Type.Literal('queue'), Type.Literal('inbox'), Type.Literal('campaign')]);
 export const Queue = Type.Object(
@@ -17,7 +18,7 @@ export type Queue = Static<typeof Queue>;
 
 export const QueueCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameText,
     kind: Type.Optional(Kind),
     wrapUpSeconds: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 86400, description: '0 = no wrap-up (then no dispositions, G7)' }),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BillableKeySchema, RegionCode } from '../../http/common-schemas.js';
+import { BillableKeySchema, NameText, RegionCode } from '../../http/common-schemas.js';
 
 const PlanKey = Type.String({ minLength: 1, maxLength: 50, description: 'a catalog plan key: basic, reach, record' });
 const LicencePools = Type.Partial(
@@ -39,7 +39,7 @@ export type Tenant = Static<typeof Tenant>;
 
 export const TenantCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: NameText,
     plan: Type.Optional(PlanKey),
     homeRegion: Type.Optional(RegionCode),
     licencePools: Type.Optional(LicencePools),

@@ -3,6 +3,7 @@ import {
   CapabilitySchema,
   LicenceSchema,
   NamedPermissionSchema,
+  NameText,
   RegionCode,
   SupervisorLevelSchema,
 } from '../../http/common-schemas.js';
@@ -122,7 +123,7 @@ export type User = Static<typeof User>;
 /** Objects merge, arrays and sets replace (API.md). Read-only fields are accepted only to be refused by name (C5). */
 export const UserPatch = Type.Object(
   {
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    displayName: Type.Optional(NameText),
     email: Type.Optional(Type.Union([Email, Type.Null()])),
     password: Type.Optional(Type.String({ maxLength: 256, description: 'write-only' })),
     status: Type.Optional(Status),
@@ -174,7 +175,7 @@ export type UserPatch = Static<typeof UserPatch>;
 export const UserCreate = Type.Object(
   {
     ...UserPatch.properties,
-    displayName: Type.String({ minLength: 1, maxLength: 200 }),
+    displayName: NameText,
   },
   { additionalProperties: false },
 );

@@ -1,20 +1,15 @@
+import { REGION_CODES } from '../../../src/contract/index.js';
+
 /**
  * ISO 3166-1 alpha-2 regions for the dial-restriction picker (SPEC F3): names come from
  * `Intl.DisplayNames` in the portal's language, so the list needs no translation of its own.
  */
 
-/** Every officially assigned ISO 3166-1 alpha-2 code. */
-export const ISO_3166_ALPHA2: readonly string[] = (
-  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
-  'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
-  'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP ' +
-  'KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT ' +
-  'MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW ' +
-  'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG ' +
-  'UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
-).split(' ');
-
-const CODES = new Set(ISO_3166_ALPHA2);
+/**
+ * The codes offered are the server's own (`REGION_CODES`, the phone-number metadata's list, through
+ * the contract): the picker offers nothing the server would refuse.
+ */
+const CODES = new Set(REGION_CODES);
 
 export function isRegionCode(code: string): boolean {
   return CODES.has(code.trim().toUpperCase());
@@ -72,7 +67,7 @@ export function filterRegions(
   const q = foldText(query);
   const skip = new Set(exclude.map((c) => c.toUpperCase()));
   const ranked: Array<RegionOption & { rank: number }> = [];
-  for (const code of ISO_3166_ALPHA2) {
+  for (const code of REGION_CODES) {
     if (skip.has(code)) continue;
     const name = regionName(code, locale);
     let rank = -1;

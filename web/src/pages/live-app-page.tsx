@@ -240,7 +240,9 @@ export function LiveAppPage() {
             <Stack>
               <TextInput
                 label={t('signIn.email')}
-                type="email"
+                // Not type="email": browsers refuse internationalised addresses (RFC 6531) the server accepts.
+                type="text"
+                inputMode="email"
                 required
                 value={email}
                 onChange={(e) => setEmail(e.currentTarget.value)}

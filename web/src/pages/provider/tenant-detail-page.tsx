@@ -23,7 +23,8 @@ import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
-import { ISO_3166_ALPHA2, regionName } from '../../lib/regions.js';
+import { REGION_CODES } from '../../../../src/contract/index.js';
+import { regionName } from '../../lib/regions.js';
 import { useSession } from '../../session.js';
 
 function TenantForm({ tenant }: { tenant: Tenant }) {
@@ -89,7 +90,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
               value={draft.homeRegion}
               searchable
               allowDeselect={false}
-              data={ISO_3166_ALPHA2.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
+              data={REGION_CODES.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
               onChange={(v) => v && setDraft((d) => ({ ...d, homeRegion: v }))}
             />
             <NumberInput

@@ -9,7 +9,8 @@ import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
-import { ISO_3166_ALPHA2, regionName } from '../../lib/regions.js';
+import { REGION_CODES } from '../../../../src/contract/index.js';
+import { regionName } from '../../lib/regions.js';
 import { useSession } from '../../session.js';
 
 export function TenantsPage() {
@@ -115,7 +116,7 @@ export function TenantsPage() {
               value={homeRegion}
               searchable
               allowDeselect={false}
-              data={ISO_3166_ALPHA2.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
+              data={REGION_CODES.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
               onChange={(v) => v && setHomeRegion(v)}
             />
             <NumberInput

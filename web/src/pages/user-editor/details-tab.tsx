@@ -48,7 +48,10 @@ export function DetailsTab({
       <TextInput
         label={t('details.email')}
         description={t('details.emailHelp')}
-        type="email"
+        // Not type="email": browsers refuse internationalised addresses (RFC 6531) the server accepts.
+        type="text"
+        inputMode="email"
+        spellCheck={false}
         value={draft.email ?? ''}
         onChange={(e) => {
           const v = e.currentTarget.value;

@@ -1,7 +1,7 @@
 /** Groups (seed 000): membership and primary group (A4: the primary group is one of the user's groups). */
 import { Alert, Checkbox, ScrollArea, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useI18n } from '../../i18n/index.js';
-import { toggleIn, type TabProps } from './editor-kit.js';
+import type { TabProps } from './editor-kit.js';
 
 export function GroupsTab({ draft, update, lookups }: TabProps) {
   const { t } = useI18n();
@@ -18,16 +18,13 @@ export function GroupsTab({ draft, update, lookups }: TabProps) {
           <Checkbox.Group
             label={t('groups.membership')}
             value={draft.groups}
+            // The group owns the change: a second onChange per checkbox read the event inside the
+            // deferred state update, after React had released it ("reading 'checked'" of null).
             onChange={(v) => update((u) => ({ ...u, groups: v }))}
           >
             <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing={8}>
               {lookups.groups.map((g) => (
-                <Checkbox
-                  key={g.id}
-                  value={g.id}
-                  label={g.name}
-                  onChange={(e) => update((u) => ({ ...u, groups: toggleIn(u.groups, g.id, e.currentTarget.checked) }))}
-                />
+                <Checkbox key={g.id} value={g.id} label={g.name} styles={{ label: { wordBreak: 'break-word' } }} />
               ))}
             </SimpleGrid>
           </Checkbox.Group>

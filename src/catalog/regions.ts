@@ -1,0 +1,24 @@
+/**
+ * The regions a dial restriction may name (F3: `homeRegion`, `allowedRegions`): the ISO 3166-1
+ * alpha-2 codes the phone-number metadata (libphonenumber) knows, since a dial check compares them
+ * with the region a number resolves to. Assigned codes without a numbering plan (AQ, BV, GS, HM, PN,
+ * TF, UM) are not here: no number resolves to them. The metadata also uses AC (Ascension), TA
+ * (Tristan da Cunha) and XK (Kosovo), so a restriction can name them.
+ *
+ * A constant, so the portal offers exactly what the server accepts without carrying the metadata;
+ * `regions.test.ts` holds it equal to libphonenumber's `getCountries()`, so a metadata update that
+ * changes the list fails the tests instead of drifting.
+ */
+export const REGION_CODES: readonly string[] = (
+  'AC AD AE AF AG AI AL AM AO AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI ' +
+  'BJ BL BM BN BO BQ BR BS BT BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO ' +
+  'CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM ' +
+  'FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GT GU GW GY HK HN HR HT ' +
+  'HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW ' +
+  'KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN ' +
+  'MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ ' +
+  'OM PA PE PF PG PH PK PL PM PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD ' +
+  'SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA TC TD TG TH TJ TK ' +
+  'TL TM TN TO TR TT TV TW TZ UA UG US UY UZ VA VC VE VG VI VN VU WF WS XK ' +
+  'YE YT ZA ZM ZW'
+).split(' ');
