@@ -125,7 +125,8 @@ export async function runRunscope(
       .filter((f): f is string => f !== null);
     for (const v of step.variables ?? []) {
       const value = at(json, v.property);
-      if (value !== undefined && value !== null) vars[v.name] = String(value);
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        vars[v.name] = String(value);
     }
     results.push({
       note: fill(step.note ?? `${step.method} ${step.url}`, vars),

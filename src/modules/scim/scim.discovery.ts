@@ -80,10 +80,11 @@ const multi = (name: string): Attr => ({
   subAttributes: [{ name: 'value' }, { name: 'display' }, { name: 'type' }, { name: 'primary', type: 'boolean' }],
 });
 
-const SCHEMAS: Array<{ id: string; name: string; attributes: Attr[] }> = [
+const SCHEMAS: Array<{ id: string; name: string; description: string; attributes: Attr[] }> = [
   {
     id: CORE_USER,
     name: 'User',
+    description: 'User Account',
     attributes: [
       { name: 'userName', required: true, uniqueness: 'server' },
       {
@@ -109,6 +110,7 @@ const SCHEMAS: Array<{ id: string; name: string; attributes: Attr[] }> = [
   {
     id: ENTERPRISE_USER,
     name: 'EnterpriseUser',
+    description: 'Enterprise User',
     attributes: [
       ...['employeeNumber', 'costCenter', 'organization', 'division', 'department'].map((name) => ({ name })),
       {
@@ -121,6 +123,7 @@ const SCHEMAS: Array<{ id: string; name: string; attributes: Attr[] }> = [
   {
     id: CORE_GROUP,
     name: 'Group',
+    description: 'Group',
     attributes: [
       { name: 'displayName', required: true },
       {
@@ -141,7 +144,7 @@ export function schemas(baseUrl: string) {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
     id: s.id,
     name: s.name,
-    description: s.name,
+    description: s.description,
     attributes: s.attributes.map(attribute),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${s.id}` },
   }));

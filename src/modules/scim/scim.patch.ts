@@ -86,7 +86,7 @@ export function applyPatch<T extends Json>(resource: T, ops: PatchOp[]): T {
     return scimPatch(
       { schemas: [], ...resource, meta: undefined } as never,
       ops as ScimPatchOperation[],
-    ) as unknown as T;
+    );
   } catch (err) {
     if (err instanceof ScimError) throw scimInvalid(err.message, '/Operations', err.scimCode ?? 'invalidValue');
     throw err;

@@ -217,7 +217,13 @@ export function project(resource: Json, attributes?: string, excluded?: string):
       ?.split(',')
       .map((a) => a.trim())
       .filter(Boolean)
-      .map((a) => a.replace(/^urn:ietf:params:scim:schemas:core:2\.0:(User|Group):/i, '').toLowerCase());
+      .map((a) =>
+        a
+          .replace(/^urn:ietf:params:scim:schemas:core:2\.0:(User|Group):/i, '')
+          // `emails[type eq "work"]` selects the attribute (the filter is not a selection: RFC 7644 §3.4.2.5).
+          .replace(/\[.*\]/, '')
+          .toLowerCase(),
+      );
   const keep = names(attributes);
   const drop = names(excluded);
   const out: Json = {};

@@ -343,6 +343,14 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         return reply.status(204).send();
       },
     );
+    // The lists answer with a trailing slash too (`/Users/?filter=…`, as some clients send it).
+    const aliasSchema = { hide: true, params: TenantParams, querystring: ScimListQuery };
+    s.get(`${PREFIX}/Users/`, { schema: aliasSchema }, async (req) =>
+      scim.listUsers(contextOf(req), req.params.t, req.query, base(req)),
+    );
+    s.get(`${PREFIX}/Groups/`, { schema: aliasSchema }, async (req) =>
+      scim.listGroups(contextOf(req), req.params.t, req.query, base(req)),
+    );
     s.all(`${PREFIX}/*`, { schema: { hide: true } }, async (req) => {
       contextOf(req);
       throw notFound(`SCIM endpoint ${req.url.split('?')[0]}`);
