@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ProblemBody } from '../support/api.js';
 import { api, uniqueEmail, type ApiClient } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 
@@ -26,7 +25,7 @@ describeEachDatabase('provider and admin guardrails', (kind) => {
     for (const r of refusals) {
       expect(r.status).toBe(400);
       expect(r.body).toMatchObject({ code: 'validation_failed' });
-      expect((r.body as ProblemBody).field).toMatch(/\/(displayName|name)$/);
+      expect((r.body).field).toMatch(/\/(displayName|name)$/);
     }
     const u = await a.user(t, { displayName: 'Ada' });
     const rename = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { displayName: '  ' });
