@@ -22,6 +22,7 @@ export type { ApiToken, ApiTokenCreate, CreatedApiToken } from '../modules/api-t
 export type { AuditEntry, AuditPage, AuditQuery, AuditVerification } from '../modules/audit/audit.schemas.js';
 export type { LoginBody, LoginResult } from '../modules/auth/auth.schemas.js';
 export type { CallDataSettings, IngestResult } from '../modules/call-data/call-data.schemas.js';
+export type { ImportJob, ImportResult, ImportRowError } from '../modules/csv/users-csv.schemas.js';
 export type { DialCheckAnswer, DialCheckBody } from '../modules/dial-check/dial-check.schemas.js';
 export type { Named, NamedInput } from '../modules/directory/named.schemas.js';
 export type { PreferencesAnswer, PreferencesPatch } from '../modules/me/me.schemas.js';

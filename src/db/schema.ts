@@ -331,6 +331,24 @@ export interface CallDataSettingsTable {
   retention_max_days: number;
 }
 
+/** A CSV import of users (P3): its progress, then its counts and per-row errors. */
+export interface UserImportJobsTable {
+  id: string;
+  tenant_id: string;
+  actor_type: string;
+  actor_id: string | null;
+  dry_run: boolean;
+  /** `all` (all or nothing) or `valid` (only the valid rows). */
+  mode: string;
+  /** `running`, `done` (rows written, or a dry run finished), `rejected` (all or nothing, with errors), `failed`. */
+  status: string;
+  total_rows: number;
+  processed_rows: Generated<number>;
+  result: Json<Record<string, unknown>> | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export interface Database {
   system_settings: SystemSettingsTable;
   tenants: TenantsTable;
@@ -358,6 +376,7 @@ export interface Database {
   login_failures: LoginFailuresTable;
   user_data_licences: UserDataLicencesTable;
   call_data_settings: CallDataSettingsTable;
+  user_import_jobs: UserImportJobsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -28,6 +28,8 @@ import { registerTenantRoutes } from './tenants/tenants.routes.js';
 import { TenantsService } from './tenants/tenants.service.js';
 import { registerUsageRoutes } from './usage/usage.routes.js';
 import { UsageService } from './usage/usage.service.js';
+import { registerUsersCsvRoutes } from './csv/users-csv.routes.js';
+import { UsersCsvService } from './csv/users-csv.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { UsersService } from './users/users.service.js';
 import { registerScimRoutes } from './scim/scim.routes.js';
@@ -44,6 +46,9 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   registerTenantRoutes(app, new TenantsService(deps));
   const users = new UsersService(deps);
   registerUserRoutes(app, users);
+  const usersCsv = new UsersCsvService(deps, users);
+  registerUsersCsvRoutes(app, usersCsv);
+  closers.push(() => usersCsv.drain());
   registerScimRoutes(app, new ScimService(deps, users), deps.config.PUBLIC_URL);
   const access = new AccessService(deps);
   registerAccessRoutes(app, access);
