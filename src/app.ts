@@ -55,6 +55,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.SWITCHBOARD_DATA_DIR,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
   });
   await migrateToLatest(database.db);

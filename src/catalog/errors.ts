@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'headers_too_large'
   | 'malformed_request'
   | 'rate_limited'
+  | 'database_unavailable'
   | 'unsupported_media_type'
   | 'account_inactive'
   | 'organisation_choice_required'
@@ -100,6 +101,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   locked_setting: 422,
   weak_password: 422,
   rate_limited: 429,
+  database_unavailable: 503,
   user_name_not_unique: 409,
   invalid_filter: 400,
   internal: 500,

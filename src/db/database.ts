@@ -40,12 +40,30 @@ export async function openDatabase(opts: {
   databaseUrl?: string;
   dataDir: string;
   onIdleError?: (err: Error) => void;
+  /** PostgreSQL only: a connection that does not open in time fails (503), it does not hold the request. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL only: a statement, or a transaction left idle, past this is ended by the server. */
+  statementTimeoutMs?: number;
 }): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      ...(opts.statementTimeoutMs && {
+        statement_timeout: opts.statementTimeoutMs,
+        idle_in_transaction_session_timeout: opts.statementTimeoutMs,
+        // A network that swallows packets never lets the server's timeout answer: the client's own.
+        query_timeout: opts.statementTimeoutMs + 5000,
+      }),
+    });
     // An idle connection that the server ends (restart, failover) must not crash the process: the
     // pool drops it and opens a new one on demand.
     pool.on('error', (err) => opts.onIdleError?.(err));
+    // A connection that dies while checked out (between two statements of a transaction, during an
+    // outage) emits an error with no listener of the pool's: without one of its own it would end the
+    // process. The statement in flight fails on its own (503), and the pool discards the connection.
+    pool.on('connect', (client) => client.on('error', (err) => opts.onIdleError?.(err)));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -1,5 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError } from '../infra/errors.js';
+
+/** Seconds a client should wait before retrying while the database is unavailable. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Renders every error as RFC 9457 problem+json with a stable `code` (and `rule`, `field`) (E1, E2). */
 export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}) {
@@ -67,6 +71,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status === 429) return send(reply, 429, problem(429, 'rate_limited', fe.message || 'too many requests'));
     if (status >= 400 && status < 500)
       return send(reply, status, problem(status, 'validation_failed', fe.message, { field: '/' }));
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a fault: the pool reconnects by itself, so the same request will work again.
+      req.log.warn({ err }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return send(
+        reply,
+        503,
+        problem(503, 'database_unavailable', 'the database cannot be reached right now; retry shortly'),
+      );
+    }
     req.log.error({ err }, 'unhandled error');
     return send(reply, 500, problem(500, 'internal', 'an internal error occurred; it has been logged'));
   });

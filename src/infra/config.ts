@@ -5,6 +5,10 @@ import { Value } from '@sinclair/typebox/value';
 const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   SWITCHBOARD_DATA_DIR: Type.String({ default: './data' }),
+  /** How long a PostgreSQL connection may take to open before the request answers 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  /** The longest one SQL statement (and an idle open transaction) may run on PostgreSQL. */
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 120000 }),
   SWITCHBOARD_PROVIDER_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   SWITCHBOARD_SECRET_KEY: Type.Optional(Type.String({ minLength: 32 })),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
