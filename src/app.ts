@@ -26,6 +26,7 @@ import { errorResponses, Problem } from './http/common-schemas.js';
 import { AppError } from './infra/errors.js';
 import { registerModules } from './modules/index.js';
 import { outboxLag } from './modules/outbox/outbox.repo.js';
+import { webhooksOpenApi } from './modules/webhooks/webhook-events.js';
 
 export interface Server {
   app: Api;
@@ -123,6 +124,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
+      // The webhook event catalogue (W1): what a subscribed endpoint receives, per event type.
+      webhooks: webhooksOpenApi() as Record<string, never>,
     },
     transformObject: (document) =>
       'openapiObject' in document ? finishOpenApiDocument(document.openapiObject) : document.swaggerObject,

@@ -73,6 +73,8 @@ export class Authenticator {
   }
 }
 
+const SCIM_PATH = /^\/v1\/tenants\/[^/]+\/scim\//;
+
 /** The request's context; refuses anonymous callers. */
 export function contextOf(req: FastifyRequest): RequestContext {
   if (!req.actor) throw new AppError('unauthorized', 'sign in or send a bearer token');
@@ -82,6 +84,8 @@ export function contextOf(req: FastifyRequest): RequestContext {
     actor: req.actor,
     clientAddr: req.ip ?? null,
     ...(clientRequestId && { clientRequestId }),
+    // W1: changes made through SCIM say so in their events, whichever token made them.
+    ...(SCIM_PATH.test(req.url) && { origin: 'scim' as const }),
   };
 }
 

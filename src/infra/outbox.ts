@@ -17,8 +17,14 @@
  *     links and codes in it are not readable from the table.
  *
  * Both are written only if the transaction commits; a rolled-back change sends nothing.
+ *
+ * Most events need no call at all: the webhooks module derives them from what every change already
+ * records in its unit of work (audit entries such as `user.update`, bus events such as `config`),
+ * so every path that changes a user (portal, API, SCIM, CSV, platform sync) emits the same events.
  */
 import { EventEmitter } from 'node:events';
+import type { AuditInput } from './audit-chain.js';
+import type { ChangeEvent } from './bus.js';
 import type { Actor, RequestContext } from './context.js';
 import { newId } from './ids.js';
 
@@ -84,3 +90,16 @@ export function eventEntry(ctx: RequestContext, e: OutboxEvent): OutboxEntry {
 
 /** Wakes this process's dispatchers after a commit that wrote outbox rows (other nodes poll). */
 export const outboxWakeUp = new EventEmitter().setMaxListeners(0);
+
+/** Turns what a unit of work recorded (audit entries, bus events) into the webhook events it implies. */
+export type EventDeriver = (change: { audit: readonly AuditInput[]; events: readonly ChangeEvent[] }) => OutboxEvent[];
+const derivers = new Set<EventDeriver>();
+
+/** Registered once at start by the webhooks module (a Set: several servers in one process add it once). */
+export function deriveEventsWith(deriver: EventDeriver): void {
+  derivers.add(deriver);
+}
+
+export function derivedEvents(change: { audit: readonly AuditInput[]; events: readonly ChangeEvent[] }): OutboxEvent[] {
+  return [...derivers].flatMap((d) => d(change));
+}

@@ -6,7 +6,14 @@ import type { ChangeBus, ChangeEvent } from './bus.js';
 import type { Actor, RequestContext } from './context.js';
 import type { SecretBox } from './crypto.js';
 import { notFound } from './errors.js';
-import { eventEntry, outboxWakeUp, type OutboxEntry, type OutboxEvent, type OutboxMail } from './outbox.js';
+import {
+  derivedEvents,
+  eventEntry,
+  outboxWakeUp,
+  type OutboxEntry,
+  type OutboxEvent,
+  type OutboxMail,
+} from './outbox.js';
 import { writeOutbox } from './outbox.repo.js';
 
 /** What one change records besides its rows: audit entries, change events, outbox rows, after-commit work. */
@@ -123,6 +130,7 @@ export async function inTransaction<T>(
     uow = new UnitOfWork(tx, ctx, deps.secrets);
     const value = await work(uow);
     if (uow.auditEntries.length > 0) await appendAudit(tx, uow.auditEntries);
+    for (const e of derivedEvents({ audit: uow.auditEntries, events: uow.events })) uow.emit(e);
     if (uow.outbox.length > 0) await writeOutbox(tx, uow.outbox);
     if (uow.events.length > 0) await deps.bus.publishInTransaction(tx, uow.events);
     return value;

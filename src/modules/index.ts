@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../infra/deps.js';
 import { registerIdentity } from './auth/identity.module.js';
 import { Mailer } from './mail/mailer.js';
 import { mailHandler, startOutbox } from './outbox/outbox.module.js';
+import { registerWebhooks } from './webhooks/webhooks.module.js';
 import { registerAccessRoutes } from './access/access.routes.js';
 import { AccessService } from './access/access.service.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
@@ -76,7 +77,8 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   closers.push(registerCallData(app, deps));
   closers.push(await registerRealtime(app, deps));
   // Last: the outbox stops first on shutdown (closers run in order), then the mailer it uses.
-  closers.unshift(startOutbox(deps, { mail: mailHandler(deps, mailer) }));
+  const webhookHandlers = registerWebhooks(app, deps);
+  closers.unshift(startOutbox(deps, { mail: mailHandler(deps, mailer), ...webhookHandlers }));
   closers.push(() => mailer.close());
   return closers;
 }

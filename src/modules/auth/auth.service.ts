@@ -135,8 +135,18 @@ export class AuthService {
         openSeatedSession(uow, { sessionId, tenantId: user.tenant_id, userId: user.id, audience, method }),
       );
     } catch (err) {
-      if (err instanceof AppError && err.code === 'seats_exhausted')
+      if (err instanceof AppError && err.code === 'seats_exhausted') {
         await this.auditRefusal(meta, user, 'seats_exhausted', audience, err.options.extra);
+        // W1: subscribers hear that someone was turned away for want of a seat.
+        await inTransaction(this.deps, openedBy ?? loginContext(meta, user.tenant_id, user.id, sessionId), (uow) => {
+          uow.emit({
+            type: 'seats.exhausted',
+            tenantId: user.tenant_id,
+            data: { userId: user.id, audience, ...err.options.extra },
+          });
+          return Promise.resolve();
+        });
+      }
       throw err;
     }
   }

@@ -119,7 +119,20 @@ export class PlatformService {
         })),
         ...plan.removes.map((u) => ({ externalId: u.externalId, userId: u.id, action: 'remove' as const, fields: [] })),
       ];
-      if (version !== null) await this.write(uow, tenantId, plan, version);
+      if (version !== null) {
+        await this.write(uow, tenantId, plan, version);
+        uow.emit({
+          type: 'platform.sync.completed',
+          tenantId,
+          data: {
+            created: plan.creates.length,
+            updated: plan.updates.length,
+            removed: plan.removes.length,
+            unchanged: plan.unchanged,
+            version,
+          },
+        });
+      }
       return {
         dryRun,
         created: plan.creates.length,
