@@ -107,7 +107,7 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
     ).toBe(400);
   });
 
-  it('I3: an invitation lets a user without a password choose one and sign in', async () => {
+  it('I3: a user created with website access and no password is invited at once; Resend replaces the link; the state shows it', async () => {
     const { id: t } = await c.tenant();
     const email = uniqueEmail('invitee');
     const created = await c.provider<User>('POST', `/v1/tenants/${t}/users`, {
@@ -116,25 +116,66 @@ describeEachDatabase('identity: invitations and password resets (I3), dev mailbo
       permissions: ['website_access'],
     });
     expect(created.status).toBe(201);
+    const state = async () =>
+      (
+        await c.provider<{ status: string; expiresAt: string | null }>(
+          'GET',
+          `/v1/tenants/${t}/users/${created.body.id}/invitation`,
+        )
+      ).body;
+    expect(await state()).toMatchObject({ status: 'invited', expiresAt: anyString });
+    const first = (await mailArrives(email, 1))[0]!;
+    expect(first.subject).toMatch(/invited/);
+
     const inv = await c.provider<{ sentTo: string; expiresAt: string }>(
       'POST',
       `/v1/tenants/${t}/users/${created.body.id}/invitation`,
     );
     expect(inv.status).toBe(202);
     expect(inv.body).toMatchObject({ sentTo: email, expiresAt: anyString });
-    const mail = (await mailArrives(email, 1))[0]!;
-    expect(mail.subject).toMatch(/invited/);
+    const mail = (await mailArrives(email, 2))[0]!;
     const token = tokenIn(mail.text)!;
+    // The first link was replaced by the resend.
+    expect(
+      (
+        await c.call('POST', '/v1/auth/invitations/accept', {
+          body: { token: tokenIn(first.text), password: NEW_PASSWORD },
+        })
+      ).status,
+    ).toBe(400);
     expect(
       (await c.call('POST', '/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).status,
     ).toBe(400); // wrong purpose
     expect(
       (await c.call('POST', '/v1/auth/invitations/accept', { body: { token, password: NEW_PASSWORD } })).status,
     ).toBe(204);
+    expect(await state()).toMatchObject({ status: 'accepted', acceptedAt: anyString });
     expect((await login(email, NEW_PASSWORD)).status).toBe(200);
     expect(
       (await c.call('POST', '/v1/auth/invitations/accept', { body: { token, password: NEW_PASSWORD } })).status,
     ).toBe(400);
+  });
+
+  it('I3: no invitation for a user created with a password, or without website access; an old link shows expired', async () => {
+    const { id: t } = await c.tenant();
+    const withPassword = await c.portalUser(t);
+    const appOnly = await c.provider<User>('POST', `/v1/tenants/${t}/users`, {
+      displayName: 'No portal',
+      email: uniqueEmail('noportal'),
+    });
+    for (const id of [withPassword.id, appOnly.body.id]) {
+      const s = await c.provider('GET', `/v1/tenants/${t}/users/${id}/invitation`);
+      expect(s.body).toEqual({ status: 'none', sentAt: null, expiresAt: null, acceptedAt: null });
+    }
+    await c.provider('POST', `/v1/tenants/${t}/users/${appOnly.body.id}/invitation`);
+    await sql`update one_time_tokens set expires_at = now() - interval '1 second' where user_id = ${appOnly.body.id}`.execute(
+      server.deps.db,
+    );
+    expect((await c.provider('GET', `/v1/tenants/${t}/users/${appOnly.body.id}/invitation`)).body).toMatchObject({
+      status: 'expired',
+    });
+    const other = await c.tenant();
+    expect((await c.provider('GET', `/v1/tenants/${other.id}/users/${appOnly.body.id}/invitation`)).status).toBe(404);
   });
 
   it("the dev mailbox is the provider's alone", async () => {

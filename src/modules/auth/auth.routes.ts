@@ -10,6 +10,7 @@ import {
   Accepted,
   Heartbeat,
   Invitation,
+  InvitationState,
   LoginBody,
   LoginResult,
   ResetRequest,
@@ -151,6 +152,20 @@ export function registerAuthRoutes(
       },
     },
     async (req, reply) => reply.status(202).send(await auth.invite(contextOf(req), req.params.t, req.params.u)),
+  );
+
+  app.get(
+    '/v1/tenants/:t/users/:u/invitation',
+    {
+      schema: {
+        tags,
+        summary:
+          "Where the user's invitation stands: none, invited (until expiresAt), expired or accepted (users:view)",
+        params: TenantUserParams,
+        response: { 200: InvitationState, ...responses },
+      },
+    },
+    async (req) => auth.invitationStatus(contextOf(req), req.params.t, req.params.u),
   );
 
   app.get(

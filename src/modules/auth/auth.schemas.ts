@@ -49,6 +49,22 @@ export const ResetRequest = Type.Object({ email: Email }, { additionalProperties
 export const TokenAndPassword = Type.Object({ token: Token, password: NewPassword }, { additionalProperties: false });
 export const Accepted = Type.Object({ status: Type.Literal('accepted') });
 export const Invitation = Type.Object({ sentTo: Type.String(), expiresAt: Type.String() });
+const Instant = Type.Union([Type.String(), Type.Null()]);
+export const InvitationState = Type.Object(
+  {
+    status: Type.Union(
+      [Type.Literal('none'), Type.Literal('invited'), Type.Literal('expired'), Type.Literal('accepted')],
+      {
+        description:
+          'none: never invited; invited: a link is out until expiresAt; expired; accepted: the password was chosen',
+      },
+    ),
+    sentAt: Instant,
+    expiresAt: Instant,
+    acceptedAt: Instant,
+  },
+  { $id: 'InvitationState' },
+);
 export const TenantUserParams = Type.Object({
   t: Type.String({ minLength: 1, maxLength: 100 }),
   u: Type.String({ minLength: 1, maxLength: 100 }),

@@ -27,13 +27,13 @@ import {
 } from './one-time-tokens.repo.js';
 import { assertPasswordAcceptable } from './password-policy.js';
 import { clearAccountFailures } from './login-failures.repo.js';
+import { invitationStatus, issueInvitation, mailLink, type InvitationStatus } from './invitations.js';
 import { assertNotThrottled, recordFailure, throttleKeys } from './throttle.js';
 
 /** What a login knows about its request (there is no actor yet). */
 export type LoginMeta = Pick<RequestContext, 'requestId' | 'clientAddr'>;
 
 const RESET_TTL_SECONDS = 60 * 60;
-const INVITE_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * G2: a person chooses an organisation, not an account. Within one tenant, only one user with
@@ -283,46 +283,31 @@ export class AuthService {
     });
   }
 
-  /** I3: invites a user by email to choose a password (needs users:edit or users:create). */
+  /** I3: invites a user by email to choose a password (needs users:edit or users:create); Send and Resend alike. */
   async invite(ctx: RequestContext, tenantId: string, userId: string): Promise<{ sentTo: string; expiresAt: string }> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:edit', 'users:create']);
-    const token = generateToken('sbi');
     return inTransaction(this.deps, ctx, async (uow) => {
       const user = await findUser(uow.tx, tenantId, userId);
       if (!user || user.status === 'removed') throw notFound('user');
       if (!user.email)
         throw new AppError('email_required', 'the user has no email to send the invitation to', { field: '/email' });
-      await retireOneTimeTokens(uow.tx, tenantId, userId, 'invite');
-      const row = await insertOneTimeToken(uow.tx, {
-        id: newId('ott'),
-        tenant_id: tenantId,
-        user_id: userId,
-        purpose: 'invite',
-        token_hash: hashToken(token),
-        ttlSeconds: INVITE_TTL_SECONDS,
+      return issueInvitation(uow, this.deps.config, tenantId, {
+        id: user.id,
+        email: user.email,
+        displayName: user.display_name,
       });
-      const expiresAt = new Date(row.expires_at).toISOString();
-      uow.audit({
-        tenantId,
-        action: 'auth.invitation_sent',
-        targetType: 'user',
-        targetId: userId,
-        after: { to: user.email, expiresAt },
-      });
-      const to = user.email;
-      // Written with the token, sent at least once after commit by the outbox (W1).
-      uow.sendMail({
-        tenantId,
-        to,
-        subject: 'You are invited to Switchboard',
-        text: `Hello ${user.display_name},\n\nyou have been invited to Switchboard. Choose your password at ${this.link('accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
-      });
-      return { sentTo: to, expiresAt };
     });
   }
 
+  /** Where the user's invitation stands: none, invited (until expiresAt), expired or accepted (users:view). */
+  async invitationStatus(ctx: RequestContext, tenantId: string, userId: string): Promise<InvitationStatus> {
+    await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    const user = await findUser(this.deps.db, tenantId, userId);
+    if (!user || user.status === 'removed') throw notFound('user');
+    return invitationStatus(this.deps.db, tenantId, userId);
+  }
+
   private link(page: string, token: string): string {
-    const base = this.deps.config.PUBLIC_URL ?? `http://${this.deps.config.HOST}:${this.deps.config.PORT}`;
-    return `${base.replace(/\/$/, '')}/${page}?token=${encodeURIComponent(token)}`;
+    return mailLink(this.deps.config, page, token);
   }
 }

@@ -66,3 +66,23 @@ export async function findOneTimeTokenOwner(
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
+
+/** The user's newest link of this purpose, and whether it has expired (by the database's clock). */
+export async function latestOneTimeToken(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+  purpose: OneTimeTokenRow['purpose'],
+): Promise<(OneTimeTokenRow & { expired: boolean }) | undefined> {
+  return db
+    .selectFrom('one_time_tokens')
+    .selectAll()
+    .select(sql<boolean>`expires_at <= now()`.as('expired'))
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

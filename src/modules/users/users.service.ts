@@ -21,6 +21,7 @@ import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
 import { actorPowers, forgetPowers, requireCapability, type ActorPowers } from '../access/actor-access.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
+import { issueInvitation } from '../auth/invitations.js';
 import { assertPasswordAcceptable } from '../auth/password-policy.js';
 import { applyPortalOverrides, refusePhoneSystemFields, type OverridableField } from '../platform/ownership.js';
 import { endSessions } from '../sessions/sessions.repo.js';
@@ -122,7 +123,18 @@ export class UsersService {
     this.refuseReadOnly(input);
     if (input.password !== undefined) assertPasswordAcceptable(input.password, { email: input.email });
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
-    return inTransaction(this.deps, ctx, (uow) => this.createIn(uow, powers, tenantId, input, passwordHash));
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const user = await this.createIn(uow, powers, tenantId, input, passwordHash);
+      // I3: a user with website access and an email but no password is invited at once, in the same
+      // transaction (the mail leaves through the outbox after commit).
+      if (passwordHash === null && user.email && user.permissions.includes('website_access'))
+        await issueInvitation(uow, this.deps.config, tenantId, {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+        });
+      return user;
+    });
   }
 
   /** One create inside the caller's unit of work, so many (a CSV import) can share one transaction. */
