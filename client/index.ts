@@ -64,6 +64,14 @@ function namedResource<T extends { id: string }, C = Partial<T>>(http: HttpCore,
   };
 }
 
+/** Where a user's invitation stands (`GET …/users/{u}/invitation`). */
+export interface InvitationState {
+  status: 'none' | 'invited' | 'expired' | 'accepted';
+  sentAt: string | null;
+  expiresAt: string | null;
+  acceptedAt: string | null;
+}
+
 /** Builds a client. `token` is a bearer token; pass `auth: {kind: 'cookie'}` in a browser session. */
 export function createClient(options: ClientOptions) {
   const http = new HttpCore(options);
@@ -90,6 +98,9 @@ export function createClient(options: ClientOptions) {
         http.request<{ sentTo: string; expiresAt: string }>('POST', `${tenantPath(t)}/users/${enc(u)}/invitation`, {
           body: {},
         }),
+      /** Where the user's invitation stands (`users:view`): none, invited (until `expiresAt`), expired or accepted. */
+      invitation: (t: string, u: string) =>
+        http.request<InvitationState>('GET', `${tenantPath(t)}/users/${enc(u)}/invitation`),
       /**
        * The OIDC sign-in buttons of one tenant (`GET /v1/auth/oidc/issuers?tenant={t}`, public and
        * rate-limited): `{items: [{id, name, startPath}]}`, empty when the tenant has none or does not exist.

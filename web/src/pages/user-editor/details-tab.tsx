@@ -1,7 +1,14 @@
 /** Details: name, email, status, password (manual users); extension and devices read-only for platform users. */
 import { Badge, Button, Group, PasswordInput, SegmentedControl, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { User } from '../../../../client/index.js';
+import { useTenantId } from '../../api/hooks.js';
 import { DisabledReason, reasonId } from '../../components/disabled-reason.js';
+import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
+import { formatDateTime } from '../../lib/format.js';
+import { useSession } from '../../session.js';
 import type { TabProps } from './editor-kit.js';
 
 export function DetailsTab({
@@ -95,6 +102,7 @@ export function DetailsTab({
           onChange={(e) => setPassword(e.currentTarget.value)}
         />
       )}
+      {!creating && draft.status !== 'removed' && <InvitationPanel user={draft} />}
       {draft.source === 'platform' && (
         <>
           <TextInput
@@ -151,5 +159,53 @@ function PhoneSystemValue({ value, onUse }: { value: string | null; onUse: (valu
         {t('details.usePhoneSystemValue')}
       </Button>
     </Group>
+  );
+}
+
+/** I3: where the user's invitation stands, and Send / Resend (a new link replaces the old one). */
+function InvitationPanel({ user }: { user: User }) {
+  const { t, lang } = useI18n();
+  const { client } = useSession();
+  const tenantId = useTenantId()!;
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const key = ['invitation', tenantId, user.id];
+  const state = useQuery({ queryKey: key, queryFn: () => client.auth.invitation(tenantId, user.id) });
+  if (!user.email || !state.data) return null;
+  const s = state.data;
+  async function send() {
+    setError(null);
+    try {
+      await client.auth.invite(tenantId, user.id);
+      await queryClient.invalidateQueries({ queryKey: key });
+    } catch (e) {
+      setError(e);
+    }
+  }
+  const when = s.status === 'accepted' ? s.acceptedAt : s.status === 'none' ? null : s.expiresAt;
+  return (
+    <Stack gap={4} data-testid="invitation">
+      <Group gap="xs">
+        <Text size="sm" fw={500}>
+          {t('invitation.title')}
+        </Text>
+        <Badge variant="light" color={s.status === 'accepted' ? 'teal' : s.status === 'expired' ? 'orange' : 'gray'}>
+          {t(`invitation.status.${s.status}`)}
+        </Badge>
+        {when && (
+          <Text size="xs" c="dimmed">
+            {t(`invitation.when.${s.status}`, { when: formatDateTime(when, lang) })}
+          </Text>
+        )}
+      </Group>
+      {error ? <ProblemAlert error={error} onClose={() => setError(null)} /> : null}
+      {s.status !== 'accepted' && (
+        <Group>
+          <Button size="xs" variant="default" onClick={() => void send()}>
+            {s.status === 'none' ? t('invitation.send') : t('invitation.resend')}
+          </Button>
+        </Group>
+      )}
+    </Stack>
   );
 }
