@@ -72,6 +72,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sends `If-Match` (SPEC E3). */
   ifMatch?: number | string;
+  /** A body that is not JSON (a CSV file): sent as it is with its content type. */
+  text?: { type: string; body: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -133,6 +135,10 @@ export class HttpCore {
       if (csrf && UNSAFE.has(method)) headers['x-csrf-token'] = csrf;
     }
     if (opts.body !== undefined) init.body = JSON.stringify(opts.body);
+    if (opts.text) {
+      headers['content-type'] = opts.text.type;
+      init.body = opts.text.body;
+    }
     if (opts.signal) init.signal = opts.signal;
 
     let res: Response;

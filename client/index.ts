@@ -41,11 +41,12 @@ import {
   type Workspace,
 } from './http.js';
 import type { Snapshot as PlatformSnapshot, SnapshotResult as PlatformSnapshotResult } from '../src/contract/index.js';
+import type { ImportJob } from '../src/contract/index.js';
 
 export * from './http.js';
 export * from './stream.js';
 export * from './can.js';
-export type { PlatformSnapshot, PlatformSnapshotResult };
+export type { ImportJob, PlatformSnapshot, PlatformSnapshotResult };
 
 const enc = encodeURIComponent;
 const tenantPath = (t: string) => `/v1/tenants/${enc(t)}`;
@@ -153,6 +154,18 @@ export function createClient(options: ClientOptions) {
       access: (t: string, u: string) => http.request<AccessAnswer>('GET', `${tenantPath(t)}/users/${enc(u)}/access`),
       config: (t: string, u: string) => http.request<EffectiveConfig>('GET', `${tenantPath(t)}/users/${enc(u)}/config`),
       endSessions: (t: string, u: string) => http.request<void>('DELETE', `${tenantPath(t)}/users/${enc(u)}/sessions`),
+      /** The users the list's filters select, as CSV text (P3; columns in docs/csv.md). */
+      exportCsv: (
+        t: string,
+        query: Omit<UserQuery, 'cursor' | 'limit'> & { delimiter?: ',' | ';'; bom?: boolean } = {},
+      ) => http.request<string>('GET', `${tenantPath(t)}/users/export`, { query: { ...query } }),
+      /** Starts a CSV import (P3): a job to follow with `importJob` until it is no longer `running`. */
+      importCsv: (t: string, csv: string, query: { dryRun?: boolean; mode?: 'all' | 'valid' } = {}) =>
+        http.request<ImportJob>('POST', `${tenantPath(t)}/users/import`, {
+          query,
+          text: { type: 'text/csv', body: csv },
+        }),
+      importJob: (t: string, id: string) => http.request<ImportJob>('GET', `${tenantPath(t)}/users/import/${enc(id)}`),
     },
 
     access: {

@@ -18,6 +18,7 @@ const AcceptInvitationPage = page(() => import('./pages/reset-password-page.js')
 const UsersPage = page(() => import('./pages/users-page.js'), 'UsersPage');
 const UserEditorPage = page(() => import('./pages/user-editor/user-editor-page.js'), 'UserEditorPage');
 const NewUserPage = page(() => import('./pages/user-editor/new-user-page.js'), 'NewUserPage');
+const UsersImportPage = page(() => import('./pages/users-import-page.js'), 'UsersImportPage');
 const QueuesPage = page(() => import('./pages/named-lists-pages.js'), 'QueuesPage');
 const GroupsPage = page(() => import('./pages/named-lists-pages.js'), 'GroupsPage');
 const WorkspacesPage = page(() => import('./pages/named-lists-pages.js'), 'WorkspacesPage');
@@ -70,6 +71,7 @@ const router = createBrowserRouter([
       { index: true, element: <Home /> },
       { path: 'users', element: lazyEl(<UsersPage />) },
       { path: 'users/new', element: lazyEl(<NewUserPage />) },
+      { path: 'users/import', element: lazyEl(<UsersImportPage />) },
       { path: 'users/:userId/:tab?', element: lazyEl(<UserEditorPage />) },
       { path: 'queues', element: lazyEl(<QueuesPage />) },
       { path: 'groups', element: lazyEl(<GroupsPage />) },

@@ -9,6 +9,7 @@ import { NotAvailable } from '../components/not-available.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { UserFilterBar } from '../components/user-filter-bar.js';
+import { ExportCsvButton } from '../components/export-csv-button.js';
 import { UsersTable } from '../components/users-table.js';
 import { useI18n } from '../i18n/index.js';
 import { filtersFromSearch, toUserQuery, withFilter, type UserFilterKey } from '../lib/user-filters.js';
@@ -63,9 +64,15 @@ export function UsersPage() {
         title={t('users.title')}
         description={t('users.description')}
         actions={
-          <Button component={Link} to="/users/new">
-            {t('users.new')}
-          </Button>
+          <Group gap="xs">
+            <ExportCsvButton filters={filters} />
+            <Button component={Link} to="/users/import" variant="default">
+              {t('users.import')}
+            </Button>
+            <Button component={Link} to="/users/new">
+              {t('users.new')}
+            </Button>
+          </Group>
         }
       />
       <UserFilterBar filters={filters} onChange={onFilter} />
