@@ -70,14 +70,8 @@ export function a2TriggersGiven(after: UserAccess, before: UserAccess | null): s
  */
 export function applyAutomaticAssignments(requested: UserAccess, before: UserAccess | null): UserAccess {
   const u = structuredClone(requested);
-  if (
-    u.source === 'platform' &&
-    u.status !== 'removed' &&
-    !u.licences.includes('essential') &&
-    (!before || before.licences.includes('essential') === false)
-  ) {
+  if (essentialGiven(u) && !u.licences.includes('essential') && !before?.licences.includes('essential'))
     u.licences = ['essential', ...u.licences];
-  }
   if (a2TriggersGiven(u, before).length > 0 && !u.permissions.includes('website_access'))
     u.permissions = ['website_access', ...u.permissions];
   if (u.primaryGroup && before?.primaryGroup === u.primaryGroup && !u.groups.includes(u.primaryGroup))
@@ -86,6 +80,32 @@ export function applyAutomaticAssignments(requested: UserAccess, before: UserAcc
   u.permissions = [...new Set(u.permissions)];
   u.groups = [...new Set(u.groups)];
   return u;
+}
+
+/** One thing automatic assignment did to a requested change: the rule, the field and what it set. */
+export interface AutomaticChange {
+  rule: 'A1' | 'A2' | 'A4';
+  field: string;
+  /** What was added (a licence or permission), or null for a value cleared (A4). */
+  value: string | null;
+  /** A2: the triggers the change gives (`supervisorLevel`, `licences.crm`, …). */
+  because?: string[];
+}
+
+/** What `applyAutomaticAssignments` added to (or cleared from) `requested` to reach `after`. */
+export function automaticChanges(
+  requested: UserAccess,
+  after: UserAccess,
+  before: UserAccess | null,
+): AutomaticChange[] {
+  const out: AutomaticChange[] = [];
+  if (after.licences.includes('essential') && !requested.licences.includes('essential'))
+    out.push({ rule: 'A1', field: '/licences', value: 'essential' });
+  if (after.permissions.includes('website_access') && !requested.permissions.includes('website_access'))
+    out.push({ rule: 'A2', field: '/permissions', value: 'website_access', because: a2TriggersGiven(after, before) });
+  if (requested.primaryGroup && after.primaryGroup === null)
+    out.push({ rule: 'A4', field: '/primaryGroup', value: null });
+  return out;
 }
 
 /** C4: an active user with website access and users:edit, both allowed. */
@@ -194,224 +214,476 @@ export function removalsBeyond(
 }
 
 /**
- * C9 for deleting a user: the user is no superior of the actor, and the actor could give everything the
- * deletion takes away (named permissions, profile). Empty means the actor may delete them.
+ * C9 and C4 for deleting a user: the user is no superior of the actor, the actor could give everything
+ * the deletion takes away (named permissions, profile), and the user is not the last admin (`otherAdmins`:
+ * active admins besides them). Empty means the actor may delete them.
  */
-export function validateUserRemoval(actor: ChangeActor, target: UserAccess, tenant: TenantAccess): Violation[] {
+export function validateUserRemoval(
+  actor: ChangeActor,
+  target: UserAccess,
+  tenant: TenantAccess,
+  otherAdmins = 1,
+): Violation[] {
   const superior = superiorViolation(actor, target, tenant);
   if (superior) return [superior];
-  return removalsBeyond(actor, target, { ...target, permissions: [], profile: { kind: 'none' } }, tenant);
+  const gone: UserAccess = { ...target, status: 'removed', permissions: [], profile: { kind: 'none' } };
+  return [...removalsBeyond(actor, target, gone, tenant), ...lastAdmin(target, gone, tenant, otherAdmins)];
 }
 
-/** Every rule a change of one user breaks; empty means the change may be saved. `before` is null on create. */
+/** C4: the last active user with website access and users:edit keeps both (and is not deleted). */
+function lastAdmin(before: UserAccess | null, after: UserAccess, tenant: TenantAccess, otherAdmins: number) {
+  return before && otherAdmins === 0 && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant)
+    ? [
+        {
+          code: 'last_admin' as const,
+          rule: 'C4',
+          field: '/permissions',
+          detail: 'the last active user with website access and users:edit cannot lose either',
+        },
+      ]
+    : [];
+}
+
+/** One proposed change of one user, as every rule of the table sees it. `before` is null on create. */
+export interface ChangeInput {
+  actor: ChangeActor;
+  before: UserAccess | null;
+  /** The user after the change, automatic assignment applied (`applyAutomaticAssignments`). */
+  after: UserAccess;
+  ctx: UserChangeContext;
+  /** The fields the request named (C5, P4, G10 refuse some by name); absent: none checked. */
+  fields?: ReadonlySet<string>;
+}
+
+/** A rule of the table: a pure check of one change, answering every way the change breaks it. */
+export interface ChangeRule {
+  /** What the rule says, in a line (docs/access-rules.md gives the whole rule). */
+  summary: string;
+  check(change: ChangeInput): Violation[];
+}
+
+const violation = (code: ErrorCode, rule: string | undefined, field: string, detail: string): Violation => ({
+  code,
+  field,
+  detail,
+  ...(rule ? { rule } : {}),
+});
+const when = (cond: boolean, v: () => Violation): Violation[] => (cond ? [v()] : []);
+
+/** Fields of a user that only platform sync changes: by name, with the rule a portal request breaks. */
+const READ_ONLY_FIELDS: ReadonlyArray<[field: string, rule: 'C5' | 'P4']> = [
+  ['extension', 'C5'],
+  ['devices', 'C5'],
+  ['source', 'C5'],
+  ['externalId', 'P4'],
+  ['acdQueueIds', 'P4'],
+  ['phoneSystem', 'P4'],
+];
+
+/** A1: platform users hold Essential; it is given on import and never taken while they are not removed. */
+export function essentialGiven(u: Pick<UserAccess, 'source' | 'status'>): boolean {
+  return u.source === 'platform' && u.status !== 'removed';
+}
+
+/** A3: under the automatic Agent add-on policy a platform user holds Agent exactly when the ACD lists them in a queue. */
+export function agentFollowsAcd(policy: TenantAccess['policies']['agentAddOn'], inAcdQueues: boolean): boolean | null {
+  return policy === 'auto' ? inAcdQueues : null;
+}
+
+/** C6: one more assignment of a pooled licence fits when the pool is unlimited or has room. */
+export function poolHasRoom(cap: number | null | undefined, assigned: number): boolean {
+  return cap === undefined || cap === null || assigned + 1 <= cap;
+}
+
+/** The billable keys a change adds, and the increases among them (a lower supervisor level is a decrease: C2). */
+function billableIncrease(before: UserAccess | null, after: UserAccess) {
+  const beforeKeys = new Set(before ? billableKeysOf(before) : []);
+  const added = billableKeysOf(after).filter((k) => !beforeKeys.has(k));
+  const raised = supervisorRank(after.supervisorLevel) > supervisorRank(before?.supervisorLevel ?? 'none');
+  const increases = [
+    ...added.filter((k) => !k.startsWith('supervisor_')),
+    ...(raised ? [`supervisor_${after.supervisorLevel}`] : []),
+  ];
+  return { added, raised, increases };
+}
+
+/**
+ * The change rules, one entry per rule id, in the order a refusal reports them (the first is the
+ * error, the rest travel along). Each entry is a pure check of one proposed change. The users
+ * service, the preview of a change and the platform sync planner (A1, A3, C6 through the helpers
+ * above) all decide with this table; `src/access/change-rules.test.ts` tests it entry by entry.
+ */
+export const CHANGE_RULES = {
+  C1: {
+    summary: 'changing users needs users:edit; creating them users:create',
+    check: ({ actor, before }) => {
+      const needed = before ? 'users:edit' : 'users:create';
+      return when(!has(actor, needed), () => violation('forbidden', 'C1', '/', `changing users needs ${needed}`));
+    },
+  },
+  C5: {
+    summary:
+      "extension, devices and source of a user change only through platform sync; so do the phone system's own fields (P4)",
+    check: ({ fields }) =>
+      READ_ONLY_FIELDS.filter(([f]) => fields?.has(f)).map(([f, rule]) =>
+        rule === 'C5'
+          ? violation('read_only_field', 'C5', `/${f}`, `${f} changes only through platform sync`)
+          : violation(
+              'read_only_field',
+              'P4',
+              `/${f}`,
+              `${f} is the phone system's: it changes only through platform sync`,
+            ),
+      ),
+  },
+  G10: {
+    summary: "preferences are the user's own, set in the app",
+    check: ({ fields }) =>
+      when(fields?.has('preferences') ?? false, () =>
+        violation(
+          'read_only_field',
+          'G10',
+          '/preferences',
+          'preferences are set by the user in the app (PATCH /v1/me/preferences)',
+        ),
+      ),
+  },
+  G13: {
+    summary: 'admins move users between active and suspended; only platform sync removes them and brings them back',
+    check: ({ actor, before, after }) => {
+      if (actor.isSync) return [];
+      if (after.status === 'removed' && before?.status !== 'removed')
+        return [violation('validation_failed', 'G13', '/status', 'only platform sync removes users')];
+      if (before?.status === 'removed' && after.status !== 'removed')
+        return [violation('validation_failed', 'G13', '/status', 'removed users return only through platform sync')];
+      return [];
+    },
+  },
+  A1: {
+    summary: 'platform users keep the Essential licence',
+    check: ({ before, after }) =>
+      when(
+        essentialGiven(after) && !!before?.licences.includes('essential') && !after.licences.includes('essential'),
+        () => violation('read_only_field', 'A1', '/licences', 'platform users keep the Essential licence'),
+      ),
+  },
+  A3: {
+    summary: 'under the automatic Agent add-on policy only platform sync assigns Agent',
+    check: ({ actor, before, after, ctx }) => {
+      const agentChanged = (before?.licences.includes('agent') ?? false) !== after.licences.includes('agent');
+      return when(agentChanged && ctx.tenant.policies.agentAddOn === 'auto' && !actor.isSync, () =>
+        violation(
+          'locked_by_policy',
+          'A3',
+          '/licences',
+          'under the automatic Agent add-on policy only platform sync assigns Agent',
+        ),
+      );
+    },
+  },
+  G4: {
+    summary: 'Essential and Agent exist only for platform users',
+    check: ({ after }) =>
+      after.source === 'platform'
+        ? []
+        : (['essential', 'agent'] as const)
+            .filter((l) => after.licences.includes(l))
+            .map((l) =>
+              violation(
+                'platform_user_required',
+                'G4',
+                '/licences',
+                `${l} is only for users imported from the phone system`,
+              ),
+            ),
+  },
+  G3: {
+    summary: 'UC client access needs the Essential licence',
+    check: ({ after }) => {
+      const uc = after.ucClient.desktop || after.ucClient.softphone.enabled || after.licences.includes('crm');
+      return when(uc && !after.licences.includes('essential'), () =>
+        violation('essential_required', 'G3', '/ucClient', 'UC client access needs the Essential licence'),
+      );
+    },
+  },
+  G5: {
+    summary: "the softphone needs its licence and a device of the user's own (WebRTC for the CRM client)",
+    check: ({ after }) => {
+      const sp = after.ucClient.softphone;
+      if (!sp.enabled) return [];
+      const out: Violation[] = [];
+      if (!after.licences.includes('softphone'))
+        out.push(
+          violation(
+            'softphone_licence_required',
+            'G5',
+            '/ucClient/softphone',
+            'the softphone needs the Softphone licence',
+          ),
+        );
+      const device = after.devices.find((d) => d.id === sp.deviceId);
+      if (!device)
+        out.push(
+          violation('device_required', 'G5', '/ucClient/softphone/deviceId', "choose one of the user's own devices"),
+        );
+      else if (sp.clients.includes('crm') && device.kind !== 'webrtc')
+        out.push(
+          violation(
+            'webrtc_device_required',
+            'G5',
+            '/ucClient/softphone/clients',
+            'the CRM softphone client needs a WebRTC device',
+          ),
+        );
+      return out;
+    },
+  },
+  G2: {
+    summary: 'website access needs an email that no other user with website access signs in with',
+    check: ({ before, after, ctx }) => {
+      if (!after.permissions.includes('website_access')) return [];
+      if (!after.email)
+        return [violation('email_required', 'G2', '/email', 'website access needs an email address (the login name)')];
+      const websiteNew =
+        !before?.permissions.includes('website_access') || before.email?.toLowerCase() !== after.email.toLowerCase();
+      return when(websiteNew && ctx.emailTaken, () =>
+        violation(
+          'email_not_unique',
+          'G2',
+          '/email',
+          'another user with website access already signs in with this email',
+        ),
+      );
+    },
+  },
+  G1: {
+    summary: 'other named permissions are greyed out before website access',
+    check: ({ before, after }) => {
+      if (after.permissions.includes('website_access')) return [];
+      const added = after.permissions.filter((p) => !before?.permissions.includes(p));
+      return when(added.length > 0, () =>
+        violation('website_access_required', 'G1', '/permissions', `grant website access before ${added.join(', ')}`),
+      );
+    },
+  },
+  G14: {
+    summary: 'queue roles are for platform users, on queues that exist; the agent role needs the Agent licence',
+    check: ({ after }) => {
+      const out: Violation[] = [];
+      const queueRoles = Object.entries(after.contactCenter.queues);
+      if (queueRoles.some(([, r]) => r.length > 0)) {
+        if (after.source !== 'platform')
+          out.push(
+            violation('platform_user_required', 'G14', '/contactCenter/queues', 'queue roles are for platform users'),
+          );
+        if (queueRoles.some(([, r]) => r.includes('agent')) && !after.licences.includes('agent'))
+          out.push(
+            violation(
+              'agent_licence_required',
+              'G14',
+              '/contactCenter/queues',
+              'the agent role needs the Agent licence',
+            ),
+          );
+      }
+      return out;
+    },
+  },
+  C7: {
+    summary: 'queue assignments and the Contact Admin role are given by Contact Admins (cc:admin)',
+    check: ({ actor, before, after }) => {
+      const ccChanged =
+        JSON.stringify(before?.contactCenter ?? { admin: false, queues: {} }) !== JSON.stringify(after.contactCenter);
+      return when(ccChanged && !has(actor, 'cc:admin') && !actor.isSync, () =>
+        violation(
+          'cc_admin_required',
+          'C7',
+          '/contactCenter',
+          'queue assignments and the Contact Admin role need cc:admin',
+        ),
+      );
+    },
+  },
+  A4: {
+    summary: "the primary group is one of the user's groups",
+    check: ({ after }) =>
+      when(!!after.primaryGroup && !after.groups.includes(after.primaryGroup), () =>
+        violation(
+          'primary_group_not_member',
+          'A4',
+          '/primaryGroup',
+          "the primary group must be one of the user's groups",
+        ),
+      ),
+  },
+  E2: {
+    summary:
+      'a change names only what exists (queues, groups, workspaces, profiles); custom grants come from the profile matrix',
+    check: ({ after, ctx }) => {
+      const bad = (field: string, detail: string) => violation('validation_failed', 'E2', field, detail);
+      const out = [
+        ...Object.keys(after.contactCenter.queues)
+          .filter((q) => !ctx.tenant.queues.has(q))
+          .map((q) => bad(`/contactCenter/queues/${q}`, `queue ${q} does not exist`)),
+        ...after.groups.filter((g) => !ctx.groupIds.has(g)).map((g) => bad('/groups', `group ${g} does not exist`)),
+        ...Object.keys(after.workspaces)
+          .filter((w) => !ctx.workspaceIds.has(w))
+          .map((w) => bad(`/workspaces/${w}`, `workspace ${w} does not exist`)),
+      ];
+      const p = after.profile;
+      if (p.kind === 'profile' && (!p.profileId || !ctx.tenant.profiles.has(p.profileId)))
+        out.push(bad('/profile/profileId', 'choose an existing profile'));
+      if (p.kind === 'custom')
+        for (const g of p.grants ?? [])
+          if (!CAPABILITY_BY_ID.get(g)?.profileGrantable)
+            out.push(bad('/profile/grants', `${g} cannot be granted by a profile`));
+      return out;
+    },
+  },
+  F1: {
+    summary: 'channels the plan lacks (calls, SMS) cannot be turned on',
+    check: ({ before, after, ctx }) => {
+      const f = after.features;
+      if (f.channels === before?.features.channels) return [];
+      const wants = (c: 'calls' | 'sms') => f.channels === c || f.channels === 'both';
+      return [
+        ...when(wants('calls') && !planHas(ctx.tenant.plan, 'calls'), () =>
+          violation('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include calls'),
+        ),
+        ...when(wants('sms') && !planHas(ctx.tenant.plan, 'sms'), () =>
+          violation('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include SMS'),
+        ),
+      ];
+    },
+  },
+  F2: {
+    summary: 'call recording cannot be turned on when the plan lacks it',
+    check: ({ before, after, ctx }) =>
+      when(after.features.recording && !before?.features.recording && !planHas(ctx.tenant.plan, 'recording'), () =>
+        violation('plan_feature_missing', 'F2', '/features/recording', 'the plan does not include call recording'),
+      ),
+  },
+  G8: {
+    summary: 'the CRM overlay cannot be turned on when the plan lacks it (a stored setting survives a downgrade)',
+    check: ({ before, after, ctx }) =>
+      when(
+        !!before &&
+          after.features.crmOverlay &&
+          !before.features.crmOverlay &&
+          !planHas(ctx.tenant.plan, 'crm_overlay'),
+        () =>
+          violation('plan_feature_missing', 'G8', '/features/crmOverlay', 'the plan does not include the CRM overlay'),
+      ),
+  },
+  F3: {
+    summary: 'dial restrictions cannot be turned on when the plan lacks them',
+    check: ({ before, after, ctx }) =>
+      when(
+        after.features.dialRestriction.enabled &&
+          !before?.features.dialRestriction.enabled &&
+          !planHas(ctx.tenant.plan, 'dial_restriction'),
+        () =>
+          violation(
+            'plan_feature_missing',
+            'F3',
+            '/features/dialRestriction',
+            'the plan does not include dial restrictions',
+          ),
+      ),
+  },
+  C2: {
+    summary: 'increasing billable usage needs Manage Billable Items (billing:edit)',
+    check: ({ actor, before, after }) => {
+      const { raised, increases } = billableIncrease(before, after);
+      return when(increases.length > 0 && !has(actor, 'billing:edit') && !actor.isSync, () =>
+        violation(
+          'billable_permission_required',
+          'C2',
+          raised ? '/supervisorLevel' : '/licences',
+          `adding ${increases.join(', ')} increases billable usage and needs Manage Billable Items`,
+        ),
+      );
+    },
+  },
+  C6: {
+    summary: 'a licence pool that is used up gives no more',
+    check: ({ before, after, ctx }) =>
+      billableIncrease(before, after)
+        .added.filter((k) => !poolHasRoom(ctx.pools.caps[k], ctx.pools.assigned[k] ?? 0))
+        .map((k) =>
+          violation(
+            'licence_pool_exhausted',
+            'C6',
+            k.startsWith('supervisor_') ? '/supervisorLevel' : '/licences',
+            `the ${k} pool is used up (${ctx.pools.caps[k]} of ${ctx.pools.caps[k]})`,
+          ),
+        ),
+  },
+  C3: {
+    summary: 'no escalation: an actor grants only what it holds; only a superuser grants superuser',
+    check: ({ actor, before, after, ctx }) => {
+      if (actor.all) return [];
+      const out: Violation[] = [];
+      const missing = new Set<string>();
+      for (const perm of after.permissions) {
+        if (before?.permissions.includes(perm)) continue;
+        for (const c of PERMISSION_CAPABILITIES[perm] ?? []) if (!actor.capabilities.has(c)) missing.add(c);
+      }
+      const bp = before?.profile;
+      const p = after.profile;
+      if (JSON.stringify(bp ?? { kind: 'none' }) !== JSON.stringify(p)) {
+        if (p.kind === 'superuser' && !actor.superuser)
+          out.push(violation('escalation_refused', 'C3', '/profile', 'only a superuser grants superuser'));
+        const grants =
+          p.kind === 'custom'
+            ? (p.grants ?? []).filter((g) => !(bp?.kind === 'custom' && bp.grants?.includes(g)))
+            : p.kind === 'profile'
+              ? (ctx.tenant.profiles.get(p.profileId ?? '')?.grants ?? [])
+              : [];
+        for (const g of ungrantable(actor.capabilities, grants)) missing.add(g);
+      }
+      if (missing.size > 0)
+        out.push(
+          violation(
+            'escalation_refused',
+            'C3',
+            '/permissions',
+            `you cannot grant what you do not hold: ${[...missing].sort().join(', ')}`,
+          ),
+        );
+      return out;
+    },
+  },
+  C9: {
+    summary: 'no acting on superiors, and taking away only what the actor could give',
+    check: ({ actor, before, after, ctx }) => {
+      if (!before) return [];
+      const superior = superiorViolation(actor, before, ctx.tenant);
+      return superior ? [superior] : removalsBeyond(actor, before, after, ctx.tenant);
+    },
+  },
+  C4: {
+    summary: 'the last active user with website access and users:edit keeps both',
+    check: ({ before, after, ctx }) => lastAdmin(before, after, ctx.tenant, ctx.otherAdmins),
+  },
+} satisfies Record<string, ChangeRule>;
+
+export type ChangeRuleId = keyof typeof CHANGE_RULES;
+
+/** Every rule a change of one user breaks, in the table's order; empty means the change may be saved. */
 export function validateUserChange(
   actor: ChangeActor,
   before: UserAccess | null,
   after: UserAccess,
   ctx: UserChangeContext,
+  fields?: ReadonlySet<string>,
 ): Violation[] {
-  const v: Violation[] = [];
-  const add = (code: ErrorCode, rule: string | undefined, field: string, detail: string) =>
-    v.push({ code, field, detail, ...(rule ? { rule } : {}) });
-  const { tenant } = ctx;
+  const change: ChangeInput = { actor, before, after, ctx, ...(fields && { fields }) };
+  return Object.values(CHANGE_RULES).flatMap((rule: ChangeRule) => rule.check(change));
+}
 
-  // C1: who may change users at all.
-  const needed = before ? 'users:edit' : 'users:create';
-  if (!has(actor, needed)) add('forbidden', 'C1', '/', `changing users needs ${needed}`);
-
-  // Status: admins move between active and suspended; only sync removes (G13).
-  if (after.status === 'removed' && before?.status !== 'removed' && !actor.isSync)
-    add('validation_failed', 'G13', '/status', 'only platform sync removes users');
-
-  // A1, A3: locked controls.
-  if (
-    after.source === 'platform' &&
-    before?.licences.includes('essential') &&
-    !after.licences.includes('essential') &&
-    after.status !== 'removed'
-  ) {
-    add('read_only_field', 'A1', '/licences', 'platform users keep the Essential licence');
-  }
-  const agentChanged = (before?.licences.includes('agent') ?? false) !== after.licences.includes('agent');
-  if (agentChanged && tenant.policies.agentAddOn === 'auto' && !actor.isSync) {
-    add(
-      'locked_by_policy',
-      'A3',
-      '/licences',
-      'under the automatic Agent add-on policy only platform sync assigns Agent',
-    );
-  }
-
-  // G4: essential and agent exist only for platform users.
-  if (after.source !== 'platform') {
-    for (const l of ['essential', 'agent'] as const) {
-      if (after.licences.includes(l))
-        add('platform_user_required', 'G4', '/licences', `${l} is only for users imported from the phone system`);
-    }
-  }
-  // G3: UC client access needs Essential.
-  const uc = after.ucClient.desktop || after.ucClient.softphone.enabled || after.licences.includes('crm');
-  if (uc && !after.licences.includes('essential'))
-    add('essential_required', 'G3', '/ucClient', 'UC client access needs the Essential licence');
-  // G5: the softphone needs its licence and a device of the user's own (webrtc for the CRM client).
-  const sp = after.ucClient.softphone;
-  if (sp.enabled) {
-    if (!after.licences.includes('softphone'))
-      add('softphone_licence_required', 'G5', '/ucClient/softphone', 'the softphone needs the Softphone licence');
-    const device = after.devices.find((d) => d.id === sp.deviceId);
-    if (!device) add('device_required', 'G5', '/ucClient/softphone/deviceId', "choose one of the user's own devices");
-    else if (sp.clients.includes('crm') && device.kind !== 'webrtc')
-      add(
-        'webrtc_device_required',
-        'G5',
-        '/ucClient/softphone/clients',
-        'the CRM softphone client needs a WebRTC device',
-      );
-  }
-  // G2 (with A2): website access needs a unique email; otherwise the whole change is refused.
-  const websiteNew =
-    after.permissions.includes('website_access') &&
-    (!before?.permissions.includes('website_access') || before.email?.toLowerCase() !== after.email?.toLowerCase());
-  if (after.permissions.includes('website_access') && !after.email)
-    add('email_required', 'G2', '/email', 'website access needs an email address (the login name)');
-  else if (websiteNew && ctx.emailTaken)
-    add('email_not_unique', 'G2', '/email', 'another user with website access already signs in with this email');
-  // G1: other named permissions are greyed out before website access.
-  if (!after.permissions.includes('website_access') && after.permissions.length > 0) {
-    const added = after.permissions.filter((p) => !before?.permissions.includes(p));
-    if (added.length > 0)
-      add('website_access_required', 'G1', '/permissions', `grant website access before ${added.join(', ')}`);
-  }
-
-  // G14: queue roles for platform users; the agent role needs the Agent licence.
-  const queueRoles = Object.entries(after.contactCenter.queues);
-  for (const [queueId] of queueRoles) {
-    if (!tenant.queues.has(queueId))
-      add('validation_failed', undefined, `/contactCenter/queues/${queueId}`, `queue ${queueId} does not exist`);
-  }
-  if (queueRoles.some(([, r]) => r.length > 0)) {
-    if (after.source !== 'platform')
-      add('platform_user_required', 'G14', '/contactCenter/queues', 'queue roles are for platform users');
-    if (queueRoles.some(([, r]) => r.includes('agent')) && !after.licences.includes('agent')) {
-      add('agent_licence_required', 'G14', '/contactCenter/queues', 'the agent role needs the Agent licence');
-    }
-  }
-  // C7: contact-center roles are assigned by Contact Admins.
-  const ccChanged =
-    JSON.stringify(before?.contactCenter ?? { admin: false, queues: {} }) !== JSON.stringify(after.contactCenter);
-  if (ccChanged && !has(actor, 'cc:admin') && !actor.isSync)
-    add('cc_admin_required', 'C7', '/contactCenter', 'queue assignments and the Contact Admin role need cc:admin');
-
-  // A4: primary group is one of the groups; references exist.
-  if (after.primaryGroup && !after.groups.includes(after.primaryGroup))
-    add('primary_group_not_member', 'A4', '/primaryGroup', "the primary group must be one of the user's groups");
-  for (const g of after.groups)
-    if (!ctx.groupIds.has(g)) add('validation_failed', undefined, '/groups', `group ${g} does not exist`);
-  for (const w of Object.keys(after.workspaces))
-    if (!ctx.workspaceIds.has(w))
-      add('validation_failed', undefined, `/workspaces/${w}`, `workspace ${w} does not exist`);
-
-  // Profiles: existing profile; custom grants from the profile matrix only.
-  const p = after.profile;
-  if (p.kind === 'profile' && (!p.profileId || !tenant.profiles.has(p.profileId)))
-    add('validation_failed', undefined, '/profile/profileId', 'choose an existing profile');
-  if (p.kind === 'custom') {
-    for (const g of p.grants ?? []) {
-      if (!CAPABILITY_BY_ID.get(g)?.profileGrantable)
-        add('validation_failed', undefined, '/profile/grants', `${g} cannot be granted by a profile`);
-    }
-  }
-
-  // F1-F3: a feature setting changed to something the plan lacks.
-  const f = after.features,
-    bf = before?.features;
-  if (f.channels !== bf?.channels) {
-    if ((f.channels === 'calls' || f.channels === 'both') && !planHas(tenant.plan, 'calls'))
-      add('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include calls');
-    if ((f.channels === 'sms' || f.channels === 'both') && !planHas(tenant.plan, 'sms'))
-      add('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include SMS');
-  }
-  if (f.recording && !bf?.recording && !planHas(tenant.plan, 'recording'))
-    add('plan_feature_missing', 'F2', '/features/recording', 'the plan does not include call recording');
-  if (f.crmOverlay && bf && !bf.crmOverlay && !planHas(tenant.plan, 'crm_overlay'))
-    add('plan_feature_missing', 'G8', '/features/crmOverlay', 'the plan does not include the CRM overlay');
-  if (f.dialRestriction.enabled && !bf?.dialRestriction.enabled && !planHas(tenant.plan, 'dial_restriction')) {
-    add('plan_feature_missing', 'F3', '/features/dialRestriction', 'the plan does not include dial restrictions');
-  }
-
-  // C2, C6: billable increases need Manage Billable Items and room in the pool.
-  const beforeKeys = new Set(before ? billableKeysOf(before) : []);
-  const added = billableKeysOf(after).filter((k) => !beforeKeys.has(k));
-  const raised = supervisorRank(after.supervisorLevel) > supervisorRank(before?.supervisorLevel ?? 'none');
-  // A lower supervisor level is a different billable key but a decrease: it needs no billing permission.
-  const increases = [
-    ...added.filter((k) => !k.startsWith('supervisor_')),
-    ...(raised ? [`supervisor_${after.supervisorLevel}`] : []),
-  ];
-  if (increases.length > 0 && !has(actor, 'billing:edit') && !actor.isSync) {
-    add(
-      'billable_permission_required',
-      'C2',
-      raised ? '/supervisorLevel' : '/licences',
-      `adding ${increases.join(', ')} increases billable usage and needs Manage Billable Items`,
-    );
-  }
-  for (const k of added) {
-    const cap = ctx.pools.caps[k];
-    if (cap !== undefined && cap !== null && (ctx.pools.assigned[k] ?? 0) + 1 > cap) {
-      add(
-        'licence_pool_exhausted',
-        'C6',
-        k.startsWith('supervisor_') ? '/supervisorLevel' : '/licences',
-        `the ${k} pool is used up (${cap} of ${cap})`,
-      );
-    }
-  }
-
-  // C3: no escalation: grant only what you hold.
-  if (!actor.all) {
-    const missing = new Set<string>();
-    for (const perm of after.permissions) {
-      if (before?.permissions.includes(perm)) continue;
-      for (const c of PERMISSION_CAPABILITIES[perm] ?? []) if (!actor.capabilities.has(c)) missing.add(c);
-    }
-    const bp = before?.profile;
-    const profileChanged = JSON.stringify(bp ?? { kind: 'none' }) !== JSON.stringify(p);
-    if (profileChanged) {
-      if (p.kind === 'superuser' && !actor.superuser)
-        add('escalation_refused', 'C3', '/profile', 'only a superuser grants superuser');
-      const grants =
-        p.kind === 'custom'
-          ? (p.grants ?? []).filter((g) => !(bp?.kind === 'custom' && bp.grants?.includes(g)))
-          : p.kind === 'profile'
-            ? (tenant.profiles.get(p.profileId ?? '')?.grants ?? [])
-            : [];
-      for (const g of ungrantable(actor.capabilities, grants)) missing.add(g);
-    }
-    if (missing.size > 0)
-      add(
-        'escalation_refused',
-        'C3',
-        '/permissions',
-        `you cannot grant what you do not hold: ${[...missing].sort().join(', ')}`,
-      );
-  }
-
-  // C9: no acting on superiors, and taking away only what the actor could give.
-  if (before) {
-    const superior = superiorViolation(actor, before, tenant);
-    if (superior) v.push(superior);
-    else v.push(...removalsBeyond(actor, before, after, tenant));
-  }
-
-  // C4: the last admin keeps website access and users:edit.
-  if (before && ctx.otherAdmins === 0 && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant)) {
-    add(
-      'last_admin',
-      'C4',
-      '/permissions',
-      'the last active user with website access and users:edit cannot lose either',
-    );
-  }
-  return v;
+/** C5, P4, G10: the fields a request may not name at all (refused before anything is loaded). */
+export function readOnlyFieldViolations(fields: ReadonlySet<string>): Violation[] {
+  const change = { fields } as ChangeInput;
+  return [...CHANGE_RULES.C5.check(change), ...CHANGE_RULES.G10.check(change)];
 }

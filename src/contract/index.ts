@@ -34,4 +34,5 @@ export type { Queue, QueueCreate, QueuePatch } from '../modules/queues/queues.sc
 export type { Session } from '../modules/sessions/sessions.schemas.js';
 export type { Tenant, TenantCreate, TenantPatch } from '../modules/tenants/tenants.schemas.js';
 export type { TenantUsage, Usage } from '../modules/usage/usage.schemas.js';
+export type { ChangePreview } from '../modules/users/users-preview.schemas.js';
 export type { User, UserCreate, UserListQuery, UserPage, UserPatch } from '../modules/users/users.schemas.js';

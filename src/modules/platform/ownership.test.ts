@@ -5,7 +5,6 @@ import {
   applyPortalOverrides,
   OVERRIDABLE_FIELDS,
   presentPhoneSystem,
-  refusePhoneSystemFields,
   refuseQueueSettingsChange,
   USER_FIELD_OWNERSHIP,
 } from './ownership.js';
@@ -74,16 +73,6 @@ describe('ownership (P4)', () => {
       field: '/field',
     });
     expect(presentPhoneSystem(row({ source: 'manual' }))).toBeNull();
-  });
-
-  it('P4, C5: fields the phone system owns are refused with their rule', () => {
-    expect(refusal(() => refusePhoneSystemFields({ acdQueueIds: [] }))).toEqual({
-      code: 'read_only_field',
-      rule: 'P4',
-      field: '/acdQueueIds',
-    });
-    expect(refusal(() => refusePhoneSystemFields({ extension: '1' }))).toMatchObject({ rule: 'C5' });
-    expect(refusal(() => refusePhoneSystemFields({ displayName: 'x', contactCenter: {} }))).toBeNull();
   });
 
   it("P4: a phone system queue's settings are refused when they change; a portal queue's are the portal's", () => {

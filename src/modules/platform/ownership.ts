@@ -4,8 +4,9 @@ import type { User, UserPatch } from '../users/users.schemas.js';
 
 /**
  * P4, one owner per field: who may change each field of a platform user and of a platform queue.
- * Data, read by the sync planner (what a sync writes), the users service (what the portal may not
- * change, what a portal edit overrides) and docs/platform-sync.md.
+ * Data, read by the sync planner (what a sync writes), the users service (what a portal edit
+ * overrides), the change rules' C5/P4 entry (what the portal may not change; a test holds the two
+ * together) and docs/platform-sync.md.
  *
  * - `phone_system`: only a sync changes it; the portal's attempt answers `read_only_field`.
  * - `portal`: a sync never writes it (licences but A1/A3 and queue roles are explained below).
@@ -67,17 +68,6 @@ export type OverridableField = {
 export const OVERRIDABLE_FIELDS = (Object.keys(USER_FIELD_OWNERSHIP) as UserField[]).filter(
   (f): f is OverridableField => USER_FIELD_OWNERSHIP[f].owner === 'phone_system_with_portal_override',
 );
-
-/** Refuses a request that sets a field only the phone system changes (C5 for extension and devices, else P4). */
-export function refusePhoneSystemFields(input: Record<string, unknown>): void {
-  for (const [field, o] of Object.entries(USER_FIELD_OWNERSHIP)) {
-    if (o.owner === 'phone_system' && input[field] !== undefined)
-      throw new AppError('read_only_field', `${field} is the phone system's: it changes only through platform sync`, {
-        rule: o.rule,
-        field: `/${field}`,
-      });
-  }
-}
 
 /** Refuses a change of a platform queue's settings: they are the phone system's (P4). */
 export function refuseQueueSettingsChange(

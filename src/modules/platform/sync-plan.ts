@@ -1,12 +1,14 @@
 import type { ContactCenter } from '../../access/types.js';
+import { agentFollowsAcd, essentialGiven, poolHasRoom } from '../../access/change-rules.js';
 import type { Licence } from '../../catalog/licences.js';
 import { OVERRIDABLE_FIELDS, type OverridableField } from './ownership.js';
 import type { SnapshotUser, SyncConflict } from './platform.schemas.js';
 
 /**
  * Pure planning of a platform snapshot (P1): what to create, update and remove, given the stored
- * platform users. Linear in the snapshot size (maps, no nested scans). A1 (Essential on import) and
- * A3 (the automatic Agent add-on follows ACD membership) are applied here.
+ * platform users. Linear in the snapshot size (maps, no nested scans). A1 (Essential on import),
+ * A3 (the automatic Agent add-on follows ACD membership) and C6 (the agent pool) are decided by the
+ * change rules' own helpers (`src/access/change-rules.ts`), the same the users service decides with.
  *
  * One bad row never fails the sync (P4): every unique constraint a row could hit (an external id or
  * an extension listed twice, a device listed under two users, an email another user with website
@@ -304,13 +306,13 @@ export function planSnapshot(input: PlanInput): SyncPlan {
       else unknownQueues.add(ext);
     }
     const licences = new Set(live(prev) ? prev.licences : []);
-    licences.add('essential'); // A1
-    if (input.agentAddOn === 'auto') {
-      // A3
-      const wants = acdQueueIds.length > 0;
-      if (!wants) licences.delete('agent');
+    const status = live(prev) ? prev.status : 'active';
+    if (essentialGiven({ source: 'platform', status })) licences.add('essential');
+    const wantsAgent = agentFollowsAcd(input.agentAddOn, acdQueueIds.length > 0);
+    if (wantsAgent !== null) {
+      if (!wantsAgent) licences.delete('agent');
       else if (!licences.has('agent')) {
-        if (input.agentPool.cap !== null && agentsGiven >= input.agentPool.cap) {
+        if (!poolHasRoom(input.agentPool.cap, agentsGiven)) {
           warnings.push(
             `${s.externalId}: the agent pool is used up (${input.agentPool.cap}); Agent was not assigned (C6)`,
           );
@@ -342,7 +344,7 @@ export function planSnapshot(input: PlanInput): SyncPlan {
       platformDisplayName: s.displayName,
       platformEmail: platformEmail(row),
       extension: extensions.get(index) ?? null,
-      status: live(prev) ? prev.status : 'active',
+      status,
       licences: [...licences].sort(),
       contactCenter: { admin: base.admin, queues },
       acdQueueIds: [...new Set(acdQueueIds)].sort(),

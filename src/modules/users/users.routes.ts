@@ -2,6 +2,7 @@ import type { Api } from '../../http/types.js';
 import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, TenantItemParams, TenantParams } from '../../http/common-schemas.js';
 import { etag } from '../../infra/versioning.js';
+import { ChangePreview } from './users-preview.schemas.js';
 import { User, UserCreate, UserListQuery, UserPage, UserPatch } from './users.schemas.js';
 import type { UsersService } from './users.service.js';
 
@@ -61,6 +62,34 @@ export function registerUserRoutes(app: Api, users: UsersService): void {
       const u = await users.patch(contextOf(req), req.params.t, req.params.id, req.body, req.headers['if-match']);
       return reply.header('etag', etag(u.version)).send(u);
     },
+  );
+  app.post(
+    '/v1/tenants/:t/users/preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'Preview creating a user: the user after it, automatic assignment (A1, A2), the billable impact and every rule it breaks; nothing is written',
+        params: TenantParams,
+        body: UserPatch,
+        response: { 200: ChangePreview, ...errorResponses },
+      },
+    },
+    async (req) => users.preview(contextOf(req), req.params.t, null, req.body),
+  );
+  app.post(
+    '/v1/tenants/:t/users/:id/preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'Preview a change (a PATCH body): the user after it, automatic assignment (A1, A2, A4), the billable impact and every rule it breaks; nothing is written',
+        params: TenantItemParams,
+        body: UserPatch,
+        response: { 200: ChangePreview, ...errorResponses },
+      },
+    },
+    async (req) => users.preview(contextOf(req), req.params.t, req.params.id, req.body),
   );
   app.delete(
     '/v1/tenants/:t/users/:id',

@@ -1,6 +1,8 @@
 import {
   applyAutomaticAssignments,
+  automaticChanges,
   isTenantAdmin,
+  readOnlyFieldViolations,
   validateUserChange,
   validateUserRemoval,
   type ChangeActor,
@@ -23,15 +25,14 @@ import { actorPowers, forgetPowers, requireCapability, type ActorPowers } from '
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { issueInvitation } from '../auth/invitations.js';
 import { assertPasswordAcceptable } from '../auth/password-policy.js';
-import { applyPortalOverrides, refusePhoneSystemFields, type OverridableField } from '../platform/ownership.js';
+import { applyPortalOverrides, type OverridableField } from '../platform/ownership.js';
 import { endSessions } from '../sessions/sessions.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { accessColumns, defaultUserAccessFields, toUserAccess } from './users.mapping.js';
 import { presentUser } from './users.present.js';
 import * as repo from './users.repo.js';
+import type { ChangePreview } from './users-preview.schemas.js';
 import type { User, UserCreate, UserListQuery, UserPage, UserPatch } from './users.schemas.js';
-
-const READ_ONLY = ['extension', 'devices', 'externalId', 'source'] as const;
 
 /** The first violation becomes the error; all of them travel along so a form can show every one. */
 export function refuse(violations: Violation[]): never {
@@ -77,6 +78,21 @@ export function mergePatch(before: UserAccess, patch: UserPatch): UserAccess {
   }
   return u;
 }
+
+/**
+ * A preview of a change in progress: the save's own code path runs inside a transaction until the
+ * rules have decided (`checkChange`), which hands the decision here and stops the transaction with
+ * it, before anything is written; the transaction rolls back.
+ */
+class PreviewRun extends Error {
+  decision: { before: UserAccess | null; requested: UserAccess; after: UserAccess; violations: Violation[] } | null =
+    null;
+  decided(decision: NonNullable<PreviewRun['decision']>): never {
+    this.decision = decision;
+    throw this;
+  }
+}
+const PREVIEWS = new WeakMap<UnitOfWork, PreviewRun>();
 
 /** Users: manual users from the portal, platform users from sync; every change checked by the rules (C1-C9, G*, A*). */
 export class UsersService {
@@ -146,10 +162,6 @@ export class UsersService {
     passwordHash: string | null = null,
   ): Promise<User> {
     this.refuseReadOnly(input);
-    if (input.status === 'removed')
-      refuse([
-        { code: 'validation_failed', rule: 'G13', field: '/status', detail: 'only platform sync removes users' },
-      ]);
     await uow.lockTenant(tenantId, 'share');
     const id = newId('usr');
     const blank: UserAccess = {
@@ -202,6 +214,44 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * What a save of `input` would do, by the very code the save runs (`createIn` when `userId` is null,
+   * else `patchIn`), stopped before it writes: the user after it, what automatic assignment adds, the
+   * billable impact, and every rule it breaks. A refusal that comes before the rules (a read-only
+   * field, a weak password, a removed platform field) is reported the same way, without the user.
+   */
+  async preview(
+    ctx: RequestContext,
+    tenantId: string,
+    userId: string | null,
+    input: UserPatch,
+  ): Promise<ChangePreview> {
+    const powers = await actorPowers(this.deps.db, ctx, tenantId);
+    const run = new PreviewRun();
+    try {
+      if (input.password !== undefined && userId === null)
+        assertPasswordAcceptable(input.password, { email: input.email ?? undefined });
+      await inTransaction(this.deps, ctx, async (uow) => {
+        PREVIEWS.set(uow, run);
+        if (userId === null) await this.createIn(uow, powers, tenantId, { displayName: 'preview', ...input });
+        else await this.patchIn(uow, powers, tenantId, userId, input);
+      });
+    } catch (err) {
+      if (err !== run && !(err instanceof AppError && isRefusal(err))) throw err;
+      if (err instanceof AppError) return refusedBeforeRules(err);
+    }
+    const { before, requested, after, violations } = run.decision!;
+    const was = new Set(before ? billableKeysOf(before) : []);
+    const now = new Set(billableKeysOf(after));
+    return {
+      allowed: violations.length === 0,
+      user: previewUser(after),
+      automatic: automaticChanges(requested, after, before),
+      billable: { added: [...now].filter((k) => !was.has(k)), removed: [...was].filter((k) => !now.has(k)) },
+      violations,
+    };
+  }
+
   /** One change inside the caller's unit of work, so many (a CSV import) can share one transaction. */
   async patchIn(
     uow: UnitOfWork,
@@ -227,16 +277,6 @@ export class UsersService {
     const devices = await repo.findDevices(uow.tx, tenantId, [userId]);
     const before = toUserAccess(row, devices);
     const requested = mergePatch(before, patch);
-    if (row.status === 'removed' && requested.status !== 'removed') {
-      refuse([
-        {
-          code: 'validation_failed',
-          rule: 'G13',
-          field: '/status',
-          detail: 'removed users return only through platform sync',
-        },
-      ]);
-    }
     const { after, tenant } = await this.checkChange(uow, tenantId, powers, before, requested);
     const version = await uow.nextUserVersion(tenantId);
     const updated = await repo
@@ -274,14 +314,10 @@ export class UsersService {
       assertVersion(ifMatch, Number(row.version));
       const before = toUserAccess(row, []);
       const tenant = await loadTenantAccess(uow.tx, await this.tenantOrThrow(uow.tx, tenantId));
-      // C9: no deleting a superior, nor taking away (by deleting) what the actor could not give.
-      const c9 = validateUserRemoval(toChangeActor(powers), before, tenant);
-      if (c9.length > 0) refuse(c9);
-      if (await this.isLastAdmin(uow, tenant, before)) {
-        throw new AppError('last_admin', 'the last active user with website access and users:edit cannot be deleted', {
-          rule: 'C4',
-        });
-      }
+      // C9: no deleting a superior, nor taking away (by deleting) what the actor could not give; C4: not the last admin.
+      const otherAdmins = isTenantAdmin(before, tenant) ? await this.countOtherAdmins(uow, tenant, before.id) : 1;
+      const refusals = validateUserRemoval(toChangeActor(powers), before, tenant, otherAdmins);
+      if (refusals.length > 0) refuse(refusals);
       const sessions = await endSessions(uow.tx, tenantId, { userIds: [userId] }, 'user_deleted');
       await repo.deleteUser(uow.tx, tenantId, userId);
       uow.audit({
@@ -302,21 +338,11 @@ export class UsersService {
     });
   }
 
+  /** C5, P4, G10: fields a request may not name at all, refused before anything is loaded. */
   private refuseReadOnly(input: Record<string, unknown>): void {
-    refusePhoneSystemFields(input);
-    for (const k of READ_ONLY) {
-      if (input[k] !== undefined)
-        throw new AppError('read_only_field', `${k} changes only through platform sync`, {
-          rule: 'C5',
-          field: `/${k}`,
-        });
-    }
-    if (input.preferences !== undefined) {
-      throw new AppError('read_only_field', 'preferences are set by the user in the app (PATCH /v1/me/preferences)', {
-        rule: 'G10',
-        field: '/preferences',
-      });
-    }
+    const named = new Set(Object.keys(input).filter((k) => input[k] !== undefined));
+    const violations = readOnlyFieldViolations(named);
+    if (violations.length > 0) refuse(violations);
   }
 
   /** Loads what the rules need, applies automatic assignment and refuses the change if any rule is broken. */
@@ -352,6 +378,7 @@ export class UsersService {
       groupIds,
       workspaceIds,
     });
+    PREVIEWS.get(uow)?.decided({ before, requested, after, violations });
     if (violations.length > 0) refuse(violations);
     return { after, tenant };
   }
@@ -372,10 +399,6 @@ export class UsersService {
     const ids = await repo.adminCandidates(uow.tx, tenant.id, exceptId);
     const users = await loadUsersAccess(uow.tx, tenant.id, ids);
     return [...users.values()].filter(({ access }) => isTenantAdmin(access, tenant)).length;
-  }
-
-  private async isLastAdmin(uow: UnitOfWork, tenant: TenantAccess, user: UserAccess): Promise<boolean> {
-    return isTenantAdmin(user, tenant) && (await this.countOtherAdmins(uow, tenant, user.id)) === 0;
   }
 
   /** G13, I7: suspension ends every session; losing portal access ends portal sessions. */
@@ -414,6 +437,40 @@ export class UsersService {
         });
     }
   }
+}
+
+/** Refusals of the change itself (not of the caller, the path or the version): a preview reports them. */
+function isRefusal(err: AppError): boolean {
+  return ![401, 404, 412].includes(err.status) && err.code !== 'forbidden';
+}
+
+function refusedBeforeRules(err: AppError): ChangePreview {
+  const listed = (err.options.extra as { violations?: Violation[] } | undefined)?.violations;
+  const violations = listed ?? [
+    { code: err.code, field: err.field ?? '/', detail: err.message, ...(err.rule ? { rule: err.rule } : {}) },
+  ];
+  return { allowed: false, user: null, automatic: [], billable: { added: [], removed: [] }, violations };
+}
+
+function previewUser(u: UserAccess): NonNullable<ChangePreview['user']> {
+  const { source, status, email, licences, supervisorLevel, permissions, recordingScope, ucClient } = u;
+  const { groups, primaryGroup, workspaces, contactCenter, profile, features } = u;
+  return {
+    source,
+    status,
+    email,
+    licences,
+    supervisorLevel,
+    permissions,
+    recordingScope,
+    ucClient,
+    groups,
+    primaryGroup,
+    workspaces,
+    contactCenter,
+    profile,
+    features,
+  };
 }
 
 /** The G2 unique index can still refuse under a race the check above did not see. */
