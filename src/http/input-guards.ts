@@ -42,6 +42,31 @@ function unstorable(field: string): AppError {
   });
 }
 
+/**
+ * A byte-order mark (U+FEFF) at the start of a string is an artefact of how a file was saved (a CSV
+ * exported by a spreadsheet, a PBX export), never content. It is dropped from every string of a body,
+ * so an external id, a name or an email reads back as it was compared: the embedded database's driver
+ * decodes each text value with a BOM-stripping decoder, PostgreSQL's keeps it, and the two disagreed
+ * (a second identical sync found no match for `\uFEFFext-1` on one of them and inserted it twice).
+ */
+const LEADING_BOM = /^\uFEFF+/;
+
+/** Drops a leading U+FEFF from every string value of a parsed JSON body, in place; returns the value. */
+function dropLeadingByteOrderMarks(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(LEADING_BOM, '');
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = dropLeadingByteOrderMarks(value[i]);
+  } else {
+    const obj = value as Record<string, unknown>;
+    for (const k of Object.keys(obj)) obj[k] = dropLeadingByteOrderMarks(obj[k]);
+  }
+  return value;
+}
+
+/** A BOM in JSON text, raw or escaped (a false positive only costs the walk). */
+const MAY_HOLD_BOM = /\uFEFF|\\ufeff/i;
+
 /** Registers the guards; call before any hook that reads the request (authentication included). */
 export function registerInputGuards(app: FastifyInstance): void {
   app.addHook('onRequest', async (req) => {
@@ -55,7 +80,8 @@ export function registerInputGuards(app: FastifyInstance): void {
       // JSON text carries a NUL or a lone surrogate only as a \u escape (raw control characters are
       // invalid JSON; decoded UTF-8 has no lone surrogates), so most bodies skip the walk.
       const field = MAY_HOLD_UNSTORABLE.test(text) ? findUnstorableText(value) : null;
-      return field ? done(unstorable(field)) : done(null, value);
+      if (field) return done(unstorable(field));
+      return done(null, MAY_HOLD_BOM.test(text) ? dropLeadingByteOrderMarks(value) : value);
     });
   });
 }
