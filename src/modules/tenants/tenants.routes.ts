@@ -3,7 +3,7 @@ import type { Api } from '../../http/types.js';
 import { contextOf } from '../../http/authenticate.js';
 import { Cursor, errorResponses, Limit, Page, TenantParams } from '../../http/common-schemas.js';
 import { etag } from '../../infra/versioning.js';
-import { Tenant, TenantCreate, TenantPatch } from './tenants.schemas.js';
+import { Tenant, TenantChanged, TenantCreate, TenantPatch } from './tenants.schemas.js';
 import type { TenantsService } from './tenants.service.js';
 
 export function registerTenantRoutes(app: Api, tenants: TenantsService): void {
@@ -41,14 +41,25 @@ export function registerTenantRoutes(app: Api, tenants: TenantsService): void {
     {
       schema: {
         tags,
-        summary: 'Change a tenant (plan, pools, seats and policies: provider only, C8)',
+        summary:
+          'Change a tenant (plan, pools, seats and policies: provider only, C8); lowering seats or a licence cap below use is saved with warnings (S5); dryRun=true writes nothing',
         params: TenantParams,
+        querystring: Type.Object(
+          {
+            dryRun: Type.Optional(
+              Type.Boolean({ description: 'answer the tenant and warnings after the change; write nothing' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         body: TenantPatch,
-        response: { 200: Tenant, ...errorResponses },
+        response: { 200: TenantChanged, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const t = await tenants.patch(contextOf(req), req.params.t, req.body, req.headers['if-match']);
+      const t = await tenants.patch(contextOf(req), req.params.t, req.body, req.headers['if-match'], {
+        dryRun: req.query.dryRun === true,
+      });
       return reply.header('etag', etag(t.version)).send(t);
     },
   );

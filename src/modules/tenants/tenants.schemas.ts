@@ -53,3 +53,25 @@ export type TenantCreate = Static<typeof TenantCreate>;
 
 export const TenantPatch = Type.Partial(TenantCreate, { additionalProperties: false });
 export type TenantPatch = Static<typeof TenantPatch>;
+
+/**
+ * S5: what lowering a limit below current use means. The change is saved (S5: no session ends, no
+ * licence is taken away); the answer says what follows, so the portal can show it before saving
+ * (`?dryRun=true`) and after.
+ */
+export const CapWarning = Type.Object({
+  code: Type.Union([Type.Literal('seats_below_use'), Type.Literal('licence_pool_below_use')]),
+  rule: Type.Literal('S5'),
+  field: Type.String({ description: 'JSON pointer: /seats or /licencePools/<key>' }),
+  limit: Type.Integer(),
+  inUse: Type.Integer(),
+  detail: Type.String(),
+});
+export type CapWarning = Static<typeof CapWarning>;
+
+/** A tenant change's answer: the tenant, and the consequences of lowering a limit below use (S5). */
+export const TenantChanged = Type.Object(
+  { ...Tenant.properties, warnings: Type.Array(CapWarning) },
+  { $id: 'TenantChanged' },
+);
+export type TenantChanged = Static<typeof TenantChanged>;

@@ -1,6 +1,8 @@
 import { DEFAULT_PLAN, PLANS } from '../../catalog/plans.js';
 import { DEFAULT_ROLE_PERMISSIONS } from '../../catalog/role-permissions.js';
+import type { Executor } from '../../db/database.js';
 import type { TenantRow } from '../../db/schema.js';
+import type { BillableKey } from '../../catalog/licences.js';
 import type { RequestContext } from '../../infra/context.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
@@ -10,7 +12,9 @@ import type { Capability } from '../../catalog/capabilities.js';
 import { actorPowers, assertTenantScope } from '../access/actor-access.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { findTenant, insertTenant, listTenants, updateTenant } from './tenants.repo.js';
-import type { Tenant, TenantCreate, TenantPatch } from './tenants.schemas.js';
+import { countSeatHolders } from '../sessions/sessions.repo.js';
+import { countBillable } from '../users/users.repo.js';
+import type { CapWarning, Tenant, TenantChanged, TenantCreate, TenantPatch } from './tenants.schemas.js';
 
 /** Who reads a tenant's whole record besides the provider: its administrators. */
 const TENANT_RECORD_READERS: readonly Capability[] = [
@@ -115,11 +119,22 @@ export class TenantsService {
     if (ctx.actor.kind === 'provider') return tenant;
     const powers = await actorPowers(this.deps.db, ctx, id);
     if (TENANT_RECORD_READERS.some((c) => powers.has(c))) return tenant;
+    // The summary is a signed-in user's; an API token reads the tenant only within its scopes (I5).
+    if (ctx.actor.kind === 'user' && ctx.actor.scopes)
+      throw new AppError('forbidden', `this needs ${TENANT_RECORD_READERS.join(' or ')} in the token's scopes`, {
+        rule: 'I5',
+      });
     const { licencePools: _pools, seats: _seats, policies: _policies, settings: _settings, ...summary } = tenant;
     return summary;
   }
 
-  async patch(ctx: RequestContext, id: string, patch: TenantPatch, ifMatch?: string): Promise<Tenant> {
+  async patch(
+    ctx: RequestContext,
+    id: string,
+    patch: TenantPatch,
+    ifMatch?: string,
+    opts: { dryRun?: boolean } = {},
+  ): Promise<TenantChanged> {
     assertTenantScope(ctx, id);
     const providerFields = (['plan', 'licencePools', 'seats', 'policies'] as const).filter(
       (k) => patch[k] !== undefined,
@@ -141,6 +156,8 @@ export class TenantsService {
       const before = await findTenant(uow.tx, id, true);
       if (!before) throw notFound('tenant');
       assertVersion(ifMatch, Number(before.version));
+      const warnings = await capWarnings(uow.tx, before, patch);
+      if (opts.dryRun) return { ...previewTenant(toTenant(before), patch), warnings };
       const version = await uow.nextTenantVersion(id);
       const rp = structuredClone(before.role_permissions);
       if (patch.settings) rp.organisation.agentsMayJoinUnassignedQueues = patch.settings.agentsMayJoinUnassignedQueues;
@@ -168,7 +185,60 @@ export class TenantsService {
       });
       // Plan, region and settings change every user's effective configuration (D2).
       uow.publish({ type: 'config', tenantId: id, userIds: null, version });
-      return after;
+      return { ...after, warnings };
     });
   }
+}
+
+/** The tenant as a patch would leave it (for a dry run; the same merge as the update). */
+function previewTenant(before: Tenant, patch: TenantPatch): Tenant {
+  return {
+    ...before,
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.plan !== undefined && { plan: patch.plan }),
+    ...(patch.homeRegion !== undefined && { homeRegion: patch.homeRegion }),
+    ...(patch.licencePools !== undefined && { licencePools: { ...before.licencePools, ...patch.licencePools } }),
+    ...(patch.seats !== undefined && { seats: patch.seats }),
+    ...(patch.policies !== undefined && { policies: { ...before.policies!, ...patch.policies } }),
+    ...(patch.settings !== undefined && { settings: patch.settings }),
+  };
+}
+
+/**
+ * S5: the limits a patch sets below what is in use now: seats below the live sessions holding one,
+ * a licence cap below the users holding that licence. Nothing is refused or taken away.
+ */
+async function capWarnings(db: Executor, before: TenantRow, patch: TenantPatch): Promise<CapWarning[]> {
+  const warnings: CapWarning[] = [];
+  if (patch.seats !== undefined && patch.seats !== null) {
+    const inUse = await countSeatHolders(db, before.id);
+    if (inUse > patch.seats)
+      warnings.push({
+        code: 'seats_below_use',
+        rule: 'S5',
+        field: '/seats',
+        limit: patch.seats,
+        inUse,
+        detail: `${inUse} in use, ${patch.seats} seats: no session ends, new sign-ins will be refused until fewer than ${patch.seats} are signed in`,
+      });
+  }
+  const caps = Object.entries(patch.licencePools ?? {}).filter(
+    (e): e is [BillableKey, number] => typeof e[1] === 'number',
+  );
+  if (caps.length) {
+    const assigned = await countBillable(db, before.id);
+    for (const [key, cap] of caps) {
+      const inUse = assigned[key] ?? 0;
+      if (inUse > cap)
+        warnings.push({
+          code: 'licence_pool_below_use',
+          rule: 'S5',
+          field: `/licencePools/${key}`,
+          limit: cap,
+          inUse,
+          detail: `${inUse} users hold ${key}, cap ${cap}: nobody loses it, new assignments will be refused until fewer than ${cap} hold it`,
+        });
+    }
+  }
+  return warnings;
 }
