@@ -41,11 +41,13 @@ import {
   type Workspace,
 } from './http.js';
 import type { Snapshot as PlatformSnapshot, SnapshotResult as PlatformSnapshotResult } from '../src/contract/index.js';
+import type { ChangePreview } from '../src/contract/index.js';
 import type { ImportJob } from '../src/contract/index.js';
 
 export * from './http.js';
 export * from './stream.js';
 export * from './can.js';
+export type { ChangePreview };
 export type { ImportJob, PlatformSnapshot, PlatformSnapshotResult };
 
 const enc = encodeURIComponent;
@@ -150,6 +152,11 @@ export function createClient(options: ClientOptions) {
       create: (t: string, body: UserCreate) => http.request<User>('POST', `${tenantPath(t)}/users`, { body }),
       update: (t: string, u: string, body: UserPatch, ifMatch?: number) =>
         http.request<User>('PATCH', `${tenantPath(t)}/users/${enc(u)}`, { body, ifMatch }),
+      /** What a save of `body` would do, without saving: the user after it, A1/A2/A4, the billable impact, every violation. */
+      preview: (t: string, u: string | null, body: UserPatch) =>
+        http.request<ChangePreview>('POST', `${tenantPath(t)}/users/${u === null ? '' : `${enc(u)}/`}preview`, {
+          body,
+        }),
       remove: (t: string, u: string) => http.request<void>('DELETE', `${tenantPath(t)}/users/${enc(u)}`),
       access: (t: string, u: string) => http.request<AccessAnswer>('GET', `${tenantPath(t)}/users/${enc(u)}/access`),
       config: (t: string, u: string) => http.request<EffectiveConfig>('GET', `${tenantPath(t)}/users/${enc(u)}/config`),

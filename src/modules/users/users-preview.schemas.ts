@@ -18,6 +18,7 @@ const PreviewUser = Type.Pick(User, [
   'contactCenter',
   'profile',
   'features',
+  'preferences',
 ]);
 
 const Violation = Type.Object({

@@ -454,7 +454,7 @@ function refusedBeforeRules(err: AppError): ChangePreview {
 
 function previewUser(u: UserAccess): NonNullable<ChangePreview['user']> {
   const { source, status, email, licences, supervisorLevel, permissions, recordingScope, ucClient } = u;
-  const { groups, primaryGroup, workspaces, contactCenter, profile, features } = u;
+  const { groups, primaryGroup, workspaces, contactCenter, profile, features, preferences } = u;
   return {
     source,
     status,
@@ -470,6 +470,7 @@ function previewUser(u: UserAccess): NonNullable<ChangePreview['user']> {
     contactCenter,
     profile,
     features,
+    preferences,
   };
 }
 

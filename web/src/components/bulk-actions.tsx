@@ -1,14 +1,13 @@
-/** Bulk actions on the selected users, always previewed (changes, skips, billable impact) before running. */
+/** Bulk actions on the selected users, always previewed by the server (changes, skips, billable impact) before running. */
 import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, Progress, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { User } from '../../../client/index.js';
 import { LICENCES, NAMED_PERMISSIONS, SUPERVISOR_LEVELS, type NamedPermission } from '../../../src/contract/index.js';
 import { useNamedList, useTenantId } from '../api/hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { previewBulk, type BulkAction } from '../lib/bulk-preview.js';
-import { buildUserPatch } from '../lib/user-draft.js';
-import { problemLine } from '../lib/problem-message.js';
+import { describeBlock, problemLine } from '../lib/problem-message.js';
 import { useSession } from '../session.js';
 import { ChangeLine } from './change-summary-view.js';
 
@@ -55,7 +54,13 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone: () => vo
   const [open, setOpen] = useState(false);
   const [progress, setProgress] = useState<{ done: number; failed: string[] } | null>(null);
   const action = useMemo(() => toAction(kind, arg), [kind, arg]);
-  const preview = useMemo(() => (action && open ? previewBulk(users, action) : null), [users, action, open]);
+  const previewQuery = useQuery({
+    queryKey: ['bulk-preview', tenantId, users.map((u) => `${u.id}@${u.version}`), action],
+    queryFn: () => previewBulk(users, action!, (u, patch) => client.users.preview(tenantId, u.id, patch)),
+    enabled: open && action !== null,
+    retry: false,
+  });
+  const preview = open ? (previewQuery.data ?? null) : null;
 
   const argData = (): Array<{ value: string; label: string }> => {
     switch (kind) {
@@ -86,7 +91,7 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone: () => vo
       Array.from({ length: 4 }, async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
           try {
-            await client.users.update(tenantId, item.user.id, buildUserPatch(item.user, item.after), item.user.version);
+            await client.users.update(tenantId, item.user.id, item.patch, item.user.version);
           } catch (e) {
             failed.push(`${item.user.displayName}: ${problemLine(e, tr)}`);
           }
@@ -176,7 +181,8 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone: () => vo
                       <Table.Td>
                         {i.skip ? (
                           <Badge color="gray" variant="light">
-                            {t('bulk.skipped')}: {tr.has(`block.${i.skip}`) ? t(`block.${i.skip}`) : i.skip}
+                            {t('bulk.skipped')}:{' '}
+                            {describeBlock({ rule: i.skip.rule ?? '', code: i.skip.code, detail: i.skip.detail }, tr)}
                           </Badge>
                         ) : i.changes.length === 0 ? (
                           <Text size="xs" c="dimmed">

@@ -1,8 +1,12 @@
-/** The summary shown before saving a user: each change in words, the billable impact, C2 warnings. */
+/**
+ * The summary shown before saving a user, from the server's preview of the save: each change in words
+ * (with what automatic assignment adds), the billable impact, and every rule the save would break.
+ */
 import { createContext, useContext, type ReactNode } from 'react';
 import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
 import { useI18n } from '../i18n/index.js';
-import type { Change, ChangeSummary } from '../lib/change-summary.js';
+import type { Change, ChangeSummary } from '../lib/change-preview.js';
+import { describeBlock } from '../lib/problem-message.js';
 import { regionName } from '../lib/regions.js';
 import { ProblemAlert } from './problem-alert.js';
 
@@ -103,6 +107,8 @@ export function BillableImpactView({ summary }: { summary: ChangeSummary }) {
 interface ChangeSummaryModalProps {
   opened: boolean;
   summary: ChangeSummary;
+  /** The server is still answering the preview of this change. */
+  checking?: boolean;
   saving: boolean;
   error: unknown;
   onConfirm: () => void;
@@ -113,13 +119,15 @@ interface ChangeSummaryModalProps {
 export function ChangeSummaryModal({
   opened,
   summary,
+  checking = false,
   saving,
   error,
   onConfirm,
   onClose,
   onReload,
 }: ChangeSummaryModalProps) {
-  const { t } = useI18n();
+  const tr = useI18n();
+  const { t } = tr;
   return (
     <Modal opened={opened} onClose={onClose} title={t('summary.title')} size="lg">
       <Stack data-testid="change-summary">
@@ -131,12 +139,24 @@ export function ChangeSummaryModal({
           ))}
         </List>
         <BillableImpactView summary={summary} />
+        {summary.violations.length > 0 && (
+          <Alert color="red" variant="light" data-testid="preview-violations">
+            <Stack gap={2}>
+              {summary.violations.map((v, i) => (
+                <Text size="sm" key={i}>
+                  {v.rule ? `${v.rule}: ` : ''}
+                  {describeBlock({ rule: v.rule ?? '', code: v.code, detail: v.detail }, tr)}
+                </Text>
+              ))}
+            </Stack>
+          </Alert>
+        )}
         {error ? <ProblemAlert error={error} onReload={onReload} /> : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button onClick={onConfirm} loading={saving} disabled={summary.empty}>
+          <Button onClick={onConfirm} loading={saving || checking} disabled={summary.empty}>
             {t('summary.confirm')}
           </Button>
         </Group>

@@ -3,8 +3,8 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { MantineProvider } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { I18nProvider } from '../i18n/index.js';
-import { summariseChanges } from '../lib/change-summary.js';
-import { applyAutomaticRules, blankManualUser } from '../lib/user-draft.js';
+import { summaryFromPreview } from '../lib/change-preview.js';
+import { sampleUser } from '../test-user.js';
 import { BillableImpactView, ChangeLine } from './change-summary-view.js';
 import { DisabledReason } from './disabled-reason.js';
 import { RegionPicker } from './region-picker.js';
@@ -47,9 +47,16 @@ describe('greyed control reason', () => {
 
 describe('change summary', () => {
   it('shows A2 as automatic and the billable impact in words, with the C2 warning', () => {
-    const before = { ...blankManualUser(), id: 'u', source: 'platform' as const, licences: ['essential' as const] };
-    const after = applyAutomaticRules({ ...before, supervisorLevel: 'report' });
-    const summary = summariseChanges(before, after, { actorCanBill: false });
+    const before = sampleUser({ id: 'u', source: 'platform', licences: ['essential'] });
+    const draft = { ...before, supervisorLevel: 'report' as const };
+    // The server's preview of the save: A2 adds website access; C2 refuses it for want of billing rights.
+    const summary = summaryFromPreview(before, before, draft, {
+      allowed: false,
+      user: { ...draft, permissions: ['website_access'] },
+      automatic: [{ rule: 'A2', field: '/permissions', value: 'website_access', because: ['supervisorLevel'] }],
+      billable: { added: ['supervisor_report'], removed: [] },
+      violations: [{ code: 'billable_permission_required', rule: 'C2', field: '/supervisorLevel', detail: '' }],
+    });
     wrap(
       <>
         {summary.changes.map((c, i) => (

@@ -11,10 +11,10 @@ import {
 import { actorFromCapabilities, PROVIDER_ACTOR } from './actor.js';
 import { grantableBy } from './capability-matrix.js';
 import { describeBlock } from './problem-message.js';
-import { blankManualUser } from './user-draft.js';
+import { sampleUser } from '../test-user.js';
 
 const platformUser = () => ({
-  ...blankManualUser(),
+  ...sampleUser(),
   id: 'u1',
   source: 'platform' as const,
   licences: ['essential' as const],
@@ -78,7 +78,7 @@ describe('greying from /access (X1)', () => {
       locked: true,
       reasons: [{ rule: 'A1' }],
     });
-    expect(controlState('licence:essential', ctx({ user: blankManualUser() })).reasons[0]?.rule).toBe('G4');
+    expect(controlState('licence:essential', ctx({ user: sampleUser() })).reasons[0]?.rule).toBe('G4');
   });
 
   it('A3: the Agent add-on is locked under the automatic policy', () => {
@@ -229,7 +229,7 @@ describe('no acting on superiors (C9)', () => {
     },
   };
   const owner = () => ({
-    ...blankManualUser(),
+    ...sampleUser(),
     id: 'owner',
     permissions: ['website_access' as const, 'manage_users' as const, 'manage_billable_items' as const],
     profile: { kind: 'superuser' as const },
@@ -258,7 +258,7 @@ describe('no acting on superiors (C9)', () => {
   });
 
   it('C9: ordinary users and billable content (G15, C2) do not make a superior', () => {
-    const ordinary = { ...blankManualUser(), id: 'o', permissions: ['website_access' as const] };
+    const ordinary = { ...sampleUser(), id: 'o', permissions: ['website_access' as const] };
     expect(superiorBlock(ctx({ user: ordinary, actor: delegate }))).toBeNull();
     expect(controlState('recordingScope', ctx({ user: ordinary, actor: delegate })).reasons[0]?.rule).not.toBe('C9');
     const reporter = { ...ordinary, supervisorLevel: 'analytics' as const };

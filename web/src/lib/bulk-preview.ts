@@ -1,11 +1,11 @@
 /**
- * Bulk actions on the users table, previewed before they run: for each selected user the
- * draft after the action, its change list and billable impact, and users the action skips.
+ * Bulk actions on the users table, previewed by the server before they run: for each selected user
+ * the PATCH the action asks for and the server's preview of it (`POST …/users/{u}/preview`): the
+ * changes it leads to, its billable impact, or the rule that would refuse it (the user is skipped).
  */
-import type { User } from '../../../client/index.js';
+import type { ChangePreview, User, UserPatch } from '../../../client/index.js';
 import type { BillableKey, NamedPermission } from '../../../src/contract/index.js';
-import { billableImpact, increasesBilling, listChanges, type Change } from './change-summary.js';
-import { applyAutomaticRules } from './user-draft.js';
+import { summaryFromPreview, type Change } from './change-preview.js';
 
 export type BulkAction =
   | { kind: 'suspend' }
@@ -20,9 +20,12 @@ export type BulkAction =
 
 export interface BulkItem {
   user: User;
-  after: User;
+  patch: UserPatch;
   changes: Change[];
-  skip?: string;
+  /** Billable items this user's change adds and removes (the server's answer). */
+  billable: ChangePreview['billable'];
+  /** The first rule the server would refuse this user's change with: the user is skipped. */
+  skip?: ChangePreview['violations'][number];
 }
 export interface BulkPreview {
   items: BulkItem[];
@@ -33,65 +36,61 @@ export interface BulkPreview {
   increasesBilling: boolean;
 }
 
-function apply(user: User, action: BulkAction): { after: User; skip?: string } {
-  const u = user;
+const adding = <T>(list: readonly T[], x: T): T[] => (list.includes(x) ? [...list] : [...list, x]);
+
+/** The PATCH body the action asks of one user: what the admin asks; the server decides the rest. */
+function actionPatch(u: User, action: BulkAction): UserPatch {
   switch (action.kind) {
     case 'suspend':
-      return u.status === 'removed' ? { after: u, skip: 'removed' } : { after: { ...u, status: 'suspended' } };
+      return { status: 'suspended' };
     case 'activate':
-      return u.status === 'removed' ? { after: u, skip: 'removed' } : { after: { ...u, status: 'active' } };
+      return { status: 'active' };
     case 'addGroup':
-      return { after: { ...u, groups: u.groups.includes(action.groupId) ? u.groups : [...u.groups, action.groupId] } };
-    case 'removeGroup': {
-      const groups = u.groups.filter((g) => g !== action.groupId);
-      return { after: { ...u, groups, primaryGroup: u.primaryGroup === action.groupId ? null : u.primaryGroup } };
-    }
+      return { groups: adding(u.groups, action.groupId) };
+    case 'removeGroup':
+      return { groups: u.groups.filter((g) => g !== action.groupId) };
     case 'setSupervisorLevel':
-      return { after: { ...u, supervisorLevel: action.level } };
+      return { supervisorLevel: action.level };
     case 'addLicence':
-      if ((action.licence === 'essential' || action.licence === 'agent') && u.source !== 'platform')
-        return { after: u, skip: 'platform_user_required' };
-      if ((action.licence === 'crm' || action.licence === 'softphone') && !u.licences.includes('essential'))
-        return { after: u, skip: 'essential_required' };
-      return {
-        after: { ...u, licences: u.licences.includes(action.licence) ? u.licences : [...u.licences, action.licence] },
-      };
+      return { licences: adding(u.licences, action.licence) };
     case 'removeLicence':
-      if (action.licence === 'essential' && u.source === 'platform') return { after: u, skip: 'essential_locked' };
-      return { after: { ...u, licences: u.licences.filter((l) => l !== action.licence) } };
+      return { licences: u.licences.filter((l) => l !== action.licence) };
     case 'grantPermission':
-      if (action.permission !== 'website_access' && !u.permissions.includes('website_access'))
-        return { after: u, skip: 'website_access_required' };
-      return {
-        after: {
-          ...u,
-          permissions: u.permissions.includes(action.permission)
-            ? u.permissions
-            : [...u.permissions, action.permission],
-        },
-      };
+      return { permissions: adding(u.permissions, action.permission) };
     case 'revokePermission':
-      return { after: { ...u, permissions: u.permissions.filter((p) => p !== action.permission) } };
+      return { permissions: u.permissions.filter((p) => p !== action.permission) };
   }
 }
 
-export function previewBulk(users: readonly User[], action: BulkAction): BulkPreview {
+/** Previews the action for every user (four at a time), with `ask` calling the server's preview. */
+export async function previewBulk(
+  users: readonly User[],
+  action: BulkAction,
+  ask: (user: User, patch: UserPatch) => Promise<ChangePreview>,
+): Promise<BulkPreview> {
+  const items: BulkItem[] = new Array<BulkItem>(users.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let i = next++; i < users.length; i = next++) {
+        const user = users[i]!;
+        const patch = actionPatch(user, action);
+        const preview = await ask(user, patch);
+        items[i] = preview.allowed
+          ? { user, patch, changes: summaryFromPreview(user, user, user, preview).changes, billable: preview.billable }
+          : { user, patch, changes: [], billable: { added: [], removed: [] }, skip: preview.violations[0]! };
+      }
+    }),
+  );
   const billable: Partial<Record<BillableKey, number>> = {};
-  let up = false;
-  const items = users.map((user): BulkItem => {
-    const { after: raw, skip } = apply(user, action);
-    const after = applyAutomaticRules(raw, user);
-    const changes = skip ? [] : listChanges(user, after);
-    if (!skip) {
-      for (const b of billableImpact(user, after)) billable[b.key] = (billable[b.key] ?? 0) + b.delta;
-      if (increasesBilling(user, after)) up = true;
-    }
-    return skip ? { user, after: user, changes, skip } : { user, after, changes };
-  });
+  for (const item of items) {
+    for (const k of item.billable.added) billable[k] = (billable[k] ?? 0) + 1;
+    for (const k of item.billable.removed) billable[k] = (billable[k] ?? 0) - 1;
+  }
   return {
     items,
     changing: items.filter((i) => !i.skip && i.changes.length > 0).length,
     billable,
-    increasesBilling: up,
+    increasesBilling: items.some((i) => i.billable.added.length > 0),
   };
 }

@@ -5,7 +5,7 @@ import type { Queue, User } from '../../../../client/index.js';
 import { I18nProvider } from '../../i18n/index.js';
 import { controlState, type GreyingContext } from '../../lib/access-greying.js';
 import { actorFromCapabilities } from '../../lib/actor.js';
-import { blankManualUser } from '../../lib/user-draft.js';
+import { sampleUser } from '../../test-user.js';
 import { ContactCenterTab } from './contact-center-tab.js';
 import { editorTabs } from './user-editor.js';
 
@@ -30,7 +30,7 @@ function renderTab(draft: User) {
   );
 }
 
-const manual = (): User => ({ ...blankManualUser(), id: 'm1', permissions: ['website_access'] });
+const manual = (): User => ({ ...sampleUser(), id: 'm1', permissions: ['website_access'] });
 
 describe('contact center tab', () => {
   it('G14: a manual user gets the Contact Admin switch only; queue roles are for platform users', () => {

@@ -6,7 +6,7 @@ import type { User } from '../../../../client/index.js';
 import { I18nProvider } from '../../i18n/index.js';
 import { controlState, type GreyingContext } from '../../lib/access-greying.js';
 import { actorFromCapabilities } from '../../lib/actor.js';
-import { blankManualUser } from '../../lib/user-draft.js';
+import { sampleUser } from '../../test-user.js';
 import { GroupsTab } from './groups-tab.js';
 
 const admin = actorFromCapabilities(['portal:use', 'users:view', 'users:edit']);
@@ -17,7 +17,7 @@ const groups = [
 
 /** The tab with a real state update, deferred like the editor's (`setDraft(fn)`): the updater runs after the event. */
 function Harness({ onDraft }: { onDraft: (u: User) => void }) {
-  const [draft, setDraft] = useState<User>({ ...blankManualUser(), id: 'u1', permissions: ['website_access'] });
+  const [draft, setDraft] = useState<User>({ ...sampleUser(), id: 'u1', permissions: ['website_access'] });
   onDraft(draft);
   const ctx: GreyingContext = { user: draft, actor: admin, access: null, tenant: null };
   return (

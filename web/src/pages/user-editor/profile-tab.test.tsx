@@ -5,7 +5,7 @@ import type { User } from '../../../../client/index.js';
 import { I18nProvider, type Language } from '../../i18n/index.js';
 import { controlState, type GreyingContext } from '../../lib/access-greying.js';
 import { actorFromCapabilities } from '../../lib/actor.js';
-import { blankManualUser } from '../../lib/user-draft.js';
+import { sampleUser } from '../../test-user.js';
 import { ProfileTab } from './profile-tab.js';
 
 const admin = actorFromCapabilities(['portal:use', 'users:view', 'users:edit', 'billing:edit']);
@@ -29,7 +29,7 @@ function renderTab(draft: User, lang: Language = 'en') {
 }
 
 const custom = (grants: User['profile']['grants'], supervisorLevel: User['supervisorLevel'] = 'none'): User => ({
-  ...blankManualUser(),
+  ...sampleUser(),
   id: 'u1',
   permissions: ['website_access'],
   supervisorLevel,

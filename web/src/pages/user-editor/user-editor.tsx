@@ -1,21 +1,21 @@
 /**
- * The user editor: tabs as in the product documents, a draft with the automatic rules applied as
- * the admin edits, greying from /access, and a summary (with billable impact) before saving.
+ * The user editor: tabs as in the product documents, greying from /access, and, as the admin edits,
+ * the server's preview of the save (`POST …/preview`): the user it leads to (automatic assignment
+ * included), its billable impact and the rules it would break, shown as the summary before saving.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Paper, Tabs, Text } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import type { AccessAnswer, Tenant, User } from '../../../../client/index.js';
 import { qk, useTenantId } from '../../api/hooks.js';
 import { ChangeSummaryModal, NamesProvider } from '../../components/change-summary-view.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useI18n } from '../../i18n/index.js';
-import { actorCan, type ActorPowers } from '../../lib/actor.js';
+import type { ActorPowers } from '../../lib/actor.js';
 import { controlState, superiorBlock, type ControlId, type GreyingContext } from '../../lib/access-greying.js';
 import { describeBlock } from '../../lib/problem-message.js';
-import { summariseChanges } from '../../lib/change-summary.js';
-import { applyAutomaticRules, buildUserPatch } from '../../lib/user-draft.js';
+import { buildUserPatch, summaryFromPreview, userAfter } from '../../lib/change-preview.js';
 import { useSession } from '../../session.js';
 import { ContactCenterTab } from './contact-center-tab.js';
 import { DetailsTab } from './details-tab.js';
@@ -81,9 +81,23 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
     setPassword('');
   }, [initial]);
 
-  // A2 gives when this edit gives its trigger (compared with the saved user), not on every save.
-  const update = useCallback((fn: (u: User) => User) => setDraft((d) => applyAutomaticRules(fn(d), saved)), [saved]);
-  const ctx: GreyingContext = useMemo(() => ({ user: draft, access, tenant, actor }), [draft, access, tenant, actor]);
+  const update = useCallback((fn: (u: User) => User) => setDraft((d) => fn(d)), []);
+  // The server's preview of the save this draft amounts to: the same body the save sends.
+  const body = useMemo(() => {
+    const patch = buildUserPatch(saved ?? initial, draft);
+    return creating && draft.displayName.trim() ? { ...patch, displayName: draft.displayName } : patch;
+  }, [saved, initial, draft, creating]);
+  const preview = useQuery({
+    queryKey: ['user-preview', tenantId, saved?.id ?? null, body],
+    queryFn: () => client.users.preview(tenantId, saved?.id ?? null, body),
+    enabled: !!tenantId && (creating || Object.keys(body).length > 0),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const current = preview.data && (creating || Object.keys(body).length > 0) ? preview.data : null;
+  // The form shows the user the change leads to (A1, A2, A4 as the server applies them).
+  const shown = useMemo(() => userAfter(draft, current), [draft, current]);
+  const ctx: GreyingContext = useMemo(() => ({ user: shown, access, tenant, actor }), [shown, access, tenant, actor]);
   const state = useCallback((id: ControlId) => controlState(id, ctx), [ctx]);
   // C9: a user holding powers the actor lacks cannot be changed by it at all (the saved user decides).
   const superior = useMemo(
@@ -91,11 +105,11 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
     [saved, access, tenant, actor],
   );
   const summary = useMemo(() => {
-    const s = summariseChanges(saved, draft, { actorCanBill: actorCan(actor, 'billing:edit') });
+    const s = summaryFromPreview(saved, initial, draft, current);
     return password && !creating
       ? { ...s, changes: [...s.changes, { field: 'password', kind: 'set' as const, to: '••••••' }], empty: false }
       : s;
-  }, [saved, draft, actor, password, creating]);
+  }, [saved, initial, draft, current, password, creating]);
 
   const save = useMutation({
     mutationFn: async () => {
@@ -134,9 +148,9 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
     [lookups, draft.devices],
   );
 
-  const props: TabProps = { draft, update, state, ctx, lookups, creating };
+  const props: TabProps = { draft: shown, update, state, ctx, lookups, creating };
   const tabs = editorTabs(draft.source, creating);
-  const current = tabs.includes(tab) ? tab : 'details';
+  const currentTab = tabs.includes(tab) ? tab : 'details';
   const changeCount = summary.changes.length;
 
   return (
@@ -162,7 +176,7 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
           {describeBlock(superior, tr)}
         </Alert>
       )}
-      <Tabs value={current} onChange={(v) => v && onTab(v as EditorTab)} keepMounted={false}>
+      <Tabs value={currentTab} onChange={(v) => v && onTab(v as EditorTab)} keepMounted={false}>
         <Tabs.List mb="md" style={{ flexWrap: 'wrap' }}>
           {tabs.map((x) => (
             <Tabs.Tab key={x} value={x}>
@@ -203,7 +217,7 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
           </Tabs.Panel>
         )}
       </Tabs>
-      {current !== 'sessions' && (
+      {currentTab !== 'sessions' && (
         <Paper withBorder shadow="sm" p="sm" mt="lg" pos="sticky" bottom={8} style={{ zIndex: 5 }}>
           <Group justify="space-between">
             <Text size="sm" c="dimmed" role="status">
@@ -236,6 +250,7 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
       <ChangeSummaryModal
         opened={reviewing}
         summary={summary}
+        checking={preview.isFetching}
         saving={save.isPending}
         error={save.error}
         onConfirm={() => save.mutate()}
