@@ -261,7 +261,8 @@ function serialise(value: unknown, media: string): string {
 /**
  * Protocols that prescribe their own error bodies: SCIM 2.0 (RFC 7644 section 3.12, an
  * `application/scim+json` Error message, which Switchboard gives a `code` too) and AuthZEN 1.0 (a
- * plain-text message). Everything else answers errors as problem+json with a `code` (E1).
+ * plain-text message); on their routes either form passes. Everything else answers errors as
+ * problem+json with a `code` (E1).
  */
 const PROTOCOL_ERRORS: Array<{ path: RegExp; check: (type: string, body: string, status: number) => string | null }> = [
   {
@@ -288,8 +289,9 @@ export function answerDefect(op: Operation, res: LightMyRequestResponse): string
   if (res.statusCode < 400) return null;
   const type = String(res.headers['content-type'] ?? '');
   try {
+    // A refusal before routing (bad URL, NUL, a segment too long) knows no protocol: problem+json.
     const protocol = PROTOCOL_ERRORS.find((p) => p.path.test(op.path));
-    if (protocol) return protocol.check(type, res.body, res.statusCode);
+    if (protocol && !type.includes('application/problem+json')) return protocol.check(type, res.body, res.statusCode);
     if (!type.includes('application/problem+json')) return `error ${res.statusCode} as ${type || 'no content type'}`;
     const body = JSON.parse(res.body) as { code?: unknown; status?: unknown };
     if (typeof body.code !== 'string') return `error ${res.statusCode} without a code`;

@@ -5,13 +5,10 @@ import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { notFound } from '../../infra/errors.js';
 import { findTenant } from '../tenants/tenants.repo.js';
-import { requireCapability } from './actor-access.js';
+import { isSelfSession as isSelf, requireCapability } from './actor-access.js';
 import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
 import { loadEffectiveConfigs } from './config-loader.js';
 import type { AccessAnswer, CheckAnswer, CheckBody } from './access.schemas.js';
-
-const isSelf = (ctx: RequestContext, tenantId: string, userId: string) =>
-  ctx.actor.kind === 'user' && ctx.actor.tenantId === tenantId && ctx.actor.id === userId;
 
 /** Access answers: explanations (X1), batch checks (X2) and effective configurations. */
 export class AccessService {

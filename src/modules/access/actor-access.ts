@@ -80,3 +80,24 @@ export async function requireCapability(
 export function forgetPowers(ctx: RequestContext): void {
   cache.delete(ctx);
 }
+
+/**
+ * I5: what a signed-in user may do about themself without any capability (read their own record,
+ * access, configuration and tenant summary, set their preferences, check or dial-check themself) is
+ * a session's privilege. An API token does exactly its scopes, so it is never "self": about its
+ * creator it needs the capability it would need about anyone.
+ */
+export function isSelfSession(ctx: RequestContext, tenantId: string, userId: string): boolean {
+  const a = ctx.actor;
+  return a.kind === 'user' && !a.scopes && a.tenantId === tenantId && a.id === userId;
+}
+
+/** I5: refuses an API token unless its scopes (still held by its creator) include one of `capabilities`. */
+export async function requireTokenScope(
+  db: Executor,
+  ctx: RequestContext,
+  capabilities: Capability | Capability[],
+): Promise<void> {
+  const a = ctx.actor;
+  if (a.kind === 'user' && a.scopes) await requireCapability(db, ctx, a.tenantId, capabilities, 'I5');
+}

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { notFound } from '../../infra/errors.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
-import { assertTenantScope, requireCapability } from '../access/actor-access.js';
+import { assertTenantScope, isSelfSession, requireCapability } from '../access/actor-access.js';
 import { loadEffectiveConfigs } from '../access/config-loader.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { tenantHasExtension } from './dial-check.repo.js';
@@ -23,7 +23,7 @@ export class DialCheckService {
   async check(ctx: RequestContext, tenantId: string, body: DialCheckBody): Promise<DialCheckAnswer> {
     assertTenantScope(ctx, tenantId);
     const a = ctx.actor;
-    if (a.kind === 'user' && a.id !== body.userId)
+    if (a.kind === 'user' && !isSelfSession(ctx, tenantId, body.userId))
       await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
     const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, tenantId, [body.userId], false)).get(
       body.userId,

@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { findUser, updateUser } from '../users/users.repo.js';
+import { requireTokenScope } from '../access/actor-access.js';
 import { loadEffectiveConfigs } from '../access/config-loader.js';
 import type { PreferencesAnswer, PreferencesPatch } from './me.schemas.js';
 
@@ -15,6 +16,7 @@ export class MeService {
   /** GET /v1/me/config: the effective configuration, with SIP credentials (the user's own client). */
   async config(ctx: RequestContext): Promise<EffectiveConfig> {
     const me = userOf(ctx);
+    await requireTokenScope(this.deps.db, ctx, ['users:view', 'users:edit']);
     const config = (await loadEffectiveConfigs(this.deps.db, this.deps.secrets, me.tenantId, [me.userId])).get(
       me.userId,
     );
@@ -31,6 +33,7 @@ export class MeService {
    */
   async setPreferences(ctx: RequestContext, patch: PreferencesPatch): Promise<PreferencesAnswer> {
     const me = userOf(ctx);
+    await requireTokenScope(this.deps.db, ctx, 'users:edit');
     const stored = await inTransaction(this.deps, ctx, async (uow) => {
       await uow.lockTenant(me.tenantId, 'share');
       const row = await findUser(uow.tx, me.tenantId, me.userId, true);

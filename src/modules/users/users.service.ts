@@ -21,7 +21,13 @@ import { newId } from '../../infra/ids.js';
 import { decodeNameCursor, toPage } from '../../infra/paging.js';
 import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
-import { actorPowers, forgetPowers, requireCapability, type ActorPowers } from '../access/actor-access.js';
+import {
+  actorPowers,
+  forgetPowers,
+  isSelfSession,
+  requireCapability,
+  type ActorPowers,
+} from '../access/actor-access.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { issueInvitation } from '../auth/invitations.js';
 import { assertPasswordAcceptable } from '../auth/password-policy.js';
@@ -127,8 +133,8 @@ export class UsersService {
   }
 
   async get(ctx: RequestContext, tenantId: string, userId: string): Promise<User> {
-    const isSelf = ctx.actor.kind === 'user' && ctx.actor.id === userId && ctx.actor.tenantId === tenantId;
-    if (!isSelf) await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+    if (!isSelfSession(ctx, tenantId, userId))
+      await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
     const row = await repo.findUser(this.deps.db, tenantId, userId);
     if (!row) throw notFound('user');
     return presentUser(row, await repo.findDevices(this.deps.db, tenantId, [userId]));
