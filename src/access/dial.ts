@@ -167,10 +167,11 @@ export function checkDial(
   facts: DialFacts = {},
 ): DialDecision & { rule: string } {
   const home = policy.dialRestriction.homeRegion.toUpperCase();
-  if (isEmergencyNumber(number, home)) return answer(true, home, false, 'emergency', 'F5');
+  const known = classify(number, home);
+  if (known.emergency) return answer(true, home, false, 'emergency', 'F5');
 
-  const internal = isFeatureCode(number) || facts.isExtension === true;
-  const parsed = internal ? null : parseDialledNumber(number, home);
+  const internal = known.featureCode || facts.isExtension === true;
+  const parsed = internal ? null : known.parsed;
   const region = parsed?.region ?? null;
   const channelOn = channel === 'call' ? policy.calls : policy.sms;
   if (!channelOn) {
@@ -185,6 +186,31 @@ export function checkDial(
   if (region !== null && restriction.allowedRegions.some((r) => r.toUpperCase() === region))
     return answer(true, region, false, 'allowed_region', 'F3');
   return answer(false, region, false, 'restricted', 'F3');
+}
+
+/** What a number is, dialled from a home region: the same number is dialled again and again, so it is kept. */
+interface NumberFacts {
+  emergency: boolean;
+  featureCode: boolean;
+  parsed: ParsedNumber | null;
+}
+const classified = new Map<string, NumberFacts>();
+/** Numbers remembered; past this many the memory starts afresh (a bound, not an LRU: misses only cost a parse). */
+const CLASSIFIED_MAX = 50_000;
+
+function classify(number: string, home: string): NumberFacts {
+  const key = `${home} ${number}`;
+  let facts = classified.get(key);
+  if (facts) return facts;
+  facts = {
+    emergency: isEmergencyNumber(number, home),
+    featureCode: isFeatureCode(number),
+    parsed: parseDialledNumber(number, home),
+  };
+  if (number.length > 64) return facts;
+  if (classified.size >= CLASSIFIED_MAX) classified.clear();
+  classified.set(key, facts);
+  return facts;
 }
 
 function answer(

@@ -56,6 +56,20 @@ export interface EffectiveConfig {
   };
 }
 
+/** The dial restriction a client applies (F3). */
+export function dialRestrictionOf(
+  user: UserAccess,
+  tenant: TenantAccess,
+): EffectiveConfig['features']['dialRestriction'] {
+  return {
+    // F3, G8: without the plan's dial_restriction the setting is kept but not applied.
+    enabled:
+      user.status === 'active' && user.features.dialRestriction.enabled && planHas(tenant.plan, 'dial_restriction'),
+    homeRegion: tenant.homeRegion,
+    allowedRegions: [...new Set(user.features.dialRestriction.allowedRegions)],
+  };
+}
+
 /** Softphone clients in a stable order, whatever order the admin ticked them in. */
 const CLIENT_ORDER: readonly SoftphoneClient[] = ['desktop', 'mobile', 'crm'];
 
@@ -99,13 +113,7 @@ export function buildEffectiveConfig(
       sms: allowed('telephony:sms'),
       recording: allowed('telephony:record'),
       crmOverlay: allowed('crm:overlay'),
-      dialRestriction: {
-        // F3, G8: without the plan's dial_restriction the setting is kept but not applied.
-        enabled:
-          user.status === 'active' && user.features.dialRestriction.enabled && planHas(tenant.plan, 'dial_restriction'),
-        homeRegion: tenant.homeRegion,
-        allowedRegions: [...new Set(user.features.dialRestriction.allowedRegions)],
-      },
+      dialRestriction: dialRestrictionOf(user, tenant),
     },
     softphone: allowed('softphone:use') ? softphoneOf(user, device ?? null) : null,
     supervisor: {

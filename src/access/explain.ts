@@ -111,7 +111,13 @@ export function explainCapability(
       );
     return explainQueueCapability(user, tenant, capability, queueId);
   }
-  return explainUser(user, tenant)[capability]!;
+  // Only the capability asked (and portal:use, which G1 reads): the same decision explainUser gives it.
+  const grants = collectGrants(user, tenant);
+  const portalAllowed =
+    def.surface !== 'portal' ||
+    capability === 'portal:use' ||
+    decide(grants.get('portal:use') ?? [], constraintsOn('portal:use', user, tenant, true)).allowed;
+  return decide(grants.get(capability) ?? [], constraintsOn(capability, user, tenant, portalAllowed));
 }
 
 export function parseQueueResource(resource: string | undefined): string | null {

@@ -24,6 +24,13 @@ export type ChangeEvent =
       configs?: EffectiveConfig[];
     }
   | { type: 'revoke'; tenantId: string; sessionIds: string[] | null; userIds: string[] | null; reason: string }
+  /**
+   * Tenant-wide state that no user's configuration shows changed (a profile nobody holds yet): nodes
+   * reload their snapshot of the tenant, clients get nothing.
+   */
+  | { type: 'tenant'; tenantId: string; version: number }
+  /** Credentials (platform tokens) were revoked: nodes drop them from their caches. */
+  | { type: 'credential'; tenantId: string; tokenIds: string[] }
   /** The listener (re)connected: events may have been missed, so consumers resynchronise. */
   | { type: 'resync' };
 
@@ -54,6 +61,12 @@ export interface ChangeBus {
   /** Called right after commit. */
   afterCommit(events: ChangeEvent[]): void;
   subscribe(handler: ChangeHandler): () => void;
+  /**
+   * Events this node committed, right after its commit and before the bus delivers them to every
+   * node (itself included), so this node's own later requests see its writes. The in-process bus
+   * delivers at commit already, so there it is the same as `subscribe` and calls nothing more.
+   */
+  subscribeOwnCommits(handler: ChangeHandler): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -68,6 +81,9 @@ export class LocalBus implements ChangeBus {
   subscribe(handler: ChangeHandler): () => void {
     this.emitter.on('change', handler);
     return () => this.emitter.off('change', handler);
+  }
+  subscribeOwnCommits(): () => void {
+    return () => {};
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {
@@ -92,11 +108,17 @@ export class PgBus implements ChangeBus {
       await notifyInTransaction(tx, CHANNEL, JSON.stringify(compactEvent(e)));
     }
   }
-  afterCommit(): void {}
+  afterCommit(events: ChangeEvent[]): void {
+    for (const e of events) this.emitter.emit('committed', compactEvent(e));
+  }
 
   subscribe(handler: ChangeHandler): () => void {
     this.emitter.on('change', handler);
     return () => this.emitter.off('change', handler);
+  }
+  subscribeOwnCommits(handler: ChangeHandler): () => void {
+    this.emitter.on('committed', handler);
+    return () => this.emitter.off('committed', handler);
   }
 
   async start(): Promise<void> {

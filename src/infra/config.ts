@@ -21,6 +21,8 @@ const ConfigSchema = Type.Object({
   MAIL_FROM: Type.String({ default: 'Switchboard <no-reply@switchboard.local>' }),
   PUBLIC_URL: Type.Optional(Type.String()),
   SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
+  /** Memory budget of the live tenant snapshots on one node; least recently used tenants are dropped past it. */
+  SWITCHBOARD_SNAPSHOT_MEMORY_MB: Type.Integer({ minimum: 1, default: 256 }),
   /** `true`, a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-For is believed. */
   TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.String()], { default: false }),
   /** Lets webhooks reach private, loopback and link-local addresses (tests, closed networks). */

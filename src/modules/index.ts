@@ -18,6 +18,7 @@ import { GROUPS, NamedService, WORKSPACES } from './directory/named.service.js';
 import { registerPlatformRoutes } from './platform/platform.routes.js';
 import { PlatformService } from './platform/platform.service.js';
 import { registerRealtime } from './stream/register.js';
+import { startSnapshots } from './snapshot/snapshot-store.js';
 import { registerCrudRoutes } from '../http/crud-routes.js';
 import { ProfilesService } from './profiles/profiles.service.js';
 import { Profile, ProfileCreate, ProfileDeleteQuery, ProfilePatch } from './profiles/profiles.schemas.js';
@@ -41,7 +42,8 @@ import { ScimService } from './scim/scim.service.js';
  * feature is added here with one line and the order of start-up is visible.
  */
 export async function registerModules(app: Api, deps: ServiceDeps, auth: Authenticator): Promise<Closer[]> {
-  const closers: Closer[] = [];
+  // First: the snapshot store must hear of every change before any other bus subscriber asks it.
+  const closers: Closer[] = [startSnapshots(deps)];
   const mailer = new Mailer(deps);
   closers.push(...(await registerIdentity(app, deps, auth, mailer)));
   registerTenantRoutes(app, new TenantsService(deps));

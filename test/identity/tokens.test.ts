@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type {
   ApiToken,
   CreatedApiToken,
@@ -148,16 +148,19 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
         body: { name: 'keep', scopes: ['users:view'] },
       });
       await c.call('GET', `/v1/tenants/${t}/users`, { token: keep.body.token, ip: '192.0.2.7' });
-      const listed = (await c.call<Page<ApiToken>>('GET', `/v1/tenants/${t}/api-tokens`, { token })).body.items.find(
-        (x) => x.id === keep.body.id,
-      );
-      expect(listed).toMatchObject({ lastUsedAt: anyString, lastUsedAddr: '192.0.2.7' });
-      const audit = await server.deps.db
-        .selectFrom('audit_log')
-        .select(['action', 'client_addr'])
-        .where('target_id', '=', keep.body.id)
-        .execute();
-      expect(audit).toEqual(expect.arrayContaining([{ action: 'api_token.use', client_addr: '192.0.2.7' }]));
+      // The use is recorded in the background, after the request that used the token.
+      await vi.waitFor(async () => {
+        const listed = (await c.call<Page<ApiToken>>('GET', `/v1/tenants/${t}/api-tokens`, { token })).body.items.find(
+          (x) => x.id === keep.body.id,
+        );
+        expect(listed).toMatchObject({ lastUsedAt: anyString, lastUsedAddr: '192.0.2.7' });
+        const audit = await server.deps.db
+          .selectFrom('audit_log')
+          .select(['action', 'client_addr'])
+          .where('target_id', '=', keep.body.id)
+          .execute();
+        expect(audit).toEqual(expect.arrayContaining([{ action: 'api_token.use', client_addr: '192.0.2.7' }]));
+      });
 
       expect((await c.call('DELETE', `/v1/tenants/${t}/api-tokens/${keep.body.id}`, { token })).status).toBe(204);
       expect((await c.call('GET', `/v1/tenants/${t}/users`, { token: keep.body.token })).status).toBe(401);
@@ -234,8 +237,10 @@ describeEachDatabase('identity: API tokens and platform tokens', (kind) => {
           })
         ).status,
       ).toBe(404);
-      const listed = await c.provider<Page<PlatformToken>>('GET', `/v1/tenants/${t}/platform-tokens`);
-      expect(listed.body.items[0]).toMatchObject({ id: r.body.id, name: 'PBX', lastUsedAt: anyString });
+      await vi.waitFor(async () => {
+        const listed = await c.provider<Page<PlatformToken>>('GET', `/v1/tenants/${t}/platform-tokens`);
+        expect(listed.body.items[0]).toMatchObject({ id: r.body.id, name: 'PBX', lastUsedAt: anyString });
+      });
       expect((await c.provider('DELETE', `/v1/tenants/${t}/platform-tokens/${r.body.id}`)).status).toBe(204);
       expect(
         (

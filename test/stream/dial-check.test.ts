@@ -42,7 +42,14 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
   ])('F3: the platform checks %s -> allowed %s (%s)', async (number, allowed, region, code) => {
     const r = await check(number);
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ allowed, region, internal: false, code, rule: 'F3' });
+    expect(r.json).toEqual({
+      allowed,
+      region,
+      internal: false,
+      code,
+      rule: 'F3',
+      version: expect.any(Number) as number,
+    });
   });
 
   it('F3: SMS follows the same regions', async () => {
@@ -65,6 +72,7 @@ describeEachDatabase('dial-check API (F3)', (kind) => {
       internal: false,
       code: 'channel_not_allowed',
       rule: 'F1',
+      version: expect.any(Number) as number,
     });
     expect((await check('+44 20 7946 0958', 'call', platformToken, other)).json).toMatchObject({
       allowed: true,

@@ -3,6 +3,7 @@ import type { Db } from '../../src/db/database.js';
 import type { UsersTable } from '../../src/db/schema.js';
 import { generateToken, hashToken } from '../../src/infra/crypto.js';
 import { newId } from '../../src/infra/ids.js';
+import { snapshotsOf } from '../../src/modules/snapshot/snapshot-store.js';
 import { accessColumns, defaultUserAccessFields } from '../../src/modules/users/users.mapping.js';
 
 /**
@@ -47,6 +48,8 @@ export async function insertPlatformUsers(
       .insertInto('users')
       .values(rows.slice(i, i + 200))
       .execute();
+  // Written past the services, so past the change bus: the node's live snapshot reloads the tenant.
+  snapshotsOf(db)?.invalidate(tenantId);
   return rows.map((r) => r.id);
 }
 

@@ -32,6 +32,15 @@ async function readTenantAccess(db: Executor, tenant: TenantRow): Promise<Tenant
       .execute(),
     db.selectFrom('profiles').select(['id', 'name', 'grants']).where('tenant_id', '=', tenant.id).execute(),
   ]);
+  return tenantAccessOf(tenant, queues, profiles);
+}
+
+/** The engine's view of a tenant from its row, queues and profiles. */
+export function tenantAccessOf(
+  tenant: Pick<TenantRow, 'id' | 'plan' | 'home_region' | 'policies' | 'role_permissions'>,
+  queues: ReadonlyArray<{ id: string; name: string; kind: QueueInfo['kind']; wrap_up_seconds: number }>,
+  profiles: ReadonlyArray<{ id: string; name: string; grants: ProfileInfo['grants'] }>,
+): TenantAccess {
   return {
     id: tenant.id,
     plan: tenant.plan,

@@ -1,7 +1,13 @@
 import type { Api } from '../../http/types.js';
 import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, TenantItemParams, TenantParams } from '../../http/common-schemas.js';
-import { AccessAnswer, CheckAnswer, CheckBody, EffectiveConfigSchema } from './access.schemas.js';
+import {
+  AccessAnswer,
+  CheckAnswerSchema,
+  CheckBody,
+  EffectiveConfigSchema,
+  MinVersionQuery,
+} from './access.schemas.js';
 import type { AccessService } from './access.service.js';
 
 export function registerAccessRoutes(app: Api, access: AccessService): void {
@@ -13,10 +19,11 @@ export function registerAccessRoutes(app: Api, access: AccessService): void {
         tags,
         summary: 'Every capability with allowed, grantedBy and blockedBy (X1)',
         params: TenantItemParams,
+        querystring: MinVersionQuery,
         response: { 200: AccessAnswer, ...errorResponses },
       },
     },
-    async (req) => access.explain(contextOf(req), req.params.t, req.params.id),
+    async (req) => access.explain(contextOf(req), req.params.t, req.params.id, req.query.minVersion),
   );
   app.get(
     '/v1/tenants/:t/users/:id/config',
@@ -25,10 +32,11 @@ export function registerAccessRoutes(app: Api, access: AccessService): void {
         tags,
         summary: 'The effective configuration of a user',
         params: TenantItemParams,
+        querystring: MinVersionQuery,
         response: { 200: EffectiveConfigSchema, ...errorResponses },
       },
     },
-    async (req) => access.config(contextOf(req), req.params.t, req.params.id),
+    async (req) => access.config(contextOf(req), req.params.t, req.params.id, req.query.minVersion),
   );
   app.post(
     '/v1/tenants/:t/check',
@@ -38,7 +46,7 @@ export function registerAccessRoutes(app: Api, access: AccessService): void {
         summary: 'Check one or many {userId, capability, resource?} (X2); up to 1,000 per call',
         params: TenantParams,
         body: CheckBody,
-        response: { 200: CheckAnswer, ...errorResponses },
+        response: { 200: CheckAnswerSchema, ...errorResponses },
       },
     },
     async (req) => access.check(contextOf(req), req.params.t, req.body),

@@ -1,5 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 
+/** D7: answer from a state at least this new (e.g. the `version` a write returned), on any node. */
+export const MinVersion = Type.Integer({
+  minimum: 0,
+  description: 'D7: decide from a state at least this new (a version a write or an answer returned)',
+});
+export const MinVersionQuery = Type.Object({ minVersion: Type.Optional(MinVersion) }, { additionalProperties: false });
+
 const BlockSchema = Type.Object({ rule: Type.String(), code: Type.String(), detail: Type.String() });
 export const DecisionSchema = Type.Object({
   allowed: Type.Boolean(),
@@ -33,13 +40,35 @@ export const CheckBody = Type.Object(
       ),
       { minItems: 1, maxItems: 1000 },
     ),
+    explain: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'false: decisions without grantedBy/blockedBy (the fastest answer)',
+      }),
+    ),
+    minVersion: Type.Optional(MinVersion),
   },
   { additionalProperties: false },
 );
 export type CheckBody = Static<typeof CheckBody>;
 
-export const CheckAnswer = Type.Object({ results: Type.Array(DecisionSchema) });
-export type CheckAnswer = Static<typeof CheckAnswer>;
+/** The wire form: with `explain: false` the results carry `allowed` only. */
+export const CheckAnswerSchema = Type.Object({
+  version: Type.Integer({ description: 'D7: the version the decisions were made at' }),
+  results: Type.Array(
+    Type.Object({
+      allowed: Type.Boolean(),
+      grantedBy: Type.Optional(Type.Array(Type.String())),
+      blockedBy: Type.Optional(Type.Array(BlockSchema)),
+    }),
+  ),
+});
+export type AnyCheckAnswer = Static<typeof CheckAnswerSchema>;
+/** The answer with reasons (`explain` left on, the default). */
+export interface CheckAnswer {
+  version: number;
+  results: Array<Static<typeof DecisionSchema>>;
+}
 
 const QueueConfig = Type.Object({
   id: Type.String(),

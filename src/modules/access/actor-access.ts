@@ -5,6 +5,8 @@ import type { RequestContext } from '../../infra/context.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
+import type { UserAccess } from '../../access/types.js';
+import { snapshotsOf, type SnapshotStore } from '../snapshot/snapshot-store.js';
 
 /** What an actor may do in a tenant: the provider everything; a user their allowed capabilities (narrowed by token scopes). */
 export interface ActorPowers {
@@ -31,33 +33,49 @@ export async function actorPowers(db: Executor, ctx: RequestContext, tenantId: s
   let perCtx = cache.get(ctx);
   const hit = perCtx?.get(tenantId);
   if (hit) return hit;
+  const store = snapshotsOf(db);
+  const powers = store ? await powersFromSnapshot(store, ctx, tenantId) : await powersFromRows(db, ctx, tenantId);
+  if (!perCtx) cache.set(ctx, (perCtx = new Map<string, ActorPowers>()));
+  perCtx.set(tenantId, powers);
+  return powers;
+}
+
+/** The actor's powers from the node's live snapshot: no database read once the tenant is warm. */
+async function powersFromSnapshot(store: SnapshotStore, ctx: RequestContext, tenantId: string): Promise<ActorPowers> {
   // The provider may act in every tenant, but only in one that exists: a write to a missing tenant is
   // a 404 here, never a foreign-key error later (E4).
+  const snap = await store.get(tenantId);
+  if (!snap) throw notFound('tenant');
+  const a = ctx.actor;
+  if (a.kind !== 'user') return ALL;
+  const me = snap.users.get(a.id);
+  if (!me) throw new AppError('unauthorized', 'the signed-in user no longer exists');
+  return userPowers(me.access, snap.compiled.allowedCapabilities(a.id), a.scopes);
+}
+
+function userPowers(me: UserAccess, allowed: string[], scopes: readonly string[] | undefined): ActorPowers {
+  const set = new Set(scopes ? allowed.filter((c) => scopes.includes(c)) : allowed);
+  return {
+    all: false,
+    superuser: me.profile.kind === 'superuser' && me.status === 'active' && !scopes,
+    capabilities: set,
+    has: (c) => set.has(c),
+  };
+}
+
+async function powersFromRows(db: Executor, ctx: RequestContext, tenantId: string): Promise<ActorPowers> {
+  const a = ctx.actor;
   const tenant = await findTenant(db, tenantId);
   if (!tenant) throw notFound('tenant');
-  if (a.kind === 'provider') {
-    if (!perCtx) cache.set(ctx, (perCtx = new Map<string, ActorPowers>()));
-    perCtx.set(tenantId, ALL);
-    return ALL;
-  }
+  if (a.kind !== 'user') return ALL;
   const users = await loadUsersAccess(db, tenantId, [a.id]);
   const me = users.get(a.id);
   if (!me) throw new AppError('unauthorized', 'the signed-in user no longer exists');
   const decisions = explainUser(me.access, await loadTenantAccess(db, tenant));
-  let caps = Object.entries(decisions)
+  const allowed = Object.entries(decisions)
     .filter(([, d]) => d.allowed)
     .map(([c]) => c);
-  if (a.scopes) caps = caps.filter((c) => a.scopes!.includes(c));
-  const set = new Set(caps);
-  const powers: ActorPowers = {
-    all: false,
-    superuser: me.access.profile.kind === 'superuser' && me.access.status === 'active' && !a.scopes,
-    capabilities: set,
-    has: (c) => set.has(c),
-  };
-  if (!perCtx) cache.set(ctx, (perCtx = new Map<string, ActorPowers>()));
-  perCtx.set(tenantId, powers);
-  return powers;
+  return userPowers(me.access, allowed, a.scopes);
 }
 
 /** Refuses unless the actor holds one of `capabilities` (403 `forbidden`, with the rule that asks for it). */

@@ -7,6 +7,7 @@ import type { SecretBox } from '../../infra/crypto.js';
 import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { findDeviceSecrets } from './access.repo.js';
+import { snapshotsOf } from '../snapshot/snapshot-store.js';
 
 /** From this many users on, compiling the tenant once beats explaining each user. */
 const COMPILE_FROM = 16;
@@ -19,6 +20,8 @@ const CHUNK = 5_000;
  * max(user row version, tenant row version): both come from the global `change_seq`, so a
  * configuration's version only grows (D3). Missing users are absent from the result.
  * `withSecrets` decrypts SIP credentials: only for the users' own authenticated clients.
+ * On the node's database handle it answers from the live snapshot (`src/modules/snapshot`); inside a
+ * transaction it reads that transaction's rows.
  */
 export async function loadEffectiveConfigs(
   db: Executor,
@@ -29,6 +32,29 @@ export async function loadEffectiveConfigs(
 ): Promise<Map<string, EffectiveConfig>> {
   const out = new Map<string, EffectiveConfig>();
   if (userIds.length === 0) return out;
+  const store = snapshotsOf(db);
+  if (store) {
+    // The node's live snapshot: the database is read only for SIP credentials of softphone users.
+    const snap = await store.get(tenantId);
+    const users = [...new Set(userIds)].flatMap((id) => snap?.users.get(id) ?? []);
+    if (!snap || users.length === 0) return out;
+    const devices = withSecrets
+      ? await loadSoftphoneDevices(
+          db,
+          secrets,
+          tenantId,
+          users.map((u) => u.access),
+        )
+      : new Map<string, SoftphoneDevice>();
+    for (const u of users) {
+      const id = u.access.id;
+      out.set(
+        id,
+        buildEffectiveConfig(u.access, snap.tenant, snap.compiled, snap.userVersion(u), devices.get(id) ?? null),
+      );
+    }
+    return out;
+  }
   const tenantRow = await findTenant(db, tenantId);
   if (!tenantRow) return out;
   const tenant = await loadTenantAccess(db, tenantRow);

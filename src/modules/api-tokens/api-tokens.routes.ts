@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, TenantItemParams, TenantParams } from '../../http/common-schemas.js';
+import type { FastifyRequest } from 'fastify';
 import type { Api } from '../../http/types.js';
+import type { Actor } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { auditStandalone } from '../auth/auth.repo.js';
 import { recordTokenUse } from './api-tokens.repo.js';
@@ -61,26 +63,48 @@ export function registerApiTokenRoutes(app: Api, tokens: ApiTokensService): void
  * most once a minute per token, so a busy integration does not write an audit entry per request.
  */
 export function registerTokenUseAudit(app: Api, deps: ServiceDeps): void {
+  /** When this node last recorded each token's use: the record is once a minute, so most requests skip it. */
+  const recorded = new Map<string, number>();
   app.addHook('onRequest', async (req) => {
     const a = req.actor;
     if (!a || a.kind === 'provider') return;
     const m = /^(api_token|platform_token):(.+)$/.exec(a.credential);
     if (!m) return;
-    const table = m[1] === 'api_token' ? 'api_tokens' : 'platform_tokens';
-    if (!(await recordTokenUse(deps.db, table, m[2]!, req.ip ?? null))) return;
-    await auditStandalone(deps.db, [
-      {
-        tenantId: a.tenantId,
-        actorType: a.kind,
-        actorId: a.id,
-        credential: a.credential,
-        action: `${m[1]}.use`,
-        targetType: m[1]!,
-        targetId: m[2]!,
-        after: { method: req.method, path: req.routeOptions.url ?? req.url },
-        requestId: req.id,
-        clientAddr: req.ip ?? null,
-      },
-    ]);
+    const now = Date.now();
+    if (now - (recorded.get(a.credential) ?? 0) < TOKEN_USE_EVERY_MS) return;
+    if (recorded.size >= 10_000) recorded.clear();
+    recorded.set(a.credential, now);
+    // In the background: the request (a PBX's dial check) never waits for this write.
+    void recordUse(deps, req, a, m[1] as 'api_token' | 'platform_token', m[2]!).catch((err: unknown) =>
+      req.log.warn({ err }, 'recording a token use failed'),
+    );
   });
+}
+
+/** How often one node records a token's use; the database keeps it once a minute across nodes. */
+const TOKEN_USE_EVERY_MS = 60_000;
+
+async function recordUse(
+  deps: ServiceDeps,
+  req: FastifyRequest,
+  a: Exclude<Actor, { kind: 'provider' }>,
+  kind: 'api_token' | 'platform_token',
+  id: string,
+): Promise<void> {
+  if (!(await recordTokenUse(deps.db, kind === 'api_token' ? 'api_tokens' : 'platform_tokens', id, req.ip ?? null)))
+    return;
+  await auditStandalone(deps.db, [
+    {
+      tenantId: a.tenantId,
+      actorType: a.kind,
+      actorId: a.id,
+      credential: a.credential,
+      action: `${kind}.use`,
+      targetType: kind,
+      targetId: id,
+      after: { method: req.method, path: req.routeOptions.url ?? req.url },
+      requestId: req.id,
+      clientAddr: req.ip ?? null,
+    },
+  ]);
 }

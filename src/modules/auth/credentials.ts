@@ -37,9 +37,40 @@ export async function resolveSession(db: Executor, token: string): Promise<Actor
   return { kind: 'user', id: s.user_id, tenantId: s.tenant_id, credential: `session:${s.id}`, sessionId: s.id };
 }
 
+/**
+ * Platform tokens verified on this node, by token hash. The PBX asks on every call, so a known token
+ * is answered from memory; a revocation reaches every node's cache through the change bus at once
+ * (`forgetPlatformTokens`), and an entry is re-read after a minute in any case.
+ */
+const platformTokens = new WeakMap<Executor, Map<string, { actor: Actor; until: number }>>();
+const PLATFORM_TOKEN_TTL_MS = 60_000;
+const PLATFORM_TOKENS_CACHED = 10_000;
+
 /** Last use (with the client address) is recorded, and audited, by the token-use hook of the api-tokens module. */
 export async function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
-  const row = await findLivePlatformToken(db, hashToken(token));
-  if (!row) return null;
-  return { kind: 'platform', id: row.id, tenantId: row.tenant_id, credential: `platform_token:${row.id}` };
+  let cache = platformTokens.get(db);
+  if (!cache) platformTokens.set(db, (cache = new Map<string, { actor: Actor; until: number }>()));
+  const hash = hashToken(token);
+  const hit = cache.get(hash);
+  if (hit && hit.until > Date.now()) return hit.actor;
+  const row = await findLivePlatformToken(db, hash);
+  if (!row) {
+    cache.delete(hash);
+    return null;
+  }
+  const actor: Actor = {
+    kind: 'platform',
+    id: row.id,
+    tenantId: row.tenant_id,
+    credential: `platform_token:${row.id}`,
+  };
+  if (cache.size >= PLATFORM_TOKENS_CACHED) cache.clear();
+  cache.set(hash, { actor, until: Date.now() + PLATFORM_TOKEN_TTL_MS });
+  return actor;
+}
+
+/** Drops revoked platform tokens from this node's cache. */
+export function forgetPlatformTokens(db: Executor, tokenIds: readonly string[]): void {
+  const cache = platformTokens.get(db);
+  for (const [hash, entry] of cache ?? []) if (tokenIds.includes(entry.actor.id)) cache!.delete(hash);
 }

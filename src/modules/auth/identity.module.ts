@@ -17,7 +17,8 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { startSweeper } from '../sessions/sweeper.js';
 import { UsersService } from '../users/users.service.js';
 import { registerAuthRoutes } from './auth.routes.js';
-import { resolvePlatformToken, resolveProvider, resolveSession } from './credentials.js';
+import { forgetPlatformTokens, resolvePlatformToken, resolveProvider, resolveSession } from './credentials.js';
+import type { ChangeEvent } from '../../infra/bus.js';
 import { AuthService } from './auth.service.js';
 import { registerPortalCookies } from './portal-cookie.js';
 
@@ -50,6 +51,10 @@ export async function registerIdentity(
   auth.setUnprefixed(resolveProviderToken);
   auth.addTokenKind('sbt', resolveApiToken);
   registerTokenUseAudit(app, deps);
+  const onRevoked = (e: ChangeEvent) => {
+    if (e.type === 'credential') forgetPlatformTokens(deps.db, e.tokenIds);
+  };
+  const stopForgetting = [deps.bus.subscribe(onRevoked), deps.bus.subscribeOwnCommits(onRevoked)];
 
   const authService = new AuthService(deps);
   const sessions = new SessionsService(deps);
@@ -60,5 +65,5 @@ export async function registerIdentity(
   registerMailRoutes(app, deps, mailer);
   registerOidcRoutes(app, new OidcService(deps, authService), deps.config.PUBLIC_URL);
   const stopSweeper = startSweeper(deps);
-  return [stopSweeper];
+  return [stopSweeper, ...stopForgetting];
 }

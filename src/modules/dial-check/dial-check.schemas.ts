@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MinVersion } from '../access/access.schemas.js';
 
 /** POST /v1/tenants/{t}/dial-check (F3, F5). */
 export const DialCheckBody = Type.Object(
@@ -12,6 +13,7 @@ export const DialCheckBody = Type.Object(
         '(112), an extension of the tenant (1001) or a feature code (*72, #31#)',
     }),
     channel: Type.Union([Type.Literal('call'), Type.Literal('sms')]),
+    minVersion: Type.Optional(MinVersion),
   },
   { additionalProperties: false },
 );
@@ -36,5 +38,6 @@ export const DialCheckAnswer = Type.Object({
       'plan_feature_missing (G8), platform_user_required (G4), account_inactive (G13), …',
   }),
   rule: Type.String({ description: 'the SPEC rule that decided: F5, F3, F1, G8, …' }),
+  version: Type.Integer({ description: 'D7: the version the answer was decided at' }),
 });
 export type DialCheckAnswer = Static<typeof DialCheckAnswer>;

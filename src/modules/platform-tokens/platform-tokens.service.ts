@@ -62,6 +62,8 @@ export class PlatformTokensService {
     await inTransaction(this.deps, ctx, async (uow) => {
       const row = await repo.revokePlatformToken(uow.tx, tenantId, id);
       if (!row) throw notFound('platform token');
+      // Every node drops the token from its cache of verified tokens (I6).
+      uow.publish({ type: 'credential', tenantId, tokenIds: [id] });
       uow.audit({
         tenantId,
         action: 'platform_token.revoke',

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../infra/errors.js';
 import { groupBy } from '../../infra/collections.js';
 import { newId } from '../../infra/ids.js';
 import { inTransaction, UnitOfWork } from '../../infra/unit-of-work.js';
+import { analyzeTables, ANALYZE_AFTER_ROWS } from '../../db/analyze.js';
 import { assertTenantScope } from '../access/actor-access.js';
 import { findTenant, updateTenant } from '../tenants/tenants.repo.js';
 import { countBillable } from '../users/users.repo.js';
@@ -162,7 +163,11 @@ export class PlatformService {
         });
       return result!;
     }
-    return inTransaction(this.deps, ctx, run);
+    const result = await inTransaction(this.deps, ctx, run);
+    // Statistics after bulk writes: the planner must not keep planning for yesterday's row counts.
+    if (result.created + result.updated + result.removed >= ANALYZE_AFTER_ROWS)
+      await analyzeTables(this.deps.db, ['users', 'devices']);
+    return result;
   }
 
   private async applyQueues(uow: UnitOfWork, tenantId: string, snapshot: Snapshot, version: number | null) {

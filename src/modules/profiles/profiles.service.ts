@@ -88,6 +88,7 @@ export class ProfilesService {
         version,
       });
       await bumpTenantVersion(uow.tx, tenantId, version);
+      uow.publish({ type: 'tenant', tenantId, version }); // no configuration changes; nodes' snapshots do
       const out = present(row, 0);
       uow.audit({ tenantId, action: 'profile.create', targetType: 'profile', targetId: row.id, after: out });
       return out;
@@ -132,6 +133,7 @@ export class ProfilesService {
       // The tenant version covers profiles; with holders, every one of them changes at once (D2).
       await bumpTenantVersion(uow.tx, tenantId, version);
       if (patch.grants && holders > 0) uow.publish({ type: 'config', tenantId, userIds: null, version });
+      else uow.publish({ type: 'tenant', tenantId, version }); // no configuration changes; nodes' snapshots do
       return out;
     });
   }

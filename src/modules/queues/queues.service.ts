@@ -60,6 +60,8 @@ export class QueuesService {
         version,
       });
       await repo.bumpTenantVersion(uow.tx, tenantId, version);
+      // Contact admins and superusers hold every queue's settings: their configurations change (D2).
+      uow.publish({ type: 'config', tenantId, userIds: null, version });
       const out = presentQueue(row);
       uow.audit({ tenantId, action: 'queue.create', targetType: 'queue', targetId: row.id, after: out });
       return out;

@@ -128,7 +128,7 @@ export class StreamHub {
       if (rest === null || rest.length > 0) this.schedule(event.tenantId, rest, event.version);
     } else if (event.type === 'revoke')
       void this.revoke(event).catch((err) => this.deps.log.warn({ err }, 'stream revoke failed'));
-    else {
+    else if (event.type === 'resync') {
       for (const tenantId of this.byTenant.keys()) this.schedule(tenantId, null, null);
       void this.keepSessionsAlive();
     }

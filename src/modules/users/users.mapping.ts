@@ -27,8 +27,29 @@ export function defaultUserAccessFields(): DefaultAccessFields {
   };
 }
 
+/** The columns a user's access state is read from. */
+type AccessRow = Pick<
+  UserRow,
+  | 'id'
+  | 'source'
+  | 'status'
+  | 'email'
+  | 'licences'
+  | 'supervisor_level'
+  | 'permissions'
+  | 'recording_scope'
+  | 'uc_client'
+  | 'group_ids'
+  | 'primary_group_id'
+  | 'workspaces'
+  | 'contact_center'
+  | 'profile'
+  | 'features'
+  | 'preferences'
+>;
+
 /** A stored user as the engine reads it. */
-export function toUserAccess(row: UserRow, devices: Array<Pick<DeviceRow, 'id' | 'kind'>>): UserAccess {
+export function toUserAccess(row: AccessRow, devices: Array<Pick<DeviceRow, 'id' | 'kind'>>): UserAccess {
   return {
     id: row.id,
     source: row.source,

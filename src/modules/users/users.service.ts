@@ -326,6 +326,8 @@ export class UsersService {
       if (refusals.length > 0) refuse(refusals);
       const sessions = await endSessions(uow.tx, tenantId, { userIds: [userId] }, 'user_deleted');
       await repo.deleteUser(uow.tx, tenantId, userId);
+      // Every node forgets the user (live snapshots, streams authorised by API tokens).
+      uow.publish({ type: 'config', tenantId, userIds: [userId], version: await uow.nextUserVersion(tenantId) });
       uow.audit({
         tenantId,
         action: 'user.delete',

@@ -1,0 +1,146 @@
+import { CompiledTenant } from '../../access/compile.js';
+import { buildEffectiveConfig, type EffectiveConfig } from '../../access/effective-config.js';
+import type { TenantAccess, UserAccess } from '../../access/types.js';
+import { groupBy } from '../../infra/collections.js';
+import { tenantAccessOf } from '../access/access.repo.js';
+import { toUserAccess } from '../users/users.mapping.js';
+import type { TenantRows, UserRows } from './snapshot.repo.js';
+
+/** One user as the snapshot holds it: the engine's state, the row version and the extension (F5). */
+export interface SnapshotUser {
+  readonly access: UserAccess;
+  readonly version: number;
+  readonly extension: string | null;
+}
+
+/**
+ * Rough heap cost of a warm user and of a queue, measured by `bench/snapshot.bench.ts` (the
+ * compiled bitsets, the explainable state with its shared sub-objects, the maps' entries). The
+ * memory budget counts with these, so it never walks the heap.
+ */
+export const BYTES_PER_USER = 700;
+const BYTES_PER_QUEUE = 400;
+const BYTES_PER_TENANT = 8_192;
+
+/** The JSON sub-objects of a user that are shared between users holding equal values. */
+const SHARED_FIELDS = [
+  'licences',
+  'permissions',
+  'ucClient',
+  'groups',
+  'workspaces',
+  'contactCenter',
+  'profile',
+  'features',
+  'preferences',
+  'devices',
+] as const satisfies ReadonlyArray<keyof UserAccess>;
+
+/**
+ * A node's live state of one tenant: everything needed to decide (the compiled bitsets) and to
+ * explain (users' access, queues, profiles, role permissions, plan), and the extensions of its
+ * users (F5). Equal sub-objects of different users (the default features, the same licences…) are
+ * one object, so a warm user costs a few hundred bytes. Read-only for its readers; only the store
+ * changes it, from the change bus.
+ */
+export class TenantSnapshot {
+  readonly users = new Map<string, SnapshotUser>();
+  tenant: TenantAccess;
+  compiled: CompiledTenant;
+  /** The change-sequence version this state is at least as new as (D7). */
+  version: number;
+  /** Extension -> number of users (not removed) who have it. */
+  private readonly extensions = new Map<string, number>();
+  private readonly shared = new Map<string, unknown>();
+  /** The tenant row's version: a tenant-wide change (plan, queues, profiles, role permissions) raises it. */
+  readonly tenantVersion: number;
+
+  private constructor(rows: TenantRows & UserRows) {
+    this.tenant = tenantAccessOf(rows.tenant, rows.queues, rows.profiles);
+    this.compiled = CompiledTenant.build(this.tenant, []);
+    this.tenantVersion = Number(rows.tenant.version);
+    this.version = Math.max(rows.seq, this.tenantVersion);
+    this.applyUsers(rows, null);
+  }
+
+  /** A snapshot of a tenant from a consistent load of all its rows. */
+  static fromRows(rows: TenantRows & UserRows): TenantSnapshot {
+    return new TenantSnapshot(rows);
+  }
+
+  get id(): string {
+    return this.tenant.id;
+  }
+
+  /** Rough heap cost, for the memory budget. */
+  get approxBytes(): number {
+    return BYTES_PER_TENANT + this.users.size * BYTES_PER_USER + this.tenant.queues.size * BYTES_PER_QUEUE;
+  }
+
+  /**
+   * Upserts the loaded users and forgets those of `asked` that the load no longer found (deleted,
+   * or never of this tenant). `asked === null` means the rows are the whole tenant.
+   */
+  applyUsers(rows: UserRows, asked: readonly string[] | null): void {
+    const devices = groupBy(rows.devices, (d) => d.user_id);
+    const found = new Set<string>();
+    for (const row of rows.users) {
+      found.add(row.id);
+      const access = this.share(toUserAccess(row, devices.get(row.id) ?? []));
+      this.forgetExtension(this.users.get(row.id));
+      const user: SnapshotUser = {
+        access,
+        version: Number(row.version),
+        extension: row.status === 'removed' ? null : row.extension,
+      };
+      this.users.set(row.id, user);
+      if (user.extension !== null) this.extensions.set(user.extension, (this.extensions.get(user.extension) ?? 0) + 1);
+      this.compiled.upsertUser(access);
+    }
+    for (const id of asked ?? []) {
+      if (found.has(id)) continue;
+      this.forgetExtension(this.users.get(id));
+      this.users.delete(id);
+      this.compiled.removeUser(id);
+    }
+  }
+
+  /** Whether `extension` rings one of the tenant's users (F5: an internal call). */
+  hasExtension(extension: string): boolean {
+    return this.extensions.has(extension);
+  }
+
+  /** The user's effective-configuration version (D3): max(user row, tenant). */
+  userVersion(user: SnapshotUser): number {
+    return Math.max(user.version, this.tenantVersion);
+  }
+
+  /** The effective configuration of one user, without SIP credentials. */
+  config(userId: string): EffectiveConfig | null {
+    const user = this.users.get(userId);
+    return user ? buildEffectiveConfig(user.access, this.tenant, this.compiled, this.userVersion(user), null) : null;
+  }
+
+  private forgetExtension(user: SnapshotUser | undefined): void {
+    const ext = user?.extension;
+    if (ext === null || ext === undefined) return;
+    const n = (this.extensions.get(ext) ?? 1) - 1;
+    if (n > 0) this.extensions.set(ext, n);
+    else this.extensions.delete(ext);
+  }
+
+  /** The same user with equal sub-objects replaced by the one already held. */
+  private share(user: UserAccess): UserAccess {
+    // Values no user holds any more are dropped now and then; users re-share on their next change.
+    if (this.shared.size > 1_000 + 4 * this.users.size) this.shared.clear();
+    const out = { ...user } as Record<string, unknown>;
+    for (const field of SHARED_FIELDS) {
+      const value = user[field];
+      const key = `${field}:${JSON.stringify(value)}`;
+      const held = this.shared.get(key);
+      if (held !== undefined) out[field] = held;
+      else this.shared.set(key, value);
+    }
+    return out as unknown as UserAccess;
+  }
+}

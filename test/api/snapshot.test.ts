@@ -1,0 +1,220 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { explainCapability } from '../../src/access/explain.js';
+import { CAPABILITIES, QUEUE_CAPABILITIES } from '../../src/catalog/index.js';
+import type { CheckAnswer, Queue, Profile, UserPage } from '../../src/contract/index.js';
+import { loadTenantRows } from '../../src/modules/snapshot/snapshot.repo.js';
+import { snapshotsOf } from '../../src/modules/snapshot/snapshot-store.js';
+import { TenantSnapshot } from '../../src/modules/snapshot/tenant-snapshot.js';
+import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
+import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * The live snapshot (D7, ARCHITECTURE "Performance design"): after every change made through the
+ * API, in any order, the node's snapshot equals a fresh load of the tenant, and its fast path
+ * (bitsets) agrees with its explanations on every capability and queue.
+ */
+describeEachDatabase('live snapshot', (kind) => {
+  let server: TestServer;
+  let a: ApiClient;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const live = async (t: string) => (await snapshotsOf(server.deps.db)!.get(t))!;
+  const fresh = async (t: string) => TenantSnapshot.fromRows((await loadTenantRows(server.deps.db, t))!);
+
+  async function expectLiveEqualsFresh(t: string): Promise<void> {
+    const [l, f] = [await live(t), await fresh(t)];
+    const users = (s: TenantSnapshot) => Object.fromEntries([...s.users].sort(([x], [y]) => (x < y ? -1 : 1)));
+    expect(users(l)).toEqual(users(f));
+    expect(l.tenant).toEqual(f.tenant);
+    expect(l.tenantVersion).toBe(f.tenantVersion);
+    for (const [id, user] of l.users) {
+      expect(l.config(id)).toEqual(f.config(id));
+      if (user.extension) expect(l.hasExtension(user.extension)).toBe(true);
+      // The fast path agrees with the explanations, on the live snapshot.
+      for (const { id: cap } of CAPABILITIES)
+        expect(l.compiled.check(id, cap), `${id} ${cap}`).toBe(explainCapability(user.access, l.tenant, cap).allowed);
+      for (const q of l.tenant.queues.keys())
+        for (const cap of QUEUE_CAPABILITIES)
+          expect(l.compiled.check(id, cap, `queue:${q}`), `${id} ${cap} ${q}`).toBe(
+            explainCapability(user.access, l.tenant, cap, `queue:${q}`).allowed,
+          );
+    }
+  }
+
+  /** A tenant with platform users on two queues, two manual users and a profile. */
+  async function setup() {
+    const { id: t } = await a.tenant({ plan: 'record', policies: { agentAddOn: 'auto' } });
+    await a.asProvider('PUT', `/v1/tenants/${t}/platform/snapshot`, {
+      users: [1, 2, 3].map((n) => ({
+        externalId: `ext-${n}`,
+        displayName: `Agent ${n}`,
+        email: null,
+        extension: `${200 + n}`,
+        devices: [],
+        acdQueues: n === 3 ? [] : [n === 1 ? 'q-sales' : 'q-help'],
+      })),
+      queues: [
+        { externalId: 'q-sales', name: 'Sales', kind: 'queue', wrapUpSeconds: 30 },
+        { externalId: 'q-help', name: 'Help', kind: 'queue', wrapUpSeconds: 0 },
+      ],
+    });
+    const profile = (
+      await a.asProvider<Profile>('POST', `/v1/tenants/${t}/profiles`, { name: 'Reports', grants: ['reports:view'] })
+    ).body;
+    await a.user(t, { email: uniqueEmail(), permissions: ['website_access'] });
+    await a.user(t, { email: uniqueEmail(), permissions: ['website_access', 'manage_users'] });
+    const users = (await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users`)).body.items.map((u) => u.id);
+    const queues = (await a.asProvider<Page<Queue>>('GET', `/v1/tenants/${t}/queues`)).body.items.map((q) => q.id);
+    return { t, users, queues, profile: profile.id };
+  }
+
+  type Env = Awaited<ReturnType<typeof setup>>;
+  type Op = (env: Env) => Promise<unknown>;
+  const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
+
+  const arbOp: fc.Arbitrary<Op> = fc.oneof(
+    fc
+      .record({
+        u: fc.nat(),
+        licences: fc.subarray(['essential', 'agent', 'crm', 'softphone'] as const),
+        supervisorLevel: fc.constantFrom('none', 'reports', 'dashboards', 'wallboards'),
+        channels: fc.constantFrom('calls', 'sms', 'both', 'none'),
+        recording: fc.boolean(),
+        restricted: fc.boolean(),
+      })
+      .map(
+        (p): Op =>
+          (env) =>
+            a.asProvider('PATCH', `/v1/tenants/${env.t}/users/${pick(env.users, p.u)}`, {
+              licences: p.licences,
+              supervisorLevel: p.supervisorLevel,
+              features: {
+                channels: p.channels,
+                recording: p.recording,
+                dialRestriction: { enabled: p.restricted, allowedRegions: ['DE'] },
+              },
+            }),
+      ),
+    fc.record({ u: fc.nat(), q: fc.nat(), roles: fc.subarray(['agent', 'supervisor'] as const) }).map(
+      (p): Op =>
+        (env) =>
+          a.asProvider('PATCH', `/v1/tenants/${env.t}/users/${pick(env.users, p.u)}`, {
+            contactCenter: { queues: { [pick(env.queues, p.q)]: p.roles } },
+          }),
+    ),
+    fc.record({ u: fc.nat(), admin: fc.boolean(), profile: fc.boolean() }).map(
+      (p): Op =>
+        (env) =>
+          a.asProvider('PATCH', `/v1/tenants/${env.t}/users/${pick(env.users, p.u)}`, {
+            contactCenter: { admin: p.admin },
+            profile: p.profile ? { kind: 'profile', profileId: env.profile } : { kind: 'none' },
+          }),
+    ),
+    fc.record({ u: fc.nat(), status: fc.constantFrom('active', 'suspended') }).map(
+      (p): Op =>
+        (env) =>
+          a.asProvider('PATCH', `/v1/tenants/${env.t}/users/${pick(env.users, p.u)}`, { status: p.status }),
+    ),
+    fc.constantFrom('basic', 'reach', 'record').map(
+      (plan): Op =>
+        (env) =>
+          a.asProvider('PATCH', `/v1/tenants/${env.t}`, { plan }),
+    ),
+    fc
+      .record({ join: fc.boolean(), restrict: fc.boolean(), dispositions: fc.boolean() })
+      .map((p): Op => async (env) => {
+        const rp = (
+          await a.asProvider<Record<string, Record<string, boolean>>>('GET', `/v1/tenants/${env.t}/role-permissions`)
+        ).body;
+        return a.asProvider('PUT', `/v1/tenants/${env.t}/role-permissions`, {
+          organisation: { agentsMayJoinUnassignedQueues: p.join },
+          supervisor: { ...rp.supervisor, restrictToAssignedQueues: p.restrict },
+          agent: { ...rp.agent, callDispositions: p.dispositions },
+        });
+      }),
+    fc.nat({ max: 60 }).map((wrapUpSeconds): Op => async (env) => {
+      const r = await a.asProvider<Queue>('POST', `/v1/tenants/${env.t}/queues`, {
+        name: `Q ${wrapUpSeconds}`,
+        wrapUpSeconds,
+      });
+      if (r.status === 201) env.queues.push(r.body.id);
+      return r;
+    }),
+    fc.subarray(['reports:view', 'groups:view', 'campaigns:view'] as const, { minLength: 1 }).map(
+      (grants): Op =>
+        (env) =>
+          a.asProvider('PATCH', `/v1/tenants/${env.t}/profiles/${env.profile}`, { grants }),
+    ),
+    fc.constant<Op>(async (env) => {
+      const u = await a.user(env.t, { email: uniqueEmail(), permissions: ['website_access'] });
+      env.users.push(u.id);
+    }),
+    fc.nat().map((i): Op => async (env) => {
+      const id = pick(env.users, i);
+      const r = await a.asProvider('DELETE', `/v1/tenants/${env.t}/users/${id}`);
+      if (r.status === 204) env.users.splice(env.users.indexOf(id), 1);
+      return r;
+    }),
+  );
+
+  it('D7: after every change, in any order, the live snapshot equals a fresh load, and its bitsets agree with its explanations (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbOp, { minLength: 1, maxLength: 6 }), async (ops) => {
+        const env = await setup();
+        await live(env.t); // warm: every change below reaches it through the bus
+        await expectLiveEqualsFresh(env.t);
+        for (const op of ops) {
+          await op(env);
+          await expectLiveEqualsFresh(env.t);
+        }
+      }),
+      { numRuns: 8 },
+    );
+  }, 300_000);
+
+  it('D7: answers carry the version they were decided at; minVersion from a write is honoured, one from the future is refused', async () => {
+    const { t, users } = await setup();
+    const w = await a.asProvider<{ version: number }>('PATCH', `/v1/tenants/${t}/users/${users[0]}`, {
+      features: { channels: 'sms' },
+    });
+    expect(w.status).toBe(200);
+    const checks = [{ userId: users[0]!, capability: 'telephony:call' }];
+    const r = await a.asProvider<CheckAnswer>('POST', `/v1/tenants/${t}/check`, { checks, minVersion: w.body.version });
+    expect(r.status).toBe(200);
+    expect(r.body.version).toBeGreaterThanOrEqual(w.body.version);
+    expect(r.body.results[0]!.allowed).toBe(false);
+    const quick = await a.asProvider('POST', `/v1/tenants/${t}/check`, { checks, explain: false });
+    expect(quick.body).toEqual({ version: expect.any(Number) as number, results: [{ allowed: false }] });
+    const future = await a.asProvider('POST', `/v1/tenants/${t}/check`, { checks, minVersion: w.body.version + 1e9 });
+    expect(future.status).toBe(400);
+    expect(future.body).toMatchObject({ code: 'validation_failed', rule: 'D7', field: '/minVersion' });
+    const access = await a.asProvider<{ version: number }>(
+      'GET',
+      `/v1/tenants/${t}/users/${users[0]}/access?minVersion=${w.body.version}`,
+    );
+    expect(access.status).toBe(200);
+    expect(access.body.version).toBe(w.body.version);
+  });
+
+  it('X2: a batch of 1,000 checks answers in order, the same as one check at a time', async () => {
+    const { t, users, queues } = await setup();
+    const checks = Array.from({ length: 1000 }, (_, i) => ({
+      userId: pick(users, i),
+      capability: i % 3 === 0 ? 'queue:join' : pick(CAPABILITIES, i).id,
+      ...(i % 3 === 0 ? { resource: `queue:${pick(queues, i)}` } : {}),
+    }));
+    const batch = await a.asProvider<CheckAnswer>('POST', `/v1/tenants/${t}/check`, { checks });
+    expect(batch.status).toBe(200);
+    for (const i of [0, 1, 2, 499, 998, 999]) {
+      const one = await a.asProvider<CheckAnswer>('POST', `/v1/tenants/${t}/check`, { checks: [checks[i]] });
+      expect(batch.body.results[i]).toEqual(one.body.results[0]);
+    }
+  });
+});
