@@ -80,6 +80,8 @@ export async function startCluster(
   databaseUrl: string,
   count: number,
   env: Record<string, string> = {},
+  /** How long a node may take to answer /readyz (a loaded machine starts slowly). */
+  readyMs = 60_000,
 ): Promise<Cluster> {
   const nodes: Node[] = [];
   const stop = async () => {
@@ -100,10 +102,10 @@ export async function startCluster(
   try {
     const first = await startNode(databaseUrl, env);
     nodes.push(first);
-    await waitReady(first, 60_000);
+    await waitReady(first, readyMs);
     const rest = await Promise.all(Array.from({ length: count - 1 }, () => startNode(databaseUrl, env)));
     nodes.push(...rest);
-    await Promise.all(rest.map((n) => waitReady(n, 60_000)));
+    await Promise.all(rest.map((n) => waitReady(n, readyMs)));
   } catch (err) {
     await stop();
     throw err;

@@ -9,8 +9,7 @@ export type HandlerResult =
 export type OutboxHandler = (row: ClaimedRow) => Promise<HandlerResult>;
 
 /** The retry schedule after each failed attempt (Standard Webhooks practice): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
-export const RETRY_DELAYS_MS = [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6];
-export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+const RETRY_DELAYS_MS = [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6];
 
 /** When to try again after attempt `attempt` failed, with ±10 % jitter; null when the schedule is over. */
 export function nextAttemptAt(attempt: number, now = Date.now()): Date | null {
@@ -90,7 +89,8 @@ export class OutboxDispatcher {
     for (const row of rows) {
       const p = this.work(row).finally(() => {
         this.inFlight.delete(p);
-        this.tick();
+        // Claim again once half the slots are free (or none is busy): one claim per several rows.
+        if (this.inFlight.size <= this.opts.concurrency / 2) this.tick();
       });
       this.inFlight.add(p);
     }

@@ -9,7 +9,7 @@ import { signedHeaders } from './signing.js';
 import * as repo from './webhooks.repo.js';
 
 /** An endpoint that has failed this long without one success is disabled and the tenant's admins told. */
-export const DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
+const DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
 
 /** The outbox's own changes (disabling an endpoint) are the provider's, made by the system. */

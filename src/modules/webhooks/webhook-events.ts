@@ -67,8 +67,7 @@ export const EVENT_TYPES = {
   },
 } satisfies Record<string, { summary: string; data: TSchema }>;
 
-export type EventType = keyof typeof EVENT_TYPES;
-export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES);
 
 /** The body of every message; `data` per type as above. */
 function envelope(type: string, data: TSchema): TSchema {
