@@ -75,6 +75,16 @@ export interface InvitationState {
   acceptedAt: string | null;
 }
 
+/** S5: what lowering seats or a licence cap below use means (`PATCH /v1/tenants/{t}` answers them). */
+export interface CapWarning {
+  code: 'seats_below_use' | 'licence_pool_below_use';
+  rule: 'S5';
+  field: string;
+  limit: number;
+  inUse: number;
+  detail: string;
+}
+
 /** Builds a client. `token` is a bearer token; pass `auth: {kind: 'cookie'}` in a browser session. */
 export function createClient(options: ClientOptions) {
   const http = new HttpCore(options);
@@ -137,8 +147,13 @@ export function createClient(options: ClientOptions) {
         http.request<Page<Tenant>>('GET', '/v1/tenants', { query }),
       get: (t: string) => http.request<Tenant>('GET', tenantPath(t)),
       create: (body: TenantCreate) => http.request<Tenant>('POST', '/v1/tenants', { body }),
-      update: (t: string, body: Partial<TenantCreate>, ifMatch?: number) =>
-        http.request<Tenant>('PATCH', tenantPath(t), { body, ifMatch }),
+      /** Answers the tenant with `warnings` (S5: a limit lowered below use); `dryRun` writes nothing. */
+      update: (t: string, body: Partial<TenantCreate>, ifMatch?: number, opts: { dryRun?: boolean } = {}) =>
+        http.request<Tenant & { warnings: CapWarning[] }>('PATCH', tenantPath(t), {
+          body,
+          ifMatch,
+          query: opts.dryRun ? { dryRun: true } : undefined,
+        }),
       createPlatformToken: (t: string) =>
         http.request<{ id: string; token: string }>('POST', `${tenantPath(t)}/platform-tokens`, { body: {} }),
       plans: () =>

@@ -80,7 +80,7 @@ function TenantSwitcher() {
   return (
     <Select
       size="xs"
-      w={200}
+      w={{ base: 140, sm: 200 }}
       aria-label={t('header.tenant')}
       placeholder={t('header.pickTenant')}
       data={data}
@@ -142,7 +142,7 @@ export function AppLayout() {
               Switchboard
             </Text>
             {provider ? (
-              <Badge variant="light" color="grape">
+              <Badge variant="light" color="grape" visibleFrom="sm">
                 {tr.t('header.provider')}
               </Badge>
             ) : null}
@@ -157,8 +157,11 @@ export function AppLayout() {
             )}
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <LanguageSelect />
-            <ColorSchemeToggle />
+            {/* On a phone, language and colour scheme move into the menu (below), so the header fits. */}
+            <Group gap="xs" wrap="nowrap" visibleFrom="sm">
+              <LanguageSelect />
+              <ColorSchemeToggle />
+            </Group>
             <Tooltip label={tr.t('header.signOut')}>
               <ActionIcon
                 variant="default"
@@ -190,6 +193,10 @@ export function AppLayout() {
               {items.provider.map(link)}
             </>
           )}
+          <Group gap="xs" p="sm" hiddenFrom="sm" data-testid="menu-preferences">
+            <LanguageSelect />
+            <ColorSchemeToggle />
+          </Group>
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main id="main">

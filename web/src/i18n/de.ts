@@ -820,6 +820,12 @@ export const de: Messages = {
   'provider.seatsHelp': 'Gleichzeitige Anmeldungen. Leer bedeutet unbegrenzt.',
   'provider.detailDescription': 'Tarif, Lizenzobergrenzen, Plätze und Richtlinie dieses Mandanten.',
   'provider.planAndSeats': 'Tarif und Plätze',
+  'provider.belowUse': 'Unter der aktuellen Nutzung',
+  'provider.seatsBelowUse':
+    '{inUse} belegt, {limit} Plätze: Niemand wird abgemeldet, aber neue Anmeldungen werden abgelehnt, bis weniger als {limit} angemeldet sind.',
+  'provider.capBelowUse':
+    '{inUse} Benutzer haben {licence}, Obergrenze {limit}: Niemand verliert sie, aber neue Zuweisungen werden abgelehnt, bis weniger als {limit} sie haben.',
+  'provider.saveAnyway': 'Trotzdem speichern',
   'provider.caps': 'Lizenzobergrenzen',
   'provider.capsHelp': 'Leer bedeutet keine Obergrenze: Abrechnung pro Zuweisung.',
   'provider.capFor': 'Obergrenze für {licence}',

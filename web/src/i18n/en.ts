@@ -781,6 +781,12 @@ export const en = {
   'provider.seatsHelp': 'Concurrent sign-ins. Empty means unlimited.',
   'provider.detailDescription': 'Plan, licence caps, seats and policy of this tenant.',
   'provider.planAndSeats': 'Plan and seats',
+  'provider.belowUse': 'Below current use',
+  'provider.seatsBelowUse':
+    '{inUse} in use, {limit} seats: nobody is signed out, but new sign-ins will be refused until fewer than {limit} are signed in.',
+  'provider.capBelowUse':
+    '{inUse} users hold {licence}, cap {limit}: nobody loses it, but new assignments will be refused until fewer than {limit} hold it.',
+  'provider.saveAnyway': 'Save anyway',
   'provider.caps': 'Licence caps',
   'provider.capsHelp': 'Empty means no cap: billed per assignment.',
   'provider.capFor': 'Cap for {licence}',

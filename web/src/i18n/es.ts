@@ -840,6 +840,12 @@ export const es: Messages = {
   'provider.seatsHelp': 'Sesiones simultáneas. Vacío significa ilimitado.',
   'provider.detailDescription': 'Plan, límites de licencias, licencias concurrentes y política de esta organización.',
   'provider.planAndSeats': 'Plan y licencias concurrentes',
+  'provider.belowUse': 'Por debajo del uso actual',
+  'provider.seatsBelowUse':
+    '{inUse} en uso, {limit} puestos: nadie pierde la sesión, pero se rechazarán nuevos inicios de sesión hasta que haya menos de {limit} conectados.',
+  'provider.capBelowUse':
+    '{inUse} usuarios tienen {licence}, límite {limit}: nadie la pierde, pero se rechazarán nuevas asignaciones hasta que la tengan menos de {limit}.',
+  'provider.saveAnyway': 'Guardar de todos modos',
   'provider.caps': 'Límites de licencias',
   'provider.capsHelp': 'Vacío significa sin límite: se factura por asignación.',
   'provider.capFor': 'Límite para {licence}',

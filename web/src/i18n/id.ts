@@ -802,6 +802,12 @@ export const id: Messages = {
   'provider.seatsHelp': 'Login bersamaan. Kosong berarti tanpa batas.',
   'provider.detailDescription': 'Paket, batas lisensi, kursi, dan kebijakan tenant ini.',
   'provider.planAndSeats': 'Paket dan kursi',
+  'provider.belowUse': 'Di bawah penggunaan saat ini',
+  'provider.seatsBelowUse':
+    '{inUse} dipakai, {limit} kursi: tidak ada yang dikeluarkan, tetapi proses masuk baru akan ditolak sampai kurang dari {limit} yang masuk.',
+  'provider.capBelowUse':
+    '{inUse} pengguna memegang {licence}, batas {limit}: tidak ada yang kehilangan, tetapi penetapan baru akan ditolak sampai kurang dari {limit} yang memegangnya.',
+  'provider.saveAnyway': 'Tetap simpan',
   'provider.caps': 'Batas lisensi',
   'provider.capsHelp': 'Kosong berarti tanpa batas: ditagih per penetapan.',
   'provider.capFor': 'Batas untuk {licence}',

@@ -844,6 +844,12 @@ export const pl: Messages = {
   'provider.seatsHelp': 'Jednoczesne logowania. Puste oznacza brak limitu.',
   'provider.detailDescription': 'Plan, limity licencji, stanowiska i zasada przypisywania tej organizacji.',
   'provider.planAndSeats': 'Plan i stanowiska',
+  'provider.belowUse': 'Poniżej bieżącego użycia',
+  'provider.seatsBelowUse':
+    '{inUse} w użyciu, {limit} miejsc: nikt nie zostanie wylogowany, ale nowe logowania będą odrzucane, dopóki zalogowanych nie będzie mniej niż {limit}.',
+  'provider.capBelowUse':
+    '{inUse} użytkowników ma {licence}, limit {limit}: nikt jej nie traci, ale nowe przydziały będą odrzucane, dopóki nie będzie jej miało mniej niż {limit}.',
+  'provider.saveAnyway': 'Zapisz mimo to',
   'provider.caps': 'Limity licencji',
   'provider.capsHelp': 'Puste oznacza brak limitu: rozliczenie za każde przypisanie.',
   'provider.capFor': 'Limit dla: {licence}',

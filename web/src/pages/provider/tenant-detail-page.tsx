@@ -16,14 +16,13 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
-import type { Tenant } from '../../../../client/index.js';
-import { BILLABLE_KEYS, PLANS } from '../../../../src/contract/index.js';
+import type { CapWarning, Tenant } from '../../../../client/index.js';
+import { BILLABLE_KEYS, PLANS, REGION_CODES } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
-import { REGION_CODES } from '../../../../src/contract/index.js';
 import { regionName } from '../../lib/regions.js';
 import { useSession } from '../../session.js';
 
@@ -36,23 +35,26 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
   const [platformToken, setPlatformToken] = useState<string | null>(null);
   useEffect(() => setDraft(tenant), [tenant]);
   const usage = useQuery({ queryKey: qk.usage(tenant.id), queryFn: () => client.usage.get(tenant.id), retry: false });
+  const body = {
+    plan: draft.plan,
+    homeRegion: draft.homeRegion,
+    seats: draft.seats,
+    licencePools: draft.licencePools,
+    policies: draft.policies,
+  };
+  /** S5: what lowering a limit below use would mean, asked before saving (a dry run writes nothing). */
+  const [warnings, setWarnings] = useState<CapWarning[] | null>(null);
   const save = useMutation({
-    mutationFn: () =>
-      client.tenants.update(
-        tenant.id,
-        {
-          plan: draft.plan,
-          homeRegion: draft.homeRegion,
-          seats: draft.seats,
-          licencePools: draft.licencePools,
-          policies: draft.policies,
-        },
-        tenant.version,
-      ),
-    onSuccess: (x) => {
+    mutationFn: () => client.tenants.update(tenant.id, body, tenant.version),
+    onSuccess: ({ warnings: _, ...x }) => {
+      setWarnings(null);
       queryClient.setQueryData(qk.tenant(tenant.id), x);
       void queryClient.invalidateQueries({ queryKey: qk.tenants() });
     },
+  });
+  const check = useMutation({
+    mutationFn: () => client.tenants.update(tenant.id, body, tenant.version, { dryRun: true }),
+    onSuccess: (r) => (r.warnings.length ? setWarnings(r.warnings) : save.mutate()),
   });
   const token = useMutation({
     mutationFn: () => client.tenants.createPlatformToken(tenant.id),
@@ -151,8 +153,38 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
           </Stack>
         </Card>
       </SimpleGrid>
+      {check.error ? <ProblemAlert error={check.error} /> : null}
+      {warnings && (
+        <Alert color="orange" title={t('provider.belowUse')} data-testid="cap-warnings" role="alert">
+          <Stack gap="xs">
+            {warnings.map((w) => (
+              <Text size="sm" key={w.field}>
+                {w.code === 'seats_below_use'
+                  ? t('provider.seatsBelowUse', { inUse: w.inUse, limit: w.limit })
+                  : t('provider.capBelowUse', {
+                      inUse: w.inUse,
+                      limit: w.limit,
+                      licence: t(`billable.${w.field.split('/').pop()}`),
+                    })}
+              </Text>
+            ))}
+            <Group>
+              <Button color="orange" onClick={() => save.mutate()} loading={save.isPending}>
+                {t('provider.saveAnyway')}
+              </Button>
+              <Button variant="default" onClick={() => setWarnings(null)}>
+                {t('common.cancel')}
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
       <Group>
-        <Button onClick={() => save.mutate()} disabled={!dirty} loading={save.isPending}>
+        <Button
+          onClick={() => check.mutate()}
+          disabled={!dirty || warnings !== null}
+          loading={check.isPending || (save.isPending && !warnings)}
+        >
           {t('common.save')}
         </Button>
         <Button

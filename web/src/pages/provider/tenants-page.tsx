@@ -3,13 +3,12 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { PLANS } from '../../../../src/contract/index.js';
+import { PLANS, REGION_CODES } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
-import { REGION_CODES } from '../../../../src/contract/index.js';
 import { regionName } from '../../lib/regions.js';
 import { useSession } from '../../session.js';
 
