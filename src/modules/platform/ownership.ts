@@ -129,3 +129,34 @@ export function presentPhoneSystem(row: UserRow): User['phoneSystem'] {
     ),
   };
 }
+
+/**
+ * P2, P4: what SCIM owns of a user it provisions, by SCIM attribute, and the users API field it
+ * writes (null: kept with the SCIM resource only). Everything else stays where the table above puts
+ * it: for a linked platform user the phone system keeps its external id, extension, devices and ACD
+ * membership, and the portal keeps permissions, licences, supervisor level, groups it did not get
+ * from SCIM, and the rest. Read by the SCIM service and docs/scim.md.
+ */
+const SCIM_FIELD_OWNERSHIP = {
+  userName: { field: null },
+  externalId: { field: null, note: "the identity provider's id, kept apart from the phone system's externalId" },
+  'name, displayName': {
+    field: 'displayName',
+    note: "on a linked platform user a value other than the phone system's is an override that syncs keep (P4)",
+  },
+  emails: {
+    field: 'email',
+    note: 'the primary (else work, else first) valid address; an override on a linked platform user',
+  },
+  active: {
+    field: 'status',
+    note: 'active or suspended; a removed platform user returns only through platform sync (G13)',
+  },
+  'enterprise extension, phoneNumbers, title, …': {
+    field: null,
+    note: 'kept as sent; phoneNumbers never change the extension, which is the phone system’s',
+  },
+} as const satisfies Record<string, { field: keyof UserPatch | null; note?: string }>;
+
+/** The users API fields a SCIM change writes (name, email, status). */
+export const SCIM_OWNED_USER_FIELDS = Object.values(SCIM_FIELD_OWNERSHIP).flatMap((o) => (o.field ? [o.field] : []));

@@ -9,6 +9,7 @@ import { assertVersion } from '../../infra/versioning.js';
 import { requireCapability, type ActorPowers } from '../access/actor-access.js';
 import { insertNamed, renameNamed } from '../directory/named.repo.js';
 import { GROUPS, NamedService } from '../directory/named.service.js';
+import { SCIM_OWNED_USER_FIELDS } from '../platform/ownership.js';
 import type { UserPatch } from '../users/users.schemas.js';
 import type { UsersService } from '../users/users.service.js';
 import { GROUP_FILTER_ATTRIBUTES, USER_FILTER_ATTRIBUTES } from './scim.attributes.js';
@@ -177,7 +178,11 @@ export class ScimService {
       if (email !== row.email) patch.email = email;
       const status = input.active ? 'active' : 'suspended';
       if (row.status !== 'removed' && status !== row.status) patch.status = status;
-      if (Object.keys(patch).length > 0) await this.users.patchIn(uow, powers, tenantId, id, patch);
+      // P4: SCIM writes only the fields it owns.
+      const owned = Object.fromEntries(
+        Object.entries(patch).filter(([f]) => (SCIM_OWNED_USER_FIELDS as readonly string[]).includes(f)),
+      );
+      if (Object.keys(owned).length > 0) await this.users.patchIn(uow, powers, tenantId, id, owned);
       await repo.saveScimUser(uow.tx, {
         user_id: id,
         tenant_id: tenantId,
