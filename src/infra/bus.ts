@@ -31,6 +31,8 @@ export type ChangeEvent =
   | { type: 'tenant'; tenantId: string; version: number }
   /** Credentials (platform tokens) were revoked: nodes drop them from their caches. */
   | { type: 'credential'; tenantId: string; tokenIds: string[] }
+  /** Call data was stored for a tenant (issue 14): live dashboards refresh. */
+  | { type: 'call_data'; tenantId: string }
   /** The listener (re)connected: events may have been missed, so consumers resynchronise. */
   | { type: 'resync' };
 

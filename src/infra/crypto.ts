@@ -2,6 +2,8 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
+  createHmac,
+  hkdfSync,
   randomBytes,
   scrypt,
   timingSafeEqual,
@@ -74,6 +76,14 @@ export class SecretBox {
     return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(
       '.',
     );
+  }
+  /**
+   * An HMAC-SHA256 of `data` under a key derived from the secret key for one purpose (HKDF), so a
+   * signature made for one use (e.g. recording links) is worthless for any other. Base64url.
+   */
+  signature(purpose: string, data: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
+    return createHmac('sha256', key).update(data).digest('base64url');
   }
   open(sealed: string): string {
     const [v, iv, tag, data] = sealed.split('.');

@@ -76,8 +76,9 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   registerPlatformRoutes(app, new PlatformService(deps));
   registerUsageRoutes(app, new UsageService(deps));
   registerAuditRoutes(app, new AuditService(deps));
-  closers.push(registerCallData(app, deps));
   closers.push(await registerRealtime(app, deps));
+  // After the real-time module: live statistics ride on its WebSocket plugin.
+  closers.push(registerCallData(app, deps));
   // Last: the outbox stops first on shutdown (closers run in order), then the mailer it uses.
   const webhookHandlers = registerWebhooks(app, deps);
   closers.unshift(startOutbox(deps, { mail: mailHandler(deps, mailer), ...webhookHandlers }));

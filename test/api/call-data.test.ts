@@ -83,7 +83,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
         .execute()
     ).map((r) => r as { call_id: string; user_id: string; group_id: string | null; role: string });
 
-  it('G4: a call between a licensed and an unlicensed user is modelled for the licensed side only', async () => {
+  it('CD1, G4: a call between a licensed and an unlicensed user is modelled for the licensed side only', async () => {
     const { t, ada, bob, ingest, sync } = await tenantWithPhoneSystem();
     // Removed from the phone system, bob holds no licence any more (A1 keeps Essential only while he is there).
     await sync('ada');
@@ -106,7 +106,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect(await participantsOf(t)).toHaveLength(1);
   });
 
-  it('G4: a call of no licensed user is not stored; unknown users and invalid records are counted by reason', async () => {
+  it('CD1, G4: a call of no licensed user is not stored; unknown users and invalid records are counted by reason', async () => {
     const { ingest, sync } = await tenantWithPhoneSystem();
     await sync('ada');
     const r = await ingest('call-records', [
@@ -127,7 +127,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect(r.body.errors[0]!.reason).toContain('/disposition');
   });
 
-  it('A4: a call is attributed to the primary group the user had at the time of the call', async () => {
+  it('CD2, A4: a call is attributed to the primary group the user had at the time of the call', async () => {
     const { t, ada, ingest, patch } = await tenantWithPhoneSystem();
     const g1 = (await a.asProvider<Named>('POST', `/v1/tenants/${t}/groups`, { name: 'Sales' })).body.id;
     const g2 = (await a.asProvider<Named>('POST', `/v1/tenants/${t}/groups`, { name: 'Support' })).body.id;
@@ -142,7 +142,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect(groups).toEqual({ [during1.id]: g1, [during2.id]: g2, [late.id]: g1 });
   });
 
-  it('G4: a licence taken away mid-month stops storage from then on; earlier calls sent late are still stored', async () => {
+  it('CD1, G4: a licence taken away mid-month stops storage from then on; earlier calls sent late are still stored', async () => {
     const { ingest, sync } = await tenantWithPhoneSystem();
     const before = callRecord('ada', 'bob');
     expect((await ingest('call-records', [before])).body.participants).toMatchObject({ modelled: 2 });
@@ -154,7 +154,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect(r.body).toMatchObject({ stored: 1, notStored: { not_licensed: 1 } });
   });
 
-  it('G4: agent events are stored only for users who held the Agent add-on at the time', async () => {
+  it('CD1, G4: agent events are stored only for users who held the Agent add-on at the time', async () => {
     const { ada, ingest, patch } = await tenantWithPhoneSystem();
     const event = (type: string, extra: Record<string, unknown> = {}) => ({
       id: `ev-${++seq}`,
@@ -215,7 +215,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect(tooMany.status).toBe(400);
   });
 
-  it('retention: records older than the tenant keeps are invalid; the bound is the provider’s; pruning deletes old rows', async () => {
+  it('CD6: records older than the tenant keeps are invalid; the bound is the provider’s; pruning deletes old rows', async () => {
     const { t, ingest } = await tenantWithPhoneSystem();
     const admin = await a.user(t, {
       email: `settings.${++seq}@example.test`,

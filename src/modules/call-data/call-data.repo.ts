@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 
 /** The tables partitioned by month, and the column each is partitioned on. */
-export const PARTITIONED = { call_records: 'started_at', call_participants: 'started_at', agent_events: 'at' } as const;
+export const PARTITIONED = {
+  call_records: 'started_at',
+  call_participants: 'started_at',
+  call_recordings: 'started_at',
+  agent_events: 'at',
+} as const;
 export type PartitionedTable = keyof typeof PARTITIONED;
 
 /** `2026-11` → `call_records_p202611`. */
@@ -154,7 +159,7 @@ export interface ParticipantRow {
 }
 
 /**
- * Inserts calls and their modelled participants in one statement; a call already stored (same id and
+ * Inserts calls, their modelled participants and their recordings in one statement; a call already stored (same id and
  * start) is skipped with its participants. Returns the ids of the calls stored now.
  */
 export async function insertCalls(
@@ -162,6 +167,7 @@ export async function insertCalls(
   tenantId: string,
   calls: CallRow[],
   participants: ParticipantRow[],
+  recordings: RecordingRow[],
 ): Promise<Set<string>> {
   if (calls.length === 0) return new Set();
   const r = await sql<{ external_id: string }>`
@@ -188,9 +194,24 @@ export async function insertCalls(
         talk_seconds int, joined_at timestamptz, left_at timestamptz)
       join ins on ins.external_id = p.call_id and ins.started_at = p.started_at
       on conflict do nothing
+    ), recs as (
+      insert into call_recordings (tenant_id, started_at, call_id, recording_id, location, recording_started_at)
+      select ${tenantId}, r.started_at, r.call_id, r.recording_id, r.location, r.recording_started_at
+      from jsonb_to_recordset(${JSON.stringify(recordings)}::jsonb) as r(call_id text, started_at timestamptz,
+        recording_id text, location text, recording_started_at timestamptz)
+      join ins on ins.external_id = r.call_id and ins.started_at = r.started_at
+      on conflict do nothing
     )
     select external_id from ins`.execute(db);
   return new Set(r.rows.map((row) => row.external_id));
+}
+
+export interface RecordingRow {
+  call_id: string;
+  started_at: string;
+  recording_id: string;
+  location: string;
+  recording_started_at: string | null;
 }
 
 export interface AgentEventRow {

@@ -23,9 +23,6 @@ export const DEFAULT_SETTINGS: CallDataSettings = { retentionDays: 396, retentio
 const FUTURE_SKEW_MS = 24 * 3600 * 1000;
 const DAY_MS = 86_400_000;
 
-/** What a stored call or agent event tells live screens (published after commit). */
-export type CallDataListener = (tenantId: string, kind: 'calls' | 'agent_events', count: number) => void;
-
 /**
  * Call data ingestion (issue 14): the phone system posts call records and agent events; each is stored
  * by the licence its users held at the time (Essential: the call is modelled for them; Agent add-on:
@@ -34,22 +31,22 @@ export type CallDataListener = (tenantId: string, kind: 'calls' | 'agent_events'
 export class CallDataService {
   /** Months whose partitions this process has made sure of, per table. */
   private readonly partitions = new Set<string>();
-  private readonly listeners: CallDataListener[] = [];
 
   constructor(private readonly deps: ServiceDeps) {}
-
-  onStored(listener: CallDataListener): void {
-    this.listeners.push(listener);
-  }
 
   async ingestCalls(ctx: RequestContext, tenantId: string, records: unknown[]): Promise<IngestResult> {
     const context = await this.context(ctx, tenantId, namedUsersOfCalls(records), queuesOfBatch(records));
     const plan = planCalls(records, context);
-    const stored = await this.withPartitions(['call_records', 'call_participants'], plan.months, () =>
-      inTransaction(this.deps, ctx, async (uow) => {
-        await uow.lockTenant(tenantId, 'share');
-        return repo.insertCalls(uow.tx, tenantId, plan.calls, plan.participants);
-      }),
+    const stored = await this.withPartitions(
+      ['call_records', 'call_participants', 'call_recordings'],
+      plan.months,
+      () =>
+        inTransaction(this.deps, ctx, async (uow) => {
+          await uow.lockTenant(tenantId, 'share');
+          const ids = await repo.insertCalls(uow.tx, tenantId, plan.calls, plan.participants, plan.recordings);
+          if (ids.size > 0) uow.publish({ type: 'call_data', tenantId });
+          return ids;
+        }),
     );
     const participants = { modelled: 0, notLicensed: 0, unknownUser: 0 };
     for (const id of stored) {
@@ -60,7 +57,6 @@ export class CallDataService {
     }
     plan.tally.notStored.duplicate += plan.calls.length - stored.size;
     plan.tally.stored = stored.size;
-    this.notify(tenantId, 'calls', stored.size);
     return { ...answer(records.length, plan.tally), participants };
   }
 
@@ -73,12 +69,13 @@ export class CallDataService {
     const stored = await this.withPartitions(['agent_events'], plan.months, () =>
       inTransaction(this.deps, ctx, async (uow) => {
         await uow.lockTenant(tenantId, 'share');
-        return repo.insertAgentEvents(uow.tx, tenantId, plan.events);
+        const ids = await repo.insertAgentEvents(uow.tx, tenantId, plan.events);
+        if (ids.size > 0) uow.publish({ type: 'call_data', tenantId });
+        return ids;
       }),
     );
     plan.tally.notStored.duplicate += plan.events.length - stored.size;
     plan.tally.stored = stored.size;
-    this.notify(tenantId, 'agent_events', stored.size);
     return answer(records.length, plan.tally);
   }
 
@@ -214,11 +211,6 @@ export class CallDataService {
         await repo.createPartition(this.deps.db, table, month);
         this.partitions.add(key);
       }
-  }
-
-  private notify(tenantId: string, kind: 'calls' | 'agent_events', count: number): void {
-    if (count === 0) return;
-    for (const l of this.listeners) l(tenantId, kind, count);
   }
 }
 

@@ -1,5 +1,5 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { AgentEventRow, CallRow, LicenceInterval, ParticipantRow } from './call-data.repo.js';
+import type { AgentEventRow, CallRow, LicenceInterval, ParticipantRow, RecordingRow } from './call-data.repo.js';
 import {
   AgentEventInput,
   CallRecordInput,
@@ -111,13 +111,21 @@ export interface CallPlan {
   tally: Tally;
   calls: CallRow[];
   participants: ParticipantRow[];
+  recordings: RecordingRow[];
   /** Per planned call id: how its named users fared, counted once it is stored. */
   outcomes: Map<string, { modelled: number; notLicensed: number; unknownUser: number }>;
   months: Set<string>;
 }
 
 export function planCalls(records: readonly unknown[], ctx: IngestContext): CallPlan {
-  const plan: CallPlan = { tally: new Tally(), calls: [], participants: [], outcomes: new Map(), months: new Set() };
+  const plan: CallPlan = {
+    tally: new Tally(),
+    calls: [],
+    participants: [],
+    recordings: [],
+    outcomes: new Map(),
+    months: new Set(),
+  };
   const seen = new Set<string>();
   records.forEach((value, index) => {
     if (!checkCall.Check(value)) return plan.tally.invalid(index, value, firstError(checkCall, value));
@@ -176,6 +184,16 @@ export function planCalls(records: readonly unknown[], ctx: IngestContext): Call
     plan.outcomes.set(c.id, outcome);
     plan.months.add(month(started));
     plan.participants.push(...modelled.values());
+    for (const r of c.recordings ?? []) {
+      const t = timeOf(r.startedAt, '/recordings/startedAt');
+      plan.recordings.push({
+        call_id: c.id,
+        started_at: c.startedAt,
+        recording_id: r.id,
+        location: r.location,
+        recording_started_at: 'ms' in t ? iso(t.ms) : null,
+      });
+    }
     plan.calls.push({
       external_id: c.id,
       started_at: c.startedAt,

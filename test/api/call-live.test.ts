@@ -1,0 +1,184 @@
+/**
+ * Dashboards, wallboards and live call statistics (issue 14): each at its supervisor level (G15);
+ * live statistics pushed over a WebSocket as call data arrives; agents' states for Contact Center
+ * Supervisors only.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { IngestResult, Named, SupervisorLevel } from '../../src/contract/index.js';
+import type { LiveSnapshot } from '../../src/modules/call-data/live.schemas.js';
+import type { Dashboard, Wallboard } from '../../src/modules/call-data/reports.schemas.js';
+import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
+import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { Inbox } from '../support/waiting.js';
+import { messageText } from '../stream/support.js';
+
+type LiveMessage = { type: 'live' } & LiveSnapshot;
+type Message = LiveMessage | { type: 'refused'; rule: string } | { type: 'revoked'; reason: string };
+
+describeEachDatabase('call data: dashboards, wallboard and live statistics', (kind) => {
+  let server: TestServer;
+  let a: ApiClient;
+  let base: string;
+  let t: string;
+  let token: string;
+  let queue: string;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    base = await server.app.listen({ port: 0, host: '127.0.0.1' });
+    a = api(server);
+    t = (await a.tenant()).id;
+    token = (await a.asProvider<{ token: string }>('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token;
+    const person = (id: string, n: number) => ({
+      externalId: id,
+      displayName: id.toUpperCase(),
+      email: `${id}@pbx.example`,
+      extension: String(300 + n),
+      devices: [],
+      acdQueues: ['q-help'],
+    });
+    await a.call('PUT', `/v1/tenants/${t}/platform/snapshot`, {
+      token,
+      body: {
+        users: [person('ann', 1), person('ben', 2)],
+        queues: [{ externalId: 'q-help', name: 'Help desk', kind: 'queue', wrapUpSeconds: 0 }],
+      },
+    });
+    queue = (await a.asProvider<Page<Named>>('GET', `/v1/tenants/${t}/queues`)).body.items[0]!.id;
+    const ann = (
+      await a.asProvider<Page<{ id: string; externalId: string }>>('GET', `/v1/tenants/${t}/users`)
+    ).body.items.find((u) => u.externalId === 'ann')!;
+    await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ann.id}`, { licences: ['essential', 'agent'] });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const supervisor = async (level: SupervisorLevel) => {
+    const u = await a.user(t, { email: uniqueEmail(level), permissions: ['website_access'] });
+    if (level !== 'none') await a.asProvider('PATCH', `/v1/tenants/${t}/users/${u.id}`, { supervisorLevel: level });
+    return { id: u.id, token: await a.session(t, u.id) };
+  };
+  const ingest = (what: 'call-records' | 'agent-events', records: unknown[]) =>
+    a.call<IngestResult>('POST', `/v1/tenants/${t}/platform/${what}`, { token, body: { records } });
+  let n = 0;
+  const event = (type: string, conversationId: string) => ({
+    id: `live-ev-${++n}`,
+    at: new Date().toISOString(),
+    user: 'ann',
+    type,
+    queue: 'q-help',
+    conversationId,
+  });
+
+  function watch(bearer: string) {
+    const inbox = new Inbox<Message>();
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/v1/tenants/${t}/live/stream`, {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    ws.on('message', (d) => inbox.push(JSON.parse(messageText(d)) as Message));
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    return { inbox, ws, closed };
+  }
+  const lastLive = (items: readonly Message[]) => items.filter((m): m is LiveMessage => m.type === 'live').at(-1);
+
+  it('G15: the dashboard and wallboard need Analytics Supervisor; a Report Supervisor is refused with the rule', async () => {
+    const period = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 3600_000).toISOString()}`;
+    const report = await supervisor('report');
+    const refused = await a.call('GET', `/v1/tenants/${t}/dashboards/calls?${period}`, { token: report.token });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ rule: 'G15', capability: 'dashboards:view' });
+    expect(refused.body.detail).toContain('Analytics Supervisor');
+    expect((await a.call('GET', `/v1/tenants/${t}/wallboard`, { token: report.token })).body).toMatchObject({
+      rule: 'G15',
+      capability: 'wallboards:view',
+    });
+
+    const startedAt = new Date().toISOString();
+    await ingest('call-records', [
+      {
+        id: 'dash-1',
+        startedAt,
+        direction: 'inbound',
+        from: { number: '+4930123456' },
+        to: { number: '301', user: 'ann' },
+        disposition: 'answered',
+        queue: 'q-help',
+        waitSeconds: 4,
+        talkSeconds: 30,
+      },
+    ]);
+    const analytics = await supervisor('analytics');
+    const dash = await a.call<Dashboard>('GET', `/v1/tenants/${t}/dashboards/calls?${period}`, {
+      token: analytics.token,
+    });
+    expect(dash.status).toBe(200);
+    expect(dash.body.totals.total).toBeGreaterThanOrEqual(1);
+    expect(dash.body.byQueue.find((r) => r.key === queue)).toMatchObject({ label: 'Help desk' });
+    expect(dash.body.perHour.reduce((s, r) => s + r.total, 0)).toBe(dash.body.totals.total);
+    const wall = await a.call<Wallboard>('GET', `/v1/tenants/${t}/wallboard`, { token: analytics.token });
+    expect(wall.status).toBe(200);
+    // Today (UTC) counts the call if it started since midnight of the wallboard's own clock.
+    const midnight = new Date(wall.body.at);
+    midnight.setUTCHours(0, 0, 0, 0);
+    expect(wall.body.today.total).toBe(Date.parse(startedAt) >= midnight.getTime() ? 1 : 0);
+
+    const live = await a.call('GET', `/v1/tenants/${t}/live`, { token: analytics.token });
+    expect(live.body).toMatchObject({ rule: 'G15', capability: 'dashboards:live_calls' });
+    expect(live.body.detail).toContain('Live Analytics Supervisor');
+  });
+
+  it('CD3: live statistics are pushed as agent events and call records arrive; agent states only at Contact Center level', async () => {
+    const liveSup = await supervisor('live');
+    const ccSup = await supervisor('contact_center');
+    const plain = watch(liveSup.token);
+    const cc = watch(ccSup.token);
+    await plain.inbox.waitFor((m) => m.length > 0, 'first live snapshot');
+    await cc.inbox.waitFor((m) => m.length > 0, 'first live snapshot (contact center)');
+    expect(lastLive(plain.inbox.items)!.agents).toBeNull();
+
+    await ingest('agent-events', [event('login', 'conv-a'), event('offered', 'conv-a')]);
+    const waiting = (items: readonly Message[]) =>
+      lastLive(items)?.queues.find((q) => q.queueId === queue)?.waiting === 1;
+    await plain.inbox.waitFor(waiting, 'a call waiting in the queue');
+    await cc.inbox.waitFor(waiting, 'a call waiting in the queue (contact center)');
+
+    await ingest('agent-events', [event('answered', 'conv-a')]);
+    await cc.inbox.waitFor((items) => {
+      const s = lastLive(items);
+      return s?.totals.inProgress === 1 && s.agents?.[0]?.state === 'on_call';
+    }, 'the call in progress and ann on it');
+    expect(lastLive(cc.inbox.items)!.agents![0]).toMatchObject({ label: 'ANN', queueIds: [queue] });
+
+    await ingest('call-records', [
+      {
+        id: 'live-cdr-1',
+        conversationId: 'conv-a',
+        startedAt: new Date().toISOString(),
+        direction: 'inbound',
+        from: { number: '+4930123456' },
+        to: { number: '301', user: 'ann' },
+        disposition: 'answered',
+        queue: 'q-help',
+      },
+    ]);
+    await plain.inbox.waitFor((items) => {
+      const q = lastLive(items)?.queues.find((x) => x.queueId === queue);
+      return q?.inProgress === 0 && q.waiting === 0 && q.today.answered >= 1;
+    }, 'the call ended by its record');
+
+    // The level taken away: the watch ends without signing in again.
+    await a.asProvider('PATCH', `/v1/tenants/${t}/users/${liveSup.id}`, { supervisorLevel: 'report' });
+    await plain.inbox.waitFor((m) => m.some((x) => x.type === 'revoked'), 'the watch ended');
+    expect(await plain.closed).toBe(4001);
+    cc.ws.close();
+  });
+
+  it('G15: a socket below the level is told why and closed', async () => {
+    const report = await supervisor('report');
+    const w = watch(report.token);
+    await w.inbox.waitFor((m) => m.length > 0, 'the refusal');
+    expect(w.inbox.items[0]).toMatchObject({ type: 'refused', rule: 'G15' });
+    expect(await w.closed).toBe(4003);
+  });
+});
