@@ -15,7 +15,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CAPABILITY_IDS } from '../../../src/contract/index.js';
+import { CAPABILITY_IDS, type Capability } from '../../../src/contract/index.js';
 import { useActor, useTenantId } from '../api/hooks.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
@@ -23,6 +23,19 @@ import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
 import { formatDateTime } from '../lib/format.js';
 import { useSession } from '../session.js';
+
+/** The "SCIM token" preset (P2): what an identity provider needs to provision users and groups (docs/scim.md). */
+const SCIM_SCOPES: readonly Capability[] = [
+  'users:view',
+  'users:create',
+  'users:edit',
+  'users:delete',
+  'groups:view',
+  'groups:create',
+  'groups:edit',
+  'groups:delete',
+  'billing:edit',
+];
 
 export function ApiTokensPage() {
   const { t, lang } = useI18n();
@@ -36,10 +49,14 @@ export function ApiTokensPage() {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [shown, setShown] = useState<string | null>(null);
+  const [scim, setScim] = useState(false);
+  const [shownScim, setShownScim] = useState(false);
+  const scimUrl = `${window.location.origin}/v1/tenants/${tenantId}/scim/v2`;
   const create = useMutation({
     mutationFn: () => client.apiTokens.create(tenantId, { name, scopes }),
     onSuccess: async (r) => {
       setShown(r.token);
+      setShownScim(scim);
       setCreating(false);
       setName('');
       setScopes([]);
@@ -56,7 +73,30 @@ export function ApiTokensPage() {
       <PageHeader
         title={t('nav.apiTokens')}
         description={t('tokens.description')}
-        actions={<Button onClick={() => setCreating(true)}>{t('tokens.new')}</Button>}
+        actions={
+          <Group gap="xs">
+            <Button
+              variant="light"
+              data-testid="scim-preset"
+              onClick={() => {
+                setScim(true);
+                setName(t('tokens.scimName'));
+                setScopes(SCIM_SCOPES.filter((c) => (available as readonly string[]).includes(c)));
+                setCreating(true);
+              }}
+            >
+              {t('tokens.scimPreset')}
+            </Button>
+            <Button
+              onClick={() => {
+                setScim(false);
+                setCreating(true);
+              }}
+            >
+              {t('tokens.new')}
+            </Button>
+          </Group>
+        }
       />
       {shown && (
         <Alert
@@ -80,6 +120,7 @@ export function ApiTokensPage() {
               )}
             </CopyButton>
           </Group>
+          {shownScim && <ScimUrl url={scimUrl} />}
         </Alert>
       )}
       {revoke.error ? <ProblemAlert error={revoke.error} onClose={() => revoke.reset()} /> : null}
@@ -147,6 +188,7 @@ export function ApiTokensPage() {
           <Stack>
             {create.error ? <ProblemAlert error={create.error} /> : null}
             <TextInput label={t('lists.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+            {scim && <ScimUrl url={scimUrl} />}
             <MultiSelect
               label={t('tokens.scopes')}
               description={t('tokens.scopesHelp')}
@@ -168,5 +210,32 @@ export function ApiTokensPage() {
         </form>
       </Modal>
     </>
+  );
+}
+
+/** The Tenant URL to paste into Entra ID or Okta beside the token. */
+function ScimUrl({ url }: { url: string }) {
+  const { t } = useI18n();
+  return (
+    <Stack gap={4} mt="xs">
+      <Text size="sm" fw={500}>
+        {t('tokens.scimUrl')}
+      </Text>
+      <Group gap="xs">
+        <Code fz="sm" data-testid="scim-url">
+          {url}
+        </Code>
+        <CopyButton value={url}>
+          {({ copied, copy }) => (
+            <Button size="xs" variant="light" onClick={copy}>
+              {copied ? t('tokens.copied') : t('tokens.copy')}
+            </Button>
+          )}
+        </CopyButton>
+      </Group>
+      <Text size="xs" c="dimmed">
+        {t('tokens.scimHelp')}
+      </Text>
+    </Stack>
   );
 }
