@@ -22,6 +22,7 @@ const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }>
   { name: 'seats', load: () => import('./seats.bench.js') },
   { name: 'stream', load: () => import('./stream.bench.js') },
   { name: 'webhooks', load: () => import('./webhooks.bench.js') },
+  { name: 'scim', load: () => import('./scim.bench.js') },
 ];
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

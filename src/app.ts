@@ -21,6 +21,7 @@ import { finishOpenApiDocument } from './http/openapi.js';
 import { registerErrorHandling } from './http/problem.js';
 import { registerValidation } from './http/validation.js';
 import { clientErrorHandler, frameworkErrors, registerInputGuards } from './http/input-guards.js';
+import { registerRateLimits } from './http/limits.js';
 import type { Api } from './http/types.js';
 import { errorResponses, Problem } from './http/common-schemas.js';
 import { AppError } from './infra/errors.js';
@@ -91,6 +92,7 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   registerErrorHandling(app);
   registerValidation(app);
   registerInputGuards(app);
+  registerRateLimits(app, config);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
