@@ -9,6 +9,10 @@ const ConfigSchema = Type.Object({
   DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
   /** The longest one SQL statement (and an idle open transaction) may run on PostgreSQL. */
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 120000 }),
+  /** Batch checks and AuthZEN evaluations one credential may send per minute (per node). */
+  RATE_LIMIT_CHECKS_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  /** Syncs, imports, exports and usage reports one credential may ask for per minute (per node). */
+  RATE_LIMIT_BULK_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
   SWITCHBOARD_PROVIDER_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   SWITCHBOARD_SECRET_KEY: Type.Optional(Type.String({ minLength: 32 })),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
