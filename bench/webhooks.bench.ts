@@ -18,7 +18,7 @@ import { WebhookReceiver } from '../test/support/webhook-receiver.js';
 const BURST = Number(process.env.BENCH_WEBHOOK_BURST ?? 2000);
 const LAG_SAMPLES = Number(process.env.BENCH_WEBHOOK_LAG ?? 200);
 /** The dispatcher's concurrency, used for the floor too. */
-const CONCURRENCY = 16;
+const CONCURRENCY = 8;
 const TIMEOUT_MS = 120_000;
 
 const SYSTEM: RequestContext = {

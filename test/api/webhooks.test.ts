@@ -161,8 +161,9 @@ describeEachDatabase('Webhooks from the outbox (W1, Standard Webhooks)', (kind) 
     }
     const w = (await a.asProvider<Webhook>('GET', `/v1/tenants/${t}/webhooks/${hook.id}`)).body;
     expect(w.disabledReason).toMatch(/410/);
+    // The delivery is marked failed right after the endpoint is disabled.
+    await expect.poll(async () => (await deliveries(t, hook.id))[0]!.status).toBe('failed');
     const [d] = await deliveries(t, hook.id);
-    expect(d!.status).toBe('failed');
     expect(d!.attempts.map((x) => x.statusCode)).toEqual([302, 410]);
     // Nothing more goes to a disabled endpoint.
     await a.user(t);

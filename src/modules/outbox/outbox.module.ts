@@ -5,8 +5,11 @@ import type { Mailer } from '../mail/mailer.js';
 import { nextAttemptAt, OutboxDispatcher, type HandlerResult, type OutboxHandler } from './dispatcher.js';
 import { outboxLag } from './outbox.repo.js';
 
-/** Rows one node works at once (webhook attempts wait on the network, so several run side by side). */
-const CONCURRENCY = 16;
+/**
+ * Rows one node works at once: webhook attempts wait on the network, so several run side by side,
+ * but fewer than the database pool holds (10), so requests always find a connection.
+ */
+const CONCURRENCY = 8;
 
 /** Sends an outbox mail; a failure is retried on the schedule (the row stays in the outbox). */
 export function mailHandler(deps: Pick<ServiceDeps, 'secrets'>, mailer: Mailer): OutboxHandler {
