@@ -21,6 +21,7 @@ const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }>
   { name: 'sync', load: () => import('./sync.bench.js') },
   { name: 'seats', load: () => import('./seats.bench.js') },
   { name: 'stream', load: () => import('./stream.bench.js') },
+  { name: 'authzen', load: () => import('./authzen.bench.js') },
   { name: 'webhooks', load: () => import('./webhooks.bench.js') },
   { name: 'scim', load: () => import('./scim.bench.js') },
 ];

@@ -1,0 +1,157 @@
+/**
+ * AuthZEN evaluations like POST /check: the same decisions asked through `POST /access/v1/evaluations`
+ * and through `POST …/check`, side by side in one run on one server (same tenant, same API token, same
+ * checks), batches of 1, 100 and 1,000, 4 concurrent clients over a real port. The figure that matters
+ * is the ratio: AuthZEN is a mapping over the same service method, so it should keep close to 1.
+ */
+import { performance } from 'node:perf_hooks';
+import { buildServer } from '../src/app.js';
+import type { CreatedApiToken, LoginResult, Queue, Tenant, UserPage } from '../src/contract/index.js';
+import { loadConfig } from '../src/infra/config.js';
+import { createTestDatabase, postgresReachable } from '../test/support/databases.js';
+
+const USERS = Number(process.env.BENCH_AUTHZEN_USERS ?? 2_000);
+const QUEUES = 50;
+const SECONDS = Number(process.env.BENCH_AUTHZEN_SECONDS ?? 3);
+const PROVIDER = 'bench-provider-token-0123456789';
+const PASSWORD = 'correct horse battery staple';
+
+async function call<T>(base: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json: unknown = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json as T;
+}
+
+interface Check {
+  userId: string;
+  capability: string;
+  resource?: string;
+}
+
+/** Decisions per second and request latencies of `ask` with batches of `batch`, 4 clients for SECONDS. */
+async function measure(batch: number, next: () => Check, ask: (checks: Check[]) => Promise<number>) {
+  let decisions = 0;
+  const lat: number[] = [];
+  const until = performance.now() + SECONDS * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const checks = Array.from({ length: batch }, next);
+      const s = performance.now();
+      decisions += await ask(checks);
+      lat.push(performance.now() - s);
+    }
+  };
+  const start = performance.now();
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const perSecond = decisions / ((performance.now() - start) / 1000);
+  lat.sort((a, b) => a - b);
+  return { perSecond, p99: lat[Math.floor(lat.length * 0.99)]! };
+}
+
+export async function run(): Promise<string> {
+  const pg = await postgresReachable();
+  const db = pg ? await createTestDatabase() : null;
+  const server = await buildServer(
+    loadConfig({
+      SWITCHBOARD_PROVIDER_TOKEN: PROVIDER,
+      LOG_LEVEL: 'silent',
+      SWITCHBOARD_DATA_DIR: 'memory://',
+      ...(db ? { DATABASE_URL: db.url } : {}),
+    }),
+  );
+  const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const tenant = await call<Tenant>(base, PROVIDER, 'POST', '/v1/tenants', { name: 'AuthZEN', plan: 'record' });
+    const t = tenant.id;
+    await call(base, PROVIDER, 'PUT', `/v1/tenants/${t}/platform/snapshot`, {
+      queues: Array.from({ length: QUEUES }, (_, i) => ({
+        externalId: `q${i}`,
+        name: `Q${i}`,
+        kind: 'queue',
+        wrapUpSeconds: 0,
+      })),
+      users: Array.from({ length: USERS }, (_, i) => ({
+        externalId: `e${i}`,
+        displayName: `User ${i}`,
+        email: `u${i}@bench.example`,
+        extension: String(10_000 + i),
+        devices: [],
+        acdQueues: i % 3 ? [`q${i % QUEUES}`] : [],
+      })),
+    });
+    await call(base, PROVIDER, 'POST', `/v1/tenants/${t}/users`, {
+      displayName: 'PEP owner',
+      email: 'pep@bench.example',
+      password: PASSWORD,
+      permissions: ['website_access', 'manage_users', 'rest_api_admin'],
+    });
+    const login = await call<LoginResult>(base, PROVIDER, 'POST', '/v1/auth/login', {
+      email: 'pep@bench.example',
+      password: PASSWORD,
+      audience: 'portal',
+    });
+    const token = (
+      await call<CreatedApiToken>(base, login.token, 'POST', `/v1/tenants/${t}/api-tokens`, {
+        name: 'PEP',
+        scopes: ['users:view'],
+      })
+    ).token;
+    const users = (await call<UserPage>(base, PROVIDER, 'GET', `/v1/tenants/${t}/users?limit=500`)).items.map(
+      (u) => u.id,
+    );
+    const queues = (await call<{ items: Queue[] }>(base, PROVIDER, 'GET', `/v1/tenants/${t}/queues?limit=500`)).items;
+    const caps = ['users:view', 'reports:view', 'cc:agent', 'portal:use', 'telephony:call'];
+    let i = 0;
+    const next = (): Check => {
+      i++;
+      return i % 2
+        ? { userId: users[i % users.length]!, capability: caps[i % caps.length]! }
+        : {
+            userId: users[i % users.length]!,
+            capability: 'queue:join',
+            resource: `queue:${queues[i % queues.length]!.id}`,
+          };
+    };
+    const viaCheck = async (checks: Check[]) =>
+      (await call<{ results: unknown[] }>(base, token, 'POST', `/v1/tenants/${t}/check`, { checks })).results.length;
+    const viaAuthzen = async (checks: Check[]) =>
+      (
+        await call<{ evaluations: unknown[] }>(base, token, 'POST', '/access/v1/evaluations', {
+          evaluations: checks.map((c) => ({
+            subject: { type: 'user', id: c.userId },
+            action: { name: c.capability },
+            resource: c.resource ? { type: 'queue', id: c.resource.slice('queue:'.length) } : { type: 'tenant', id: t },
+          })),
+        })
+      ).evaluations.length;
+    const rows: string[] = [];
+    for (const batch of [1, 100, 1000]) {
+      const check = await measure(batch, next, viaCheck);
+      const authzen = await measure(batch, next, viaAuthzen);
+      rows.push(
+        `| ${batch} | ${Math.round(check.perSecond).toLocaleString('en')} (p99 ${check.p99.toFixed(1)} ms) | ` +
+          `${Math.round(authzen.perSecond).toLocaleString('en')} (p99 ${authzen.p99.toFixed(1)} ms) | ` +
+          `${(authzen.perSecond / check.perSecond).toFixed(2)} |`,
+      );
+    }
+    return [
+      '## AuthZEN evaluations like POST /check',
+      '',
+      `The same decisions through \`POST /access/v1/evaluations\` and \`POST …/check\`, one server on ${pg ? 'PostgreSQL' : 'the embedded database'}, ${USERS.toLocaleString('en')} platform users in ${QUEUES} queues, one API token (scope \`users:view\`); half tenant-wide, half queue-scoped checks; 4 concurrent clients for ${SECONDS} s per batch size, /check first, then AuthZEN. Both answer with the reasons (\`grantedBy\`/\`blockedBy\`).`,
+      '',
+      '| checks per request | POST /check decisions/s | AuthZEN decisions/s | AuthZEN / check |',
+      '|---:|---:|---:|---:|',
+      ...rows,
+      '',
+      'On a machine shared with other work (see the load average below) the absolute figures say little; the ratio, measured side by side in the same run, is the figure.',
+    ].join('\n');
+  } finally {
+    await server.close();
+    await db?.drop();
+  }
+}
