@@ -23,6 +23,7 @@ const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }>
   { name: 'stream', load: () => import('./stream.bench.js') },
   { name: 'authzen', load: () => import('./authzen.bench.js') },
   { name: 'webhooks', load: () => import('./webhooks.bench.js') },
+  { name: 'csv', load: () => import('./csv.bench.js') },
   { name: 'scim', load: () => import('./scim.bench.js') },
 ];
 
