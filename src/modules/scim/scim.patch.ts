@@ -83,10 +83,7 @@ function booleanFor(path: string, value: unknown, i: number): unknown {
 /** Applies normalised operations to a resource (scim-patch); its refusals become SCIM 400s with their scimType. */
 export function applyPatch<T extends Json>(resource: T, ops: PatchOp[]): T {
   try {
-    return scimPatch(
-      { schemas: [], ...resource, meta: undefined } as never,
-      ops as ScimPatchOperation[],
-    );
+    return scimPatch({ schemas: [], ...resource, meta: undefined } as never, ops as ScimPatchOperation[]);
   } catch (err) {
     if (err instanceof ScimError) throw scimInvalid(err.message, '/Operations', err.scimCode ?? 'invalidValue');
     throw err;

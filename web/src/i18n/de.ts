@@ -803,7 +803,8 @@ export const de: Messages = {
   'tokens.scimPreset': 'SCIM-Token',
   'tokens.scimName': 'SCIM-Bereitstellung',
   'tokens.scimUrl': 'Mandanten-URL für Entra ID oder Okta',
-  'tokens.scimHelp': 'Fügen Sie diese URL und das Token in Entra ID (Bereitstellung → Administratoranmeldeinformationen) oder Okta (Provisioning → Integration) ein.',
+  'tokens.scimHelp':
+    'Fügen Sie diese URL und das Token in Entra ID (Bereitstellung → Administratoranmeldeinformationen) oder Okta (Provisioning → Integration) ein.',
   'settings.description': 'Tarif und Integrationen Ihrer Organisation.',
   'settings.providerOwned': 'Tarif, Region, Plätze und Richtlinien werden von Ihrem Dienstanbieter festgelegt.',
   'tenant.plan': 'Tarif',

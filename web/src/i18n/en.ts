@@ -764,7 +764,8 @@ export const en = {
   'tokens.scimPreset': 'SCIM token',
   'tokens.scimName': 'SCIM provisioning',
   'tokens.scimUrl': 'Tenant URL for Entra ID or Okta',
-  'tokens.scimHelp': 'Paste this URL and the token into Entra ID (Provisioning → Admin Credentials) or Okta (Provisioning → Integration).',
+  'tokens.scimHelp':
+    'Paste this URL and the token into Entra ID (Provisioning → Admin Credentials) or Okta (Provisioning → Integration).',
   'settings.description': 'Your organisation’s plan and integrations.',
   'settings.providerOwned': 'Plan, region, seats and policies are set by your service provider.',
   'tenant.plan': 'Plan',

@@ -822,7 +822,8 @@ export const es: Messages = {
   'tokens.scimPreset': 'Token SCIM',
   'tokens.scimName': 'Aprovisionamiento SCIM',
   'tokens.scimUrl': 'URL del inquilino para Entra ID u Okta',
-  'tokens.scimHelp': 'Pegue esta URL y el token en Entra ID (Aprovisionamiento → Credenciales de administrador) u Okta (Provisioning → Integration).',
+  'tokens.scimHelp':
+    'Pegue esta URL y el token en Entra ID (Aprovisionamiento → Credenciales de administrador) u Okta (Provisioning → Integration).',
   'settings.description': 'El plan y las integraciones de tu organización.',
   'settings.providerOwned':
     'El plan, la región, las licencias concurrentes y las políticas los establece tu proveedor de servicios.',

@@ -785,7 +785,8 @@ export const id: Messages = {
   'tokens.scimPreset': 'Token SCIM',
   'tokens.scimName': 'Penyediaan SCIM',
   'tokens.scimUrl': 'URL tenant untuk Entra ID atau Okta',
-  'tokens.scimHelp': 'Tempel URL ini dan token ke Entra ID (Provisioning → Admin Credentials) atau Okta (Provisioning → Integration).',
+  'tokens.scimHelp':
+    'Tempel URL ini dan token ke Entra ID (Provisioning → Admin Credentials) atau Okta (Provisioning → Integration).',
   'settings.description': 'Paket dan integrasi organisasi Anda.',
   'settings.providerOwned': 'Paket, wilayah, kursi, dan kebijakan ditetapkan oleh penyedia layanan Anda.',
   'tenant.plan': 'Paket',

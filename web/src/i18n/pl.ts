@@ -827,7 +827,8 @@ export const pl: Messages = {
   'tokens.scimPreset': 'Token SCIM',
   'tokens.scimName': 'Provisioning SCIM',
   'tokens.scimUrl': 'Adres URL dzierżawy dla Entra ID lub Okta',
-  'tokens.scimHelp': 'Wklej ten adres URL i token w Entra ID (Aprowizacja → Poświadczenia administratora) lub Okta (Provisioning → Integration).',
+  'tokens.scimHelp':
+    'Wklej ten adres URL i token w Entra ID (Aprowizacja → Poświadczenia administratora) lub Okta (Provisioning → Integration).',
   'settings.description': 'Plan i integracje Twojej organizacji.',
   'settings.providerOwned': 'Plan, region, stanowiska i zasady ustawia Twój dostawca usług.',
   'tenant.plan': 'Plan',
