@@ -136,7 +136,7 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await expectAccessible(page, 'user editor');
 
     await page.getByRole('radio', { name: 'Report Supervisor', exact: true }).check();
-    await expect.poll(() => website.isChecked()).toBe(true); // A2, in the draft at once
+    await expect.poll(() => website.isChecked(), ON_SERVER).toBe(true); // A2, as the server's preview says
     expect(await manageUsers.isDisabled()).toBe(false);
     await page.getByRole('button', { name: 'Review and save' }).click();
     const summary = page.getByTestId('change-summary');
