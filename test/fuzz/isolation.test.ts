@@ -23,6 +23,9 @@ import { renewSessions, seedTenant, type CredentialKind, type SeededTenant } fro
  * documented.
  */
 
+/** `FUZZ_ONLY=groups` sweeps only the operations whose `METHOD /path` matches. */
+const ONLY = process.env.FUZZ_ONLY ? new RegExp(process.env.FUZZ_ONLY) : null;
+
 const CREDENTIALS: CredentialKind[] = ['provider', 'admin', 'plainUser', 'apiToken', 'narrowApiToken', 'platformToken'];
 
 /** An id of the same shape as the real ones that names nothing. */
@@ -94,8 +97,9 @@ describeEachDatabase("isolation: every operation with another tenant's ids, unde
   };
 
   it("E4: another tenant's resources answer exactly as missing ones, under every credential; nothing leaks, nothing of it changes", async () => {
-    const ops = operationsOf(doc).filter((op) => !op.public);
-    expect(ops.length).toBeGreaterThan(50);
+    const documented = operationsOf(doc).filter((op) => !op.public);
+    expect(documented.length).toBeGreaterThan(50);
+    const ops = ONLY ? documented.filter((op) => ONLY.test(op.name)) : documented;
     const bBefore = await tenantMark(server, b.id);
     const missing = missingIds(b.ids);
     const missingTenant = missingId(b.id);
@@ -134,7 +138,7 @@ describeEachDatabase("isolation: every operation with another tenant's ids, unde
         }
       }
     }
-    expect(compared).toBeGreaterThan(ops.length);
+    expect(compared).toBeGreaterThanOrEqual(ops.length);
     expect(defects, defects.join('\n\n')).toEqual([]);
     expect(await tenantMark(server, b.id)).toBe(bBefore);
   }, 900_000);
