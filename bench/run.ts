@@ -24,6 +24,7 @@ const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }>
   { name: 'authzen', load: () => import('./authzen.bench.js') },
   { name: 'webhooks', load: () => import('./webhooks.bench.js') },
   { name: 'csv', load: () => import('./csv.bench.js') },
+  { name: 'decisions', load: () => import('./decisions.bench.js') },
   { name: 'scim', load: () => import('./scim.bench.js') },
 ];
 

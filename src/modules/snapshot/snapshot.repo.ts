@@ -31,9 +31,9 @@ const USER_COLUMNS = [
   'version',
 ] as const;
 
-export type SnapshotTenantRow = Pick<Selectable<TenantsTable>, (typeof TENANT_COLUMNS)[number]>;
-export type SnapshotUserRow = Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]>;
-export type SnapshotDeviceRow = Pick<Selectable<DevicesTable>, 'id' | 'kind' | 'user_id'>;
+type SnapshotTenantRow = Pick<Selectable<TenantsTable>, (typeof TENANT_COLUMNS)[number]>;
+type SnapshotUserRow = Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]>;
+type SnapshotDeviceRow = Pick<Selectable<DevicesTable>, 'id' | 'kind' | 'user_id'>;
 
 export interface TenantRows {
   tenant: SnapshotTenantRow;

@@ -7,7 +7,7 @@ import { toUserAccess } from '../users/users.mapping.js';
 import type { TenantRows, UserRows } from './snapshot.repo.js';
 
 /** One user as the snapshot holds it: the engine's state, the row version and the extension (F5). */
-export interface SnapshotUser {
+interface SnapshotUser {
   readonly access: UserAccess;
   readonly version: number;
   readonly extension: string | null;
@@ -18,7 +18,7 @@ export interface SnapshotUser {
  * compiled bitsets, the explainable state with its shared sub-objects, the maps' entries). The
  * memory budget counts with these, so it never walks the heap.
  */
-export const BYTES_PER_USER = 700;
+const BYTES_PER_USER = 700;
 const BYTES_PER_QUEUE = 400;
 const BYTES_PER_TENANT = 8_192;
 
