@@ -1,7 +1,7 @@
 /**
- * Portal defects of the seams issue, in a real browser against a real server: the Groups tab (a tick
- * crashed the app), the header on a phone-width screen, signing in when one email and password open
- * accounts in two organisations (G2), and the session living in the HttpOnly cookie, not in storage.
+ * Portal defects of the seams issue, in a real browser against a real server: signing in when one
+ * email and password open accounts in two organisations (G2), and the session living in the HttpOnly
+ * cookie, not in storage. (The Groups tab's crash is covered by groups-tab.test.tsx.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -67,45 +67,6 @@ describe.skipIf(!run)('portal fixes (browser)', () => {
     expect(await p.evaluate<string>('document.cookie')).not.toMatch(/sb_session/);
     await p.reload();
     await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor(ON_SERVER);
-    expect(errors).toEqual([]);
-    await p.context().close();
-  });
-
-  it('Groups tab: ticking groups changes the membership without crashing; the save keeps it', async () => {
-    const { p, errors } = await newPage();
-    await signIn(p, seed.admin.email!);
-    await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor(ON_SERVER);
-    await p.goto(`${server.url}/users/${seed.clerk.id}/groups`);
-    const sales = p.getByRole('checkbox', { name: 'Sales team' });
-    await sales.waitFor(ON_SERVER);
-    await sales.click();
-    await p.getByRole('checkbox', { name: 'Night shift' }).click();
-    await expect.poll(() => sales.isChecked()).toBe(true);
-    await screenshot(p, '31-editor-groups');
-    expect(errors).toEqual([]);
-    await p.getByRole('button', { name: 'Save' }).first().click();
-    await expect
-      .poll(async () => (await seed.provider.users.get(seed.tenantId, seed.clerk.id)).groups.length, ON_SERVER)
-      .toBe(2);
-    expect(errors).toEqual([]);
-    await p.context().close();
-  });
-
-  it('the header fits a phone: nothing overflows, sign-out is on screen, language moves into the menu', async () => {
-    const { p, errors } = await newPage({ width: 360, height: 740 });
-    await signIn(p, seed.admin.email!);
-    await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor(ON_SERVER);
-    const header = p.locator('header').first();
-    const fits = await header.evaluate(
-      (h: { scrollWidth: number; clientWidth: number }) => h.scrollWidth <= h.clientWidth,
-    );
-    expect(fits).toBe(true);
-    const signOut = await p.getByRole('button', { name: 'Sign out' }).boundingBox();
-    expect(signOut).not.toBeNull();
-    expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(360);
-    await p.getByRole('button', { name: /navigation/i }).click();
-    await p.getByTestId('menu-preferences').waitFor();
-    await screenshot(p, '32-phone-header-menu');
     expect(errors).toEqual([]);
     await p.context().close();
   });
