@@ -9,6 +9,8 @@ import { registerRecordingRoutes } from './recordings.routes.js';
 import { RecordingsService } from './recordings.service.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { ReportsService } from './reports.service.js';
+import { registerSupervisorRoutes } from './supervisor.routes.js';
+import { SupervisorService } from './supervisor.service.js';
 
 /** Retention runs hourly on every node; pruning twice is harmless. */
 const PRUNE_INTERVAL_MS = 3600_000;
@@ -19,6 +21,7 @@ export function registerCallData(app: Api, deps: ServiceDeps): Closer {
   registerCallDataRoutes(app, calls);
   registerReportRoutes(app, new ReportsService(deps));
   registerRecordingRoutes(app, new RecordingsService(deps));
+  registerSupervisorRoutes(app, new SupervisorService(deps));
   const live = new LiveService(deps);
   registerLiveRoutes(app, deps.db, live);
   live.start();

@@ -71,3 +71,16 @@ export async function agentStatesNow(db: Executor, tenantId: string, now: Date):
     from last_state s left join queues q on q.user_id = s.user_id`.execute(db);
   return r.rows;
 }
+
+/** The queue of a live conversation: the queue of its latest agent event of the last four hours. */
+export async function conversationQueue(
+  db: Executor,
+  tenantId: string,
+  conversationId: string,
+): Promise<string | null> {
+  const r = await sql<{ queue_id: string | null }>`
+    select queue_id from agent_events
+    where tenant_id = ${tenantId} and conversation_id = ${conversationId} and at >= now() - interval '4 hours'
+    order by at desc limit 1`.execute(db);
+  return r.rows[0]?.queue_id ?? null;
+}

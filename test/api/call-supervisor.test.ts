@@ -1,0 +1,126 @@
+/**
+ * Supervisor actions (CD5): agent control and silent monitor become requests to the phone system
+ * (outbox events), audited, limited to the supervisor's queues (G11).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AuditPage, Named, UserPage } from '../../src/contract/index.js';
+import { api, type ApiClient, type Page } from '../support/api.js';
+import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+
+describeEachDatabase('call data: supervisor actions', (kind) => {
+  let server: TestServer;
+  let a: ApiClient;
+  let t: string;
+  let ids: Record<string, string>;
+  let queues: Record<string, string>;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+    t = (await a.tenant()).id;
+    token = (await a.asProvider<{ token: string }>('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token;
+    const person = (id: string, n: number, acdQueues: string[]) => ({
+      externalId: id,
+      displayName: id,
+      email: `${id}.${t}@pbx.example`,
+      extension: String(500 + n),
+      devices: [],
+      acdQueues,
+    });
+    await a.call('PUT', `/v1/tenants/${t}/platform/snapshot`, {
+      token,
+      body: {
+        users: [person('sam', 1, []), person('ann', 2, ['q-a']), person('bob', 3, ['q-b'])],
+        queues: [
+          { externalId: 'q-a', name: 'A', kind: 'queue', wrapUpSeconds: 0 },
+          { externalId: 'q-b', name: 'B', kind: 'queue', wrapUpSeconds: 0 },
+        ],
+      },
+    });
+    const users = (await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users?source=platform`)).body.items;
+    ids = Object.fromEntries(users.map((u) => [u.externalId!, u.id]));
+    queues = Object.fromEntries(
+      (await a.asProvider<Page<Named>>('GET', `/v1/tenants/${t}/queues`)).body.items.map((q) => [q.name, q.id]),
+    );
+    await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ids.ann}`, { licences: ['essential', 'agent'] });
+    await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ids.bob}`, { licences: ['essential', 'agent'] });
+    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ids.sam}`, {
+      permissions: ['website_access', 'supervisor_agent_control', 'silent_monitor'],
+      contactCenter: { queues: { [queues.A!]: ['supervisor'] } },
+    });
+    expect(r.status).toBe(200);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const outbox = async () =>
+    (
+      await server.deps.db
+        .selectFrom('outbox')
+        .select(['payload'])
+        .where('tenant_id', '=', t)
+        .where('type', '=', 'event')
+        .execute()
+    ).map((r) => (r.payload as { body: { type: string; data: Record<string, unknown> } }).body);
+
+  it("CD5, G11: a supervisor asks to change the state of an agent of their queue; not of another queue's agent", async () => {
+    const sam = await a.session(t, ids.sam!);
+    const ok = await a.call('POST', `/v1/tenants/${t}/agents/${ids.ann}/state-requests`, {
+      token: sam,
+      body: { state: 'paused', reason: 'Coaching' },
+    });
+    expect(ok.status).toBe(202);
+    const sent = (await outbox()).filter((e) => e.type === 'agent.state_change_requested');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.data).toMatchObject({ agentExternalId: 'ann', state: 'paused', reason: 'Coaching' });
+    const audit = (await a.asProvider<AuditPage>('GET', `/v1/tenants/${t}/audit?limit=200`)).body.items;
+    expect(audit.some((e) => e.action === 'agent.state_change_requested' && e.targetId === ids.ann)).toBe(true);
+
+    const refused = await a.call('POST', `/v1/tenants/${t}/agents/${ids.bob}/state-requests`, {
+      token: sam,
+      body: { state: 'logged_out' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ rule: 'G11' });
+    expect((await outbox()).filter((e) => e.type === 'agent.state_change_requested')).toHaveLength(1);
+  });
+
+  it('CD5, G11: silent monitor of a call in the supervisor’s queue is requested; a call of another queue is refused', async () => {
+    const sam = await a.session(t, ids.sam!);
+    const now = new Date().toISOString();
+    await a.call('POST', `/v1/tenants/${t}/platform/agent-events`, {
+      token,
+      body: {
+        records: [
+          { id: 'm1', at: now, user: 'ann', type: 'answered', queue: 'q-a', conversationId: 'conv-a' },
+          { id: 'm2', at: now, user: 'bob', type: 'answered', queue: 'q-b', conversationId: 'conv-b' },
+        ],
+      },
+    });
+    const ok = await a.call('POST', `/v1/tenants/${t}/monitor-requests`, {
+      token: sam,
+      body: { conversationId: 'conv-a', mode: 'whisper' },
+    });
+    expect(ok.status).toBe(202);
+    expect((await outbox()).find((e) => e.type === 'call.monitor_requested')!.data).toMatchObject({
+      conversationId: 'conv-a',
+      mode: 'whisper',
+      queueId: queues.A,
+      supervisorExternalId: 'sam',
+    });
+    const other = await a.call('POST', `/v1/tenants/${t}/monitor-requests`, {
+      token: sam,
+      body: { conversationId: 'conv-b', mode: 'barge' },
+    });
+    expect(other.body).toMatchObject({ rule: 'G11' });
+
+    const plain = await a.user(t, { email: `plain.${t}@example.test`, permissions: ['website_access'] });
+    const refused = await a.call('POST', `/v1/tenants/${t}/monitor-requests`, {
+      token: await a.session(t, plain.id),
+      body: { conversationId: 'conv-a', mode: 'listen' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ capability: 'live_calls:monitor' });
+  });
+});
