@@ -18,6 +18,7 @@ interface BenchModule {
 /** The registry: add a bench here (name, loader). Names are what the filter matches. */
 const BENCHES: ReadonlyArray<{ name: string; load: () => Promise<BenchModule> }> = [
   { name: 'checks', load: () => import('./checks.bench.js') },
+  { name: 'call-data', load: () => import('./call-data.bench.js') },
   { name: 'sync', load: () => import('./sync.bench.js') },
   { name: 'seats', load: () => import('./seats.bench.js') },
   { name: 'stream', load: () => import('./stream.bench.js') },
