@@ -99,16 +99,16 @@ describeEachDatabase('users CSV (P3)', (kind) => {
 
   it('P3: an export of more than one page streams every user once, in name order', async () => {
     const { id: t } = await a.tenant();
-    const csv = ['displayName', ...Array.from({ length: 1203 }, (_, i) => `User ${String(i).padStart(5, '0')}`)].join(
+    const csv = ['displayName', ...Array.from({ length: 1001 }, (_, i) => `User ${String(i).padStart(5, '0')}`)].join(
       '\n',
     );
     const done = await importCsv(t, csv);
-    expect(done.job).toMatchObject({ status: 'done', totalRows: 1203, processedRows: 1203, result: { created: 1203 } });
+    expect(done.job).toMatchObject({ status: 'done', totalRows: 1001, processedRows: 1001, result: { created: 1001 } });
     const rows = rowsOf((await exportCsv(t)).body);
-    expect(rows).toHaveLength(1203);
-    expect(new Set(rows.map((r) => r.id)).size).toBe(1203);
-    expect(rows[1202]!.displayName).toBe('User 01202');
-  });
+    expect(rows).toHaveLength(1001);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(1001);
+    expect(rows[1000]!.displayName).toBe('User 01000');
+  }, 240_000);
 
   it('P3: a spreadsheet file (BOM, ";" separators, quoted fields) creates manual users; a dry run first writes nothing', async () => {
     const { id: t } = await a.tenant();

@@ -6,7 +6,7 @@ import type { User, UserCreate } from '../users/users.schemas.js';
  * Lists are separated by `|`, booleans are `true`/`false`, an empty cell is an empty list or no value.
  * Documented in docs/csv.md.
  */
-export const LIST_SEPARATOR = '|';
+const LIST_SEPARATOR = '|';
 
 /** What a column is on import. */
 type ColumnKind =

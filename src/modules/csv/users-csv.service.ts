@@ -37,7 +37,7 @@ import type {
 
 /** P3 limits: a larger file answers 413 `payload_too_large`. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
-export const MAX_IMPORT_ROWS = 100_000;
+const MAX_IMPORT_ROWS = 100_000;
 /** Errors and row outcomes a result lists (the counts cover every row). */
 const MAX_LISTED = 1000;
 /** Rows per export page (keyset paging: constant memory at any size). */
@@ -51,7 +51,7 @@ type Column = NonNullable<ReturnType<typeof columnNamed>>;
 class Undo extends Error {}
 
 /** Guesses the separator from the header line: the most frequent of `,`, `;` and tab outside quotes. */
-export function detectDelimiter(text: string): string {
+function detectDelimiter(text: string): string {
   const candidates = [',', ';', '\t'];
   const counts = new Map(candidates.map((c) => [c, 0]));
   let quoted = false;
@@ -68,7 +68,7 @@ function fileError(detail: string, extra: Record<string, unknown> = {}): AppErro
 }
 
 /** Parses the file (quoted fields, BOM, `,` `;` or tab) into its columns and data rows; refuses a malformed file. */
-export function parseUsersCsv(text: string): { columns: Column[]; records: string[][] } {
+function parseUsersCsv(text: string): { columns: Column[]; records: string[][] } {
   if (text.includes('\u0000')) throw fileError('the file contains a NUL character');
   let rows: string[][];
   try {
