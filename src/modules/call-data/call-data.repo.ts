@@ -14,7 +14,7 @@ export type PartitionedTable = keyof typeof PARTITIONED;
 export const partitionName = (table: PartitionedTable, month: string) => `${table}_p${month.replace('-', '')}`;
 
 /** The first instant of a month (`YYYY-MM`) and of the next, in UTC. */
-export function monthBounds(month: string): [string, string] {
+function monthBounds(month: string): [string, string] {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   return [`${month}-01T00:00:00Z`, `${next}-01T00:00:00Z`];
@@ -65,7 +65,7 @@ export async function pruneTenant(db: Executor, tenantId: string, before: Date):
   return n;
 }
 
-export interface KnownUser {
+interface KnownUser {
   id: string;
   externalId: string;
 }

@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** The largest batch one ingestion request carries. */
-export const MAX_BATCH = 10_000;
+const MAX_BATCH = 10_000;
 
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Time = Type.String({ minLength: 10, maxLength: 40, description: 'RFC 3339 date-time' });
@@ -11,7 +11,7 @@ const Seconds = Type.Integer({ minimum: 0, maximum: 31 * 86_400 });
 export const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
 export const DISPOSITIONS = ['answered', 'no_answer', 'busy', 'failed', 'abandoned'] as const;
 export const ROLES = ['source', 'destination', 'transfer', 'conference'] as const;
-export const AGENT_EVENT_TYPES = [
+const AGENT_EVENT_TYPES = [
   'login',
   'logout',
   'state_change',
@@ -110,8 +110,7 @@ const batch = (what: string) =>
 export const CallRecordBatch = batch('call records (CallRecordInput)');
 export const AgentEventBatch = batch('agent events (AgentEventInput)');
 
-export const NOT_STORED_REASONS = ['not_licensed', 'unknown_user', 'duplicate', 'invalid'] as const;
-export type NotStoredReason = (typeof NOT_STORED_REASONS)[number];
+export type NotStoredReason = 'not_licensed' | 'unknown_user' | 'duplicate' | 'invalid';
 
 export const IngestResult = Type.Object(
   {

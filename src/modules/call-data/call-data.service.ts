@@ -18,7 +18,7 @@ import {
 } from './ingest-plan.js';
 
 /** Without settings a tenant keeps call data 13 months, and may keep it up to two years. */
-export const DEFAULT_SETTINGS: CallDataSettings = { retentionDays: 396, retentionMaxDays: 731 };
+const DEFAULT_SETTINGS: CallDataSettings = { retentionDays: 396, retentionMaxDays: 731 };
 /** Records stamped further ahead than this (clock skew of the phone system) are invalid. */
 const FUTURE_SKEW_MS = 24 * 3600 * 1000;
 const DAY_MS = 86_400_000;

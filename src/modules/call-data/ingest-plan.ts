@@ -31,7 +31,7 @@ export interface IngestContext {
 }
 
 /** The licence row in force at `at`, or null when the user held nothing yet. */
-export function heldAt(history: readonly LicenceInterval[] | undefined, at: number): LicenceInterval | null {
+function heldAt(history: readonly LicenceInterval[] | undefined, at: number): LicenceInterval | null {
   if (!history) return null;
   let found: LicenceInterval | null = null;
   for (const h of history) {
@@ -107,7 +107,7 @@ function participantsOf(c: CallRecordInput): Participant[] {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const month = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
-export interface CallPlan {
+interface CallPlan {
   tally: Tally;
   calls: CallRow[];
   participants: ParticipantRow[];
@@ -220,7 +220,7 @@ export function planCalls(records: readonly unknown[], ctx: IngestContext): Call
   return plan;
 }
 
-export interface EventPlan {
+interface EventPlan {
   tally: Tally;
   events: AgentEventRow[];
   months: Set<string>;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 
-export interface LiveQueueRow {
+interface LiveQueueRow {
   queue_id: string | null;
   waiting: number;
   in_progress: number;
@@ -39,7 +39,7 @@ export async function liveQueues(db: Executor, tenantId: string, now: Date): Pro
   return r.rows;
 }
 
-export interface AgentStateRow {
+interface AgentStateRow {
   user_id: string;
   state: string;
   reason: string | null;

@@ -137,7 +137,7 @@ export async function listCalls(
   return r.rows;
 }
 
-export interface AgentRow {
+interface AgentRow {
   user_id: string;
   offered: number;
   answered: number;
@@ -167,7 +167,7 @@ function agentConditions(f: { tenantId: string; from: Date; to: Date; user?: str
   return w;
 }
 
-export interface StateRow {
+interface StateRow {
   user_id: string;
   state: string;
   reason: string | null;

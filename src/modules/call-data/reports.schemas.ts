@@ -5,7 +5,7 @@ import { DIRECTIONS, DISPOSITIONS } from './call-data.schemas.js';
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 
-export const REPORT_DIMENSIONS = ['user', 'group', 'queue', 'hour', 'day'] as const;
+const REPORT_DIMENSIONS = ['user', 'group', 'queue', 'hour', 'day'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
 
 /** The period and filters every call report and its drill-down take. */
@@ -43,12 +43,12 @@ const Figures = {
   avgTalkSeconds: Type.Number(),
   maxTalkSeconds: Type.Integer(),
 };
-export const CallReportRow = Type.Object({
+const CallReportRow = Type.Object({
   key: Type.Union([Type.String(), Type.Null()], { description: 'user, group or queue id, or the bucket' }),
   label: Type.String(),
   ...Figures,
 });
-export type CallReportRow = Static<typeof CallReportRow>;
+type CallReportRow = Static<typeof CallReportRow>;
 export const CallReport = Type.Object(
   {
     by: literals(REPORT_DIMENSIONS),
@@ -107,7 +107,7 @@ export const PeriodQuery = Type.Object(
 );
 export type PeriodQuery = Static<typeof PeriodQuery>;
 
-export const AgentReportRow = Type.Object({
+const AgentReportRow = Type.Object({
   userId: Type.String(),
   label: Type.String(),
   offered: Type.Integer(),
@@ -119,7 +119,7 @@ export const AgentReportRow = Type.Object({
 export const AgentReport = Type.Object({ from: Type.String(), to: Type.String(), rows: Type.Array(AgentReportRow) });
 export type AgentReport = Static<typeof AgentReport>;
 
-export const QueueReportRow = Type.Object({
+const QueueReportRow = Type.Object({
   queueId: Type.Union([Type.String(), Type.Null()]),
   label: Type.String(),
   offered: Type.Integer(),
