@@ -20,6 +20,8 @@ interface Slot {
   /** Versions of this node's own commits already applied, so their bus echo is not applied twice. */
   ownVersions: Set<number>;
   bytes: number;
+  /** Why the last load or refresh failed (a database outage, say): the readers waiting on it see it. */
+  failure?: Error;
 }
 
 /** How long a `minVersion` the snapshot has not reached waits for the bus before the node reloads the tenant. */
@@ -69,6 +71,8 @@ export class SnapshotStore {
       this.drain(tenantId, slot);
     }
     while (slot.busy) await slot.busy;
+    // A load that failed is the readers' error (a database outage answers 503), not a missing tenant.
+    if (!slot.snap && slot.failure !== undefined) throw slot.failure;
     if (minVersion !== undefined && slot.snap && slot.snap.version < minVersion)
       await this.reach(tenantId, slot, minVersion);
     return slot.snap;
@@ -101,6 +105,7 @@ export class SnapshotStore {
     if (!slot.snap || slot.snap.version >= minVersion) return;
     this.schedule(tenantId, slot, 'all', 0);
     while (slot.busy) await slot.busy;
+    if (!slot.snap && slot.failure !== undefined) throw slot.failure;
     const snap = slot.snap as TenantSnapshot | null;
     if (snap && snap.version < minVersion) {
       // The reload read every committed change: a version it did not reach was never issued.
@@ -145,6 +150,7 @@ export class SnapshotStore {
           const version = slot.pendingVersion;
           slot.pending = null;
           slot.pendingVersion = 0;
+          slot.failure = undefined;
           await this.apply(tenantId, slot, work, version);
         }
       } catch (err) {
@@ -152,6 +158,7 @@ export class SnapshotStore {
         this.deps.log.warn({ err, tenantId }, 'snapshot refresh failed; the tenant reloads on next use');
         this.forget(tenantId, slot);
         slot.snap = null;
+        slot.failure = err instanceof Error ? err : new Error(String(err));
       } finally {
         slot.busy = null;
       }
