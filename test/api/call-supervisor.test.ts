@@ -86,6 +86,19 @@ describeEachDatabase('call data: supervisor actions', (kind) => {
     expect((await outbox()).filter((e) => e.type === 'agent.state_change_requested')).toHaveLength(1);
   });
 
+  it('CD5, W1: both requests are in the webhook event catalogue, so a phone system subscribes to them', async () => {
+    const types = (await a.asProvider<{ items: Array<{ type: string }> }>('GET', '/v1/webhook-event-types')).body.items;
+    expect(types.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['agent.state_change_requested', 'call.monitor_requested']),
+    );
+    const bad = await a.asProvider('POST', `/v1/tenants/${t}/webhooks`, {
+      url: 'ftp://pbx.example/hooks',
+      events: ['agent.state_change_requested', 'call.monitor_requested'],
+    });
+    // The event names pass validation; only the URL's scheme is refused.
+    expect(bad.body).toMatchObject({ field: '/url' });
+  });
+
   it('CD5, G11: silent monitor of a call in the supervisor’s queue is requested; a call of another queue is refused', async () => {
     const sam = await a.session(t, ids.sam!);
     const now = new Date().toISOString();

@@ -61,6 +61,27 @@ export const EVENT_TYPES = {
     summary: "The tenant's plan, pools, seats, policies or settings changed; `changed` names them",
     data: Type.Object({ changed: Type.Array(Type.String()) }),
   },
+  'agent.state_change_requested': {
+    summary: "A supervisor asks the phone system to change an agent's state (agent_state:edit, G11; CD5)",
+    data: Type.Object({
+      agentId: Id,
+      agentExternalId: Type.String(),
+      state: Type.String(),
+      reason: Type.Union([Type.String(), Type.Null()]),
+      queueId: Type.Union([Id, Type.Null()]),
+    }),
+  },
+  'call.monitor_requested': {
+    summary: 'A supervisor asks the phone system to listen to, whisper into, barge into or steal a live call (CD5)',
+    data: Type.Object({
+      conversationId: Type.String(),
+      mode: Type.String(),
+      queueId: Type.Union([Id, Type.Null()]),
+      supervisorId: Type.Union([Id, Type.Null()]),
+      supervisorExternalId: Type.Union([Type.String(), Type.Null()]),
+      supervisorExtension: Type.Union([Type.String(), Type.Null()]),
+    }),
+  },
   'webhook.test': {
     summary: 'Sent by POST …/webhooks/{id}/test to that endpoint only',
     data: Type.Object({ endpointId: Id }),
