@@ -89,11 +89,12 @@ export async function startCluster(
       nodes.map(
         (n) =>
           new Promise<void>((ok) => {
-            if (n.child.exitCode !== null) return ok();
+            // A node killed by a signal has no exit code, only a signal code: it is gone all the same.
+            if (n.child.exitCode !== null || n.child.signalCode !== null) return ok();
             n.child.once('exit', () => ok());
             n.child.kill('SIGTERM');
             setTimeout(() => {
-              if (n.child.exitCode === null) n.child.kill('SIGKILL');
+              if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGKILL');
             }, 5000).unref();
           }),
       ),
