@@ -57,12 +57,16 @@ describeEachDatabase('service basics', (kind) => {
     await server?.stop();
   });
 
-  it('answers /healthz and /readyz', async () => {
+  it('answers /healthz and /readyz (with the outbox lag, W1)', async () => {
     expect((await a.call<{ status: string }>('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await a.call<{ status: string; database: string }>('GET', '/readyz')).body).toEqual({
-      status: 'ready',
-      database: kind,
-    });
+    const ready = await a.call<{ status: string; database: string; outbox: { lagSeconds: number; pending: number } }>(
+      'GET',
+      '/readyz',
+    );
+    expect(ready.body).toMatchObject({ status: 'ready', database: kind });
+    expect(Object.keys(ready.body).sort()).toEqual(['database', 'outbox', 'status']);
+    expect(ready.body.outbox.lagSeconds).toBeGreaterThanOrEqual(0);
+    expect(ready.body.outbox.pending).toBeGreaterThanOrEqual(0);
   });
 
   it('serves an OpenAPI 3.1 document covering the contract, and browsable docs', async () => {
