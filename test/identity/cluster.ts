@@ -147,12 +147,12 @@ export async function http<T = ProblemBody>(
 export async function seedTenant(
   nodeUrl: string,
   databaseUrl: string,
-  opts: { seats: number | null; users: number; password: string },
+  opts: { seats: number | null; users: number; password: string; plan?: string },
 ): Promise<{ tenantId: string; users: Array<{ id: string; email: string }> }> {
   const t = await http<Tenant>(
     `${nodeUrl}/v1/tenants`,
     'POST',
-    { name: `Seats ${Date.now()}`, seats: opts.seats },
+    { name: `Seats ${Date.now()}`, seats: opts.seats, ...(opts.plan && { plan: opts.plan }) },
     PROVIDER_TOKEN,
   );
   if (t.status !== 201) throw new Error(`tenant: ${t.status} ${JSON.stringify(t.body)}`);

@@ -24,6 +24,7 @@ describe.skipIf(!pgUp)('multi-node read-your-writes (3 processes, one PostgreSQL
       seats: null,
       users: 1,
       password: 'read your writes everywhere',
+      plan: 'reach', // the rounds switch dial restrictions (F3) on and off
     }));
     userId = users[0]!.id;
   }, 180_000);
@@ -52,7 +53,7 @@ describe.skipIf(!pgUp)('multi-node read-your-writes (3 processes, one PostgreSQL
         { features: { crmOverlay: on, dialRestriction: { enabled: !on, allowedRegions: [] } } },
         PROVIDER_TOKEN,
       );
-      expect(w.status).toBe(200);
+      expect(w.status, JSON.stringify(w.body)).toBe(200);
       const [b, c] = await Promise.all([check(1, w.body.version), check(2, w.body.version)]);
       for (const r of [b, c]) {
         expect(r.status).toBe(200);
