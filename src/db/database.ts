@@ -49,7 +49,7 @@ export async function openDatabase(opts: {
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: 10,
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 30_000,
       ...(opts.statementTimeoutMs && {
         statement_timeout: opts.statementTimeoutMs,
         idle_in_transaction_session_timeout: opts.statementTimeoutMs,

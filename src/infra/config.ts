@@ -6,7 +6,7 @@ const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   SWITCHBOARD_DATA_DIR: Type.String({ default: './data' }),
   /** How long a PostgreSQL connection may take to open before the request answers 503. */
-  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30000 }),
   /** The longest one SQL statement (and an idle open transaction) may run on PostgreSQL. */
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 120000 }),
   /** Batch checks and AuthZEN evaluations one credential may send per minute (per node). */
