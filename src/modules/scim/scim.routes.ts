@@ -110,7 +110,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         },
       },
       async (req) => {
-        await scim.listUsers(contextOf(req), req.params.t, { count: 0 }, base(req));
+        await scim.authorize(contextOf(req), req.params.t);
         return serviceProviderConfig(base(req));
       },
     );
@@ -125,15 +125,8 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         },
       },
       async (req) => {
-        await scim.listUsers(contextOf(req), req.params.t, { count: 0 }, base(req));
-        const all = resourceTypes(base(req));
-        return {
-          schemas: [LIST_RESPONSE],
-          totalResults: all.length,
-          startIndex: 1,
-          itemsPerPage: all.length,
-          Resources: all,
-        };
+        await scim.authorize(contextOf(req), req.params.t);
+        return wholeList(resourceTypes(base(req)));
       },
     );
     s.get(
@@ -147,15 +140,8 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         },
       },
       async (req) => {
-        await scim.listUsers(contextOf(req), req.params.t, { count: 0 }, base(req));
-        const all = schemas(base(req));
-        return {
-          schemas: [LIST_RESPONSE],
-          totalResults: all.length,
-          startIndex: 1,
-          itemsPerPage: all.length,
-          Resources: all,
-        };
+        await scim.authorize(contextOf(req), req.params.t);
+        return wholeList(schemas(base(req)));
       },
     );
 
@@ -385,4 +371,15 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
 function versionOf(resource: Record<string, unknown>): number {
   const v = (resource.meta as { version?: string } | undefined)?.version ?? '';
   return Number(/\d+/.exec(v)?.[0] ?? 0);
+}
+
+/** A ListResponse holding every resource at once (the discovery lists are never paged). */
+function wholeList(all: unknown[]) {
+  return {
+    schemas: [LIST_RESPONSE],
+    totalResults: all.length,
+    startIndex: 1,
+    itemsPerPage: all.length,
+    Resources: all,
+  };
 }

@@ -71,8 +71,13 @@ export class ScimService {
     this.groups = new NamedService(deps, GROUPS);
   }
 
-  async listUsers(ctx: RequestContext, tenantId: string, q: ListQuery, baseUrl: string) {
+  /** Who may read the tenant's SCIM endpoints (the discovery documents too): `users:view` or `users:edit`. */
+  async authorize(ctx: RequestContext, tenantId: string): Promise<void> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
+  }
+
+  async listUsers(ctx: RequestContext, tenantId: string, q: ListQuery, baseUrl: string) {
+    await this.authorize(ctx, tenantId);
     const page = paging(q);
     const { total, rows } = await repo.listScimUsers(this.deps.db, tenantId, {
       ...(q.filter !== undefined && { filter: parseFilter(q.filter) }),
