@@ -4,6 +4,12 @@
  * Supervisor, Contact Admin, Berechtigungen, Pausengründe, Fähigkeiten, Nachbearbeitungszeit, Anrufergebnisse.
  */
 import type { Messages } from './en.js';
+import { webhooksMessages } from './features/webhooks.js';
+import { callDataMessages } from './features/call-data.js';
+import { providerMessages } from './features/provider.js';
+import { schedulesMessages } from './features/schedules.js';
+import { policiesMessages } from './features/policies.js';
+import { greyingMessages } from './features/greying.js';
 
 export const de: Messages = {
   'common.yes': 'Ja',
@@ -865,4 +871,11 @@ export const de: Messages = {
   'live.sup.wallboards': 'Wallboards',
   'live.sup.liveCalls': 'Live-Anrufe',
   'live.sup.ccData': 'Berater- & Warteschleifendaten',
+  // Features keep their messages beside their other languages (features/*.ts).
+  ...webhooksMessages.de,
+  ...callDataMessages.de,
+  ...providerMessages.de,
+  ...schedulesMessages.de,
+  ...policiesMessages.de,
+  ...greyingMessages.de,
 };

@@ -4,6 +4,12 @@
  * the form with `Intl.PluralRules` of the language from the `count` parameter (see plural.ts).
  */
 import type { PluralMessage } from './plural.js';
+import { webhooksMessages } from './features/webhooks.js';
+import { callDataMessages } from './features/call-data.js';
+import { providerMessages } from './features/provider.js';
+import { schedulesMessages } from './features/schedules.js';
+import { policiesMessages } from './features/policies.js';
+import { greyingMessages } from './features/greying.js';
 
 export const en = {
   'common.yes': 'Yes',
@@ -825,6 +831,13 @@ export const en = {
   'live.sup.wallboards': 'Wallboards',
   'live.sup.liveCalls': 'Live calls',
   'live.sup.ccData': 'Agent & queue data',
+  // Features keep their messages beside their other languages (features/*.ts).
+  ...webhooksMessages.en,
+  ...callDataMessages.en,
+  ...providerMessages.en,
+  ...schedulesMessages.en,
+  ...policiesMessages.en,
+  ...greyingMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,12 @@
  * Superuser, Inbox y Agenda, licencias concurrentes (seats), módulos, crear/editar/eliminar, monitorear; tú-form as there.
  */
 import type { Messages } from './en.js';
+import { webhooksMessages } from './features/webhooks.js';
+import { callDataMessages } from './features/call-data.js';
+import { providerMessages } from './features/provider.js';
+import { schedulesMessages } from './features/schedules.js';
+import { policiesMessages } from './features/policies.js';
+import { greyingMessages } from './features/greying.js';
 
 export const es: Messages = {
   'common.yes': 'Sí',
@@ -885,4 +891,11 @@ export const es: Messages = {
   'live.sup.wallboards': 'Wallboards',
   'live.sup.liveCalls': 'Llamadas en vivo',
   'live.sup.ccData': 'Datos de agentes y colas',
+  // Features keep their messages beside their other languages (features/*.ts).
+  ...webhooksMessages.es,
+  ...callDataMessages.es,
+  ...providerMessages.es,
+  ...schedulesMessages.es,
+  ...policiesMessages.es,
+  ...greyingMessages.es,
 };

@@ -5,6 +5,12 @@
  * Papan Dinding, Ruang Kerja, Grup Utama, Nomor Ekstensi, Monitor Senyap, penyedia layanan, sistem telepon.
  */
 import type { Messages } from './en.js';
+import { webhooksMessages } from './features/webhooks.js';
+import { callDataMessages } from './features/call-data.js';
+import { providerMessages } from './features/provider.js';
+import { schedulesMessages } from './features/schedules.js';
+import { policiesMessages } from './features/policies.js';
+import { greyingMessages } from './features/greying.js';
 
 export const id: Messages = {
   'common.yes': 'Ya',
@@ -847,4 +853,11 @@ export const id: Messages = {
   'live.sup.wallboards': 'Papan Dinding',
   'live.sup.liveCalls': 'Panggilan aktif',
   'live.sup.ccData': 'Data agen & antrean',
+  // Features keep their messages beside their other languages (features/*.ts).
+  ...webhooksMessages.id,
+  ...callDataMessages.id,
+  ...providerMessages.id,
+  ...schedulesMessages.id,
+  ...policiesMessages.id,
+  ...greyingMessages.id,
 };

@@ -5,6 +5,12 @@
  * Counts use plural forms (one, few, many, other: 1 zmiana, 2 zmiany, 5 zmian, 1,5 zmiany), picked by Intl.PluralRules.
  */
 import type { Messages } from './en.js';
+import { webhooksMessages } from './features/webhooks.js';
+import { callDataMessages } from './features/call-data.js';
+import { providerMessages } from './features/provider.js';
+import { schedulesMessages } from './features/schedules.js';
+import { policiesMessages } from './features/policies.js';
+import { greyingMessages } from './features/greying.js';
 
 export const pl: Messages = {
   'common.yes': 'Tak',
@@ -889,4 +895,11 @@ export const pl: Messages = {
   'live.sup.wallboards': 'Tablice ścienne',
   'live.sup.liveCalls': 'Połączenia na żywo',
   'live.sup.ccData': 'Dane agentów i kolejek',
+  // Features keep their messages beside their other languages (features/*.ts).
+  ...webhooksMessages.pl,
+  ...callDataMessages.pl,
+  ...providerMessages.pl,
+  ...schedulesMessages.pl,
+  ...policiesMessages.pl,
+  ...greyingMessages.pl,
 };

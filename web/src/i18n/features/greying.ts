@@ -1,0 +1,10 @@
+/** Messages of the greying screens. */
+import { featureMessages } from './feature.js';
+
+export const greyingMessages = featureMessages({
+  en: {},
+  id: {},
+  de: {},
+  es: {},
+  pl: {},
+});
