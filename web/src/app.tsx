@@ -7,7 +7,7 @@ import { I18nProvider } from './i18n/index.js';
 import { SessionProvider, useSession } from './session.js';
 import { cssVariablesResolver, theme } from './theme.js';
 import { retryUnlessClientError } from './api/hooks.js';
-import { AppLayout } from './components/app-layout.js';
+import { AppLayout, useHomePath } from './components/app-layout.js';
 
 const page = (load: () => Promise<Record<string, unknown>>, name: string) =>
   lazy(async () => ({ default: (await load())[name] as React.ComponentType }));
@@ -50,8 +50,10 @@ function RequireSession({ children }: { children: ReactNode }) {
 
 function Home() {
   const { session } = useSession();
+  const home = useHomePath();
   if (session?.kind === 'provider' && !session.tenantId) return <Navigate to="/provider/tenants" replace />;
-  return <Navigate to="/users" replace />;
+  // The first screen this user may open (an agent without admin rights lands on the live app view).
+  return home ? <Navigate to={home} replace /> : fallback;
 }
 
 const router = createBrowserRouter([

@@ -16,37 +16,62 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NotAllowed } from './not-available.js';
 import { qk, useActor, useTenant } from '../api/hooks.js';
 import { useI18n } from '../i18n/index.js';
-import { actorCan } from '../lib/actor.js';
+import { actorMeets, type Needs } from '../lib/actor.js';
 import { useSession } from '../session.js';
 import { LanguageSelect } from './public-form-card.js';
 
-interface NavItem {
+/**
+ * A navigation item. `needs` is what opening the screen takes (one capability, any of several, or a
+ * predicate over the signed-in actor's powers, from their own configuration `/v1/me/config`): the
+ * item is hidden from an actor who lacks it, and opening its path directly says so instead of
+ * failing on the first request. Give every new item the capabilities its endpoints require.
+ */
+export interface NavItem {
   to: string;
   label: string;
-  needs?: string;
+  needs?: Needs;
 }
+
+/** Reading the tenant's whole record (settings, plan): the server's TENANT_RECORD_READERS. */
+const TENANT_READERS = ['settings:view', 'settings:edit', 'billing:edit', 'users:view', 'users:edit', 'cc:admin'];
 
 function useNavItems(): { tenant: NavItem[]; provider: NavItem[] } {
   const { t } = useI18n();
   return {
     tenant: [
-      { to: '/users', label: t('nav.users') },
-      { to: '/queues', label: t('nav.queues') },
-      { to: '/groups', label: t('nav.groups') },
-      { to: '/workspaces', label: t('nav.workspaces') },
-      { to: '/profiles', label: t('nav.profiles') },
-      { to: '/role-permissions', label: t('nav.rolePermissions') },
-      { to: '/usage', label: t('nav.usage') },
-      { to: '/audit', label: t('nav.audit') },
-      { to: '/sessions', label: t('nav.sessions') },
-      { to: '/api-tokens', label: t('nav.apiTokens') },
-      { to: '/settings', label: t('nav.settings') },
+      { to: '/users', label: t('nav.users'), needs: ['users:view', 'users:edit'] },
+      { to: '/queues', label: t('nav.queues'), needs: ['queues:view', 'cc:admin', 'users:edit'] },
+      { to: '/groups', label: t('nav.groups'), needs: ['groups:view', 'users:edit'] },
+      { to: '/workspaces', label: t('nav.workspaces'), needs: ['workspaces:view', 'users:edit'] },
+      { to: '/profiles', label: t('nav.profiles'), needs: ['profiles:view', 'profiles:edit', 'users:edit'] },
+      { to: '/role-permissions', label: t('nav.rolePermissions'), needs: 'cc:admin' },
+      { to: '/usage', label: t('nav.usage'), needs: 'billing:edit' },
+      { to: '/audit', label: t('nav.audit'), needs: ['users:view', 'settings:view'] },
+      { to: '/sessions', label: t('nav.sessions'), needs: ['users:view', 'users:edit'] },
+      {
+        to: '/api-tokens',
+        label: t('nav.apiTokens'),
+        needs: ['api_tokens:view', 'api_tokens:create', 'api_tokens:delete'],
+      },
+      { to: '/settings', label: t('nav.settings'), needs: TENANT_READERS },
+      // Every signed-in user may watch their own app's configuration (I5: self needs no capability).
       { to: '/live', label: t('nav.live') },
     ],
-    provider: [{ to: '/provider/tenants', label: t('nav.tenants') }],
+    provider: [{ to: '/provider/tenants', label: t('nav.tenants'), needs: (a) => a.provider }],
   };
+}
+
+const openedBy = (item: NavItem, path: string) => path === item.to || path.startsWith(`${item.to}/`);
+
+/** The first screen the actor may open (where `/` leads), or the live app view, which anyone may. */
+export function useHomePath(): string | null {
+  const { actor, loading } = useActor();
+  const items = useNavItems();
+  if (loading) return null;
+  return items.tenant.find((i) => actorMeets(actor, i.needs))?.to ?? '/live';
 }
 
 function ColorSchemeToggle() {
@@ -99,10 +124,12 @@ export function AppLayout() {
   const tr = useI18n();
   const { session, signOut } = useSession();
   const tenant = useTenant();
-  const { actor } = useActor();
+  const { actor, loading } = useActor();
   const location = useLocation();
   const items = useNavItems();
   const provider = session?.kind === 'provider';
+  // Until the actor's configuration is loaded, gated items stay hidden (no flash of forbidden items).
+  const may = (item: NavItem) => !loading && actorMeets(actor, item.needs);
   const link = (item: NavItem) => (
     <NavLink
       key={item.to}
@@ -110,10 +137,11 @@ export function AppLayout() {
       to={item.to}
       label={item.label}
       onClick={close}
-      active={location.pathname === item.to || location.pathname.startsWith(`${item.to}/`)}
-      disabled={!!item.needs && !actorCan(actor, item.needs)}
+      active={openedBy(item, location.pathname)}
     />
   );
+  const current = [...items.tenant, ...items.provider].find((i) => openedBy(i, location.pathname));
+  const refused = !!current && !loading && !actorMeets(actor, current.needs);
 
   return (
     <AppShell
@@ -182,7 +210,7 @@ export function AppLayout() {
               <Text size="xs" fw={600} c="dimmed" px="sm" pt="xs" pb={4} tt="uppercase">
                 {tr.t('nav.tenantSection')}
               </Text>
-              {items.tenant.map(link)}
+              {items.tenant.filter(may).map(link)}
             </>
           ) : null}
           {provider && (
@@ -190,7 +218,7 @@ export function AppLayout() {
               <Text size="xs" fw={600} c="dimmed" px="sm" pt="md" pb={4} tt="uppercase">
                 {tr.t('nav.providerSection')}
               </Text>
-              {items.provider.map(link)}
+              {items.provider.filter(may).map(link)}
             </>
           )}
           <Group gap="xs" p="sm" hiddenFrom="sm" data-testid="menu-preferences">
@@ -199,9 +227,7 @@ export function AppLayout() {
           </Group>
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main id="main">
-        <Outlet />
-      </AppShell.Main>
+      <AppShell.Main id="main">{refused ? <NotAllowed /> : <Outlet />}</AppShell.Main>
     </AppShell>
   );
 }

@@ -10,3 +10,13 @@ export function NotAvailable({ what }: { what?: string }) {
     </Alert>
   );
 }
+
+/** A screen the signed-in user may not open: said at once, with what it needs, instead of a failed request. */
+export function NotAllowed() {
+  const { t } = useI18n();
+  return (
+    <Alert color="gray" title={t('notAllowed.title')} data-testid="not-allowed">
+      <Text size="sm">{t('notAllowed.body')}</Text>
+    </Alert>
+  );
+}

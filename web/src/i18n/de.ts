@@ -10,6 +10,7 @@ import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
+import { tenantAdminMessages } from './features/tenant-admin.js';
 
 export const de: Messages = {
   'common.yes': 'Ja',
@@ -878,4 +879,5 @@ export const de: Messages = {
   ...schedulesMessages.de,
   ...policiesMessages.de,
   ...greyingMessages.de,
+  ...tenantAdminMessages.de,
 };

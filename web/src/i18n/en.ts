@@ -10,6 +10,7 @@ import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
+import { tenantAdminMessages } from './features/tenant-admin.js';
 
 export const en = {
   'common.yes': 'Yes',
@@ -838,6 +839,7 @@ export const en = {
   ...schedulesMessages.en,
   ...policiesMessages.en,
   ...greyingMessages.en,
+  ...tenantAdminMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,6 +10,7 @@ import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
+import { tenantAdminMessages } from './features/tenant-admin.js';
 
 export const es: Messages = {
   'common.yes': 'Sí',
@@ -898,4 +899,5 @@ export const es: Messages = {
   ...schedulesMessages.es,
   ...policiesMessages.es,
   ...greyingMessages.es,
+  ...tenantAdminMessages.es,
 };

@@ -11,6 +11,7 @@ import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
+import { tenantAdminMessages } from './features/tenant-admin.js';
 
 export const id: Messages = {
   'common.yes': 'Ya',
@@ -860,4 +861,5 @@ export const id: Messages = {
   ...schedulesMessages.id,
   ...policiesMessages.id,
   ...greyingMessages.id,
+  ...tenantAdminMessages.id,
 };

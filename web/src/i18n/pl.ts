@@ -11,6 +11,7 @@ import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
+import { tenantAdminMessages } from './features/tenant-admin.js';
 
 export const pl: Messages = {
   'common.yes': 'Tak',
@@ -902,4 +903,5 @@ export const pl: Messages = {
   ...schedulesMessages.pl,
   ...policiesMessages.pl,
   ...greyingMessages.pl,
+  ...tenantAdminMessages.pl,
 };
