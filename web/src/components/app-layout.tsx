@@ -29,7 +29,7 @@ import { LanguageSelect } from './public-form-card.js';
  * item is hidden from an actor who lacks it, and opening its path directly says so instead of
  * failing on the first request. Give every new item the capabilities its endpoints require.
  */
-export interface NavItem {
+interface NavItem {
   to: string;
   label: string;
   needs?: Needs;
