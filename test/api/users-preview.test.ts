@@ -126,4 +126,87 @@ describeEachDatabase('users API: preview of a change', (kind) => {
     expect(r.status).toBe(200);
     expect(r.body.violations[0]).toMatchObject({ rule: 'C1', code: 'forbidden' });
   });
+  it('X1, G1, A1, C3, C2: every option of the editor is weighed by the change rules, with the rule that refuses it', async () => {
+    const { t, pat, admin } = await setup();
+    const r = await preview(t, pat.id, {}, admin);
+    expect(r.status).toBe(200);
+    const o = r.body.options;
+    // G1: a named permission before website access.
+    expect(o['permission:manage_users']).toMatchObject({ disabled: true, locked: false });
+    expect(o['permission:manage_users']!.reasons.map((b) => b.rule)).toContain('G1');
+    // A1: a platform user's Essential licence is on and stays on.
+    expect(o['licence:essential']).toMatchObject({ disabled: true, locked: true, reasons: [{ rule: 'A1' }] });
+    // C3: only a superuser grants superuser.
+    expect(o['profile.superuser']).toMatchObject({ disabled: true, reasons: [{ rule: 'C3' }] });
+    // C2: the admin may not add billable items; website access itself is free and allowed.
+    expect(o['licence:crm']!.reasons.map((b) => b.rule)).toContain('C2');
+    expect(o['permission:website_access']).toEqual({ disabled: false, locked: false, reasons: [] });
+    // The same draft with website access: the permission the admin holds opens (G1 gone).
+    const web = await preview(t, pat.id, { permissions: ['website_access'] }, admin);
+    expect(web.body.options['permission:manage_users']).toEqual({ disabled: false, locked: false, reasons: [] });
+    // The provider may do everything the rules allow anyone: the CRM licence opens, A1 stays.
+    const provider = await preview(t, pat.id, {});
+    expect(provider.body.options['licence:crm']).toMatchObject({ disabled: false });
+    expect(provider.body.options['licence:essential']).toMatchObject({ locked: true });
+  });
+
+  it('X1, G5: an option on in the draft carries the violation turning it off would clear', async () => {
+    const { t, pat } = await setup();
+    const r = await preview(t, pat.id, { ucClient: { softphone: { enabled: true, clients: ['desktop'] } } });
+    expect(r.body.allowed).toBe(false);
+    const softphone = r.body.options['ucClient.softphone']!;
+    expect(softphone.disabled).toBe(false);
+    expect(softphone.reasons.map((b) => `${b.rule}:${b.code}`)).toEqual(
+      expect.arrayContaining(['G5:softphone_licence_required', 'G5:device_required']),
+    );
+  });
+
+  it('G4: telephony options of a manual user are greyed with the reason explain gives', async () => {
+    const { t } = await setup();
+    const manual = await a.user(t, { email: uniqueEmail('m'), permissions: ['website_access'] });
+    const r = await preview(t, manual.id, { features: { recording: false } });
+    expect(r.status).toBe(200);
+    expect(r.body.options['features.recording']!.disabled).toBe(true);
+    expect(r.body.options['features.recording']!.reasons.map((b) => b.rule)).toContain('G4');
+  });
+
+  it('G15: the billable content a profile bundles names the supervisor level it needs', async () => {
+    const { t, pat } = await setup();
+    const r = await preview(t, pat.id, {
+      permissions: ['website_access'],
+      profile: { kind: 'custom', grants: ['reports:view', 'users:view'] },
+    });
+    expect(r.body.contentLevels).toEqual([
+      expect.objectContaining({ capability: 'reports:view', level: 'report', rule: 'G15' }),
+    ]);
+    const sold = await preview(t, pat.id, {
+      permissions: ['website_access'],
+      supervisorLevel: 'report',
+      profile: { kind: 'custom', grants: ['reports:view'] },
+    });
+    expect(sold.body.contentLevels).toEqual([]);
+  });
+
+  it('PATCH ?dryRun=true answers the preview and writes nothing; If-Match still holds (E3)', async () => {
+    const { t, pat, admin } = await setup();
+    const body = { licences: ['essential', 'crm'], permissions: ['manage_users'] };
+    const dry = await a.call<ChangePreview>('PATCH', `/v1/tenants/${t}/users/${pat.id}?dryRun=true`, {
+      token: admin,
+      body,
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toEqual((await preview(t, pat.id, body, admin)).body);
+    expect((await a.asProvider<User>('GET', `/v1/tenants/${t}/users/${pat.id}`)).body).toEqual(pat);
+    const stale = await a.call('PATCH', `/v1/tenants/${t}/users/${pat.id}?dryRun=true`, {
+      token: admin,
+      body,
+      headers: { 'if-match': '"0"' },
+    });
+    expect(stale.status).toBe(412);
+    const ok = await a.asProvider<ChangePreview>('PATCH', `/v1/tenants/${t}/users/${pat.id}?dryRun=true`, {
+      licences: ['essential', 'crm'],
+    });
+    expect(ok.body).toMatchObject({ allowed: true, automatic: [{ rule: 'A2' }] });
+    expect((await a.asProvider<User>('GET', `/v1/tenants/${t}/users/${pat.id}`)).body.licences).toEqual(['essential']);
+  });
 });

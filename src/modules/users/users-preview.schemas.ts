@@ -28,6 +28,24 @@ const Violation = Type.Object({
   detail: Type.String(),
 });
 
+const Reason = Type.Object({ rule: Type.String(), code: Type.String(), detail: Type.String() });
+
+const OptionState = Type.Object({
+  disabled: Type.Boolean({ description: 'changing the option would break a rule' }),
+  locked: Type.Boolean({ description: 'the option is on and may not be turned off' }),
+  reasons: Type.Array(Reason, {
+    description: "why it is disabled; when it is not, the draft's violations that turning it off clears",
+  }),
+});
+
+const ContentLevel = Type.Object({
+  capability: Type.String(),
+  level: Type.String(),
+  rule: Type.String(),
+  code: Type.String(),
+  detail: Type.String(),
+});
+
 export const ChangePreview = Type.Object(
   {
     allowed: Type.Boolean({ description: 'the change would be saved (no violation)' }),
@@ -49,6 +67,13 @@ export const ChangePreview = Type.Object(
     ),
     violations: Type.Array(Violation, {
       description: 'every rule the change breaks, in the order a save reports them',
+    }),
+    options: Type.Record(Type.String(), OptionState, {
+      description:
+        'every option of the user editor (`permission:<p>`, `licence:<l>`, `channel:<c>`, `queue.agent`, `queue.supervisor`, `contactCenter.admin`, `ucClient.desktop`, `ucClient.softphone`, `softphone.device`, `softphone.client:<c>`, `features.recording`, `features.crmOverlay`, `features.dialRestriction`, `profile.superuser`, `status`) weighed by the change rules as if the admin changed it next: disabled with the rules it would break, locked when it is on and may not be turned off',
+    }),
+    contentLevels: Type.Array(ContentLevel, {
+      description: "G15: billable content the user's profile bundles that the supervisor level does not sell yet",
     }),
   },
   { $id: 'ChangePreview' },

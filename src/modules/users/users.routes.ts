@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { Api } from '../../http/types.js';
 import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, TenantItemParams, TenantParams } from '../../http/common-schemas.js';
@@ -5,6 +6,12 @@ import { etag } from '../../infra/versioning.js';
 import { ChangePreview } from './users-preview.schemas.js';
 import { User, UserCreate, UserListQuery, UserPage, UserPatch } from './users.schemas.js';
 import type { UsersService } from './users.service.js';
+
+const PatchQuery = Type.Object({
+  dryRun: Type.Optional(
+    Type.Boolean({ default: false, description: 'answer with the preview of the change and write nothing' }),
+  ),
+});
 
 export function registerUserRoutes(app: Api, users: UsersService): void {
   const tags = ['Users'];
@@ -53,13 +60,18 @@ export function registerUserRoutes(app: Api, users: UsersService): void {
       schema: {
         tags,
         summary: 'Change a user: objects merge, arrays and sets replace; If-Match for optimistic concurrency (E3)',
+        description:
+          'With `dryRun=true` nothing is written: the answer is the preview of the change (as `POST …/users/{id}/preview`, If-Match still checked).',
         params: TenantItemParams,
+        querystring: PatchQuery,
         body: UserPatch,
-        response: { 200: User, ...errorResponses },
+        response: { 200: Type.Union([User, ChangePreview]), ...errorResponses },
       },
     },
     async (req, reply) => {
-      const u = await users.patch(contextOf(req), req.params.t, req.params.id, req.body, req.headers['if-match']);
+      const ifMatch = req.headers['if-match'];
+      if (req.query.dryRun) return users.preview(contextOf(req), req.params.t, req.params.id, req.body, ifMatch);
+      const u = await users.patch(contextOf(req), req.params.t, req.params.id, req.body, ifMatch);
       return reply.header('etag', etag(u.version)).send(u);
     },
   );

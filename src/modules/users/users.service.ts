@@ -9,6 +9,7 @@ import {
   type Violation,
 } from '../../access/change-rules.js';
 import { buildEffectiveConfig } from '../../access/effective-config.js';
+import { contentLevels, optionAvailability, type DraftDecision } from '../../access/option-availability.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
 import type { TenantRow } from '../../db/schema.js';
@@ -91,8 +92,7 @@ export function mergePatch(before: UserAccess, patch: UserPatch): UserAccess {
  * it, before anything is written; the transaction rolls back.
  */
 class PreviewRun extends Error {
-  decision: { before: UserAccess | null; requested: UserAccess; after: UserAccess; violations: Violation[] } | null =
-    null;
+  decision: (DraftDecision & { requested: UserAccess; violations: Violation[] }) | null = null;
   decided(decision: NonNullable<PreviewRun['decision']>): never {
     this.decision = decision;
     throw this;
@@ -231,6 +231,8 @@ export class UsersService {
     tenantId: string,
     userId: string | null,
     input: UserPatch,
+    /** `PATCH …?dryRun=true`: the save's If-Match is checked as the save would. */
+    ifMatch?: string,
   ): Promise<ChangePreview> {
     const powers = await actorPowers(this.deps.db, ctx, tenantId);
     const run = new PreviewRun();
@@ -240,13 +242,14 @@ export class UsersService {
       await inTransaction(this.deps, ctx, async (uow) => {
         PREVIEWS.set(uow, run);
         if (userId === null) await this.createIn(uow, powers, tenantId, { displayName: 'preview', ...input });
-        else await this.patchIn(uow, powers, tenantId, userId, input);
+        else await this.patchIn(uow, powers, tenantId, userId, input, { ifMatch });
       });
     } catch (err) {
       if (err !== run && !(err instanceof AppError && isRefusal(err))) throw err;
       if (err instanceof AppError) return refusedBeforeRules(err);
     }
-    const { before, requested, after, violations } = run.decision!;
+    const decision = run.decision!;
+    const { before, requested, after, violations } = decision;
     const was = new Set(before ? billableKeysOf(before) : []);
     const now = new Set(billableKeysOf(after));
     return {
@@ -255,6 +258,8 @@ export class UsersService {
       automatic: automaticChanges(requested, after, before),
       billable: { added: [...now].filter((k) => !was.has(k)), removed: [...was].filter((k) => !now.has(k)) },
       violations,
+      options: optionAvailability(decision),
+      contentLevels: contentLevels(after, decision.ctx),
     };
   }
 
@@ -366,27 +371,32 @@ export class UsersService {
     if (addsBillable) await uow.lockLicencePools(tenantId);
     const tenantRow = await this.tenantOrThrow(uow.tx, tenantId);
     const tenant = await loadTenantAccess(uow.tx, tenantRow);
+    // A preview also weighs every option of the editor (optionAvailability): it needs the pools, the
+    // email and the other admins whatever the draft changes.
+    const previewing = PREVIEWS.has(uow);
     const [assigned, emailTaken, groupIds, workspaceIds, otherAdmins] = await Promise.all([
-      addsBillable ? repo.countBillable(uow.tx, tenantId) : Promise.resolve({}),
-      after.email && after.permissions.includes('website_access')
+      addsBillable || previewing ? repo.countBillable(uow.tx, tenantId) : Promise.resolve({}),
+      after.email && (previewing || after.permissions.includes('website_access'))
         ? repo.emailTakenByWebsiteUser(uow.tx, tenantId, after.email, after.id)
         : Promise.resolve(false),
       repo.existingIds(uow.tx, 'groups', tenantId, after.groups),
       repo.existingIds(uow.tx, 'workspaces', tenantId, Object.keys(after.workspaces)),
       // C4 needs the count only when this change would take an admin's powers away.
-      before && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant)
+      before && isTenantAdmin(before, tenant) && (previewing || !isTenantAdmin(after, tenant))
         ? this.countOtherAdmins(uow, tenant, before.id)
         : Promise.resolve(1),
     ]);
-    const violations = validateUserChange(toChangeActor(powers), before, after, {
+    const actor = toChangeActor(powers);
+    const changeCtx = {
       tenant,
       pools: { caps: tenantRow.licence_pools, assigned },
       emailTaken,
       otherAdmins,
       groupIds,
       workspaceIds,
-    });
-    PREVIEWS.get(uow)?.decided({ before, requested, after, violations });
+    };
+    const violations = validateUserChange(actor, before, after, changeCtx);
+    PREVIEWS.get(uow)?.decided({ actor, before, requested, after, ctx: changeCtx, violations });
     if (violations.length > 0) refuse(violations);
     return { after, tenant };
   }
@@ -457,7 +467,15 @@ function refusedBeforeRules(err: AppError): ChangePreview {
   const violations = listed ?? [
     { code: err.code, field: err.field ?? '/', detail: err.message, ...(err.rule ? { rule: err.rule } : {}) },
   ];
-  return { allowed: false, user: null, automatic: [], billable: { added: [], removed: [] }, violations };
+  return {
+    allowed: false,
+    user: null,
+    automatic: [],
+    billable: { added: [], removed: [] },
+    violations,
+    options: {},
+    contentLevels: [],
+  };
 }
 
 function previewUser(u: UserAccess): NonNullable<ChangePreview['user']> {
