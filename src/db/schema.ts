@@ -13,6 +13,7 @@ import type {
   Capability,
   Licence,
   NamedPermission,
+  PlanFeature,
   RolePermissions,
   SupervisorLevel,
 } from '../catalog/index.js';
@@ -34,6 +35,20 @@ export interface TenantsTable {
   policies: Json<{ agentAddOn: 'manual' | 'auto' }>;
   settings: Json<{ agentsMayJoinUnassignedQueues: boolean }>;
   role_permissions: Json<RolePermissions>;
+  /** `suspended`: sessions ended, sign-ins and tokens refused, data kept. */
+  status: ColumnType<'active' | 'suspended', 'active' | 'suspended' | undefined, 'active' | 'suspended'>;
+  suspended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  version: BigNum;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Plans (SPEC 7): the built-in catalog plans and the provider's own. */
+export interface PlansTable {
+  key: string;
+  name: string;
+  features: PlanFeature[];
+  builtin: Generated<boolean>;
   version: BigNum;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -176,6 +191,8 @@ export interface DevMailboxTable {
   to_addr: string;
   subject: string;
   body: string;
+  /** JSON array of { filename, contentType, content } (a report's CSV), or null. */
+  attachments: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 
@@ -347,11 +364,15 @@ export interface UserImportJobsTable {
   result: Json<Record<string, unknown>> | null;
   created_at: Generated<Date>;
   finished_at: Date | null;
+  /** The node running the import, and until when it holds the job (renewed while it runs). */
+  node_id: string | null;
+  lease_until: Date | null;
 }
 
 export interface Database {
   system_settings: SystemSettingsTable;
   tenants: TenantsTable;
+  plans: PlansTable;
   users: UsersTable;
   scim_users: ScimUsersTable;
   scim_groups: ScimGroupsTable;

@@ -38,11 +38,19 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
+/** A file attached to a mail (a report's CSV), its content as text. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
 export interface OutboxMail {
   tenantId: string;
   to: string;
   subject: string;
   text: string;
+  attachments?: MailAttachment[];
 }
 
 /** The body every webhook message carries (Standard Webhooks: `type`, `timestamp`, `data`). */
@@ -58,7 +66,16 @@ export interface WebhookEventBody {
 /** One row to write: an event (fanned out to subscribers by the dispatcher) or a mail. */
 export type OutboxEntry =
   | { kind: 'event'; tenantId: string; payload: { messageId: string; body: WebhookEventBody } }
-  | { kind: 'mail'; tenantId: string; payload: { to: string; subject: string; sealedText: string } };
+  | {
+      kind: 'mail';
+      tenantId: string;
+      payload: {
+        to: string;
+        subject: string;
+        sealedText: string;
+        attachments?: Array<{ filename: string; contentType: string; sealedContent: string }>;
+      };
+    };
 
 /** The origin of a request: set by the HTTP layer (SCIM paths), otherwise the credential's kind. */
 export function originOf(ctx: RequestContext): Origin {

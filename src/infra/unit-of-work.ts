@@ -39,7 +39,18 @@ export class UnitOfWork {
     this.outbox.push({
       kind: 'mail',
       tenantId: mail.tenantId,
-      payload: { to: mail.to, subject: mail.subject, sealedText: this.secrets.seal(mail.text) },
+      payload: {
+        to: mail.to,
+        subject: mail.subject,
+        sealedText: this.secrets.seal(mail.text),
+        ...(mail.attachments && {
+          attachments: mail.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            sealedContent: this.secrets.seal(a.content),
+          })),
+        }),
+      },
     });
   }
 

@@ -9,17 +9,24 @@ import { registerRecordingRoutes } from './recordings.routes.js';
 import { RecordingsService } from './recordings.service.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { ReportsService } from './reports.service.js';
+import { registerScheduleRoutes } from './schedules.routes.js';
+import { ReportSchedulesService } from './schedules.service.js';
 import { registerSupervisorRoutes } from './supervisor.routes.js';
 import { SupervisorService } from './supervisor.service.js';
 
 /** Retention runs hourly on every node; pruning twice is harmless. */
 const PRUNE_INTERVAL_MS = 3600_000;
+/** Due report schedules are looked for twice a minute on every node (each run is claimed by one). */
+const SCHEDULE_SWEEP_MS = 30_000;
 
 /** Call data: ingestion, retention, reports, dashboards and live statistics (issue 14). */
 export function registerCallData(app: Api, deps: ServiceDeps): Closer {
   const calls = new CallDataService(deps);
   registerCallDataRoutes(app, calls);
-  registerReportRoutes(app, new ReportsService(deps));
+  const reports = new ReportsService(deps);
+  registerReportRoutes(app, reports);
+  const schedules = new ReportSchedulesService(deps, reports);
+  registerScheduleRoutes(app, schedules);
   registerRecordingRoutes(app, new RecordingsService(deps));
   registerSupervisorRoutes(app, new SupervisorService(deps));
   const live = new LiveService(deps);
@@ -29,8 +36,19 @@ export function registerCallData(app: Api, deps: ServiceDeps): Closer {
     calls.prune().catch((err: unknown) => deps.log.error({ err }, 'call data retention failed'));
   }, PRUNE_INTERVAL_MS);
   timer.unref();
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    schedules
+      .sendDue()
+      .catch((err: unknown) => deps.log.error({ err }, 'report schedules failed'))
+      .finally(() => (sweeping = false));
+  }, SCHEDULE_SWEEP_MS);
+  sweep.unref();
   return () => {
     clearInterval(timer);
+    clearInterval(sweep);
     live.close();
   };
 }

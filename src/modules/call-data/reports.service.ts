@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import type { Executor } from '../../db/database.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
@@ -34,7 +36,8 @@ function period(q: { from: string; to: string }): { from: Date; to: Date } {
   return { from, to };
 }
 
-function timeZone(tz: string | undefined): string {
+/** The zone of hour and day buckets: an IANA time zone (validated), UTC when none is given. */
+export function timeZone(tz: string | undefined): string {
   if (!tz) return 'UTC';
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -129,6 +132,12 @@ const CALL_COLUMNS = [
   'modelledFor',
 ];
 
+/** A call report as CSV text: one line per row and a last line of totals. */
+export function reportCsv(report: CallReport): string {
+  const lines = [...report.rows, { key: 'total', label: 'Total', ...report.totals }];
+  return stringifySync(lines, { header: true, columns: REPORT_COLUMNS });
+}
+
 /**
  * Historical reports over the stored call data (issue 14): calls by user, group, queue, hour or day
  * (`reports:view`, Report Supervisor and up, G15), their drill-down and CSV export; agent and queue
@@ -144,9 +153,7 @@ export class ReportsService {
 
   /** A report as CSV: one line per row and a last line of totals. */
   async callsCsv(ctx: RequestContext, tenantId: string, q: CallReportQuery): Promise<Readable> {
-    const report = await this.calls(ctx, tenantId, q);
-    const lines = [...report.rows, { key: 'total', label: 'Total', ...report.totals }];
-    return Readable.from(lines).pipe(stringify({ header: true, columns: REPORT_COLUMNS }));
+    return Readable.from([reportCsv(await this.calls(ctx, tenantId, q))]);
   }
 
   async listCalls(
@@ -301,12 +308,14 @@ export class ReportsService {
     return { at: now.toISOString(), today: report.totals, answerRate: rate(report.totals), byQueue: report.rows };
   }
 
-  private async figuresBy(tenantId: string, q: CallReportQuery): Promise<CallReport> {
+  /** A call report for a caller that has already decided the actor may read it (schedules, dashboards). */
+  async figuresBy(tenantId: string, q: CallReportQuery, db: Executor = this.deps.db): Promise<CallReport> {
     const f = filterOf(tenantId, q);
-    const rows = await repo.callReport(this.deps.db, f, q.by, timeZone(q.tz));
+    const rows = await repo.callReport(db, f, q.by, timeZone(q.tz));
     const totals = rows.find((r) => r.is_total);
     const body = rows.filter((r) => !r.is_total);
     const names = await this.labelsFor(
+      db,
       tenantId,
       q.by,
       body.map((r) => r.key).filter((k): k is string => k !== null),
@@ -320,9 +329,14 @@ export class ReportsService {
     };
   }
 
-  private async labelsFor(tenantId: string, by: CallReportQuery['by'], keys: string[]): Promise<Map<string, string>> {
+  private async labelsFor(
+    db: Executor,
+    tenantId: string,
+    by: CallReportQuery['by'],
+    keys: string[],
+  ): Promise<Map<string, string>> {
     const table = by === 'user' ? 'users' : by === 'group' ? 'groups' : by === 'queue' ? 'queues' : null;
-    return table ? repo.labels(this.deps.db, tenantId, table, keys) : new Map();
+    return table ? repo.labels(db, tenantId, table, keys) : new Map();
   }
 
   private label(by: CallReportQuery['by'], key: string | null, names: Map<string, string>): string {

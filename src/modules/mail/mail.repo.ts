@@ -1,16 +1,29 @@
 import type { Executor } from '../../db/database.js';
+import type { MailAttachment } from '../../infra/outbox.js';
 
 export interface StoredMail {
   id: number;
   to: string;
   subject: string;
   text: string;
+  attachments: MailAttachment[];
   createdAt: string;
 }
 
 /** Keeps one message in the dev mailbox. */
-export async function storeMail(db: Executor, m: { to: string; subject: string; text: string }): Promise<void> {
-  await db.insertInto('dev_mailbox').values({ to_addr: m.to, subject: m.subject, body: m.text }).execute();
+export async function storeMail(
+  db: Executor,
+  m: { to: string; subject: string; text: string; attachments?: MailAttachment[] },
+): Promise<void> {
+  await db
+    .insertInto('dev_mailbox')
+    .values({
+      to_addr: m.to,
+      subject: m.subject,
+      body: m.text,
+      attachments: m.attachments ? JSON.stringify(m.attachments) : null,
+    })
+    .execute();
 }
 
 /** Newest first, optionally for one recipient (case-insensitive). */
@@ -23,6 +36,7 @@ export async function listMail(db: Executor, opts: { to?: string; limit: number 
     to: r.to_addr,
     subject: r.subject,
     text: r.body,
+    attachments: (r.attachments as MailAttachment[] | null) ?? [],
     createdAt: new Date(r.created_at).toISOString(),
   }));
 }

@@ -12,6 +12,7 @@ const Mail = Type.Object({
   to: Type.String(),
   subject: Type.String(),
   text: Type.String(),
+  attachments: Type.Array(Type.Object({ filename: Type.String(), contentType: Type.String(), content: Type.String() })),
   createdAt: Type.String(),
 });
 

@@ -1,11 +1,13 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { ServiceDeps } from '../../infra/deps.js';
+import type { MailAttachment } from '../../infra/outbox.js';
 import { storeMail } from './mail.repo.js';
 
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  attachments?: MailAttachment[];
 }
 
 /**
@@ -29,7 +31,13 @@ export class Mailer {
       await storeMail(this.deps.db, m);
       return;
     }
-    await this.transport.sendMail({ from: this.deps.config.MAIL_FROM, to: m.to, subject: m.subject, text: m.text });
+    await this.transport.sendMail({
+      from: this.deps.config.MAIL_FROM,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      ...(m.attachments && { attachments: m.attachments }),
+    });
   }
 
   close(): void {

@@ -1,29 +1,42 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Closer } from '../../infra/closer.js';
 import type { ServiceDeps } from '../../infra/deps.js';
+import type { OutboxEntry } from '../../infra/outbox.js';
 import type { Mailer } from '../mail/mailer.js';
-import { nextAttemptAt, OutboxDispatcher, type HandlerResult, type OutboxHandler } from './dispatcher.js';
+import { eachRow, nextAttemptAt, OutboxDispatcher, type HandlerResult, type OutboxHandler } from './dispatcher.js';
 import { outboxLag } from './outbox.repo.js';
 
 /**
- * Rows one node works at once: webhook attempts wait on the network, so several run side by side,
- * but fewer than the database pool holds (10), so requests always find a connection.
+ * Rows one node works at once: webhook attempts wait on the network, so several run side by side.
+ * An attempt holds no database connection while it waits (claims, context loads and result writes
+ * are batched), so this bounds the receivers' load, not the pool's.
  */
 const CONCURRENCY = 8;
 
 /** Sends an outbox mail; a failure is retried on the schedule (the row stays in the outbox). */
 export function mailHandler(deps: Pick<ServiceDeps, 'secrets'>, mailer: Mailer): OutboxHandler {
-  return async (row): Promise<HandlerResult> => {
-    const m = row.payload as { to: string; subject: string; sealedText: string };
+  return eachRow(async (row): Promise<HandlerResult> => {
+    const m = row.payload as Extract<OutboxEntry, { kind: 'mail' }>['payload'];
     try {
-      await mailer.send({ to: m.to, subject: m.subject, text: deps.secrets.open(m.sealedText) });
+      await mailer.send({
+        to: m.to,
+        subject: m.subject,
+        text: deps.secrets.open(m.sealedText),
+        ...(m.attachments && {
+          attachments: m.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: deps.secrets.open(a.sealedContent),
+          })),
+        }),
+      });
       return { outcome: 'delivered' };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       const at = nextAttemptAt(row.attempt);
       return at ? { retryAt: at, error } : { outcome: 'failed', error };
     }
-  };
+  });
 }
 
 /**
@@ -39,11 +52,12 @@ export function startOutbox(deps: ServiceDeps, handlers: Record<string, OutboxHa
   });
   const counted: Record<string, OutboxHandler> = {};
   for (const [kind, handler] of Object.entries(handlers))
-    counted[kind] = async (row) => {
-      const r = await handler(row);
-      done.inc({ kind, outcome: r === 'done' ? 'delivered' : 'retryAt' in r ? 'retry' : r.outcome });
-      return r;
-    };
+    counted[kind] = (rows) =>
+      handler(rows).map(async (result) => {
+        const r = await result;
+        done.inc({ kind, outcome: r === 'done' ? 'delivered' : 'retryAt' in r ? 'retry' : r.outcome });
+        return r;
+      });
   const lag = () => outboxLag(deps.db);
   new Gauge({
     name: 'switchboard_outbox_lag_seconds',
