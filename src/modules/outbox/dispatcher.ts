@@ -1,12 +1,23 @@
 import type { ServiceDeps } from '../../infra/deps.js';
 import { outboxWakeUp } from '../../infra/outbox.js';
-import { claimDue, finishRow, purgeDone, retryRow, type ClaimedRow } from './outbox.repo.js';
+import { claimDue, finishRows, purgeDone, type ClaimedRow, type RowResult } from './outbox.repo.js';
+import { WriteBatcher } from './write-batcher.js';
 
-/** What a handler made of one row. `done` means the handler already finished the row in its own transaction. */
+/** What a handler made of one row. `done` means the handler already recorded the row's result itself. */
 export type HandlerResult =
   { outcome: 'delivered' | 'failed' | 'skipped'; error?: string } | { retryAt: Date; error: string } | 'done';
 
-export type OutboxHandler = (row: ClaimedRow) => Promise<HandlerResult>;
+/**
+ * Works the rows of one kind from one claim: one result per row, in the order given, each settling
+ * as soon as that row is done (so a slow receiver holds only its own slot). Taking the rows together
+ * lets a handler load what they need in one round trip.
+ */
+export type OutboxHandler = (rows: ClaimedRow[]) => Promise<HandlerResult>[];
+
+/** A handler that works each row on its own. */
+export function eachRow(work: (row: ClaimedRow) => Promise<HandlerResult>): OutboxHandler {
+  return (rows) => rows.map(work);
+}
 
 /** The retry schedule after each failed attempt (Standard Webhooks practice): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 const RETRY_DELAYS_MS = [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6];
@@ -20,27 +31,35 @@ export function nextAttemptAt(attempt: number, now = Date.now()): Date | null {
 
 const RETENTION_MS = 30 * 24 * 3600 * 1000;
 const PURGE_EVERY_MS = 3600 * 1000;
+/** Kinds whose work is a quick database step (fanning an event out): taken in larger batches, beside the network slots. */
+const BULK_KINDS = ['event'];
+const BULK_LIMIT = 200;
 
 /**
  * Takes outbox work on this node (W1). Every node runs one: they share the table through
  * `FOR UPDATE SKIP LOCKED` claims with a lease, so a row is worked by one node at a time and a node
  * that dies gives its rows back when the lease ends. Woken at once by this node's commits, and
- * polling for the others'.
+ * polling for the others'. Round trips are shared: one statement claims a batch, handlers load a
+ * batch's context together, and results are written in group commits.
  */
 export class OutboxDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
+  private slotsBusy = 0;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private claiming = false;
   private again = false;
   private lastPurge = 0;
   private readonly wake = () => this.tick();
+  private readonly results: WriteBatcher<RowResult>;
 
   constructor(
     private readonly deps: Pick<ServiceDeps, 'db' | 'log' | 'config'>,
     private readonly handlers: Record<string, OutboxHandler>,
     private readonly opts: { concurrency: number; leaseMs: number },
-  ) {}
+  ) {
+    this.results = new WriteBatcher((items) => finishRows(deps.db, items));
+  }
 
   start(): void {
     this.running = true;
@@ -83,38 +102,70 @@ export class OutboxDispatcher {
 
   private async claim(): Promise<void> {
     await this.purgeNowAndThen();
-    const free = this.opts.concurrency - this.inFlight.size;
-    if (free <= 0) return;
-    const rows = await claimDue(this.deps.db, free, this.opts.leaseMs);
-    for (const row of rows) {
-      const p = this.work(row).finally(() => {
-        this.inFlight.delete(p);
-        // Claim again once half the slots are free (or none is busy): one claim per several rows.
-        if (this.inFlight.size <= this.opts.concurrency / 2) this.tick();
-      });
-      this.inFlight.add(p);
+    const free = Math.max(0, this.opts.concurrency - this.slotsBusy);
+    const rows = await claimDue(
+      this.deps.db,
+      { limit: free, bulkKinds: BULK_KINDS, bulkLimit: BULK_LIMIT },
+      this.opts.leaseMs,
+    );
+    const byKind = new Map<string, ClaimedRow[]>();
+    for (const row of rows) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
+    let slotted = 0;
+    let bulk = 0;
+    for (const [kind, batch] of byKind) {
+      const slot = !BULK_KINDS.includes(kind);
+      if (slot) slotted += batch.length;
+      else bulk += batch.length;
+      const handler = this.handlers[kind];
+      const results = handler
+        ? this.runHandler(handler, batch)
+        : batch.map(async (): Promise<HandlerResult> => ({ outcome: 'skipped', error: `no handler for ${kind}` }));
+      batch.forEach((row, i) => this.track(row, results[i]!, slot));
     }
-    if (rows.length === free) this.again = true;
+    if ((free > 0 && slotted === free) || bulk === BULK_LIMIT) this.again = true;
   }
 
-  private async work(row: ClaimedRow): Promise<void> {
+  /** Runs a handler; a handler that throws before answering fails every row of the batch. */
+  private runHandler(handler: OutboxHandler, batch: ClaimedRow[]): Promise<HandlerResult>[] {
     try {
-      const handler = this.handlers[row.kind];
-      const result: HandlerResult = handler
-        ? await handler(row)
-        : { outcome: 'skipped', error: `no handler for ${row.kind}` };
-      if (result === 'done') return;
-      if ('retryAt' in result) await retryRow(this.deps.db, row.id, result.retryAt, result.error);
-      else await finishRow(this.deps.db, row.id, result.outcome, result.error ?? null);
+      return handler(batch);
+    } catch (err) {
+      return batch.map(() => Promise.reject(err instanceof Error ? err : new Error(String(err))));
+    }
+  }
+
+  private track(row: ClaimedRow, result: Promise<HandlerResult>, slot: boolean): void {
+    if (slot) this.slotsBusy++;
+    const p = this.settle(row, result).finally(() => {
+      this.inFlight.delete(p);
+      if (slot) this.slotsBusy--;
+      // Claim again once half the slots are free (or none is busy): one claim per several rows.
+      if (this.slotsBusy <= this.opts.concurrency / 2) this.tick();
+    });
+    this.inFlight.add(p);
+  }
+
+  private async settle(row: ClaimedRow, work: Promise<HandlerResult>): Promise<void> {
+    let result: RowResult | null;
+    try {
+      const r = await work;
+      result =
+        r === 'done'
+          ? null
+          : 'retryAt' in r
+            ? { id: row.id, retryAt: r.retryAt, error: r.error }
+            : { id: row.id, outcome: r.outcome, error: r.error ?? null };
     } catch (err) {
       // A handler that throws is retried on the schedule; its lease would give the row back anyway.
       const message = err instanceof Error ? err.message : String(err);
       this.deps.log.warn({ err, outboxId: row.id, kind: row.kind }, 'outbox: work failed');
       const at = nextAttemptAt(row.attempt);
-      await (
-        at ? retryRow(this.deps.db, row.id, at, message) : finishRow(this.deps.db, row.id, 'failed', message)
-      ).catch((e: unknown) => this.deps.log.warn({ err: e, outboxId: row.id }, 'outbox: recording a failure failed'));
+      result = at ? { id: row.id, retryAt: at, error: message } : { id: row.id, outcome: 'failed', error: message };
     }
+    if (result)
+      await this.results
+        .add(result)
+        .catch((e: unknown) => this.deps.log.warn({ err: e, outboxId: row.id }, 'outbox: recording a result failed'));
   }
 
   private async purgeNowAndThen(): Promise<void> {

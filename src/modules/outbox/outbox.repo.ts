@@ -13,12 +13,21 @@ export interface ClaimedRow {
   createdAt: Date;
 }
 
+/** How many rows one claim takes: `limit` rows that wait on the network, and up to `bulkLimit` rows of `bulkKinds` (quick database work such as fanning events out). */
+export interface ClaimLimits {
+  limit: number;
+  bulkKinds: readonly string[];
+  bulkLimit: number;
+}
+
 /**
- * Takes up to `limit` due rows for this node: rows locked by another node's claim are skipped
+ * Takes due rows for this node in one statement: rows locked by another node's claim are skipped
  * (`FOR UPDATE SKIP LOCKED`), and a claimed row is leased, so a node that dies mid-work gives its
  * rows back when the lease ends (at-least-once).
  */
-export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<ClaimedRow[]> {
+export async function claimDue(db: Db, limits: ClaimLimits, leaseMs: number): Promise<ClaimedRow[]> {
+  const due = sql`dispatched_at is null and next_attempt_at <= now() and (lease_until is null or lease_until < now())`;
+  const bulk = sql.join((limits.bulkKinds.length ? limits.bulkKinds : ['']).map((k) => sql`${k}`));
   const { rows } = await sql<{
     id: string | number;
     tenant_id: string;
@@ -31,10 +40,12 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
   }>`
     update outbox set attempts = attempts + 1, lease_until = now() + ${leaseMs} * interval '1 millisecond'
     where id in (
-      select id from outbox
-      where dispatched_at is null and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-      order by next_attempt_at, id
-      limit ${limit}
+      select id from outbox where ${due} and type not in (${bulk})
+      order by next_attempt_at, id limit ${limits.limit}
+      for update skip locked
+    ) or id in (
+      select id from outbox where ${due} and type in (${bulk})
+      order by next_attempt_at, id limit ${limits.bulkLimit}
       for update skip locked
     )
     returning id, tenant_id, type, payload, attempts, endpoint_id, message_id, created_at`.execute(db);
@@ -52,27 +63,34 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
     .sort((a, b) => a.id - b.id);
 }
 
-/** The row is done: delivered, given up on (`failed`) or had nothing to do (`skipped`). */
-export async function finishRow(
-  db: Executor,
-  id: number,
-  outcome: 'delivered' | 'failed' | 'skipped',
-  error: string | null = null,
-): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set({ dispatched_at: sql`now()`, outcome, last_error: error, lease_until: null })
-    .where('id', '=', id)
-    .execute();
+/** What became of one row: done (delivered, given up on, nothing to do) or due again at `retryAt`. */
+export type RowResult =
+  | { id: number; outcome: 'delivered' | 'failed' | 'skipped'; error: string | null }
+  | { id: number; retryAt: Date; error: string };
+
+/** The statement that records many rows' results at once (also used inside larger statements). */
+export function finishRowsStatement(results: readonly RowResult[]) {
+  const values = sql.join(
+    results.map((r) =>
+      'retryAt' in r
+        ? sql`(${r.id}::bigint, null::text, ${r.retryAt.toISOString()}::timestamptz, ${r.error}::text)`
+        : sql`(${r.id}::bigint, ${r.outcome}::text, null::timestamptz, ${r.error}::text)`,
+    ),
+  );
+  return sql`
+    update outbox o set
+      dispatched_at = case when v.retry_at is null then now() else null end,
+      outcome = v.outcome,
+      next_attempt_at = coalesce(v.retry_at, o.next_attempt_at),
+      last_error = v.error,
+      lease_until = null
+    from (values ${values}) as v(id, outcome, retry_at, error)
+    where o.id = v.id`;
 }
 
-/** The attempt failed: the row is due again at `at`. */
-export async function retryRow(db: Executor, id: number, at: Date, error: string): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set({ next_attempt_at: at, last_error: error, lease_until: null })
-    .where('id', '=', id)
-    .execute();
+/** Records the results of many rows in one statement. */
+export async function finishRows(db: Executor, results: readonly RowResult[]): Promise<void> {
+  if (results.length) await finishRowsStatement(results).execute(db);
 }
 
 /** Seconds the oldest due row has waited (0 when none), and how many rows are not done yet. */

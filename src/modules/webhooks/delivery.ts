@@ -3,7 +3,8 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { outboxWakeUp, type WebhookEventBody } from '../../infra/outbox.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { nextAttemptAt, type HandlerResult, type OutboxHandler } from '../outbox/dispatcher.js';
-import { finishRow } from '../outbox/outbox.repo.js';
+import { finishRows, type ClaimedRow, type RowResult } from '../outbox/outbox.repo.js';
+import { WriteBatcher } from '../outbox/write-batcher.js';
 import { EgressRefused, postJson, retryAfterMs } from './egress.js';
 import { signedHeaders } from './signing.js';
 import * as repo from './webhooks.repo.js';
@@ -20,98 +21,142 @@ const SYSTEM: RequestContext = {
 };
 
 /**
- * An event row: finds the tenant's endpoints subscribed to its type and writes one delivery row per
- * endpoint, in one transaction with finishing the event row (so a crash repeats all or nothing).
+ * Event rows: finds the tenants' endpoints subscribed to each event's type and writes one delivery
+ * row per endpoint, in one transaction with finishing the event rows (so a crash repeats all or
+ * nothing). A claim's events are fanned out together: a handful of statements for the batch.
  */
 export function eventHandler(deps: Pick<ServiceDeps, 'db'>): OutboxHandler {
-  return async (row) => {
-    const { messageId, body } = row.payload as { messageId: string; body: WebhookEventBody };
-    const fanned = await deps.db.transaction().execute(async (tx) => {
-      const endpoints = await repo.subscribedEndpoints(tx, row.tenantId, body.type);
-      if (endpoints.length) {
-        await repo.insertMessage(tx, {
-          id: messageId,
-          tenantId: row.tenantId,
-          type: body.type,
-          body: JSON.stringify(body),
-        });
-        await repo.enqueueDeliveries(tx, row.tenantId, messageId, endpoints);
+  return (rows) => {
+    const fanned = deps.db.transaction().execute(async (tx) => {
+      const endpoints = await repo.subscribersOf(
+        tx,
+        rows.map((r) => r.tenantId),
+      );
+      const messages: Parameters<typeof repo.insertMessages>[1][number][] = [];
+      const deliveries: Parameters<typeof repo.enqueueDeliveryRows>[1][number][] = [];
+      const results: RowResult[] = [];
+      for (const row of rows) {
+        const { messageId, body } = row.payload as { messageId: string; body: WebhookEventBody };
+        const takers = endpoints.filter(
+          (e) => e.tenant_id === row.tenantId && (e.event_types.length === 0 || e.event_types.includes(body.type)),
+        );
+        if (takers.length) {
+          messages.push({ id: messageId, tenantId: row.tenantId, type: body.type, body: JSON.stringify(body) });
+          for (const e of takers) deliveries.push({ tenantId: row.tenantId, messageId, endpointId: e.id });
+        }
+        results.push({ id: row.id, outcome: takers.length ? 'delivered' : 'skipped', error: null });
       }
-      await finishRow(tx, row.id, endpoints.length ? 'delivered' : 'skipped');
-      return endpoints.length;
+      await repo.insertMessages(tx, messages);
+      await repo.enqueueDeliveryRows(tx, deliveries);
+      await finishRows(tx, results);
+      return deliveries.length;
     });
-    if (fanned) outboxWakeUp.emit('wake');
-    return 'done';
+    const done = fanned.then((n): HandlerResult => {
+      if (n) outboxWakeUp.emit('wake');
+      return 'done';
+    });
+    return rows.map(() => done);
   };
 }
 
 /**
- * A delivery row: one signed attempt (W1). 2xx delivers; 410 disables the endpoint; anything else
- * (or no answer) is retried on the schedule or after the receiver's `Retry-After`, until the
- * schedule ends or the endpoint has failed for five days.
+ * Delivery rows: one signed attempt each (W1). 2xx delivers; 410 disables the endpoint; anything
+ * else (or no answer) is retried on the schedule or after the receiver's `Retry-After`, until the
+ * schedule ends or the endpoint has failed for five days. The rows of a claim load their endpoints
+ * and messages in one query; attempts are logged and rows finished in group commits (one statement
+ * for every attempt that ended meanwhile), after the request, so a crash before the write repeats
+ * the attempt (at least once).
  */
 export function deliveryHandler(deps: ServiceDeps): OutboxHandler {
-  return async (row): Promise<HandlerResult> => {
-    const endpoint = await repo.findEndpoint(deps.db, row.tenantId, row.endpointId!);
-    if (!endpoint) return { outcome: 'skipped', error: 'the endpoint was deleted' };
-    if (!endpoint.enabled) return { outcome: 'skipped', error: 'the endpoint is disabled' };
-    const message = await repo.findMessage(deps.db, row.messageId!);
-    if (!message) return { outcome: 'skipped', error: 'the message is gone' };
-
-    const secrets = [deps.secrets.open(endpoint.secret)];
-    if (
-      endpoint.previous_secret &&
-      endpoint.previous_secret_until &&
-      new Date(endpoint.previous_secret_until) > new Date()
-    )
-      secrets.push(deps.secrets.open(endpoint.previous_secret));
-    const started = performance.now();
-    let status: number | null = null;
-    let response: string | null = null;
-    let error: string | null = null;
-    let retryAfter: number | null = null;
-    try {
-      const r = await postJson(endpoint.url, signedHeaders(secrets, message.id, message.body), message.body, {
-        timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
-        allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
-      });
-      status = r.status;
-      response = r.body;
-      retryAfter = retryAfterMs(r.retryAfter);
-      if (status < 200 || status >= 300) error = `answered ${status}`;
-    } catch (err) {
-      error =
-        err instanceof EgressRefused ? `refused: ${err.message}` : err instanceof Error ? err.message : String(err);
-    }
-    const latencyMs = Math.round(performance.now() - started);
-    await repo.recordAttempt(deps.db, {
-      tenantId: row.tenantId,
-      endpointId: endpoint.id,
-      outboxId: row.id,
-      messageId: message.id,
-      statusCode: status,
-      latencyMs,
-      response,
-      error,
+  const log = new WriteBatcher<repo.RecordedAttempt>((items) => repo.recordAttempts(deps.db, items));
+  return (rows) => {
+    const contexts = repo.deliveryContexts(
+      deps.db,
+      rows.map((r) => r.id),
+    );
+    return rows.map(async (row): Promise<HandlerResult> => {
+      const recorded = await attempt(deps, row, (await contexts).get(row.id));
+      await log.add(recorded);
+      return 'done';
     });
-    if (error === null) {
-      await repo.markHealthy(deps.db, endpoint.id);
-      return { outcome: 'delivered' };
-    }
-    if (status === 410) {
-      await disable(deps, row.tenantId, endpoint.id, endpoint.url, 'the receiver answered 410 Gone');
-      return { outcome: 'failed', error };
-    }
-    const failingSince = await repo.markFailing(deps.db, endpoint.id);
-    if (failingSince && Date.now() - failingSince.getTime() >= DISABLE_AFTER_MS) {
-      await disable(deps, row.tenantId, endpoint.id, endpoint.url, 'every delivery failed for 5 days');
-      return { outcome: 'failed', error };
-    }
-    const scheduled = nextAttemptAt(row.attempt);
-    if (!scheduled) return { outcome: 'failed', error };
-    const at = retryAfter !== null ? new Date(Date.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS)) : scheduled;
-    return { retryAt: at, error };
   };
+}
+
+const skipped = (row: ClaimedRow, error: string): repo.RecordedAttempt => ({
+  attempt: null,
+  health: null,
+  result: { id: row.id, outcome: 'skipped', error },
+});
+
+async function attempt(
+  deps: ServiceDeps,
+  row: ClaimedRow,
+  ctx: repo.DeliveryContext | undefined,
+): Promise<repo.RecordedAttempt> {
+  const endpoint = ctx?.endpoint;
+  if (!endpoint) return skipped(row, 'the endpoint was deleted');
+  if (!endpoint.enabled) return skipped(row, 'the endpoint is disabled');
+  const message = ctx.message;
+  if (!message) return skipped(row, 'the message is gone');
+
+  const secrets = [deps.secrets.open(endpoint.secret)];
+  if (
+    endpoint.previous_secret &&
+    endpoint.previous_secret_until &&
+    new Date(endpoint.previous_secret_until) > new Date()
+  )
+    secrets.push(deps.secrets.open(endpoint.previous_secret));
+  const started = performance.now();
+  let status: number | null = null;
+  let response: string | null = null;
+  let error: string | null = null;
+  let retryAfter: number | null = null;
+  try {
+    const r = await postJson(endpoint.url, signedHeaders(secrets, message.id, message.body), message.body, {
+      timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE,
+    });
+    status = r.status;
+    response = r.body;
+    retryAfter = retryAfterMs(r.retryAfter);
+    if (status < 200 || status >= 300) error = `answered ${status}`;
+  } catch (err) {
+    error = err instanceof EgressRefused ? `refused: ${err.message}` : err instanceof Error ? err.message : String(err);
+  }
+  const logged = {
+    tenantId: row.tenantId,
+    endpointId: endpoint.id,
+    outboxId: row.id,
+    messageId: message.id,
+    statusCode: status,
+    latencyMs: Math.round(performance.now() - started),
+    response,
+    error,
+  };
+  const recorded = (result: HandlerResult & object, state: 'healthy' | 'failing'): repo.RecordedAttempt => ({
+    attempt: logged,
+    health: { endpointId: endpoint.id, state },
+    result:
+      'retryAt' in result
+        ? { id: row.id, retryAt: result.retryAt, error: result.error }
+        : { id: row.id, outcome: result.outcome, error: result.error ?? null },
+  });
+  if (error === null) return recorded({ outcome: 'delivered' }, 'healthy');
+  if (status === 410) {
+    await disable(deps, row.tenantId, endpoint.id, endpoint.url, 'the receiver answered 410 Gone');
+    return recorded({ outcome: 'failed', error }, 'failing');
+  }
+  // The failure clock as loaded with the claim: it only ever starts (coalesce), so a clock that ran
+  // five days then still has.
+  const failingSince = endpoint.failing_since ? new Date(endpoint.failing_since) : null;
+  if (failingSince && Date.now() - failingSince.getTime() >= DISABLE_AFTER_MS) {
+    await disable(deps, row.tenantId, endpoint.id, endpoint.url, 'every delivery failed for 5 days');
+    return recorded({ outcome: 'failed', error }, 'failing');
+  }
+  const scheduled = nextAttemptAt(row.attempt);
+  if (!scheduled) return recorded({ outcome: 'failed', error }, 'failing');
+  const at = retryAfter !== null ? new Date(Date.now() + Math.min(retryAfter, MAX_RETRY_AFTER_MS)) : scheduled;
+  return recorded({ retryAt: at, error }, 'failing');
 }
 
 /** Disables the endpoint, audits it and mails the tenant's admins, all in one transaction (through the outbox). */

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db, Executor, Tx } from '../../db/database.js';
+import type { Executor, Tx } from '../../db/database.js';
+import { finishRowsStatement, type RowResult } from '../outbox/outbox.repo.js';
 import type { WebhookEndpointsTable } from '../../db/schema.js';
 
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
@@ -65,33 +66,82 @@ export async function deleteEndpoint(tx: Tx, tenantId: string, id: string): Prom
   return Number(r.numDeletedRows) > 0;
 }
 
-/** The tenant's enabled endpoints that take an event of this type (an empty list takes every type). */
-export async function subscribedEndpoints(db: Executor, tenantId: string, type: string): Promise<string[]> {
-  const rows = await db
+/** The enabled endpoints of these tenants, with the event types each takes (an empty list takes every type). */
+export async function subscribersOf(
+  db: Executor,
+  tenantIds: readonly string[],
+): Promise<{ id: string; tenant_id: string; event_types: string[] }[]> {
+  if (!tenantIds.length) return [];
+  return db
     .selectFrom('webhook_endpoints')
-    .select(['id', 'event_types'])
-    .where('tenant_id', '=', tenantId)
+    .select(['id', 'tenant_id', 'event_types'])
+    .where('tenant_id', 'in', [...new Set(tenantIds)])
     .where('enabled', '=', true)
+    .orderBy('id')
     .execute();
-  return rows.filter((r) => r.event_types.length === 0 || r.event_types.includes(type)).map((r) => r.id);
 }
 
-export async function insertMessage(
-  tx: Tx,
-  m: { id: string; tenantId: string; type: string; body: string },
+/** Stores messages (once each: a message fanned out again after a crash keeps its row). */
+export async function insertMessages(
+  tx: Executor,
+  messages: readonly { id: string; tenantId: string; type: string; body: string }[],
 ): Promise<void> {
+  if (!messages.length) return;
   await tx
     .insertInto('webhook_messages')
-    .values({ id: m.id, tenant_id: m.tenantId, type: m.type, body: m.body })
+    .values(messages.map((m) => ({ id: m.id, tenant_id: m.tenantId, type: m.type, body: m.body })))
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }
 
-export async function findMessage(
+/** What one delivery attempt needs (a deleted endpoint or a purged message is null). */
+export interface DeliveryContext {
+  endpoint: EndpointRow | null;
+  message: { id: string; body: string } | null;
+}
+
+/** The context of every delivery row of a claim, in one query. */
+export async function deliveryContexts(
   db: Executor,
-  id: string,
-): Promise<{ id: string; type: string; body: string } | undefined> {
-  return db.selectFrom('webhook_messages').select(['id', 'type', 'body']).where('id', '=', id).executeTakeFirst();
+  outboxIds: readonly number[],
+): Promise<Map<number, DeliveryContext>> {
+  if (!outboxIds.length) return new Map();
+  const rows = await db
+    .selectFrom('outbox as o')
+    .leftJoin('webhook_endpoints as e', (j) =>
+      j.onRef('e.id', '=', 'o.endpoint_id').onRef('e.tenant_id', '=', 'o.tenant_id'),
+    )
+    .leftJoin('webhook_messages as m', 'm.id', 'o.message_id')
+    .select([
+      'o.id as outbox_id',
+      'e.id',
+      'e.tenant_id',
+      'e.url',
+      'e.description',
+      'e.event_types',
+      'e.enabled',
+      'e.disabled_reason',
+      'e.secret',
+      'e.previous_secret',
+      'e.previous_secret_until',
+      'e.failing_since',
+      'e.version',
+      'e.created_at',
+      'e.updated_at',
+      'm.id as message_id',
+      'm.body as message_body',
+    ])
+    .where('o.id', 'in', [...outboxIds])
+    .execute();
+  return new Map(
+    rows.map(({ outbox_id, message_id, message_body, ...e }) => [
+      Number(outbox_id),
+      {
+        endpoint: e.id === null ? null : (e as EndpointRow),
+        message: message_id === null || message_body === null ? null : { id: message_id, body: message_body },
+      },
+    ]),
+  );
 }
 
 /** One delivery row per endpoint: the outbox works them like any other row. */
@@ -101,16 +151,27 @@ export async function enqueueDeliveries(
   messageId: string,
   endpointIds: string[],
 ): Promise<number[]> {
-  if (!endpointIds.length) return [];
+  return enqueueDeliveryRows(
+    tx,
+    endpointIds.map((endpointId) => ({ tenantId, messageId, endpointId })),
+  );
+}
+
+/** Delivery rows for many messages and endpoints in one statement. */
+export async function enqueueDeliveryRows(
+  tx: Executor,
+  deliveries: readonly { tenantId: string; messageId: string; endpointId: string }[],
+): Promise<number[]> {
+  if (!deliveries.length) return [];
   const rows = await tx
     .insertInto('outbox')
     .values(
-      endpointIds.map((endpoint_id) => ({
-        tenant_id: tenantId,
+      deliveries.map((d) => ({
+        tenant_id: d.tenantId,
         type: 'webhook',
         payload: '{}',
-        endpoint_id,
-        message_id: messageId,
+        endpoint_id: d.endpointId,
+        message_id: d.messageId,
       })),
     )
     .returning('id')
@@ -118,9 +179,9 @@ export async function enqueueDeliveries(
   return rows.map((r) => Number(r.id));
 }
 
-export async function recordAttempt(
-  db: Executor,
-  a: {
+/** One attempt's log line (none when no request was made), what it means for its endpoint, and its row's result. */
+export interface RecordedAttempt {
+  attempt: {
     tenantId: string;
     endpointId: string;
     outboxId: number;
@@ -129,21 +190,42 @@ export async function recordAttempt(
     latencyMs: number;
     response: string | null;
     error: string | null;
-  },
-): Promise<void> {
-  await db
-    .insertInto('webhook_attempts')
-    .values({
-      tenant_id: a.tenantId,
-      endpoint_id: a.endpointId,
-      outbox_id: a.outboxId,
-      message_id: a.messageId,
-      status_code: a.statusCode,
-      latency_ms: a.latencyMs,
-      response: a.response,
-      error: a.error,
-    })
-    .execute();
+  } | null;
+  /** `healthy` clears the endpoint's failure clock; `failing` starts it unless it runs. */
+  health: { endpointId: string; state: 'healthy' | 'failing' } | null;
+  result: RowResult;
+}
+
+/**
+ * Writes the attempt log, the endpoints' failure clocks and the rows' results of many attempts in
+ * one statement (data-modifying CTEs: all or nothing, one round trip). An endpoint seen more than
+ * once takes its last state.
+ */
+export async function recordAttempts(db: Executor, items: readonly RecordedAttempt[]): Promise<void> {
+  if (!items.length) return;
+  const attempts = items.flatMap((i) => (i.attempt ? [i.attempt] : []));
+  const health = new Map<string, 'healthy' | 'failing'>();
+  for (const i of items) if (i.health) health.set(i.health.endpointId, i.health.state);
+  const ids = (state: 'healthy' | 'failing') => [...health].filter(([, s]) => s === state).map(([id]) => sql`${id}`);
+  const healthy = ids('healthy');
+  const failing = ids('failing');
+  const parts = [sql`finished as (${finishRowsStatement(items.map((i) => i.result))})`];
+  if (attempts.length)
+    parts.push(sql`logged as (
+      insert into webhook_attempts (tenant_id, endpoint_id, outbox_id, message_id, status_code, latency_ms, response, error)
+      values ${sql.join(
+        attempts.map(
+          (a) =>
+            sql`(${a.tenantId}, ${a.endpointId}, ${a.outboxId}::bigint, ${a.messageId}, ${a.statusCode}::integer, ${a.latencyMs}::integer, ${a.response}::text, ${a.error}::text)`,
+        ),
+      )})`);
+  if (healthy.length)
+    parts.push(sql`healthy as (
+      update webhook_endpoints set failing_since = null where id in (${sql.join(healthy)}) and failing_since is not null)`);
+  if (failing.length)
+    parts.push(sql`failing as (
+      update webhook_endpoints set failing_since = coalesce(failing_since, now()) where id in (${sql.join(failing)}))`);
+  await sql`with ${sql.join(parts)} select 1`.execute(db);
 }
 
 export interface DeliveryRow {
@@ -247,26 +329,6 @@ export async function failedMessagesSince(
     .distinct()
     .execute();
   return rows.map((r) => r.message_id!);
-}
-
-/** Marks the endpoint failing since now unless it already is; answers since when it fails. */
-export async function markFailing(db: Db, endpointId: string): Promise<Date | null> {
-  const r = await db
-    .updateTable('webhook_endpoints')
-    .set({ failing_since: sql`coalesce(failing_since, now())` })
-    .where('id', '=', endpointId)
-    .returning('failing_since')
-    .executeTakeFirst();
-  return r?.failing_since ? new Date(r.failing_since) : null;
-}
-
-export async function markHealthy(db: Db, endpointId: string): Promise<void> {
-  await db
-    .updateTable('webhook_endpoints')
-    .set({ failing_since: null })
-    .where('id', '=', endpointId)
-    .where('failing_since', 'is not', null)
-    .execute();
 }
 
 /** Who is told when an endpoint is disabled: the tenant's active superusers and webhook admins with an email. */

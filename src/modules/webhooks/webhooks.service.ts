@@ -190,7 +190,7 @@ export class WebhooksService {
       const entry = eventEntry(ctx, { type: 'webhook.test', tenantId, data: { endpointId: id } });
       if (entry.kind !== 'event') throw new Error('unreachable');
       const { messageId, body } = entry.payload;
-      await repo.insertMessage(uow.tx, { id: messageId, tenantId, type: body.type, body: JSON.stringify(body) });
+      await repo.insertMessages(uow.tx, [{ id: messageId, tenantId, type: body.type, body: JSON.stringify(body) }]);
       const ids = await repo.enqueueDeliveries(uow.tx, tenantId, messageId, [id]);
       uow.audit({ tenantId, action: 'webhook.test', targetType: 'webhook', targetId: id, after: { messageId } });
       return { deliveryIds: ids.map(String), messageId };
@@ -201,8 +201,10 @@ export class WebhooksService {
 
   private async enqueue(ctx: RequestContext, tenantId: string, id: string, messageIds: string[]) {
     const ids = await inTransaction(this.deps, ctx, async (uow) => {
-      const out: number[] = [];
-      for (const m of messageIds) out.push(...(await repo.enqueueDeliveries(uow.tx, tenantId, m, [id])));
+      const out = await repo.enqueueDeliveryRows(
+        uow.tx,
+        messageIds.map((messageId) => ({ tenantId, messageId, endpointId: id })),
+      );
       uow.audit({
         tenantId,
         action: 'webhook.redeliver',
