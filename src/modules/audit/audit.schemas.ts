@@ -20,6 +20,12 @@ export const AuditEntry = Type.Object(
     clientAddr: Type.Union([Type.String(), Type.Null()]),
     prevHash: Type.String(),
     hash: Type.String(),
+    actorName: Type.Optional(
+      Type.String({ description: "the acting user's display name (or email) now; not part of the chained entry" }),
+    ),
+    targetName: Type.Optional(
+      Type.String({ description: "the target user's display name (or email) now; not part of the chained entry" }),
+    ),
   },
   { $id: 'AuditEntry' },
 );

@@ -2,7 +2,7 @@ import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { verifyChain } from '../../infra/audit-chain.js';
 import { requireCapability } from '../access/actor-access.js';
-import { listAudit, readChain } from './audit.repo.js';
+import { listAudit, readChain, userNames } from './audit.repo.js';
 import type { AuditPage, AuditQuery, AuditVerification } from './audit.schemas.js';
 
 /** Who may read a tenant's audit log: user viewers and settings viewers (AU1). */
@@ -21,8 +21,19 @@ export class AuditService {
       limit: limit + 1,
       beforeId: query.cursor ? Number(query.cursor) : undefined,
     });
-    const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.id) : null };
+    const page = rows.slice(0, limit);
+    // Names, not ids, for a person reading the log: the acting and the target users as they are now.
+    const userIds = page.flatMap((e) => [
+      ...(e.actorType === 'user' && e.actorId ? [e.actorId] : []),
+      ...(e.targetType === 'user' && e.targetId ? [e.targetId] : []),
+    ]);
+    const names = await userNames(this.deps.db, tenantId, userIds);
+    const items = page.map((e) => {
+      const actorName = e.actorType === 'user' && e.actorId ? names.get(e.actorId) : undefined;
+      const targetName = e.targetType === 'user' && e.targetId ? names.get(e.targetId) : undefined;
+      return { ...e, ...(actorName && { actorName }), ...(targetName && { targetName }) };
+    });
+    return { items, nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };
   }
 
   /** Recomputes the chain a page at a time (chains grow large) and names the first broken link. */
