@@ -27,8 +27,28 @@ function pointer(instancePath: string, missing?: string): string {
   return missing ? `${path}/${missing}` : path || '/';
 }
 
+/**
+ * The one mapping of a database outage, called first by every error handler (this one, SCIM's,
+ * AuthZEN's): an error that means the database cannot answer now becomes `503 database_unavailable`
+ * with `Retry-After`, so clients know a retry will work (the pool reconnects by itself). Any other
+ * error comes back unchanged.
+ */
+export function mapDatabaseUnavailable(
+  err: FastifyError | AppError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyError | AppError {
+  if (err instanceof AppError || !isDatabaseUnavailable(err)) return err;
+  req.log.warn({ err }, 'database unavailable');
+  reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+  return new AppError('database_unavailable', 'the database cannot be reached right now; retry shortly', {
+    extra: { retryAfter: DATABASE_RETRY_AFTER_SECONDS },
+  });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((error: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) => {
+    const err = mapDatabaseUnavailable(error, req, reply);
     if (err instanceof AppError) {
       const extra: Record<string, unknown> = { ...err.options.extra };
       if (err.rule) extra.rule = err.rule;
@@ -71,16 +91,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status === 429) return send(reply, 429, problem(429, 'rate_limited', fe.message || 'too many requests'));
     if (status >= 400 && status < 500)
       return send(reply, status, problem(status, 'validation_failed', fe.message, { field: '/' }));
-    if (isDatabaseUnavailable(err)) {
-      // An outage, not a fault: the pool reconnects by itself, so the same request will work again.
-      req.log.warn({ err }, 'database unavailable');
-      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-      return send(
-        reply,
-        503,
-        problem(503, 'database_unavailable', 'the database cannot be reached right now; retry shortly'),
-      );
-    }
     req.log.error({ err }, 'unhandled error');
     return send(reply, 500, problem(500, 'internal', 'an internal error occurred; it has been logged'));
   });

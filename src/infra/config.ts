@@ -10,9 +10,13 @@ const ConfigSchema = Type.Object({
   /** The longest one SQL statement (and an idle open transaction) may run on PostgreSQL. */
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 120000 }),
   /** Batch checks and AuthZEN evaluations one credential may send per minute (per node). */
-  RATE_LIMIT_CHECKS_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_CHECKS_PER_MINUTE: Type.Integer({ minimum: 1, default: 6000 }),
   /** Syncs, imports, exports and usage reports one credential may ask for per minute (per node). */
   RATE_LIMIT_BULK_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  /** Batch checks and evaluations all credentials of one tenant may send per minute (per node); default twice a credential's. */
+  RATE_LIMIT_TENANT_CHECKS_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Bulk operations all credentials of one tenant may ask for per minute (per node); default twice a credential's. */
+  RATE_LIMIT_TENANT_BULK_PER_MINUTE: Type.Optional(Type.Integer({ minimum: 1 })),
   SWITCHBOARD_PROVIDER_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   SWITCHBOARD_SECRET_KEY: Type.Optional(Type.String({ minLength: 32 })),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),

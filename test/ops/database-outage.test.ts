@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type Server } from '../../src/app.js';
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
 import { loadConfig } from '../../src/infra/config.js';
-import { ADMIN_URL, createTestDatabase, PROVIDER_TOKEN, postgresReachable } from '../support/server.js';
+import { scimTenant as makeScimTenant } from '../scim/support.js';
+import {
+  ADMIN_URL,
+  createTestDatabase,
+  PROVIDER_TOKEN,
+  postgresReachable,
+  type TestServer,
+} from '../support/server.js';
 import { EVENTUALLY_MS } from '../support/waiting.js';
 
 /**
@@ -89,8 +96,9 @@ describe.skipIf(!pg)('PostgreSQL outage: 503 database_unavailable with Retry-Aft
     await drop?.();
   });
 
-  it('answers 503 database_unavailable with Retry-After while PostgreSQL is unreachable, and serves again once it is back', async () => {
+  it('E1: answers 503 database_unavailable with Retry-After (SCIM and AuthZEN too) while PostgreSQL is unreachable, and serves again once it is back', async () => {
     expect((await call('GET', '/v1/tenants')).statusCode).toBe(200);
+    const scimTenant = await makeScimTenant(server as TestServer);
     const tenant = (await call('POST', '/v1/tenants', { name: 'Before the outage' })).json<{ id: string }>();
     await proxy.cut();
 
@@ -105,6 +113,28 @@ describe.skipIf(!pg)('PostgreSQL outage: 503 database_unavailable with Retry-Aft
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     }
     expect((await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+
+    // SCIM and AuthZEN answer in their own protocols' error forms, through the same outage mapping.
+    const scimRes = await server.app.inject({
+      method: 'GET',
+      url: `${scimTenant.base}/Users`,
+      headers: { authorization: `Bearer ${scimTenant.token}` },
+    });
+    expect(scimRes.statusCode).toBe(503);
+    expect(scimRes.json()).toMatchObject({ status: '503', code: 'database_unavailable' });
+    expect(Number(scimRes.headers['retry-after'])).toBeGreaterThan(0);
+    const authzenRes = await server.app.inject({
+      method: 'POST',
+      url: '/access/v1/evaluation',
+      headers: { authorization: `Bearer ${scimTenant.token}` },
+      payload: {
+        subject: { type: 'user', id: scimTenant.adminId },
+        action: { name: 'users:view' },
+        resource: { type: 'tenant', id: scimTenant.t },
+      },
+    });
+    expect(authzenRes.statusCode, authzenRes.body).toBe(503);
+    expect(Number(authzenRes.headers['retry-after'])).toBeGreaterThan(0);
 
     await proxy.restore();
     // The pool drops the dead connections and opens new ones on demand: no restart.

@@ -1,18 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/infra/config.js';
 import { api, type ApiClient } from '../support/api.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
- * Limits: the expensive operations have a budget per credential and minute (429 `rate_limited`,
+ * Limits: the expensive operations have a budget per credential and one per tenant a minute (429 `rate_limited`,
  * problem+json, `Retry-After`); request bodies are limited per route (1 MiB, more only where a
  * sync or an import needs it).
  */
-describe('rate limits per credential and body limits per route', () => {
+describe('rate limits per credential and per tenant, body limits per route', () => {
   let server: TestServer;
   let a: ApiClient;
   let t: string;
   beforeAll(async () => {
-    server = await startTestServer('pglite', { RATE_LIMIT_BULK_PER_MINUTE: '2', RATE_LIMIT_CHECKS_PER_MINUTE: '3' });
+    server = await startTestServer('pglite', {
+      RATE_LIMIT_BULK_PER_MINUTE: '2',
+      RATE_LIMIT_CHECKS_PER_MINUTE: '3',
+      RATE_LIMIT_TENANT_CHECKS_PER_MINUTE: '5',
+    });
     a = api(server);
     t = (await a.tenant()).id;
   });
@@ -48,6 +53,38 @@ describe('rate limits per credential and body limits per route', () => {
     for (let i = 0; i < 3; i++) expect((await check()).status).toBe(200);
     expect429(await check());
     for (let i = 0; i < 10; i++) expect((await a.call('GET', '/v1/me', { token: session })).status).toBe(200);
+  });
+
+  it("many credentials of one tenant share the tenant's budget; another tenant keeps its own", async () => {
+    const { id: t3 } = await a.tenant();
+    const { id: t4 } = await a.tenant();
+    const checker = async (tenant: string, name: string) => {
+      const u = await a.user(tenant, { displayName: name });
+      const token = await a.session(tenant, u.id, 'app');
+      return () =>
+        a.call('POST', `/v1/tenants/${tenant}/check`, {
+          token,
+          body: { checks: [{ userId: u.id, capability: 'telephony:call' }] },
+        });
+    };
+    const first = await checker(t3, 'First integration');
+    const second = await checker(t3, 'Second integration');
+    for (let i = 0; i < 3; i++) expect((await first()).status).toBe(200);
+    // The first credential's own budget (3) is spent; its refused call does not spend the tenant's.
+    expect429(await first());
+    for (let i = 0; i < 2; i++) expect((await second()).status).toBe(200);
+    // The tenant's budget (5) is spent although the second credential used only 2 of its 3.
+    const refused = await second();
+    expect429(refused);
+    expect((refused.body as { detail: string }).detail).toContain("tenant's");
+    const elsewhere = await checker(t4, 'Other tenant');
+    expect((await elsewhere()).status).toBe(200);
+  });
+
+  it('the defaults leave room for an integration checking for many users with one token', () => {
+    const c = loadConfig({});
+    expect(c.RATE_LIMIT_CHECKS_PER_MINUTE).toBeGreaterThanOrEqual(6000);
+    expect(c.RATE_LIMIT_TENANT_CHECKS_PER_MINUTE).toBeUndefined();
   });
 
   it('a body over 1 MiB is 413 on an ordinary route, and fits where a sync needs it', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { contextOf } from '../../http/authenticate.js';
+import { mapDatabaseUnavailable } from '../../http/problem.js';
 import type { Api } from '../../http/types.js';
 import { AppError } from '../../infra/errors.js';
 import {
@@ -16,15 +17,19 @@ const EVALUATIONS = '/access/v1/evaluations';
 
 /**
  * AuthZEN 1.0, HTTPS binding: errors that concern the whole request are 400, 401, 403 or 500 with an
- * error message string as the body (a deny is never an error: it is 200 `{"decision": false}`).
+ * error message string as the body (a deny is never an error: it is 200 `{"decision": false}`); while
+ * the database cannot be reached, 503 with `Retry-After`, as on every other route.
  */
-function authzenError(err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) {
+function authzenError(error: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) {
+  const err = mapDatabaseUnavailable(error, req, reply);
   const invalid = err instanceof AppError ? undefined : err.validation?.[0];
   let status = err instanceof AppError ? err.status : invalid ? 400 : (err.statusCode ?? 500);
-  if (status >= 500) {
+  // A database outage is 503 with Retry-After (the request will work again), not a fault to log as one.
+  const outage = err instanceof AppError && err.code === 'database_unavailable';
+  if (status >= 500 && !outage) {
     req.log.error({ err }, 'internal error');
     status = 500;
-  } else if (![400, 401, 403, 413, 415, 429].includes(status)) {
+  } else if (!outage && ![400, 401, 403, 413, 415, 429].includes(status)) {
     // The specification's statuses: a tenant that no longer exists is the token's problem (403), any other refusal a bad request.
     status = status === 404 ? 403 : 400;
   }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, TenantItemParams, TenantParams } from '../../http/common-schemas.js';
 import { findUnstorableText } from '../../http/input-guards.js';
+import { mapDatabaseUnavailable } from '../../http/problem.js';
 import type { Api } from '../../http/types.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { etag } from '../../infra/versioning.js';
@@ -28,7 +29,8 @@ function sendError(reply: FastifyReply, status: number, detail: string, extra: R
 }
 
 /** Every error under /scim is a SCIM error: rule refusals, validation, authentication, unknown paths. */
-function scimErrorHandler(err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) {
+function scimErrorHandler(error: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) {
+  const err = mapDatabaseUnavailable(error, req, reply);
   if (err instanceof AppError) {
     const { scimType, ...extra } = err.options.extra ?? {};
     const type =
