@@ -22,6 +22,19 @@ export type { ApiToken, ApiTokenCreate, CreatedApiToken } from '../modules/api-t
 export type { AuditEntry, AuditPage, AuditQuery, AuditVerification } from '../modules/audit/audit.schemas.js';
 export type { LoginBody, LoginResult } from '../modules/auth/auth.schemas.js';
 export type { CallDataSettings, IngestResult } from '../modules/call-data/call-data.schemas.js';
+export type { LiveSnapshot } from '../modules/call-data/live.schemas.js';
+export type { Playback, Recording } from '../modules/call-data/recordings.schemas.js';
+export type {
+  AgentReport,
+  CallFilters,
+  CallReport,
+  CallReportQuery,
+  Dashboard,
+  QueueReport,
+  ReportDimension,
+  StoredCall,
+  Wallboard,
+} from '../modules/call-data/reports.schemas.js';
 export type { ImportJob, ImportResult, ImportRowError } from '../modules/csv/users-csv.schemas.js';
 export type { DialCheckAnswer, DialCheckBody } from '../modules/dial-check/dial-check.schemas.js';
 export type { Named, NamedInput } from '../modules/directory/named.schemas.js';
@@ -36,3 +49,13 @@ export type { Tenant, TenantCreate, TenantPatch } from '../modules/tenants/tenan
 export type { TenantUsage, Usage } from '../modules/usage/usage.schemas.js';
 export type { ChangePreview } from '../modules/users/users-preview.schemas.js';
 export type { User, UserCreate, UserListQuery, UserPage, UserPatch } from '../modules/users/users.schemas.js';
+export type {
+  CreatedWebhook,
+  Delivery as WebhookDelivery,
+  EventTypeInfo as WebhookEventType,
+  Queued as WebhookQueued,
+  RotatedSecret,
+  Webhook,
+  WebhookCreate,
+  WebhookPatch,
+} from '../modules/webhooks/webhooks.schemas.js';

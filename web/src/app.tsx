@@ -30,6 +30,11 @@ const SessionsPage = page(() => import('./pages/sessions-page.js'), 'SessionsPag
 const ApiTokensPage = page(() => import('./pages/api-tokens-page.js'), 'ApiTokensPage');
 const SettingsPage = page(() => import('./pages/settings-page.js'), 'SettingsPage');
 const LiveAppPage = page(() => import('./pages/live-app-page.js'), 'LiveAppPage');
+const ReportsPage = page(() => import('./pages/call-data/reports-page.js'), 'ReportsPage');
+const DashboardPage = page(() => import('./pages/call-data/dashboard-page.js'), 'DashboardPage');
+const WallboardPage = page(() => import('./pages/call-data/wallboard-page.js'), 'WallboardPage');
+const LiveStatisticsPage = page(() => import('./pages/call-data/live-statistics-page.js'), 'LiveStatisticsPage');
+const RecordingsPage = page(() => import('./pages/call-data/recordings-page.js'), 'RecordingsPage');
 const TenantsPage = page(() => import('./pages/provider/tenants-page.js'), 'TenantsPage');
 const TenantDetailPage = page(() => import('./pages/provider/tenant-detail-page.js'), 'TenantDetailPage');
 
@@ -85,6 +90,11 @@ const router = createBrowserRouter([
       { path: 'sessions', element: lazyEl(<SessionsPage />) },
       { path: 'api-tokens', element: lazyEl(<ApiTokensPage />) },
       { path: 'settings', element: lazyEl(<SettingsPage />) },
+      { path: 'reports', element: lazyEl(<ReportsPage />) },
+      { path: 'dashboard', element: lazyEl(<DashboardPage />) },
+      { path: 'wallboard', element: lazyEl(<WallboardPage />) },
+      { path: 'live-statistics', element: lazyEl(<LiveStatisticsPage />) },
+      { path: 'recordings', element: lazyEl(<RecordingsPage />) },
       { path: 'provider/tenants', element: lazyEl(<TenantsPage />) },
       { path: 'provider/tenants/:tenantId', element: lazyEl(<TenantDetailPage />) },
       { path: '*', element: <Navigate to="/" replace /> },

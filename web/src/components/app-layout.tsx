@@ -20,6 +20,7 @@ import { NotAllowed } from './not-available.js';
 import { qk, useActor, useTenant } from '../api/hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { actorMeets, type Needs } from '../lib/actor.js';
+import { ANY_CALL_DATA_CAPABILITY } from '../pages/call-data/screen-access.js';
 import { useSession } from '../session.js';
 import { LanguageSelect } from './public-form-card.js';
 
@@ -57,6 +58,13 @@ function useNavItems(): { tenant: NavItem[]; provider: NavItem[] } {
         needs: ['api_tokens:view', 'api_tokens:create', 'api_tokens:delete'],
       },
       { to: '/settings', label: t('nav.settings'), needs: TENANT_READERS },
+      // Call data (CD3, CD4): shown to whoever holds any of it; a screen above the user's level opens greyed
+      // with the rule (G15), so the level that would open it is visible.
+      { to: '/reports', label: t('callData.nav.reports'), needs: ANY_CALL_DATA_CAPABILITY },
+      { to: '/dashboard', label: t('callData.nav.dashboard'), needs: ANY_CALL_DATA_CAPABILITY },
+      { to: '/wallboard', label: t('callData.nav.wallboard'), needs: ANY_CALL_DATA_CAPABILITY },
+      { to: '/live-statistics', label: t('callData.nav.liveStatistics'), needs: ANY_CALL_DATA_CAPABILITY },
+      { to: '/recordings', label: t('callData.nav.recordings'), needs: ANY_CALL_DATA_CAPABILITY },
       // Every signed-in user may watch their own app's configuration (I5: self needs no capability).
       { to: '/live', label: t('nav.live') },
     ],

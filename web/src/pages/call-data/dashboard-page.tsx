@@ -1,0 +1,112 @@
+/** Dashboard (CD3, Analytics Supervisor and up): a period's charts: calls per hour, answer rate, by group, by queue. */
+import { useState } from 'react';
+import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { BarChart, DonutChart } from '@mantine/charts';
+import '@mantine/charts/styles.css';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { callDataApi, callDataKeys, type Dashboard } from '../../api/call-data.js';
+import { useTenantId } from '../../api/hooks.js';
+import { QueryState } from '../../components/query-state.js';
+import { useI18n } from '../../i18n/index.js';
+import { useSession } from '../../session.js';
+import { CallDataGate } from './call-data-gate.js';
+import { FigureCards } from './figure-cards.js';
+import { PeriodInputs } from './period-inputs.js';
+import { browserTimeZone, lastDays, periodOf, validRange, type DayRange } from './period.js';
+
+function ChartCard({ title, id, children }: { title: string; id: string; children: React.ReactNode }) {
+  return (
+    <Card withBorder data-testid={`chart-${id}`}>
+      <Title order={2} size="h4" mb="xs">
+        {title}
+      </Title>
+      {children}
+    </Card>
+  );
+}
+
+export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
+  const { t } = useI18n();
+  const series = [
+    { name: 'answered', label: t('callData.figure.answered'), color: 'teal.6' },
+    { name: 'missed', label: t('callData.figure.missed'), color: 'orange.6' },
+    { name: 'abandoned', label: t('callData.figure.abandoned'), color: 'red.6' },
+  ];
+  const bars = (rows: Dashboard['byGroup'], id: string, title: string) => (
+    <ChartCard id={id} title={title}>
+      {rows.length ? (
+        <BarChart h={240} data={rows} dataKey="label" type="stacked" withLegend series={series} />
+      ) : (
+        <Text c="dimmed" size="sm">
+          {t('callData.noCalls')}
+        </Text>
+      )}
+    </ChartCard>
+  );
+  const { totals } = dashboard;
+  const other = totals.total - totals.answered - totals.missed - totals.abandoned;
+  return (
+    <Stack>
+      <FigureCards totals={totals} answerRate={dashboard.answerRate} />
+      {bars(dashboard.perHour, 'per-hour', t('callData.dashboard.perHour'))}
+      <SimpleGrid cols={{ base: 1, md: 3 }}>
+        <ChartCard id="answer-rate" title={t('callData.figure.answerRate')}>
+          {totals.total ? (
+            <DonutChart
+              withLabelsLine={false}
+              chartLabel={dashboard.answerRate === null ? '—' : `${Math.round(dashboard.answerRate * 100)}%`}
+              data={[
+                { name: t('callData.figure.answered'), value: totals.answered, color: 'teal.6' },
+                { name: t('callData.figure.missed'), value: totals.missed, color: 'orange.6' },
+                { name: t('callData.figure.abandoned'), value: totals.abandoned, color: 'red.6' },
+                { name: t('callData.figure.other'), value: other, color: 'gray.5' },
+              ]}
+            />
+          ) : (
+            <Text c="dimmed" size="sm">
+              {t('callData.noCalls')}
+            </Text>
+          )}
+        </ChartCard>
+        {bars(dashboard.byGroup, 'by-group', t('callData.dashboard.byGroup'))}
+        {bars(dashboard.byQueue, 'by-queue', t('callData.dashboard.byQueue'))}
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+function DashboardView() {
+  const { t } = useI18n();
+  const { client } = useSession();
+  const tenantId = useTenantId() ?? '';
+  const [range, setRange] = useState<DayRange>(lastDays(1));
+  const query = { ...periodOf(validRange(range) ? range : lastDays(1)), tz: browserTimeZone() };
+  const dashboard = useQuery({
+    queryKey: callDataKeys.dashboard(tenantId, query),
+    queryFn: () => callDataApi(client).dashboard(tenantId, query),
+    enabled: !!tenantId,
+    placeholderData: keepPreviousData,
+    refetchInterval: 60_000,
+  });
+  return (
+    <Stack>
+      <PeriodInputs value={range} onChange={setRange} />
+      <QueryState query={dashboard} what={t('callData.nav.dashboard')}>
+        {(d) => <DashboardCharts dashboard={d} />}
+      </QueryState>
+    </Stack>
+  );
+}
+
+export function DashboardPage() {
+  const { t } = useI18n();
+  return (
+    <CallDataGate
+      screen="dashboard"
+      title={t('callData.nav.dashboard')}
+      description={t('callData.dashboard.description')}
+    >
+      <DashboardView />
+    </CallDataGate>
+  );
+}
