@@ -27,21 +27,50 @@ export async function findJob(db: Executor, tenantId: string, id: string): Promi
     .executeTakeFirst();
 }
 
-/** The user an import row names: by id, by the phone system's external id, or by email (case-insensitive). */
-export async function findUserBy(
+/**
+ * The users some import rows name, in one read: by id, by the phone system's external id, or by
+ * email (case-insensitive, removed users left out).
+ */
+export async function findUsersNamed(
   db: Executor,
   tenantId: string,
-  by: 'id' | 'externalId' | 'email',
-  value: string,
+  named: { ids: string[]; externalIds: string[]; emails: string[] },
 ): Promise<UserRow[]> {
-  let q = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
-  if (by === 'id') q = q.where('id', '=', value);
-  else if (by === 'externalId') q = q.where('external_id', '=', value);
-  else q = q.where(sql<boolean>`lower(email) = lower(${value})`).where('status', '<>', 'removed');
-  return q.limit(2).execute();
+  const { ids, externalIds, emails } = named;
+  if (ids.length + externalIds.length + emails.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        ...(ids.length ? [eb('id', 'in', ids)] : []),
+        ...(externalIds.length ? [eb('external_id', 'in', externalIds)] : []),
+        ...(emails.length ? [eb.and([eb(sql`lower(email)`, 'in', emails), eb('status', '<>', 'removed')])] : []),
+      ]),
+    )
+    .execute();
 }
 
-/** One import row is tried inside a savepoint, so a refused row leaves the rows before it as they were. */
+/** A job still `running` whose lease ran out (its node stopped) is marked failed; answers whether it was. */
+export async function failLapsedJob(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  result: Record<string, unknown>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('user_import_jobs')
+    .set({ status: 'failed', result: JSON.stringify(result), finished_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .where('lease_until', '<', new Date())
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** One import row (or batch of rows) is tried inside a savepoint, so a refusal leaves the rows before it as they were. */
 export async function savepoint(tx: Tx): Promise<void> {
   await sql`savepoint import_row`.execute(tx);
 }

@@ -68,6 +68,12 @@ export const ImportResult = Type.Object({
   rows: Type.Array(ImportRowOutcome, { description: 'what each row does, the first 1,000 rows' }),
   rowsTruncated: Type.Boolean(),
   failure: Type.Optional(Type.String({ description: 'why the import stopped (status `failed`)' })),
+  failureCode: Type.Optional(
+    Type.Union([Type.Literal('internal_error'), Type.Literal('import_interrupted')], {
+      description:
+        'status `failed`: `internal_error` (the import stopped on an error), `import_interrupted` (the node running it stopped: its lease ran out); nothing was written either way',
+    }),
+  ),
 });
 export type ImportResult = Static<typeof ImportResult>;
 

@@ -12,9 +12,11 @@ import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
 import { forgetPowers, requireCapability, type ActorPowers } from '../access/actor-access.js';
 import { USER_FIELD_OWNERSHIP } from '../platform/ownership.js';
 import { presentUser } from '../users/users.present.js';
+import type { UserRow } from '../../db/schema.js';
+import { RulesState } from '../users/rules-state.js';
 import { listUsers } from '../users/users.repo.js';
 import { UserPatch, type UserCreate } from '../users/users.schemas.js';
-import type { UsersService } from '../users/users.service.js';
+import type { PlannedCreate, UsersService } from '../users/users.service.js';
 import {
   CellError,
   changedPart,
@@ -148,6 +150,66 @@ function foldConfigEvents(events: ChangeEvent[]): void {
   events.push(...others, folded);
 }
 
+/** Renewal of a running import's lease on its job, and how long one lasts (a job whose lease ran out is failed). */
+const LEASE_RENEW_MS = 10_000;
+const LEASE_MS = 60_000;
+
+type RowResult = { outcome: ImportRowOutcome; errors: ImportRowError[] };
+type Fail = (column: string | null, code: string, rule: string | null, detail: string) => void;
+
+/** Users the next rows of a file name, read in one query (`findUsersNamed`). */
+class Lookahead {
+  readonly byId = new Map<string, UserRow>();
+  readonly byExternalId = new Map<string, UserRow>();
+  readonly byEmail = new Map<string, UserRow[]>();
+  constructor(
+    readonly named: { ids: Set<string>; externalIds: Set<string>; emails: Set<string> },
+    rows: UserRow[],
+  ) {
+    for (const r of rows) {
+      if (named.ids.has(r.id)) this.byId.set(r.id, r);
+      if (r.external_id && named.externalIds.has(r.external_id)) this.byExternalId.set(r.external_id, r);
+      if (r.email && r.status !== 'removed') this.addEmail(r.email, r);
+    }
+  }
+  addEmail(email: string, r: UserRow): void {
+    const key = email.toLowerCase();
+    if (this.named.emails.has(key)) this.byEmail.set(key, [...(this.byEmail.get(key) ?? []), r]);
+  }
+  dropEmail(email: string, id: string): void {
+    const key = email.toLowerCase();
+    const list = this.byEmail.get(key);
+    if (list)
+      this.byEmail.set(
+        key,
+        list.filter((r) => r.id !== id),
+      );
+  }
+}
+
+/**
+ * One import in progress: the rules' reads of the tenant (once, `RulesState`), the users the next rows
+ * name (read ahead), the rows already matched to a user, and the new users checked but not yet written
+ * (written a batch at a time in one statement).
+ */
+interface ImportRun {
+  uow: UnitOfWork;
+  tenantId: string;
+  powers: ActorPowers;
+  state: RulesState;
+  columns: Column[];
+  records: string[][];
+  /** user id → the row of this file that changes or creates it */
+  touched: Map<string, number>;
+  /** lower(email) → the user a row of this file creates with it */
+  createdEmails: Map<string, string>;
+  lookahead: { until: number; users: Lookahead } | null;
+  /** creates checked by the rules, written at the next flush */
+  pending: Array<{ plan: PlannedCreate; result: RowResult }>;
+  /** row results in file order, recorded at the next flush (a pending create may still fail its write) */
+  results: RowResult[];
+}
+
 /** P3: users to and from CSV. Every imported row goes through the users service (C1-C9, G*, A*). */
 export class UsersCsvService {
   /** Rows done by the imports this node runs (the job row has them too once PostgreSQL lets it be read). */
@@ -201,9 +263,15 @@ export class UsersCsvService {
       total_rows: file.records.length,
       finished_at: null,
       result: null,
+      node_id: this.deps.nodeId,
+      lease_until: new Date(Date.now() + LEASE_MS),
     });
     this.live.set(job.id, 0);
+    const lease =
+      this.deps.dbKind === 'postgres' ? setInterval(() => this.renew(tenantId, job.id), LEASE_RENEW_MS) : null;
+    lease?.unref();
     const run = this.run(ctx, tenantId, powers, job, file).finally(() => {
+      if (lease) clearInterval(lease);
       this.live.delete(job.id);
       this.running.delete(run);
     });
@@ -213,14 +281,35 @@ export class UsersCsvService {
 
   async job(ctx: RequestContext, tenantId: string, jobId: string): Promise<ImportJob> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:create', 'users:edit']);
-    const row = await repo.findJob(this.deps.db, tenantId, jobId);
+    let row = await repo.findJob(this.deps.db, tenantId, jobId);
     if (!row) throw notFound('import');
-    return toJob(row, this.live.get(jobId));
+    const live = this.live.get(jobId);
+    if (row.status === 'running' && live === undefined && row.lease_until && new Date(row.lease_until) < new Date()) {
+      const result: ImportResult = {
+        ...emptyResult(),
+        failure: 'the node running the import stopped before it finished; nothing was written: import the file again',
+        failureCode: 'import_interrupted',
+      };
+      if (await repo.failLapsedJob(this.deps.db, tenantId, jobId, result))
+        this.deps.log.warn({ tenantId, job: jobId, node: row.node_id }, 'users CSV import lost its node: failed');
+      row = (await repo.findJob(this.deps.db, tenantId, jobId))!;
+    }
+    return toJob(row, live);
   }
 
   /** Waits for the imports this node runs (shutdown, tests). */
   async drain(): Promise<void> {
     await Promise.all([...this.running]);
+  }
+
+  /** Renews a running import's lease (PostgreSQL: another connection than the import's). */
+  private renew(tenantId: string, jobId: string): void {
+    void repo
+      .updateJob(this.deps.db, tenantId, jobId, {
+        lease_until: new Date(Date.now() + LEASE_MS),
+        processed_rows: this.live.get(jobId) ?? 0,
+      })
+      .catch(() => undefined);
   }
 
   private async run(
@@ -230,25 +319,32 @@ export class UsersCsvService {
     job: repo.ImportJobRow,
     file: { columns: Column[]; records: string[][] },
   ): Promise<void> {
-    const result: ImportResult = {
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      invalid: 0,
-      errors: [],
-      errorsTruncated: false,
-      rows: [],
-      rowsTruncated: false,
-    };
+    const result = emptyResult();
     let status: ImportJob['status'] = 'done';
     try {
       await inTransaction(this.deps, ctx, async (uow) => {
-        const touched = new Map<string, number>();
+        const r: ImportRun = {
+          uow,
+          tenantId,
+          powers,
+          state: await RulesState.load(uow, tenantId),
+          columns: file.columns,
+          records: file.records,
+          touched: new Map(),
+          createdEmails: new Map(),
+          lookahead: null,
+          pending: [],
+          results: [],
+        };
         for (let i = 0; i < file.records.length; i++) {
-          const outcome = await this.importRow(uow, tenantId, powers, file.columns, file.records[i]!, i + 2, touched);
-          this.record(result, outcome);
-          if ((i + 1) % BATCH === 0) await this.progress(uow, tenantId, job.id, i + 1);
+          r.results.push(await this.importRow(r, i));
+          if (r.pending.length >= BATCH) await this.flush(r);
+          // Results are recorded in file order once no create before them can still fail its write.
+          if (r.pending.length === 0) for (const done of r.results.splice(0)) this.record(result, done);
+          if ((i + 1) % BATCH === 0) await this.progress(r, job.id, i + 1);
         }
+        await this.flush(r);
+        for (const done of r.results.splice(0)) this.record(result, done);
         if (job.dry_run) throw new Undo();
         if (job.mode === 'all' && result.invalid > 0) {
           status = 'rejected';
@@ -275,6 +371,7 @@ export class UsersCsvService {
       if (!(err instanceof Undo)) {
         status = 'failed';
         result.failure = 'the import stopped on an internal error; nothing was written';
+        result.failureCode = 'internal_error';
         this.deps.log.error({ err, tenantId, job: job.id }, 'users CSV import failed');
       }
     }
@@ -284,11 +381,39 @@ export class UsersCsvService {
         processed_rows: file.records.length,
         result: JSON.stringify(result),
         finished_at: new Date(),
+        lease_until: null,
       })
       .catch((err: unknown) => this.deps.log.error({ err, job: job.id }, 'users CSV import: result not saved'));
   }
 
-  private record(result: ImportResult, o: { outcome: ImportRowOutcome; errors: ImportRowError[] }): void {
+  /**
+   * Writes the creates checked since the last flush in one statement (in a savepoint); should the
+   * database refuse one (a concurrent writer took its email), they are written one by one, and the
+   * refused ones become row errors.
+   */
+  private async flush(r: ImportRun): Promise<void> {
+    const batch = r.pending.splice(0);
+    if (batch.length === 0) return;
+    // Each checked create recorded one change in the rules' state, the last ones recorded.
+    const stateMark = r.state.mark() - batch.length;
+    if (await this.attempt(r, null, () => this.writeCreates(r, batch))) return;
+    r.state.undoTo(stateMark);
+    for (const one of batch) {
+      if (await this.attempt(r, one.result, () => this.writeCreates(r, [one]))) r.state.record(null, one.plan.after);
+      else Object.assign(one.result.outcome, { action: 'invalid', userId: null, changes: [] });
+    }
+  }
+
+  /** Writes checked creates; I3: a new user with website access and an email is invited, as through the API. */
+  private async writeCreates(r: ImportRun, batch: ImportRun['pending']): Promise<void> {
+    const created = await this.users.writeCreates(
+      r.uow,
+      batch.map((b) => b.plan),
+    );
+    for (const user of created) await this.users.inviteIfPasswordless(r.uow, r.tenantId, user, false);
+  }
+
+  private record(result: ImportResult, o: RowResult): void {
     const key = ({ create: 'created', update: 'updated', unchanged: 'unchanged', invalid: 'invalid' } as const)[
       o.outcome.action
     ];
@@ -302,27 +427,20 @@ export class UsersCsvService {
   }
 
   /** Progress: in memory for this node, in the job row for the others (PostgreSQL: another connection). */
-  private async progress(uow: UnitOfWork, tenantId: string, jobId: string, done: number): Promise<void> {
+  private async progress(r: ImportRun, jobId: string, done: number): Promise<void> {
     this.live.set(jobId, done);
-    if (uow.auditEntries.length > 0) await appendAudit(uow.tx, uow.auditEntries.splice(0));
-    foldConfigEvents(uow.events);
-    if (this.deps.dbKind === 'postgres')
-      void repo.updateJob(this.deps.db, tenantId, jobId, { processed_rows: done }).catch(() => undefined);
+    if (r.uow.auditEntries.length > 0) await appendAudit(r.uow.tx, r.uow.auditEntries.splice(0));
+    foldConfigEvents(r.uow.events);
+    if (this.deps.dbKind === 'postgres') this.renew(r.tenantId, jobId);
   }
 
-  /** One row: read its cells, find its user, and create or change it through the users service. */
-  private async importRow(
-    uow: UnitOfWork,
-    tenantId: string,
-    powers: ActorPowers,
-    columns: Column[],
-    cells: string[],
-    row: number,
-    touched: Map<string, number>,
-  ): Promise<{ outcome: ImportRowOutcome; errors: ImportRowError[] }> {
+  /** One row: read its cells, find its user, and check its create (written at the next flush) or apply its change. */
+  private async importRow(r: ImportRun, index: number): Promise<RowResult> {
+    const row = index + 2;
+    const cells = r.records[index]!;
+    const { columns } = r;
     const errors: ImportRowError[] = [];
-    const fail = (column: string | null, code: string, rule: string | null, detail: string) =>
-      errors.push({ row, column, code, rule, detail });
+    const fail: Fail = (column, code, rule, detail) => errors.push({ row, column, code, rule, detail });
     if (cells.length !== columns.length)
       fail(null, 'validation_failed', 'P3', `the row has ${cells.length} cells, the header ${columns.length}`);
     const given = new Map<string, string>();
@@ -352,15 +470,15 @@ export class UsersCsvService {
       outcome: { row, action: 'invalid' as const, userId, displayName: name, changes: [] },
       errors,
     });
-    const target = await this.findTarget(uow, tenantId, given, wanted, fail);
+    const target = await this.findTarget(r, index, given, wanted, fail);
     if (errors.length) return invalid(target?.id ?? null);
     if (target) {
-      const earlier = touched.get(target.id);
+      const earlier = r.touched.get(target.id);
       if (earlier !== undefined) fail(null, 'conflict', 'P3', `row ${earlier} of this file already changes this user`);
       const current = presentUser(target, []);
       this.refuseReadOnly(given, current, fail);
       if (errors.length) return invalid(target.id);
-      touched.set(target.id, row);
+      r.touched.set(target.id, row);
       const patch = changedPart(current, wanted);
       const changes = COLUMNS.filter((c) => c.kind === 'field' && c.write && columnChanged(c, patch)).map(
         (c) => c.name,
@@ -368,15 +486,19 @@ export class UsersCsvService {
       const displayName = patch.displayName ?? current.displayName;
       if (changes.length === 0)
         return { outcome: { row, action: 'unchanged', userId: target.id, displayName, changes }, errors };
+      // A change is written at once, after the creates checked before it.
+      await this.flush(r);
       const version = given.get('version');
-      const ok = await this.attempt(uow, row, errors, () =>
-        this.users.patchIn(uow, powers, tenantId, target.id, patch, {
+      const outcome: ImportRowOutcome = { row, action: 'update', userId: target.id, displayName, changes };
+      const ok = await this.attempt(r, { outcome, errors }, async () => {
+        const after = await this.users.patchIn(r.uow, r.powers, r.tenantId, target.id, patch, {
           ...(version ? { ifMatch: version } : {}),
-        }),
-      );
-      return ok
-        ? { outcome: { row, action: 'update', userId: target.id, displayName, changes }, errors }
-        : invalid(target.id);
+          state: r.state,
+        });
+        if (target.email && target.email !== after.email) r.lookahead?.users.dropEmail(target.email, target.id);
+        if (after.email && target.email !== after.email) r.lookahead?.users.addEmail(after.email, target);
+      });
+      return ok ? { outcome, errors } : invalid(target.id);
     }
     if (given.get('extension'))
       fail(
@@ -395,33 +517,51 @@ export class UsersCsvService {
       );
     if (!wanted.displayName) fail('displayName', 'validation_failed', 'P3', 'a new user needs a displayName');
     if (errors.length) return invalid(null);
-    let created: string | null = null;
-    const ok = await this.attempt(uow, row, errors, async () => {
-      created = (await this.users.createIn(uow, powers, tenantId, wanted as UserCreate)).id;
-    });
-    if (!ok || !created) return invalid(null);
-    touched.set(created, row);
+    let plan: PlannedCreate;
+    try {
+      plan = await this.users.planCreate(r.uow, r.powers, r.tenantId, wanted as UserCreate, null, r.state);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      errors.push(...rowErrors(row, err));
+      return invalid(null);
+    }
+    const id = String(plan.row.id);
+    r.touched.set(id, row);
+    if (wanted.email) r.createdEmails.set(wanted.email.toLowerCase(), id);
     const changes = COLUMNS.filter((c) => c.kind === 'field' && given.has(c.name)).map((c) => c.name);
-    return { outcome: { row, action: 'create', userId: created, displayName: name, changes }, errors };
+    const created = { outcome: { row, action: 'create' as const, userId: id, displayName: name, changes }, errors };
+    r.pending.push({ plan, result: created });
+    return created;
   }
 
-  /** The user a row changes: by id, else by external id (platform users), else by email; none means a new user. */
+  /**
+   * The user a row changes: by id, else by external id (platform users), else by email; none means a
+   * new user. The users the next rows name are read ahead in one query.
+   */
   private async findTarget(
-    uow: UnitOfWork,
-    tenantId: string,
+    r: ImportRun,
+    index: number,
     given: Map<string, string>,
     wanted: Partial<UserCreate>,
-    fail: (column: string | null, code: string, rule: string | null, detail: string) => void,
-  ) {
+    fail: Fail,
+  ): Promise<UserRow | undefined> {
     const id = given.get('id');
+    const externalId = given.get('externalId');
+    const email = !id && !externalId && wanted.email ? wanted.email.toLowerCase() : undefined;
+    if (!id && !externalId && !email) return undefined;
+    const created = email && r.createdEmails.get(email);
+    if (created) {
+      fail(null, 'conflict', 'P3', `row ${r.touched.get(created)} of this file already changes this user`);
+      return undefined;
+    }
+    const users = await this.lookahead(r, index, { id, externalId, email });
     if (id) {
-      const [u] = await repo.findUserBy(uow.tx, tenantId, 'id', id);
+      const u = users.byId.get(id);
       if (!u) fail('id', 'not_found', 'P3', `no user ${id} in this tenant`);
       return u;
     }
-    const externalId = given.get('externalId');
     if (externalId) {
-      const [u] = await repo.findUserBy(uow.tx, tenantId, 'externalId', externalId);
+      const u = users.byExternalId.get(externalId);
       if (!u)
         fail(
           'externalId',
@@ -431,19 +571,53 @@ export class UsersCsvService {
         );
       return u;
     }
-    if (!wanted.email) return undefined;
-    const found = await repo.findUserBy(uow.tx, tenantId, 'email', wanted.email);
+    const found = users.byEmail.get(email!) ?? [];
     if (found.length > 1)
       fail('email', 'conflict', 'P3', 'several users have this email: add the id column to say which one');
     return found[0];
   }
 
+  /** The read-ahead users covering this row's names: the next BATCH rows' names in one query. */
+  private async lookahead(
+    r: ImportRun,
+    index: number,
+    names: { id: string | undefined; externalId: string | undefined; email: string | undefined },
+  ): Promise<Lookahead> {
+    const covers = (l: Lookahead) =>
+      names.id
+        ? l.named.ids.has(names.id)
+        : names.externalId
+          ? l.named.externalIds.has(names.externalId)
+          : l.named.emails.has(names.email!);
+    if (r.lookahead && index < r.lookahead.until && covers(r.lookahead.users)) return r.lookahead.users;
+    const named = { ids: new Set<string>(), externalIds: new Set<string>(), emails: new Set<string>() };
+    const at = (c: string) => r.columns.findIndex((col) => col.name === c);
+    const [idAt, extAt, emailAt] = [at('id'), at('externalId'), at('email')];
+    const until = Math.min(r.records.length, index + BATCH);
+    for (let i = index; i < until; i++) {
+      const cells = r.records[i]!;
+      const cell = (j: number) => (j >= 0 ? (cells[j] ?? '') : '');
+      if (cell(idAt)) named.ids.add(cell(idAt));
+      else if (cell(extAt)) named.externalIds.add(cell(extAt));
+      else if (cell(emailAt)) named.emails.add(cell(emailAt).toLowerCase());
+    }
+    if (names.id) named.ids.add(names.id);
+    if (names.externalId) named.externalIds.add(names.externalId);
+    if (names.email) named.emails.add(names.email);
+    const users = new Lookahead(
+      named,
+      await repo.findUsersNamed(r.uow.tx, r.tenantId, {
+        ids: [...named.ids],
+        externalIds: [...named.externalIds],
+        emails: [...named.emails],
+      }),
+    );
+    r.lookahead = { until, users };
+    return users;
+  }
+
   /** Columns that show what the phone system (or Switchboard) owns: a different value is refused, as the API does. */
-  private refuseReadOnly(
-    given: Map<string, string>,
-    current: ReturnType<typeof presentUser>,
-    fail: (column: string | null, code: string, rule: string | null, detail: string) => void,
-  ): void {
+  private refuseReadOnly(given: Map<string, string>, current: ReturnType<typeof presentUser>, fail: Fail): void {
     const shown: Array<[string, string, string]> = [
       ['extension', current.extension ?? '', USER_FIELD_OWNERSHIP.extension.rule],
       ['externalId', current.externalId ?? '', USER_FIELD_OWNERSHIP.externalId.rule],
@@ -457,16 +631,14 @@ export class UsersCsvService {
   }
 
   /**
-   * Runs one row's change inside a savepoint: a refusal (or a write the database refuses) undoes that
-   * row alone, its audit entries and change events included, and becomes the row's errors.
+   * Runs a write inside a savepoint: a refusal (or a write the database refuses) undoes it alone, its
+   * audit entries, change events, outbox rows and rules bookkeeping included, and becomes the row's
+   * errors (`into`; none for a batch, which is then retried row by row).
    */
-  private async attempt(
-    uow: UnitOfWork,
-    row: number,
-    errors: ImportRowError[],
-    change: () => Promise<unknown>,
-  ): Promise<boolean> {
-    const marks = [uow.auditEntries.length, uow.events.length, uow.afterCommitTasks.length] as const;
+  private async attempt(r: ImportRun, into: RowResult | null, change: () => Promise<unknown>): Promise<boolean> {
+    const { uow } = r;
+    const marks = [uow.auditEntries.length, uow.events.length, uow.afterCommitTasks.length, uow.outbox.length] as const;
+    const stateMark = r.state.mark();
     await repo.savepoint(uow.tx);
     try {
       await change();
@@ -478,10 +650,25 @@ export class UsersCsvService {
       uow.auditEntries.length = marks[0];
       uow.events.length = marks[1];
       uow.afterCommitTasks.length = marks[2];
-      errors.push(...rowErrors(row, err));
+      uow.outbox.length = marks[3];
+      r.state.undoTo(stateMark);
+      if (into) into.errors.push(...rowErrors(into.outcome.row, err));
       return false;
     }
   }
+}
+
+function emptyResult(): ImportResult {
+  return {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    invalid: 0,
+    errors: [],
+    errorsTruncated: false,
+    rows: [],
+    rowsTruncated: false,
+  };
 }
 
 function columnChanged(c: Column, patch: Partial<UserCreate>): boolean {

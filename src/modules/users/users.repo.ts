@@ -163,3 +163,37 @@ export async function existingIds(
     .execute();
   return new Set(rows.map((r) => r.id));
 }
+
+/** Inserts many users in one statement (a CSV import's batch). */
+export async function insertUsers(db: Executor, rows: Array<Insertable<UsersTable>>): Promise<UserRow[]> {
+  if (rows.length === 0) return [];
+  return db.insertInto('users').values(rows).returningAll().execute();
+}
+
+/** Every id of a tenant's groups or workspaces (what `existingIds` checks, read once for many changes). */
+export async function tenantIds(db: Executor, table: 'groups' | 'workspaces', tenantId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** G2: the emails users with website access sign in with (what `emailTakenByWebsiteUser` checks, read once). */
+export async function websiteLoginEmails(
+  db: Executor,
+  tenantId: string,
+): Promise<Array<{ id: string; email: string }>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('tenant_id', '=', tenantId)
+    .where('email', 'is not', null)
+    .where('status', '<>', 'removed')
+    .where(sql<boolean>`'website_access' = any(permissions)`)
+    .execute();
+  return rows.map((r) => ({ id: r.id, email: r.email! }));
+}
+
+/** `n` values of the global change sequence in one round trip. */
+export async function takeVersions(db: Executor, n: number): Promise<number[]> {
+  const r = await sql<{ v: string }>`select nextval('change_seq')::int8 as v from generate_series(1, ${n})`.execute(db);
+  return r.rows.map((row) => Number(row.v)).sort((a, b) => a - b);
+}

@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import {
   applyAutomaticAssignments,
   automaticChanges,
@@ -12,7 +13,7 @@ import { buildEffectiveConfig } from '../../access/effective-config.js';
 import { contentLevels, optionAvailability, type DraftDecision } from '../../access/option-availability.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
-import type { TenantRow } from '../../db/schema.js';
+import type { TenantRow, UsersTable } from '../../db/schema.js';
 import type { RequestContext } from '../../infra/context.js';
 import { hashPassword } from '../../infra/crypto.js';
 import type { ServiceDeps } from '../../infra/deps.js';
@@ -37,9 +38,19 @@ import { endSessions } from '../sessions/sessions.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { accessColumns, defaultUserAccessFields, toUserAccess } from './users.mapping.js';
 import { presentUser } from './users.present.js';
+import type { RulesState } from './rules-state.js';
+import { findPlanFeatures } from '../plans/plans.repo.js';
 import * as repo from './users.repo.js';
 import type { ChangePreview } from './users-preview.schemas.js';
 import type { User, UserCreate, UserListQuery, UserPage, UserPatch } from './users.schemas.js';
+
+/** A new user the rules allowed, with the row that writes it (see `UsersService.planCreate`). */
+export interface PlannedCreate {
+  row: Insertable<UsersTable>;
+  after: UserAccess;
+  tenant: TenantAccess;
+  version: number;
+}
 
 /** The first violation becomes the error; all of them travel along so a form can show every one. */
 export function refuse(violations: Violation[]): never {
@@ -147,15 +158,21 @@ export class UsersService {
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
     return inTransaction(this.deps, ctx, async (uow) => {
       const user = await this.createIn(uow, powers, tenantId, input, passwordHash);
-      // I3: a user with website access and an email but no password is invited at once, in the same
-      // transaction (the mail leaves through the outbox after commit).
-      if (passwordHash === null && user.email && user.permissions.includes('website_access'))
-        await issueInvitation(uow, this.deps.config, tenantId, {
-          id: user.id,
-          email: user.email,
-          displayName: user.displayName,
-        });
+      await this.inviteIfPasswordless(uow, tenantId, user, passwordHash !== null);
       return user;
+    });
+  }
+
+  /**
+   * I3: a new user with website access and an email but no password is invited at once, in the
+   * creating transaction (the mail leaves through the outbox after commit). The API and CSV imports.
+   */
+  async inviteIfPasswordless(uow: UnitOfWork, tenantId: string, user: User, hasPassword: boolean): Promise<void> {
+    if (hasPassword || !user.email || !user.permissions.includes('website_access')) return;
+    await issueInvitation(uow, this.deps.config, tenantId, {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
     });
   }
 
@@ -167,38 +184,76 @@ export class UsersService {
     input: UserCreate,
     passwordHash: string | null = null,
   ): Promise<User> {
+    const plan = await this.planCreate(uow, powers, tenantId, input, passwordHash);
+    const [user] = await this.writeCreates(uow, [plan]);
+    return user!;
+  }
+
+  /**
+   * A new user checked by the rules, not yet written: `createIn` writes it at once; a CSV import
+   * writes a batch of them in one statement (`insertUsers`), then hands each row to `created`. With a
+   * `state`, what the rules read about the tenant is shared by the many changes of one unit of work.
+   */
+  async planCreate(
+    uow: UnitOfWork,
+    powers: ActorPowers,
+    tenantId: string,
+    input: UserCreate,
+    passwordHash: string | null,
+    state?: RulesState,
+  ): Promise<PlannedCreate> {
     this.refuseReadOnly(input);
-    await uow.lockTenant(tenantId, 'share');
+    if (!state) await uow.lockTenant(tenantId, 'share');
     const id = newId('usr');
+    const planFeatures =
+      state?.tenant.planFeatures ?? (await findPlanFeatures(uow.tx, (await this.tenantOrThrow(uow.tx, tenantId)).plan));
     const blank: UserAccess = {
       id,
       source: 'manual',
       status: 'active',
       email: null,
       devices: [],
-      ...defaultUserAccessFields(),
+      ...defaultUserAccessFields(planFeatures),
     };
     const requested = mergePatch(blank, input);
-    const { after, tenant } = await this.checkChange(uow, tenantId, powers, null, requested);
-    const version = await uow.nextUserVersion(tenantId);
-    const row = await repo
-      .insertUser(uow.tx, {
-        id,
-        tenant_id: tenantId,
-        source: 'manual',
-        external_id: null,
-        display_name: input.displayName,
-        extension: null,
-        password_hash: passwordHash,
-        acd_queue_ids: [],
-        version,
-        ...accessColumns(after),
-      })
+    const { after, tenant } = await this.checkChange(uow, tenantId, powers, null, requested, state);
+    const version = state ? await state.nextUserVersion(uow) : await uow.nextUserVersion(tenantId);
+    const row: Insertable<UsersTable> = {
+      id,
+      tenant_id: tenantId,
+      source: 'manual',
+      external_id: null,
+      display_name: input.displayName,
+      extension: null,
+      password_hash: passwordHash,
+      acd_queue_ids: [],
+      version,
+      ...accessColumns(after),
+    };
+    return { row, after, tenant, version };
+  }
+
+  /** Writes planned users in one statement; each one's audit entry and change event join the unit of work. */
+  async writeCreates(uow: UnitOfWork, plans: PlannedCreate[]): Promise<User[]> {
+    const rows = await repo
+      .insertUsers(
+        uow.tx,
+        plans.map((p) => p.row),
+      )
       .catch(mapUniqueViolation);
-    const user = presentUser(row, []);
-    uow.audit({ tenantId, action: 'user.create', targetType: 'user', targetId: id, after: user });
-    this.publishUserChange(uow, tenant, after, version);
-    return user;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return plans.map((plan) => {
+      const user = presentUser(byId.get(plan.row.id)!, []);
+      uow.audit({
+        tenantId: plan.tenant.id,
+        action: 'user.create',
+        targetType: 'user',
+        targetId: user.id,
+        after: user,
+      });
+      this.publishUserChange(uow, plan.tenant, plan.after, plan.version);
+      return user;
+    });
   }
 
   async patch(
@@ -274,11 +329,13 @@ export class UsersService {
       ifMatch?: string | undefined;
       resets?: readonly OverridableField[];
       passwordHash?: string | undefined;
+      /** What the rules read about the tenant, shared by the many changes of one unit of work (see `planCreate`). */
+      state?: RulesState;
     } = {},
   ): Promise<User> {
     this.refuseReadOnly(input);
-    const { ifMatch, resets = [], passwordHash } = opts;
-    await uow.lockTenant(tenantId, 'share');
+    const { ifMatch, resets = [], passwordHash, state } = opts;
+    if (!state) await uow.lockTenant(tenantId, 'share');
     const row = await repo.findUser(uow.tx, tenantId, userId, true);
     if (!row) throw notFound('user');
     assertVersion(ifMatch, Number(row.version));
@@ -288,8 +345,8 @@ export class UsersService {
     const devices = await repo.findDevices(uow.tx, tenantId, [userId]);
     const before = toUserAccess(row, devices);
     const requested = mergePatch(before, patch);
-    const { after, tenant } = await this.checkChange(uow, tenantId, powers, before, requested);
-    const version = await uow.nextUserVersion(tenantId);
+    const { after, tenant } = await this.checkChange(uow, tenantId, powers, before, requested, state);
+    const version = state ? await state.nextUserVersion(uow) : await uow.nextUserVersion(tenantId);
     const updated = await repo
       .updateUser(uow.tx, tenantId, userId, {
         ...accessColumns(after),
@@ -365,22 +422,28 @@ export class UsersService {
     powers: ActorPowers,
     before: UserAccess | null,
     requested: UserAccess,
+    state?: RulesState,
   ) {
     const after = applyAutomaticAssignments(requested, before);
     const addsBillable = billableKeysOf(after).some((k) => !(before ? billableKeysOf(before) : []).includes(k));
-    if (addsBillable) await uow.lockLicencePools(tenantId);
-    const tenantRow = await this.tenantOrThrow(uow.tx, tenantId);
-    const tenant = await loadTenantAccess(uow.tx, tenantRow);
+    if (addsBillable && !state) await uow.lockLicencePools(tenantId);
+    const tenantRow = state?.tenantRow ?? (await this.tenantOrThrow(uow.tx, tenantId));
+    const tenant = state?.tenant ?? (await loadTenantAccess(uow.tx, tenantRow));
+    const known = (ids: ReadonlySet<string>, wanted: string[]) => new Set(wanted.filter((id) => ids.has(id)));
     // A preview also weighs every option of the editor (optionAvailability): it needs the pools, the
     // email and the other admins whatever the draft changes.
     const previewing = PREVIEWS.has(uow);
     const [assigned, emailTaken, groupIds, workspaceIds, otherAdmins] = await Promise.all([
-      addsBillable || previewing ? repo.countBillable(uow.tx, tenantId) : Promise.resolve({}),
-      after.email && (previewing || after.permissions.includes('website_access'))
-        ? repo.emailTakenByWebsiteUser(uow.tx, tenantId, after.email, after.id)
-        : Promise.resolve(false),
-      repo.existingIds(uow.tx, 'groups', tenantId, after.groups),
-      repo.existingIds(uow.tx, 'workspaces', tenantId, Object.keys(after.workspaces)),
+      !addsBillable && !previewing ? {} : state ? state.billableCounts(uow) : repo.countBillable(uow.tx, tenantId),
+      !after.email || !(previewing || after.permissions.includes('website_access'))
+        ? false
+        : state
+          ? state.emailTaken(after.email, after.id)
+          : repo.emailTakenByWebsiteUser(uow.tx, tenantId, after.email, after.id),
+      state ? known(state.groupIds, after.groups) : repo.existingIds(uow.tx, 'groups', tenantId, after.groups),
+      state
+        ? known(state.workspaceIds, Object.keys(after.workspaces))
+        : repo.existingIds(uow.tx, 'workspaces', tenantId, Object.keys(after.workspaces)),
       // C4 needs the count only when this change would take an admin's powers away.
       before && isTenantAdmin(before, tenant) && (previewing || !isTenantAdmin(after, tenant))
         ? this.countOtherAdmins(uow, tenant, before.id)
@@ -398,6 +461,7 @@ export class UsersService {
     const violations = validateUserChange(actor, before, after, changeCtx);
     PREVIEWS.get(uow)?.decided({ actor, before, requested, after, ctx: changeCtx, violations });
     if (violations.length > 0) refuse(violations);
+    state?.record(before, after);
     return { after, tenant };
   }
 
