@@ -28,6 +28,7 @@ const UsagePage = page(() => import('./pages/usage-page.js'), 'UsagePage');
 const AuditPage = page(() => import('./pages/audit-page.js'), 'AuditPage');
 const SessionsPage = page(() => import('./pages/sessions-page.js'), 'SessionsPage');
 const ApiTokensPage = page(() => import('./pages/api-tokens-page.js'), 'ApiTokensPage');
+const WebhooksPage = page(() => import('./pages/webhooks-page.js'), 'WebhooksPage');
 const SettingsPage = page(() => import('./pages/settings-page.js'), 'SettingsPage');
 const LiveAppPage = page(() => import('./pages/live-app-page.js'), 'LiveAppPage');
 const ReportsPage = page(() => import('./pages/call-data/reports-page.js'), 'ReportsPage');
@@ -89,6 +90,7 @@ const router = createBrowserRouter([
       { path: 'audit', element: lazyEl(<AuditPage />) },
       { path: 'sessions', element: lazyEl(<SessionsPage />) },
       { path: 'api-tokens', element: lazyEl(<ApiTokensPage />) },
+      { path: 'webhooks', element: lazyEl(<WebhooksPage />) },
       { path: 'settings', element: lazyEl(<SettingsPage />) },
       { path: 'reports', element: lazyEl(<ReportsPage />) },
       { path: 'dashboard', element: lazyEl(<DashboardPage />) },

@@ -25,6 +25,7 @@ export const CreatedWebhook = Type.Intersect([
   Webhook,
   Type.Object({ secret: Type.String({ description: '`whsec_…`: shown once' }) }),
 ]);
+export type CreatedWebhook = Static<typeof CreatedWebhook>;
 
 const Url = Type.String({ minLength: 8, maxLength: 2000, pattern: '^https?://' });
 const Events = Type.Array(EventTypeName, { maxItems: 50, uniqueItems: true });
@@ -65,6 +66,7 @@ export const RotatedSecret = Type.Object({
   secret: Type.String(),
   previousSecretExpiresAt: Type.Union([Iso, Type.Null()]),
 });
+export type RotatedSecret = Static<typeof RotatedSecret>;
 
 export const Attempt = Type.Object({
   at: Iso,
@@ -101,5 +103,7 @@ export const RedeliverFailed = Type.Object(
 );
 
 export const Queued = Type.Object({ deliveryIds: Type.Array(Type.String()) });
+export type Queued = Static<typeof Queued>;
 
 export const EventTypeInfo = Type.Object({ type: Type.String(), summary: Type.String() });
+export type EventTypeInfo = Static<typeof EventTypeInfo>;

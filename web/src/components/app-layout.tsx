@@ -57,6 +57,7 @@ function useNavItems(): { tenant: NavItem[]; provider: NavItem[] } {
         label: t('nav.apiTokens'),
         needs: ['api_tokens:view', 'api_tokens:create', 'api_tokens:delete'],
       },
+      { to: '/webhooks', label: t('webhooks.nav'), needs: 'webhooks:view' },
       { to: '/settings', label: t('nav.settings'), needs: TENANT_READERS },
       // Call data (CD3, CD4): shown to whoever holds any of it; a screen above the user's level opens greyed
       // with the rule (G15), so the level that would open it is visible.
