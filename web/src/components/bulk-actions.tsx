@@ -7,9 +7,10 @@ import { LICENCES, NAMED_PERMISSIONS, SUPERVISOR_LEVELS, type NamedPermission } 
 import { useNamedList, useTenantId } from '../api/hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { previewBulk, type BulkAction } from '../lib/bulk-preview.js';
+import { personLabel } from '../lib/labels.js';
 import { describeBlock, problemLine } from '../lib/problem-message.js';
 import { useSession } from '../session.js';
-import { ChangeLine } from './change-summary-view.js';
+import { ChangeLine, NamesProvider } from './change-summary-view.js';
 
 type Kind = BulkAction['kind'];
 const KINDS: Kind[] = [
@@ -61,6 +62,8 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone: () => vo
     retry: false,
   });
   const preview = open ? (previewQuery.data ?? null) : null;
+  // Group changes in the preview read by name, not id.
+  const groupNames = useMemo(() => new Map((groups.data ?? []).map((g) => [g.id, g.name] as const)), [groups.data]);
 
   const argData = (): Array<{ value: string; label: string }> => {
     switch (kind) {
@@ -152,71 +155,83 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone: () => vo
         size="xl"
       >
         {preview && (
-          <Stack>
-            <Text size="sm">{t('bulk.summary', { changing: preview.changing, total: preview.items.length })}</Text>
-            {billable.length > 0 && (
-              <Alert color={preview.increasesBilling ? 'orange' : 'teal'} title={t('summary.billableTitle')}>
-                {billable.map(([k, n]) => (
-                  <Text size="sm" key={k}>
-                    {t(n > 0 ? 'summary.billableAdd' : 'summary.billableRemove', {
-                      count: Math.abs(n),
-                      licence: t(`billable.${k}`),
-                    })}
-                  </Text>
-                ))}
-              </Alert>
-            )}
-            <ScrollArea h={320}>
-              <Table striped withTableBorder>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('users.col.name')}</Table.Th>
-                    <Table.Th>{t('bulk.changes')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {preview.items.slice(0, 200).map((i) => (
-                    <Table.Tr key={i.user.id}>
-                      <Table.Td>{i.user.displayName}</Table.Td>
-                      <Table.Td>
-                        {i.skip ? (
-                          <Badge color="gray" variant="light">
-                            {t('bulk.skipped')}:{' '}
-                            {describeBlock({ rule: i.skip.rule ?? '', code: i.skip.code, detail: i.skip.detail }, tr)}
-                          </Badge>
-                        ) : i.changes.length === 0 ? (
-                          <Text size="xs" c="dimmed">
-                            {t('bulk.noChange')}
-                          </Text>
-                        ) : (
-                          i.changes.map((c, n) => <ChangeLine key={n} change={c} />)
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
+          <NamesProvider names={groupNames}>
+            <Stack>
+              <Text size="sm">{t('bulk.summary', { changing: preview.changing, total: preview.items.length })}</Text>
+              {billable.length > 0 && (
+                <Alert color={preview.increasesBilling ? 'orange' : 'teal'} title={t('summary.billableTitle')}>
+                  {billable.map(([k, n]) => (
+                    <Text size="sm" key={k}>
+                      {t(n > 0 ? 'summary.billableAdd' : 'summary.billableRemove', {
+                        count: Math.abs(n),
+                        licence: t(`billable.${k}`),
+                      })}
+                    </Text>
                   ))}
-                </Table.Tbody>
-              </Table>
-            </ScrollArea>
-            {progress && (
-              <Progress value={(progress.done / Math.max(1, preview.changing)) * 100} aria-label={t('bulk.progress')} />
-            )}
-            {progress?.failed.map((f) => (
-              <Text key={f} size="xs" c="red.8">
-                {f}
-              </Text>
-            ))}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                {t('common.cancel')}
-              </Button>
-              <Button
-                onClick={() => void run()}
-                disabled={preview.changing === 0 || (progress !== null && progress.done < preview.changing)}
-              >
-                {t('bulk.apply', { count: preview.changing })}
-              </Button>
-            </Group>
-          </Stack>
+                </Alert>
+              )}
+              <ScrollArea h={320}>
+                <Table striped withTableBorder>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('users.col.name')}</Table.Th>
+                      <Table.Th>{t('bulk.changes')}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {preview.items.slice(0, 200).map((i) => (
+                      <Table.Tr key={i.user.id}>
+                        <Table.Td>
+                          {personLabel(i.user)}
+                          {i.user.email && i.user.displayName.trim() ? (
+                            <Text size="xs" c="dimmed">
+                              {i.user.email}
+                            </Text>
+                          ) : null}
+                        </Table.Td>
+                        <Table.Td>
+                          {i.skip ? (
+                            <Badge color="gray" variant="light">
+                              {t('bulk.skipped')}:{' '}
+                              {describeBlock({ rule: i.skip.rule ?? '', code: i.skip.code, detail: i.skip.detail }, tr)}
+                            </Badge>
+                          ) : i.changes.length === 0 ? (
+                            <Text size="xs" c="dimmed">
+                              {t('bulk.noChange')}
+                            </Text>
+                          ) : (
+                            i.changes.map((c, n) => <ChangeLine key={n} change={c} />)
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </ScrollArea>
+              {progress && (
+                <Progress
+                  value={(progress.done / Math.max(1, preview.changing)) * 100}
+                  aria-label={t('bulk.progress')}
+                />
+              )}
+              {progress?.failed.map((f) => (
+                <Text key={f} size="xs" c="red.8">
+                  {f}
+                </Text>
+              ))}
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => setOpen(false)}>
+                  {t('common.cancel')}
+                </Button>
+                <Button
+                  onClick={() => void run()}
+                  disabled={preview.changing === 0 || (progress !== null && progress.done < preview.changing)}
+                >
+                  {t('bulk.apply', { count: preview.changing })}
+                </Button>
+              </Group>
+            </Stack>
+          </NamesProvider>
         )}
       </Modal>
     </Group>

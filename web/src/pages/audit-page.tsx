@@ -1,14 +1,16 @@
 /** Audit log (AU1): filters, paged entries, and the before/after diff of each entry. */
 import { Fragment, useState } from 'react';
 import { ActionIcon, Badge, Button, Code, Group, Table, Text, TextInput } from '@mantine/core';
-import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import type { AuditEntry, AuditQuery } from '../../../client/index.js';
-import { isNotAvailable, qk, retryUnlessClientError, useTenantId } from '../api/hooks.js';
+import { isNotAvailable, qk, useTenantId } from '../api/hooks.js';
 import { NotAvailable } from '../components/not-available.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { UserPicker } from '../components/user-picker.js';
 import { useI18n } from '../i18n/index.js';
 import { formatDateTime } from '../lib/format.js';
+import { auditActionLabel, auditActorLabel, auditTargetLabel } from '../lib/labels.js';
 import { diffValues, recordName } from '../lib/json-diff.js';
 import { useSession } from '../session.js';
 
@@ -50,7 +52,8 @@ function AuditDiff({ entry }: { entry: AuditEntry }) {
 }
 
 export function AuditPage() {
-  const { t, lang } = useI18n();
+  const tr = useI18n();
+  const { t, lang } = tr;
   const { client } = useSession();
   const tenantId = useTenantId() ?? '';
   const [draft, setDraft] = useState<AuditQuery>({});
@@ -64,30 +67,24 @@ export function AuditPage() {
     enabled: !!tenantId,
   });
   const entries = query.data?.pages.flatMap((p) => p.items) ?? [];
-  // The server names actors by id; show the names of the users among them (cached per user).
-  const actorIds = [
-    ...new Set(entries.filter((e) => e.actorType === 'user' && e.actorId).map((e) => e.actorId!)),
-  ].slice(0, 50);
-  const actors = useQueries({
-    queries: actorIds.map((u) => ({
-      queryKey: qk.user(tenantId, u),
-      queryFn: () => client.users.get(tenantId, u),
-      staleTime: 60_000,
-      retry: retryUnlessClientError,
-    })),
-  });
-  const actorName = new Map(actors.flatMap((q) => (q.data ? [[q.data.id, q.data.displayName] as const] : [])));
-  const field = (key: 'actor' | 'target' | 'from' | 'to', label: string, type = 'text') => (
+  const dateField = (key: 'from' | 'to', label: string) => (
     <TextInput
       size="xs"
       label={label}
-      type={type}
+      type="date"
       value={draft[key] ?? ''}
-      w={type === 'date' ? 150 : 200}
+      w={150}
       onChange={(e) => {
         const v = e.currentTarget.value;
         setDraft((d) => ({ ...d, [key]: v || undefined }));
       }}
+    />
+  );
+  const userField = (key: 'actor' | 'target', label: string) => (
+    <UserPicker
+      label={label}
+      value={draft[key] ?? null}
+      onChange={(v) => setDraft((d) => ({ ...d, [key]: v ?? undefined }))}
     />
   );
   return (
@@ -104,10 +101,10 @@ export function AuditPage() {
         }}
       >
         <Group align="flex-end" gap="xs" mb="md">
-          {field('actor', t('audit.actor'))}
-          {field('target', t('audit.target'))}
-          {field('from', t('audit.from'), 'date')}
-          {field('to', t('audit.to'), 'date')}
+          {userField('actor', t('audit.actor'))}
+          {userField('target', t('audit.target'))}
+          {dateField('from', t('audit.from'))}
+          {dateField('to', t('audit.to'))}
           <Button size="xs" type="submit">
             {t('audit.apply')}
           </Button>
@@ -148,10 +145,10 @@ export function AuditPage() {
                     </Table.Td>
                     <Table.Td>{formatDateTime(e.at, lang)}</Table.Td>
                     <Table.Td>
-                      {(e.actorId && actorName.get(e.actorId)) ?? e.actorId ?? e.actorType}
+                      {e.actorName ?? (e.actorType === 'user' ? e.actorId : auditActorLabel(tr, e.actorType))}
                       {e.actorType !== 'user' && e.actorId ? (
                         <Badge ml={6} size="xs" variant="outline">
-                          {e.actorType}
+                          {auditActorLabel(tr, e.actorType)}
                         </Badge>
                       ) : null}
                       {e.credential && (
@@ -161,13 +158,15 @@ export function AuditPage() {
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <Code>{e.action}</Code>
+                      <Text size="sm" title={e.action}>
+                        {auditActionLabel(tr, e.action)}
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       <Badge mr={6} size="xs" variant="default">
-                        {e.targetType}
+                        {auditTargetLabel(tr, e.targetType)}
                       </Badge>
-                      {recordName(e.before, e.after) ?? e.targetId ?? '—'}
+                      {e.targetName ?? recordName(e.before, e.after) ?? e.targetId ?? '—'}
                     </Table.Td>
                   </Table.Tr>
                   {open === e.id && (

@@ -1,13 +1,15 @@
-/** Sessions (S1-S3): who holds a seat now; end any session. */
-import { Button, Table, Text } from '@mantine/core';
+/** Sessions (S1-S3): who holds a seat now, by name and email; end any session (users:edit). */
+import { Button, Table, Text, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { qk, useTenantId } from '../api/hooks.js';
+import { qk, useActor, useTenantId } from '../api/hooks.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
+import { actorCan } from '../lib/actor.js';
 import { formatDateTime } from '../lib/format.js';
+import { personLabel } from '../lib/labels.js';
 import { useSession } from '../session.js';
 
 export function SessionsPage() {
@@ -15,6 +17,8 @@ export function SessionsPage() {
   const { client } = useSession();
   const tenantId = useTenantId() ?? '';
   const queryClient = useQueryClient();
+  // Ending a session is users:edit on the server (C1); a viewer sees the list without the action.
+  const canEnd = actorCan(useActor().actor, 'users:edit');
   const sessions = useQuery({
     queryKey: qk.sessions(tenantId),
     queryFn: () => client.sessions.list(tenantId),
@@ -29,6 +33,11 @@ export function SessionsPage() {
     <>
       <PageHeader title={t('nav.sessions')} description={t('sessions.description')} />
       {end.error ? <ProblemAlert error={end.error} onClose={() => end.reset()} /> : null}
+      {!canEnd && (
+        <Text size="sm" c="dimmed" mb="sm">
+          {t('sessions.endNeeds')}
+        </Text>
+      )}
       <QueryState query={sessions} what={t('nav.sessions')}>
         {(page) => (
           <Table withTableBorder striped aria-label={t('nav.sessions')}>
@@ -46,16 +55,29 @@ export function SessionsPage() {
                 <Table.Tr key={s.id}>
                   <Table.Td>
                     <Link to={`/users/${encodeURIComponent(s.userId)}/sessions`}>
-                      {s.displayName ?? s.email ?? s.userId}
+                      {personLabel({ id: s.userId, displayName: s.displayName, email: s.email })}
                     </Link>
+                    {s.email && s.displayName?.trim() ? (
+                      <Text size="xs" c="dimmed">
+                        {s.email}
+                      </Text>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>{t(`audience.${s.audience}`)}</Table.Td>
                   <Table.Td>{formatDateTime(s.createdAt, lang)}</Table.Td>
                   <Table.Td>{formatDateTime(s.lastSeenAt, lang)}</Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="subtle" color="red" onClick={() => end.mutate(s.id)}>
-                      {t('sessions.end')}
-                    </Button>
+                    <Tooltip label={t('sessions.endNeeds')} disabled={canEnd}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        disabled={!canEnd}
+                        onClick={() => end.mutate(s.id)}
+                      >
+                        {t('sessions.end')}
+                      </Button>
+                    </Tooltip>
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { makeTranslator } from '../i18n/index.js';
+import { auditActionLabel, auditActorLabel, auditTargetLabel, personLabel, planLabel } from './labels.js';
+
+describe('codes in words (AU1 audit log, plan names)', () => {
+  const pl = makeTranslator('pl');
+  const de = makeTranslator('de');
+  it('AU1: audit action codes, target types and actor kinds are translated; unknown codes stay as sent', () => {
+    expect(auditActionLabel(pl, 'user.create')).toBe('Utworzono użytkownika');
+    expect(auditActionLabel(de, 'group.delete')).toBe('Gruppe gelöscht');
+    expect(auditActionLabel(de, 'something.new')).toBe('something.new');
+    expect(auditTargetLabel(pl, 'queue')).toBe('Kolejka');
+    expect(auditActorLabel(de, 'platform')).toBe('Telefonanlage');
+  });
+  it("built-in plan names are translated; a provider's own plan keeps its name", () => {
+    expect(planLabel(de, 'basic', 'Basic')).toBe('Basis');
+    expect(planLabel(pl, 'calls-only', 'Tylko połączenia')).toBe('Tylko połączenia');
+  });
+  it('a person is named by display name, else email, else id', () => {
+    expect(personLabel({ id: 'u1', displayName: 'Ann', email: 'a@x' })).toBe('Ann');
+    expect(personLabel({ id: 'u1', displayName: ' ', email: 'a@x' })).toBe('a@x');
+    expect(personLabel({ id: 'u1', displayName: null, email: null })).toBe('u1');
+  });
+});

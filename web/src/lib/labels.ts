@@ -1,0 +1,20 @@
+/**
+ * Words for codes a person reads: audit action codes, audit target types and actor kinds, plan
+ * names, and a person's name (display name, else email, else the id). A code without a translation
+ * (a new action, a provider's own plan) is shown as the server sends it.
+ */
+import type { Translator } from './problem-message.js';
+
+const worded = (tr: Translator, key: string, otherwise: string) => (tr.has(key) ? tr.t(key) : otherwise);
+
+export const auditActionLabel = (tr: Translator, action: string) => worded(tr, `auditAction.${action}`, action);
+export const auditTargetLabel = (tr: Translator, type: string) => worded(tr, `auditTarget.${type}`, type);
+export const auditActorLabel = (tr: Translator, type: string) => worded(tr, `auditActor.${type}`, type);
+
+/** A built-in plan in the reader's language; a provider's own plan by the name it was given. */
+export const planLabel = (tr: Translator, key: string, name?: string) => worded(tr, `plan.${key}`, name ?? key);
+
+/** What a person reads for a user: the display name, else the email, else the id. */
+export function personLabel(u: { id: string; displayName?: string | null; email?: string | null }): string {
+  return u.displayName?.trim() || u.email || u.id;
+}
