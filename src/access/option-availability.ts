@@ -1,6 +1,7 @@
 import { LICENCES, levelSelling, NAMED_PERMISSIONS, type SupervisorLevel } from '../catalog/index.js';
 import {
   applyAutomaticAssignments,
+  readOnlyFieldViolations,
   validateUserChange,
   type ChangeActor,
   type UserChangeContext,
@@ -134,6 +135,7 @@ function optionToggles(after: UserAccess, ctx: UserChangeContext): Array<[id: st
     after.features.dialRestriction.enabled,
     f({ dialRestriction: { ...after.features.dialRestriction, enabled: !after.features.dialRestriction.enabled } }),
   ]);
+  out.push(['recordingScope', false, (u) => ({ ...u, recordingScope: u.recordingScope === 'all' ? 'own' : 'all' })]);
   out.push([
     'profile.superuser',
     after.profile.kind === 'superuser',
@@ -177,6 +179,9 @@ export function optionAvailability(d: DraftDecision): Record<string, OptionState
     const cleared = on ? d.violations.filter((v) => !after.has(keyOf(v))).map(asBlock) : [];
     out[id] = { disabled: false, locked: false, reasons: unique(cleared) };
   }
+  // C5: the phone system's fields are never the editor's to change.
+  for (const v of readOnlyFieldViolations(new Set(['extension', 'devices'])))
+    out[v.field.slice(1)] = { disabled: true, locked: true, reasons: [asBlock(v)] };
   return out;
 }
 

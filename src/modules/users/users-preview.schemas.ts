@@ -70,7 +70,7 @@ export const ChangePreview = Type.Object(
     }),
     options: Type.Record(Type.String(), OptionState, {
       description:
-        'every option of the user editor (`permission:<p>`, `licence:<l>`, `channel:<c>`, `queue.agent`, `queue.supervisor`, `contactCenter.admin`, `ucClient.desktop`, `ucClient.softphone`, `softphone.device`, `softphone.client:<c>`, `features.recording`, `features.crmOverlay`, `features.dialRestriction`, `profile.superuser`, `status`) weighed by the change rules as if the admin changed it next: disabled with the rules it would break, locked when it is on and may not be turned off',
+        'every option of the user editor (`permission:<p>`, `licence:<l>`, `channel:<c>`, `queue.agent`, `queue.supervisor`, `contactCenter.admin`, `ucClient.desktop`, `ucClient.softphone`, `softphone.device`, `softphone.client:<c>`, `features.recording`, `features.crmOverlay`, `features.dialRestriction`, `profile.superuser`, `recordingScope`, `status`) weighed by the change rules as if the admin changed it next: disabled with the rules it would break, locked when it is on and may not be turned off',
     }),
     contentLevels: Type.Array(ContentLevel, {
       description: "G15: billable content the user's profile bundles that the supervisor level does not sell yet",

@@ -1,7 +1,7 @@
-/** Why a control is disabled or locked: each reason in plain words with its SPEC rule (X1). */
+/** Why a control is disabled or locked (or what it breaks now): each reason in plain words with its SPEC rule (X1), as the server gave it. */
 import { Text } from '@mantine/core';
 import { useI18n } from '../i18n/index.js';
-import type { ControlState } from '../lib/access-greying.js';
+import type { ControlState } from '../lib/change-preview.js';
 import { describeBlock } from '../lib/problem-message.js';
 
 export function DisabledReason({ state, id }: { state: ControlState; id: string }) {

@@ -56,6 +56,8 @@ describe('change summary', () => {
       automatic: [{ rule: 'A2', field: '/permissions', value: 'website_access', because: ['supervisorLevel'] }],
       billable: { added: ['supervisor_report'], removed: [] },
       violations: [{ code: 'billable_permission_required', rule: 'C2', field: '/supervisorLevel', detail: '' }],
+      options: {},
+      contentLevels: [],
     });
     wrap(
       <>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangePreview, User } from '../../../client/index.js';
 import { previewBulk } from './bulk-preview.js';
-import { buildUserPatch, summaryFromPreview, userAfter } from './change-preview.js';
+import { buildUserPatch, controlState, summaryFromPreview, superiorViolation, userAfter } from './change-preview.js';
 import { sampleUser } from '../test-user.js';
 
 const base = (): User => sampleUser({ id: 'u1', source: 'platform', licences: ['essential'], version: 3 });
@@ -13,6 +13,8 @@ const answer = (user: User, over: Partial<ChangePreview> = {}): ChangePreview =>
   automatic: [],
   billable: { added: [], removed: [] },
   violations: [],
+  options: {},
+  contentLevels: [],
   ...over,
 });
 
@@ -108,5 +110,42 @@ describe('the change summary comes from the server’s preview', () => {
     expect(p.items[1]!.skip).toMatchObject({ rule: 'G4' });
     expect(p.changing).toBe(1);
     expect(p.billable).toEqual({ agent: 1 });
+  });
+});
+
+describe('greying comes from the server’s preview (X1)', () => {
+  const g1 = { rule: 'G1', code: 'website_access_required', detail: 'grant website access before manage_users' };
+  const preview = answer(base(), {
+    options: {
+      'permission:manage_users': { disabled: true, locked: false, reasons: [g1] },
+      'queue.agent': {
+        disabled: true,
+        locked: false,
+        reasons: [{ rule: 'G14', code: 'agent_licence_required', detail: '' }],
+      },
+    },
+  });
+
+  it('G1: a control shows the server’s state and reasons with their rule ids', () => {
+    expect(controlState(preview, 'permission:manage_users')).toEqual({ disabled: true, locked: false, reasons: [g1] });
+  });
+
+  it('G14: every queue’s role reads the one answer the server gives for the role', () => {
+    expect(controlState(preview, 'queue.agent:q7').reasons[0]!.rule).toBe('G14');
+    expect(controlState(preview, 'queue.supervisor:q7').disabled).toBe(false);
+  });
+
+  it('a control the server did not weigh (or before it answers) is open', () => {
+    expect(controlState(null, 'licence:crm')).toEqual({ disabled: false, locked: false, reasons: [] });
+  });
+
+  it('C9: the superior banner is the violation refusing the whole change', () => {
+    const c9 = { code: 'superior_user', rule: 'C9', field: '/', detail: 'the user holds what you do not' };
+    expect(superiorViolation(answer(base(), { violations: [c9] }))).toEqual({
+      rule: 'C9',
+      code: 'superior_user',
+      detail: c9.detail,
+    });
+    expect(superiorViolation(preview)).toBeNull();
   });
 });

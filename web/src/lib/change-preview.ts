@@ -143,6 +143,44 @@ export function summaryFromPreview(
   };
 }
 
+/** Whether a control of the editor may change and why not, as the server weighed it (X1). */
+export type ControlState = ChangePreview['options'][string];
+
+/** Controls of the user editor; the server weighs a queue role once for every queue. */
+export type ControlId =
+  | `permission:${string}`
+  | `licence:${string}`
+  | `channel:${string}`
+  | `queue.agent:${string}`
+  | `queue.supervisor:${string}`
+  | `softphone.client:${string}`
+  | 'ucClient.desktop'
+  | 'ucClient.softphone'
+  | 'softphone.device'
+  | 'features.recording'
+  | 'features.crmOverlay'
+  | 'features.dialRestriction'
+  | 'contactCenter.admin'
+  | 'profile.superuser'
+  | 'recordingScope'
+  | 'extension'
+  | 'devices'
+  | 'status';
+
+const OPEN: ControlState = { disabled: false, locked: false, reasons: [] };
+
+/** The server's answer for one control (`options` of the preview); open until the preview answers. */
+export function controlState(preview: ChangePreview | null | undefined, id: ControlId): ControlState {
+  const option = id.startsWith('queue.') ? id.slice(0, id.indexOf(':')) : id;
+  return preview?.options[option] ?? OPEN;
+}
+
+/** C9: why the actor may not change this user at all, from the preview (the violation refusing the whole change). */
+export function superiorViolation(preview: ChangePreview | null | undefined): ControlState['reasons'][number] | null {
+  const v = preview?.violations.find((x) => x.rule === 'C9' && x.code === 'superior_user');
+  return v ? { rule: 'C9', code: v.code, detail: v.detail } : null;
+}
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 

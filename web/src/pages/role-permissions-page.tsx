@@ -12,7 +12,6 @@ import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
 import { actorCan } from '../lib/actor.js';
-import { block } from '../lib/access-greying.js';
 import { useSession } from '../session.js';
 
 type Section = 'organisation' | 'supervisor' | 'agent';
@@ -41,7 +40,7 @@ function RolePermissionsForm({ saved }: { saved: RolePermissionsDoc }) {
   });
   const dirty = JSON.stringify(doc) !== JSON.stringify(saved);
   const set = (s: Section, key: string, on: boolean) => setDoc((d) => ({ ...d, [s]: { ...d[s], [key]: on } }));
-  const noEdit = block('C7', 'cc_admin_required', 'role permissions need Contact Admin');
+  const noEdit = { rule: 'C7', code: 'cc_admin_required', detail: 'role permissions need Contact Admin' };
   return (
     <Stack>
       {save.error ? (
@@ -73,7 +72,11 @@ function RolePermissionsForm({ saved }: { saved: RolePermissionsDoc }) {
                 </Text>
                 {Object.entries(doc[s]).map(([key, value]) => {
                   const locked = isLocked(s, key);
-                  const reasons = locked ? [block('S5', 'locked_setting', '')] : !canEdit ? [noEdit] : [];
+                  const reasons = locked
+                    ? [{ rule: 'S5', code: 'locked_setting', detail: '' }]
+                    : !canEdit
+                      ? [noEdit]
+                      : [];
                   const id = `role-${s}-${key}`;
                   return (
                     <Stack key={key} gap={2}>

@@ -1,9 +1,10 @@
 /** What every tab of the user editor receives, and controls that show why they are disabled. */
 import type { ReactNode } from 'react';
 import { Checkbox, Stack, Switch } from '@mantine/core';
-import type { Group, Profile, Queue, Usage, User, Workspace } from '../../../../client/index.js';
+import type { ChangePreview, Group, Profile, Queue, Tenant, Usage, User, Workspace } from '../../../../client/index.js';
 import { DisabledReason, reasonId } from '../../components/disabled-reason.js';
-import type { ControlId, ControlState, GreyingContext } from '../../lib/access-greying.js';
+import type { ActorPowers } from '../../lib/actor.js';
+import type { ControlId, ControlState } from '../../lib/change-preview.js';
 
 export interface EditorLookups {
   groups: Group[];
@@ -13,12 +14,21 @@ export interface EditorLookups {
   usage: Usage | null;
 }
 
+/** Who edits, in which tenant: what the tabs show besides the server's greying. */
+export interface EditorContext {
+  actor: ActorPowers;
+  tenant: Pick<Tenant, 'policies'> | null;
+}
+
 export interface TabProps {
   draft: User;
   /** Applies a change to the draft (automatic rules A2/A4 are applied after it). */
   update: (fn: (u: User) => User) => void;
+  /** The server's weighing of each control (the preview's `options`). */
   state: (id: ControlId) => ControlState;
-  ctx: GreyingContext;
+  ctx: EditorContext;
+  /** G15: the profile's billable content the supervisor level does not sell yet (the preview's `contentLevels`). */
+  contentLevels: ChangePreview['contentLevels'];
   lookups: EditorLookups;
   creating: boolean;
 }

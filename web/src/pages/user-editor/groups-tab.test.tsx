@@ -4,7 +4,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { MantineProvider } from '@mantine/core';
 import type { User } from '../../../../client/index.js';
 import { I18nProvider } from '../../i18n/index.js';
-import { controlState, type GreyingContext } from '../../lib/access-greying.js';
+import { controlState } from '../../lib/change-preview.js';
 import { actorFromCapabilities } from '../../lib/actor.js';
 import { sampleUser } from '../../test-user.js';
 import { GroupsTab } from './groups-tab.js';
@@ -19,13 +19,14 @@ const groups = [
 function Harness({ onDraft }: { onDraft: (u: User) => void }) {
   const [draft, setDraft] = useState<User>({ ...sampleUser(), id: 'u1', permissions: ['website_access'] });
   onDraft(draft);
-  const ctx: GreyingContext = { user: draft, actor: admin, access: null, tenant: null };
+  const ctx = { actor: admin, tenant: null };
   return (
     <GroupsTab
       draft={draft}
       update={(fn) => setDraft((d) => fn(d))}
-      state={(id) => controlState(id, ctx)}
+      state={(id) => controlState(null, id)}
       ctx={ctx}
+      contentLevels={[]}
       lookups={{ groups, queues: [], workspaces: [], profiles: [], usage: null } as never}
       creating={false}
     />

@@ -55,7 +55,6 @@ export function NewUserPage() {
     <UserEditor
       saved={null}
       initial={initial}
-      access={null}
       tenant={tenant.data ?? null}
       actor={actor}
       lookups={lookups}

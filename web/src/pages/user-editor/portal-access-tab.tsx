@@ -116,6 +116,11 @@ export function PortalAccessTab({ draft, update, state, lookups }: TabProps) {
         onChange={(v) => v && update((u) => ({ ...u, recordingScope: v as typeof u.recordingScope }))}
       />
       <DisabledReason state={scope} id={reasonId('recordingScope')} />
+      {!draft.permissions.includes('recording_playback') && (
+        <Text size="xs" c="dimmed" data-testid="scope-hint">
+          {t('greying.scopeNeedsPlayback')}
+        </Text>
+      )}
     </Stack>
   );
 }

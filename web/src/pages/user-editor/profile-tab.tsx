@@ -6,22 +6,20 @@ import { Alert, Radio, Select, Stack, Text } from '@mantine/core';
 import { CapabilityMatrix } from '../../components/capability-matrix.js';
 import { DisabledReason, reasonId } from '../../components/disabled-reason.js';
 import { useI18n } from '../../i18n/index.js';
-import { profileContentBlocks } from '../../lib/access-greying.js';
 import { grantableBy } from '../../lib/capability-matrix.js';
 import { describeBlock } from '../../lib/problem-message.js';
 import type { TabProps } from './editor-kit.js';
 
-export function ProfileTab({ draft, update, state, lookups, ctx }: TabProps) {
+export function ProfileTab({ draft, update, state, lookups, ctx, contentLevels }: TabProps) {
   const tr = useI18n();
   const { t, has } = tr;
   const su = state('profile.superuser');
   const kind = draft.profile.kind;
   const grantable = grantableBy(ctx.actor);
   const chosen = lookups.profiles.find((p) => p.id === draft.profile.profileId);
-  // G15: what of the profile's billable content the user's supervisor level does not sell yet.
-  const content = profileContentBlocks(ctx, chosen?.grants ?? []);
+  // G15: what of the profile's billable content the user's supervisor level does not sell yet (the server's answer).
   const contentNote = (cap: string) => {
-    const b = content.find(([c]) => c === cap)?.[1];
+    const b = contentLevels.find((c) => c.capability === cap);
     return b ? describeBlock(b, tr) : null;
   };
   const capabilityLabel = (cap: string) => {
@@ -101,12 +99,12 @@ export function ProfileTab({ draft, update, state, lookups, ctx }: TabProps) {
           onChange={(grants) => update((u) => ({ ...u, profile: { kind: 'custom', grants } }))}
         />
       )}
-      {content.length > 0 && (
+      {contentLevels.length > 0 && (
         <Alert color="yellow" variant="light" title={t('profile.contentLevels')} data-testid="content-levels">
           <Stack gap={2}>
-            {content.map(([cap, b]) => (
-              <Text key={cap} size="sm" data-testid="content-level">
-                {capabilityLabel(cap)}: {describeBlock(b, tr)}
+            {contentLevels.map((b) => (
+              <Text key={b.capability} size="sm" data-testid="content-level">
+                {capabilityLabel(b.capability)}: {describeBlock(b, tr)}
               </Text>
             ))}
           </Stack>

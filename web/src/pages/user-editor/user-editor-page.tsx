@@ -1,8 +1,8 @@
-/** /users/:userId/:tab: loads the user, their /access explanation and the lookups, then the editor. */
+/** /users/:userId/:tab: loads the user and the lookups, then the editor (which asks the server's preview for its greying). */
 import { Center, Loader } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
-import { qk, retryUnlessClientError, useActor, useTenant, useTenantId } from '../../api/hooks.js';
+import { qk, useActor, useTenant, useTenantId } from '../../api/hooks.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
@@ -20,12 +20,6 @@ export function UserEditorPage() {
     queryFn: () => client.users.get(tenantId, userId),
     enabled: !!tenantId,
   });
-  const access = useQuery({
-    queryKey: qk.access(tenantId, userId),
-    queryFn: () => client.users.access(tenantId, userId),
-    enabled: !!tenantId,
-    retry: retryUnlessClientError,
-  });
   const tenant = useTenant();
   const { actor, loading } = useActor();
   const { lookups } = useEditorLookups();
@@ -41,7 +35,6 @@ export function UserEditorPage() {
         <UserEditor
           saved={u}
           initial={u}
-          access={access.data ?? null}
           tenant={tenant.data ?? null}
           actor={actor}
           lookups={lookups}
@@ -49,7 +42,6 @@ export function UserEditorPage() {
           onTab={(x) => navigate(`/users/${encodeURIComponent(userId)}/${x}`, { replace: true })}
           onReload={() => {
             void user.refetch();
-            void access.refetch();
           }}
         />
       )}

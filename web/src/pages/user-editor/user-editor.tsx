@@ -1,25 +1,33 @@
 /**
- * The user editor: tabs as in the product documents, greying from /access, and, as the admin edits,
- * the server's preview of the save (`POST …/preview`): the user it leads to (automatic assignment
- * included), its billable impact and the rules it would break, shown as the summary before saving.
+ * The user editor: tabs as in the product documents and, as the admin edits, the server's preview of
+ * the save (`POST …/preview`, one request per draft, debounced and cached per body): the user it leads
+ * to (automatic assignment included), its billable impact, the rules it would break (the summary before
+ * saving) and every option weighed by the change rules (the greying, with each reason's rule id).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Paper, Tabs, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import type { AccessAnswer, Tenant, User } from '../../../../client/index.js';
+import type { Tenant, User } from '../../../../client/index.js';
 import { qk, useTenantId } from '../../api/hooks.js';
 import { ChangeSummaryModal, NamesProvider } from '../../components/change-summary-view.js';
 import { PageHeader } from '../../components/page-header.js';
 import { useI18n } from '../../i18n/index.js';
 import type { ActorPowers } from '../../lib/actor.js';
-import { controlState, superiorBlock, type ControlId, type GreyingContext } from '../../lib/access-greying.js';
 import { describeBlock } from '../../lib/problem-message.js';
-import { buildUserPatch, summaryFromPreview, userAfter } from '../../lib/change-preview.js';
+import {
+  buildUserPatch,
+  controlState,
+  summaryFromPreview,
+  superiorViolation,
+  userAfter,
+  type ControlId,
+} from '../../lib/change-preview.js';
 import { useSession } from '../../session.js';
 import { ContactCenterTab } from './contact-center-tab.js';
 import { DetailsTab } from './details-tab.js';
-import type { EditorLookups, TabProps } from './editor-kit.js';
+import type { EditorContext, EditorLookups, TabProps } from './editor-kit.js';
 import { FeaturesTab } from './features-tab.js';
 import { GroupsTab } from './groups-tab.js';
 import { LicencesTab } from './licences-tab.js';
@@ -56,7 +64,6 @@ export function editorTabs(source: User['source'], creating: boolean): readonly 
 export interface UserEditorProps {
   saved: User | null;
   initial: User;
-  access: AccessAnswer | null;
   tenant: Tenant | null;
   actor: ActorPowers;
   lookups: EditorLookups;
@@ -65,7 +72,7 @@ export interface UserEditorProps {
   onReload: () => void;
 }
 
-export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab, onTab, onReload }: UserEditorProps) {
+export function UserEditor({ saved, initial, tenant, actor, lookups, tab, onTab, onReload }: UserEditorProps) {
   const tr = useI18n();
   const { t } = tr;
   const { client } = useSession();
@@ -82,34 +89,36 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
   }, [initial]);
 
   const update = useCallback((fn: (u: User) => User) => setDraft((d) => fn(d)), []);
-  // The server's preview of the save this draft amounts to: the same body the save sends.
+  // The server's preview of the save this draft amounts to: the same body the save sends. Asked for
+  // every draft (an unchanged one too: it weighs the options), a moment after the admin stops typing.
   const body = useMemo(() => {
     const patch = buildUserPatch(saved ?? initial, draft);
     return creating && draft.displayName.trim() ? { ...patch, displayName: draft.displayName } : patch;
   }, [saved, initial, draft, creating]);
+  const [asked] = useDebouncedValue(body, 200);
   const preview = useQuery({
-    queryKey: ['user-preview', tenantId, saved?.id ?? null, body],
-    queryFn: () => client.users.preview(tenantId, saved?.id ?? null, body),
-    enabled: !!tenantId && (creating || Object.keys(body).length > 0),
+    queryKey: ['user-preview', tenantId, saved?.id ?? null, asked],
+    queryFn: () => client.users.preview(tenantId, saved?.id ?? null, asked),
+    enabled: !!tenantId,
     placeholderData: keepPreviousData,
     retry: false,
   });
-  const current = preview.data && (creating || Object.keys(body).length > 0) ? preview.data : null;
-  // The form shows the user the change leads to (A1, A2, A4 as the server applies them).
-  const shown = useMemo(() => userAfter(draft, current), [draft, current]);
-  const ctx: GreyingContext = useMemo(() => ({ user: shown, access, tenant, actor }), [shown, access, tenant, actor]);
-  const state = useCallback((id: ControlId) => controlState(id, ctx), [ctx]);
-  // C9: a user holding powers the actor lacks cannot be changed by it at all (the saved user decides).
-  const superior = useMemo(
-    () => (saved ? superiorBlock({ user: saved, access, tenant, actor }) : null),
-    [saved, access, tenant, actor],
-  );
+  const current = preview.data ?? null;
+  // The form shows the user the change leads to (A1, A2, A4 as the server applies them), once the
+  // server has answered for this very draft (an earlier answer would undo the admin's last click).
+  const changed = creating || Object.keys(body).length > 0;
+  const fresh = !preview.isPlaceholderData && asked === body;
+  const shown = useMemo(() => (changed && fresh ? userAfter(draft, current) : draft), [changed, fresh, draft, current]);
+  const ctx: EditorContext = useMemo(() => ({ tenant, actor }), [tenant, actor]);
+  const state = useCallback((id: ControlId) => controlState(current, id), [current]);
+  // C9: a user holding powers the actor lacks cannot be changed by it at all (the server's refusal of any change).
+  const superior = saved ? superiorViolation(current) : null;
   const summary = useMemo(() => {
-    const s = summaryFromPreview(saved, initial, draft, current);
+    const s = summaryFromPreview(saved, initial, draft, changed ? current : null);
     return password && !creating
       ? { ...s, changes: [...s.changes, { field: 'password', kind: 'set' as const, to: '••••••' }], empty: false }
       : s;
-  }, [saved, initial, draft, current, password, creating]);
+  }, [saved, initial, draft, current, changed, password, creating]);
 
   const save = useMutation({
     mutationFn: async () => {
@@ -148,7 +157,8 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
     [lookups, draft.devices],
   );
 
-  const props: TabProps = { draft: shown, update, state, ctx, lookups, creating };
+  const contentLevels = current?.contentLevels ?? [];
+  const props: TabProps = { draft: shown, update, state, ctx, lookups, creating, contentLevels };
   const tabs = editorTabs(draft.source, creating);
   const currentTab = tabs.includes(tab) ? tab : 'details';
   const changeCount = summary.changes.length;
@@ -250,7 +260,7 @@ export function UserEditor({ saved, initial, access, tenant, actor, lookups, tab
       <ChangeSummaryModal
         opened={reviewing}
         summary={summary}
-        checking={preview.isFetching}
+        checking={preview.isFetching || asked !== body}
         saving={save.isPending}
         error={save.error}
         onConfirm={() => save.mutate()}
