@@ -51,7 +51,7 @@ describe.skipIf(!pgUp)('multi-node outbox (2 processes, one PostgreSQL)', () => 
 
   const doneOn = async (nodeUrl: string): Promise<number> => {
     const r = await fetch(`${nodeUrl}/metrics`, { headers: { authorization: `Bearer ${PROVIDER_TOKEN}` } });
-    const m = /switchboard_outbox_done_total\{kind="webhook",outcome="delivered"\} (\d+)/.exec(await r.text());
+    const m = /switchboard_webhook_attempts_total\{outcome="delivered"\} (\d+)/.exec(await r.text());
     return m ? Number(m[1]) : 0;
   };
 

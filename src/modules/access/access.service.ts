@@ -91,6 +91,9 @@ export class AccessService {
       const { grantedBy, blockedBy } = explainCapability(user.access, snap.tenant, c.capability, c.resource);
       results.push({ allowed, grantedBy, blockedBy });
     }
+    const granted = results.reduce((n, r) => n + (r.allowed ? 1 : 0), 0);
+    this.deps.metrics.decisions.inc({ allowed: 'true' }, granted);
+    this.deps.metrics.decisions.inc({ allowed: 'false' }, results.length - granted);
     return { version, results };
   }
 }

@@ -14,7 +14,7 @@ import { PlatformTokensService } from '../platform-tokens/platform-tokens.servic
 import { registerPlatformTokenRoutes } from '../platform-tokens/platform-tokens.routes.js';
 import { registerSessionRoutes } from '../sessions/sessions.routes.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { startSweeper } from '../sessions/sweeper.js';
+import { registerSeatMetrics, startSweeper } from '../sessions/sweeper.js';
 import { UsersService } from '../users/users.service.js';
 import { registerAuthRoutes } from './auth.routes.js';
 import { forgetPlatformTokens, resolvePlatformToken, resolveProvider, resolveSession } from './credentials.js';
@@ -65,5 +65,6 @@ export async function registerIdentity(
   registerMailRoutes(app, deps, mailer);
   registerOidcRoutes(app, new OidcService(deps, authService), deps.config.PUBLIC_URL);
   const stopSweeper = startSweeper(deps);
+  registerSeatMetrics(deps);
   return [stopSweeper, ...stopForgetting];
 }

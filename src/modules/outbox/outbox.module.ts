@@ -46,7 +46,7 @@ export function mailHandler(deps: Pick<ServiceDeps, 'secrets'>, mailer: Mailer):
 export function startOutbox(deps: ServiceDeps, handlers: Record<string, OutboxHandler>): Closer {
   const done = new Counter({
     name: 'switchboard_outbox_done_total',
-    help: 'Outbox rows finished on this node, by kind and outcome (retries are counted as retry)',
+    help: 'Outbox rows finished on this node, by kind and outcome (retry, delivered, failed, skipped; done when the handler records its own)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [deps.metrics.registry],
   });
@@ -55,7 +55,8 @@ export function startOutbox(deps: ServiceDeps, handlers: Record<string, OutboxHa
     counted[kind] = (rows) =>
       handler(rows).map(async (result) => {
         const r = await result;
-        done.inc({ kind, outcome: r === 'done' ? 'delivered' : 'retryAt' in r ? 'retry' : r.outcome });
+        // `done`: the handler recorded the outcome itself (webhook deliveries: switchboard_webhook_attempts_total).
+        done.inc({ kind, outcome: r === 'done' ? 'done' : 'retryAt' in r ? 'retry' : r.outcome });
         return r;
       });
   const lag = () => outboxLag(deps.db);

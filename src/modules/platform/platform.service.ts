@@ -39,7 +39,17 @@ export class PlatformService {
     return this.users.patch(ctx, tenantId, userId, {}, ifMatch, [field]);
   }
 
+  /** Applies (or plans, `dryRun`) a snapshot; timed in `switchboard_sync_duration_seconds`. */
   async applySnapshot(
+    ctx: RequestContext,
+    tenantId: string,
+    snapshot: Snapshot,
+    dryRun: boolean,
+  ): Promise<SnapshotResult> {
+    return this.deps.metrics.timeSync(dryRun, () => this.apply(ctx, tenantId, snapshot, dryRun));
+  }
+
+  private async apply(
     ctx: RequestContext,
     tenantId: string,
     snapshot: Snapshot,

@@ -2,7 +2,7 @@ import type { ChangeEvent } from '../../infra/bus.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { appendAudit } from '../../infra/audit-sink.repo.js';
 import type { AuditInput } from '../../infra/audit-chain.js';
-import { endLapsedSessions } from './sessions.repo.js';
+import { countSeatHoldersByTenant, endLapsedSessions } from './sessions.repo.js';
 
 /** Sessions ended per sweep transaction; a full batch makes the sweeper go again at once. */
 const BATCH = 1000;
@@ -77,4 +77,14 @@ export function startSweeper(deps: ServiceDeps): () => Promise<void> {
     clearInterval(timer);
     await running;
   };
+}
+
+/**
+ * Exports the seats in use per tenant (`switchboard_seats_in_use`), counted when scraped (one grouped
+ * query), bounded to the largest tenants; every node answers the same numbers (seats are cluster-wide).
+ */
+export function registerSeatMetrics(deps: Pick<ServiceDeps, 'db' | 'metrics'>): void {
+  deps.metrics.tenantGauge('switchboard_seats_in_use', 'Users holding a seat (S1), by tenant', () =>
+    countSeatHoldersByTenant(deps.db),
+  );
 }

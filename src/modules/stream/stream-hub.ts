@@ -98,7 +98,7 @@ export class StreamHub {
     if (conn.closed) return;
     if (!this.deliver(conn, config) && conn.lastVersion === (since ?? 0) && !conn.closed) {
       // Nothing newer than `since`, and no push overtook this load: tell the client it is current.
-      this.send(conn, JSON.stringify({ type: 'uptodate', version: config?.version ?? conn.lastVersion }));
+      this.send(conn, 'uptodate', JSON.stringify({ type: 'uptodate', version: config?.version ?? conn.lastVersion }));
     }
   }
 
@@ -214,7 +214,7 @@ export class StreamHub {
         if (config.version <= conn.lastVersion) continue;
         payload ??= JSON.stringify({ type: 'config', version: config.version, config });
         conn.lastVersion = config.version;
-        this.send(conn, payload);
+        this.send(conn, 'config', payload);
       }
     }
   }
@@ -235,7 +235,7 @@ export class StreamHub {
     }
     if (config.version <= conn.lastVersion) return false;
     conn.lastVersion = config.version;
-    this.send(conn, JSON.stringify({ type: 'config', version: config.version, config }));
+    this.send(conn, 'config', JSON.stringify({ type: 'config', version: config.version, config }));
     return true;
   }
 
@@ -262,7 +262,7 @@ export class StreamHub {
 
   private revokeConn(conn: Connection, reason: string): void {
     if (conn.closed) return;
-    this.send(conn, JSON.stringify({ type: 'revoked', reason }));
+    this.send(conn, 'revoked', JSON.stringify({ type: 'revoked', reason }));
     conn.closed = true;
     this.remove(conn);
     conn.ws.close(CLOSE_REVOKED, 'revoked');
@@ -307,7 +307,7 @@ export class StreamHub {
     if (isBinary || text.length > 1024) return;
     try {
       const msg = JSON.parse(text) as { type?: unknown };
-      if (msg.type === 'ping') this.send(conn, JSON.stringify({ type: 'pong', version: conn.lastVersion }));
+      if (msg.type === 'ping') this.send(conn, 'pong', JSON.stringify({ type: 'pong', version: conn.lastVersion }));
     } catch {
       /* not JSON: ignored, the stream is server-to-client */
     }
@@ -315,7 +315,8 @@ export class StreamHub {
 
   // ---- bookkeeping -------------------------------------------------------------------------------
 
-  private send(conn: Connection, payload: string): void {
+  /** Sends one message; pushes (all but `pong`) are counted in `switchboard_stream_pushes_total`. */
+  private send(conn: Connection, type: 'config' | 'uptodate' | 'revoked' | 'pong', payload: string): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
     // A client that stopped reading would make the node buffer every push for it: drop it instead;
     // it reconnects with ?since= and gets the current configuration in one message (D4).
@@ -325,6 +326,7 @@ export class StreamHub {
       return;
     }
     conn.ws.send(payload);
+    if (type !== 'pong') this.deps.metrics.streamPushes.inc({ type });
   }
 
   private add(conn: Connection): void {

@@ -76,6 +76,8 @@ export function deliveryHandler(deps: ServiceDeps): OutboxHandler {
     );
     return rows.map(async (row): Promise<HandlerResult> => {
       const recorded = await attempt(deps, row, (await contexts).get(row.id));
+      const r = recorded.result;
+      deps.metrics.webhookAttempts.inc({ outcome: 'retryAt' in r ? 'retry' : r.outcome });
       await log.add(recorded);
       return 'done';
     });
