@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { makeTranslator } from '../i18n/index.js';
-import { auditActionLabel, auditActorLabel, auditTargetLabel, personLabel, planLabel } from './labels.js';
+import {
+  auditActionLabel,
+  capabilityLabel,
+  auditActorLabel,
+  auditTargetLabel,
+  personLabel,
+  planLabel,
+} from './labels.js';
 
 describe('codes in words (AU1 audit log, plan names)', () => {
   const pl = makeTranslator('pl');
@@ -15,6 +22,11 @@ describe('codes in words (AU1 audit log, plan names)', () => {
   it("built-in plan names are translated; a provider's own plan keeps its name", () => {
     expect(planLabel(de, 'basic', 'Basic')).toBe('Basis');
     expect(planLabel(pl, 'calls-only', 'Tylko połączenia')).toBe('Tylko połączenia');
+  });
+  it('C1: a capability reads as module and action', () => {
+    expect(capabilityLabel(makeTranslator('en'), 'groups:delete')).toBe('Groups: Delete');
+    expect(capabilityLabel(de, 'no:such')).toBe('no:such');
+    expect(capabilityLabel(pl, 'cc:admin')).toBe('Administracja contact center');
   });
   it('a person is named by display name, else email, else id', () => {
     expect(personLabel({ id: 'u1', displayName: 'Ann', email: 'a@x' })).toBe('Ann');

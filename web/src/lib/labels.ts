@@ -11,6 +11,15 @@ export const auditActionLabel = (tr: Translator, action: string) => worded(tr, `
 export const auditTargetLabel = (tr: Translator, type: string) => worded(tr, `auditTarget.${type}`, type);
 export const auditActorLabel = (tr: Translator, type: string) => worded(tr, `auditActor.${type}`, type);
 
+/** A capability in words, e.g. `groups:delete` -> "Groups: Delete" (the module x action matrix's words). */
+export function capabilityLabel(tr: Translator, capability: string): string {
+  if (tr.has(`capability.${capability}`)) return tr.t(`capability.${capability}`);
+  const [module = '', action = ''] = capability.split(':');
+  const m = `module.${module}`;
+  const a = `action.${action}`;
+  return tr.has(m) && tr.has(a) ? `${tr.t(m)}: ${tr.t(a)}` : capability;
+}
+
 /** A built-in plan in the reader's language; a provider's own plan by the name it was given. */
 export const planLabel = (tr: Translator, key: string, name?: string) => worded(tr, `plan.${key}`, name ?? key);
 

@@ -18,11 +18,13 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Queue } from '../../../client/index.js';
 import { qk, useActor, useNamedList, useTenantId } from '../api/hooks.js';
+import { DeleteNamedDialog } from '../components/delete-named-dialog.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
 import { actorCan } from '../lib/actor.js';
+import { capabilityLabel } from '../lib/labels.js';
 import { useSession } from '../session.js';
 
 type Kind = 'queues' | 'groups' | 'workspaces';
@@ -34,7 +36,12 @@ interface Item {
   version?: number;
   externalId?: string | null;
 }
-const EDIT_CAP: Record<Kind, string> = { queues: 'cc:admin', groups: 'groups:edit', workspaces: 'workspaces:edit' };
+/** What the server requires for each action (queues: C7, cc:admin; groups and workspaces: their own module). */
+const CAP: Record<Kind, Record<'create' | 'edit' | 'delete', string>> = {
+  queues: { create: 'cc:admin', edit: 'cc:admin', delete: 'cc:admin' },
+  groups: { create: 'groups:create', edit: 'groups:edit', delete: 'groups:delete' },
+  workspaces: { create: 'workspaces:create', edit: 'workspaces:edit', delete: 'workspaces:delete' },
+};
 
 function ItemForm({ kind, item, onClose }: { kind: Kind; item: Item | null; onClose: () => void }) {
   const { t } = useI18n();
@@ -117,17 +124,26 @@ function ItemForm({ kind, item, onClose }: { kind: Kind; item: Item | null; onCl
 }
 
 function NamedListPage({ kind }: { kind: Kind }) {
-  const { t } = useI18n();
+  const tr = useI18n();
+  const { t } = tr;
   const { client } = useSession();
   const tenantId = useTenantId()!;
   const queryClient = useQueryClient();
   const list = useNamedList(kind);
   const { actor } = useActor();
-  const canEdit = actorCan(actor, EDIT_CAP[kind]);
+  const can = (action: 'create' | 'edit' | 'delete') => actorCan(actor, CAP[kind][action]);
+  const canEdit = can('edit');
+  const rule = kind === 'queues' ? 'C7' : 'C1';
   const [editing, setEditing] = useState<Item | null | undefined>(undefined);
+  const [deleting, setDeleting] = useState<Item | null>(null);
   const remove = useMutation({
     mutationFn: (id: string) => client[kind].remove(tenantId, id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: qk.list(tenantId, kind) }),
+    onSuccess: async () => {
+      setDeleting(null);
+      await queryClient.invalidateQueries({ queryKey: qk.list(tenantId, kind) });
+      // Members of a deleted group or workspace changed (the server detached them).
+      if (kind !== 'queues') await queryClient.invalidateQueries({ queryKey: ['users', tenantId] });
+    },
   });
   return (
     <>
@@ -135,14 +151,19 @@ function NamedListPage({ kind }: { kind: Kind }) {
         title={t(`nav.${kind}`)}
         description={t(`lists.${kind}.description`)}
         actions={
-          <Button onClick={() => setEditing(null)} disabled={!canEdit}>
-            {t(`lists.${kind}.new`)}
-          </Button>
+          <Tooltip
+            label={t('actions.needs', { capability: capabilityLabel(tr, CAP[kind].create), rule })}
+            disabled={can('create')}
+          >
+            <Button onClick={() => setEditing(null)} disabled={!can('create')}>
+              {t(`lists.${kind}.new`)}
+            </Button>
+          </Tooltip>
         }
       />
       {!canEdit && (
         <Text size="sm" c="dimmed" mb="sm">
-          {t('lists.readOnly', { rule: kind === 'queues' ? 'C7' : 'C1' })}
+          {t('lists.readOnly', { rule })}
         </Text>
       )}
       {remove.error ? <ProblemAlert error={remove.error} onClose={() => remove.reset()} /> : null}
@@ -185,7 +206,13 @@ function NamedListPage({ kind }: { kind: Kind }) {
                   )}
                   <Table.Td>
                     <Group gap={4} justify="flex-end">
-                      <Tooltip label={t('common.edit')}>
+                      <Tooltip
+                        label={
+                          canEdit
+                            ? t('common.edit')
+                            : t('actions.needs', { capability: capabilityLabel(tr, CAP[kind].edit), rule })
+                        }
+                      >
                         <ActionIcon
                           variant="subtle"
                           aria-label={t('lists.editItem', { name: item.name })}
@@ -195,14 +222,21 @@ function NamedListPage({ kind }: { kind: Kind }) {
                           ✎
                         </ActionIcon>
                       </Tooltip>
-                      <Tooltip label={t('common.delete')}>
+                      <Tooltip
+                        label={
+                          can('delete')
+                            ? t('common.delete')
+                            : t('actions.needs', { capability: capabilityLabel(tr, CAP[kind].delete), rule })
+                        }
+                      >
                         <ActionIcon
                           variant="subtle"
                           color="red"
                           aria-label={t('lists.deleteItem', { name: item.name })}
-                          disabled={!canEdit}
+                          disabled={!can('delete')}
                           onClick={() => {
-                            if (confirm(t('lists.confirmDelete', { name: item.name }))) remove.mutate(item.id);
+                            remove.reset();
+                            setDeleting(item);
                           }}
                         >
                           ✕
@@ -225,6 +259,13 @@ function NamedListPage({ kind }: { kind: Kind }) {
           </Table>
         )}
       </QueryState>
+      <DeleteNamedDialog
+        item={deleting}
+        isGroup={kind === 'groups'}
+        pending={remove.isPending}
+        onConfirm={() => deleting && remove.mutate(deleting.id)}
+        onClose={() => setDeleting(null)}
+      />
       <Modal
         opened={editing !== undefined}
         onClose={() => setEditing(undefined)}

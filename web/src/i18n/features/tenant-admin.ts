@@ -6,6 +6,8 @@ import { featureMessages } from './feature.js';
 
 export const tenantAdminMessages = featureMessages({
   en: {
+    'capability.cc:admin': 'Contact center administration',
+    'actions.needs': 'Needs “{capability}” (rule {rule})',
     'notAllowed.title': 'Not part of your access',
     'notAllowed.body':
       'Your profile and permissions do not include this screen. An administrator of your organisation can grant it.',
@@ -105,6 +107,8 @@ export const tenantAdminMessages = featureMessages({
     'plan.record': 'Record',
   },
   id: {
+    'capability.cc:admin': 'Administrasi pusat kontak',
+    'actions.needs': 'Memerlukan “{capability}” (aturan {rule})',
     'notAllowed.title': 'Tidak termasuk akses Anda',
     'notAllowed.body':
       'Profil dan izin Anda tidak mencakup layar ini. Administrator organisasi Anda dapat memberikannya.',
@@ -204,6 +208,8 @@ export const tenantAdminMessages = featureMessages({
     'plan.record': 'Rekam',
   },
   de: {
+    'capability.cc:admin': 'Contact-Center-Verwaltung',
+    'actions.needs': 'Erfordert „{capability}“ (Regel {rule})',
     'notAllowed.title': 'Nicht Teil Ihres Zugriffs',
     'notAllowed.body':
       'Ihr Profil und Ihre Berechtigungen umfassen diese Seite nicht. Ein Administrator Ihrer Organisation kann sie freigeben.',
@@ -304,6 +310,8 @@ export const tenantAdminMessages = featureMessages({
     'plan.record': 'Aufzeichnung',
   },
   es: {
+    'capability.cc:admin': 'Administración del centro de contacto',
+    'actions.needs': 'Requiere «{capability}» (regla {rule})',
     'notAllowed.title': 'No forma parte de su acceso',
     'notAllowed.body':
       'Su perfil y sus permisos no incluyen esta pantalla. Un administrador de su organización puede concederla.',
@@ -405,6 +413,8 @@ export const tenantAdminMessages = featureMessages({
     'plan.record': 'Grabación',
   },
   pl: {
+    'capability.cc:admin': 'Administracja contact center',
+    'actions.needs': 'Wymaga „{capability}” (reguła {rule})',
     'notAllowed.title': 'Poza Twoim dostępem',
     'notAllowed.body':
       'Twój profil i uprawnienia nie obejmują tego ekranu. Może go przyznać administrator Twojej organizacji.',
