@@ -14,6 +14,7 @@ import {
   type ChangeRuleId,
   type UserChangeContext,
 } from './change-rules.js';
+import { PLANS } from '../catalog/index.js';
 import type { UserAccess } from './types.js';
 import { USER_FIELD_OWNERSHIP } from '../modules/platform/ownership.js';
 import { makeQueue, makeTenant, makeUser } from '../../test/support/access-factories.js';
@@ -139,7 +140,7 @@ const CASES: Record<ChangeRuleId, { refuses: ChangeInput; passes: ChangeInput }>
     refuses: change({
       before: withUser(base, { features: { ...base.features, channels: 'none' } }),
       after: base,
-      ctx: context({ tenant: { ...tenant, plan: 'no-such-plan' } }),
+      ctx: context({ tenant: { ...tenant, plan: 'no-such-plan', planFeatures: [] } }),
     }),
     passes: change({ before: withUser(base, { features: { ...base.features, channels: 'none' } }), after: base }),
   },
@@ -147,17 +148,21 @@ const CASES: Record<ChangeRuleId, { refuses: ChangeInput; passes: ChangeInput }>
     refuses: change({ after: withUser(base, { features: { ...base.features, recording: true } }) }),
     passes: change({
       after: withUser(base, { features: { ...base.features, recording: true } }),
-      ctx: context({ tenant: { ...tenant, plan: 'record' } }),
+      ctx: context({ tenant: { ...tenant, plan: 'record', planFeatures: PLANS.record!.features } }),
     }),
   },
   G8: {
     refuses: change({
       before: withUser(base, { features: { ...base.features, crmOverlay: false } }),
       after: base,
-      ctx: context({ tenant: { ...tenant, plan: 'no-such-plan' } }),
+      ctx: context({ tenant: { ...tenant, plan: 'no-such-plan', planFeatures: [] } }),
     }),
     // A stored setting survives a downgrade: keeping it on is no change.
-    passes: change({ before: base, after: base, ctx: context({ tenant: { ...tenant, plan: 'no-such-plan' } }) }),
+    passes: change({
+      before: base,
+      after: base,
+      ctx: context({ tenant: { ...tenant, plan: 'no-such-plan', planFeatures: [] } }),
+    }),
   },
   F3: {
     refuses: change({
@@ -165,7 +170,7 @@ const CASES: Record<ChangeRuleId, { refuses: ChangeInput; passes: ChangeInput }>
     }),
     passes: change({
       after: withUser(base, { features: { ...base.features, dialRestriction: { enabled: true, allowedRegions: [] } } }),
-      ctx: context({ tenant: { ...tenant, plan: 'reach' } }),
+      ctx: context({ tenant: { ...tenant, plan: 'reach', planFeatures: PLANS.reach!.features } }),
     }),
   },
   C2: {

@@ -547,10 +547,10 @@ export const CHANGE_RULES = {
       if (f.channels === before?.features.channels) return [];
       const wants = (c: 'calls' | 'sms') => f.channels === c || f.channels === 'both';
       return [
-        ...when(wants('calls') && !planHas(ctx.tenant.plan, 'calls'), () =>
+        ...when(wants('calls') && !planHas(ctx.tenant.planFeatures, 'calls'), () =>
           violation('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include calls'),
         ),
-        ...when(wants('sms') && !planHas(ctx.tenant.plan, 'sms'), () =>
+        ...when(wants('sms') && !planHas(ctx.tenant.planFeatures, 'sms'), () =>
           violation('plan_feature_missing', 'F1', '/features/channels', 'the plan does not include SMS'),
         ),
       ];
@@ -559,8 +559,10 @@ export const CHANGE_RULES = {
   F2: {
     summary: 'call recording cannot be turned on when the plan lacks it',
     check: ({ before, after, ctx }) =>
-      when(after.features.recording && !before?.features.recording && !planHas(ctx.tenant.plan, 'recording'), () =>
-        violation('plan_feature_missing', 'F2', '/features/recording', 'the plan does not include call recording'),
+      when(
+        after.features.recording && !before?.features.recording && !planHas(ctx.tenant.planFeatures, 'recording'),
+        () =>
+          violation('plan_feature_missing', 'F2', '/features/recording', 'the plan does not include call recording'),
       ),
   },
   G8: {
@@ -570,7 +572,7 @@ export const CHANGE_RULES = {
         !!before &&
           after.features.crmOverlay &&
           !before.features.crmOverlay &&
-          !planHas(ctx.tenant.plan, 'crm_overlay'),
+          !planHas(ctx.tenant.planFeatures, 'crm_overlay'),
         () =>
           violation('plan_feature_missing', 'G8', '/features/crmOverlay', 'the plan does not include the CRM overlay'),
       ),
@@ -581,7 +583,7 @@ export const CHANGE_RULES = {
       when(
         after.features.dialRestriction.enabled &&
           !before?.features.dialRestriction.enabled &&
-          !planHas(ctx.tenant.plan, 'dial_restriction'),
+          !planHas(ctx.tenant.planFeatures, 'dial_restriction'),
         () =>
           violation(
             'plan_feature_missing',

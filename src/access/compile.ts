@@ -419,7 +419,9 @@ export class CompiledTenant {
 
   /** Rebuilds every tenant-derived table: allow rows (G1, G3, G4, G5, G8, G10), role permissions, profiles, queues. */
   private applyTenant(tenant: TenantAccess): void {
-    const planBlocked = maskOf(PLAN_FEATURE_CAPS.filter(([f]) => !planHas(tenant.plan, f)).map(([, cap]) => cap));
+    const planBlocked = maskOf(
+      PLAN_FEATURE_CAPS.filter(([f]) => !planHas(tenant.planFeatures, f)).map(([, cap]) => cap),
+    );
     for (let row = 0; row < ALLOW_ROWS; row++) {
       for (let w = 0; w < W; w++) {
         let cleared = planBlocked[w]!;

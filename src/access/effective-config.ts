@@ -64,7 +64,9 @@ export function dialRestrictionOf(
   return {
     // F3, G8: without the plan's dial_restriction the setting is kept but not applied.
     enabled:
-      user.status === 'active' && user.features.dialRestriction.enabled && planHas(tenant.plan, 'dial_restriction'),
+      user.status === 'active' &&
+      user.features.dialRestriction.enabled &&
+      planHas(tenant.planFeatures, 'dial_restriction'),
     homeRegion: tenant.homeRegion,
     allowedRegions: [...new Set(user.features.dialRestriction.allowedRegions)],
   };

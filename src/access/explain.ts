@@ -63,7 +63,7 @@ function constraintsOn(cap: string, user: UserAccess, tenant: TenantAccess, port
     out.push(block('G4', 'platform_user_required', 'telephony exists only for platform users'));
   }
   const feature = PLAN_FEATURE_OF[cap];
-  if (feature && !planHas(tenant.plan, feature)) {
+  if (feature && !planHas(tenant.planFeatures, feature)) {
     out.push(
       block('G8', 'plan_feature_missing', `the ${tenant.plan} plan does not include ${feature.replace('_', ' ')}`),
     );

@@ -1,4 +1,11 @@
-import type { Capability, Licence, NamedPermission, RolePermissions, SupervisorLevel } from '../catalog/index.js';
+import type {
+  Capability,
+  Licence,
+  NamedPermission,
+  PlanFeature,
+  RolePermissions,
+  SupervisorLevel,
+} from '../catalog/index.js';
 
 /** Plain data the engine decides on. No I/O, no classes: services load it, the engine reads it. */
 
@@ -82,6 +89,8 @@ export interface ProfileInfo {
 export interface TenantAccess {
   id: string;
   plan: string;
+  /** The plan's features (SPEC 7), loaded with the tenant: plans live in the database, the engine receives them. */
+  planFeatures: readonly PlanFeature[];
   homeRegion: string;
   policies: { agentAddOn: 'manual' | 'auto' };
   rolePermissions: RolePermissions;

@@ -52,6 +52,9 @@ export type ErrorCode =
   | 'weak_password'
   | 'user_name_not_unique'
   | 'invalid_filter'
+  | 'tenant_suspended'
+  | 'tenant_not_suspended'
+  | 'plan_builtin'
   | 'internal';
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -104,5 +107,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   database_unavailable: 503,
   user_name_not_unique: 409,
   invalid_filter: 400,
+  tenant_suspended: 403,
+  tenant_not_suspended: 409,
+  plan_builtin: 409,
   internal: 500,
 };

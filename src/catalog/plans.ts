@@ -1,4 +1,7 @@
-/** Subscription plans (seed 004). Providers may add their own; these are the defaults. */
+/**
+ * Subscription plans (seed 004, SPEC 7). These are the built-in plans; the provider adds its own,
+ * stored in the database beside them (`/v1/plans`). A plan is a name and a set of features.
+ */
 export const PLAN_FEATURES = ['calls', 'sms', 'crm_overlay', 'dial_restriction', 'recording'] as const;
 export type PlanFeature = (typeof PLAN_FEATURES)[number];
 
@@ -16,6 +19,7 @@ export const PLANS: Readonly<Record<string, PlanDef>> = {
 
 export const DEFAULT_PLAN = 'basic';
 
-export function planHas(plan: string, feature: PlanFeature): boolean {
-  return PLANS[plan]?.features.includes(feature) ?? false;
+/** Whether a plan's features include one (the engine passes the features of the tenant's plan, F1-F3, G8). */
+export function planHas(features: readonly PlanFeature[], feature: PlanFeature): boolean {
+  return features.includes(feature);
 }

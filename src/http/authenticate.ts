@@ -23,6 +23,9 @@ export class Authenticator {
   /** For tokens of no registered prefix: a deployment's configured provider token may have any form. */
   private unprefixed: TokenResolver | null = null;
 
+  /** Checks every resolved actor must pass (e.g. its tenant is not suspended); each throws its refusal. */
+  private readonly actorChecks: Array<(actor: Actor) => Promise<void>> = [];
+
   constructor(private readonly db: Executor) {}
 
   /** Registers the resolver for tokens of one prefix (`sbt` API tokens, …). */
@@ -33,12 +36,22 @@ export class Authenticator {
   setUnprefixed(resolver: TokenResolver): void {
     this.unprefixed = resolver;
   }
+  /** Registers a check every resolved actor must pass; it throws the refusal (an AppError). */
+  addActorCheck(check: (actor: Actor) => Promise<void>): void {
+    this.actorChecks.push(check);
+  }
   /** Registers a resolver used when there is no bearer token (e.g. the portal's session cookie). */
   addFallback(resolver: (req: FastifyRequest) => Promise<Actor | null>): void {
     this.fallbacks.push(resolver);
   }
 
   async resolve(req: FastifyRequest): Promise<Actor | null> {
+    const actor = await this.resolveCredential(req);
+    if (actor) for (const check of this.actorChecks) await check(actor);
+    return actor;
+  }
+
+  private async resolveCredential(req: FastifyRequest): Promise<Actor | null> {
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);

@@ -26,6 +26,9 @@ import { QueuesService } from './queues/queues.service.js';
 import { Queue, QueueCreate, QueuePatch } from './queues/queues.schemas.js';
 import { registerRolePermissionRoutes } from './role-permissions/role-permissions.routes.js';
 import { RolePermissionsService } from './role-permissions/role-permissions.service.js';
+import { registerPlanRoutes } from './plans/plans.routes.js';
+import { PlansService } from './plans/plans.service.js';
+import { registerTenantGate } from './tenants/tenant-gate.js';
 import { registerTenantRoutes } from './tenants/tenants.routes.js';
 import { TenantsService } from './tenants/tenants.service.js';
 import { registerUsageRoutes } from './usage/usage.routes.js';
@@ -47,6 +50,8 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   const mailer = new Mailer(deps);
   closers.push(...(await registerIdentity(app, deps, auth, mailer)));
   registerTenantRoutes(app, new TenantsService(deps));
+  closers.push(registerTenantGate(deps, auth));
+  registerPlanRoutes(app, new PlansService(deps));
   const users = new UsersService(deps);
   registerUserRoutes(app, users);
   const usersCsv = new UsersCsvService(deps, users);

@@ -83,6 +83,7 @@ export function makeTenant(overrides: TenantOverrides = {}): TenantAccess {
     homeRegion: 'PL',
     policies: { agentAddOn: 'manual' },
     ...rest,
+    planFeatures: rest.planFeatures ?? PLANS[rest.plan ?? 'basic']?.features ?? [],
     rolePermissions: mergeRolePermissions(rolePermissions),
     queues: new Map(queues.map((q) => [q.id, q])),
     profiles: new Map(profiles.map((p) => [p.id, p])),

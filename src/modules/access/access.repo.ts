@@ -3,9 +3,12 @@ import type { TenantRow, UserRow } from '../../db/schema.js';
 import type { QueueInfo, ProfileInfo, TenantAccess, UserAccess } from '../../access/types.js';
 import { groupBy } from '../../infra/collections.js';
 import { toUserAccess } from '../users/users.mapping.js';
+import type { PlanFeature } from '../../catalog/plans.js';
+import { findPlanFeatures } from '../plans/plans.repo.js';
 
 /**
- * Tenant access state by (tenant, version). Every change to what it holds (plan, role permissions,
+ * Tenant access state by (tenant, version). Every change to what it holds (plan and the plan's
+ * features: a plan edit raises the version of every tenant on it; role permissions,
  * queues, profiles) bumps the tenant version, and versions are never reused, so an entry is either
  * current or never asked for again; the tenant row itself is read fresh by every caller.
  */
@@ -24,26 +27,29 @@ export async function loadTenantAccess(db: Executor, tenant: TenantRow): Promise
 }
 
 async function readTenantAccess(db: Executor, tenant: TenantRow): Promise<TenantAccess> {
-  const [queues, profiles] = await Promise.all([
+  const [queues, profiles, planFeatures] = await Promise.all([
     db
       .selectFrom('queues')
       .select(['id', 'name', 'kind', 'wrap_up_seconds'])
       .where('tenant_id', '=', tenant.id)
       .execute(),
     db.selectFrom('profiles').select(['id', 'name', 'grants']).where('tenant_id', '=', tenant.id).execute(),
+    findPlanFeatures(db, tenant.plan),
   ]);
-  return tenantAccessOf(tenant, queues, profiles);
+  return tenantAccessOf(tenant, planFeatures, queues, profiles);
 }
 
-/** The engine's view of a tenant from its row, queues and profiles. */
+/** The engine's view of a tenant from its row, its plan's features, queues and profiles. */
 export function tenantAccessOf(
   tenant: Pick<TenantRow, 'id' | 'plan' | 'home_region' | 'policies' | 'role_permissions'>,
+  planFeatures: readonly PlanFeature[],
   queues: ReadonlyArray<{ id: string; name: string; kind: QueueInfo['kind']; wrap_up_seconds: number }>,
   profiles: ReadonlyArray<{ id: string; name: string; grants: ProfileInfo['grants'] }>,
 ): TenantAccess {
   return {
     id: tenant.id,
     plan: tenant.plan,
+    planFeatures,
     homeRegion: tenant.home_region,
     policies: tenant.policies,
     rolePermissions: tenant.role_permissions,

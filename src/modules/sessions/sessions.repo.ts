@@ -51,8 +51,11 @@ export async function touchSession(db: Executor, id: string): Promise<boolean> {
 }
 
 /** The seat limit of a tenant, with its row locked for the rest of the transaction (one seat decision at a time, S1). */
-export async function lockTenantSeats(db: Executor, tenantId: string): Promise<{ seats: number | null } | undefined> {
-  return db.selectFrom('tenants').select(['seats']).where('id', '=', tenantId).forUpdate().executeTakeFirst();
+export async function lockTenantSeats(
+  db: Executor,
+  tenantId: string,
+): Promise<{ seats: number | null; status: 'active' | 'suspended' } | undefined> {
+  return db.selectFrom('tenants').select(['seats', 'status']).where('id', '=', tenantId).forUpdate().executeTakeFirst();
 }
 
 /** A live session of the tenant by id. */

@@ -1,3 +1,4 @@
+import { tenantSuspended } from '../tenants/tenant-gate.js';
 import type { SessionRow } from './sessions.repo.js';
 import * as repo from './sessions.repo.js';
 import { LAPSE_SECONDS } from './sessions.repo.js';
@@ -59,6 +60,8 @@ export async function openSeatedSession(
 ): Promise<OpenedSession> {
   const tenant = await repo.lockTenantSeats(uow.tx, input.tenantId);
   if (!tenant) throw notFound('tenant');
+  // Under the same row lock as suspension: a sign-in commits before it (and is ended by it) or is refused.
+  if (tenant.status === 'suspended') throw tenantSuspended();
   const token = generateToken('sbs');
   const { inUse, holds, session } = await repo.takeSeat(uow.tx, {
     sessionId: input.sessionId,

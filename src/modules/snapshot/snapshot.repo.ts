@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import type { Capability } from '../../catalog/index.js';
+import type { Capability, PlanFeature } from '../../catalog/index.js';
+import { findPlanFeatures } from '../plans/plans.repo.js';
 import type { Db, Executor } from '../../db/database.js';
 import type { DevicesTable, TenantsTable, UsersTable } from '../../db/schema.js';
 
@@ -39,6 +40,8 @@ export interface TenantRows {
   tenant: SnapshotTenantRow;
   queues: Array<{ id: string; name: string; kind: 'queue' | 'inbox' | 'campaign'; wrap_up_seconds: number }>;
   profiles: Array<{ id: string; name: string; grants: Capability[] }>;
+  /** The features of the tenant's plan (SPEC 7). */
+  planFeatures: PlanFeature[];
   /** The global change sequence when the load began: every change committed before it is in these rows. */
   seq: number;
 }
@@ -60,15 +63,16 @@ async function readTenant(db: Executor, tenantId: string): Promise<TenantRows | 
   const seq = await changeSeq(db);
   const tenant = await db.selectFrom('tenants').select(TENANT_COLUMNS).where('id', '=', tenantId).executeTakeFirst();
   if (!tenant) return null;
-  const [queues, profiles] = await Promise.all([
+  const [queues, profiles, planFeatures] = await Promise.all([
     db
       .selectFrom('queues')
       .select(['id', 'name', 'kind', 'wrap_up_seconds'])
       .where('tenant_id', '=', tenantId)
       .execute(),
     db.selectFrom('profiles').select(['id', 'name', 'grants']).where('tenant_id', '=', tenantId).execute(),
+    findPlanFeatures(db, tenant.plan),
   ]);
-  return { tenant, queues, profiles, seq };
+  return { tenant, queues, profiles, planFeatures, seq };
 }
 
 async function readUsers(db: Executor, tenantId: string, ids: readonly string[] | null): Promise<UserRows> {

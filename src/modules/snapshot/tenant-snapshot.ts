@@ -1,6 +1,7 @@
 import { CompiledTenant } from '../../access/compile.js';
 import { buildEffectiveConfig, type EffectiveConfig } from '../../access/effective-config.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
+import type { TenantDelta } from '../../infra/bus.js';
 import { groupBy } from '../../infra/collections.js';
 import { tenantAccessOf } from '../access/access.repo.js';
 import { toUserAccess } from '../users/users.mapping.js';
@@ -53,10 +54,10 @@ export class TenantSnapshot {
   private readonly extensions = new Map<string, number>();
   private readonly shared = new Map<string, unknown>();
   /** The tenant row's version: a tenant-wide change (plan, queues, profiles, role permissions) raises it. */
-  readonly tenantVersion: number;
+  tenantVersion: number;
 
   private constructor(rows: TenantRows & UserRows) {
-    this.tenant = tenantAccessOf(rows.tenant, rows.queues, rows.profiles);
+    this.tenant = tenantAccessOf(rows.tenant, rows.planFeatures, rows.queues, rows.profiles);
     this.compiled = CompiledTenant.build(this.tenant, []);
     this.tenantVersion = Number(rows.tenant.version);
     this.version = Math.max(rows.seq, this.tenantVersion);
@@ -103,6 +104,23 @@ export class TenantSnapshot {
       this.users.delete(id);
       this.compiled.removeUser(id);
     }
+  }
+
+  /**
+   * A tenant-wide change applied from the held state (role permissions, a profile created or edited):
+   * every user is recompiled (`CompiledTenant.setTenant`), nothing is read. False, and nothing changed,
+   * when the snapshot is not at the version the change was made on: the caller reloads the tenant.
+   */
+  applyTenantDelta(delta: TenantDelta, version: number): boolean {
+    if (delta.previousVersion !== this.tenantVersion) return false;
+    this.tenant =
+      'rolePermissions' in delta
+        ? { ...this.tenant, rolePermissions: delta.rolePermissions }
+        : { ...this.tenant, profiles: new Map(this.tenant.profiles).set(delta.profile.id, delta.profile) };
+    this.compiled.setTenant(this.tenant);
+    this.tenantVersion = version;
+    this.version = Math.max(this.version, version);
+    return true;
   }
 
   /** Whether `extension` rings one of the tenant's users (F5: an internal call). */

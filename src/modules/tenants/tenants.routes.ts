@@ -3,7 +3,7 @@ import type { Api } from '../../http/types.js';
 import { contextOf } from '../../http/authenticate.js';
 import { Cursor, errorResponses, Limit, Page, TenantParams } from '../../http/common-schemas.js';
 import { etag } from '../../infra/versioning.js';
-import { Tenant, TenantChanged, TenantCreate, TenantPatch } from './tenants.schemas.js';
+import { Tenant, TenantChanged, TenantCreate, TenantDeleted, TenantPatch } from './tenants.schemas.js';
 import type { TenantsService } from './tenants.service.js';
 
 export function registerTenantRoutes(app: Api, tenants: TenantsService): void {
@@ -62,5 +62,36 @@ export function registerTenantRoutes(app: Api, tenants: TenantsService): void {
       });
       return reply.header('etag', etag(t.version)).send(t);
     },
+  );
+  for (const [action, summary] of [
+    [
+      'suspend',
+      'Suspend a tenant (provider only): its sessions end, sign-ins and tokens are refused (tenant_suspended), data is kept',
+    ],
+    ['resume', 'Resume a suspended tenant (provider only): sign-ins and tokens work again'],
+  ] as const) {
+    app.post(
+      `/v1/tenants/:t/${action}`,
+      { schema: { tags, summary, params: TenantParams, response: { 200: Tenant, ...errorResponses } } },
+      async (req, reply) => {
+        const ctx = contextOf(req);
+        const t =
+          action === 'suspend' ? await tenants.suspend(ctx, req.params.t) : await tenants.resume(ctx, req.params.t);
+        return reply.header('etag', etag(t.version)).send(t);
+      },
+    );
+  }
+  app.delete(
+    '/v1/tenants/:t',
+    {
+      schema: {
+        tags,
+        summary:
+          'Delete a suspended tenant and all its data in one transaction (provider only); an active tenant answers 409 tenant_not_suspended',
+        params: TenantParams,
+        response: { 200: TenantDeleted, ...errorResponses },
+      },
+    },
+    async (req) => tenants.delete(contextOf(req), req.params.t),
   );
 }

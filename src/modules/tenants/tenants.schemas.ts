@@ -1,7 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BillableKeySchema, NameText, RegionCode } from '../../http/common-schemas.js';
 
-const PlanKey = Type.String({ minLength: 1, maxLength: 50, description: 'a catalog plan key: basic, reach, record' });
+const PlanKey = Type.String({
+  minLength: 1,
+  maxLength: 50,
+  description: "a plan key: basic, reach, record or one of the provider's plans (GET /v1/plans)",
+});
 const LicencePools = Type.Partial(
   Type.Record(BillableKeySchema, Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), {
     description: 'licence key to cap; a licence with no cap (null or absent) is unlimited and billed per assignment',
@@ -22,6 +26,11 @@ export const Tenant = Type.Object(
     id: Type.String(),
     name: Type.String(),
     plan: Type.String(),
+    planFeatures: Type.Array(Type.String(), { description: "the features of the tenant's plan (SPEC 7)" }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('suspended')], {
+      description: 'suspended: sessions ended, sign-ins and tokens refused (tenant_suspended), data kept',
+    }),
+    suspendedAt: Type.Union([Type.String(), Type.Null()]),
     homeRegion: Type.String(),
     // The commercial record (pools, seats, policies, settings) is for the provider and the tenant's
     // administrators; a plain user's app sees who the tenant is and its plan.
@@ -75,3 +84,10 @@ export const TenantChanged = Type.Object(
   { $id: 'TenantChanged' },
 );
 export type TenantChanged = Static<typeof TenantChanged>;
+
+/** What deleting a suspended tenant removed: rows per table. */
+export const TenantDeleted = Type.Object({
+  id: Type.String(),
+  deleted: Type.Record(Type.String(), Type.Integer(), { description: 'rows removed per table' }),
+});
+export type TenantDeleted = Static<typeof TenantDeleted>;

@@ -1,4 +1,4 @@
-import { DEFAULT_PLAN, PLANS } from '../../catalog/plans.js';
+import { DEFAULT_PLAN, type PlanFeature } from '../../catalog/plans.js';
 import { DEFAULT_ROLE_PERMISSIONS } from '../../catalog/role-permissions.js';
 import type { Executor } from '../../db/database.js';
 import type { TenantRow } from '../../db/schema.js';
@@ -11,10 +11,18 @@ import { assertVersion } from '../../infra/versioning.js';
 import type { Capability } from '../../catalog/capabilities.js';
 import { actorPowers, assertTenantScope } from '../access/actor-access.js';
 import type { ServiceDeps } from '../../infra/deps.js';
-import { findTenant, insertTenant, listTenants, updateTenant } from './tenants.repo.js';
+import { findPlanFeatures, listPlans } from '../plans/plans.repo.js';
+import {
+  deleteTenantRows,
+  endTenantSessions,
+  findTenant,
+  insertTenant,
+  listTenants,
+  updateTenant,
+} from './tenants.repo.js';
 import { countSeatHolders } from '../sessions/sessions.repo.js';
 import { countBillable } from '../users/users.repo.js';
-import type { CapWarning, Tenant, TenantChanged, TenantCreate, TenantPatch } from './tenants.schemas.js';
+import type { CapWarning, Tenant, TenantChanged, TenantCreate, TenantDeleted, TenantPatch } from './tenants.schemas.js';
 
 /** Who reads a tenant's whole record besides the provider: its administrators. */
 const TENANT_RECORD_READERS: readonly Capability[] = [
@@ -26,11 +34,14 @@ const TENANT_RECORD_READERS: readonly Capability[] = [
   'cc:admin',
 ];
 
-export function toTenant(r: TenantRow): Tenant {
+function toTenant(r: TenantRow, planFeatures: readonly PlanFeature[]): Tenant {
   return {
     id: r.id,
     name: r.name,
     plan: r.plan,
+    planFeatures: [...planFeatures],
+    status: r.status,
+    suspendedAt: r.suspended_at ? new Date(r.suspended_at).toISOString() : null,
     homeRegion: r.home_region,
     licencePools: r.licence_pools,
     seats: r.seats,
@@ -47,12 +58,24 @@ function requireProvider(ctx: RequestContext, what: string): void {
     throw new AppError('provider_only', `${what} is the provider's alone`, { rule: 'C8' });
 }
 
-function assertPlan(plan: string | undefined): void {
-  if (plan !== undefined && !PLANS[plan]) {
-    throw new AppError('validation_failed', `unknown plan ${plan}; known plans: ${Object.keys(PLANS).join(', ')}`, {
-      field: '/plan',
-    });
+/** A plan the tenant may be put on: a built-in plan or one of the provider's (SPEC 7). */
+async function assertPlan(db: Executor, plan: string | undefined): Promise<void> {
+  if (plan === undefined) return;
+  const plans = await listPlans(db);
+  if (!plans.some((p) => p.key === plan)) {
+    throw new AppError(
+      'validation_failed',
+      `unknown plan ${plan}; known plans: ${plans.map((p) => p.key).join(', ')}`,
+      {
+        field: '/plan',
+      },
+    );
   }
+}
+
+/** A tenant's row as the API shows it, with its plan's features. */
+async function presentTenant(db: Executor, row: TenantRow): Promise<Tenant> {
+  return toTenant(row, await findPlanFeatures(db, row.plan));
 }
 
 /** Tenants: created and governed by the provider (C8); tenant admins may rename and change settings. */
@@ -61,8 +84,8 @@ export class TenantsService {
 
   async create(ctx: RequestContext, input: TenantCreate): Promise<Tenant> {
     requireProvider(ctx, 'creating tenants');
-    assertPlan(input.plan);
     return inTransaction(this.deps, ctx, async (uow) => {
+      await assertPlan(uow.tx, input.plan);
       const version = await uow.nextVersion();
       const rolePermissions = structuredClone(DEFAULT_ROLE_PERMISSIONS);
       if (input.settings)
@@ -79,7 +102,7 @@ export class TenantsService {
         role_permissions: JSON.stringify(rolePermissions),
         version,
       });
-      const tenant = toTenant(row);
+      const tenant = await presentTenant(uow.tx, row);
       uow.audit({ tenantId: row.id, action: 'tenant.create', targetType: 'tenant', targetId: row.id, after: tenant });
       return tenant;
     });
@@ -93,8 +116,12 @@ export class TenantsService {
       const own = await this.readOwn(ctx, ctx.actor.tenantId);
       return { items: own ? [own] : [], nextCursor: null };
     }
-    const rows = await listTenants(this.deps.db, { afterId: opts.cursor, limit: opts.limit + 1 });
-    const items = rows.slice(0, opts.limit).map(toTenant);
+    const [rows, plans] = await Promise.all([
+      listTenants(this.deps.db, { afterId: opts.cursor, limit: opts.limit + 1 }),
+      listPlans(this.deps.db),
+    ]);
+    const features = new Map(plans.map((p) => [p.key, p.features]));
+    const items = rows.slice(0, opts.limit).map((r) => toTenant(r, features.get(r.plan) ?? []));
     return { items, nextCursor: rows.length > opts.limit ? items[items.length - 1]!.id : null };
   }
 
@@ -115,7 +142,7 @@ export class TenantsService {
       throw new AppError('forbidden', 'a platform token may sync and dial-check only', { rule: 'I6' });
     const row = await findTenant(this.deps.db, id);
     if (!row) return null;
-    const tenant = toTenant(row);
+    const tenant = await presentTenant(this.deps.db, row);
     if (ctx.actor.kind === 'provider') return tenant;
     const powers = await actorPowers(this.deps.db, ctx, id);
     if (TENANT_RECORD_READERS.some((c) => powers.has(c))) return tenant;
@@ -140,7 +167,6 @@ export class TenantsService {
       (k) => patch[k] !== undefined,
     );
     if (providerFields.length > 0) requireProvider(ctx, providerFields.join(', '));
-    assertPlan(patch.plan);
     if (ctx.actor.kind !== 'provider') {
       const powers = await actorPowers(this.deps.db, ctx, id);
       if (!powers.has('settings:edit'))
@@ -156,8 +182,14 @@ export class TenantsService {
       const before = await findTenant(uow.tx, id, true);
       if (!before) throw notFound('tenant');
       assertVersion(ifMatch, Number(before.version));
+      await assertPlan(uow.tx, patch.plan);
       const warnings = await capWarnings(uow.tx, before, patch);
-      if (opts.dryRun) return { ...previewTenant(toTenant(before), patch), warnings };
+      const beforeTenant = await presentTenant(uow.tx, before);
+      if (opts.dryRun) {
+        const preview = previewTenant(beforeTenant, patch);
+        if (patch.plan !== undefined) preview.planFeatures = await findPlanFeatures(uow.tx, patch.plan);
+        return { ...preview, warnings };
+      }
       const version = await uow.nextTenantVersion(id);
       const rp = structuredClone(before.role_permissions);
       if (patch.settings) rp.organisation.agentsMayJoinUnassignedQueues = patch.settings.agentsMayJoinUnassignedQueues;
@@ -174,18 +206,113 @@ export class TenantsService {
         version,
         updated_at: new Date(),
       });
-      const after = toTenant(row);
+      const after = await presentTenant(uow.tx, row);
       uow.audit({
         tenantId: id,
         action: 'tenant.update',
         targetType: 'tenant',
         targetId: id,
-        before: toTenant(before),
+        before: beforeTenant,
         after,
       });
       // Plan, region and settings change every user's effective configuration (D2).
       uow.publish({ type: 'config', tenantId: id, userIds: null, version });
       return { ...after, warnings };
+    });
+  }
+
+  /**
+   * Suspends a tenant (provider only): every session ends and its streams close (D5), sign-ins and
+   * every token of the tenant are refused (`tenant_suspended`), nothing is deleted. Suspending a
+   * suspended tenant changes nothing.
+   */
+  async suspend(ctx: RequestContext, id: string): Promise<Tenant> {
+    return this.setStatus(ctx, id, 'suspended');
+  }
+
+  /** Resumes a suspended tenant (provider only): sign-ins and tokens work again; ended sessions stay ended. */
+  async resume(ctx: RequestContext, id: string): Promise<Tenant> {
+    return this.setStatus(ctx, id, 'active');
+  }
+
+  private async setStatus(ctx: RequestContext, id: string, status: 'active' | 'suspended'): Promise<Tenant> {
+    requireProvider(ctx, status === 'suspended' ? 'suspending a tenant' : 'resuming a tenant');
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const before = await findTenant(uow.tx, id, true);
+      if (!before) throw notFound('tenant');
+      const beforeTenant = await presentTenant(uow.tx, before);
+      if (before.status === status) return beforeTenant;
+      const version = await uow.nextTenantVersion(id);
+      const row = await updateTenant(uow.tx, id, {
+        status,
+        suspended_at: status === 'suspended' ? new Date() : null,
+        version,
+        updated_at: new Date(),
+      });
+      const after = await presentTenant(uow.tx, row);
+      // W1: subscribers hear it as tenant.updated (changed: status, suspendedAt).
+      uow.audit({
+        tenantId: id,
+        action: 'tenant.update',
+        targetType: 'tenant',
+        targetId: id,
+        before: beforeTenant,
+        after,
+      });
+      // Every node forgets the tenant's status it cached, so its tokens are refused at once.
+      uow.publish({ type: 'tenant', tenantId: id, version });
+      if (status === 'suspended') {
+        const ended = await endTenantSessions(uow.tx, id, 'tenant_suspended');
+        for (const s of ended)
+          uow.audit({
+            tenantId: id,
+            action: 'auth.session_ended',
+            targetType: 'session',
+            targetId: s.id,
+            after: { userId: s.user_id, reason: 'tenant_suspended' },
+          });
+        if (ended.length)
+          uow.publish({
+            type: 'revoke',
+            tenantId: id,
+            sessionIds: ended.map((s) => s.id),
+            userIds: null,
+            reason: 'tenant_suspended',
+          });
+      }
+      return after;
+    });
+  }
+
+  /**
+   * Deletes a suspended tenant and every row it has, in one transaction (provider only). An active
+   * tenant answers 409 `tenant_not_suspended`: suspension first, so its users are out and its
+   * credentials refused before anything is gone. Audited in the provider's own chain, since the
+   * tenant's chain goes with it.
+   */
+  async delete(ctx: RequestContext, id: string): Promise<TenantDeleted> {
+    requireProvider(ctx, 'deleting a tenant');
+    return inTransaction(this.deps, ctx, async (uow) => {
+      const before = await findTenant(uow.tx, id, true);
+      if (!before) throw notFound('tenant');
+      if (before.status !== 'suspended')
+        throw new AppError(
+          'tenant_not_suspended',
+          'suspend the tenant before deleting it: its users are signed out first',
+        );
+      const tenant = await presentTenant(uow.tx, before);
+      const deleted = await deleteTenantRows(uow.tx, id);
+      uow.audit({
+        tenantId: null,
+        action: 'tenant.delete',
+        targetType: 'tenant',
+        targetId: id,
+        before: tenant,
+        after: { deleted },
+      });
+      // Nodes drop their snapshot of the tenant (its reload finds nothing).
+      uow.publish({ type: 'tenant', tenantId: id, version: await uow.nextVersion() });
+      return { id, deleted };
     });
   }
 }

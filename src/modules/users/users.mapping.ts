@@ -1,11 +1,12 @@
 import type { DeviceInfo, UserAccess } from '../../access/types.js';
 import type { DeviceRow, UserRow } from '../../db/schema.js';
+import type { PlanFeature } from '../../catalog/plans.js';
 
 /** Defaults of a new user (SPEC 2): channels as far as the plan allows, recording off, CRM overlay on, no dial restriction. */
 /** The access fields every new user starts with: all of `UserAccess` but who the user is. */
 export type DefaultAccessFields = Omit<UserAccess, 'id' | 'source' | 'status' | 'email' | 'devices'>;
 
-export function defaultUserAccessFields(): DefaultAccessFields {
+export function defaultUserAccessFields(planFeatures?: readonly PlanFeature[]): DefaultAccessFields {
   return {
     licences: [],
     supervisorLevel: 'none',
@@ -18,13 +19,20 @@ export function defaultUserAccessFields(): DefaultAccessFields {
     contactCenter: { admin: false, queues: {} },
     profile: { kind: 'none' },
     features: {
-      channels: 'both',
+      channels: planFeatures ? defaultChannels(planFeatures) : 'both',
       recording: false,
       crmOverlay: true,
       dialRestriction: { enabled: false, allowedRegions: [] },
     },
     preferences: { recording: true, crmOverlay: true },
   };
+}
+
+/** SPEC 2: both channels as far as the plan allows (a calls-only or SMS-only plan, F1). */
+function defaultChannels(planFeatures: readonly PlanFeature[]): DefaultAccessFields['features']['channels'] {
+  const calls = planFeatures.includes('calls');
+  const sms = planFeatures.includes('sms');
+  return calls && sms ? 'both' : calls ? 'calls' : sms ? 'sms' : 'none';
 }
 
 /** The columns a user's access state is read from. */
