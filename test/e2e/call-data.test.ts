@@ -1,0 +1,114 @@
+/**
+ * The call-data screens in the browser (issue 14): a Report Supervisor sees the reports but the dashboard
+ * greyed with its rule (G15); an admin raises the level through the API and the open dashboard becomes
+ * available without signing in again (the config stream); the wallboard follows call records as the
+ * phone system sends them (CD1, CD3).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { User } from '../../client/index.js';
+import type { IngestResult } from '../../src/contract/index.js';
+import { browserAvailable, launchBrowser, screenshot } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+import { PASSWORD, seedTenant, type Seed } from './support/seed.js';
+
+const ON_SERVER = { timeout: 20_000 };
+
+describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and the wallboard (browser)', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let seed: Seed;
+  let page: Page;
+  let supervisor: User;
+  let platformToken: string;
+
+  /** Sends call records as the phone system does (a platform token), between two synced users. */
+  async function ingestCalls(count: number, prefix: string): Promise<IngestResult> {
+    // Just now: the users hold Essential since the seed's sync a moment ago, and a call is stored by the
+    // licences held when it started (CD1).
+    const startedAt = new Date(Date.now() - 1000).toISOString();
+    const records = Array.from({ length: count }, (_, i) => ({
+      id: `${prefix}-${i}`,
+      startedAt,
+      direction: 'internal',
+      from: { number: '1003', user: 'pbx-3' },
+      to: { number: '1004', user: 'pbx-4' },
+      disposition: i % 2 ? 'no_answer' : 'answered',
+      waitSeconds: 5,
+      talkSeconds: i % 2 ? 0 : 60,
+    }));
+    const r = await fetch(`${server.url}/v1/tenants/${seed.tenantId}/platform/call-records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platformToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ records }),
+    });
+    expect(r.status).toBe(200);
+    return (await r.json()) as IngestResult;
+  }
+
+  beforeAll(async () => {
+    server = process.env.E2E_URL
+      ? { url: process.env.E2E_URL, stop: async () => {}, log: () => '' }
+      : await startServer();
+    seed = await seedTenant(server.url, 20);
+    platformToken = (await seed.provider.tenants.createPlatformToken(seed.tenantId)).token;
+    supervisor = await seed.provider.users.create(seed.tenantId, {
+      displayName: 'Rita Reporter',
+      email: 'rita.reporter@acme.example',
+      password: PASSWORD,
+      permissions: ['website_access'],
+      supervisorLevel: 'report',
+    });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel(/^Email/).fill(supervisor.email ?? '');
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('CD3, G15: a Report Supervisor opens the reports; the dashboard is listed but greyed with the level it needs', async () => {
+    // Reports is the first screen this supervisor may open, so signing in leads there.
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor(ON_SERVER);
+    await page.getByTestId('report-table').waitFor(ON_SERVER);
+    expect(await page.getByTestId('report-schedules').getAttribute('href')).toBe('/reports/schedules');
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    const greyed = page.getByTestId('screen-greyed');
+    await greyed.waitFor(ON_SERVER);
+    expect(await greyed.getAttribute('data-rule')).toBe('G15');
+    expect(await greyed.textContent()).toContain('Needs Analytics Supervisor (rule G15)');
+    expect(await page.getByTestId('chart-per-hour').count()).toBe(0);
+    await screenshot(page, '14-dashboard-greyed');
+  }, 120_000);
+
+  it('G15, D1: raising the level through the API opens the dashboard on the open page, without signing in again', async () => {
+    const current = await seed.provider.users.get(seed.tenantId, supervisor.id);
+    await seed.provider.users.update(seed.tenantId, supervisor.id, { supervisorLevel: 'analytics' }, current.version);
+    await page.getByTestId('chart-per-hour').waitFor(ON_SERVER);
+    expect(await page.getByTestId('screen-greyed').count()).toBe(0);
+    expect(page.url()).toMatch(/\/dashboard$/);
+    await screenshot(page, '14-dashboard');
+  }, 120_000);
+
+  it('CD1, CD3: the wallboard follows call records as the phone system sends them', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Wallboard' }).click();
+    const total = page.getByTestId('figure-total-value');
+    await expect.poll(() => total.textContent(), ON_SERVER).toBe('0');
+    const first = await ingestCalls(3, 'wb-a');
+    expect(first, JSON.stringify(first)).toMatchObject({ stored: 3 });
+    await expect.poll(() => total.textContent(), ON_SERVER).toBe('3');
+    expect(await page.getByTestId('figure-answered-value').textContent()).toBe('2');
+    expect(await page.getByTestId('figure-missed-value').textContent()).toBe('1');
+    await ingestCalls(2, 'wb-b');
+    await expect.poll(() => total.textContent(), ON_SERVER).toBe('5');
+    await screenshot(page, '14-wallboard');
+  }, 120_000);
+});
