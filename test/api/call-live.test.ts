@@ -23,6 +23,7 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
   let t: string;
   let token: string;
   let queue: string;
+  let ben: string;
   beforeAll(async () => {
     server = await startTestServer(kind);
     base = await server.app.listen({ port: 0, host: '127.0.0.1' });
@@ -45,10 +46,18 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
       },
     });
     queue = (await a.asProvider<Page<Named>>('GET', `/v1/tenants/${t}/queues`)).body.items[0]!.id;
-    const ann = (
-      await a.asProvider<Page<{ id: string; externalId: string }>>('GET', `/v1/tenants/${t}/users`)
-    ).body.items.find((u) => u.externalId === 'ann')!;
+    const people = (await a.asProvider<Page<{ id: string; externalId: string }>>('GET', `/v1/tenants/${t}/users`)).body
+      .items;
+    const ann = people.find((u) => u.externalId === 'ann')!;
     await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ann.id}`, { licences: ['essential', 'agent'] });
+    // Ben supervises the help desk queue (G11) at Contact Center Supervisor level.
+    ben = people.find((u) => u.externalId === 'ben')!.id;
+    const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ben}`, {
+      permissions: ['website_access'],
+      supervisorLevel: 'contact_center',
+      contactCenter: { queues: { [queue]: ['supervisor'] } },
+    });
+    expect(r.status).toBe(200);
   });
   afterAll(async () => {
     await server?.stop();
@@ -128,13 +137,15 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
     expect(live.body.detail).toContain('Live Analytics Supervisor');
   });
 
-  it('CD3: live statistics are pushed as agent events and call records arrive; agent states only at Contact Center level', async () => {
+  it('CD3, G11: live statistics are pushed as agent events and call records arrive; agent states only at Contact Center level, of the supervisor’s queues', async () => {
     const liveSup = await supervisor('live');
-    const ccSup = await supervisor('contact_center');
     const plain = watch(liveSup.token);
-    const cc = watch(ccSup.token);
+    const cc = watch(await a.session(t, ben));
+    // A Contact Center Supervisor of no queue sees no agent (G11: restricted to assigned queues).
+    const unassigned = watch((await supervisor('contact_center')).token);
     await plain.inbox.waitFor((m) => m.length > 0, 'first live snapshot');
     await cc.inbox.waitFor((m) => m.length > 0, 'first live snapshot (contact center)');
+    await unassigned.inbox.waitFor((m) => m.length > 0, 'first live snapshot (no queue)');
     expect(lastLive(plain.inbox.items)!.agents).toBeNull();
 
     await ingest('agent-events', [event('login', 'conv-a'), event('offered', 'conv-a')]);
@@ -149,6 +160,9 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
       return s?.totals.inProgress === 1 && s.agents?.[0]?.state === 'on_call';
     }, 'the call in progress and ann on it');
     expect(lastLive(cc.inbox.items)!.agents![0]).toMatchObject({ label: 'ANN', queueIds: [queue] });
+    await unassigned.inbox.waitFor((items) => lastLive(items)?.totals.inProgress === 1, 'the call in progress');
+    expect(lastLive(unassigned.inbox.items)!.agents).toEqual([]);
+    unassigned.ws.close();
 
     await ingest('call-records', [
       {

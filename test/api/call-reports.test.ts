@@ -43,8 +43,11 @@ describeEachDatabase('call data: reports', (kind) => {
     const sync = await a.call('PUT', `/v1/tenants/${t}/platform/snapshot`, {
       token,
       body: {
-        users: [person('ada', 1), person('bob', 2), person('cy', 3)],
-        queues: [{ externalId: 'q-sales', name: 'Sales line', kind: 'queue', wrapUpSeconds: 0 }],
+        users: [person('ada', 1), person('bob', 2), person('cy', 3), person('sue', 4), person('tom', 5)],
+        queues: [
+          { externalId: 'q-sales', name: 'Sales line', kind: 'queue', wrapUpSeconds: 0 },
+          { externalId: 'q-support', name: 'Support line', kind: 'queue', wrapUpSeconds: 0 },
+        ],
       },
     });
     expect(sync.status).toBe(200);
@@ -58,7 +61,21 @@ describeEachDatabase('call data: reports', (kind) => {
       ids[name] = g;
       await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ids[who]}`, { groups: [g], primaryGroup: g });
     }
-    ids.queue = (await a.asProvider<Page<Named>>('GET', `/v1/tenants/${t}/queues`)).body.items[0]!.id;
+    const queues = (await a.asProvider<Page<Named>>('GET', `/v1/tenants/${t}/queues`)).body.items;
+    ids.queue = queues.find((q) => q.name === 'Sales line')!.id;
+    ids.support = queues.find((q) => q.name === 'Support line')!.id;
+    // Contact Center Supervisors: Sue of the sales queue, Tom of the support queue (G11).
+    for (const [who, queue] of [
+      ['sue', ids.queue],
+      ['tom', ids.support],
+    ] as const) {
+      const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ids[who]}`, {
+        permissions: ['website_access'],
+        supervisorLevel: 'contact_center',
+        contactCenter: { queues: { [queue]: ['supervisor'] } },
+      });
+      expect(r.status).toBe(200);
+    }
     await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ids.ada}`, { licences: ['essential', 'agent'] });
 
     base = Date.now() + 1000;
@@ -244,6 +261,36 @@ describeEachDatabase('call data: reports', (kind) => {
     ]);
     const strict = (await get<QueueReport>(`/reports/queues?serviceLevelSeconds=5&${period()}`)).body;
     expect(strict.rows[0]!.serviceLevel).toBe(0);
+  });
+
+  it('G11: agent and queue reports hold only the queues the supervisor supervises, and their agents', async () => {
+    const sue = await a.session(t, ids.sue!);
+    const tom = await a.session(t, ids.tom!);
+    const agentsOf = async (token: string) =>
+      (await get<AgentReport>(`/reports/agents?${period()}`, token)).body.rows.map((r) => r.label);
+    const queuesOf = async (token: string) =>
+      (await get<QueueReport>(`/reports/queues?${period()}`, token)).body.rows.map((r) => r.label);
+    expect(await agentsOf(sue)).toEqual(['Ada']);
+    expect(await queuesOf(sue)).toEqual(['Sales line']);
+    expect(await agentsOf(tom)).toEqual([]);
+    expect(await queuesOf(tom)).toEqual([]);
+    // A Contact Center Supervisor who supervises no queue sees none (restricted to assigned queues).
+    const unassigned = await supervisor('contact_center');
+    expect(await agentsOf(unassigned)).toEqual([]);
+    expect(await queuesOf(unassigned)).toEqual([]);
+    // Off, every queue's data (G11: restrictToAssignedQueues off).
+    const rp = (await a.asProvider<{ version: number; supervisor: object }>('GET', `/v1/tenants/${t}/role-permissions`))
+      .body;
+    const { version: _v, ...body } = rp;
+    const put = (restrictToAssignedQueues: boolean) =>
+      a.asProvider('PUT', `/v1/tenants/${t}/role-permissions`, {
+        ...body,
+        supervisor: { ...rp.supervisor, restrictToAssignedQueues },
+      });
+    expect((await put(false)).status).toBe(200);
+    expect(await queuesOf(tom)).toEqual(['Sales line']);
+    expect(await agentsOf(tom)).toEqual(['Ada']);
+    expect((await put(true)).status).toBe(200);
   });
 
   describe('G15: each report needs its supervisor level', () => {

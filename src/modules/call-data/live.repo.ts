@@ -45,6 +45,8 @@ interface AgentStateRow {
   reason: string | null;
   since: Date;
   queue_ids: string[] | null;
+  /** The queues the phone system assigns the agent to. */
+  assigned_queue_ids: string[] | null;
 }
 
 /** Each agent's current state: the last state-changing event of the last day, "on_call" while a call is answered. */
@@ -67,8 +69,9 @@ export async function agentStatesNow(db: Executor, tenantId: string, now: Date):
         when 'pause' then 'paused' when 'wrap_up_start' then 'wrap_up' when 'logout' then 'logged_out'
         when 'answered' then 'on_call' else coalesce(s.state, 'unknown') end as state,
       case when s.type = 'pause' then s.reason end as reason,
-      q.queue_ids
-    from last_state s left join queues q on q.user_id = s.user_id`.execute(db);
+      q.queue_ids, u.acd_queue_ids as assigned_queue_ids
+    from last_state s left join queues q on q.user_id = s.user_id
+    left join users u on u.tenant_id = ${tenantId} and u.id = s.user_id`.execute(db);
   return r.rows;
 }
 

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
 import * as live from './live.repo.js';
-import { decideAll, requireAllowed } from './report-access.js';
+import { decideAll, queueScope, requireAllowed } from './report-access.js';
 import * as reports from './reports.repo.js';
 import type { LiveSnapshot } from './live.schemas.js';
 
@@ -18,6 +18,22 @@ interface Watcher {
   userId: string | null;
   sessionId: string | null;
   agents: boolean;
+  /** G11: the queues whose agents the watcher sees (null: every queue). */
+  queues: string[] | null;
+}
+
+/** A snapshot with, per agent, the queues it is seen through (its recent events' and its assigned ones). */
+interface Computed {
+  snapshot: LiveSnapshot;
+  agentQueues: Map<string, string[]>;
+}
+
+/** G11: only the agents of the watcher's queues. */
+function narrow(c: Computed, queues: string[] | null): LiveSnapshot {
+  if (!queues || !c.snapshot.agents) return c.snapshot;
+  const mine = new Set(queues);
+  const agents = c.snapshot.agents.filter((x) => (c.agentQueues.get(x.userId) ?? []).some((q) => mine.has(q)));
+  return { ...c.snapshot, agents };
 }
 
 /**
@@ -47,16 +63,26 @@ export class LiveService {
   }
 
   async snapshot(ctx: RequestContext, tenantId: string): Promise<LiveSnapshot> {
+    return (await this.scoped(ctx, tenantId)).snapshot;
+  }
+
+  /** The actor's snapshot and the queues they see agents of (G11). */
+  private async scoped(
+    ctx: RequestContext,
+    tenantId: string,
+  ): Promise<{ snapshot: LiveSnapshot; queues: string[] | null }> {
     await requireAllowed(this.deps.db, ctx, tenantId, 'dashboards:live_calls');
     const agents = (await decideAll(this.deps.db, ctx, tenantId, ['cc_data:view'])).get('cc_data:view')!.allowed;
-    return this.compute(tenantId, agents);
+    const queues = agents ? await queueScope(this.deps.db, ctx, tenantId) : null;
+    return { snapshot: narrow(await this.compute(tenantId, agents), queues), queues };
   }
 
   /** Attaches an upgraded socket: refused below the level; then a snapshot now and after every change. */
   async watch(ws: WebSocket, ctx: RequestContext, tenantId: string): Promise<void> {
     let first: LiveSnapshot;
+    let queues: string[] | null;
     try {
-      first = await this.snapshot(ctx, tenantId);
+      ({ snapshot: first, queues } = await this.scoped(ctx, tenantId));
     } catch (err) {
       const e = err instanceof AppError ? err : new AppError('internal', 'live statistics failed');
       ws.send(JSON.stringify({ type: 'refused', code: e.code, rule: e.rule ?? null, detail: e.message }));
@@ -71,6 +97,7 @@ export class LiveService {
       userId: a.kind === 'user' ? a.id : null,
       sessionId: a.kind === 'user' ? (a.sessionId ?? null) : null,
       agents: first.agents !== null,
+      queues,
     };
     this.watchers.add(w);
     ws.on('close', () => this.watchers.delete(w));
@@ -80,7 +107,7 @@ export class LiveService {
     ws.send(JSON.stringify({ type: 'live', ...first }));
   }
 
-  private async compute(tenantId: string, withAgents: boolean): Promise<LiveSnapshot> {
+  private async compute(tenantId: string, withAgents: boolean): Promise<Computed> {
     const now = new Date();
     const midnight = new Date(now);
     midnight.setUTCHours(0, 0, 0, 0);
@@ -121,7 +148,10 @@ export class LiveService {
         },
       };
     });
-    return {
+    const agentQueues = new Map(
+      (agents ?? []).map((x) => [x.user_id, [...(x.queue_ids ?? []), ...(x.assigned_queue_ids ?? [])]]),
+    );
+    const snapshot: LiveSnapshot = {
       at: now.toISOString(),
       queues: rows,
       totals: {
@@ -141,6 +171,7 @@ export class LiveService {
             .sort((p, q) => p.label.localeCompare(q.label))
         : null,
     };
+    return { snapshot, agentQueues };
   }
 
   private onChange(e: ChangeEvent): void {
@@ -172,8 +203,10 @@ export class LiveService {
     );
     if (!v?.get('dashboards:live_calls')?.allowed) return this.end(w, 'access_changed');
     const agents = v.get('cc_data:view')!.allowed;
-    if (agents !== w.agents) {
+    const queues = agents ? await queueScope(this.deps.db, w.ctx, w.tenantId).catch(() => []) : null;
+    if (agents !== w.agents || String(queues) !== String(w.queues)) {
       w.agents = agents;
+      w.queues = queues;
       this.schedule(w.tenantId);
     }
   }
@@ -198,9 +231,16 @@ export class LiveService {
   private async refresh(tenantId: string): Promise<void> {
     const mine = [...this.watchers].filter((w) => w.tenantId === tenantId);
     if (mine.length === 0) return;
-    const views = new Map<boolean, string>();
-    for (const agents of new Set(mine.map((w) => w.agents)))
-      views.set(agents, JSON.stringify({ type: 'live', ...(await this.compute(tenantId, agents)) }));
-    for (const w of mine) if (this.watchers.has(w)) w.ws.send(views.get(w.agents)!);
+    const computed = new Map<boolean, Computed>();
+    for (const agents of new Set(mine.map((w) => w.agents))) computed.set(agents, await this.compute(tenantId, agents));
+    // One message per view: with or without agents, and per queue scope (G11).
+    const views = new Map<string, string>();
+    for (const w of mine) {
+      if (!this.watchers.has(w)) continue;
+      const key = `${w.agents}:${w.queues === null ? '*' : w.queues.join(',')}`;
+      if (!views.has(key))
+        views.set(key, JSON.stringify({ type: 'live', ...narrow(computed.get(w.agents)!, w.queues) }));
+      w.ws.send(views.get(key)!);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { explainCapability } from '../../access/explain.js';
+import { explainCapability, explainQueueCapability } from '../../access/explain.js';
 import type { Block } from '../../access/types.js';
 import type { Capability } from '../../catalog/capabilities.js';
 import type { Executor } from '../../db/database.js';
@@ -64,4 +64,22 @@ export async function requireAllowed(
       rule: v.rule,
       extra: { capability, ...(v.reason && { reason: v.reason }) },
     });
+}
+
+/**
+ * G11: the queues whose agent and queue data the actor reads — null for every queue (the provider, a
+ * superuser, supervisors while `restrictToAssignedQueues` is off), otherwise the queues where
+ * `queue:reports` holds for them: the queues they supervise (none when they supervise none).
+ */
+export async function queueScope(db: Executor, ctx: RequestContext, tenantId: string): Promise<string[] | null> {
+  const a = ctx.actor;
+  if (a.kind !== 'user') return null;
+  const tenant = await findTenant(db, tenantId);
+  if (!tenant) throw notFound('tenant');
+  const me = (await loadUsersAccess(db, tenantId, [a.id])).get(a.id);
+  if (!me) throw new AppError('unauthorized', 'the signed-in user no longer exists');
+  const access = await loadTenantAccess(db, tenant);
+  const queues = [...access.queues.keys()];
+  const held = queues.filter((q) => explainQueueCapability(me.access, access, 'queue:reports', q).allowed);
+  return held.length === queues.length ? null : held;
 }

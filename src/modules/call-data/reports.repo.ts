@@ -144,11 +144,19 @@ interface AgentRow {
   missed: number;
 }
 
+/** A period of agent data, narrowed to some agents and queues (G11: the supervisor's queues and their agents). */
+interface AgentFilter {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  user?: string;
+  queue?: string;
+  users?: string[];
+  queues?: string[];
+}
+
 /** Offered, answered and missed per agent over a period. */
-export async function agentCounts(
-  db: Executor,
-  f: { tenantId: string; from: Date; to: Date; user?: string; queue?: string },
-): Promise<AgentRow[]> {
+export async function agentCounts(db: Executor, f: AgentFilter): Promise<AgentRow[]> {
   const r = await sql<AgentRow>`
     select user_id,
       count(*) filter (where type = 'offered')::int as offered,
@@ -160,11 +168,31 @@ export async function agentCounts(
   return r.rows;
 }
 
-function agentConditions(f: { tenantId: string; from: Date; to: Date; user?: string; queue?: string }) {
+function agentConditions(f: AgentFilter) {
   const w = [sql`tenant_id = ${f.tenantId}`, sql`at >= ${f.from}`, sql`at < ${f.to}`];
   if (f.user) w.push(sql`user_id = ${f.user}`);
   if (f.queue) w.push(sql`queue_id = ${f.queue}`);
+  if (f.users) w.push(sql`user_id = any(${f.users}::text[])`);
+  if (f.queues) w.push(sql`queue_id = any(${f.queues}::text[])`);
   return w;
+}
+
+/**
+ * The agents of some queues (G11): those the phone system assigns to one of them, and those with agent
+ * events in one of them over the period.
+ */
+export async function agentsOfQueues(
+  db: Executor,
+  f: { tenantId: string; from: Date; to: Date; queues: string[] },
+): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    select id from users where tenant_id = ${f.tenantId} and acd_queue_ids && ${f.queues}::text[]
+    union
+    select distinct user_id from agent_events
+    where tenant_id = ${f.tenantId} and at >= ${f.from} and at < ${f.to} and queue_id = any(${f.queues}::text[])`.execute(
+    db,
+  );
+  return r.rows.map((row) => row.id);
 }
 
 interface StateRow {
@@ -185,11 +213,15 @@ const STATE_OF = sql`case type
  * the end of the period, or now); the state an agent was in when the period began counts from its start
  * (looked up to 31 days back).
  */
-export async function agentStates(
-  db: Executor,
-  f: { tenantId: string; from: Date; to: Date; user?: string },
-): Promise<StateRow[]> {
-  const users = f.user ? sql`and user_id = ${f.user}` : sql``;
+export async function agentStates(db: Executor, f: AgentFilter): Promise<StateRow[]> {
+  const users = sql.join(
+    [
+      sql``,
+      ...(f.user ? [sql`user_id = ${f.user}`] : []),
+      ...(f.users ? [sql`user_id = any(${f.users}::text[])`] : []),
+    ],
+    sql` and `,
+  );
   const changes = sql`type in ('login', 'logout', 'pause', 'unpause', 'wrap_up_start', 'wrap_up_end', 'state_change')`;
   const r = await sql<StateRow>`
     with ev as (
@@ -229,7 +261,7 @@ export interface QueueRow {
 /** Per queue: calls offered, answered (within the service level too), abandoned, missed; waits. */
 export async function queueReport(
   db: Executor,
-  f: { tenantId: string; from: Date; to: Date; queue?: string },
+  f: { tenantId: string; from: Date; to: Date; queue?: string; queues?: string[] },
   serviceLevelSeconds: number,
 ): Promise<QueueRow[]> {
   const r = await sql<QueueRow>`
@@ -242,6 +274,7 @@ export async function queueReport(
     from call_records
     where tenant_id = ${f.tenantId} and started_at >= ${f.from} and started_at < ${f.to}
       and queue_external_id is not null ${f.queue ? sql`and queue_id = ${f.queue}` : sql``}
+      ${f.queues ? sql`and queue_id = any(${f.queues}::text[])` : sql``}
     group by queue_id order by offered desc`.execute(db);
   return r.rows;
 }

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
 import { decodeNameCursor, toPage } from '../../infra/paging.js';
-import { requireAllowed } from './report-access.js';
+import { queueScope, requireAllowed } from './report-access.js';
 import * as repo from './reports.repo.js';
 import type {
   AgentReport,
@@ -209,9 +209,12 @@ export class ReportsService {
   async agents(ctx: RequestContext, tenantId: string, q: PeriodQuery): Promise<AgentReport> {
     await requireAllowed(this.deps.db, ctx, tenantId, 'cc_data:view');
     const p = period(q);
-    const f = { tenantId, ...p, ...(q.user && { user: q.user }) };
+    // G11: a supervisor's agents are those of the queues they supervise, their calls those of these queues.
+    const queues = await queueScope(this.deps.db, ctx, tenantId);
+    const users = queues && (await repo.agentsOfQueues(this.deps.db, { tenantId, ...p, queues }));
+    const f = { tenantId, ...p, ...(q.user && { user: q.user }), ...(users && { users }) };
     const [counts, states] = await Promise.all([
-      repo.agentCounts(this.deps.db, { ...f, ...(q.queue && { queue: q.queue }) }),
+      repo.agentCounts(this.deps.db, { ...f, ...(q.queue && { queue: q.queue }), ...(queues && { queues }) }),
       repo.agentStates(this.deps.db, f),
     ]);
     const ids = [...new Set([...counts.map((c) => c.user_id), ...states.map((s) => s.user_id)])];
@@ -242,7 +245,12 @@ export class ReportsService {
     await requireAllowed(this.deps.db, ctx, tenantId, 'cc_data:view');
     const p = period(q);
     const sl = q.serviceLevelSeconds ?? 20;
-    const rows = await repo.queueReport(this.deps.db, { tenantId, ...p, ...(q.queue && { queue: q.queue }) }, sl);
+    const queues = await queueScope(this.deps.db, ctx, tenantId);
+    const rows = await repo.queueReport(
+      this.deps.db,
+      { tenantId, ...p, ...(q.queue && { queue: q.queue }), ...(queues && { queues }) },
+      sl,
+    );
     const names = await repo.labels(
       this.deps.db,
       tenantId,
