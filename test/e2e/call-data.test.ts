@@ -111,4 +111,32 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     await expect.poll(() => total.textContent(), ON_SERVER).toBe('5');
     await screenshot(page, '14-wallboard');
   }, 120_000);
+
+  it('CD3: the report shows the calls per user with a chart, and a row drills down to its calls', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Reports' }).click();
+    const rows = page.locator('[data-testid="report-table"] tbody tr');
+    // Each call is modelled for both of its users (both hold Essential): two rows of five calls.
+    await expect.poll(() => rows.count(), ON_SERVER).toBe(2);
+    expect(await page.locator('[data-testid="report-chart"] .recharts-surface').count()).toBe(1);
+    expect(await page.getByTestId('export-report').getAttribute('href')).toMatch(/reports\/calls\?.*format=csv/);
+    await rows.first().getByRole('button').click();
+    const calls = page.locator('[data-testid="call-list"] tbody tr');
+    await expect.poll(() => calls.count(), ON_SERVER).toBe(5);
+    await screenshot(page, '14-reports');
+  }, 120_000);
+
+  it('CD3, G15: at Live Analytics the live statistics stream opens; agents per queue stay greyed for Contact Center', async () => {
+    const current = await seed.provider.users.get(seed.tenantId, supervisor.id);
+    await seed.provider.users.update(seed.tenantId, supervisor.id, { supervisorLevel: 'live' }, current.version);
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Live statistics' }).click();
+    await expect
+      .poll(() => page.getByTestId('live-transport').getAttribute('data-transport'), ON_SERVER)
+      .toBe('stream');
+    const greyed = page.getByTestId('screen-greyed');
+    expect(await greyed.getAttribute('data-screen')).toBe('liveAgents');
+    expect(await greyed.textContent()).toContain('Needs Contact Center Supervisor (rule G15)');
+    await screenshot(page, '14-live-statistics');
+  }, 120_000);
 });

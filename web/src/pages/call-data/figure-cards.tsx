@@ -11,7 +11,7 @@ export function FigureCard({ label, value, id, big }: { label: string; value: st
       <Text size={big ? 'lg' : 'sm'} c="dimmed">
         {label}
       </Text>
-      <Text fw={700} fz={big ? 'clamp(2.5rem, 7vw, 6rem)' : 'xl'} lh={1.1} data-testid={`figure-${id}-value`}>
+      <Text fw={700} fz={big ? 'clamp(2.5rem, 6vw, 7rem)' : 'xl'} lh={1.1} data-testid={`figure-${id}-value`}>
         {value}
       </Text>
     </Card>
@@ -30,7 +30,7 @@ export function FigureCards({
   const { t, lang } = useI18n();
   const n = (v: number) => formatNumber(v, lang);
   return (
-    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
+    <SimpleGrid cols={big ? { base: 1, sm: 2, md: 3 } : { base: 2, sm: 3, lg: 6 }}>
       <FigureCard big={big} id="total" label={t('callData.figure.total')} value={n(totals.total)} />
       <FigureCard big={big} id="answered" label={t('callData.figure.answered')} value={n(totals.answered)} />
       <FigureCard big={big} id="missed" label={t('callData.figure.missed')} value={n(totals.missed)} />
