@@ -39,7 +39,7 @@ export type { ImportJob, ImportResult, ImportRowError } from '../modules/csv/use
 export type { DialCheckAnswer, DialCheckBody } from '../modules/dial-check/dial-check.schemas.js';
 export type { Named, NamedInput } from '../modules/directory/named.schemas.js';
 export type { PreferencesAnswer, PreferencesPatch } from '../modules/me/me.schemas.js';
-export type { OidcIssuer, OidcIssuerCreate, SignInOption } from '../modules/oidc/oidc.schemas.js';
+export type { OidcIssuer, OidcIssuerCreate, OidcIssuerPatch, SignInOption } from '../modules/oidc/oidc.schemas.js';
 export type { PlatformToken } from '../modules/platform-tokens/platform-tokens.schemas.js';
 export type { Plan, PlanCreate, PlanPatch } from '../modules/plans/plans.schemas.js';
 export type { Snapshot, SnapshotQueue, SnapshotResult, SnapshotUser } from '../modules/platform/platform.schemas.js';

@@ -198,6 +198,19 @@ describe('identity: OIDC sign-in against oidc-provider (I2)', () => {
     expect(plain.status).toBe(400);
     const { t: t2, issuerId } = await tenantWithIssuer();
     expect((await c.provider<Page<OidcIssuer>>('GET', `/v1/tenants/${t2}/oidc-issuers`)).body.items).toHaveLength(1);
+    // Edited: a new name is saved; a URL whose discovery fails is refused and nothing changes; another tenant's is 404.
+    const renamed = await c.provider<OidcIssuer>('PATCH', `/v1/tenants/${t2}/oidc-issuers/${issuerId}`, {
+      name: 'Company sign-in',
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'Company sign-in', issuer, hasClientSecret: true });
+    const moved = await c.provider('PATCH', `/v1/tenants/${t2}/oidc-issuers/${issuerId}`, {
+      issuer: 'http://127.0.0.1:1',
+    });
+    expect(moved.body).toMatchObject({ code: 'validation_failed', field: '/issuer' });
+    expect((await c.provider('PATCH', `/v1/tenants/${t}/oidc-issuers/${issuerId}`, { name: 'X' })).status).toBe(404);
+    const listed = await c.provider<Page<OidcIssuer>>('GET', `/v1/tenants/${t2}/oidc-issuers`);
+    expect(listed.body.items[0]).toMatchObject({ name: 'Company sign-in', issuer });
     expect((await c.provider('DELETE', `/v1/tenants/${t}/oidc-issuers/${issuerId}`)).status).toBe(404);
     expect((await c.provider('DELETE', `/v1/tenants/${t2}/oidc-issuers/${issuerId}`)).status).toBe(204);
     expect((await c.call('GET', `/v1/auth/oidc/${issuerId}/start`)).status).toBe(404);

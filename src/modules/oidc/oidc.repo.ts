@@ -71,3 +71,19 @@ export async function findWebsiteUserByEmail(
     .where(sql<boolean>`'website_access' = any(permissions)`)
     .executeTakeFirst();
 }
+
+/** Changes an issuer of the tenant; undefined when the tenant has no such issuer. */
+export async function updateIssuer(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  set: Partial<Pick<OidcIssuerRow, 'name' | 'issuer' | 'client_id' | 'client_secret'>>,
+): Promise<OidcIssuerRow | undefined> {
+  return db
+    .updateTable('oidc_issuers')
+    .set(set)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}

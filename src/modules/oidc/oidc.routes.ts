@@ -3,7 +3,14 @@ import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, Problem, TenantItemParams, TenantParams } from '../../http/common-schemas.js';
 import type { Api } from '../../http/types.js';
 import { setPortalCookies } from '../auth/portal-cookie.js';
-import { CallbackQuery, OidcIssuer, OidcIssuerCreate, StartParams, StartQuery } from './oidc.schemas.js';
+import {
+  CallbackQuery,
+  OidcIssuer,
+  OidcIssuerCreate,
+  OidcIssuerPatch,
+  StartParams,
+  StartQuery,
+} from './oidc.schemas.js';
 import { CALLBACK_PATH, type OidcService } from './oidc.service.js';
 
 const tags = ['Identity'];
@@ -35,6 +42,20 @@ export function registerOidcRoutes(app: Api, oidc: OidcService, publicUrl?: stri
       },
     },
     async (req, reply) => reply.status(201).send(await oidc.createIssuer(contextOf(req), req.params.t, req.body)),
+  );
+
+  app.patch(
+    '/v1/tenants/:t/oidc-issuers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change an OIDC issuer: name, URL, client id or secret (settings:edit)',
+        params: TenantItemParams,
+        body: OidcIssuerPatch,
+        response: { 200: OidcIssuer, ...errorResponses },
+      },
+    },
+    async (req) => oidc.updateIssuer(contextOf(req), req.params.t, req.params.id, req.body),
   );
 
   app.delete(

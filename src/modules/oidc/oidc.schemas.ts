@@ -18,6 +18,21 @@ export const OidcIssuerCreate = Type.Object(
 );
 export type OidcIssuerCreate = Static<typeof OidcIssuerCreate>;
 
+export const OidcIssuerPatch = Type.Object(
+  {
+    name: Type.Optional(OidcIssuerCreate.properties.name),
+    issuer: Type.Optional(OidcIssuerCreate.properties.issuer),
+    clientId: Type.Optional(OidcIssuerCreate.properties.clientId),
+    clientSecret: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 1000 }), Type.Null()], {
+        description: 'write-only; null removes the secret (a public client)',
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type OidcIssuerPatch = Static<typeof OidcIssuerPatch>;
+
 export const OidcIssuer = Type.Object(
   {
     id: Type.String(),

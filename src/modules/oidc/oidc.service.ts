@@ -9,7 +9,7 @@ import { auditStandalone } from '../auth/auth.repo.js';
 import { mayUsePortal, type AuthService, type LoginMeta } from '../auth/auth.service.js';
 import type { OpenedSession } from '../sessions/sessions.service.js';
 import * as repo from './oidc.repo.js';
-import type { OidcIssuer, OidcIssuerCreate } from './oidc.schemas.js';
+import type { OidcIssuer, OidcIssuerCreate, OidcIssuerPatch } from './oidc.schemas.js';
 
 export const CALLBACK_PATH = '/v1/auth/oidc/callback';
 const FLOW_TTL_SECONDS = 10 * 60;
@@ -77,19 +77,7 @@ export class OidcService {
 
   async createIssuer(ctx: RequestContext, tenantId: string, input: OidcIssuerCreate): Promise<OidcIssuer> {
     await requireCapability(this.deps.db, ctx, tenantId, 'settings:edit');
-    const url = new URL(input.issuer);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
-      throw new AppError('validation_failed', 'the issuer must use https', { field: '/issuer' });
-    }
-    try {
-      await this.discover(input.issuer, input.clientId, input.clientSecret ?? null);
-    } catch (err) {
-      throw new AppError(
-        'validation_failed',
-        `the issuer's discovery document could not be read: ${(err as Error).message}`,
-        { field: '/issuer' },
-      );
-    }
+    await this.assertDiscoverable(input.issuer, input.clientId, input.clientSecret ?? null);
     return inTransaction(this.deps, ctx, async (uow) => {
       const row = await repo.insertIssuer(uow.tx, {
         id: newId('oidc'),
@@ -103,6 +91,65 @@ export class OidcService {
       uow.audit({ tenantId, action: 'oidc_issuer.create', targetType: 'oidc_issuer', targetId: row.id, after: out });
       return out;
     });
+  }
+
+  /**
+   * Changes an issuer (settings:edit): its name, URL, client id or secret (`null` removes the secret).
+   * A changed URL or client is checked against the issuer's discovery document before it is saved;
+   * the next sign-in uses the new settings.
+   */
+  async updateIssuer(ctx: RequestContext, tenantId: string, id: string, patch: OidcIssuerPatch): Promise<OidcIssuer> {
+    await requireCapability(this.deps.db, ctx, tenantId, 'settings:edit');
+    const before = await repo.findIssuer(this.deps.db, id);
+    if (!before || before.tenant_id !== tenantId) throw notFound('OIDC issuer');
+    const issuer = patch.issuer ?? before.issuer;
+    const clientId = patch.clientId ?? before.client_id;
+    const secret =
+      patch.clientSecret === undefined
+        ? before.client_secret && this.deps.secrets.open(before.client_secret)
+        : patch.clientSecret;
+    if (patch.issuer !== undefined || patch.clientId !== undefined || patch.clientSecret !== undefined)
+      await this.assertDiscoverable(issuer, clientId, secret);
+    const out = await inTransaction(this.deps, ctx, async (uow) => {
+      const row = await repo.updateIssuer(uow.tx, tenantId, id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        issuer,
+        client_id: clientId,
+        ...(patch.clientSecret !== undefined && {
+          client_secret: patch.clientSecret === null ? null : this.deps.secrets.seal(patch.clientSecret),
+        }),
+      });
+      if (!row) throw notFound('OIDC issuer');
+      const after = present(row);
+      uow.audit({
+        tenantId,
+        action: 'oidc_issuer.update',
+        targetType: 'oidc_issuer',
+        targetId: id,
+        before: present(before),
+        after,
+      });
+      return after;
+    });
+    this.configs.delete(id);
+    return out;
+  }
+
+  /** An issuer may be saved only over https (plain HTTP on this machine) and with a readable discovery document. */
+  private async assertDiscoverable(issuer: string, clientId: string, secret: string | null): Promise<void> {
+    const url = new URL(issuer);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
+      throw new AppError('validation_failed', 'the issuer must use https', { field: '/issuer' });
+    }
+    try {
+      await this.discover(issuer, clientId, secret);
+    } catch (err) {
+      throw new AppError(
+        'validation_failed',
+        `the issuer's discovery document could not be read: ${(err as Error).message}`,
+        { field: '/issuer' },
+      );
+    }
   }
 
   async listIssuers(ctx: RequestContext, tenantId: string): Promise<OidcIssuer[]> {
