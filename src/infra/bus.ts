@@ -4,6 +4,17 @@ import type { Logger } from 'pino';
 import type { Tx } from '../db/database.js';
 import { notifyInTransaction } from '../db/notify.js';
 import type { EffectiveConfig } from '../access/effective-config.js';
+import type { ProfileInfo } from '../access/types.js';
+import type { RolePermissions } from '../catalog/index.js';
+
+/**
+ * What a tenant-wide change changed, when its writer can say: a node holding the tenant at
+ * `previousVersion` (the tenant row's version before the change) recompiles from memory instead of
+ * reloading the tenant; any other node reloads.
+ */
+export type TenantDelta = { previousVersion: number } & (
+  { rolePermissions: RolePermissions } | { profile: ProfileInfo }
+);
 
 /**
  * The change bus: "tenant t, users u… changed at version v" to every node (ARCHITECTURE: bus).
@@ -22,13 +33,15 @@ export type ChangeEvent =
        * fit a notification: nodes send them as they are, so every change reaches clients, none skipped.
        */
       configs?: EffectiveConfig[];
+      /** With `userIds: null`: what changed tenant-wide, when the writer can say. */
+      delta?: TenantDelta;
     }
   | { type: 'revoke'; tenantId: string; sessionIds: string[] | null; userIds: string[] | null; reason: string }
   /**
    * Tenant-wide state that no user's configuration shows changed (a profile nobody holds yet): nodes
    * reload their snapshot of the tenant, clients get nothing.
    */
-  | { type: 'tenant'; tenantId: string; version: number }
+  | { type: 'tenant'; tenantId: string; version: number; delta?: TenantDelta }
   /** Credentials (platform tokens) were revoked: nodes drop them from their caches. */
   | { type: 'credential'; tenantId: string; tokenIds: string[] }
   /** Call data was stored for a tenant (issue 14): live dashboards refresh. */
@@ -50,6 +63,15 @@ export function compactEvent(event: ChangeEvent): ChangeEvent {
     return compactEvent(rest);
   }
   if (event.type === 'config' && event.userIds && event.userIds.length > MAX_IDS) return { ...event, userIds: null };
+  if (
+    (event.type === 'config' || event.type === 'tenant') &&
+    event.delta &&
+    JSON.stringify(event).length > MAX_PAYLOAD
+  ) {
+    // Nodes reload the tenant instead.
+    const { delta: _dropped, ...rest } = event;
+    return rest;
+  }
   if (event.type === 'revoke') {
     const tooMany = (event.sessionIds?.length ?? 0) > MAX_IDS || (event.userIds?.length ?? 0) > MAX_IDS;
     if (tooMany) return { ...event, sessionIds: null, userIds: null };

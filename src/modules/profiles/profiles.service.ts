@@ -1,15 +1,17 @@
 import { ungrantable } from '../../access/change-rules.js';
 import { CAPABILITY_BY_ID } from '../../catalog/capabilities.js';
 import type { ProfileRow } from '../../db/schema.js';
+import type { TenantDelta } from '../../infra/bus.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
 import { decodeNameCursor, toPage } from '../../infra/paging.js';
-import { inTransaction } from '../../infra/unit-of-work.js';
+import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
 import { assertVersion } from '../../infra/versioning.js';
 import { requireCapability, type ActorPowers } from '../access/actor-access.js';
 import { bumpTenantVersion } from '../queues/queues.repo.js';
+import { findTenant } from '../tenants/tenants.repo.js';
 import * as repo from './profiles.repo.js';
 import type { Profile, ProfileCreate, ProfileDeleteQuery, ProfilePatch } from './profiles.schemas.js';
 
@@ -80,6 +82,7 @@ export class ProfilesService {
     assertGrantable(powers, input.grants);
     return inTransaction(this.deps, ctx, async (uow) => {
       const version = await uow.nextTenantVersion(tenantId);
+      const delta = await profileDelta(uow, tenantId);
       const row = await repo.insertProfile(uow.tx, {
         id: newId('prf'),
         tenant_id: tenantId,
@@ -88,7 +91,8 @@ export class ProfilesService {
         version,
       });
       await bumpTenantVersion(uow.tx, tenantId, version);
-      uow.publish({ type: 'tenant', tenantId, version }); // no configuration changes; nodes' snapshots do
+      // No configuration changes; nodes' snapshots do (from the profile the event carries).
+      uow.publish({ type: 'tenant', tenantId, version, delta: delta(row) });
       const out = present(row, 0);
       uow.audit({ tenantId, action: 'profile.create', targetType: 'profile', targetId: row.id, after: out });
       return out;
@@ -115,6 +119,7 @@ export class ProfilesService {
           before.grants.filter((g) => !grants.includes(g)),
         );
       const version = await uow.nextTenantVersion(tenantId);
+      const delta = await profileDelta(uow, tenantId);
       const row = await repo.updateProfile(uow.tx, tenantId, id, {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.grants && { grants: patch.grants }),
@@ -132,8 +137,9 @@ export class ProfilesService {
       });
       // The tenant version covers profiles; with holders, every one of them changes at once (D2).
       await bumpTenantVersion(uow.tx, tenantId, version);
-      if (patch.grants && holders > 0) uow.publish({ type: 'config', tenantId, userIds: null, version });
-      else uow.publish({ type: 'tenant', tenantId, version }); // no configuration changes; nodes' snapshots do
+      if (patch.grants && holders > 0)
+        uow.publish({ type: 'config', tenantId, userIds: null, version, delta: delta(row) });
+      else uow.publish({ type: 'tenant', tenantId, version, delta: delta(row) }); // no configuration changes
       return out;
     });
   }
@@ -186,4 +192,14 @@ export class ProfilesService {
       if (moved.length) uow.publish({ type: 'config', tenantId, userIds: moved, version });
     });
   }
+}
+
+/**
+ * The bus event's account of a profile written in this unit of work (created or edited), so nodes
+ * recompile the tenant from memory: read after the tenant is locked, before its version is bumped.
+ */
+async function profileDelta(uow: UnitOfWork, tenantId: string): Promise<(row: ProfileRow) => TenantDelta> {
+  const tenant = await findTenant(uow.tx, tenantId);
+  const previousVersion = Number(tenant?.version ?? 0);
+  return (row) => ({ previousVersion, profile: { id: row.id, name: row.name, grants: row.grants } });
 }

@@ -47,7 +47,13 @@ export class RolePermissionsService {
         before: before.role_permissions,
         after: body,
       });
-      uow.publish({ type: 'config', tenantId, userIds: null, version });
+      uow.publish({
+        type: 'config',
+        tenantId,
+        userIds: null,
+        version,
+        delta: { previousVersion: Number(before.version), rolePermissions: body },
+      });
       return { ...body, version };
     });
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db, Executor } from '../../db/database.js';
-import type { ChangeEvent } from '../../infra/bus.js';
+import type { ChangeEvent, TenantDelta } from '../../infra/bus.js';
 import type { Closer } from '../../infra/closer.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
@@ -30,8 +30,9 @@ const MIN_VERSION_WAIT_MS = 200;
 /**
  * Every tenant in use on this node, as a live `TenantSnapshot` (ARCHITECTURE "Performance design").
  * A tenant loads on first use; the change bus keeps it current: a change of some users reloads those
- * users, a tenant-wide change (or one too large to name its users) reloads the tenant, both off the
- * request path. Least recently used tenants are dropped past the memory budget
+ * users; a tenant-wide change that carries what changed (role permissions, a profile) recompiles the
+ * held state; any other tenant-wide change (or one too large to name its users) reloads the tenant,
+ * off the request path. Least recently used tenants are dropped past the memory budget
  * (`SWITCHBOARD_SNAPSHOT_MEMORY_MB`). Readers wait only for changes this node has already heard of,
  * and a caller's `minVersion` (D7) waits briefly for the bus, then reloads.
  */
@@ -130,7 +131,19 @@ export class SnapshotStore {
     if (own) slot.ownVersions.add(event.version);
     else if (slot.ownVersions.delete(event.version)) return; // applied at commit already
     const work = event.type === 'config' && event.userIds ? new Set(event.userIds) : 'all';
+    if (work === 'all' && event.delta && this.applyDelta(event.tenantId, slot, event.delta, event.version)) return;
     this.schedule(event.tenantId, slot, work, event.version);
+  }
+
+  /**
+   * A tenant-wide change recompiled from the held state, when the snapshot is current (nothing loading
+   * or pending, so it holds every change heard of before this one) and at the version the change was
+   * made on. False: the caller reloads the tenant.
+   */
+  private applyDelta(tenantId: string, slot: Slot, delta: TenantDelta, version: number): boolean {
+    if (!slot.snap || slot.busy || slot.pending || !slot.snap.applyTenantDelta(delta, version)) return false;
+    this.account(tenantId, slot);
+    return true;
   }
 
   private schedule(tenantId: string, slot: Slot, work: Work, version: number): void {
