@@ -38,6 +38,28 @@ describe.skipIf(!browserAvailable())('user editor: the summary is the server’s
     await server?.stop();
   });
 
+  it('X1, G1, A1: a greyed option shows the server’s reason with its rule id', async () => {
+    await page.goto(`${server.url}/users/${encodeURIComponent(seed.plain.id)}/portal`);
+    const manage = page.locator('[data-control="permission:manage_users"]');
+    await manage.waitFor();
+    // The greying is the preview's answer: it arrives from the server, and names rule G1.
+    await expect.poll(() => manage.isDisabled(), ON_SERVER).toBe(true);
+    const reason = page.locator(`#${(await manage.getAttribute('aria-describedby'))!}`);
+    expect(await reason.getAttribute('data-rules')).toBe('G1');
+    expect(await reason.textContent()).toContain('rule G1');
+    // Ticking website access opens it: the server weighs the new draft.
+    await page.locator('[data-control="permission:website_access"]').check();
+    await expect.poll(() => manage.isDisabled(), ON_SERVER).toBe(false);
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await page.goto(`${server.url}/users/${encodeURIComponent(seed.plain.id)}/licences`);
+    const essential = page.locator('[data-control="licence:essential"]');
+    await essential.waitFor();
+    await expect.poll(() => essential.isDisabled(), ON_SERVER).toBe(true);
+    const locked = page.locator(`#${(await essential.getAttribute('aria-describedby'))!}`);
+    expect(await locked.getAttribute('data-rules')).toBe('A1');
+    await screenshot(page, '12-change-preview-greying');
+  }, 120_000);
+
   it('A2: a CRM licence change names the website access it brings, and the save gives it', async () => {
     const before = await seed.provider.users.get(seed.tenantId, seed.plain.id);
     expect(before.permissions).not.toContain('website_access');
