@@ -11,6 +11,7 @@ import { personLabel } from '../lib/labels.js';
 import { describeBlock, problemLine } from '../lib/problem-message.js';
 import { useSession } from '../session.js';
 import { ChangeLine, NamesProvider } from './change-summary-view.js';
+import { GatedButton } from './gated-button.js';
 
 type Kind = BulkAction['kind'];
 const KINDS: Kind[] = [
@@ -142,9 +143,9 @@ export function BulkActions({ users, onDone }: { users: User[]; onDone: () => vo
           searchable
         />
       )}
-      <Button size="xs" disabled={!action} onClick={() => setOpen(true)}>
+      <GatedButton needs="users:edit" size="xs" disabled={!action} onClick={() => setOpen(true)}>
         {t('bulk.preview')}
-      </Button>
+      </GatedButton>
       <Modal
         opened={open}
         onClose={() => {

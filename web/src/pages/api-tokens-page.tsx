@@ -17,6 +17,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CAPABILITY_IDS, type Capability } from '../../../src/contract/index.js';
 import { useActor, useTenantId } from '../api/hooks.js';
+import { GatedButton } from '../components/gated-button.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
@@ -75,7 +76,9 @@ export function ApiTokensPage() {
         description={t('tokens.description')}
         actions={
           <Group gap="xs">
-            <Button
+            <GatedButton
+              needs="api_tokens:create"
+              rule="I5"
               variant="light"
               data-testid="scim-preset"
               onClick={() => {
@@ -86,15 +89,17 @@ export function ApiTokensPage() {
               }}
             >
               {t('tokens.scimPreset')}
-            </Button>
-            <Button
+            </GatedButton>
+            <GatedButton
+              needs="api_tokens:create"
+              rule="I5"
               onClick={() => {
                 setScim(false);
                 setCreating(true);
               }}
             >
               {t('tokens.new')}
-            </Button>
+            </GatedButton>
           </Group>
         }
       />
@@ -152,7 +157,9 @@ export function ApiTokensPage() {
                   <Table.Td>{formatDateTime(tok.createdAt, lang)}</Table.Td>
                   <Table.Td>{tok.lastUsedAt ? formatDateTime(tok.lastUsedAt, lang) : t('tokens.never')}</Table.Td>
                   <Table.Td>
-                    <Button
+                    <GatedButton
+                      needs="api_tokens:delete"
+                      rule="I5"
                       size="xs"
                       color="red"
                       variant="subtle"
@@ -161,7 +168,7 @@ export function ApiTokensPage() {
                       }}
                     >
                       {t('tokens.revoke')}
-                    </Button>
+                    </GatedButton>
                   </Table.Td>
                 </Table.Tr>
               ))}

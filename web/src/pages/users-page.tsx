@@ -1,8 +1,8 @@
 /** Users: search, filters, server-side paging with virtualised rows, "+ New user", bulk actions. */
 import { useCallback, useMemo, useState } from 'react';
-import { Button, Group, Text } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { isNotAvailable, qk, useTenantId } from '../api/hooks.js';
 import { BulkActions } from '../components/bulk-actions.js';
 import { NotAvailable } from '../components/not-available.js';
@@ -10,6 +10,7 @@ import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { UserFilterBar } from '../components/user-filter-bar.js';
 import { ExportCsvButton } from '../components/export-csv-button.js';
+import { GatedButton } from '../components/gated-button.js';
 import { UsersTable } from '../components/users-table.js';
 import { useI18n } from '../i18n/index.js';
 import { filtersFromSearch, toUserQuery, withFilter, type UserFilterKey } from '../lib/user-filters.js';
@@ -66,12 +67,12 @@ export function UsersPage() {
         actions={
           <Group gap="xs">
             <ExportCsvButton filters={filters} />
-            <Button component={Link} to="/users/import" variant="default">
+            <GatedButton needs={['users:create', 'users:edit']} to="/users/import" variant="default">
               {t('users.import')}
-            </Button>
-            <Button component={Link} to="/users/new">
+            </GatedButton>
+            <GatedButton needs="users:create" to="/users/new">
               {t('users.new')}
-            </Button>
+            </GatedButton>
           </Group>
         }
       />
