@@ -93,13 +93,16 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   registerValidation(app);
   registerInputGuards(app);
   registerRateLimits(app, config);
-  app.addHook('onSend', async (req, reply) => {
+  // Callback-style hooks: on the hot paths (checks, dial-checks) a promise per hook per request shows.
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     deps.metrics.httpRequests.inc({ method: req.method, route, status: reply.statusCode });
     deps.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    done();
   });
   if (database.poolStats) {
     const stats = database.poolStats;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AGENT_SETTING_CAPABILITIES,
@@ -10,9 +11,15 @@ import {
   type NamedPermission,
 } from '../catalog/index.js';
 import { explainCapability, explainUser } from './explain.js';
-import { SUPERUSER_CAPABILITIES } from './grants.js';
+import { collectGrants, grantsOf, SUPERUSER_CAPABILITIES } from './grants.js';
 import type { Decision, TenantAccess, UserAccess } from './types.js';
-import { makeQueue, makeTenant, makeUser, type TenantOverrides } from '../../test/support/access-factories.js';
+import {
+  arbScenario,
+  makeQueue,
+  makeTenant,
+  makeUser,
+  type TenantOverrides,
+} from '../../test/support/access-factories.js';
 
 /** Table tests per SPEC rule the engine decides (sections 3 and 5): each asserts `allowed` and the reason. */
 
@@ -860,5 +867,20 @@ describe('role permissions follow valid roles only (G14, X1)', () => {
     const d = explainCapability(agent, tenant, 'queue:disposition', 'queue:q1');
     expect(d.allowed).toBe(false);
     expect(d.blockedBy.map((b) => b.code)).toEqual(['dispositions_off']);
+  });
+});
+
+describe('grantsOf: the sources of one capability, as collectGrants lists them (X2 explains only what is asked)', () => {
+  it('agrees with collectGrants on every capability of random tenants and users (property)', () => {
+    fc.assert(
+      fc.property(arbScenario(6), ({ tenant, users }) => {
+        for (const user of users) {
+          const all = collectGrants(user, tenant);
+          for (const { id } of CAPABILITIES)
+            expect(grantsOf(user, tenant, id), `${user.id} ${id}`).toEqual(all.get(id) ?? []);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });

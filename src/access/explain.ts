@@ -7,7 +7,7 @@ import {
   supervisorRank,
   type PlanFeature,
 } from '../catalog/index.js';
-import { collectGrants, isSupervisorAnywhere } from './grants.js';
+import { collectGrants, grantsOf, isSupervisorAnywhere } from './grants.js';
 import type { Block, Decision, TenantAccess, UserAccess } from './types.js';
 
 /**
@@ -112,18 +112,32 @@ export function explainCapability(
     return explainQueueCapability(user, tenant, capability, queueId);
   }
   // Only the capability asked (and portal:use, which G1 reads): the same decision explainUser gives it.
-  const grants = collectGrants(user, tenant);
   const portalAllowed =
     def.surface !== 'portal' ||
     capability === 'portal:use' ||
-    decide(grants.get('portal:use') ?? [], constraintsOn('portal:use', user, tenant, true)).allowed;
-  return decide(grants.get(capability) ?? [], constraintsOn(capability, user, tenant, portalAllowed));
+    decide(grantsOf(user, tenant, 'portal:use'), constraintsOn('portal:use', user, tenant, true)).allowed;
+  return decide(grantsOf(user, tenant, capability), constraintsOn(capability, user, tenant, portalAllowed));
 }
 
 export function parseQueueResource(resource: string | undefined): string | null {
   if (!resource?.startsWith('queue:')) return null;
   const id = resource.slice('queue:'.length);
   return id.length > 0 ? id : null;
+}
+
+/** What the supervisor role gives on a queue it covers (seed 001), given the tenant's role permissions. */
+function supervisorGrants(capability: string, rp: TenantAccess['rolePermissions']): boolean {
+  switch (capability) {
+    case 'queue:view_settings':
+      return rp.supervisor.viewQueueSettings;
+    case 'queue:edit_settings':
+      return rp.supervisor.manageQueueSettings;
+    case 'queue:monitor':
+    case 'queue:reports':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Queue-scoped decision (seed 001; G7, G11, G12, G13, G14). */
@@ -175,13 +189,7 @@ export function explainQueueCapability(
     return decide(grantedBy, blockedBy);
   }
 
-  const supervisorGrants: Record<string, boolean> = {
-    'queue:view_settings': rp.supervisor.viewQueueSettings,
-    'queue:edit_settings': rp.supervisor.manageQueueSettings,
-    'queue:monitor': true,
-    'queue:reports': true,
-  };
-  if (supervisorScope && supervisorGrants[capability]) grantedBy.push(supervisorSource);
+  if (supervisorScope && supervisorGrants(capability, rp)) grantedBy.push(supervisorSource);
   const adminGrants =
     user.contactCenter.admin && (capability === 'queue:view_settings' || capability === 'queue:edit_settings');
   if (adminGrants) grantedBy.push('role:contact_admin');

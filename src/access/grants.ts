@@ -6,6 +6,7 @@ import {
   SUPERVISOR_LEVEL_CAPABILITIES,
   SUPERVISOR_SETTING_CAPABILITIES,
   supervisorRank,
+  type Capability,
 } from '../catalog/index.js';
 import type { TenantAccess, UserAccess } from './types.js';
 
@@ -110,4 +111,98 @@ export function collectGrants(user: UserAccess, tenant: TenantAccess): Map<strin
   if (user.features.recording) add('telephony:record', 'feature:recording');
   if (user.features.crmOverlay) add('crm:overlay', 'feature:crm_overlay');
   return grants;
+}
+
+const BASELINE_SET: ReadonlySet<string> = new Set(BASELINE);
+const CONTACT_ADMIN_SET: ReadonlySet<string> = new Set(CONTACT_ADMIN_CAPABILITIES);
+const SUPERUSER_SET: ReadonlySet<string> = new Set(SUPERUSER_CAPABILITIES);
+const PERMISSION_SETS = new Map<string, ReadonlySet<string>>(
+  Object.entries(PERMISSION_CAPABILITIES).map(([p, caps]) => [p, new Set<string>(caps)]),
+);
+/** The rank of the lowest supervisor level whose capabilities include each capability. */
+const LOWEST_LEVEL_RANK = new Map<string, number>();
+for (const level of SUPERVISOR_LEVELS) {
+  if (level === 'none') continue;
+  for (const cap of SUPERVISOR_LEVEL_CAPABILITIES[level]) {
+    const rank = supervisorRank(level);
+    if (rank < (LOWEST_LEVEL_RANK.get(cap) ?? Infinity)) LOWEST_LEVEL_RANK.set(cap, rank);
+  }
+}
+const settingsGranting = (table: Readonly<Record<string, string | undefined>>, cap: string) =>
+  Object.entries(table)
+    .filter(([, c]) => c === cap)
+    .map(([setting]) => setting);
+const SUPERVISOR_SETTINGS_OF = new Map<string, string[]>(
+  CAPABILITIES.map((c) => [c.id, settingsGranting(SUPERVISOR_SETTING_CAPABILITIES, c.id)] as const),
+);
+const AGENT_SETTINGS_OF = new Map<string, string[]>(
+  CAPABILITIES.map((c) => [c.id, settingsGranting(AGENT_SETTING_CAPABILITIES, c.id)] as const),
+);
+
+/**
+ * The sources granting one unscoped capability: exactly `collectGrants(user, tenant).get(capability) ?? []`
+ * (same sources, same order; a property test holds them together), without building every other
+ * capability's list. The check path explains only the capability asked, so this is what it calls.
+ */
+export function grantsOf(user: UserAccess, tenant: TenantAccess, capability: string): string[] {
+  const out: string[] = [];
+  const add = (source: string) => {
+    if (!out.includes(source)) out.push(source);
+  };
+  if (BASELINE_SET.has(capability)) add('baseline');
+  for (const p of user.permissions)
+    if (PERMISSION_SETS.get(p)?.has(capability)) add(`permission:${p}`);
+  const lowest = LOWEST_LEVEL_RANK.get(capability);
+  if (lowest !== undefined && lowest <= supervisorRank(user.supervisorLevel))
+    add(`supervisor_level:${user.supervisorLevel}`);
+  if (user.contactCenter.admin && CONTACT_ADMIN_SET.has(capability)) add('role:contact_admin');
+  const rp = tenant.rolePermissions;
+  const supervisorSettings = SUPERVISOR_SETTINGS_OF.get(capability) ?? [];
+  if (supervisorSettings.length > 0 && holdsSupervisorRole(user)) {
+    for (const setting of supervisorSettings)
+      if (rp.supervisor[setting as keyof typeof rp.supervisor]) add(`role_permission:supervisor.${setting}`);
+  }
+  const agentSettings = AGENT_SETTINGS_OF.get(capability) ?? [];
+  if (agentSettings.length > 0 && holdsAgentRole(user)) {
+    for (const setting of agentSettings)
+      if (rp.agent[setting as keyof typeof rp.agent]) add(`role_permission:agent.${setting}`);
+  }
+  const profile = user.profile;
+  if (profile.kind === 'superuser') {
+    if (SUPERUSER_SET.has(capability)) add('profile:superuser');
+  } else if (FROM_PROFILES.has(capability)) {
+    if (profile.kind === 'custom') {
+      if (profile.grants?.includes(capability as Capability)) add('profile:custom');
+    } else if (profile.kind === 'profile' && profile.profileId) {
+      if (tenant.profiles.get(profile.profileId)?.grants.includes(capability as Capability))
+        add(`profile:${profile.profileId}`);
+    }
+  }
+  switch (capability) {
+    case 'cc:agent':
+      if (user.licences.includes('agent')) add('licence:agent');
+      break;
+    case 'ucclient:crm':
+      if (user.licences.includes('crm')) add('licence:crm');
+      break;
+    case 'ucclient:desktop':
+      if (user.ucClient.desktop) add('uc_client:desktop');
+      break;
+    case 'softphone:use':
+      if (user.ucClient.softphone.enabled) add('uc_client:softphone');
+      break;
+    case 'telephony:call':
+      if (user.features.channels === 'calls' || user.features.channels === 'both') add('feature:channels');
+      break;
+    case 'telephony:sms':
+      if (user.features.channels === 'sms' || user.features.channels === 'both') add('feature:channels');
+      break;
+    case 'telephony:record':
+      if (user.features.recording) add('feature:recording');
+      break;
+    case 'crm:overlay':
+      if (user.features.crmOverlay) add('feature:crm_overlay');
+      break;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Executor } from '../db/database.js';
 import type { Actor, RequestContext } from '../infra/context.js';
 import { AppError } from '../infra/errors.js';
@@ -72,13 +73,13 @@ export class Authenticator {
 
   register(app: FastifyInstance): void {
     app.decorateRequest('actor', null);
-    app.addHook('onRequest', async (req, reply) => {
+    app.addHook('onRequest', async (req) => {
       if (req.routeOptions.config && (req.routeOptions.config as { public?: boolean }).public) return;
       req.actor = await this.resolve(req);
-      // Both loggers: Fastify writes its own lines ("request completed") through the reply's.
       const clientRequestId = wellFormedRequestId(req.headers['x-request-id']);
+      // The request's logger is its own child (with `reqId`): the bindings join it in place.
       if (req.actor || clientRequestId)
-        req.log = reply.log = req.log.child({
+        (req.log as Logger).setBindings({
           ...(req.actor && logBindings(req.actor, req.params)),
           ...(clientRequestId && { clientRequestId }),
         });

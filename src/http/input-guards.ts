@@ -69,8 +69,8 @@ const MAY_HOLD_BOM = /\uFEFF|\\ufeff/i;
 
 /** Registers the guards; call before any hook that reads the request (authentication included). */
 export function registerInputGuards(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
-    if (/%00/i.test(req.url) || req.url.includes('\u0000')) throw unstorable('/');
+  app.addHook('onRequest', (req, _reply, done) => {
+    done(/%00/i.test(req.url) || req.url.includes('\u0000') ? unstorable('/') : undefined);
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
