@@ -179,6 +179,44 @@ describeEachDatabase('live snapshot', (kind) => {
     );
   }, 300_000);
 
+  it('D2: role permissions and profiles recompile the held snapshot in place (no reload), equal to a fresh load', async () => {
+    const env = await setup();
+    const held = await live(env.t);
+    const rp = (
+      await a.asProvider<Record<string, Record<string, boolean>>>('GET', `/v1/tenants/${env.t}/role-permissions`)
+    ).body;
+    const put = await a.asProvider('PUT', `/v1/tenants/${env.t}/role-permissions`, {
+      supervisor: rp.supervisor,
+      organisation: { agentsMayJoinUnassignedQueues: !rp.organisation!.agentsMayJoinUnassignedQueues },
+      agent: { ...rp.agent, callDispositions: !rp.agent!.callDispositions },
+    });
+    expect(put.status).toBe(200);
+    expect(await live(env.t)).toBe(held);
+    await expectLiveEqualsFresh(env.t);
+    const edited = await a.asProvider('PATCH', `/v1/tenants/${env.t}/profiles/${env.profile}`, {
+      grants: ['groups:view'],
+    });
+    expect(edited.status).toBe(200);
+    const created = await a.asProvider<Profile>('POST', `/v1/tenants/${env.t}/profiles`, {
+      name: 'Campaigns',
+      grants: ['campaigns:view'],
+    });
+    expect(created.status).toBe(201);
+    expect(await live(env.t)).toBe(held);
+    expect(held.tenant.profiles.get(created.body.id)?.grants).toEqual(['campaigns:view']);
+    await expectLiveEqualsFresh(env.t);
+    // A change made on another tenant version than the snapshot's is not applied: the store reloads.
+    const before = held.tenantVersion;
+    expect(
+      held.applyTenantDelta({ previousVersion: before - 1, rolePermissions: held.tenant.rolePermissions }, before + 1),
+    ).toBe(false);
+    expect(held.tenantVersion).toBe(before);
+    // A change without what it changed (a queue) reloads the tenant.
+    await a.asProvider('POST', `/v1/tenants/${env.t}/queues`, { name: 'Q new', wrapUpSeconds: 0 });
+    expect(await live(env.t)).not.toBe(held);
+    await expectLiveEqualsFresh(env.t);
+  });
+
   it('D7: answers carry the version they were decided at; minVersion from a write is honoured, one from the future is refused', async () => {
     const { t, users } = await setup();
     const w = await a.asProvider<{ version: number }>('PATCH', `/v1/tenants/${t}/users/${users[0]}`, {
