@@ -4,16 +4,15 @@
  * server issues (and audits) when asked, never a permanent address.
  */
 import { useState } from 'react';
-import { Button, Card, Group, Stack, Table, Text } from '@mantine/core';
+import { Button, Card, Stack } from '@mantine/core';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { callDataApi, callDataKeys, type Recording } from '../../api/call-data.js';
 import { useTenantId } from '../../api/hooks.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
-import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
-import { formatDateTime } from '../../lib/format.js';
 import { useSession } from '../../session.js';
 import { CallDataGate } from './call-data-gate.js';
+import { PagedCallTable } from './call-table.js';
 import { PeriodInputs } from './period-inputs.js';
 import { lastDays, periodOf, validRange, type DayRange } from './period.js';
 
@@ -52,7 +51,7 @@ function Player({ recording }: { recording: Recording }) {
 }
 
 function RecordingList() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { client } = useSession();
   const tenantId = useTenantId() ?? '';
   const [range, setRange] = useState<DayRange>(lastDays(7));
@@ -67,55 +66,25 @@ function RecordingList() {
   return (
     <Stack>
       <PeriodInputs value={range} onChange={setRange} />
-      <QueryState query={recordings} what={t('callData.nav.recordings')}>
-        {(data) => {
-          const items = data.pages.flatMap((p) => p.items);
-          if (!items.length) return <Text c="dimmed">{t('callData.recordings.none')}</Text>;
-          return (
-            <Card withBorder>
-              <Table.ScrollContainer minWidth={720}>
-                <Table striped aria-label={t('callData.nav.recordings')} data-testid="recordings">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('callData.call.startedAt')}</Table.Th>
-                      <Table.Th>{t('callData.filter.direction')}</Table.Th>
-                      <Table.Th>{t('callData.call.from')}</Table.Th>
-                      <Table.Th>{t('callData.call.to')}</Table.Th>
-                      <Table.Th>{t('callData.filter.disposition')}</Table.Th>
-                      <Table.Th>{t('callData.recordings.listen')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((r) => (
-                      <Table.Tr key={r.id} data-recording={r.id}>
-                        <Table.Td>{formatDateTime(r.startedAt ?? r.callStartedAt, lang)}</Table.Td>
-                        <Table.Td>{t(`callData.direction.${r.direction}`)}</Table.Td>
-                        <Table.Td>{r.fromNumber ?? '—'}</Table.Td>
-                        <Table.Td>{r.toNumber ?? '—'}</Table.Td>
-                        <Table.Td>{t(`callData.disposition.${r.disposition}`)}</Table.Td>
-                        <Table.Td>
-                          <Player recording={r} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              {recordings.hasNextPage && (
-                <Group justify="center" mt="sm">
-                  <Button
-                    variant="default"
-                    loading={recordings.isFetchingNextPage}
-                    onClick={() => void recordings.fetchNextPage()}
-                  >
-                    {t('common.loadMore')}
-                  </Button>
-                </Group>
-              )}
-            </Card>
-          );
-        }}
-      </QueryState>
+      <Card withBorder>
+        <PagedCallTable
+          query={recordings}
+          label={t('callData.nav.recordings')}
+          testId="recordings"
+          empty={t('callData.recordings.none')}
+          extraHeads={[t('callData.recordings.listen')]}
+          cells={(r) => ({
+            key: r.id,
+            attrs: { 'data-recording': r.id },
+            startedAt: r.startedAt ?? r.callStartedAt,
+            direction: r.direction,
+            from: r.fromNumber,
+            to: r.toNumber,
+            disposition: r.disposition,
+            extra: [<Player key="play" recording={r} />],
+          })}
+        />
+      </Card>
     </Stack>
   );
 }
