@@ -2,7 +2,8 @@
  * Live app view: sign in as an app would (audience "app"), receive the effective configuration
  * over the stream (D1) and watch it change as an admin edits the user (F4). The SDK's
  * `ConfigStream` holds the connection (reconnect with backoff, resume with `since`, never an older
- * version); while it is down, the view polls /v1/me/config so it stays current.
+ * version); while it is down, the view polls /v1/me/config so it stays current. When one email and
+ * password open accounts in several organisations, the person chooses the organisation (G2).
  */
 import { useEffect, useReducer, useState, type FormEvent } from 'react';
 import {
@@ -27,6 +28,7 @@ import { ProblemAlert } from '../components/problem-alert.js';
 import { useI18n } from '../i18n/index.js';
 import { applyStreamMessage, INITIAL_LIVE, type LiveState, type StreamMessage } from '../lib/live-config.js';
 import { regionName } from '../lib/regions.js';
+import { organisationChoice, type OrganisationChoice } from '../session.js';
 
 type Transport = 'connecting' | 'stream' | 'polling';
 
@@ -195,17 +197,27 @@ export function LiveAppPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [choices, setChoices] = useState<OrganisationChoice[] | null>(null);
   const { state, transport } = useLiveConfig(client);
   const [prefs, setPrefs] = useState({ recording: true, crmOverlay: true });
 
-  async function signIn(e: FormEvent) {
+  async function signIn(e: FormEvent, tenantId?: string) {
     e.preventDefault();
     setError(null);
     try {
-      const r = await createClient({ baseUrl: '' }).auth.login({ email: email.trim(), password, audience: 'app' });
+      const r = await createClient({ baseUrl: '' }).auth.login({
+        email: email.trim(),
+        password,
+        audience: 'app',
+        ...(tenantId ? { tenantId } : {}),
+      });
+      setChoices(null);
       setClient(createClient({ baseUrl: '', token: r.token }));
     } catch (err) {
-      setError(err);
+      // G2: the same email and password open accounts in several organisations: the person chooses.
+      const offered = organisationChoice(err);
+      if (offered) setChoices(offered);
+      else setError(err);
     }
   }
   async function setPref(key: 'recording' | 'crmOverlay', on: boolean) {
@@ -245,7 +257,10 @@ export function LiveAppPage() {
                 inputMode="email"
                 required
                 value={email}
-                onChange={(e) => setEmail(e.currentTarget.value)}
+                onChange={(e) => {
+                  setEmail(e.currentTarget.value);
+                  setChoices(null);
+                }}
                 autoComplete="username"
               />
               <PasswordInput
@@ -255,6 +270,23 @@ export function LiveAppPage() {
                 onChange={(e) => setPassword(e.currentTarget.value)}
                 autoComplete="current-password"
               />
+              {choices && (
+                <Stack gap="xs" role="group" aria-labelledby="live-organisation-choice">
+                  <Text id="live-organisation-choice" size="sm" fw={500}>
+                    {t('signIn.chooseOrganisation')}
+                  </Text>
+                  {choices.map((o) => (
+                    <Button
+                      key={o.tenantId}
+                      variant="default"
+                      onClick={(e) => void signIn(e, o.tenantId)}
+                      styles={{ label: { whiteSpace: 'normal' } }}
+                    >
+                      {o.name}
+                    </Button>
+                  ))}
+                </Stack>
+              )}
               <Button type="submit">{t('live.signIn')}</Button>
             </Stack>
           </form>
