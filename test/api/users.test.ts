@@ -397,7 +397,7 @@ describeEachDatabase('usage', (kind) => {
     await a.session(t, u.id);
     const usage = (await a.asProvider<Usage>('GET', `/v1/tenants/${t}/usage`)).body;
     expect(usage.licences.supervisor_report).toEqual({ assigned: 1, cap: 5 });
-    expect(usage.licences.essential).toEqual({ assigned: 0, cap: null });
+    expect(usage.licences.essential).toEqual({ assigned: 0, cap: null, withData: 0 });
     expect(usage.seats).toMatchObject({ inUse: 1, limit: 10 });
     expect(usage.seats.history.length).toBeGreaterThan(90);
     expect(usage.seats.history.at(-1)?.inUse).toBe(1);

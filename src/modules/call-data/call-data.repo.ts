@@ -194,6 +194,11 @@ export async function insertCalls(
         talk_seconds int, joined_at timestamptz, left_at timestamptz)
       join ins on ins.external_id = p.call_id and ins.started_at = p.started_at
       on conflict do nothing
+      returning user_id, started_at
+    ), producers as (
+      insert into call_data_producers (tenant_id, month, licence, user_id)
+      select distinct ${tenantId}, to_char(started_at at time zone 'UTC', 'YYYY-MM'), 'essential', user_id from parts
+      on conflict do nothing
     ), recs as (
       insert into call_recordings (tenant_id, started_at, call_id, recording_id, location, recording_started_at)
       select ${tenantId}, r.started_at, r.call_id, r.recording_id, r.location, r.recording_started_at
@@ -229,12 +234,19 @@ export interface AgentEventRow {
 export async function insertAgentEvents(db: Executor, tenantId: string, events: AgentEventRow[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const r = await sql<{ external_id: string }>`
-    insert into agent_events (tenant_id, external_id, at, user_id, type, queue_id, reason, state, conversation_id)
-    select ${tenantId}, e.external_id, e.at, e.user_id, e.type, e.queue_id, e.reason, e.state, e.conversation_id
-    from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(external_id text, at timestamptz, user_id text,
-      type text, queue_id text, reason text, state text, conversation_id text)
-    on conflict do nothing
-    returning external_id`.execute(db);
+    with ins as (
+      insert into agent_events (tenant_id, external_id, at, user_id, type, queue_id, reason, state, conversation_id)
+      select ${tenantId}, e.external_id, e.at, e.user_id, e.type, e.queue_id, e.reason, e.state, e.conversation_id
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(external_id text, at timestamptz, user_id text,
+        type text, queue_id text, reason text, state text, conversation_id text)
+      on conflict do nothing
+      returning external_id, at, user_id
+    ), producers as (
+      insert into call_data_producers (tenant_id, month, licence, user_id)
+      select distinct ${tenantId}, to_char(at at time zone 'UTC', 'YYYY-MM'), 'agent', user_id from ins
+      on conflict do nothing
+    )
+    select external_id from ins`.execute(db);
   return new Set(r.rows.map((row) => row.external_id));
 }
 

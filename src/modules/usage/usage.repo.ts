@@ -30,3 +30,17 @@ export async function listTenantsForUsage(db: Executor) {
     .orderBy('id')
     .execute();
 }
+
+/** Users who produced modelled data in a month (`YYYY-MM`, UTC), per data licence; for one tenant or all. */
+export async function countDataProducers(
+  db: Executor,
+  month: string,
+  tenantId?: string,
+): Promise<Map<string, { essential: number; agent: number }>> {
+  const r = await sql<{ tenant_id: string; essential: number; agent: number }>`
+    select tenant_id, count(*) filter (where licence = 'essential')::int as essential,
+      count(*) filter (where licence = 'agent')::int as agent
+    from call_data_producers where month = ${month} ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
+    group by tenant_id`.execute(db);
+  return new Map(r.rows.map((row) => [row.tenant_id, { essential: row.essential, agent: row.agent }]));
+}

@@ -1,6 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-const LicenceUse = Type.Object({ assigned: Type.Integer(), cap: Type.Union([Type.Integer(), Type.Null()]) });
+const LicenceUse = Type.Object({
+  assigned: Type.Integer(),
+  cap: Type.Union([Type.Integer(), Type.Null()]),
+  withData: Type.Optional(
+    Type.Integer({
+      description:
+        'essential and agent: users who produced modelled data this month (UTC), calls modelled or agent events stored; beside assigned it shows unused licences',
+    }),
+  ),
+});
 
 /** B1: each licence (one per supervisor level too) against its cap; seats in use, limit, peak and history. */
 export const Usage = Type.Object(

@@ -6,7 +6,7 @@ import { requireCapability } from '../access/actor-access.js';
 import { countSeatHolders, countSeatHoldersByTenant } from '../sessions/sessions.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { countBillable, countBillableByTenant } from '../users/users.repo.js';
-import { listTenantsForUsage, seatHistory } from './usage.repo.js';
+import { countDataProducers, listTenantsForUsage, seatHistory } from './usage.repo.js';
 import type { TenantUsage, Usage } from './usage.schemas.js';
 
 /** B1: licences against their caps and seats in use, for one tenant or (the provider) for all. */
@@ -18,14 +18,19 @@ export class UsageService {
     await requireCapability(this.deps.db, ctx, tenantId, 'billing:edit', 'B1');
     const tenant = await findTenant(this.deps.db, tenantId);
     if (!tenant) throw notFound('tenant');
-    const [assigned, inUse, history] = await Promise.all([
+    const [assigned, inUse, history, producers] = await Promise.all([
       countBillable(this.deps.db, tenantId),
       countSeatHolders(this.deps.db, tenantId),
       seatHistory(this.deps.db, tenantId, 24, 15),
+      countDataProducers(this.deps.db, thisMonth(), tenantId),
     ]);
+    const withData = producers.get(tenantId);
     return {
       licences: Object.fromEntries(
-        BILLABLE_KEYS.map((k) => [k, { assigned: assigned[k], cap: tenant.licence_pools[k] ?? null }]),
+        BILLABLE_KEYS.map((k) => [
+          k,
+          { assigned: assigned[k], cap: tenant.licence_pools[k] ?? null, ...dataOf(k, withData) },
+        ]),
       ),
       seats: { inUse, limit: tenant.seats, peak: Math.max(tenant.seats_peak, inUse), history },
     };
@@ -35,10 +40,11 @@ export class UsageService {
   async all(ctx: RequestContext): Promise<TenantUsage[]> {
     if (ctx.actor.kind !== 'provider')
       throw new AppError('provider_only', "the usage of all tenants is the provider's alone", { rule: 'B1' });
-    const [tenants, assigned, seats] = await Promise.all([
+    const [tenants, assigned, seats, producers] = await Promise.all([
       listTenantsForUsage(this.deps.db),
       countBillableByTenant(this.deps.db),
       countSeatHoldersByTenant(this.deps.db),
+      countDataProducers(this.deps.db, thisMonth()),
     ]);
     return tenants.map((t) => {
       const counts = assigned.get(t.id);
@@ -47,13 +53,27 @@ export class UsageService {
         tenantId: t.id,
         name: t.name,
         licences: Object.fromEntries(
-          BILLABLE_KEYS.map((k) => [k, { assigned: counts?.[k] ?? 0, cap: t.licence_pools[k] ?? null }]),
+          BILLABLE_KEYS.map((k) => [
+            k,
+            { assigned: counts?.[k] ?? 0, cap: t.licence_pools[k] ?? null, ...dataOf(k, producers.get(t.id)) },
+          ]),
         ),
         seats: { inUse, limit: t.seats, peak: Math.max(t.seats_peak, inUse) },
       };
     });
   }
 }
+
+/** The current month, `YYYY-MM` in UTC (the month of usage's data counts). */
+const thisMonth = () => new Date().toISOString().slice(0, 7);
+
+/** B1: beside Essential and the Agent add-on, how many of the tenant's users produced data this month. */
+function dataOf(key: string, producers: { essential: number; agent: number } | undefined): { withData?: number } {
+  return dataLicence(key) ? { withData: producers?.[key] ?? 0 } : {};
+}
+
+/** The licences that store data (CD1): Essential (calls) and the Agent add-on (agent events). */
+const dataLicence = (key: string): key is 'essential' | 'agent' => key === 'essential' || key === 'agent';
 
 /** One row per tenant; a cap column is empty when the licence is unlimited. */
 export function usageCsv(rows: TenantUsage[]): string {
@@ -62,7 +82,7 @@ export function usageCsv(rows: TenantUsage[]): string {
   const header = [
     'tenant_id',
     'name',
-    ...BILLABLE_KEYS.flatMap((k) => [`${k}_assigned`, `${k}_cap`]),
+    ...BILLABLE_KEYS.flatMap((k) => [`${k}_assigned`, `${k}_cap`, ...(dataLicence(k) ? [`${k}_with_data`] : [])]),
     'seats_in_use',
     'seats_limit',
     'seats_peak',
@@ -71,7 +91,11 @@ export function usageCsv(rows: TenantUsage[]): string {
     [
       r.tenantId,
       r.name,
-      ...BILLABLE_KEYS.flatMap((k) => [r.licences[k]!.assigned, r.licences[k]!.cap]),
+      ...BILLABLE_KEYS.flatMap((k) => [
+        r.licences[k]!.assigned,
+        r.licences[k]!.cap,
+        ...(dataLicence(k) ? [r.licences[k]!.withData ?? 0] : []),
+      ]),
       r.seats.inUse,
       r.seats.limit,
       r.seats.peak,
