@@ -1,6 +1,7 @@
 import type { ContactCenter } from '../../access/types.js';
 import { agentFollowsAcd, essentialGiven, poolHasRoom } from '../../access/change-rules.js';
 import type { Licence } from '../../catalog/licences.js';
+import { groupBy } from '../../infra/collections.js';
 import { OVERRIDABLE_FIELDS, type OverridableField } from './ownership.js';
 import type { SnapshotUser, SyncConflict } from './platform.schemas.js';
 
@@ -137,9 +138,10 @@ const live = (u: StoredPlatformUser | undefined): u is StoredPlatformUser => u !
  * without. Extensions may move between users in one snapshot.
  */
 function resolveExtensions(rows: Row[], conflicts: Conflicts): Map<number, string | null> {
-  const claimants = new Map<string, Row[]>();
-  for (const r of rows)
-    if (r.s.extension !== null) claimants.set(r.s.extension, [...(claimants.get(r.s.extension) ?? []), r]);
+  const claimants = groupBy(
+    rows.filter((r) => r.s.extension !== null),
+    (r) => r.s.extension!,
+  );
   const out = new Map<number, string | null>();
   const taken = new Set<string>();
   const losers: Row[] = [];
@@ -173,14 +175,15 @@ function resolveExtensions(rows: Row[], conflicts: Conflicts): Map<number, strin
  * and from a user who leaves the snapshot.
  */
 function resolveDevices(rows: Row[], conflicts: Conflicts): Map<number, SnapshotUser['devices']> {
-  const claimants = new Map<string, Row[]>();
-  for (const r of rows) {
-    for (const d of new Set(r.s.devices.map((x) => x.externalId))) claimants.set(d, [...(claimants.get(d) ?? []), r]);
-  }
+  // A device listed twice under one user claims once.
+  const claimants = groupBy(
+    rows.flatMap((r) => [...new Set(r.s.devices.map((d) => d.externalId))].map((id) => ({ id, r }))),
+    (c) => c.id,
+  );
   const owner = new Map<string, number>();
   for (const [dev, list] of claimants) {
-    const winner = list.find((r) => r.prev?.devices.some((d) => d.externalId === dev)) ?? list[0]!;
-    owner.set(dev, winner.index);
+    const winner = list.find(({ r }) => r.prev?.devices.some((d) => d.externalId === dev)) ?? list[0]!;
+    owner.set(dev, winner.r.index);
   }
   const out = new Map<number, SnapshotUser['devices']>();
   for (const r of rows) {
