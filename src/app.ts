@@ -22,6 +22,7 @@ import { registerErrorHandling } from './http/problem.js';
 import { registerValidation } from './http/validation.js';
 import { clientErrorHandler, frameworkErrors, registerInputGuards } from './http/input-guards.js';
 import { registerRateLimits } from './http/limits.js';
+import { registerDrain } from './http/drain.js';
 import type { Api } from './http/types.js';
 import { errorResponses, Problem } from './http/common-schemas.js';
 import { AppError } from './infra/errors.js';
@@ -93,6 +94,7 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
   registerValidation(app);
   registerInputGuards(app);
   registerRateLimits(app, config);
+  registerDrain(app);
   // Callback-style hooks: on the hot paths (checks, dial-checks) a promise per hook per request shows.
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-request-id', req.id);
@@ -187,9 +189,14 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
     deps,
     database,
     generatedProviderToken,
+    /**
+     * The drain (SIGTERM): streams close with 1001 and the listener stops taking connections (a
+     * request on a kept-alive one answers 503), the requests in flight finish; then background work
+     * stops, the outbox dispatcher finishing and recording what it holds; then the bus and the pool.
+     */
     async close() {
-      for (const c of closers) await c();
       await app.close();
+      for (const c of closers) await c();
       await bus.stop();
       await database.close();
     },

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import websocket from '@fastify/websocket';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { contextOf } from '../../http/authenticate.js';
 import { errorResponses, Problem } from '../../http/common-schemas.js';
 import type { Api } from '../../http/types.js';
@@ -22,6 +22,9 @@ const StreamQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** WebSocket close code 1001, "going away": the client SDK reconnects (to another node) and resumes. */
+const GOING_AWAY = 1001;
+
 const Ticket = Type.Object({ ticket: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
 
 declare module 'fastify' {
@@ -36,7 +39,19 @@ declare module 'fastify' {
  * problem+json HTTP answer (401/403) instead of a socket that closes at once.
  */
 export async function registerStreamRoutes(app: Api, stream: StreamService): Promise<void> {
-  await app.register(websocket, { options: { maxPayload: 4096 } });
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // Shutdown (SIGTERM) begins here, before the listener stops: every socket (streams, live
+    // statistics) closes with 1001 "going away", so clients reconnect at once, through the load
+    // balancer, to another node and resume from their last version.
+    preClose(this: FastifyInstance, done: () => void) {
+      void stream.close();
+      for (const client of this.websocketServer.clients) client.close(GOING_AWAY, 'server shutting down');
+      // Stop taking upgrades; the closing handshakes finish on their own (ws ends them after 30 s).
+      this.websocketServer.close();
+      done();
+    },
+  });
   // An upgrade refused by a hook that runs before @fastify/websocket's own (the authenticator's, on a
   // bad token) leaves the socket open after the error answer, since Node detached it from HTTP:
   // close it, or each refused client leaks a socket and blocks shutdown.

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Connection handling during the drain (SIGTERM, `app.close()`): once closing starts, every answer
+ * carries `Connection: close`, so the socket of a request that was in flight ends with its answer.
+ * Without it a kept-alive connection would hold the listener open until its keep-alive timeout
+ * (72 s) and delay the node's exit long after the last request finished.
+ */
+export function registerDrain(app: FastifyInstance): void {
+  let draining = false;
+  app.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+}
