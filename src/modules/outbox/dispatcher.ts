@@ -3,9 +3,16 @@ import { outboxWakeUp } from '../../infra/outbox.js';
 import { claimDue, finishRows, purgeDone, type ClaimedRow, type RowResult } from './outbox.repo.js';
 import { WriteBatcher } from './write-batcher.js';
 
-/** What a handler made of one row. `done` means the handler already recorded the row's result itself. */
+/**
+ * What a handler made of one row. `done` means the handler already recorded the row's result itself;
+ * `recording` that it is recording it: the row's slot is free at once (its lease keeps it from being
+ * claimed again meanwhile), and the dispatcher waits for the write only when it stops.
+ */
 export type HandlerResult =
-  { outcome: 'delivered' | 'failed' | 'skipped'; error?: string } | { retryAt: Date; error: string } | 'done';
+  | { outcome: 'delivered' | 'failed' | 'skipped'; error?: string }
+  | { retryAt: Date; error: string }
+  | { recording: Promise<void> }
+  | 'done';
 
 /**
  * Works the rows of one kind from one claim: one result per row, in the order given, each settling
@@ -136,25 +143,34 @@ export class OutboxDispatcher {
 
   private track(row: ClaimedRow, result: Promise<HandlerResult>, slot: boolean): void {
     if (slot) this.slotsBusy++;
-    const p = this.settle(row, result).finally(() => {
-      this.inFlight.delete(p);
-      if (slot) this.slotsBusy--;
-      // Claim again once half the slots are free (or none is busy): one claim per several rows.
+    let held = slot;
+    // The slot is free once the work is (the result's write may still run): claim again once half
+    // the slots are free (or none is busy), so one claim takes several rows.
+    const release = () => {
+      if (!held) return;
+      held = false;
+      this.slotsBusy--;
       if (this.slotsBusy <= this.opts.concurrency / 2) this.tick();
+    };
+    const p = this.settle(row, result, release).finally(() => {
+      this.inFlight.delete(p);
+      release();
     });
     this.inFlight.add(p);
   }
 
-  private async settle(row: ClaimedRow, work: Promise<HandlerResult>): Promise<void> {
-    let result: RowResult | null;
+  private async settle(row: ClaimedRow, work: Promise<HandlerResult>, release: () => void): Promise<void> {
+    let result: RowResult | Promise<void> | null;
     try {
       const r = await work;
       result =
         r === 'done'
           ? null
-          : 'retryAt' in r
-            ? { id: row.id, retryAt: r.retryAt, error: r.error }
-            : { id: row.id, outcome: r.outcome, error: r.error ?? null };
+          : 'recording' in r
+            ? r.recording
+            : 'retryAt' in r
+              ? { id: row.id, retryAt: r.retryAt, error: r.error }
+              : { id: row.id, outcome: r.outcome, error: r.error ?? null };
     } catch (err) {
       // A handler that throws is retried on the schedule; its lease would give the row back anyway.
       const message = err instanceof Error ? err.message : String(err);
@@ -162,10 +178,11 @@ export class OutboxDispatcher {
       const at = nextAttemptAt(row.attempt);
       result = at ? { id: row.id, retryAt: at, error: message } : { id: row.id, outcome: 'failed', error: message };
     }
-    if (result)
-      await this.results
-        .add(result)
-        .catch((e: unknown) => this.deps.log.warn({ err: e, outboxId: row.id }, 'outbox: recording a result failed'));
+    release();
+    if (!result) return;
+    await (result instanceof Promise ? result : this.results.add(result)).catch((e: unknown) =>
+      this.deps.log.warn({ err: e, outboxId: row.id }, 'outbox: recording a result failed'),
+    );
   }
 
   private async purgeNowAndThen(): Promise<void> {

@@ -56,7 +56,7 @@ export function startOutbox(deps: ServiceDeps, handlers: Record<string, OutboxHa
       handler(rows).map(async (result) => {
         const r = await result;
         // `done`: the handler recorded the outcome itself (webhook deliveries: switchboard_webhook_attempts_total).
-        done.inc({ kind, outcome: r === 'done' ? 'done' : 'retryAt' in r ? 'retry' : r.outcome });
+        done.inc({ kind, outcome: r === 'done' || 'recording' in r ? 'done' : 'retryAt' in r ? 'retry' : r.outcome });
         return r;
       });
   const lag = () => outboxLag(deps.db);

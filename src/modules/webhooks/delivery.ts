@@ -65,7 +65,7 @@ export function eventHandler(deps: Pick<ServiceDeps, 'db'>): OutboxHandler {
  * schedule ends or the endpoint has failed for five days. The rows of a claim load their endpoints
  * and messages in one query; attempts are logged and rows finished in group commits (one statement
  * for every attempt that ended meanwhile), after the request, so a crash before the write repeats
- * the attempt (at least once).
+ * the attempt (at least once). The slot is free for the next attempt while the write runs.
  */
 export function deliveryHandler(deps: ServiceDeps): OutboxHandler {
   const log = new WriteBatcher<repo.RecordedAttempt>((items) => repo.recordAttempts(deps.db, items));
@@ -78,8 +78,7 @@ export function deliveryHandler(deps: ServiceDeps): OutboxHandler {
       const recorded = await attempt(deps, row, (await contexts).get(row.id));
       const r = recorded.result;
       deps.metrics.webhookAttempts.inc({ outcome: 'retryAt' in r ? 'retry' : r.outcome });
-      await log.add(recorded);
-      return 'done';
+      return { recording: log.add(recorded) };
     });
   };
 }
@@ -135,7 +134,10 @@ async function attempt(
     response,
     error,
   };
-  const recorded = (result: HandlerResult & object, state: 'healthy' | 'failing'): repo.RecordedAttempt => ({
+  const recorded = (
+    result: Exclude<HandlerResult, 'done' | { recording: Promise<void> }>,
+    state: 'healthy' | 'failing',
+  ): repo.RecordedAttempt => ({
     attempt: logged,
     health: { endpointId: endpoint.id, state },
     result:
