@@ -100,7 +100,7 @@ describe.skipIf(!browserAvailable())('webhooks in the portal (browser)', () => {
     await expect.poll(() => logRow.getAttribute('data-status'), ON_SERVER).toBe('delivered');
     await logRow.getByRole('button', { name: /Show attempts/ }).click();
     expect(await page.getByTestId('attempt-row').first().textContent()).toMatch(/200/);
-    await screenshot(page, 'webhooks-delivery-log');
+    await screenshot(page, '26-webhooks-delivery-log', { docs: true });
 
     // A real change reaches the subscribed endpoint too.
     const provider = createClient({ baseUrl: server.url, token: PROVIDER_TOKEN });
