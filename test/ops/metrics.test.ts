@@ -134,6 +134,7 @@ describeEachDatabase('metrics', (kind) => {
     expect(sample(body, 'switchboard_decisions_total{allowed="true"}')).toBeGreaterThanOrEqual(1);
     expect(sample(body, 'switchboard_decisions_total{allowed="false"}')).toBeGreaterThanOrEqual(1);
     expect(sample(body, `switchboard_seats_in_use{tenant="${t}"}`)).toBe(1);
+    expect(sample(body, `switchboard_seat_refusals_total{tenant="${t}"}`)).toBe(1);
     expect(sample(body, 'switchboard_stream_pushes_total{type="config"}')).toBeGreaterThanOrEqual(1);
     expect(sample(body, 'switchboard_sync_duration_seconds_count{dry_run="true",outcome="applied"}')).toBe(1);
     expect(sample(body, 'switchboard_outbox_pending')).toBeGreaterThanOrEqual(1);

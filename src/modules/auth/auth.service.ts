@@ -136,6 +136,7 @@ export class AuthService {
       );
     } catch (err) {
       if (err instanceof AppError && err.code === 'seats_exhausted') {
+        this.deps.metrics.seatRefusals.inc({ tenant: this.deps.metrics.tenantLabel(user.tenant_id) });
         await this.auditRefusal(meta, user, 'seats_exhausted', audience, err.options.extra);
         // W1: subscribers hear that someone was turned away for want of a seat.
         await inTransaction(this.deps, openedBy ?? loginContext(meta, user.tenant_id, user.id, sessionId), (uow) => {
