@@ -43,12 +43,23 @@ import {
 import type { Snapshot as PlatformSnapshot, SnapshotResult as PlatformSnapshotResult } from '../src/contract/index.js';
 import type { ChangePreview } from '../src/contract/index.js';
 import type { ImportJob } from '../src/contract/index.js';
+import type {
+  OidcIssuer as OidcIssuerRecord,
+  OidcIssuerCreate,
+  OidcIssuerPatch,
+  Plan,
+  PlanCreate,
+  PlanPatch,
+  PlatformToken,
+  TenantDeleted,
+} from '../src/contract/index.js';
 
 export * from './http.js';
 export * from './stream.js';
 export * from './can.js';
 export type { ChangePreview };
 export type { ImportJob, PlatformSnapshot, PlatformSnapshotResult };
+export type { OidcIssuerCreate, OidcIssuerPatch, Plan, PlanCreate, PlanPatch, PlatformToken, TenantDeleted };
 
 const enc = encodeURIComponent;
 const tenantPath = (t: string) => `/v1/tenants/${enc(t)}`;
@@ -154,10 +165,38 @@ export function createClient(options: ClientOptions) {
           ifMatch,
           query: opts.dryRun ? { dryRun: true } : undefined,
         }),
-      createPlatformToken: (t: string) =>
-        http.request<{ id: string; token: string }>('POST', `${tenantPath(t)}/platform-tokens`, { body: {} }),
-      plans: () =>
-        http.request<{ items: Array<{ key: string; name: string; features: string[] }> }>('GET', '/v1/plans'),
+      createPlatformToken: (t: string, name?: string) =>
+        http.request<{ id: string; token: string }>('POST', `${tenantPath(t)}/platform-tokens`, {
+          body: name ? { name } : {},
+        }),
+      /** The tenant's platform tokens (never their secrets), and revoking one (I6). */
+      platformTokens: (t: string) =>
+        http.request<{ items: PlatformToken[] }>('GET', `${tenantPath(t)}/platform-tokens`),
+      revokePlatformToken: (t: string, id: string) =>
+        http.request<void>('DELETE', `${tenantPath(t)}/platform-tokens/${enc(id)}`),
+      plans: () => http.request<{ items: Plan[] }>('GET', '/v1/plans'),
+      /** Suspension (sessions end, sign-ins and tokens refused, data kept) and its end; provider only. */
+      suspend: (t: string) => http.request<Tenant>('POST', `${tenantPath(t)}/suspend`, { body: {} }),
+      resume: (t: string) => http.request<Tenant>('POST', `${tenantPath(t)}/resume`, { body: {} }),
+      /** Deletes a suspended tenant and all its data (409 tenant_not_suspended otherwise). */
+      remove: (t: string) => http.request<TenantDeleted>('DELETE', tenantPath(t)),
+      /** OIDC issuers of the tenant (settings:edit, or the provider). */
+      oidcIssuers: (t: string) => http.request<{ items: OidcIssuerRecord[] }>('GET', `${tenantPath(t)}/oidc-issuers`),
+      createOidcIssuer: (t: string, body: OidcIssuerCreate) =>
+        http.request<OidcIssuerRecord>('POST', `${tenantPath(t)}/oidc-issuers`, { body }),
+      updateOidcIssuer: (t: string, id: string, body: OidcIssuerPatch) =>
+        http.request<OidcIssuerRecord>('PATCH', `${tenantPath(t)}/oidc-issuers/${enc(id)}`, { body }),
+      removeOidcIssuer: (t: string, id: string) =>
+        http.request<void>('DELETE', `${tenantPath(t)}/oidc-issuers/${enc(id)}`),
+    },
+
+    /** Plans (SPEC 7): every plan for the provider, the tenant's own for its users; writes are the provider's. */
+    plans: {
+      list: () => http.request<{ items: Plan[] }>('GET', '/v1/plans'),
+      get: (key: string) => http.request<Plan>('GET', `/v1/plans/${enc(key)}`),
+      create: (body: PlanCreate) => http.request<Plan>('POST', '/v1/plans', { body }),
+      update: (key: string, body: PlanPatch, ifMatch?: number) =>
+        http.request<Plan>('PATCH', `/v1/plans/${enc(key)}`, { body, ifMatch }),
     },
 
     users: {

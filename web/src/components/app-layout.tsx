@@ -69,7 +69,10 @@ function useNavItems(): { tenant: NavItem[]; provider: NavItem[] } {
       // Every signed-in user may watch their own app's configuration (I5: self needs no capability).
       { to: '/live', label: t('nav.live') },
     ],
-    provider: [{ to: '/provider/tenants', label: t('nav.tenants'), needs: (a) => a.provider }],
+    provider: [
+      { to: '/provider/tenants', label: t('nav.tenants'), needs: (a) => a.provider },
+      { to: '/provider/plans', label: t('provider.plans'), needs: (a) => a.provider },
+    ],
   };
 }
 

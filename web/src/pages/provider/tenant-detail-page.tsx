@@ -1,10 +1,12 @@
-/** Provider: one tenant's plan, licence caps, seats and auto-assignment policy (C8), platform tokens, usage. */
+/**
+ * Provider: one tenant's plan, licence caps, seats and auto-assignment policy (C8), usage; its status
+ * (suspend, resume, delete), platform tokens and OIDC identity providers.
+ */
 import { useEffect, useState } from 'react';
 import {
   Alert,
   Button,
   Card,
-  Code,
   Group,
   NumberInput,
   SegmentedControl,
@@ -17,7 +19,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import type { CapWarning, Tenant } from '../../../../client/index.js';
-import { BILLABLE_KEYS, PLANS, REGION_CODES } from '../../../../src/contract/index.js';
+import { BILLABLE_KEYS, REGION_CODES } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
@@ -25,6 +27,10 @@ import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
 import { regionName } from '../../lib/regions.js';
 import { useSession } from '../../session.js';
+import { OidcIssuersCard } from './oidc-issuers-card.js';
+import { PLANS_QUERY_KEY, planLabel } from './plan-label.js';
+import { PlatformTokensCard } from './platform-tokens-card.js';
+import { TenantLifecycle } from './tenant-lifecycle.js';
 
 function TenantForm({ tenant }: { tenant: Tenant }) {
   const { t, lang } = useI18n();
@@ -32,7 +38,7 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [draft, setDraft] = useState(tenant);
-  const [platformToken, setPlatformToken] = useState<string | null>(null);
+  const plans = useQuery({ queryKey: PLANS_QUERY_KEY, queryFn: () => client.plans.list() });
   useEffect(() => setDraft(tenant), [tenant]);
   const usage = useQuery({ queryKey: qk.usage(tenant.id), queryFn: () => client.usage.get(tenant.id), retry: false });
   const body = {
@@ -56,10 +62,6 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
     mutationFn: () => client.tenants.update(tenant.id, body, tenant.version, { dryRun: true }),
     onSuccess: (r) => (r.warnings.length ? setWarnings(r.warnings) : save.mutate()),
   });
-  const token = useMutation({
-    mutationFn: () => client.tenants.createPlatformToken(tenant.id),
-    onSuccess: (r) => setPlatformToken(r.token),
-  });
   const dirty = JSON.stringify(draft) !== JSON.stringify(tenant);
   const setPool = (k: string, v: number | null) =>
     setDraft((d) => ({ ...d, licencePools: { ...d.licencePools, [k]: v } }));
@@ -81,10 +83,14 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
               label={t('tenant.plan')}
               value={draft.plan}
               allowDeselect={false}
-              data={Object.values(PLANS).map((p) => ({
-                value: p.key,
-                label: `${p.name}: ${p.features.map((f) => t(`planFeature.${f}`)).join(', ')}`,
-              }))}
+              data={(plans.data?.items ?? [{ key: tenant.plan, name: tenant.plan, features: tenant.planFeatures }]).map(
+                (p) => ({
+                  value: p.key,
+                  label: `${planLabel(t, p.key, plans.data?.items)}: ${
+                    p.features.map((f) => t(`planFeature.${f}`)).join(', ') || t('provider.planNoFeatures')
+                  }`,
+                }),
+              )}
               onChange={(v) => v && setDraft((d) => ({ ...d, plan: v }))}
             />
             <Select
@@ -196,21 +202,17 @@ function TenantForm({ tenant }: { tenant: Tenant }) {
         >
           {t('provider.open')}
         </Button>
-        <Button variant="default" onClick={() => token.mutate()} loading={token.isPending}>
-          {t('provider.platformToken')}
-        </Button>
       </Group>
-      {token.error ? <ProblemAlert error={token.error} /> : null}
-      {platformToken && (
-        <Alert color="teal" title={t('tokens.shownOnce')}>
-          <Code>{platformToken}</Code>
-        </Alert>
-      )}
       {usage.data && (
         <Text size="sm" c="dimmed">
           {t('provider.seatUse', { inUse: usage.data.seats.inUse, peak: usage.data.seats.peak })}
         </Text>
       )}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <TenantLifecycle tenant={tenant} />
+        <PlatformTokensCard tenantId={tenant.id} />
+      </SimpleGrid>
+      <OidcIssuersCard tenantId={tenant.id} />
     </Stack>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { PLANS, REGION_CODES } from '../../../../src/contract/index.js';
+import { REGION_CODES } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
@@ -11,6 +11,7 @@ import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
 import { regionName } from '../../lib/regions.js';
 import { useSession } from '../../session.js';
+import { PLANS_QUERY_KEY, planLabel } from './plan-label.js';
 
 export function TenantsPage() {
   const { t, lang } = useI18n();
@@ -18,6 +19,7 @@ export function TenantsPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const tenants = useQuery({ queryKey: qk.tenants(), queryFn: () => client.tenants.list({ limit: 200 }) });
+  const plans = useQuery({ queryKey: PLANS_QUERY_KEY, queryFn: () => client.plans.list() });
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [plan, setPlan] = useState('basic');
@@ -61,7 +63,12 @@ export function TenantsPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light">{PLANS[x.plan]?.name ?? x.plan}</Badge>
+                    <Badge variant="light">{planLabel(t, x.plan, plans.data?.items)}</Badge>
+                    {x.status === 'suspended' && (
+                      <Badge variant="light" color="red" ml={4}>
+                        {t('provider.status.suspended')}
+                      </Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>{regionName(x.homeRegion, lang)}</Table.Td>
                   <Table.Td>{x.seats ?? t('usage.unlimited')}</Table.Td>
@@ -107,7 +114,10 @@ export function TenantsPage() {
               label={t('tenant.plan')}
               value={plan}
               allowDeselect={false}
-              data={Object.values(PLANS).map((p) => ({ value: p.key, label: p.name }))}
+              data={(plans.data?.items ?? [{ key: 'basic', name: 'basic' }]).map((p) => ({
+                value: p.key,
+                label: planLabel(t, p.key, plans.data?.items),
+              }))}
               onChange={(v) => v && setPlan(v)}
             />
             <Select
