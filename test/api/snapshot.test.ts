@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { explainCapability } from '../../src/access/explain.js';
 import { CAPABILITIES, QUEUE_CAPABILITIES } from '../../src/catalog/index.js';
 import type { CheckAnswer, Queue, Profile, UserPage } from '../../src/contract/index.js';
+import { loadEffectiveConfigs } from '../../src/modules/access/config-loader.js';
 import { loadTenantRows } from '../../src/modules/snapshot/snapshot.repo.js';
 import { snapshotsOf } from '../../src/modules/snapshot/snapshot-store.js';
 import { TenantSnapshot } from '../../src/modules/snapshot/tenant-snapshot.js';
@@ -47,6 +49,12 @@ describeEachDatabase('live snapshot', (kind) => {
           );
     }
   }
+
+  /** The held snapshot a moment later (after the bus has delivered what it was delivering). */
+  const settle = async (t: string) => {
+    await sleep(300);
+    return live(t);
+  };
 
   /** A tenant with platform users on two queues, two manual users and a profile. */
   async function setup() {
@@ -181,7 +189,9 @@ describeEachDatabase('live snapshot', (kind) => {
 
   it('D2: role permissions and profiles recompile the held snapshot in place (no reload), equal to a fresh load', async () => {
     const env = await setup();
-    const held = await live(env.t);
+    // The bus's echoes of the setup's writes (made before the tenant was held) settle first.
+    let held = await live(env.t);
+    for (let again = await settle(env.t); again !== held; again = await settle(env.t)) held = again;
     const rp = (
       await a.asProvider<Record<string, Record<string, boolean>>>('GET', `/v1/tenants/${env.t}/role-permissions`)
     ).body;
@@ -215,6 +225,53 @@ describeEachDatabase('live snapshot', (kind) => {
     await a.asProvider('POST', `/v1/tenants/${env.t}/queues`, { name: 'Q new', wrapUpSeconds: 0 });
     expect(await live(env.t)).not.toBe(held);
     await expectLiveEqualsFresh(env.t);
+  });
+
+  it('G5, D1: SIP credentials are served from the snapshot, sealed there and opened on answer', async () => {
+    const { id: t } = await a.tenant();
+    const sip = { username: 'u1', password: 'secret-sip-1', realm: 'pbx.example' };
+    await a.asProvider('PUT', `/v1/tenants/${t}/platform/snapshot`, {
+      users: [
+        {
+          externalId: 'ext-1',
+          displayName: 'Pat',
+          email: uniqueEmail('pat'),
+          extension: '201',
+          devices: [{ externalId: 'dev-1', name: 'Desk', kind: 'sip', sip }],
+          acdQueues: [],
+        },
+      ],
+      queues: [],
+    });
+    const pat = (await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users`)).body.items[0]!;
+    const deviceId = pat.devices[0]!.id;
+    const patched = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${pat.id}`, {
+      licences: ['essential', 'softphone'],
+      ucClient: { softphone: { enabled: true, clients: ['desktop'], deviceId } },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const held = (await live(t)).users.get(pat.id)!;
+    expect(held.softphone).toMatchObject({ id: deviceId, kind: 'sip' });
+    expect(JSON.stringify(held)).not.toContain('secret-sip-1');
+    const { db, secrets } = server.deps;
+    const fromSnapshot = async () => (await loadEffectiveConfigs(db, secrets, t, [pat.id])).get(pat.id)!;
+    expect((await fromSnapshot()).softphone).toMatchObject({ device: { id: deviceId, sip } });
+    // Proof it is not read from the database: rows changed past the services (and the bus) do not show
+    // until the tenant reloads, while a transaction reads its own rows.
+    const other = { username: 'u1', password: 'rotated', realm: 'pbx.example' };
+    await db
+      .updateTable('devices')
+      .set({ sip_secret: secrets.seal(JSON.stringify(other)) })
+      .where('id', '=', deviceId)
+      .execute();
+    expect((await fromSnapshot()).softphone).toMatchObject({ device: { sip } });
+    const inTx = await db.transaction().execute((tx) => loadEffectiveConfigs(tx, secrets, t, [pat.id]));
+    expect(inTx.get(pat.id)!.softphone).toMatchObject({ device: { sip: other } });
+    snapshotsOf(db)!.invalidate(t);
+    expect((await fromSnapshot()).softphone).toMatchObject({ device: { sip: other } });
+    // Without secrets (a push to other than the user's own client), none are opened.
+    const bare = (await loadEffectiveConfigs(db, secrets, t, [pat.id], false)).get(pat.id)!;
+    expect(JSON.stringify(bare)).not.toContain('rotated');
   });
 
   it('D7: answers carry the version they were decided at; minVersion from a write is honoured, one from the future is refused', async () => {

@@ -8,6 +8,7 @@ import { loadTenantAccess, loadUsersAccess } from './access.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
 import { findDeviceSecrets } from './access.repo.js';
 import { snapshotsOf } from '../snapshot/snapshot-store.js';
+import type { SealedSoftphoneDevice } from '../snapshot/tenant-snapshot.js';
 
 /** From this many users on, compiling the tenant once beats explaining each user. */
 const COMPILE_FROM = 16;
@@ -34,24 +35,13 @@ export async function loadEffectiveConfigs(
   if (userIds.length === 0) return out;
   const store = snapshotsOf(db);
   if (store) {
-    // The node's live snapshot: the database is read only for SIP credentials of softphone users.
+    // The node's live snapshot, SIP credentials included (sealed there, opened here): no database read.
     const snap = await store.get(tenantId);
     const users = [...new Set(userIds)].flatMap((id) => snap?.users.get(id) ?? []);
     if (!snap || users.length === 0) return out;
-    const devices = withSecrets
-      ? await loadSoftphoneDevices(
-          db,
-          secrets,
-          tenantId,
-          users.map((u) => u.access),
-        )
-      : new Map<string, SoftphoneDevice>();
     for (const u of users) {
-      const id = u.access.id;
-      out.set(
-        id,
-        buildEffectiveConfig(u.access, snap.tenant, snap.compiled, snap.userVersion(u), devices.get(id) ?? null),
-      );
+      const device = withSecrets && u.softphone ? openDevice(secrets, u.softphone) : null;
+      out.set(u.access.id, buildEffectiveConfig(u.access, snap.tenant, snap.compiled, snap.userVersion(u), device));
     }
     return out;
   }
@@ -99,15 +89,20 @@ async function loadSoftphoneDevices(
   for (const d of await findDeviceSecrets(db, tenantId, [...wanted.keys()])) {
     // G5: only the user's own device; a device id pointing at someone else's device gets no secrets.
     if (wanted.get(d.id) !== d.user_id) continue;
-    try {
-      out.set(d.user_id, {
-        id: d.id,
-        kind: d.kind,
-        sip: JSON.parse(secrets.open(d.sip_secret)) as SoftphoneDevice['sip'],
-      });
-    } catch {
-      // An unreadable secret (rotated key, corrupt row) must not stop the push: the device goes without credentials.
-    }
+    const device = openDevice(secrets, { id: d.id, kind: d.kind, sealedSip: d.sip_secret });
+    if (device) out.set(d.user_id, device);
   }
   return out;
+}
+
+/**
+ * A softphone device with its SIP credentials opened; null when they cannot be (a rotated key, a
+ * corrupt row), which must not stop the push: the device then goes without credentials.
+ */
+function openDevice(secrets: SecretBox, d: SealedSoftphoneDevice): SoftphoneDevice | null {
+  try {
+    return { id: d.id, kind: d.kind, sip: JSON.parse(secrets.open(d.sealedSip)) as SoftphoneDevice['sip'] };
+  } catch {
+    return null;
+  }
 }

@@ -10,6 +10,7 @@ import type { DevicesTable, TenantsTable, UsersTable } from '../../db/schema.js'
  * its users, queues and profiles are one consistent state.
  */
 
+const DEVICE_COLUMNS = ['id', 'kind', 'user_id', 'sip_secret'] as const;
 const TENANT_COLUMNS = ['id', 'plan', 'home_region', 'policies', 'role_permissions', 'version'] as const;
 const USER_COLUMNS = [
   'id',
@@ -34,7 +35,8 @@ const USER_COLUMNS = [
 
 type SnapshotTenantRow = Pick<Selectable<TenantsTable>, (typeof TENANT_COLUMNS)[number]>;
 type SnapshotUserRow = Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]>;
-type SnapshotDeviceRow = Pick<Selectable<DevicesTable>, 'id' | 'kind' | 'user_id'>;
+/** `sip_secret` stays sealed (AES-GCM, as stored): it is opened only for an answer to the user's own client. */
+type SnapshotDeviceRow = Pick<Selectable<DevicesTable>, (typeof DEVICE_COLUMNS)[number]>;
 
 export interface TenantRows {
   tenant: SnapshotTenantRow;
@@ -79,7 +81,7 @@ async function readUsers(db: Executor, tenantId: string, ids: readonly string[] 
   if (ids === null) {
     const [users, devices] = await Promise.all([
       db.selectFrom('users').select(USER_COLUMNS).where('tenant_id', '=', tenantId).execute(),
-      db.selectFrom('devices').select(['id', 'kind', 'user_id']).where('tenant_id', '=', tenantId).execute(),
+      db.selectFrom('devices').select(DEVICE_COLUMNS).where('tenant_id', '=', tenantId).execute(),
     ]);
     return { users, devices };
   }
@@ -90,7 +92,7 @@ async function readUsers(db: Executor, tenantId: string, ids: readonly string[] 
       db.selectFrom('users').select(USER_COLUMNS).where('tenant_id', '=', tenantId).where('id', 'in', slice).execute(),
       db
         .selectFrom('devices')
-        .select(['id', 'kind', 'user_id'])
+        .select(DEVICE_COLUMNS)
         .where('tenant_id', '=', tenantId)
         .where('user_id', 'in', slice)
         .execute(),

@@ -12,6 +12,18 @@ interface SnapshotUser {
   readonly access: UserAccess;
   readonly version: number;
   readonly extension: string | null;
+  /**
+   * The softphone device the user's configuration names (G5: one of their own), with its SIP
+   * credentials sealed as stored (AES-GCM): opened only when the user's own client asks.
+   */
+  readonly softphone?: SealedSoftphoneDevice;
+}
+
+/** A softphone device with its SIP credentials still sealed. */
+export interface SealedSoftphoneDevice {
+  id: string;
+  kind: 'sip' | 'webrtc';
+  sealedSip: string;
 }
 
 /**
@@ -87,12 +99,16 @@ export class TenantSnapshot {
     const found = new Set<string>();
     for (const row of rows.users) {
       found.add(row.id);
-      const access = this.share(toUserAccess(row, devices.get(row.id) ?? []));
+      const own = devices.get(row.id) ?? [];
+      const access = this.share(toUserAccess(row, own));
       this.forgetExtension(this.users.get(row.id));
+      const sp = access.ucClient.softphone;
+      const device = sp.enabled ? own.find((d) => d.id === sp.deviceId) : undefined;
       const user: SnapshotUser = {
         access,
         version: Number(row.version),
         extension: row.status === 'removed' ? null : row.extension,
+        ...(device && { softphone: { id: device.id, kind: device.kind, sealedSip: device.sip_secret } }),
       };
       this.users.set(row.id, user);
       if (user.extension !== null) this.extensions.set(user.extension, (this.extensions.get(user.extension) ?? 0) + 1);
