@@ -135,8 +135,10 @@ describe('greying comes from the server’s preview (X1)', () => {
     expect(controlState(preview, 'queue.supervisor:q7').disabled).toBe(false);
   });
 
-  it('a control the server did not weigh (or before it answers) is open', () => {
+  it('a control the server did not weigh, or with no answer, is open; before the first answer it waits', () => {
+    expect(controlState(preview, 'licence:crm')).toEqual({ disabled: false, locked: false, reasons: [] });
     expect(controlState(null, 'licence:crm')).toEqual({ disabled: false, locked: false, reasons: [] });
+    expect(controlState(null, 'licence:crm', true)).toEqual({ disabled: true, locked: false, reasons: [] });
   });
 
   it('C9: the superior banner is the violation refusing the whole change', () => {

@@ -168,11 +168,17 @@ export type ControlId =
   | 'status';
 
 const OPEN: ControlState = { disabled: false, locked: false, reasons: [] };
+const WAITING: ControlState = { disabled: true, locked: false, reasons: [] };
 
-/** The server's answer for one control (`options` of the preview); open until the preview answers. */
-export function controlState(preview: ChangePreview | null | undefined, id: ControlId): ControlState {
+/**
+ * The server's answer for one control (`options` of the preview). `pending`: the first answer is on
+ * its way, so nothing can be changed before the rules have weighed it; with no answer (a failed
+ * preview) a control is open and the save decides.
+ */
+export function controlState(preview: ChangePreview | null | undefined, id: ControlId, pending = false): ControlState {
+  if (!preview) return pending ? WAITING : OPEN;
   const option = id.startsWith('queue.') ? id.slice(0, id.indexOf(':')) : id;
-  return preview?.options[option] ?? OPEN;
+  return preview.options[option] ?? OPEN;
 }
 
 /** C9: why the actor may not change this user at all, from the preview (the violation refusing the whole change). */

@@ -110,7 +110,8 @@ export function UserEditor({ saved, initial, tenant, actor, lookups, tab, onTab,
   const fresh = !preview.isPlaceholderData && asked === body;
   const shown = useMemo(() => (changed && fresh ? userAfter(draft, current) : draft), [changed, fresh, draft, current]);
   const ctx: EditorContext = useMemo(() => ({ tenant, actor }), [tenant, actor]);
-  const state = useCallback((id: ControlId) => controlState(current, id), [current]);
+  const pending = preview.isPending && !preview.isError;
+  const state = useCallback((id: ControlId) => controlState(current, id, pending), [current, pending]);
   // C9: a user holding powers the actor lacks cannot be changed by it at all (the server's refusal of any change).
   const superior = saved ? superiorViolation(current) : null;
   const summary = useMemo(() => {
