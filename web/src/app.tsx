@@ -38,6 +38,7 @@ const LiveStatisticsPage = page(() => import('./pages/call-data/live-statistics-
 const RecordingsPage = page(() => import('./pages/call-data/recordings-page.js'), 'RecordingsPage');
 const TenantsPage = page(() => import('./pages/provider/tenants-page.js'), 'TenantsPage');
 const TenantDetailPage = page(() => import('./pages/provider/tenant-detail-page.js'), 'TenantDetailPage');
+const PlansPage = page(() => import('./pages/provider/plans-page.js'), 'PlansPage');
 
 const fallback = (
   <Center p="xl">
@@ -99,6 +100,7 @@ const router = createBrowserRouter([
       { path: 'recordings', element: lazyEl(<RecordingsPage />) },
       { path: 'provider/tenants', element: lazyEl(<TenantsPage />) },
       { path: 'provider/tenants/:tenantId', element: lazyEl(<TenantDetailPage />) },
+      { path: 'provider/plans', element: lazyEl(<PlansPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },
