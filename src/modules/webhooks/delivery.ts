@@ -3,7 +3,7 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { outboxWakeUp, type WebhookEventBody } from '../../infra/outbox.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { nextAttemptAt, type HandlerResult, type OutboxHandler } from '../outbox/dispatcher.js';
-import { finishRows, type ClaimedRow, type RowResult } from '../outbox/outbox.repo.js';
+import type { ClaimedRow } from '../outbox/outbox.repo.js';
 import { WriteBatcher } from '../outbox/write-batcher.js';
 import { EgressRefused, postJson, retryAfterMs } from './egress.js';
 import { signedHeaders } from './signing.js';
@@ -21,40 +21,24 @@ const SYSTEM: RequestContext = {
 };
 
 /**
- * Event rows: finds the tenants' endpoints subscribed to each event's type and writes one delivery
- * row per endpoint, in one transaction with finishing the event rows (so a crash repeats all or
- * nothing). A claim's events are fanned out together: a handful of statements for the batch.
+ * Event rows: one delivery row per endpoint subscribed to each event's type, written in one
+ * statement with finishing the event rows (so a crash repeats all or nothing). A claim's events are
+ * fanned out together.
  */
 export function eventHandler(deps: Pick<ServiceDeps, 'db'>): OutboxHandler {
   return (rows) => {
-    const fanned = deps.db.transaction().execute(async (tx) => {
-      const endpoints = await repo.subscribersOf(
-        tx,
-        rows.map((r) => r.tenantId),
-      );
-      const messages: Parameters<typeof repo.insertMessages>[1][number][] = [];
-      const deliveries: Parameters<typeof repo.enqueueDeliveryRows>[1][number][] = [];
-      const results: RowResult[] = [];
-      for (const row of rows) {
-        const { messageId, body } = row.payload as { messageId: string; body: WebhookEventBody };
-        const takers = endpoints.filter(
-          (e) => e.tenant_id === row.tenantId && (e.event_types.length === 0 || e.event_types.includes(body.type)),
-        );
-        if (takers.length) {
-          messages.push({ id: messageId, tenantId: row.tenantId, type: body.type, body: JSON.stringify(body) });
-          for (const e of takers) deliveries.push({ tenantId: row.tenantId, messageId, endpointId: e.id });
-        }
-        results.push({ id: row.id, outcome: takers.length ? 'delivered' : 'skipped', error: null });
-      }
-      await repo.insertMessages(tx, messages);
-      await repo.enqueueDeliveryRows(tx, deliveries);
-      await finishRows(tx, results);
-      return deliveries.length;
-    });
-    const done = fanned.then((n): HandlerResult => {
-      if (n) outboxWakeUp.emit('wake');
-      return 'done';
-    });
+    const done = repo
+      .fanOut(
+        deps.db,
+        rows.map((row) => {
+          const { messageId, body } = row.payload as { messageId: string; body: WebhookEventBody };
+          return { outboxId: row.id, tenantId: row.tenantId, messageId, type: body.type, body: JSON.stringify(body) };
+        }),
+      )
+      .then((n): HandlerResult => {
+        if (n) outboxWakeUp.emit('wake');
+        return 'done';
+      });
     return rows.map(() => done);
   };
 }

@@ -66,19 +66,46 @@ export async function deleteEndpoint(tx: Tx, tenantId: string, id: string): Prom
   return Number(r.numDeletedRows) > 0;
 }
 
-/** The enabled endpoints of these tenants, with the event types each takes (an empty list takes every type). */
-export async function subscribersOf(
+/**
+ * Fans events out in one statement: a delivery row for every enabled endpoint of the event's tenant
+ * that takes its type (an empty list takes every type), the message stored once, and the event rows
+ * finished (`delivered` when someone takes them, `skipped` otherwise). Answers how many deliveries it
+ * queued.
+ */
+export async function fanOut(
   db: Executor,
-  tenantIds: readonly string[],
-): Promise<{ id: string; tenant_id: string; event_types: string[] }[]> {
-  if (!tenantIds.length) return [];
-  return db
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'tenant_id', 'event_types'])
-    .where('tenant_id', 'in', [...new Set(tenantIds)])
-    .where('enabled', '=', true)
-    .orderBy('id')
-    .execute();
+  events: readonly { outboxId: number; tenantId: string; messageId: string; type: string; body: string }[],
+): Promise<number> {
+  if (!events.length) return 0;
+  const values = sql.join(
+    events.map(
+      (e) => sql`(${e.outboxId}::bigint, ${e.tenantId}::text, ${e.messageId}::text, ${e.type}::text, ${e.body}::text)`,
+    ),
+  );
+  const { rows } = await sql<{ n: number | string }>`
+    with ev (outbox_id, tenant_id, message_id, type, body) as (values ${values}),
+    subs as (
+      select ev.*, e.id as endpoint_id from ev
+      join webhook_endpoints e on e.tenant_id = ev.tenant_id and e.enabled
+        and (jsonb_array_length(e.event_types) = 0 or e.event_types @> jsonb_build_array(ev.type))
+    ),
+    msgs as (
+      insert into webhook_messages (id, tenant_id, type, body)
+      select distinct on (message_id) message_id, tenant_id, type, body from subs
+      on conflict (id) do nothing
+    ),
+    dels as (
+      insert into outbox (tenant_id, type, payload, endpoint_id, message_id)
+      select tenant_id, 'webhook', '{}'::jsonb, endpoint_id, message_id from subs order by outbox_id, endpoint_id
+      returning id
+    ),
+    fin as (
+      update outbox o set dispatched_at = now(), lease_until = null, last_error = null,
+        outcome = case when exists (select 1 from subs s where s.outbox_id = o.id) then 'delivered' else 'skipped' end
+      where o.id in (select outbox_id from ev)
+    )
+    select count(*) as n from dels`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Stores messages (once each: a message fanned out again after a crash keeps its row). */
