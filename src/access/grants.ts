@@ -150,8 +150,7 @@ export function grantsOf(user: UserAccess, tenant: TenantAccess, capability: str
     if (!out.includes(source)) out.push(source);
   };
   if (BASELINE_SET.has(capability)) add('baseline');
-  for (const p of user.permissions)
-    if (PERMISSION_SETS.get(p)?.has(capability)) add(`permission:${p}`);
+  for (const p of user.permissions) if (PERMISSION_SETS.get(p)?.has(capability)) add(`permission:${p}`);
   const lowest = LOWEST_LEVEL_RANK.get(capability);
   if (lowest !== undefined && lowest <= supervisorRank(user.supervisorLevel))
     add(`supervisor_level:${user.supervisorLevel}`);
