@@ -25,6 +25,12 @@ export type { CallDataSettings, IngestResult } from '../modules/call-data/call-d
 export type { LiveSnapshot } from '../modules/call-data/live.schemas.js';
 export type { Playback, Recording } from '../modules/call-data/recordings.schemas.js';
 export type {
+  ReportSchedule,
+  ReportScheduleInput,
+  ReportSchedulePatch,
+  ReportScheduleSent,
+} from '../modules/call-data/schedules.schemas.js';
+export type {
   AgentReport,
   CallFilters,
   CallReport,

@@ -32,6 +32,7 @@ const WebhooksPage = page(() => import('./pages/webhooks-page.js'), 'WebhooksPag
 const SettingsPage = page(() => import('./pages/settings-page.js'), 'SettingsPage');
 const LiveAppPage = page(() => import('./pages/live-app-page.js'), 'LiveAppPage');
 const ReportsPage = page(() => import('./pages/call-data/reports-page.js'), 'ReportsPage');
+const ReportSchedulesPage = page(() => import('./pages/call-data/report-schedules-page.js'), 'ReportSchedulesPage');
 const DashboardPage = page(() => import('./pages/call-data/dashboard-page.js'), 'DashboardPage');
 const WallboardPage = page(() => import('./pages/call-data/wallboard-page.js'), 'WallboardPage');
 const LiveStatisticsPage = page(() => import('./pages/call-data/live-statistics-page.js'), 'LiveStatisticsPage');
@@ -94,6 +95,7 @@ const router = createBrowserRouter([
       { path: 'webhooks', element: lazyEl(<WebhooksPage />) },
       { path: 'settings', element: lazyEl(<SettingsPage />) },
       { path: 'reports', element: lazyEl(<ReportsPage />) },
+      { path: 'reports/schedules', element: lazyEl(<ReportSchedulesPage />) },
       { path: 'dashboard', element: lazyEl(<DashboardPage />) },
       { path: 'wallboard', element: lazyEl(<WallboardPage />) },
       { path: 'live-statistics', element: lazyEl(<LiveStatisticsPage />) },

@@ -89,6 +89,7 @@ export function UsagePage() {
                   <Table.Tr>
                     <Table.Th>{t('usage.licence')}</Table.Th>
                     <Table.Th>{t('usage.assigned')}</Table.Th>
+                    <Table.Th title={t('usage.withDataHint')}>{t('usage.withData')}</Table.Th>
                     <Table.Th>{t('usage.cap')}</Table.Th>
                     <Table.Th w="35%">{t('usage.use')}</Table.Th>
                   </Table.Tr>
@@ -101,6 +102,9 @@ export function UsagePage() {
                       <Table.Tr key={k} data-licence={k}>
                         <Table.Td>{t(`billable.${k}`)}</Table.Td>
                         <Table.Td>{formatNumber(row.assigned, lang)}</Table.Td>
+                        <Table.Td data-testid="with-data">
+                          {'withData' in row && row.withData !== undefined ? formatNumber(row.withData, lang) : '—'}
+                        </Table.Td>
                         <Table.Td>
                           {row.cap === null ? t('usage.unlimitedBilled') : formatNumber(row.cap, lang)}
                         </Table.Td>
