@@ -22,6 +22,8 @@ export interface UsersTableProps {
 }
 
 const COLUMNS = '44px minmax(220px, 2.2fr) 110px 110px minmax(160px, 1.6fr) 150px 90px';
+/** The columns' least width with the rows' padding: narrower screens (a phone) scroll the table, not the page. */
+const MIN_WIDTH = 44 + 220 + 110 + 110 + 160 + 150 + 90 + 24;
 const ROW_HEIGHT = 52;
 
 export function UsersTable({
@@ -60,89 +62,95 @@ export function UsersTable({
   ];
 
   return (
-    <Box
-      role="table"
-      aria-label={t('users.tableLabel')}
-      aria-rowcount={users.length + 1}
-      data-testid="users-table"
-      style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-md)' }}
-    >
-      <Box role="rowgroup">
-        <Box
-          role="row"
-          aria-rowindex={1}
-          style={{
-            display: 'grid',
-            gridTemplateColumns: COLUMNS,
-            alignItems: 'center',
-            padding: '8px 12px',
-            borderBottom: '1px solid var(--mantine-color-default-border)',
-            fontWeight: 600,
-            fontSize: 'var(--mantine-font-size-sm)',
-          }}
-        >
-          <Box role="columnheader">
-            <Checkbox
-              aria-label={t('users.selectAll')}
-              checked={allSelected}
-              indeterminate={!allSelected && selected.size > 0}
-              onChange={onToggleAll}
-            />
-          </Box>
-          {header.map((h) => (
-            <Box role="columnheader" key={h}>
-              {h}
-            </Box>
-          ))}
-        </Box>
-      </Box>
+    <Box style={{ overflowX: 'auto', maxWidth: '100%' }} data-testid="users-table-scroll">
       <Box
-        ref={scrollRef}
-        role="rowgroup"
-        style={{ height, minHeight: 240, overflow: 'auto', contain: 'strict' }}
-        tabIndex={-1}
+        role="table"
+        aria-label={t('users.tableLabel')}
+        aria-rowcount={users.length + 1}
+        data-testid="users-table"
+        style={{
+          border: '1px solid var(--mantine-color-default-border)',
+          borderRadius: 'var(--mantine-radius-md)',
+          minWidth: MIN_WIDTH,
+        }}
       >
-        <Box style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((row) => {
-            const user = users[row.index];
-            return (
-              <Box
-                key={row.key}
-                role="row"
-                aria-rowindex={row.index + 2}
-                data-index={row.index}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: row.size,
-                  transform: `translateY(${row.start}px)`,
-                  display: 'grid',
-                  gridTemplateColumns: COLUMNS,
-                  alignItems: 'center',
-                  padding: '0 12px',
-                  borderBottom: '1px solid var(--mantine-color-default-border)',
-                }}
-              >
-                {user ? (
-                  <UserRow user={user} checked={selected.has(user.id)} onToggle={onToggle} />
-                ) : (
-                  <Box role="cell" style={{ gridColumn: '1 / -1' }}>
-                    <Center>
-                      <Loader size="xs" aria-label={t('common.loading')} />
-                    </Center>
-                  </Box>
-                )}
+        <Box role="rowgroup">
+          <Box
+            role="row"
+            aria-rowindex={1}
+            style={{
+              display: 'grid',
+              gridTemplateColumns: COLUMNS,
+              alignItems: 'center',
+              padding: '8px 12px',
+              borderBottom: '1px solid var(--mantine-color-default-border)',
+              fontWeight: 600,
+              fontSize: 'var(--mantine-font-size-sm)',
+            }}
+          >
+            <Box role="columnheader">
+              <Checkbox
+                aria-label={t('users.selectAll')}
+                checked={allSelected}
+                indeterminate={!allSelected && selected.size > 0}
+                onChange={onToggleAll}
+              />
+            </Box>
+            {header.map((h) => (
+              <Box role="columnheader" key={h}>
+                {h}
               </Box>
-            );
-          })}
+            ))}
+          </Box>
         </Box>
-        {users.length === 0 && !hasMore && (
-          <Text c="dimmed" p="lg" ta="center">
-            {t('users.empty')}
-          </Text>
-        )}
+        <Box
+          ref={scrollRef}
+          role="rowgroup"
+          style={{ height, minHeight: 240, overflow: 'auto', contain: 'strict' }}
+          tabIndex={-1}
+        >
+          <Box style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((row) => {
+              const user = users[row.index];
+              return (
+                <Box
+                  key={row.key}
+                  role="row"
+                  aria-rowindex={row.index + 2}
+                  data-index={row.index}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: row.size,
+                    transform: `translateY(${row.start}px)`,
+                    display: 'grid',
+                    gridTemplateColumns: COLUMNS,
+                    alignItems: 'center',
+                    padding: '0 12px',
+                    borderBottom: '1px solid var(--mantine-color-default-border)',
+                  }}
+                >
+                  {user ? (
+                    <UserRow user={user} checked={selected.has(user.id)} onToggle={onToggle} />
+                  ) : (
+                    <Box role="cell" style={{ gridColumn: '1 / -1' }}>
+                      <Center>
+                        <Loader size="xs" aria-label={t('common.loading')} />
+                      </Center>
+                    </Box>
+                  )}
+                </Box>
+              );
+            })}
+          </Box>
+          {users.length === 0 && !hasMore && (
+            <Text c="dimmed" p="lg" ta="center">
+              {t('users.empty')}
+            </Text>
+          )}
+        </Box>
       </Box>
     </Box>
   );
