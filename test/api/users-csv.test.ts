@@ -273,6 +273,99 @@ describeEachDatabase('users CSV (P3)', (kind) => {
     expect(agents.map((u) => u.externalId)).toEqual(['pbx-1']);
   });
 
+  it('P3, C6, G2: a file larger than one batch meets every rule row by row: the pool runs out mid-file, a repeated email conflicts, mode=valid writes the rest', async () => {
+    const { id: t } = await a.tenant({ licencePools: { supervisor_report: 650 } });
+    const domain = `bulk-${Math.random().toString(36).slice(2, 10)}`;
+    const lines = ['displayName,email,supervisorLevel,permissions'];
+    for (let i = 0; i < 1200; i++)
+      lines.push(`Bulk ${i},bulk${i}@${domain}.example,${i % 2 === 0 ? 'report' : 'none'},website_access`);
+    // Row 1002 (the 1,001st user) repeats the email of row 102 (the 101st): the same user twice.
+    lines[1001] = `Bulk again,bulk100@${domain}.example,none,website_access`;
+    const dry = await importCsv(t, lines.join('\n'), '?dryRun=true');
+    expect(dry.job).toMatchObject({ status: 'done', totalRows: 1200, processedRows: 1200 });
+    const errors = dry.job!.result!.errors;
+    // 599 supervisors asked (the even rows but row 1002) of a pool of 650: the pool holds; the repeated email does not.
+    expect(errors).toEqual([expect.objectContaining({ row: 1002, code: 'conflict', rule: 'P3' })]);
+    expect((await users(t)).length).toBe(0);
+
+    const { id: small } = await a.tenant({ licencePools: { supervisor_report: 550 } });
+    const smallLines = lines.map((l) => l.replaceAll(`@${domain}.example`, `@${domain}-small.example`));
+    const rejected = await importCsv(small, smallLines.join('\n'));
+    expect(rejected.job).toMatchObject({ status: 'rejected', result: { invalid: 50 } });
+    const poolErrors = rejected.job!.result!.errors.filter((e) => e.rule === 'C6');
+    // Supervisors are the even rows but row 1002: the 551st (file row 1104) is the first refused, and the 48 after it.
+    expect(poolErrors[0]).toMatchObject({ row: 1104, column: 'supervisorLevel', code: 'licence_pool_exhausted' });
+    expect(poolErrors).toHaveLength(49);
+    expect((await users(small)).length).toBe(0);
+
+    const valid = await importCsv(small, smallLines.join('\n'), '?mode=valid');
+    expect(valid.job).toMatchObject({ status: 'done', result: { created: 1150, invalid: 50 } });
+    const supervisors = await exportCsv(small, '?supervisorLevel=report');
+    expect(rowsOf(supervisors.body)).toHaveLength(550);
+  });
+
+  it('I3: a user an import creates with website access and an email, without a password, is invited as through the API; a dry run invites no one', async () => {
+    const { id: t } = await a.tenant();
+    const invitee = uniqueEmail('csv-invitee');
+    const noPortal = uniqueEmail('csv-noportal');
+    const csv = `displayName,email,permissions\nInvitee,${invitee},website_access\nNo portal,${noPortal},`;
+    const dry = await importCsv(t, csv, '?dryRun=true');
+    expect(dry.job!.result).toMatchObject({ created: 2, invalid: 0 });
+    const mailbox = async (to: string) =>
+      (await a.asProvider<{ items: Array<{ subject: string }> }>('GET', `/v1/dev/mailbox?to=${encodeURIComponent(to)}`))
+        .body.items;
+    const done = await importCsv(t, csv);
+    expect(done.job).toMatchObject({ status: 'done', result: { created: 2 } });
+    const byEmail = new Map((await users(t)).map((u) => [u.email, u.id]));
+    const state = async (email: string) =>
+      (await a.asProvider<{ status: string }>('GET', `/v1/tenants/${t}/users/${byEmail.get(email)}/invitation`)).body
+        .status;
+    expect(await state(invitee)).toBe('invited');
+    expect(await state(noPortal)).toBe('none');
+    let mails: Array<{ subject: string }> = [];
+    for (let i = 0; i < 100 && mails.length === 0; i++) {
+      mails = await mailbox(invitee);
+      if (mails.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    // One mail: the dry run wrote nothing to the outbox.
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/invited/)]);
+    expect(await mailbox(noPortal)).toEqual([]);
+  });
+
+  it('P3: a job whose node stopped (its lease ran out) reads as failed, import_interrupted; a live lease stays running', async () => {
+    const { id: t } = await a.tenant();
+    const db = server.database.db;
+    const job = (id: string, leaseUntil: Date) =>
+      db
+        .insertInto('user_import_jobs')
+        .values({
+          id,
+          tenant_id: t,
+          actor_type: 'provider',
+          actor_id: null,
+          dry_run: false,
+          mode: 'all',
+          status: 'running',
+          total_rows: 10,
+          finished_at: null,
+          result: null,
+          node_id: 'node-gone',
+          lease_until: leaseUntil,
+        })
+        .execute();
+    const lapsed = `imp_lapsed_${t}`;
+    const held = `imp_held_${t}`;
+    await job(lapsed, new Date(Date.now() - 1000));
+    await job(held, new Date(Date.now() + 60_000));
+    const read = async (id: string) =>
+      (await a.asProvider<ImportJob>('GET', `/v1/tenants/${t}/users/import/${id}`)).body;
+    const failed = await read(lapsed);
+    expect(failed).toMatchObject({ status: 'failed', result: { failureCode: 'import_interrupted', created: 0 } });
+    expect(failed.finishedAt).not.toBeNull();
+    expect((await read(lapsed)).status).toBe('failed');
+    expect(await read(held)).toMatchObject({ status: 'running', result: null });
+  });
+
   it("E4, I5: another tenant's users, imports and jobs answer 404; a token does only its scopes", async () => {
     const { id: t } = await a.tenant();
     const { id: other } = await a.tenant();

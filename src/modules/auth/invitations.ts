@@ -3,7 +3,7 @@ import type { Config } from '../../infra/config.js';
 import { generateToken, hashToken } from '../../infra/crypto.js';
 import { newId } from '../../infra/ids.js';
 import type { UnitOfWork } from '../../infra/unit-of-work.js';
-import { insertOneTimeToken, latestOneTimeToken, retireOneTimeTokens } from './one-time-tokens.repo.js';
+import { insertOneTimeTokens, latestOneTimeToken, retireOneTimeTokens } from './one-time-tokens.repo.js';
 
 const INVITE_TTL_SECONDS = 7 * 24 * 60 * 60;
 
@@ -22,34 +22,58 @@ export async function issueInvitation(
   uow: UnitOfWork,
   config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>,
   tenantId: string,
-  user: { id: string; email: string; displayName: string },
+  user: Invitee,
 ): Promise<{ sentTo: string; expiresAt: string }> {
-  const token = generateToken('sbi');
-  await retireOneTimeTokens(uow.tx, tenantId, user.id, 'invite');
-  const row = await insertOneTimeToken(uow.tx, {
-    id: newId('ott'),
-    tenant_id: tenantId,
-    user_id: user.id,
-    purpose: 'invite',
-    token_hash: hashToken(token),
-    ttlSeconds: INVITE_TTL_SECONDS,
-  });
-  const expiresAt = new Date(row.expires_at).toISOString();
-  uow.audit({
+  const [sent] = await issueInvitations(uow, config, tenantId, [user]);
+  return sent!;
+}
+
+type Invitee = { id: string; email: string; displayName: string };
+
+/** `issueInvitation` for many users at once (a CSV import's new users): one write for all their links. */
+export async function issueInvitations(
+  uow: UnitOfWork,
+  config: Pick<Config, 'PUBLIC_URL' | 'HOST' | 'PORT'>,
+  tenantId: string,
+  users: Invitee[],
+): Promise<Array<{ sentTo: string; expiresAt: string }>> {
+  const tokens = users.map(() => generateToken('sbi'));
+  await retireOneTimeTokens(
+    uow.tx,
     tenantId,
-    action: 'auth.invitation_sent',
-    targetType: 'user',
-    targetId: user.id,
-    after: { to: user.email, expiresAt },
+    users.map((u) => u.id),
+    'invite',
+  );
+  const rows = await insertOneTimeTokens(
+    uow.tx,
+    users.map((u, i) => ({
+      id: newId('ott'),
+      tenant_id: tenantId,
+      user_id: u.id,
+      purpose: 'invite' as const,
+      token_hash: hashToken(tokens[i]!),
+      ttlSeconds: INVITE_TTL_SECONDS,
+    })),
+  );
+  const expiry = new Map(rows.map((r) => [r.user_id, new Date(r.expires_at).toISOString()]));
+  return users.map((user, i) => {
+    const expiresAt = expiry.get(user.id)!;
+    uow.audit({
+      tenantId,
+      action: 'auth.invitation_sent',
+      targetType: 'user',
+      targetId: user.id,
+      after: { to: user.email, expiresAt },
+    });
+    // Written with the token, sent at least once after commit by the outbox (W1).
+    uow.sendMail({
+      tenantId,
+      to: user.email,
+      subject: 'You are invited to Switchboard',
+      text: `Hello ${user.displayName},\n\nyou have been invited to Switchboard. Choose your password at ${mailLink(config, 'accept-invitation', tokens[i]!)} (valid 7 days), or use this code: ${tokens[i]}\n`,
+    });
+    return { sentTo: user.email, expiresAt };
   });
-  // Written with the token, sent at least once after commit by the outbox (W1).
-  uow.sendMail({
-    tenantId,
-    to: user.email,
-    subject: 'You are invited to Switchboard',
-    text: `Hello ${user.displayName},\n\nyou have been invited to Switchboard. Choose your password at ${mailLink(config, 'accept-invitation', token)} (valid 7 days), or use this code: ${token}\n`,
-  });
-  return { sentTo: user.email, expiresAt };
 }
 
 export interface InvitationStatus {

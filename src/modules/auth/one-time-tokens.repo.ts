@@ -10,12 +10,26 @@ export async function insertOneTimeToken(
   db: Executor,
   row: Omit<OneTimeTokenRow, 'created_at' | 'used_at' | 'expires_at'> & { ttlSeconds: number },
 ): Promise<OneTimeTokenRow> {
-  const { ttlSeconds, ...values } = row;
+  const [inserted] = await insertOneTimeTokens(db, [row]);
+  return inserted!;
+}
+
+/** Stores many link tokens in one statement (invitations of a CSV import's new users). */
+export async function insertOneTimeTokens(
+  db: Executor,
+  rows: Array<Omit<OneTimeTokenRow, 'created_at' | 'used_at' | 'expires_at'> & { ttlSeconds: number }>,
+): Promise<OneTimeTokenRow[]> {
+  if (rows.length === 0) return [];
   return db
     .insertInto('one_time_tokens')
-    .values({ ...values, expires_at: sql`now() + ${ttlSeconds} * interval '1 second'` })
+    .values(
+      rows.map(({ ttlSeconds, ...values }) => ({
+        ...values,
+        expires_at: sql`now() + ${ttlSeconds} * interval '1 second'`,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .execute();
 }
 
 /**
@@ -42,14 +56,16 @@ export async function consumeOneTimeToken(
 export async function retireOneTimeTokens(
   db: Executor,
   tenantId: string,
-  userId: string,
+  userId: string | readonly string[],
   purpose: OneTimeTokenRow['purpose'],
 ): Promise<void> {
+  const ids = typeof userId === 'string' ? [userId] : [...userId];
+  if (ids.length === 0) return;
   await db
     .updateTable('one_time_tokens')
     .set({ used_at: sql`now()` })
     .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
+    .where('user_id', 'in', ids)
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
     .execute();

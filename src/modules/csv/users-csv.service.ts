@@ -365,8 +365,12 @@ export class UsersCsvService {
           },
         });
         foldConfigEvents(uow.events);
+        // The result commits with the rows it reports: a node stopping after commit cannot leave the job
+        // "running" (nor, once its lease runs out, "failed" over rows that were written).
+        await repo.updateJob(uow.tx, tenantId, job.id, finished('done', file.records.length, result));
       });
       forgetPowers(ctx);
+      return;
     } catch (err) {
       if (!(err instanceof Undo)) {
         status = 'failed';
@@ -376,13 +380,7 @@ export class UsersCsvService {
       }
     }
     await repo
-      .updateJob(this.deps.db, tenantId, job.id, {
-        status,
-        processed_rows: file.records.length,
-        result: JSON.stringify(result),
-        finished_at: new Date(),
-        lease_until: null,
-      })
+      .updateJob(this.deps.db, tenantId, job.id, finished(status, file.records.length, result))
       .catch((err: unknown) => this.deps.log.error({ err, job: job.id }, 'users CSV import: result not saved'));
   }
 
@@ -410,7 +408,7 @@ export class UsersCsvService {
       r.uow,
       batch.map((b) => b.plan),
     );
-    for (const user of created) await this.users.inviteIfPasswordless(r.uow, r.tenantId, user, false);
+    await this.users.invitePasswordless(r.uow, r.tenantId, created);
   }
 
   private record(result: ImportResult, o: RowResult): void {
@@ -656,6 +654,11 @@ export class UsersCsvService {
       return false;
     }
   }
+}
+
+/** A job's final state. */
+function finished(status: ImportJob['status'], rows: number, result: ImportResult) {
+  return { status, processed_rows: rows, result: JSON.stringify(result), finished_at: new Date(), lease_until: null };
 }
 
 function emptyResult(): ImportResult {

@@ -31,7 +31,7 @@ import {
   type ActorPowers,
 } from '../access/actor-access.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
-import { issueInvitation } from '../auth/invitations.js';
+import { issueInvitations } from '../auth/invitations.js';
 import { assertPasswordAcceptable } from '../auth/password-policy.js';
 import { applyPortalOverrides, type OverridableField } from '../platform/ownership.js';
 import { endSessions } from '../sessions/sessions.repo.js';
@@ -158,22 +158,22 @@ export class UsersService {
     const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
     return inTransaction(this.deps, ctx, async (uow) => {
       const user = await this.createIn(uow, powers, tenantId, input, passwordHash);
-      await this.inviteIfPasswordless(uow, tenantId, user, passwordHash !== null);
+      if (passwordHash === null) await this.invitePasswordless(uow, tenantId, [user]);
       return user;
     });
   }
 
   /**
-   * I3: a new user with website access and an email but no password is invited at once, in the
-   * creating transaction (the mail leaves through the outbox after commit). The API and CSV imports.
+   * I3: new users with website access and an email but no password are invited at once, in the
+   * creating transaction (the mails leave through the outbox after commit). The API and CSV imports.
    */
-  async inviteIfPasswordless(uow: UnitOfWork, tenantId: string, user: User, hasPassword: boolean): Promise<void> {
-    if (hasPassword || !user.email || !user.permissions.includes('website_access')) return;
-    await issueInvitation(uow, this.deps.config, tenantId, {
-      id: user.id,
-      email: user.email,
-      displayName: user.displayName,
-    });
+  async invitePasswordless(uow: UnitOfWork, tenantId: string, created: User[]): Promise<void> {
+    const invitees = created.flatMap((u) =>
+      u.email && u.permissions.includes('website_access')
+        ? [{ id: u.id, email: u.email, displayName: u.displayName }]
+        : [],
+    );
+    if (invitees.length > 0) await issueInvitations(uow, this.deps.config, tenantId, invitees);
   }
 
   /** One create inside the caller's unit of work, so many (a CSV import) can share one transaction. */
