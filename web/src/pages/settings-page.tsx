@@ -3,16 +3,21 @@
  * get a section here once the server has routes for them.
  */
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { PLANS } from '../../../src/contract/index.js';
+import { useQuery } from '@tanstack/react-query';
 import { useTenant } from '../api/hooks.js';
 import { PageHeader } from '../components/page-header.js';
 import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
 import { regionName } from '../lib/regions.js';
+import { useSession } from '../session.js';
+import { PLANS_QUERY_KEY, planLabel } from './provider/plan-label.js';
 
 export function SettingsPage() {
   const { t, lang } = useI18n();
   const tenant = useTenant();
+  const { client } = useSession();
+  // The tenant's own plan (its name, when it is one of the provider's plans; built-in ones are translated).
+  const plans = useQuery({ queryKey: PLANS_QUERY_KEY, queryFn: () => client.plans.list(), retry: false });
   return (
     <>
       <PageHeader title={t('nav.settings')} description={t('settings.description')} />
@@ -28,9 +33,9 @@ export function SettingsPage() {
                   <Text size="sm" c="dimmed">
                     {t('tenant.plan')}
                   </Text>
-                  <Text fw={500}>{PLANS[x.plan]?.name ?? x.plan}</Text>
+                  <Text fw={500}>{planLabel(t, x.plan, plans.data?.items)}</Text>
                   <Group gap={4} mt={4}>
-                    {(PLANS[x.plan]?.features ?? []).map((f) => (
+                    {x.planFeatures.map((f) => (
                       <Badge key={f} size="xs" variant="light">
                         {t(`planFeature.${f}`)}
                       </Badge>
