@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { User } from '../../client/index.js';
 import type { IngestResult } from '../../src/contract/index.js';
+import { seriousViolations } from './support/axe.js';
 import { browserAvailable, launchBrowser, screenshot } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { PASSWORD, seedTenant, type Seed } from './support/seed.js';
@@ -44,6 +45,11 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     });
     expect(r.status).toBe(200);
     return (await r.json()) as IngestResult;
+  }
+
+  async function expectAccessible(name: string): Promise<void> {
+    const violations = await seriousViolations(page);
+    expect(violations, `serious axe-core violations on ${name}`).toEqual([]);
   }
 
   beforeAll(async () => {
@@ -86,6 +92,11 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     expect(await greyed.textContent()).toContain('Needs Analytics Supervisor (rule G15)');
     expect(await page.getByTestId('chart-per-hour').count()).toBe(0);
     await screenshot(page, '14-dashboard-greyed');
+    // Recordings need the playback permission, which no supervisor level gives (CD4).
+    await nav.getByRole('link', { name: 'Recordings' }).click();
+    await expect.poll(() => greyed.getAttribute('data-rule'), ON_SERVER).toBe('CD4');
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    await expect.poll(() => greyed.getAttribute('data-rule'), ON_SERVER).toBe('G15');
   }, 120_000);
 
   it('G15, D1: raising the level through the API opens the dashboard on the open page, without signing in again', async () => {
@@ -94,7 +105,6 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     await page.getByTestId('chart-per-hour').waitFor(ON_SERVER);
     expect(await page.getByTestId('screen-greyed').count()).toBe(0);
     expect(page.url()).toMatch(/\/dashboard$/);
-    await screenshot(page, '14-dashboard');
   }, 120_000);
 
   it('CD1, CD3: the wallboard follows call records as the phone system sends them', async () => {
@@ -110,6 +120,7 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     await ingestCalls(2, 'wb-b');
     await expect.poll(() => total.textContent(), ON_SERVER).toBe('5');
     await screenshot(page, '14-wallboard');
+    await expectAccessible('wallboard');
   }, 120_000);
 
   it('CD3: the report shows the calls per user with a chart, and a row drills down to its calls', async () => {
@@ -119,11 +130,27 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     // Each call is modelled for both of its users (both hold Essential): two rows of five calls.
     await expect.poll(() => rows.count(), ON_SERVER).toBe(2);
     expect(await page.locator('[data-testid="report-chart"] .recharts-surface').count()).toBe(1);
-    expect(await page.getByTestId('export-report').getAttribute('href')).toMatch(/reports\/calls\?.*format=csv/);
+    const href = await page.getByTestId('export-report').getAttribute('href');
+    expect(href).toMatch(/reports\/calls\?.*format=csv/);
+    // The link downloads with the session cookie the page holds (the API streams the CSV).
+    const csv = await page.request.get(`${server.url}${href}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    expect((await csv.text()).split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(3);
     await rows.first().getByRole('button').click();
     const calls = page.locator('[data-testid="call-list"] tbody tr');
     await expect.poll(() => calls.count(), ON_SERVER).toBe(5);
     await screenshot(page, '14-reports');
+    await expectAccessible('reports');
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    await expect.poll(() => page.getByTestId('figure-total-value').textContent(), ON_SERVER).toBe('5');
+    // Calls per hour are drawn (Mantine Charts), not only listed; the answer rate is a ring with its parts in words.
+    await expect
+      .poll(() => page.locator('[data-testid="chart-per-hour"] .recharts-surface').count(), ON_SERVER)
+      .toBe(1);
+    expect(await page.getByTestId('answer-rate-slices').textContent()).toBe('Answered 3 · Missed 2');
+    await screenshot(page, '14-dashboard');
+    await expectAccessible('dashboard');
   }, 120_000);
 
   it('CD3, G15: at Live Analytics the live statistics stream opens; agents per queue stay greyed for Contact Center', async () => {
@@ -138,5 +165,6 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     expect(await greyed.getAttribute('data-screen')).toBe('liveAgents');
     expect(await greyed.textContent()).toContain('Needs Contact Center Supervisor (rule G15)');
     await screenshot(page, '14-live-statistics');
+    await expectAccessible('live statistics');
   }, 120_000);
 });

@@ -255,6 +255,7 @@ describe('agent and queue data, dashboards, wallboard and live statistics (CD3)'
     wrap(<DashboardCharts dashboard={d} />);
     expect(screen.getByTestId('figure-total-value').textContent).toBe('20');
     expect(screen.getByTestId('figure-answer-rate-value').textContent).toBe('75%');
+    expect(screen.getByTestId('answer-rate-slices').textContent).toBe('Answered 15 · Missed 4 · Abandoned 1');
     for (const id of ['per-hour', 'answer-rate', 'by-group', 'by-queue'])
       expect(screen.getByTestId(`chart-${id}`)).toBeTruthy();
     expect(screen.getByTestId('chart-by-group').textContent).toContain('No calls in this period.');

@@ -1,18 +1,19 @@
 /** Dashboard (CD3, Analytics Supervisor and up): a period's charts: calls per hour, answer rate, by group, by queue. */
 import { useState } from 'react';
-import { Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { BarChart, DonutChart } from '@mantine/charts';
+import { Card, RingProgress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { BarChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { callDataApi, callDataKeys, type Dashboard } from '../../api/call-data.js';
 import { useTenantId } from '../../api/hooks.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
+import { formatNumber } from '../../lib/format.js';
 import { useSession } from '../../session.js';
 import { CallDataGate } from './call-data-gate.js';
 import { FigureCards } from './figure-cards.js';
 import { PeriodInputs } from './period-inputs.js';
-import { browserTimeZone, lastDays, periodOf, validRange, type DayRange } from './period.js';
+import { browserTimeZone, formatShare, lastDays, periodOf, validRange, type DayRange } from './period.js';
 
 function ChartCard({ title, id, children }: { title: string; id: string; children: React.ReactNode }) {
   return (
@@ -26,7 +27,7 @@ function ChartCard({ title, id, children }: { title: string; id: string; childre
 }
 
 export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const series = [
     { name: 'answered', label: t('callData.figure.answered'), color: 'teal.6' },
     { name: 'missed', label: t('callData.figure.missed'), color: 'orange.6' },
@@ -44,7 +45,16 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
     </ChartCard>
   );
   const { totals } = dashboard;
-  const other = totals.total - totals.answered - totals.missed - totals.abandoned;
+  const slices = [
+    { name: t('callData.figure.answered'), value: totals.answered, color: 'teal.6' },
+    { name: t('callData.figure.missed'), value: totals.missed, color: 'orange.6' },
+    { name: t('callData.figure.abandoned'), value: totals.abandoned, color: 'red.6' },
+    {
+      name: t('callData.figure.other'),
+      value: totals.total - totals.answered - totals.missed - totals.abandoned,
+      color: 'gray.5',
+    },
+  ].filter((x) => x.value > 0);
   return (
     <Stack>
       <FigureCards totals={totals} answerRate={dashboard.answerRate} />
@@ -52,16 +62,26 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <ChartCard id="answer-rate" title={t('callData.figure.answerRate')}>
           {totals.total ? (
-            <DonutChart
-              withLabelsLine={false}
-              chartLabel={dashboard.answerRate === null ? '—' : `${Math.round(dashboard.answerRate * 100)}%`}
-              data={[
-                { name: t('callData.figure.answered'), value: totals.answered, color: 'teal.6' },
-                { name: t('callData.figure.missed'), value: totals.missed, color: 'orange.6' },
-                { name: t('callData.figure.abandoned'), value: totals.abandoned, color: 'red.6' },
-                { name: t('callData.figure.other'), value: other, color: 'gray.5' },
-              ]}
-            />
+            <Stack gap="xs" align="center">
+              <RingProgress
+                size={180}
+                thickness={20}
+                roundCaps={false}
+                label={
+                  <Text ta="center" fw={700} size="xl">
+                    {formatShare(dashboard.answerRate, lang)}
+                  </Text>
+                }
+                sections={slices.map((x) => ({
+                  value: (x.value / totals.total) * 100,
+                  color: x.color,
+                  tooltip: `${x.name} ${formatNumber(x.value, lang)}`,
+                }))}
+              />
+              <Text size="sm" c="dimmed" data-testid="answer-rate-slices">
+                {slices.map((x) => `${x.name} ${formatNumber(x.value, lang)}`).join(' · ')}
+              </Text>
+            </Stack>
           ) : (
             <Text c="dimmed" size="sm">
               {t('callData.noCalls')}

@@ -32,34 +32,40 @@ export function LiveQueues({ snapshot }: { snapshot: LiveSnapshot }) {
         <FigureCard id="in-progress" label={t('callData.live.inProgress')} value={n(snapshot.totals.inProgress)} />
       </SimpleGrid>
       <Card withBorder>
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped aria-label={t('callData.live.queues')} data-testid="live-queues">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('callData.by.queue')}</Table.Th>
-                <Table.Th>{t('callData.live.waiting')}</Table.Th>
-                <Table.Th>{t('callData.live.inProgress')}</Table.Th>
-                <Table.Th>{t('callData.live.longestWait')}</Table.Th>
-                <Table.Th>{t('callData.live.offeredToday')}</Table.Th>
-                <Table.Th>{t('callData.live.answeredToday')}</Table.Th>
-                <Table.Th>{t('callData.live.abandonedToday')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {snapshot.queues.map((q) => (
-                <Table.Tr key={q.queueId ?? ''} data-queue={q.queueId ?? ''}>
-                  <Table.Td>{q.label}</Table.Td>
-                  <Table.Td>{n(q.waiting)}</Table.Td>
-                  <Table.Td>{n(q.inProgress)}</Table.Td>
-                  <Table.Td>{formatSeconds(q.longestWaitSeconds)}</Table.Td>
-                  <Table.Td>{n(q.today.offered)}</Table.Td>
-                  <Table.Td>{n(q.today.answered)}</Table.Td>
-                  <Table.Td>{n(q.today.abandoned)}</Table.Td>
+        {snapshot.queues.length === 0 ? (
+          <Text c="dimmed" size="sm" data-testid="live-no-queues">
+            {t('callData.live.noQueues')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped aria-label={t('callData.live.queues')} data-testid="live-queues">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('callData.by.queue')}</Table.Th>
+                  <Table.Th>{t('callData.live.waiting')}</Table.Th>
+                  <Table.Th>{t('callData.live.inProgress')}</Table.Th>
+                  <Table.Th>{t('callData.live.longestWait')}</Table.Th>
+                  <Table.Th>{t('callData.live.offeredToday')}</Table.Th>
+                  <Table.Th>{t('callData.live.answeredToday')}</Table.Th>
+                  <Table.Th>{t('callData.live.abandonedToday')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {snapshot.queues.map((q) => (
+                  <Table.Tr key={q.queueId ?? ''} data-queue={q.queueId ?? ''}>
+                    <Table.Td>{q.label}</Table.Td>
+                    <Table.Td>{n(q.waiting)}</Table.Td>
+                    <Table.Td>{n(q.inProgress)}</Table.Td>
+                    <Table.Td>{formatSeconds(q.longestWaitSeconds)}</Table.Td>
+                    <Table.Td>{n(q.today.offered)}</Table.Td>
+                    <Table.Td>{n(q.today.answered)}</Table.Td>
+                    <Table.Td>{n(q.today.abandoned)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
       </Card>
     </Stack>
   );
