@@ -21,6 +21,8 @@ const PG_BATCHES = Number(process.env.BENCH_CALL_BATCHES ?? 10);
 const PGLITE_BATCHES = Number(process.env.BENCH_CALL_BATCHES_PGLITE ?? 3);
 const MONTH_CALLS = Number(process.env.BENCH_MONTH_CALLS ?? 1_000_000);
 const GROUPS = 50;
+/** Which parts to run (comma-separated: ingestion, report, live); all by default. `report` alone runs the month. */
+const PARTS = new Set((process.env.BENCH_CALL_PARTS ?? 'ingestion,report,live').split(',').map((s) => s.trim()));
 
 async function call<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
@@ -235,20 +237,20 @@ export async function run(): Promise<string> {
   const lines = ['## Call data (CD1, CD3): ingestion, the by-group report, live latency', ''];
   const pg = await postgresReachable();
   lines.push('| measure | figure | same-run floor | ratio |', '|---|---|---|---|');
-  for (const kind of pg ? (['postgres', 'pglite'] as const) : (['pglite'] as const)) {
+  for (const kind of !PARTS.has('ingestion') ? [] : pg ? (['postgres', 'pglite'] as const) : (['pglite'] as const)) {
     const batches = kind === 'postgres' ? PG_BATCHES : PGLITE_BATCHES;
     const r = await ingestion(kind, batches);
     lines.push(
       `| ingestion on ${kind} (${batches} x ${BATCH.toLocaleString('en')} records over HTTP) | ${Math.round(r.rate).toLocaleString('en')} records/s | bare multi-row INSERT: ${Math.round(r.floorRate).toLocaleString('en')} rows/s | ${(r.rate / r.floorRate).toFixed(2)} |`,
     );
   }
-  if (pg) {
+  if (pg && PARTS.has('report')) {
     const r = await report();
     lines.push(
       `| by-group report, one tenant-month of ${MONTH_CALLS.toLocaleString('en')} calls (PostgreSQL; ${(r.generated / 1000).toFixed(0)} s to generate) | p50 ${ms(r.p50)}, p95 ${ms(r.p95)} | bare GROUP BY: p50 ${ms(r.floor50)} | ${(r.p50 / r.floor50).toFixed(2)} |`,
     );
   }
-  for (const kind of pg ? (['postgres', 'pglite'] as const) : (['pglite'] as const)) {
+  for (const kind of !PARTS.has('live') ? [] : pg ? (['postgres', 'pglite'] as const) : (['pglite'] as const)) {
     const r = await liveLatency(kind);
     lines.push(
       `| live latency on ${kind}: ingestion POST to the snapshot on a connected socket (60 events) | p50 ${ms(r.p50)}, p99 ${ms(r.p99)} | the POST's own round trip: p50 ${ms(r.rt50)} | ${(r.p50 / r.rt50).toFixed(2)} |`,
