@@ -65,6 +65,9 @@ function jsonText(doc: RawBuilder<unknown>, path: readonly string[]): RawBuilder
   return expr;
 }
 
+/** Groups have no stored document. */
+const NO_DOC = sql`'{}'::jsonb`;
+
 type Compare = Exclude<Filter, { op: 'and' | 'or' | 'not' | '[]' }>;
 
 /** One comparison of a value expression (RFC 7644 §3.4.2.2), with the attribute's type and case rule. */
@@ -142,6 +145,22 @@ function someElement(
   return sql`exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${arr}) = 'array' then ${arr} else '[]'::jsonb end) e where ${cond({ multi: m, value: (key) => sql`(e ->> ${key})` })})`;
 }
 
+/**
+ * `value eq "x"` over the emails (alone or in an `and`, as in `emails[type eq "work"].value eq "x"`):
+ * the element test is preceded by a containment test on the lower-cased email values, which the GIN
+ * index `scim_users_email_values` answers, so the filter reads the few matching rows, not the tenant.
+ */
+function withEmailIndex(m: Multi, f: Filter, scope: Scope, exact: RawBuilder<unknown>): RawBuilder<unknown> {
+  if (m.source === 'members' || m.source.json[0] !== 'emails' || scope.doc === NO_DOC) return exact;
+  const values = (f.op === 'and' ? f.filters : [f]).flatMap((x) =>
+    x.op === 'eq' && x.attrPath.toLowerCase() === 'value' && typeof x.compValue === 'string'
+      ? [x.compValue.toLowerCase()]
+      : [],
+  );
+  if (values.length === 0) return exact;
+  return sql`(scim_email_values(${scope.doc}) @> ${values}::text[] and ${exact})`;
+}
+
 interface ElementScope {
   multi: Multi;
   value: (key: string) => RawBuilder<unknown>;
@@ -163,7 +182,12 @@ function toSql(f: Filter, scope: Scope, element?: ElementScope): RawBuilder<unkn
       const r = resolveAttribute(scope.attributes, f.attrPath);
       if (r.attr.kind !== 'multi') throw invalid(`${f.attrPath} is not multi-valued`);
       const m = r.attr;
-      return someElement(m, (e) => toSql(f.valFilter, scope, e), scope);
+      return withEmailIndex(
+        m,
+        f.valFilter,
+        scope,
+        someElement(m, (e) => toSql(f.valFilter, scope, e), scope),
+      );
     }
     default: {
       if (element) {
@@ -174,7 +198,12 @@ function toSql(f: Filter, scope: Scope, element?: ElementScope): RawBuilder<unkn
       const r = resolveAttribute(scope.attributes, f.attrPath);
       if (r.attr.kind === 'multi') {
         const sub = (r as { sub: Multi['subs'][string] }).sub;
-        return someElement(r.attr, (e) => compare(e.value(sub.key), sub.type, sub.caseExact, f), scope);
+        return withEmailIndex(
+          r.attr,
+          { ...f, attrPath: sub.key },
+          scope,
+          someElement(r.attr, (e) => compare(e.value(sub.key), sub.type, sub.caseExact, f), scope),
+        );
       }
       const a = r.attr;
       const expr = a.kind === 'column' ? COLUMNS[a.column] : jsonText(scope.doc, a.path);
@@ -311,7 +340,7 @@ export async function listScimGroups(
   tenantId: string,
   opts: { filter?: Filter; attributes: Record<string, Scalar | Multi>; offset: number; limit: number },
 ): Promise<{ total: number; rows: ScimGroupRow[] }> {
-  const where = opts.filter ? toSql(opts.filter, { attributes: opts.attributes, doc: sql`'{}'::jsonb` }) : sql`true`;
+  const where = opts.filter ? toSql(opts.filter, { attributes: opts.attributes, doc: NO_DOC }) : sql`true`;
   const count = await sql<{
     n: string;
   }>`select count(*) as n from ${GROUP_FROM} where sg.tenant_id = ${tenantId} and ${where}`.execute(db);
