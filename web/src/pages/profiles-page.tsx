@@ -8,11 +8,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Profile } from '../../../client/index.js';
 import { qk, useActor, useNamedList, useTenantId } from '../api/hooks.js';
 import { CapabilityMatrix } from '../components/capability-matrix.js';
+import { GatedButton } from '../components/gated-button.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
-import { actorCan } from '../lib/actor.js';
+import { actorMeets } from '../lib/actor.js';
 import { levelSelling } from '../../../src/contract/index.js';
 import { grantableBy, type CapabilityId } from '../lib/capability-matrix.js';
 import { useSession } from '../session.js';
@@ -29,7 +30,9 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved:
     setName(profile?.name ?? '');
     setGrants(profile?.grants ?? []);
   }, [profile]);
-  const canEdit = actorCan(actor, profile ? 'profiles:edit' : 'profiles:create');
+  // As the server requires (C7): editing needs profiles:edit; creating and deleting also take profiles:edit.
+  const saveNeeds = profile ? ['profiles:edit'] : ['profiles:create', 'profiles:edit'];
+  const canEdit = actorMeets(actor, saveNeeds);
   const done = async (p: Profile | null) => {
     await queryClient.invalidateQueries({ queryKey: qk.list(tenantId, 'profiles') });
     onSaved(p);
@@ -84,16 +87,17 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved:
       </Text>
       <Group justify="space-between">
         {profile ? (
-          <Button
+          <GatedButton
+            needs={['profiles:delete', 'profiles:edit']}
+            rule="C7"
             color="red"
             variant="subtle"
-            disabled={!actorCan(actor, 'profiles:delete')}
             onClick={() => {
               if (confirm(t('lists.confirmDelete', { name: profile.name }))) remove.mutate();
             }}
           >
             {t('common.delete')}
-          </Button>
+          </GatedButton>
         ) : (
           <span />
         )}
@@ -101,9 +105,15 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile | null; onSaved:
           <Text size="sm" c="dimmed">
             {t('profiles.count', { count: grants.length })}
           </Text>
-          <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!dirty || !name.trim() || !canEdit}>
+          <GatedButton
+            needs={saveNeeds}
+            rule="C7"
+            onClick={() => save.mutate()}
+            loading={save.isPending}
+            disabled={!dirty || !name.trim()}
+          >
             {profile ? t('common.save') : t('profiles.create')}
-          </Button>
+          </GatedButton>
         </Group>
       </Group>
     </Stack>

@@ -1,12 +1,13 @@
 /** Role permissions (seed 001): Organisation, Supervisor and Agent tabs; viewQueueSettings shown locked on. */
 import { useEffect, useState } from 'react';
-import { Button, Group, Paper, Stack, Switch, Tabs, Text } from '@mantine/core';
+import { Group, Paper, Stack, Switch, Tabs, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import type { RolePermissionsDoc } from '../../../client/index.js';
 import { LOCKED_ROLE_PERMISSIONS } from '../../../src/contract/index.js';
 import { qk, useActor, useTenantId } from '../api/hooks.js';
 import { DisabledReason, reasonId } from '../components/disabled-reason.js';
+import { GatedButton } from '../components/gated-button.js';
 import { PageHeader } from '../components/page-header.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { QueryState } from '../components/query-state.js';
@@ -107,9 +108,15 @@ function RolePermissionsForm({ saved }: { saved: RolePermissionsDoc }) {
         ))}
       </Tabs>
       <Group>
-        <Button onClick={() => save.mutate()} disabled={!dirty || !canEdit} loading={save.isPending}>
+        <GatedButton
+          needs="cc:admin"
+          rule="C7"
+          onClick={() => save.mutate()}
+          disabled={!dirty}
+          loading={save.isPending}
+        >
           {t('common.save')}
-        </Button>
+        </GatedButton>
         {save.isSuccess && !dirty && (
           <Text size="sm" c="teal.9" role="status">
             {t('common.saved')}
