@@ -2,13 +2,15 @@
  * The webhooks screen (W1) in a real browser against a real server and a receiver on loopback (the
  * server runs with WEBHOOK_ALLOW_PRIVATE): an administrator subscribes an endpoint, sees its secret
  * once, sends a test event that the receiver gets and verifies with the `standardwebhooks` package,
- * finds it in the delivery log, and after disabling the endpoint nothing more arrives.
+ * finds it in the delivery log (the screen passes axe-core), and after disabling the endpoint nothing
+ * more arrives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { createClient } from '../../client/index.js';
 import { WebhookReceiver, type Received } from '../support/webhook-receiver.js';
+import { seriousViolations } from './support/axe.js';
 import { browserAvailable, launchBrowser, screenshot } from './support/browser.js';
 import { PROVIDER_TOKEN, startServer, type RunningServer } from './support/server.js';
 import { PASSWORD } from './support/seed.js';
@@ -101,6 +103,9 @@ describe.skipIf(!browserAvailable())('webhooks in the portal (browser)', () => {
     await logRow.getByRole('button', { name: /Show attempts/ }).click();
     expect(await page.getByTestId('attempt-row').first().textContent()).toMatch(/200/);
     await screenshot(page, '26-webhooks-delivery-log', { docs: true });
+    // The screen with its log open passes axe-core (no serious or critical violation).
+    const violations = await seriousViolations(page);
+    expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
 
     // A real change reaches the subscribed endpoint too.
     const provider = createClient({ baseUrl: server.url, token: PROVIDER_TOKEN });

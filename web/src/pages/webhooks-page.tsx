@@ -134,7 +134,7 @@ export function WebhooksPage() {
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={w.enabled ? 'teal' : 'gray'} variant="light">
+                    <Badge color={w.enabled ? 'teal' : 'gray'} variant="outline">
                       {w.enabled ? t('webhooks.enabled') : t('webhooks.disabled')}
                     </Badge>
                     {w.disabledReason && !w.enabled && (
@@ -179,7 +179,6 @@ export function WebhooksPage() {
                           <Button
                             size="compact-xs"
                             variant="light"
-                            color={w.enabled ? 'orange' : 'teal'}
                             loading={toggle.isPending && toggle.variables?.id === w.id}
                             onClick={() => toggle.mutate(w)}
                           >

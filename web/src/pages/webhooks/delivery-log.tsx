@@ -19,7 +19,8 @@ import { useI18n } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useSession } from '../../session.js';
 
-const STATUS_COLOR: Record<DeliveryStatus, string> = { pending: 'yellow', delivered: 'teal', failed: 'red' };
+/** Outline badges: their dark text keeps 4.5:1 contrast on the page (axe). */
+const STATUS_COLOR: Record<DeliveryStatus, string> = { pending: 'gray', delivered: 'teal', failed: 'red' };
 
 /** A `datetime-local` value for a time (the browser's zone), and back to ISO. */
 function localInput(d: Date): string {
@@ -141,7 +142,7 @@ export function DeliveryLog({ endpoint, canRedeliver }: { endpoint: Webhook; can
                   <Code fz="xs">{d.messageId}</Code>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLOR[d.status]} variant="light">
+                  <Badge color={STATUS_COLOR[d.status]} variant="outline">
                     {t(`webhooks.status.${d.status}`)}
                   </Badge>
                   {d.nextAttemptAt && (
