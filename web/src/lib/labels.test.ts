@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeTranslator } from '../i18n/index.js';
-import {
-  auditActionLabel,
-  capabilityLabel,
-  auditActorLabel,
-  auditTargetLabel,
-  personLabel,
-  planLabel,
-} from './labels.js';
+import { auditActionLabel, capabilityLabel, auditActorLabel, auditTargetLabel, personLabel } from './labels.js';
 
-describe('codes in words (AU1 audit log, plan names)', () => {
+describe('codes in words (AU1 audit log, capabilities)', () => {
   const pl = makeTranslator('pl');
   const de = makeTranslator('de');
   it('AU1: audit action codes, target types and actor kinds are translated; unknown codes stay as sent', () => {
@@ -18,10 +11,6 @@ describe('codes in words (AU1 audit log, plan names)', () => {
     expect(auditActionLabel(de, 'something.new')).toBe('something.new');
     expect(auditTargetLabel(pl, 'queue')).toBe('Kolejka');
     expect(auditActorLabel(de, 'platform')).toBe('Telefonanlage');
-  });
-  it("built-in plan names are translated; a provider's own plan keeps its name", () => {
-    expect(planLabel(de, 'basic', 'Basic')).toBe('Basis');
-    expect(planLabel(pl, 'calls-only', 'Tylko połączenia')).toBe('Tylko połączenia');
   });
   it('C1: a capability reads as module and action', () => {
     expect(capabilityLabel(makeTranslator('en'), 'groups:delete')).toBe('Groups: Delete');

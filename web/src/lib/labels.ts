@@ -1,7 +1,7 @@
 /**
- * Words for codes a person reads: audit action codes, audit target types and actor kinds, plan
- * names, and a person's name (display name, else email, else the id). A code without a translation
- * (a new action, a provider's own plan) is shown as the server sends it.
+ * Words for codes a person reads: audit action codes, audit target types and actor kinds,
+ * capabilities, and a person's name (display name, else email, else the id). A code without a translation
+ * (a new action) is shown as the server sends it.
  */
 import type { Translator } from './problem-message.js';
 
@@ -19,9 +19,6 @@ export function capabilityLabel(tr: Translator, capability: string): string {
   const a = `action.${action}`;
   return tr.has(m) && tr.has(a) ? `${tr.t(m)}: ${tr.t(a)}` : capability;
 }
-
-/** A built-in plan in the reader's language; a provider's own plan by the name it was given. */
-export const planLabel = (tr: Translator, key: string, name?: string) => worded(tr, `plan.${key}`, name ?? key);
 
 /** What a person reads for a user: the display name, else the email, else the id. */
 export function personLabel(u: { id: string; displayName?: string | null; email?: string | null }): string {
