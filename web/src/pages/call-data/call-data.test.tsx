@@ -27,7 +27,7 @@ const { DashboardCharts } = await import('./dashboard-page.js');
 const { WallboardView } = await import('./wallboard-page.js');
 const { LiveAgents, LiveQueues } = await import('./live-statistics-page.js');
 const { RecordingsPage } = await import('./recordings-page.js');
-const { bucketPeriod, formatSeconds, periodOf } = await import('./period.js');
+const { bucketLabel, bucketPeriod, formatSeconds, periodOf } = await import('./period.js');
 
 const LEVEL_CAPABILITIES = {
   report: ['reports:view'],
@@ -199,6 +199,9 @@ describe('the calls report (CD3)', () => {
     expect(new Date(hour.from).getHours()).toBe(9);
     expect(bucketPeriod('2026-11-03').from).toBe(new Date(2026, 10, 3).toISOString());
     expect(formatSeconds(59.6)).toBe('1:00');
+    expect(bucketLabel('2026-11-03T09:00', 'en')).toMatch(/^Nov 3, 09:00\sAM$/);
+    expect(bucketLabel('2026-11-03', 'de')).toBe('03.11.2026');
+    expect(bucketLabel('q-sales', 'en')).toBe('q-sales');
   });
 });
 

@@ -14,7 +14,7 @@ import { useI18n } from '../../i18n/index.js';
 import { formatNumber } from '../../lib/format.js';
 import { useSession } from '../../session.js';
 import { CallList } from './call-list.js';
-import { browserTimeZone, bucketPeriod, formatSeconds, lastDays, periodOf, validRange } from './period.js';
+import { browserTimeZone, bucketLabel, bucketPeriod, formatSeconds, lastDays, periodOf, validRange } from './period.js';
 import { ReportFilters, type ReportForm } from './report-filters.js';
 
 const INITIAL: ReportForm = {
@@ -48,6 +48,12 @@ export function drillQuery(query: ReportQuery, key: string | null): ReportQuery 
   if (key === null) return null;
   if (query.by === 'hour' || query.by === 'day') return { ...query, ...bucketPeriod(key) };
   return { ...query, [query.by]: key };
+}
+
+/** Hour and day rows labelled in the portal's language (the server labels them by their key). */
+function withBucketLabels(report: CallReport, lang: string): CallReport {
+  if (report.by !== 'hour' && report.by !== 'day') return report;
+  return { ...report, rows: report.rows.map((r) => ({ ...r, label: r.key ? bucketLabel(r.key, lang) : r.label })) };
 }
 
 /** Downloads through a plain link, so the browser streams the export (the session cookie goes along). */
@@ -150,7 +156,7 @@ export function ReportChart({ report }: { report: CallReport }) {
 }
 
 export function CallsReport() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { client, session } = useSession();
   // The export link carries the session cookie; the provider's token lives in memory only, so no link.
   const exports = session?.kind === 'user';
@@ -162,6 +168,7 @@ export function CallsReport() {
   const report = useQuery({
     queryKey: callDataKeys.report(tenantId, query),
     queryFn: () => callDataApi(client).report(tenantId, query),
+    select: (r: CallReport) => withBucketLabels(r, lang),
     enabled: !!tenantId && valid,
     placeholderData: keepPreviousData,
   });

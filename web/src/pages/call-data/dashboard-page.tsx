@@ -13,7 +13,7 @@ import { useSession } from '../../session.js';
 import { CallDataGate } from './call-data-gate.js';
 import { FigureCards } from './figure-cards.js';
 import { PeriodInputs } from './period-inputs.js';
-import { browserTimeZone, formatShare, lastDays, periodOf, validRange, type DayRange } from './period.js';
+import { browserTimeZone, bucketLabel, formatShare, lastDays, periodOf, validRange, type DayRange } from './period.js';
 
 function ChartCard({ title, id, children }: { title: string; id: string; children: React.ReactNode }) {
   return (
@@ -58,7 +58,11 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
   return (
     <Stack>
       <FigureCards totals={totals} answerRate={dashboard.answerRate} />
-      {bars(dashboard.perHour, 'per-hour', t('callData.dashboard.perHour'))}
+      {bars(
+        dashboard.perHour.map((r) => ({ ...r, label: r.key ? bucketLabel(r.key, lang) : r.label })),
+        'per-hour',
+        t('callData.dashboard.perHour'),
+      )}
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <ChartCard id="answer-rate" title={t('callData.figure.answerRate')}>
           {totals.total ? (

@@ -74,3 +74,14 @@ export function formatShare(share: number | null, locale: string): string {
   if (share === null) return '—';
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(share);
 }
+
+/** An hour or day bucket (`YYYY-MM-DDTHH:00`, `YYYY-MM-DD`) in the portal's language; other keys as they are. */
+export function bucketLabel(key: string, locale: string): string {
+  const hour = /^\d{4}-\d{2}-\d{2}T\d{2}:00$/.test(key);
+  if (!hour && !/^\d{4}-\d{2}-\d{2}$/.test(key)) return key;
+  const { from } = bucketPeriod(key);
+  return new Intl.DateTimeFormat(
+    locale,
+    hour ? { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' } : { dateStyle: 'medium' },
+  ).format(new Date(from));
+}
