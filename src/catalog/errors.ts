@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'read_only_field'
   | 'version_conflict'
   | 'validation_failed'
+  | 'policy_out_of_bounds'
   | 'not_found'
   | 'forbidden'
   | 'invalid_number'
@@ -96,6 +97,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   plan_feature_missing: 422,
   read_only_field: 422,
   validation_failed: 400,
+  policy_out_of_bounds: 400,
   invalid_number: 422,
   region_not_allowed: 422,
   agent_licence_required: 422,

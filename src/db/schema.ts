@@ -33,7 +33,8 @@ export interface TenantsTable {
   seats: number | null;
   seats_peak: Generated<number>;
   policies: Json<{ agentAddOn: 'manual' | 'auto' }>;
-  settings: Json<{ agentsMayJoinUnassignedQueues: boolean }>;
+  /** Tenant settings kept here: the session policy (S3); absent members take the defaults. */
+  settings: Json<{ sessionPolicy?: { appLapseSeconds?: number; portalIdleMinutes?: number } }>;
   role_permissions: Json<RolePermissions>;
   /** `suspended`: sessions ended, sign-ins and tokens refused, data kept. */
   status: ColumnType<'active' | 'suspended', 'active' | 'suspended' | undefined, 'active' | 'suspended'>;
@@ -127,6 +128,8 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
   ended_at: Timestamp | null;
   ended_reason: string | null;
+  /** The lapse this session was opened under (S3, the tenant's policy); null: the audience's default. */
+  lapse_seconds: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PlatformTokensTable {
@@ -322,6 +325,22 @@ export interface AccessTemplate {
   licences?: Licence[];
 }
 
+/** What a SCIM group's template gave one member (taken away when the member leaves the group). */
+export interface TemplateGrants {
+  permissions: NamedPermission[];
+  licences: Licence[];
+  supervisorLevel?: { to: SupervisorLevel; from: SupervisorLevel };
+  profile?: { to: ProfileAssignment; from: ProfileAssignment };
+}
+
+export interface ScimTemplateGrantsTable {
+  tenant_id: string;
+  group_id: string;
+  user_id: string;
+  grants: Json<TemplateGrants>;
+  created_at: Generated<Date>;
+}
+
 export interface TemplateIssue {
   userId: string;
   code: string;
@@ -376,6 +395,7 @@ export interface Database {
   users: UsersTable;
   scim_users: ScimUsersTable;
   scim_groups: ScimGroupsTable;
+  scim_template_grants: ScimTemplateGrantsTable;
   devices: DevicesTable;
   groups: NamedTable;
   workspaces: NamedTable;

@@ -29,6 +29,12 @@ const ConfigSchema = Type.Object({
   MAIL_FROM: Type.String({ default: 'Switchboard <no-reply@switchboard.local>' }),
   PUBLIC_URL: Type.Optional(Type.String()),
   SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
+  /** Bounds of a tenant's app-session lapse (S3, default 90 s), set by the provider for every tenant. */
+  SESSION_APP_LAPSE_MIN_SECONDS: Type.Integer({ minimum: 10, default: 30 }),
+  SESSION_APP_LAPSE_MAX_SECONDS: Type.Integer({ minimum: 10, default: 600 }),
+  /** Bounds of a tenant's portal idle time (S3, default 30 min), set by the provider for every tenant. */
+  SESSION_PORTAL_IDLE_MIN_MINUTES: Type.Integer({ minimum: 1, default: 5 }),
+  SESSION_PORTAL_IDLE_MAX_MINUTES: Type.Integer({ minimum: 1, default: 720 }),
   /** Memory budget of the live tenant snapshots on one node; least recently used tenants are dropped past it. */
   SWITCHBOARD_SNAPSHOT_MEMORY_MB: Type.Integer({ minimum: 1, default: 256 }),
   /** `true`, a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-For is believed. */

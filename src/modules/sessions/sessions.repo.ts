@@ -1,15 +1,22 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { SessionsTable } from '../../db/schema.js';
+import type { SessionsTable, TenantRow } from '../../db/schema.js';
 import type { Selectable } from 'kysely';
 
-/** How long a session keeps its seat without activity (S3): app 90 s, portal 30 min. */
+/**
+ * How long a session keeps its seat without activity (S3) when its tenant chose nothing else: app
+ * 90 s, portal 30 min. A session opened under a tenant policy carries its own (`lapse_seconds`).
+ */
 export const LAPSE_SECONDS = { app: 90, portal: 30 * 60 } as const;
 
 export type SessionRow = Selectable<SessionsTable>;
 
+/** SQL: a session row's lapse in seconds, its own or the default of its audience. */
+export const LAPSE_OF_ROW = sql<number>`coalesce(lapse_seconds, case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end)`;
+
 /** SQL predicate: the session is live (not ended, not lapsed). */
-const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'`;
+export const LIVE_SESSION = sql<boolean>`ended_at is null and last_seen_at > now() - ${LAPSE_OF_ROW} * interval '1 second'`;
+const live = LIVE_SESSION;
 
 /** The live session with this token hash, if any. */
 export async function findLiveSessionByTokenHash(db: Executor, tokenHash: string): Promise<SessionRow | undefined> {
@@ -54,8 +61,13 @@ export async function touchSession(db: Executor, id: string): Promise<boolean> {
 export async function lockTenantSeats(
   db: Executor,
   tenantId: string,
-): Promise<{ seats: number | null; status: 'active' | 'suspended' } | undefined> {
-  return db.selectFrom('tenants').select(['seats', 'status']).where('id', '=', tenantId).forUpdate().executeTakeFirst();
+): Promise<Pick<TenantRow, 'seats' | 'status' | 'settings'> | undefined> {
+  return db
+    .selectFrom('tenants')
+    .select(['seats', 'status', 'settings'])
+    .where('id', '=', tenantId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** A live session of the tenant by id. */
@@ -105,7 +117,7 @@ export async function endLapsedSessions(db: Executor, limit = 1000): Promise<Ses
     where id in (
       select id from sessions
       where ended_at is null
-        and last_seen_at <= now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'
+        and last_seen_at <= now() - ${LAPSE_OF_ROW} * interval '1 second'
       order by last_seen_at
       limit ${limit}::int
       for update skip locked)
@@ -131,17 +143,19 @@ export async function takeSeat(
     audience: 'portal' | 'app';
     clientAddr: string | null;
     seats: number | null;
+    /** The tenant's lapse for this audience (S3), kept on the session. */
+    lapseSeconds: number;
   },
 ): Promise<{ inUse: number; holds: boolean; session: SessionRow | null }> {
-  const { sessionId, tenantId, userId, tokenHash, audience, clientAddr, seats } = input;
+  const { sessionId, tenantId, userId, tokenHash, audience, clientAddr, seats, lapseSeconds } = input;
   const r = await sql<{ n: number; mine: boolean } & Partial<SessionRow>>`
     with holders as (
       select user_id from sessions where tenant_id = ${tenantId} and ${live} group by user_id
     ), h as (
       select count(*)::int as n, coalesce(bool_or(user_id = ${userId}), false) as mine from holders
     ), ins as (
-      insert into sessions (id, tenant_id, user_id, token_hash, audience, client_addr)
-      select ${sessionId}, ${tenantId}, ${userId}, ${tokenHash}, ${audience}, ${clientAddr}::text from h
+      insert into sessions (id, tenant_id, user_id, token_hash, audience, client_addr, lapse_seconds)
+      select ${sessionId}, ${tenantId}, ${userId}, ${tokenHash}, ${audience}, ${clientAddr}::text, ${lapseSeconds}::int from h
       where h.mine or ${seats}::int is null or h.n < ${seats}::int
       returning *
     ), peak as (
@@ -164,4 +178,21 @@ export async function userExists(db: Executor, tenantId: string, userId: string)
       .where('id', '=', userId)
       .executeTakeFirst()) !== undefined
   );
+}
+
+/**
+ * A tenant's new session policy applies to its open sessions at once (S3): each keeps its last
+ * activity and takes the new lapse of its audience, so a shorter lapse frees idle seats sooner.
+ */
+export async function applyLapsePolicy(
+  db: Executor,
+  tenantId: string,
+  lapse: { app: number; portal: number },
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ lapse_seconds: sql`case audience when 'app' then ${lapse.app}::int else ${lapse.portal}::int end` })
+    .where('tenant_id', '=', tenantId)
+    .where('ended_at', 'is', null)
+    .execute();
 }

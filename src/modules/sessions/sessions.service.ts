@@ -2,12 +2,14 @@ import { tenantSuspended } from '../tenants/tenant-gate.js';
 import type { SessionRow } from './sessions.repo.js';
 import * as repo from './sessions.repo.js';
 import { LAPSE_SECONDS } from './sessions.repo.js';
+import { lapseSecondsOf, sessionPolicyOf } from './session-policy.js';
 import type { RequestContext } from '../../infra/context.js';
 import { generateToken, hashToken } from '../../infra/crypto.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
 import { requireCapability } from '../access/actor-access.js';
+import { userNames } from '../users/user-names.repo.js';
 import type { Session } from './sessions.schemas.js';
 
 export type Audience = 'portal' | 'app';
@@ -21,9 +23,10 @@ export interface OpenedSession {
   expiresAt: string;
 }
 
-/** When a session lapses if nothing happens (sliding, S3). */
-export function lapsesAt(s: Pick<SessionRow, 'audience' | 'last_seen_at'>): string {
-  return new Date(new Date(s.last_seen_at).getTime() + LAPSE_SECONDS[s.audience] * 1000).toISOString();
+/** When a session lapses if nothing happens (sliding, S3), under the lapse it carries. */
+export function lapsesAt(s: Pick<SessionRow, 'audience' | 'last_seen_at' | 'lapse_seconds'>): string {
+  const lapse = s.lapse_seconds ?? LAPSE_SECONDS[s.audience];
+  return new Date(new Date(s.last_seen_at).getTime() + lapse * 1000).toISOString();
 }
 
 /** A session as the API shows it (never its token). */
@@ -63,7 +66,9 @@ export async function openSeatedSession(
   // Under the same row lock as suspension: a sign-in commits before it (and is ended by it) or is refused.
   if (tenant.status === 'suspended') throw tenantSuspended();
   const token = generateToken('sbs');
+  const lapse = lapseSecondsOf(sessionPolicyOf(tenant.settings));
   const { inUse, holds, session } = await repo.takeSeat(uow.tx, {
+    lapseSeconds: lapse[input.audience],
     sessionId: input.sessionId,
     tenantId: input.tenantId,
     userId: input.userId,
@@ -102,7 +107,11 @@ export class SessionsService {
 
   async list(ctx: RequestContext, tenantId: string, userId?: string): Promise<Session[]> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
-    return (await repo.listLiveSessions(this.deps.db, tenantId, userId)).map(presentSession);
+    const sessions = (await repo.listLiveSessions(this.deps.db, tenantId, userId)).map(presentSession);
+    // Names, not ids, for a person reading the list: each session's user as they are now.
+    const userIds = sessions.map((s) => s.userId);
+    const names = await userNames(this.deps.db, tenantId, userIds);
+    return sessions.map((s) => ({ ...s, ...names.get(s.userId) }));
   }
 
   /** Forced logout of one session (frees its seat unless the user has another). */

@@ -25,7 +25,7 @@ interface Connection extends StreamIdentity {
 export interface StreamHubOptions {
   /** Protocol ping interval; a client that misses one ping is dropped. */
   pingMs?: number;
-  /** How often open streams refresh their sessions' `last_seen_at` (D6; app sessions lapse after 90 s). */
+  /** How often open streams refresh their sessions' `last_seen_at` (D6; by default a third of the shortest app lapse allowed). */
   touchMs?: number;
 }
 
@@ -67,7 +67,9 @@ export class StreamHub {
   start(): void {
     this.unsubscribe = this.deps.bus.subscribe((e) => this.onEvent(e));
     this.every(this.options.pingMs ?? 30_000, () => this.ping());
-    this.every(this.options.touchMs ?? 30_000, () => this.keepSessionsAlive());
+    // A third of the shortest app lapse a tenant may choose (S3), so a streaming app never lapses.
+    const touchMs = Math.min(30_000, (this.deps.config.SESSION_APP_LAPSE_MIN_SECONDS * 1000) / 3);
+    this.every(this.options.touchMs ?? touchMs, () => this.keepSessionsAlive());
   }
 
   /** Number of open streams on this node. */

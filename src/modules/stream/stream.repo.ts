@@ -1,6 +1,6 @@
 import { sql, type ColumnType } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { LAPSE_SECONDS } from '../sessions/sessions.repo.js';
+import { LIVE_SESSION } from '../sessions/sessions.repo.js';
 
 /**
  * SQL of the stream module: tickets, the seat keep-alive of open streams (D6) and the softphone
@@ -19,10 +19,10 @@ export interface StreamTicketsTable {
 }
 
 /**
- * The session is live: not ended and not lapsed (S3). The same predicate as sessions.repo: a lapsed
+ * The session is live: not ended and not lapsed (S3). sessions.repo's own predicate: a lapsed
  * session must not come back to life through its stream, or two users could hold one seat (S1).
  */
-const live = sql<boolean>`ended_at is null and last_seen_at > now() - (case audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second'`;
+const live = LIVE_SESSION;
 
 const withTickets = (db: Executor) => db.withTables<{ stream_tickets: StreamTicketsTable }>();
 

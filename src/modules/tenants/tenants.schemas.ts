@@ -19,6 +19,20 @@ const Policies = Type.Object(
   { agentAddOn: Type.Union([Type.Literal('manual'), Type.Literal('auto')]) },
   { additionalProperties: false },
 );
+/** S3: how long sessions keep their seat without activity; the provider bounds both (config). */
+const SessionPolicy = Type.Object(
+  {
+    appLapseSeconds: Type.Integer({
+      minimum: 1,
+      description: 'an app session lapses this long after its last heartbeat or stream activity (default 90)',
+    }),
+    portalIdleMinutes: Type.Integer({
+      minimum: 1,
+      description: 'a portal session ends after this many idle minutes (default 30)',
+    }),
+  },
+  { additionalProperties: false },
+);
 const Settings = Type.Object({ agentsMayJoinUnassignedQueues: Type.Boolean() }, { additionalProperties: false });
 
 export const Tenant = Type.Object(
@@ -38,6 +52,7 @@ export const Tenant = Type.Object(
     seats: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     policies: Type.Optional(Policies),
     settings: Type.Optional(Settings),
+    sessionPolicy: Type.Optional(SessionPolicy),
     version: Type.Integer(),
     createdAt: Type.String(),
     updatedAt: Type.String(),
@@ -55,6 +70,7 @@ export const TenantCreate = Type.Object(
     seats: Type.Optional(Seats),
     policies: Type.Optional(Policies),
     settings: Type.Optional(Settings),
+    sessionPolicy: Type.Optional(Type.Partial(SessionPolicy, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -20,7 +20,8 @@ import {
   listTenants,
   updateTenant,
 } from './tenants.repo.js';
-import { countSeatHolders } from '../sessions/sessions.repo.js';
+import { applyLapsePolicy, countSeatHolders } from '../sessions/sessions.repo.js';
+import { assertSessionPolicy, lapseSecondsOf, sessionPolicyOf } from '../sessions/session-policy.js';
 import { countBillable } from '../users/users.repo.js';
 import type { CapWarning, Tenant, TenantChanged, TenantCreate, TenantDeleted, TenantPatch } from './tenants.schemas.js';
 
@@ -47,6 +48,7 @@ function toTenant(r: TenantRow, planFeatures: readonly PlanFeature[]): Tenant {
     seats: r.seats,
     policies: r.policies,
     settings: { agentsMayJoinUnassignedQueues: r.role_permissions.organisation.agentsMayJoinUnassignedQueues },
+    sessionPolicy: sessionPolicyOf(r.settings),
     version: Number(r.version),
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
@@ -84,6 +86,7 @@ export class TenantsService {
 
   async create(ctx: RequestContext, input: TenantCreate): Promise<Tenant> {
     requireProvider(ctx, 'creating tenants');
+    if (input.sessionPolicy) assertSessionPolicy(this.deps.config, input.sessionPolicy);
     return inTransaction(this.deps, ctx, async (uow) => {
       await assertPlan(uow.tx, input.plan);
       const version = await uow.nextVersion();
@@ -98,7 +101,7 @@ export class TenantsService {
         licence_pools: JSON.stringify(input.licencePools ?? {}),
         seats: input.seats ?? null,
         policies: JSON.stringify(input.policies ?? { agentAddOn: 'manual' }),
-        settings: JSON.stringify({}),
+        settings: JSON.stringify(input.sessionPolicy ? { sessionPolicy: input.sessionPolicy } : {}),
         role_permissions: JSON.stringify(rolePermissions),
         version,
       });
@@ -151,7 +154,14 @@ export class TenantsService {
       throw new AppError('forbidden', `this needs ${TENANT_RECORD_READERS.join(' or ')} in the token's scopes`, {
         rule: 'I5',
       });
-    const { licencePools: _pools, seats: _seats, policies: _policies, settings: _settings, ...summary } = tenant;
+    const {
+      licencePools: _pools,
+      seats: _seats,
+      policies: _policies,
+      settings: _settings,
+      sessionPolicy: _sessionPolicy,
+      ...summary
+    } = tenant;
     return summary;
   }
 
@@ -178,6 +188,7 @@ export class TenantsService {
           field: '/settings',
         });
     }
+    if (patch.sessionPolicy) assertSessionPolicy(this.deps.config, patch.sessionPolicy);
     return inTransaction(this.deps, ctx, async (uow) => {
       const before = await findTenant(uow.tx, id, true);
       if (!before) throw notFound('tenant');
@@ -202,10 +213,18 @@ export class TenantsService {
         }),
         ...(patch.seats !== undefined && { seats: patch.seats }),
         ...(patch.policies !== undefined && { policies: JSON.stringify({ ...before.policies, ...patch.policies }) }),
+        ...(patch.sessionPolicy !== undefined && {
+          settings: JSON.stringify({
+            ...before.settings,
+            sessionPolicy: { ...before.settings?.sessionPolicy, ...patch.sessionPolicy },
+          }),
+        }),
         role_permissions: JSON.stringify(rp),
         version,
         updated_at: new Date(),
       });
+      // S3: open sessions take the new lapse at once (a shorter one frees idle seats sooner).
+      if (patch.sessionPolicy) await applyLapsePolicy(uow.tx, id, lapseSecondsOf(sessionPolicyOf(row.settings)));
       const after = await presentTenant(uow.tx, row);
       uow.audit({
         tenantId: id,
@@ -328,6 +347,7 @@ function previewTenant(before: Tenant, patch: TenantPatch): Tenant {
     ...(patch.seats !== undefined && { seats: patch.seats }),
     ...(patch.policies !== undefined && { policies: { ...before.policies!, ...patch.policies } }),
     ...(patch.settings !== undefined && { settings: patch.settings }),
+    ...(patch.sessionPolicy !== undefined && { sessionPolicy: { ...before.sessionPolicy!, ...patch.sessionPolicy } }),
   };
 }
 

@@ -16,7 +16,7 @@ export async function seatHistory(
     select g.at, count(distinct s.user_id)::int as in_use
     from generate_series(now() - make_interval(hours => ${hours}::int), now(), make_interval(mins => ${stepMinutes}::int)) as g(at)
     left join sessions s on s.tenant_id = ${tenantId} and s.created_at <= g.at
-      and coalesce(s.ended_at, s.last_seen_at + (case s.audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second') > g.at
+      and coalesce(s.ended_at, s.last_seen_at + coalesce(s.lapse_seconds, case s.audience when 'app' then ${LAPSE_SECONDS.app}::int else ${LAPSE_SECONDS.portal}::int end) * interval '1 second') > g.at
     group by g.at order by g.at`.execute(db);
   return r.rows.map((row) => ({ at: new Date(row.at).toISOString(), inUse: Number(row.in_use) }));
 }

@@ -1,5 +1,6 @@
 /**
- * Settings: the tenant as its admins see it (plan, region, seats: the provider's, C8). Webhooks (W1)
+ * Settings: the tenant as its admins see it (plan, region, seats: the provider's, C8), and the
+ * tenant's session policy (S3), which its admins set within the provider's bounds. Webhooks (W1)
  * get a section here once the server has routes for them.
  */
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
@@ -11,6 +12,7 @@ import { useI18n } from '../i18n/index.js';
 import { regionName } from '../lib/regions.js';
 import { useSession } from '../session.js';
 import { PLANS_QUERY_KEY, planLabel } from './provider/plan-label.js';
+import { SessionPolicyCard } from './session-policy-card.js';
 
 export function SettingsPage() {
   const { t, lang } = useI18n();
@@ -68,6 +70,9 @@ export function SettingsPage() {
               </Text>
             </Card>
           )}
+        </QueryState>
+        <QueryState query={tenant} what={t('sessionPolicy.title')}>
+          {(x) => <SessionPolicyCard tenant={x} />}
         </QueryState>
       </Stack>
     </>
