@@ -6,6 +6,7 @@ import type { OidcIssuerRecord } from '../../../../client/index.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
+import { ConfirmDialog } from './confirm-dialog.js';
 
 function IssuerForm({
   tenantId,
@@ -24,20 +25,12 @@ function IssuerForm({
   const [clientId, setClientId] = useState(issuer?.clientId ?? '');
   const [secret, setSecret] = useState('');
   const save = useMutation({
-    mutationFn: () =>
-      issuer
-        ? client.tenants.updateOidcIssuer(tenantId, issuer.id, {
-            name,
-            issuer: url,
-            clientId,
-            ...(secret && { clientSecret: secret }),
-          })
-        : client.tenants.createOidcIssuer(tenantId, {
-            name,
-            issuer: url,
-            clientId,
-            ...(secret && { clientSecret: secret }),
-          }),
+    mutationFn: () => {
+      const body = { name, issuer: url, clientId, ...(secret && { clientSecret: secret }) };
+      return issuer
+        ? client.tenants.updateOidcIssuer(tenantId, issuer.id, body)
+        : client.tenants.createOidcIssuer(tenantId, body);
+    },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['oidc-issuers', tenantId] });
       onDone();
@@ -167,22 +160,16 @@ export function OidcIssuersCard({ tenantId }: { tenantId: string }) {
           />
         )}
       </Modal>
-      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title={t('common.delete')}>
-        {removing && (
-          <Stack>
-            {remove.error ? <ProblemAlert error={remove.error} /> : null}
-            <Text size="sm">{t('provider.oidcRemoveConfirm', { name: removing.name })}</Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setRemoving(null)}>
-                {t('common.cancel')}
-              </Button>
-              <Button color="red" loading={remove.isPending} onClick={() => remove.mutate(removing.id)}>
-                {t('common.delete')}
-              </Button>
-            </Group>
-          </Stack>
-        )}
-      </Modal>
+      <ConfirmDialog
+        opened={removing !== null}
+        title={t('common.delete')}
+        text={removing ? t('provider.oidcRemoveConfirm', { name: removing.name }) : ''}
+        action={t('common.delete')}
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => removing && remove.mutate(removing.id)}
+        onClose={() => setRemoving(null)}
+      />
     </Card>
   );
 }

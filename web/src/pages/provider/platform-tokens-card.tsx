@@ -1,11 +1,12 @@
 /** Provider: a tenant's platform tokens (I6): listed with last use, issued (shown once) and revoked. */
 import { useState } from 'react';
-import { Alert, Button, Card, Code, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { PlatformToken } from '../../../../client/index.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
+import { ConfirmDialog } from './confirm-dialog.js';
 
 export function PlatformTokensCard({ tenantId }: { tenantId: string }) {
   const { t, lang } = useI18n();
@@ -96,22 +97,16 @@ export function PlatformTokensCard({ tenantId }: { tenantId: string }) {
           <Code style={{ overflowWrap: 'anywhere' }}>{shown}</Code>
         </Alert>
       )}
-      <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title={t('provider.revoke')}>
-        {revoking && (
-          <Stack>
-            {revoke.error ? <ProblemAlert error={revoke.error} /> : null}
-            <Text size="sm">{t('provider.revokeConfirm', { name: label(revoking) })}</Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setRevoking(null)}>
-                {t('common.cancel')}
-              </Button>
-              <Button color="red" loading={revoke.isPending} onClick={() => revoke.mutate(revoking.id)}>
-                {t('provider.revoke')}
-              </Button>
-            </Group>
-          </Stack>
-        )}
-      </Modal>
+      <ConfirmDialog
+        opened={revoking !== null}
+        title={t('provider.revoke')}
+        text={revoking ? t('provider.revokeConfirm', { name: label(revoking) }) : ''}
+        action={t('provider.revoke')}
+        pending={revoke.isPending}
+        error={revoke.error}
+        onConfirm={() => revoking && revoke.mutate(revoking.id)}
+        onClose={() => setRevoking(null)}
+      />
     </Card>
   );
 }

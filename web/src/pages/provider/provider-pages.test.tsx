@@ -58,6 +58,17 @@ const TOKEN: PlatformToken = {
   lastUsedAddr: null,
 };
 
+const ISSUER = {
+  id: 'oidc_1',
+  name: 'Company login',
+  issuer: 'https://login.example.com',
+  clientId: 'switchboard',
+  hasClientSecret: true,
+  redirectPath: '/v1/auth/oidc/callback',
+  startPath: '/v1/auth/oidc/oidc_1/start',
+  createdAt: '2026-11-29T10:00:00.000Z',
+};
+
 const client = {
   plans: {
     list: record('plans.list', () => ({ items: PLAN_LIST })),
@@ -71,6 +82,14 @@ const client = {
     platformTokens: record('tenants.platformTokens', () => ({ items: [TOKEN] })),
     createPlatformToken: record('tenants.createPlatformToken', () => ({ id: 'ptk_2', token: 'sbk_secret' })),
     revokePlatformToken: record('tenants.revokePlatformToken', () => undefined),
+    oidcIssuers: record('tenants.oidcIssuers', () => ({ items: [ISSUER] })),
+    createOidcIssuer: record('tenants.createOidcIssuer', (_t, body) => ({
+      ...ISSUER,
+      id: 'oidc_2',
+      ...(body as object),
+    })),
+    updateOidcIssuer: record('tenants.updateOidcIssuer', (_t, _id, body) => ({ ...ISSUER, ...(body as object) })),
+    removeOidcIssuer: record('tenants.removeOidcIssuer', () => undefined),
   },
 };
 vi.mock('../../session.js', () => ({ useSession: () => ({ client }) }));
@@ -78,6 +97,7 @@ vi.mock('../../session.js', () => ({ useSession: () => ({ client }) }));
 const { PlansPage } = await import('./plans-page.js');
 const { TenantLifecycle } = await import('./tenant-lifecycle.js');
 const { PlatformTokensCard } = await import('./platform-tokens-card.js');
+const { OidcIssuersCard } = await import('./oidc-issuers-card.js');
 
 function show(node: ReactNode, lang: Language = 'en') {
   render(
@@ -178,5 +198,50 @@ describe('provider: platform tokens (I6)', () => {
     expect(within(dialog).getByText(/Revoke PBX Warsaw\?/)).toBeTruthy();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Revoke' }));
     await waitFor(() => expect(calls).toContainEqual(['tenants.revokePlatformToken', 't1', 'ptk_1']));
+  });
+});
+
+describe('provider: OIDC identity providers (I2)', () => {
+  it('an issuer is added, edited without resending its secret, and removed after a confirmation', async () => {
+    show(<OidcIssuersCard tenantId="t1" />);
+    expect(await screen.findByText('Company login')).toBeTruthy();
+    expect(screen.getByText(/\/v1\/auth\/oidc\/callback/)).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add identity provider' }));
+    let dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText(/^Name/), { target: { value: 'Okta' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Issuer URL/), { target: { value: 'https://okta.example.com' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Client ID/), { target: { value: 'sb' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Client secret/), { target: { value: 's3cret' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await waitFor(() =>
+      expect(calls).toContainEqual([
+        'tenants.createOidcIssuer',
+        't1',
+        { name: 'Okta', issuer: 'https://okta.example.com', clientId: 'sb', clientSecret: 's3cret' },
+      ]),
+    );
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('Leave empty to keep the current secret.')).toBeTruthy();
+    fireEvent.change(within(dialog).getByLabelText(/^Name/), { target: { value: 'Staff login' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(calls).toContainEqual([
+        'tenants.updateOidcIssuer',
+        't1',
+        'oidc_1',
+        { name: 'Staff login', issuer: 'https://login.example.com', clientId: 'switchboard' },
+      ]),
+    );
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText(/Remove Company login\?/)).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(calls).toContainEqual(['tenants.removeOidcIssuer', 't1', 'oidc_1']));
   });
 });

@@ -1,13 +1,13 @@
 /** Provider: a tenant's status: suspend, resume, and delete once suspended, each confirmed with what follows. */
 import { useState } from 'react';
-import { Badge, Button, Card, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import type { Tenant } from '../../../../client/index.js';
 import { qk } from '../../api/hooks.js';
-import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
+import { ConfirmDialog } from './confirm-dialog.js';
 
 type Action = 'suspend' | 'resume' | 'delete';
 
@@ -83,34 +83,26 @@ export function TenantLifecycle({ tenant }: { tenant: Tenant }) {
           {t('provider.deleteNeedsSuspension')}
         </Text>
       )}
-      <Modal opened={confirming !== null} onClose={close} title={confirming ? title[confirming] : ''}>
-        {confirming && (
-          <Stack>
-            {run.error ? <ProblemAlert error={run.error} /> : null}
-            <Text size="sm">{text[confirming]}</Text>
-            {confirming === 'delete' && (
-              <TextInput
-                label={t('provider.deleteTypeName')}
-                value={typedName}
-                onChange={(e) => setTypedName(e.currentTarget.value)}
-              />
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                {t('common.cancel')}
-              </Button>
-              <Button
-                color={confirming === 'resume' ? undefined : confirming === 'delete' ? 'red' : 'orange'}
-                loading={run.isPending}
-                disabled={confirming === 'delete' && typedName.trim() !== tenant.name}
-                onClick={() => run.mutate(confirming)}
-              >
-                {title[confirming]}
-              </Button>
-            </Group>
-          </Stack>
+      <ConfirmDialog
+        opened={confirming !== null}
+        title={confirming ? title[confirming] : ''}
+        text={confirming ? text[confirming] : ''}
+        action={confirming ? title[confirming] : ''}
+        color={confirming === 'resume' ? 'blue' : confirming === 'delete' ? 'red' : 'orange'}
+        pending={run.isPending}
+        error={run.error}
+        disabled={confirming === 'delete' && typedName.trim() !== tenant.name}
+        onConfirm={() => confirming && run.mutate(confirming)}
+        onClose={close}
+      >
+        {confirming === 'delete' && (
+          <TextInput
+            label={t('provider.deleteTypeName')}
+            value={typedName}
+            onChange={(e) => setTypedName(e.currentTarget.value)}
+          />
         )}
-      </Modal>
+      </ConfirmDialog>
     </Card>
   );
 }
