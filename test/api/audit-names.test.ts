@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AuditPage, User } from '../../src/contract/index.js';
+import type { AuditPage, Session, User } from '../../src/contract/index.js';
 import { api, uniqueEmail, type ApiClient } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 
-/** AU1: the audit list names the acting and the target users (as they are now), beside their ids. */
-describeEachDatabase('audit list: names, not ids', (kind) => {
+/**
+ * Lists a person reads name users, beside their ids: the audit list (AU1) the acting and the target
+ * users, the sessions list (S1) each session's user, as they are now.
+ */
+describeEachDatabase('audit and sessions lists: names, not ids', (kind) => {
   let server: TestServer;
   let a: ApiClient;
   beforeAll(async () => {
@@ -48,5 +51,15 @@ describeEachDatabase('audit list: names, not ids', (kind) => {
     expect(providerCreate.actorType).toBe('provider');
     expect(providerCreate.actorName).toBeUndefined();
     expect(providerCreate.targetName).toBe('Ada Admin');
+  });
+
+  it("S1: the sessions list names each session's user (display name and email)", async () => {
+    const { id: t } = await a.tenant();
+    const email = uniqueEmail('sam');
+    const sam = await a.user(t, { displayName: 'Sam Seated', email, permissions: ['website_access'] });
+    await a.session(t, sam.id);
+    const list = await a.asProvider<{ items: Session[] }>('GET', `/v1/tenants/${t}/sessions`);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ userId: sam.id, displayName: 'Sam Seated', email })]);
   });
 });

@@ -30,20 +30,6 @@ export async function listAudit(db: Executor, f: AuditFilter): Promise<AuditEntr
   return rows.map(toEntry);
 }
 
-/** Who the tenant's users among `ids` are now (display name, else email), for readable audit lists. */
-export async function userNames(db: Executor, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('users')
-    .select(['id', 'display_name', 'email'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', [...new Set(ids)])
-    .execute();
-  return new Map(
-    rows.flatMap((r) => (r.display_name.trim() || r.email ? [[r.id, r.display_name.trim() || r.email!]] : [])),
-  );
-}
-
 /** Reads a tenant's chain in order, a page at a time (for verification and export: chains grow large). */
 export async function* readChain(db: Executor, tenantId: string, pageSize = 5000): AsyncGenerator<AuditEntry[]> {
   for (let after = 0; ;) {

@@ -2,7 +2,8 @@ import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { verifyChain } from '../../infra/audit-chain.js';
 import { requireCapability } from '../access/actor-access.js';
-import { listAudit, readChain, userNames } from './audit.repo.js';
+import { userNames } from '../users/user-names.repo.js';
+import { listAudit, readChain } from './audit.repo.js';
 import type { AuditPage, AuditQuery, AuditVerification } from './audit.schemas.js';
 
 /** Who may read a tenant's audit log: user viewers and settings viewers (AU1). */
@@ -28,9 +29,13 @@ export class AuditService {
       ...(e.targetType === 'user' && e.targetId ? [e.targetId] : []),
     ]);
     const names = await userNames(this.deps.db, tenantId, userIds);
+    const nameOf = (id: string | null) => {
+      const n = id ? names.get(id) : undefined;
+      return n ? n.displayName.trim() || n.email || undefined : undefined;
+    };
     const items = page.map((e) => {
-      const actorName = e.actorType === 'user' && e.actorId ? names.get(e.actorId) : undefined;
-      const targetName = e.targetType === 'user' && e.targetId ? names.get(e.targetId) : undefined;
+      const actorName = e.actorType === 'user' ? nameOf(e.actorId) : undefined;
+      const targetName = e.targetType === 'user' ? nameOf(e.targetId) : undefined;
       return { ...e, ...(actorName && { actorName }), ...(targetName && { targetName }) };
     });
     return { items, nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };

@@ -12,6 +12,8 @@ export const Session = Type.Object(
       description:
         'when the session lapses unless used (app: 90 s after the last heartbeat or stream activity; portal: 30 idle minutes)',
     }),
+    displayName: Type.Optional(Type.String({ description: "in lists: the user's display name now" })),
+    email: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "in lists: the user's email now" })),
   },
   { $id: 'Session' },
 );
