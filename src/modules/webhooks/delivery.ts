@@ -23,23 +23,31 @@ const SYSTEM: RequestContext = {
 /**
  * Event rows: one delivery row per endpoint subscribed to each event's type, written in one
  * statement with finishing the event rows (so a crash repeats all or nothing). A claim's events are
- * fanned out together.
+ * fanned out together; if that fails, each is tried alone, so one bad event is retried by itself
+ * instead of holding back the others.
  */
 export function eventHandler(deps: Pick<ServiceDeps, 'db'>): OutboxHandler {
+  const fanOut = async (rows: ClaimedRow[]) => {
+    const n = await repo.fanOut(
+      deps.db,
+      rows.map((row) => {
+        const { messageId, body } = row.payload as { messageId: string; body: WebhookEventBody };
+        return { outboxId: row.id, tenantId: row.tenantId, messageId, type: body.type, body: JSON.stringify(body) };
+      }),
+    );
+    if (n) outboxWakeUp.emit('wake');
+  };
   return (rows) => {
-    const done = repo
-      .fanOut(
-        deps.db,
-        rows.map((row) => {
-          const { messageId, body } = row.payload as { messageId: string; body: WebhookEventBody };
-          return { outboxId: row.id, tenantId: row.tenantId, messageId, type: body.type, body: JSON.stringify(body) };
-        }),
-      )
-      .then((n): HandlerResult => {
-        if (n) outboxWakeUp.emit('wake');
-        return 'done';
-      });
-    return rows.map(() => done);
+    const together = fanOut(rows);
+    return rows.map(async (row): Promise<HandlerResult> => {
+      try {
+        await together;
+      } catch (err) {
+        if (rows.length === 1) throw err;
+        await fanOut([row]);
+      }
+      return 'done';
+    });
   };
 }
 
