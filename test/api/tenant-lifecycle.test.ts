@@ -9,6 +9,7 @@ import type { CreatedApiToken, LoginResult, Tenant, User } from '../../src/contr
 import { api, uniqueEmail, type ApiClient } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { TestStream } from '../stream/support.js';
 
 const PASSWORD = 'a long passphrase for tests';
 
@@ -36,10 +37,12 @@ describeEachDatabase('tenant suspension and deletion', (kind) => {
   let a: ApiClient;
   const receiver = new WebhookReceiver();
   let url: string;
+  let base: string;
   beforeAll(async () => {
     server = await startTestServer(kind, { WEBHOOK_ALLOW_PRIVATE: 'true', OUTBOX_POLL_MS: '100' });
     a = api(server);
     url = await receiver.start();
+    base = await server.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -211,6 +214,28 @@ describeEachDatabase('tenant suspension and deletion', (kind) => {
     expect(
       (await a.call('POST', '/v1/auth/login', { body: { email, password: PASSWORD, audience: 'portal' } })).status,
     ).toBe(200);
+  });
+
+  it("D5: suspension sends revoked to every stream of the tenant and closes it; another tenant's stream stays open", async () => {
+    const { t, ada } = await populatedTenant();
+    const other = await populatedTenant();
+    const adaSession = await a.session(t, ada, 'app');
+    const otherSession = await a.session(other.t, other.ada, 'app');
+    const stream = await TestStream.open(base, { token: adaSession });
+    const untouched = await TestStream.open(base, { token: otherSession });
+    expect((await stream.next()).type).toBe('config');
+    expect((await untouched.next()).type).toBe('config');
+    expect((await a.asProvider('POST', `/v1/tenants/${t}/suspend`)).status).toBe(200);
+    expect(await stream.until((x) => x.type === 'revoked')).toEqual({ type: 'revoked', reason: 'tenant_suspended' });
+    expect(await stream.closed).toBe(4001);
+    await expect(TestStream.open(base, { token: adaSession })).rejects.toMatchObject({ status: 401 });
+    // The other tenant's user still gets changes on her open stream.
+    expect(
+      (await a.asProvider('PATCH', `/v1/tenants/${other.t}/users/${other.ada}`, { features: { crmOverlay: false } }))
+        .status,
+    ).toBe(200);
+    expect((await untouched.until((x) => x.type === 'config')).type).toBe('config');
+    untouched.close();
   });
 
   it('deletion: refused while active (409 tenant_not_suspended); after suspension every row of the tenant goes in one transaction, audited by the provider', async () => {
