@@ -149,6 +149,12 @@ function optionToggles(after: UserAccess, ctx: UserChangeContext): Array<[id: st
   return out;
 }
 
+/**
+ * Rules an option only warns of: the admin may still make the change and learns in the summary that
+ * the save needs someone else (C2: Manage Billable Items decides billable increases, not the form).
+ */
+const WARNING_RULES: ReadonlySet<string> = new Set(['C2']);
+
 const keyOf = (v: Violation) => `${v.rule ?? ''}|${v.code}|${v.field}|${v.detail}`;
 const asBlock = (v: Violation): Block => ({ rule: v.rule ?? '', code: v.code, detail: v.detail });
 
@@ -171,8 +177,12 @@ export function optionAvailability(d: DraftDecision): Record<string, OptionState
       for (const cap of OPTION_CAPABILITIES[id] ?? [])
         blocking.push(...(explained[cap]?.blockedBy ?? []).filter((b) => b.rule === 'G4'));
     const reasons = unique(blocking);
-    if (reasons.length > 0) {
+    if (reasons.some((r) => !WARNING_RULES.has(r.rule))) {
       out[id] = { disabled: true, locked: on, reasons };
+      continue;
+    }
+    if (reasons.length > 0) {
+      out[id] = { disabled: false, locked: false, reasons };
       continue;
     }
     const after = new Set(candidate.map(keyOf));

@@ -43,7 +43,8 @@ describe.skipIf(!browserAvailable())('user editor: the summary is the server’s
     const manage = page.locator('[data-control="permission:manage_users"]');
     await manage.waitFor();
     // The greying is the preview's answer: it arrives from the server, and names rule G1.
-    await expect.poll(() => manage.isDisabled(), ON_SERVER).toBe(true);
+    await expect.poll(() => manage.getAttribute('aria-describedby'), ON_SERVER).toBeTruthy();
+    expect(await manage.isDisabled()).toBe(true);
     const reason = page.locator(`#${(await manage.getAttribute('aria-describedby'))!}`);
     expect(await reason.getAttribute('data-rules')).toBe('G1');
     expect(await reason.textContent()).toContain('rule G1');
@@ -54,7 +55,8 @@ describe.skipIf(!browserAvailable())('user editor: the summary is the server’s
     await page.goto(`${server.url}/users/${encodeURIComponent(seed.plain.id)}/licences`);
     const essential = page.locator('[data-control="licence:essential"]');
     await essential.waitFor();
-    await expect.poll(() => essential.isDisabled(), ON_SERVER).toBe(true);
+    await expect.poll(() => essential.getAttribute('aria-describedby'), ON_SERVER).toBeTruthy();
+    expect(await essential.isDisabled()).toBe(true);
     const locked = page.locator(`#${(await essential.getAttribute('aria-describedby'))!}`);
     expect(await locked.getAttribute('data-rules')).toBe('A1');
     await screenshot(page, '12-change-preview-greying');

@@ -131,7 +131,7 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     const manageUsers = page.getByRole('checkbox', { name: 'Manage users' });
     expect(await manageUsers.isDisabled()).toBe(true);
     const reason = page.locator('[data-testid=disabled-reason][data-rules~=G1]').first();
-    await expect.poll(() => reason.textContent(), ON_SERVER).toContain('Website access'); // greying from /access
+    await expect.poll(() => reason.textContent(), ON_SERVER).toContain('Website access'); // greying from the server's preview
     await screenshot(page, '04-editor-greyed-g1', { docs: true });
     await expectAccessible(page, 'user editor');
 
