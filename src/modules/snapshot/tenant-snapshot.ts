@@ -35,6 +35,9 @@ const BYTES_PER_USER = 700;
 const BYTES_PER_QUEUE = 400;
 const BYTES_PER_TENANT = 8_192;
 
+/** A user's sealed SIP credentials in bytes (base64 text: one byte a character, plus the string's header). */
+const sealedSize = (u: SnapshotUser): number => (u.softphone ? 64 + u.softphone.sealedSip.length : 0);
+
 /** The JSON sub-objects of a user that are shared between users holding equal values. */
 const SHARED_FIELDS = [
   'licences',
@@ -65,6 +68,8 @@ export class TenantSnapshot {
   /** Extension -> number of users (not removed) who have it. */
   private readonly extensions = new Map<string, number>();
   private readonly shared = new Map<string, unknown>();
+  /** Bytes of the sealed SIP credentials held (softphone users only), for the memory budget. */
+  private sealedBytes = 0;
   /** The tenant row's version: a tenant-wide change (plan, queues, profiles, role permissions) raises it. */
   tenantVersion: number;
 
@@ -87,7 +92,9 @@ export class TenantSnapshot {
 
   /** Rough heap cost, for the memory budget. */
   get approxBytes(): number {
-    return BYTES_PER_TENANT + this.users.size * BYTES_PER_USER + this.tenant.queues.size * BYTES_PER_QUEUE;
+    return (
+      BYTES_PER_TENANT + this.users.size * BYTES_PER_USER + this.tenant.queues.size * BYTES_PER_QUEUE + this.sealedBytes
+    );
   }
 
   /**
@@ -101,7 +108,7 @@ export class TenantSnapshot {
       found.add(row.id);
       const own = devices.get(row.id) ?? [];
       const access = this.share(toUserAccess(row, own));
-      this.forgetExtension(this.users.get(row.id));
+      this.forget(this.users.get(row.id));
       const sp = access.ucClient.softphone;
       const device = sp.enabled ? own.find((d) => d.id === sp.deviceId) : undefined;
       const user: SnapshotUser = {
@@ -111,12 +118,13 @@ export class TenantSnapshot {
         ...(device && { softphone: { id: device.id, kind: device.kind, sealedSip: device.sip_secret } }),
       };
       this.users.set(row.id, user);
+      this.sealedBytes += sealedSize(user);
       if (user.extension !== null) this.extensions.set(user.extension, (this.extensions.get(user.extension) ?? 0) + 1);
       this.compiled.upsertUser(access);
     }
     for (const id of asked ?? []) {
       if (found.has(id)) continue;
-      this.forgetExtension(this.users.get(id));
+      this.forget(this.users.get(id));
       this.users.delete(id);
       this.compiled.removeUser(id);
     }
@@ -155,7 +163,9 @@ export class TenantSnapshot {
     return user ? buildEffectiveConfig(user.access, this.tenant, this.compiled, this.userVersion(user), null) : null;
   }
 
-  private forgetExtension(user: SnapshotUser | undefined): void {
+  /** What a user being replaced or removed held: their extension, their sealed credentials' bytes. */
+  private forget(user: SnapshotUser | undefined): void {
+    if (user) this.sealedBytes -= sealedSize(user);
     const ext = user?.extension;
     if (ext === null || ext === undefined) return;
     const n = (this.extensions.get(ext) ?? 1) - 1;
