@@ -315,6 +315,59 @@ describeEachDatabase('SCIM 2.0 (P2) through HTTP', (kind) => {
     });
   });
 
+  it("P2, C6: a member leaving a group loses what its template gave, unless another group's template gives it or it was had before", async () => {
+    const t = await scimTenant(server, { licencePools: { crm: 5 } }, [...SCIM_SCOPES, 'portal:use']);
+    const emails = ['leave-a@t.example', 'leave-b@t.example', 'leave-c@t.example'];
+    for (const email of emails) await insertPlatformUser(server.deps.db, t.t, { email, platform_email: email });
+    const [a, b, c] = await Promise.all(emails.map((e) => create(e, {}, t)));
+    const user = async (id: string) => (await t.a.asProvider<User>('GET', `/v1/tenants/${t.t}/users/${id}`)).body;
+    // c held CRM before any template gave it.
+    const before = await user(c!.id);
+    const direct = await t.a.asProvider('PATCH', `/v1/tenants/${t.t}/users/${c!.id}`, {
+      licences: [...before.licences, 'crm'],
+    });
+    expect(direct.status, JSON.stringify(direct.body)).toBe(200);
+    const group = async (displayName: string, accessTemplate: Extra) => {
+      const g = await t.scim<Json>('POST', '/Groups', { displayName });
+      const set = await t.a.asProvider(`PUT`, `/v1/tenants/${t.t}/groups/${g.body.id}/access-template`, {
+        accessTemplate,
+      });
+      expect(set.status, JSON.stringify(set.body)).toBe(200);
+      return g.body.id;
+    };
+    const sales = await group('Sales', { licences: ['crm'], supervisorLevel: 'report' });
+    const crm = await group('CRM users', { licences: ['crm'] });
+    const members = async (g: string, op: 'add' | 'Remove', ids: string[]) => {
+      const r = await t.scim<Json>('PATCH', `/Groups/${g}`, {
+        schemas: [PATCH],
+        Operations: [{ op, path: 'members', value: ids.map((value) => ({ value })) }],
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body;
+    };
+    await members(sales, 'add', [a!.id, b!.id, c!.id]);
+    await members(crm, 'add', [b!.id]);
+    for (const u of [a!, b!, c!]) {
+      const joined = await user(u.id);
+      expect(joined.licences).toContain('crm');
+      expect(joined.supervisorLevel).toBe('report');
+    }
+    const left = await members(sales, 'Remove', [a!.id, b!.id, c!.id]);
+    expect(issues(left)).toEqual([]);
+    const [ua, ub, uc] = await Promise.all([a!, b!, c!].map((u) => user(u.id)));
+    // a: the template gave CRM and the supervisor level; both are taken away.
+    expect(ua!.licences).not.toContain('crm');
+    expect(ua!.supervisorLevel).toBe('none');
+    expect(ua!.groups).toEqual([]);
+    // b: the CRM group's template still gives CRM; the level only Sales gave goes.
+    expect(ub!.licences).toContain('crm');
+    expect(ub!.supervisorLevel).toBe('none');
+    expect(ub!.groups).toEqual([crm]);
+    // c: CRM was c's before the template: it stays.
+    expect(uc!.licences).toContain('crm');
+    expect(uc!.supervisorLevel).toBe('none');
+  });
+
   it('C3: a template needing more than the token holds leaves the member without it, reported', async () => {
     const t = await scimTenant(server, { licencePools: { crm: 5 } });
     await insertPlatformUser(server.deps.db, t.t, { email: 'c3@t.example', platform_email: 'c3@t.example' });

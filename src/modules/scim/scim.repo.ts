@@ -1,6 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { AccessTemplate, TemplateIssue } from '../../db/schema.js';
+import type { SupervisorLevel } from '../../catalog/licences.js';
+import type { ProfileAssignment } from '../../access/types.js';
+import type { AccessTemplate, TemplateGrants, TemplateIssue } from '../../db/schema.js';
 import { AppError } from '../../infra/errors.js';
 import { resolveAttribute, type Multi, type Scalar, type ScimColumn } from './scim.attributes.js';
 import type { Filter } from './scim.filter.js';
@@ -17,6 +19,8 @@ export interface ScimUserRow {
   primary_group_id: string | null;
   permissions: string[];
   licences: string[];
+  supervisor_level: SupervisorLevel;
+  profile: ProfileAssignment;
   version: number;
   user_name: string;
   external_id: string | null;
@@ -213,7 +217,7 @@ function toSql(f: Filter, scope: Scope, element?: ElementScope): RawBuilder<unkn
 }
 
 const USER_SELECT = sql`u.id, u.tenant_id, u.source, u.status, u.display_name, u.email, u.group_ids, u.primary_group_id,
-  u.permissions, u.licences, u.version,
+  u.permissions, u.licences, u.supervisor_level, u.profile, u.version,
   s.user_name, s.external_id, s.resource, s.created_at, greatest(s.updated_at, u.updated_at) as modified_at`;
 const USER_FROM = sql`scim_users s join users u on u.id = s.user_id and u.tenant_id = s.tenant_id`;
 
@@ -418,4 +422,55 @@ export async function updateScimGroup(
     .where('tenant_id', '=', tenantId)
     .where('group_id', '=', groupId)
     .execute();
+}
+
+/** What a group's template gave a member (none: it gave nothing, or the member joined before it was recorded). */
+export async function findTemplateGrants(
+  db: Executor,
+  tenantId: string,
+  groupId: string,
+  userId: string,
+): Promise<TemplateGrants | undefined> {
+  const row = await db
+    .selectFrom('scim_template_grants')
+    .select('grants')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.grants;
+}
+
+export async function saveTemplateGrants(
+  db: Executor,
+  row: { tenant_id: string; group_id: string; user_id: string; grants: TemplateGrants },
+): Promise<void> {
+  const grants = JSON.stringify(row.grants);
+  await db
+    .insertInto('scim_template_grants')
+    .values({ ...row, grants })
+    .onConflict((oc) => oc.columns(['group_id', 'user_id']).doUpdateSet({ grants }))
+    .execute();
+}
+
+export async function deleteTemplateGrants(db: Executor, tenantId: string, groupId: string, userId: string) {
+  await db
+    .deleteFrom('scim_template_grants')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** The access templates of those of these groups that are SCIM groups with one. */
+export async function templatesOf(db: Executor, tenantId: string, groupIds: string[]): Promise<AccessTemplate[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('scim_groups')
+    .select('access_template')
+    .where('tenant_id', '=', tenantId)
+    .where('group_id', 'in', groupIds)
+    .where('access_template', 'is not', null)
+    .execute();
+  return rows.map((r) => r.access_template!);
 }

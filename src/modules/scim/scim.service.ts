@@ -1,5 +1,6 @@
 import type { Licence, NamedPermission } from '../../catalog/index.js';
-import type { AccessTemplate, TemplateIssue } from '../../db/schema.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { AccessTemplate, TemplateGrants, TemplateIssue } from '../../db/schema.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
@@ -405,7 +406,7 @@ export class ScimService {
         const issues: TemplateIssue[] = [];
         for (const m of members) {
           const user = (await repo.findScimUser(uow.tx, tenantId, m.user_id))!;
-          const issue = await this.applyWithTemplate(uow, powers, tenantId, user, {}, template);
+          const issue = await this.applyWithTemplate(uow, powers, tenantId, id, user, {}, template);
           if (issue) issues.push(issue);
         }
         await repo.updateScimGroup(uow.tx, tenantId, id, { template_report: issues });
@@ -438,19 +439,97 @@ export class ScimService {
       const membership: UserPatch = { groups: [...user.group_ids, groupId] };
       if (!group.access_template) await this.users.patchIn(uow, powers, tenantId, userId, membership);
       else {
-        const issue = await this.applyWithTemplate(uow, powers, tenantId, user, membership, group.access_template);
+        const issue = await this.applyWithTemplate(
+          uow,
+          powers,
+          tenantId,
+          groupId,
+          user,
+          membership,
+          group.access_template,
+        );
         if (issue) issues.push(issue);
       }
     }
     for (const userId of removed) {
-      const user = (await repo.findScimUser(uow.tx, tenantId, userId))!;
-      await this.users.patchIn(uow, powers, tenantId, userId, {
-        groups: user.group_ids.filter((g) => g !== groupId),
-        ...(user.primary_group_id === groupId && { primaryGroup: null }),
-      });
+      const issue = await this.leave(uow, powers, tenantId, groupId, userId);
+      if (issue) issues.push(issue);
     }
-    if (group.access_template && added.length > 0)
+    if (group.access_template && (added.length > 0 || issues.length > 0))
       await repo.updateScimGroup(uow.tx, tenantId, groupId, { template_report: issues });
+  }
+
+  /** Records what a template's patch gave the member beyond what they had (added to what it gave before). */
+  private async recordGrants(
+    uow: UnitOfWork,
+    tenantId: string,
+    groupId: string,
+    before: repo.ScimUserRow,
+    patch: UserPatch,
+  ): Promise<void> {
+    const earlier = await repo.findTemplateGrants(uow.tx, tenantId, groupId, before.id);
+    const level = patch.supervisorLevel;
+    const profile = patch.profile;
+    const grants: TemplateGrants = {
+      permissions: union(
+        earlier?.permissions ?? [],
+        (patch.permissions ?? []).filter((p) => !before.permissions.includes(p)),
+      ),
+      licences: union(
+        earlier?.licences ?? [],
+        (patch.licences ?? []).filter((l) => !before.licences.includes(l)),
+      ),
+    };
+    if (earlier?.supervisorLevel)
+      grants.supervisorLevel = { ...earlier.supervisorLevel, to: level ?? earlier.supervisorLevel.to };
+    else if (level && level !== before.supervisor_level)
+      grants.supervisorLevel = { to: level, from: before.supervisor_level };
+    if (earlier?.profile) grants.profile = { ...earlier.profile, to: profile ?? earlier.profile.to };
+    else if (profile && !isDeepStrictEqual(profile, before.profile))
+      grants.profile = { to: profile, from: before.profile };
+    const gave = grants.permissions.length + grants.licences.length > 0 || grants.supervisorLevel || grants.profile;
+    if (gave)
+      await repo.saveTemplateGrants(uow.tx, { tenant_id: tenantId, group_id: groupId, user_id: before.id, grants });
+  }
+
+  /**
+   * A member leaves a group: what the group's template gave them (recorded when it was applied) is
+   * taken away unless another group they stay in still gives it by its template; a supervisor level
+   * or profile the template set returns to what it was (or to another template's). Every rule
+   * applies, as the token's creator; should one refuse the taking away (C9: the creator may not take
+   * away what they could not give), the member only leaves the group and the refusal is reported.
+   */
+  private async leave(
+    uow: UnitOfWork,
+    powers: ActorPowers,
+    tenantId: string,
+    groupId: string,
+    userId: string,
+  ): Promise<TemplateIssue | null> {
+    const user = (await repo.findScimUser(uow.tx, tenantId, userId))!;
+    const groups = user.group_ids.filter((g) => g !== groupId);
+    const membership: UserPatch = { groups, ...(user.primary_group_id === groupId && { primaryGroup: null }) };
+    const grants = await repo.findTemplateGrants(uow.tx, tenantId, groupId, userId);
+    if (!grants) {
+      await this.users.patchIn(uow, powers, tenantId, userId, membership);
+      return null;
+    }
+    await repo.deleteTemplateGrants(uow.tx, tenantId, groupId, userId);
+    const withdrawal = { ...membership, ...withdrawn(user, grants, await repo.templatesOf(uow.tx, tenantId, groups)) };
+    try {
+      await this.users.patchIn(uow, powers, tenantId, userId, withdrawal);
+      return null;
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500 || err.code === 'not_found') throw err;
+      await this.users.patchIn(uow, powers, tenantId, userId, membership);
+      return {
+        userId,
+        code: err.code,
+        ...(err.rule && { rule: err.rule }),
+        detail: `left the group, but what its template gave was not taken away: ${err.message}`,
+        applied: 'membership',
+      };
+    }
   }
 
   /**
@@ -462,6 +541,7 @@ export class ScimService {
     uow: UnitOfWork,
     powers: ActorPowers,
     tenantId: string,
+    groupId: string,
     user: repo.ScimUserRow,
     membership: UserPatch,
     t: AccessTemplate,
@@ -485,6 +565,7 @@ export class ScimService {
     for (const [patch, applied] of attempts) {
       try {
         if (Object.keys(patch).length > 0) await this.users.patchIn(uow, powers, tenantId, user.id, patch);
+        if (applied !== 'membership') await this.recordGrants(uow, tenantId, groupId, user, patch);
         return applied && first
           ? {
               userId: user.id,
@@ -501,6 +582,26 @@ export class ScimService {
     }
     throw first!;
   }
+}
+
+/** What a leaving member loses: what the template gave, less what another of their groups' templates gives. */
+function withdrawn(user: repo.ScimUserRow, g: TemplateGrants, others: AccessTemplate[]): UserPatch {
+  const patch: UserPatch = {};
+  const permissions = g.permissions.filter((p) => !others.some((t) => t.permissions?.includes(p)));
+  if (permissions.some((p) => user.permissions.includes(p)))
+    patch.permissions = (user.permissions as NamedPermission[]).filter((p) => !permissions.includes(p));
+  const licences = g.licences.filter((l) => !others.some((t) => t.licences?.includes(l)));
+  if (licences.some((l) => user.licences.includes(l)))
+    patch.licences = (user.licences as Licence[]).filter((l) => !licences.includes(l));
+  if (g.supervisorLevel && user.supervisor_level === g.supervisorLevel.to) {
+    const level = others.find((t) => t.supervisorLevel)?.supervisorLevel ?? g.supervisorLevel.from;
+    if (level !== user.supervisor_level) patch.supervisorLevel = level;
+  }
+  if (g.profile && isDeepStrictEqual(user.profile, g.profile.to)) {
+    const profile = others.find((t) => t.profile)?.profile ?? g.profile.from;
+    if (!isDeepStrictEqual(profile, user.profile)) patch.profile = profile;
+  }
+  return patch;
 }
 
 interface MemberChange {
