@@ -5,13 +5,14 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { IngestResult, Named, SupervisorLevel, UserPage } from '../../src/contract/index.js';
+import type { IngestResult, Named, SupervisorLevel } from '../../src/contract/index.js';
 import { ReportsService } from '../../src/modules/call-data/reports.service.js';
 import type { ReportSchedule, ReportScheduleSent } from '../../src/modules/call-data/schedules.schemas.js';
 import { ReportSchedulesService } from '../../src/modules/call-data/schedules.service.js';
 import { api, uniqueEmail, type ApiClient, type Page, type ProblemBody } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { EVENTUALLY_MS } from '../support/waiting.js';
+import { tenantWithPhoneUsers } from './call-data-support.js';
 
 interface Mail {
   subject: string;
@@ -62,22 +63,10 @@ describeEachDatabase('call data: report schedules', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     a = api(server);
-    t = (await a.tenant()).id;
-    const token = (await a.asProvider<{ token: string }>('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token;
-    const person = (externalId: string, n: number) => ({
-      externalId,
-      displayName: externalId,
-      email: `${externalId}@pbx.example`,
-      extension: String(200 + n),
-      devices: [],
-      acdQueues: [],
-    });
-    await a.call('PUT', `/v1/tenants/${t}/platform/snapshot`, {
-      token,
-      body: { users: [person('ada', 1), person('bob', 2)], queues: [] },
-    });
-    const users = (await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users?source=platform`)).body.items;
-    const ada = users.find((u) => u.externalId === 'ada')!.id;
+    const tenant = await tenantWithPhoneUsers(a, ['ada', 'bob']);
+    t = tenant.t;
+    const token = tenant.token;
+    const ada = tenant.ids.ada!;
     sales = (await a.asProvider<Named>('POST', `/v1/tenants/${t}/groups`, { name: 'Sales' })).body.id;
     await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ada}`, {
       groups: [sales],

@@ -4,10 +4,11 @@
  * provider's overview and its CSV.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { IngestResult, UserPage } from '../../src/contract/index.js';
+import type { IngestResult } from '../../src/contract/index.js';
 import type { TenantUsage, Usage } from '../../src/modules/usage/usage.schemas.js';
 import { api, type ApiClient } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { tenantWithPhoneUsers } from './call-data-support.js';
 
 describeEachDatabase('usage: licences beside the users who produced data', (kind) => {
   let server: TestServer;
@@ -16,22 +17,10 @@ describeEachDatabase('usage: licences beside the users who produced data', (kind
   beforeAll(async () => {
     server = await startTestServer(kind);
     a = api(server);
-    t = (await a.tenant()).id;
-    const token = (await a.asProvider<{ token: string }>('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token;
-    const person = (externalId: string, n: number) => ({
-      externalId,
-      displayName: externalId,
-      email: `${externalId}@pbx.example`,
-      extension: String(400 + n),
-      devices: [],
-      acdQueues: [],
-    });
-    await a.call('PUT', `/v1/tenants/${t}/platform/snapshot`, {
-      token,
-      body: { users: [person('ada', 1), person('bob', 2), person('cy', 3)], queues: [] },
-    });
-    const users = (await a.asProvider<UserPage>('GET', `/v1/tenants/${t}/users?source=platform`)).body.items;
-    const id = (x: string) => users.find((u) => u.externalId === x)!.id;
+    const tenant = await tenantWithPhoneUsers(a, ['ada', 'bob', 'cy']);
+    t = tenant.t;
+    const token = tenant.token;
+    const id = (x: string) => tenant.ids[x]!;
     const licences: Record<string, string[]> = {
       ada: ['essential', 'agent'],
       bob: ['essential'],
