@@ -28,6 +28,12 @@ export interface Period {
   to: string;
 }
 
+export interface AgentStateRequest {
+  state: 'available' | 'paused' | 'logged_out';
+  reason?: string;
+  queue?: string;
+}
+
 const tenantPath = (t: string) => `/v1/tenants/${encodeURIComponent(t)}`;
 
 export const callDataKeys = {
@@ -60,6 +66,13 @@ export function callDataApi(client: SwitchboardClient) {
     live: (t: string) => http.request<LiveSnapshot>('GET', `${tenantPath(t)}/live`),
     recordings: (t: string, query: Period & { cursor?: string | null; limit?: number }) =>
       http.request<Page<Recording>>('GET', `${tenantPath(t)}/recordings`, { query: { ...query } }),
+    /** Supervisor Agent Control (CD5): a request to the phone system, on the supervisor's queues only (G11). */
+    requestAgentState: (t: string, userId: string, body: AgentStateRequest) =>
+      http.request<{ type: string; requested: true }>(
+        'POST',
+        `${tenantPath(t)}/agents/${encodeURIComponent(userId)}/state-requests`,
+        { body },
+      ),
     playback: (t: string, recordingId: string) =>
       http.request<Playback>('POST', `${tenantPath(t)}/recordings/${encodeURIComponent(recordingId)}/playback`, {
         body: {},

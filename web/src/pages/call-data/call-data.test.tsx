@@ -336,6 +336,59 @@ describe('agent and queue data, dashboards, wallboard and live statistics (CD3)'
   });
 });
 
+describe('supervisor agent control (CD5)', () => {
+  const snapshot: LiveSnapshot = {
+    at: '2026-11-29T10:00:00Z',
+    queues: [
+      {
+        queueId: 'q1',
+        label: 'Sales',
+        waiting: 0,
+        inProgress: 0,
+        longestWaitSeconds: 0,
+        today: { offered: 0, answered: 0, abandoned: 0, missed: 0 },
+      },
+    ],
+    totals: { waiting: 0, inProgress: 0 },
+    agents: [
+      { userId: 'a1', label: 'Ana', state: 'available', reason: null, since: '2026-11-29T09:00:00Z', queueIds: ['q1'] },
+    ],
+  };
+
+  it('CD5: without agent_state:edit there is no control', () => {
+    state.actor = actorFromCapabilities(LEVEL_CAPABILITIES.contact_center);
+    wrap(<LiveAgents snapshot={snapshot} />);
+    expect(screen.queryByRole('button', { name: 'Change the state of Ana' })).toBeNull();
+  });
+
+  it('CD5: a supervisor asks the phone system to pause an agent in that queue', async () => {
+    state.actor = actorFromCapabilities([...LEVEL_CAPABILITIES.contact_center, 'agent_state:edit']);
+    request.mockReset();
+    request.mockResolvedValueOnce({ type: 'agent.state_change_requested', requested: true });
+    wrap(<LiveAgents snapshot={snapshot} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Change the state of Ana' }));
+    fireEvent.click(await screen.findByRole('menuitem', { name: 'Paused' }));
+    await screen.findByTestId('state-requested');
+    expect(request).toHaveBeenCalledWith('POST', '/v1/tenants/t1/agents/a1/state-requests', {
+      body: { state: 'paused', queue: 'q1' },
+    });
+  });
+
+  it('G11: outside the supervisor’s queues the refusal shows its rule', async () => {
+    state.actor = actorFromCapabilities([...LEVEL_CAPABILITIES.contact_center, 'agent_state:edit']);
+    const { ApiError } = await import('../../../../client/index.js');
+    request.mockReset();
+    request.mockRejectedValueOnce(
+      new ApiError({ status: 403, code: 'forbidden', rule: 'G11', detail: 'not one of your queues' }),
+    );
+    wrap(<LiveAgents snapshot={snapshot} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Change the state of Ana' }));
+    fireEvent.click(await screen.findByRole('menuitem', { name: 'Logged out' }));
+    expect((await screen.findByTestId('problem')).dataset.rule).toBe('G11');
+    expect(screen.queryByTestId('state-requested')).toBeNull();
+  });
+});
+
 describe('recordings (CD4)', () => {
   it('CD4: a recording is played through the signed link the server issues when asked, never listed', async () => {
     state.actor = actorFromCapabilities(['recordings:play']);

@@ -2,12 +2,15 @@
  * Live statistics (CD3, Live Analytics Supervisor and up): calls waiting and in progress per queue, and
  * for Contact Center Supervisors the agents' current states per queue, pushed as call data arrives.
  */
-import { Alert, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { LiveSnapshot } from '../../api/call-data.js';
-import { useActor } from '../../api/hooks.js';
+import { Alert, Badge, Button, Card, Group, Menu, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { callDataApi, type AgentStateRequest, type LiveSnapshot } from '../../api/call-data.js';
+import { useActor, useTenantId } from '../../api/hooks.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
+import { actorCan } from '../../lib/actor.js';
 import { formatDateTime, formatNumber } from '../../lib/format.js';
+import { useSession } from '../../session.js';
 import { CallDataGate, GreyedScreen } from './call-data-gate.js';
 import { FigureCard } from './figure-cards.js';
 import { formatSeconds } from './period.js';
@@ -71,9 +74,56 @@ export function LiveQueues({ snapshot }: { snapshot: LiveSnapshot }) {
   );
 }
 
+const REQUESTABLE_STATES = ['available', 'paused', 'logged_out'] as const;
+
+/**
+ * Supervisor Agent Control (CD5): asks the phone system to change an agent's state in this queue. The
+ * server refuses outside the supervisor's queues (G11); the agent's new state arrives with the next snapshot.
+ */
+function AgentStateControl({ userId, name, queueId }: { userId: string; name: string; queueId: string }) {
+  const { t } = useI18n();
+  const { client } = useSession();
+  const tenantId = useTenantId() ?? '';
+  const request = useMutation({
+    mutationFn: (state: AgentStateRequest['state']) =>
+      callDataApi(client).requestAgentState(tenantId, userId, { state, ...(queueId && { queue: queueId }) }),
+  });
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Menu withinPortal={false} position="bottom-end">
+        <Menu.Target>
+          <Button
+            size="compact-xs"
+            variant="default"
+            loading={request.isPending}
+            aria-label={t('callData.live.changeStateOf', { name })}
+          >
+            {t('callData.live.changeState')}
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          {REQUESTABLE_STATES.map((state) => (
+            <Menu.Item key={state} onClick={() => request.mutate(state)}>
+              {t(`callData.state.${state}`)}
+            </Menu.Item>
+          ))}
+        </Menu.Dropdown>
+      </Menu>
+      {request.isSuccess && (
+        <Text size="xs" c="teal" data-testid="state-requested">
+          {t('callData.live.stateRequested')}
+        </Text>
+      )}
+      {request.error && <ProblemAlert error={request.error} onClose={() => request.reset()} />}
+    </Group>
+  );
+}
+
 /** Agents' current states, per queue (an agent in several queues shows in each). */
 export function LiveAgents({ snapshot }: { snapshot: LiveSnapshot }) {
   const { t, has, lang } = useI18n();
+  const { actor } = useActor();
+  const control = actorCan(actor, 'agent_state:edit');
   const agents = snapshot.agents ?? [];
   const queueLabel = new Map(snapshot.queues.map((q) => [q.queueId, q.label]));
   const queueIds = [...new Set(agents.flatMap((a) => (a.queueIds.length ? a.queueIds : [''])))];
@@ -100,6 +150,11 @@ export function LiveAgents({ snapshot }: { snapshot: LiveSnapshot }) {
                       </Badge>
                     </Table.Td>
                     <Table.Td>{t('callData.live.since', { at: formatDateTime(a.since, lang) })}</Table.Td>
+                    {control && (
+                      <Table.Td>
+                        <AgentStateControl userId={a.userId} name={a.label} queueId={qid} />
+                      </Table.Td>
+                    )}
                   </Table.Tr>
                 ))}
             </Table.Tbody>
