@@ -5,7 +5,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/databas
 import { validateAsBody } from './http/validation.js';
 import { loadConfig, ConfigError, type Config } from './infra/config.js';
 import { TenantCreate } from './modules/tenants/tenants.schemas.js';
-import { createTenant, doctor, listAllTenants, rotateProviderToken, verifyAudit } from './operator.js';
+import { createDemo, createTenant, doctor, listAllTenants, rotateProviderToken, verifyAudit } from './operator.js';
 
 const HELP = `Switchboard: user, licence and access service.
 
@@ -18,7 +18,8 @@ Usage: switchboard <command> [options]
                                  create a tenant (as the provider) and print its id
   provider-token rotate          replace the stored provider token; prints the new one once
   audit verify <tenantId>        recompute a tenant's audit hash chain (exit 1 when broken)
-  doctor                         check configuration, database and migrations (exit 1 on a problem)
+  demo                           create a demo tenant (admin, agents, queues) and print how to sign in
+  doctor                         check configuration, database, migrations and outbox lag (exit 1 on a problem)
   help, --help                   this text
 
 Configuration comes from the environment (DATABASE_URL, SWITCHBOARD_DATA_DIR, ...): see README.md.`;
@@ -136,6 +137,16 @@ async function main(argv: string[]): Promise<void> {
           : `BROKEN at entry ${result.brokenAt} (after ${result.entries} entries read).`,
       );
       if (!result.intact) process.exitCode = 1;
+      return;
+    }
+    case 'demo': {
+      const demo = await withServer(config, (server) => createDemo(server, config));
+      console.log(
+        `Demo tenant ${demo.tenant.name} (${demo.tenant.id}): ${demo.users} users, queues ${demo.queues.join(', ')}.`,
+      );
+      console.log(`Start the server (switchboard serve), then sign in as its administrator:`);
+      console.log(`  ${demo.signInUrl}`);
+      console.log(`  email ${demo.adminEmail}  password ${demo.adminPassword}  (shown once)`);
       return;
     }
     case 'doctor': {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from './app.js';
 import { pendingMigrations, pingDatabase, type DatabaseHandle } from './db/database.js';
 import { putSystemSetting } from './db/system-settings.js';
@@ -7,7 +7,10 @@ import type { RequestContext } from './infra/context.js';
 import { generateToken, hashToken } from './infra/crypto.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import type { AuditVerification } from './modules/audit/audit.schemas.js';
+import { outboxLag } from './modules/outbox/outbox.repo.js';
+import { QueuesService } from './modules/queues/queues.service.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
+import { UsersService } from './modules/users/users.service.js';
 import type { Tenant, TenantCreate } from './modules/tenants/tenants.schemas.js';
 
 /**
@@ -38,6 +41,63 @@ export async function listAllTenants(server: Server): Promise<Tenant[]> {
   }
 }
 
+/** What `switchboard demo` made: a tenant to look at, and how its administrator signs in. */
+export interface Demo {
+  tenant: Tenant;
+  adminEmail: string;
+  adminPassword: string;
+  users: number;
+  queues: string[];
+  signInUrl: string;
+}
+
+const DEMO_AGENTS = ['Ana Costa', 'Ben Okafor', 'Chloé Martin', 'Dmitri Petrov', 'Eun-ji Park', 'Farid Haddad'];
+
+/**
+ * A demo tenant a newcomer can open in a minute: an administrator with a generated password (shown
+ * once), agents and two queues, all made through the same services as the API (rules and audit).
+ */
+export async function createDemo(server: Server, config: Config): Promise<Demo> {
+  const ctx = operatorContext();
+  const tenant = await new TenantsService(server.deps).create(ctx, {
+    name: `Demo Contact Center ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+    plan: 'record',
+    seats: 25,
+  });
+  const domain = `demo-${tenant.id.slice(-8).toLowerCase()}.example`;
+  const queuesService = new QueuesService(server.deps);
+  const queues = [];
+  for (const name of ['Sales', 'Support']) queues.push((await queuesService.create(ctx, tenant.id, { name })).name);
+  const users = new UsersService(server.deps);
+  const adminEmail = `admin@${domain}`;
+  const adminPassword = randomBytes(12).toString('base64url');
+  await users.create(ctx, tenant.id, {
+    displayName: 'Demo Administrator',
+    email: adminEmail,
+    password: adminPassword,
+    permissions: ['website_access', 'manage_users', 'manage_billable_items', 'customer_settings', 'rest_api_admin'],
+    profile: { kind: 'superuser' },
+  });
+  for (const displayName of DEMO_AGENTS)
+    await users.create(ctx, tenant.id, {
+      displayName,
+      email: `${displayName
+        .toLowerCase()
+        .split(' ')[0]!
+        .normalize('NFD')
+        .replace(/[^a-z]/g, '')}@${domain}`,
+    });
+  const base = (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/$/, '');
+  return {
+    tenant,
+    adminEmail,
+    adminPassword,
+    users: DEMO_AGENTS.length + 1,
+    queues,
+    signInUrl: `${base}/sign-in?email=${encodeURIComponent(adminEmail)}`,
+  };
+}
+
 export async function verifyAudit(server: Server, tenantId: string): Promise<AuditVerification> {
   return new AuditService(server.deps).verify(operatorContext(), tenantId);
 }
@@ -53,6 +113,9 @@ export async function rotateProviderToken(database: DatabaseHandle, config: Conf
   await putSystemSetting(database.db, 'provider_token_hash', hashToken(token));
   return token;
 }
+
+/** An outbox row due this long without a node taking it means no node is dispatching. */
+const OUTBOX_LAG_LIMIT_SECONDS = 300;
 
 export interface DoctorCheck {
   check: string;
@@ -104,6 +167,17 @@ export async function doctor(
       ok: pending.length === 0,
       detail: pending.length ? `pending: ${pending.join(', ')} (run switchboard migrate)` : 'up to date',
     });
+    if (pending.length === 0) {
+      // Webhooks, mails and phone-system requests waiting: a lag of minutes means no node dispatches.
+      const lag = await outboxLag(database.db);
+      checks.push({
+        check: 'outbox',
+        ok: lag.lagSeconds < OUTBOX_LAG_LIMIT_SECONDS,
+        detail: `${lag.pending} pending, the oldest due one waiting ${Math.round(lag.lagSeconds)} s${
+          lag.lagSeconds >= OUTBOX_LAG_LIMIT_SECONDS ? ': is any node running?' : ''
+        }`,
+      });
+    }
   } catch (err) {
     checks[0] = { ...checks[0]!, ok: false, detail: `${checks[0]!.detail}: ${(err as Error).message}` };
   }

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/app.js';
+import { loadConfig } from '../../src/infra/config.js';
 
 interface Run {
   code: number;
@@ -35,6 +37,7 @@ describe("operator's CLI", () => {
       'tenants create',
       'provider-token rotate',
       'audit verify',
+      'demo',
       'doctor',
     ])
       expect(help.stdout).toContain(c);
@@ -76,5 +79,37 @@ describe("operator's CLI", () => {
     expect(doctor.code).toBe(0);
     expect(doctor.stdout).toMatch(/ok +database: embedded/);
     expect(doctor.stdout).toContain('migrations: up to date');
+    expect(doctor.stdout).toMatch(/ok +outbox: \d+ pending/);
+  }, 240_000);
+
+  it('demo makes a tenant with an administrator who can sign in at the printed address, agents and queues', async () => {
+    const demo = await run(['demo'], { PUBLIC_URL: 'http://demo.local:3000' });
+    expect(demo.code).toBe(0);
+    const id = /\((tnt_\w+)\)/.exec(demo.stdout)?.[1];
+    const email = /email (\S+)/.exec(demo.stdout)?.[1];
+    const password = /password (\S+)/.exec(demo.stdout)?.[1];
+    expect(demo.stdout).toContain('queues Sales, Support');
+    expect(demo.stdout).toContain(`http://demo.local:3000/sign-in?email=${encodeURIComponent(email!)}`);
+    // The printed credentials open the portal as the tenant's administrator.
+    const server = await buildServer(loadConfig({ SWITCHBOARD_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+    try {
+      const login = await server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email, password, audience: 'portal' },
+      });
+      expect(login.statusCode).toBe(200);
+      const token = login.json<{ token: string; tenantId: string }>();
+      expect(token.tenantId).toBe(id);
+      const users = await server.app.inject({
+        method: 'GET',
+        url: `/v1/tenants/${id}/users`,
+        headers: { authorization: `Bearer ${token.token}` },
+      });
+      expect(users.statusCode).toBe(200);
+      expect(users.json<{ items: unknown[] }>().items.length).toBe(7);
+    } finally {
+      await server.close();
+    }
   }, 240_000);
 });

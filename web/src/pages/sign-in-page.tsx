@@ -47,7 +47,8 @@ export function SignInPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [mode, setMode] = useState<Mode>(params.has('forgot') ? 'forgot' : 'password');
-  const [email, setEmail] = useState('');
+  // `?email=`: a link that names who signs in (the demo's administrator) fills it in.
+  const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [providerToken, setProviderToken] = useState('');
   const [busy, setBusy] = useState(false);
