@@ -6,6 +6,7 @@
 import type { Messages } from './en.js';
 import { webhooksMessages } from './features/webhooks.js';
 import { callDataMessages } from './features/call-data.js';
+import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
@@ -875,6 +876,7 @@ export const de: Messages = {
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.de,
   ...callDataMessages.de,
+  ...usersImportMessages.de,
   ...providerMessages.de,
   ...schedulesMessages.de,
   ...policiesMessages.de,

@@ -6,6 +6,7 @@
 import type { PluralMessage } from './plural.js';
 import { webhooksMessages } from './features/webhooks.js';
 import { callDataMessages } from './features/call-data.js';
+import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
@@ -835,6 +836,7 @@ export const en = {
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.en,
   ...callDataMessages.en,
+  ...usersImportMessages.en,
   ...providerMessages.en,
   ...schedulesMessages.en,
   ...policiesMessages.en,

@@ -6,6 +6,7 @@
 import type { Messages } from './en.js';
 import { webhooksMessages } from './features/webhooks.js';
 import { callDataMessages } from './features/call-data.js';
+import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
@@ -895,6 +896,7 @@ export const es: Messages = {
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.es,
   ...callDataMessages.es,
+  ...usersImportMessages.es,
   ...providerMessages.es,
   ...schedulesMessages.es,
   ...policiesMessages.es,

@@ -7,6 +7,7 @@
 import type { Messages } from './en.js';
 import { webhooksMessages } from './features/webhooks.js';
 import { callDataMessages } from './features/call-data.js';
+import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
 import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
@@ -857,6 +858,7 @@ export const id: Messages = {
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.id,
   ...callDataMessages.id,
+  ...usersImportMessages.id,
   ...providerMessages.id,
   ...schedulesMessages.id,
   ...policiesMessages.id,

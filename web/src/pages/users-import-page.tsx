@@ -258,7 +258,15 @@ export function UsersImportPage() {
           {result && (
             <Stack>
               {result.status === 'rejected' && <Alert color="red">{t('usersImport.rejected')}</Alert>}
-              {result.status === 'failed' && <Alert color="red">{t('usersImport.failed')}</Alert>}
+              {result.status === 'failed' && (
+                <Alert color="red">
+                  {t(
+                    result.result?.failureCode === 'import_interrupted'
+                      ? 'usersImport.interrupted'
+                      : 'usersImport.failed',
+                  )}
+                </Alert>
+              )}
               <Counts job={result} done />
               <Group>
                 <Button variant="default" onClick={restart}>
