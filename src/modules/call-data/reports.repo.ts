@@ -60,20 +60,62 @@ function participantConditions(f: CallFilter): RawBuilder<unknown> {
   return and(w);
 }
 
+/** Per group: counts, sums and maxima, from which averages and the totals row are derived without a second pass. */
 const figures = (a: string) => sql`
   count(*)::int as total,
   count(*) filter (where ${sql.ref(`${a}.disposition`)} = 'answered')::int as answered,
   count(*) filter (where ${sql.ref(`${a}.disposition`)} in ('no_answer', 'busy'))::int as missed,
   count(*) filter (where ${sql.ref(`${a}.disposition`)} = 'abandoned')::int as abandoned,
-  coalesce(avg(${sql.ref(`${a}.wait_seconds`)}), 0)::float8 as avg_wait,
+  coalesce(sum(${sql.ref(`${a}.wait_seconds`)}), 0)::float8 as sum_wait,
   coalesce(max(${sql.ref(`${a}.wait_seconds`)}), 0)::int as max_wait,
-  coalesce(avg(${sql.ref(`${a}.talk_seconds`)}), 0)::float8 as avg_talk,
+  coalesce(sum(${sql.ref(`${a}.talk_seconds`)}), 0)::float8 as sum_talk,
   coalesce(max(${sql.ref(`${a}.talk_seconds`)}), 0)::int as max_talk`;
 
+type SumsRow = Omit<FiguresRow, 'avg_wait' | 'avg_talk' | 'is_total'> & { sum_wait: number; sum_talk: number };
+
+const withAverages = (r: SumsRow, isTotal: boolean): FiguresRow => ({
+  key: r.key,
+  total: r.total,
+  answered: r.answered,
+  missed: r.missed,
+  abandoned: r.abandoned,
+  avg_wait: r.total > 0 ? r.sum_wait / r.total : 0,
+  max_wait: r.max_wait,
+  avg_talk: r.total > 0 ? r.sum_talk / r.total : 0,
+  max_talk: r.max_talk,
+  is_total: isTotal,
+});
+
+/** The totals row: every row belongs to exactly one group, so the groups add up to it. */
+function totalOf(rows: SumsRow[]): SumsRow {
+  const t: SumsRow = {
+    key: null,
+    total: 0,
+    answered: 0,
+    missed: 0,
+    abandoned: 0,
+    sum_wait: 0,
+    max_wait: 0,
+    sum_talk: 0,
+    max_talk: 0,
+  };
+  for (const r of rows) {
+    t.total += r.total;
+    t.answered += r.answered;
+    t.missed += r.missed;
+    t.abandoned += r.abandoned;
+    t.sum_wait += r.sum_wait;
+    t.sum_talk += r.sum_talk;
+    t.max_wait = Math.max(t.max_wait, r.max_wait);
+    t.max_talk = Math.max(t.max_talk, r.max_talk);
+  }
+  return t;
+}
+
 /**
- * Calls of a period grouped by one dimension, with a totals row (`is_total`). By user and group the
- * rows count each modelled participant (a call between two licensed users counts for both); by queue,
- * hour and day they count calls.
+ * Calls of a period grouped by one dimension, with a totals row (`is_total`, summed from the groups: one
+ * pass over the month, not a second grouping set). By user and group the rows count each modelled
+ * participant (a call between two licensed users counts for both); by queue, hour and day they count calls.
  */
 export async function callReport(db: Executor, f: CallFilter, by: ReportDimension, tz: string): Promise<FiguresRow[]> {
   const perUser = by === 'user' || by === 'group';
@@ -90,14 +132,15 @@ export async function callReport(db: Executor, f: CallFilter, by: ReportDimensio
             : sql`to_char(date_trunc('day', c.started_at at time zone ${tz}), 'YYYY-MM-DD')`;
   const source = perUser ? sql`call_participants p` : sql`call_records c`;
   const where = perUser ? participantConditions(f) : callConditions(f);
-  const r = await sql<FiguresRow>`
-    select key, grouping(key) = 1 as is_total, ${figures('x')}
+  const r = await sql<SumsRow>`
+    select key, ${figures('x')}
     from (select ${key} as key, ${sql.ref(`${a}.disposition`)}, ${sql.ref(`${a}.wait_seconds`)},
             ${sql.ref(`${a}.talk_seconds`)}
           from ${source} where ${where}) x
-    group by grouping sets ((key), ())
-    order by is_total, ${by === 'hour' || by === 'day' ? sql`key` : sql`total desc, key`}`.execute(db);
-  return r.rows;
+    group by key
+    order by ${by === 'hour' || by === 'day' ? sql`key` : sql`total desc, key`}`.execute(db);
+  const rows = r.rows.map((row) => withAverages(row, false));
+  return r.rows.length > 0 ? [...rows, withAverages(totalOf(r.rows), true)] : [];
 }
 
 export interface CallListRow {
