@@ -213,8 +213,9 @@ describe.skipIf(!run)('admin portal (browser)', () => {
   it('shows who changed what in the audit log, with the before/after diff of a real entry', async () => {
     await page.goto(`${server.url}/audit`);
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
-    const row = page.getByRole('row').filter({ hasText: 'role_permissions.update' }).first();
-    await expect.poll(() => row.textContent(), ON_SERVER).toContain('Ada Admin'); // actorId resolved to the user's name
+    // The action in words (AU1: `role_permissions.update`), the actor by name (the entry's actorName).
+    const row = page.getByRole('row').filter({ hasText: 'Role permissions changed' }).first();
+    await expect.poll(() => row.textContent(), ON_SERVER).toContain('Ada Admin');
     await row.getByRole('button', { name: 'Show changes' }).click();
     const diff = page.getByTestId('audit-diff');
     await expect.poll(() => diff.textContent()).toContain('supervisor.manageQueueSettings');
