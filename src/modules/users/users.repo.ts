@@ -27,10 +27,6 @@ export async function findDevices(db: Executor, tenantId: string, userIds: strin
     .execute();
 }
 
-export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<UserRow> {
-  return db.insertInto('users').values(row).returningAll().executeTakeFirstOrThrow();
-}
-
 export async function updateUser(
   db: Executor,
   tenantId: string,
