@@ -119,7 +119,7 @@ describe.skipIf(!run)('portal fixes (browser)', () => {
     for (const hidden of ['Role permissions', 'Usage and seats', 'API tokens']) expect(items).not.toContain(hidden);
     await p.goto(`${server.url}/role-permissions`);
     await p.getByTestId('not-allowed').waitFor(ON_SERVER);
-    await screenshot(p, '32-delegated-menu');
+    await screenshot(p, '32-delegated-menu', { docs: true });
     expect(errors).toEqual([]);
     await p.context().close();
   });
@@ -141,7 +141,7 @@ describe.skipIf(!run)('portal fixes (browser)', () => {
     const said = p.getByTestId('group-delete-members');
     await said.waitFor(ON_SERVER);
     expect(await said.textContent()).toMatch(/1 user is a member.*For 1 of them it is the primary group/s);
-    await screenshot(p, '33-delete-group');
+    await screenshot(p, '33-delete-group', { docs: true });
     await p.getByRole('button', { name: 'Delete group' }).click();
     await p.getByRole('button', { name: 'Delete Temporary team' }).waitFor({ state: 'detached', ...ON_SERVER });
     const after = await seed.provider.users.get(seed.tenantId, member.id);
