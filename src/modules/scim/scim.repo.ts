@@ -453,13 +453,21 @@ export async function saveTemplateGrants(
     .execute();
 }
 
-export async function deleteTemplateGrants(db: Executor, tenantId: string, groupId: string, userId: string) {
-  await db
+/** Forgets what a group's template gave a member (who leaves it), answering it. */
+export async function takeTemplateGrants(
+  db: Executor,
+  tenantId: string,
+  groupId: string,
+  userId: string,
+): Promise<TemplateGrants | undefined> {
+  const row = await db
     .deleteFrom('scim_template_grants')
     .where('tenant_id', '=', tenantId)
     .where('group_id', '=', groupId)
     .where('user_id', '=', userId)
-    .execute();
+    .returning('grants')
+    .executeTakeFirst();
+  return row?.grants;
 }
 
 /** The access templates of those of these groups that are SCIM groups with one. */

@@ -509,12 +509,11 @@ export class ScimService {
     const user = (await repo.findScimUser(uow.tx, tenantId, userId))!;
     const groups = user.group_ids.filter((g) => g !== groupId);
     const membership: UserPatch = { groups, ...(user.primary_group_id === groupId && { primaryGroup: null }) };
-    const grants = await repo.findTemplateGrants(uow.tx, tenantId, groupId, userId);
+    const grants = await repo.takeTemplateGrants(uow.tx, tenantId, groupId, userId);
     if (!grants) {
       await this.users.patchIn(uow, powers, tenantId, userId, membership);
       return null;
     }
-    await repo.deleteTemplateGrants(uow.tx, tenantId, groupId, userId);
     const withdrawal = { ...membership, ...withdrawn(user, grants, await repo.templatesOf(uow.tx, tenantId, groups)) };
     try {
       await this.users.patchIn(uow, powers, tenantId, userId, withdrawal);
