@@ -21,6 +21,8 @@ const PG_BATCHES = Number(process.env.BENCH_CALL_BATCHES ?? 10);
 const PGLITE_BATCHES = Number(process.env.BENCH_CALL_BATCHES_PGLITE ?? 3);
 const MONTH_CALLS = Number(process.env.BENCH_MONTH_CALLS ?? 1_000_000);
 const GROUPS = 50;
+/** Calls generated per statement for the month. */
+const GENERATE_CHUNK = 250_000;
 /** Which parts to run (comma-separated: ingestion, report, live); all by default. `report` alone runs the month. */
 const PARTS = new Set((process.env.BENCH_CALL_PARTS ?? 'ingestion,report,live').split(',').map((s) => s.trim()));
 
@@ -155,20 +157,25 @@ async function report() {
       records: batch(0, Date.now() + 1000).slice(0, 1),
     });
     const g0 = performance.now();
-    await sql`
-      insert into call_records (tenant_id, external_id, started_at, direction, disposition, queue_external_id, wait_seconds, talk_seconds)
-      select ${t}, 'gen-' || i, ${month}::timestamptz + (i % (27 * 86400)) * interval '1 second',
-        (array['inbound','outbound','internal'])[1 + i % 3], (array['answered','no_answer','busy','abandoned'])[1 + i % 4],
-        'q0', i % 60, i % 600
-      from generate_series(1, ${MONTH_CALLS}) i`.execute(db);
-    await sql`
-      insert into call_participants (tenant_id, started_at, call_id, user_id, group_id, role, direction, disposition,
-        wait_seconds, talk_seconds)
-      select ${t}, ${month}::timestamptz + (i % (27 * 86400)) * interval '1 second', 'gen-' || i, 'usr-' || (i % ${USERS}),
-        'grp-' || (i % ${GROUPS}), 'destination', (array['inbound','outbound','internal'])[1 + i % 3],
-        (array['answered','no_answer','busy','abandoned'])[1 + i % 4], i % 60, i % 600
-      from generate_series(1, ${MONTH_CALLS}) i`.execute(db);
+    // In chunks, so no statement runs into the server's statement timeout on a loaded machine.
+    for (let lo = 1; lo <= MONTH_CALLS; lo += GENERATE_CHUNK) {
+      const hi = Math.min(MONTH_CALLS, lo + GENERATE_CHUNK - 1);
+      await sql`
+        insert into call_records (tenant_id, external_id, started_at, direction, disposition, queue_external_id, wait_seconds, talk_seconds)
+        select ${t}, 'gen-' || i, ${month}::timestamptz + (i % (27 * 86400)) * interval '1 second',
+          (array['inbound','outbound','internal'])[1 + i % 3], (array['answered','no_answer','busy','abandoned'])[1 + i % 4],
+          'q0', i % 60, i % 600
+        from generate_series(${lo}::int, ${hi}::int) i`.execute(db);
+      await sql`
+        insert into call_participants (tenant_id, started_at, call_id, user_id, group_id, role, direction, disposition,
+          wait_seconds, talk_seconds)
+        select ${t}, ${month}::timestamptz + (i % (27 * 86400)) * interval '1 second', 'gen-' || i, 'usr-' || (i % ${USERS}),
+          'grp-' || (i % ${GROUPS}), 'destination', (array['inbound','outbound','internal'])[1 + i % 3],
+          (array['answered','no_answer','busy','abandoned'])[1 + i % 4], i % 60, i % 600
+        from generate_series(${lo}::int, ${hi}::int) i`.execute(db);
+    }
     await sql`analyze call_participants`.execute(db);
+    await sql`analyze call_records`.execute(db);
     const generated = performance.now() - g0;
     const from = month.toISOString();
     const to = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1)).toISOString();
