@@ -49,7 +49,7 @@ export function TenantLifecycle({ tenant }: { tenant: Tenant }) {
         <Title order={2} size="h4">
           {t('provider.status')}
         </Title>
-        <Badge color={suspended ? 'red' : 'teal'} variant="light">
+        <Badge color={suspended ? 'red' : 'teal'} variant="dot">
           {t(`provider.status.${tenant.status}`)}
         </Badge>
       </Group>
@@ -64,7 +64,7 @@ export function TenantLifecycle({ tenant }: { tenant: Tenant }) {
             {t('provider.resume')}
           </Button>
         ) : (
-          <Button color="orange" variant="light" onClick={() => setConfirming('suspend')}>
+          <Button variant="default" onClick={() => setConfirming('suspend')}>
             {t('provider.suspend')}
           </Button>
         )}
