@@ -13,7 +13,15 @@ import { useI18n } from '../../i18n/index.js';
 import { formatNumber } from '../../lib/format.js';
 import { useSession } from '../../session.js';
 import { PeriodInputs } from './period-inputs.js';
-import { formatSeconds, formatShare, lastDays, periodOf, validRange, type DayRange } from './period.js';
+import {
+  formatSeconds,
+  formatShare,
+  lastDays,
+  periodOf,
+  validRange,
+  type DayRange,
+  CALL_DATA_STALE_MS,
+} from './period.js';
 
 /** A state's name in the portal's language; the phone system's own states as they come. */
 function useStateLabel(): (state: string) => string {
@@ -132,6 +140,7 @@ export function AgentQueueReports() {
     queryKey: callDataKeys.agents(tenantId, period),
     queryFn: () => api.agents(tenantId, period),
     enabled: !!tenantId,
+    staleTime: CALL_DATA_STALE_MS,
     placeholderData: keepPreviousData,
   });
   const queuePeriod = { ...period, serviceLevelSeconds };
@@ -139,6 +148,7 @@ export function AgentQueueReports() {
     queryKey: callDataKeys.queues(tenantId, queuePeriod),
     queryFn: () => api.queues(tenantId, queuePeriod),
     enabled: !!tenantId,
+    staleTime: CALL_DATA_STALE_MS,
     placeholderData: keepPreviousData,
   });
   return (

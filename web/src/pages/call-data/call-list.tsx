@@ -5,7 +5,7 @@ import { useTenantId } from '../../api/hooks.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
 import { PagedCallTable } from './call-table.js';
-import { formatSeconds } from './period.js';
+import { formatSeconds, CALL_DATA_STALE_MS } from './period.js';
 
 const PAGE = 50;
 
@@ -20,6 +20,7 @@ export function CallList({ query }: { query: ReportQuery }) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled: !!tenantId,
+    staleTime: CALL_DATA_STALE_MS,
   });
   return (
     <PagedCallTable

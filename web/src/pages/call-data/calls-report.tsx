@@ -14,7 +14,16 @@ import { useI18n } from '../../i18n/index.js';
 import { formatNumber } from '../../lib/format.js';
 import { useSession } from '../../session.js';
 import { CallList } from './call-list.js';
-import { browserTimeZone, bucketLabel, bucketPeriod, formatSeconds, lastDays, periodOf, validRange } from './period.js';
+import {
+  browserTimeZone,
+  bucketLabel,
+  bucketPeriod,
+  formatSeconds,
+  lastDays,
+  periodOf,
+  validRange,
+  CALL_DATA_STALE_MS,
+} from './period.js';
 import { ReportFilters, type ReportForm } from './report-filters.js';
 
 const INITIAL: ReportForm = {
@@ -170,6 +179,7 @@ export function CallsReport() {
     queryFn: () => callDataApi(client).report(tenantId, query),
     select: (r: CallReport) => withBucketLabels(r, lang),
     enabled: !!tenantId && valid,
+    staleTime: CALL_DATA_STALE_MS,
     placeholderData: keepPreviousData,
   });
   return (

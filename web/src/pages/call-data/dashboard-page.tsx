@@ -13,7 +13,16 @@ import { useSession } from '../../session.js';
 import { CallDataGate } from './call-data-gate.js';
 import { FigureCards } from './figure-cards.js';
 import { PeriodInputs } from './period-inputs.js';
-import { browserTimeZone, bucketLabel, formatShare, lastDays, periodOf, validRange, type DayRange } from './period.js';
+import {
+  browserTimeZone,
+  bucketLabel,
+  formatShare,
+  lastDays,
+  periodOf,
+  validRange,
+  type DayRange,
+  CALL_DATA_STALE_MS,
+} from './period.js';
 
 function ChartCard({ title, id, children }: { title: string; id: string; children: React.ReactNode }) {
   return (
@@ -109,6 +118,7 @@ function DashboardView() {
     queryKey: callDataKeys.dashboard(tenantId, query),
     queryFn: () => callDataApi(client).dashboard(tenantId, query),
     enabled: !!tenantId,
+    staleTime: CALL_DATA_STALE_MS,
     placeholderData: keepPreviousData,
     refetchInterval: 60_000,
   });

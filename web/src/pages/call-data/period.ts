@@ -85,3 +85,6 @@ export function bucketLabel(key: string, locale: string): string {
     hour ? { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' } : { dateStyle: 'medium' },
   ).format(new Date(from));
 }
+
+/** Call data keeps arriving: a screen opened again asks again instead of showing what it read before. */
+export const CALL_DATA_STALE_MS = 0;

@@ -14,7 +14,7 @@ import { useSession } from '../../session.js';
 import { CallDataGate } from './call-data-gate.js';
 import { PagedCallTable } from './call-table.js';
 import { PeriodInputs } from './period-inputs.js';
-import { lastDays, periodOf, validRange, type DayRange } from './period.js';
+import { lastDays, periodOf, validRange, type DayRange, CALL_DATA_STALE_MS } from './period.js';
 
 const PAGE = 50;
 
@@ -62,6 +62,7 @@ function RecordingList() {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled: !!tenantId,
+    staleTime: CALL_DATA_STALE_MS,
   });
   return (
     <Stack>
