@@ -114,6 +114,9 @@ export function createClient(options: ClientOptions) {
         http.request<{ status: 'accepted' }>('POST', '/v1/auth/password-reset', { body: { email } }),
       confirmPasswordReset: (token: string, password: string) =>
         http.request<void>('POST', '/v1/auth/password-reset/confirm', { body: { token, password } }),
+      /** Signs in to the portal once with an operator's sign-in link token (`switchboard demo`; cookie session). */
+      signInWithLink: (token: string) =>
+        http.request<LoginAnswer>('POST', '/v1/auth/sign-in-link', { body: { token } }),
       /** Chooses the first password with an invitation link's token (`POST /v1/auth/invitations/accept`). */
       acceptInvitation: (token: string, password: string) =>
         http.request<void>('POST', '/v1/auth/invitations/accept', { body: { token, password } }),

@@ -144,8 +144,11 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         `Demo tenant ${demo.tenant.name} (${demo.tenant.id}): ${demo.users} users, queues ${demo.queues.join(', ')}.`,
       );
-      console.log(`Start the server (switchboard serve), then sign in as its administrator:`);
-      console.log(`  ${demo.signInUrl}`);
+      console.log(
+        `Start the server (switchboard serve), then open this link within 15 minutes, signed in as its administrator:`,
+      );
+      console.log(`  ${demo.signInLink}`);
+      console.log(`Or sign in at ${demo.signInUrl}`);
       console.log(`  email ${demo.adminEmail}  password ${demo.adminPassword}  (shown once)`);
       return;
     }

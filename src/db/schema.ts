@@ -143,12 +143,12 @@ export interface PlatformTokensTable {
   name: string | null;
 }
 
-/** Single-use links: invitations and password resets (I3). */
+/** Single-use links: invitations, password resets and the operator's sign-in links (I3). */
 export interface OneTimeTokensTable {
   id: string;
   tenant_id: string;
   user_id: string;
-  purpose: 'invite' | 'reset';
+  purpose: 'invite' | 'reset' | 'sign_in';
   token_hash: string;
   created_at: Timestamp;
   expires_at: Timestamp;

@@ -82,7 +82,7 @@ describe("operator's CLI", () => {
     expect(doctor.stdout).toMatch(/ok +outbox: \d+ pending/);
   }, 240_000);
 
-  it('demo makes a tenant with an administrator who can sign in at the printed address, agents and queues', async () => {
+  it('demo makes a tenant with an administrator who can sign in at the printed address or once by the printed link (I3), agents and queues', async () => {
     const demo = await run(['demo'], { PUBLIC_URL: 'http://demo.local:3000' });
     expect(demo.code).toBe(0);
     const id = /\((tnt_\w+)\)/.exec(demo.stdout)?.[1];
@@ -108,6 +108,31 @@ describe("operator's CLI", () => {
       });
       expect(users.statusCode).toBe(200);
       expect(users.json<{ items: unknown[] }>().items.length).toBe(7);
+      // I3: the printed link signs the administrator in once (portal cookie), then is spent.
+      const link = /(http:\/\/demo\.local:3000\/sign-in\/link\?token=\S+)/.exec(demo.stdout)?.[1];
+      const linkToken = new URL(link!).searchParams.get('token');
+      const byLink = await server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/sign-in-link',
+        payload: { token: linkToken },
+      });
+      expect(byLink.statusCode).toBe(200);
+      expect(byLink.json<{ tenantId: string }>().tenantId).toBe(id);
+      expect(String(byLink.headers['set-cookie'])).toContain('HttpOnly');
+      const again = await server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/sign-in-link',
+        payload: { token: linkToken },
+      });
+      expect(again.statusCode).toBe(400);
+      expect(again.json()).toMatchObject({ code: 'invalid_token', rule: 'I3' });
+      // An invitation's token is not a sign-in link.
+      const invite = await server.app.inject({
+        method: 'POST',
+        url: '/v1/auth/sign-in-link',
+        payload: { token: 'sbi_' + 'x'.repeat(40) },
+      });
+      expect(invite.statusCode).toBe(400);
     } finally {
       await server.close();
     }

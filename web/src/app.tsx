@@ -13,6 +13,7 @@ const page = (load: () => Promise<Record<string, unknown>>, name: string) =>
   lazy(async () => ({ default: (await load())[name] as React.ComponentType }));
 
 const SignInPage = page(() => import('./pages/sign-in-page.js'), 'SignInPage');
+const SignInLinkPage = page(() => import('./pages/sign-in-link-page.js'), 'SignInLinkPage');
 const ResetPasswordPage = page(() => import('./pages/reset-password-page.js'), 'ResetPasswordPage');
 const AcceptInvitationPage = page(() => import('./pages/reset-password-page.js'), 'AcceptInvitationPage');
 const UsersPage = page(() => import('./pages/users-page.js'), 'UsersPage');
@@ -66,6 +67,8 @@ function Home() {
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: lazyEl(<SignInPage />) },
+  // `switchboard demo` prints this link (src/operator.ts): signs the administrator in once.
+  { path: '/sign-in/link', element: lazyEl(<SignInLinkPage />) },
   // The pages the emailed links open (`link()` in src/modules/auth/auth.service.ts): `?token=`.
   { path: '/reset-password', element: lazyEl(<ResetPasswordPage />) },
   { path: '/accept-invitation', element: lazyEl(<AcceptInvitationPage />) },

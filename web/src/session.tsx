@@ -40,6 +40,8 @@ interface SessionValue {
   /** `tenantId`: the organisation chosen after `organisationChoice` (G2). */
   signInWithPassword: (email: string, password: string, tenantId?: string) => Promise<void>;
   signInAsProvider: (token: string) => Promise<void>;
+  /** An operator's single-use sign-in link (`switchboard demo`, I3). */
+  signInWithLink: (token: string) => Promise<void>;
   setTenant: (tenantId: string | null) => void;
   signOut: () => Promise<void>;
 }
@@ -97,6 +99,11 @@ export function SessionProvider({ children, baseUrl = '' }: { children: ReactNod
       async signInWithPassword(email, password, tenantId) {
         const anon = createClient({ baseUrl });
         const r = await anon.auth.login({ email, password, audience: 'portal', ...(tenantId ? { tenantId } : {}) });
+        queryClient.clear();
+        update({ kind: 'user', tenantId: r.tenantId, userId: r.userId });
+      },
+      async signInWithLink(token) {
+        const r = await createClient({ baseUrl }).auth.signInWithLink(token);
         queryClient.clear();
         update({ kind: 'user', tenantId: r.tenantId, userId: r.userId });
       },

@@ -4,7 +4,7 @@ import type { Api } from '../../http/types.js';
 import { AppError } from '../../infra/errors.js';
 import { User } from '../users/users.schemas.js';
 import type { UsersService } from '../users/users.service.js';
-import type { SessionsService } from '../sessions/sessions.service.js';
+import type { OpenedSession, SessionsService } from '../sessions/sessions.service.js';
 import type { AuthService } from './auth.service.js';
 import {
   Accepted,
@@ -12,12 +12,22 @@ import {
   Invitation,
   InvitationState,
   LoginBody,
+  LinkToken,
   LoginResult,
   ResetRequest,
   TenantUserParams,
   TokenAndPassword,
 } from './auth.schemas.js';
 import { clearPortalCookies, setPortalCookies } from './portal-cookie.js';
+
+/** What a sign-in answers about the session it opened. */
+const sessionAnswer = (s: OpenedSession) => ({
+  token: s.token,
+  sessionId: s.sessionId,
+  userId: s.userId,
+  tenantId: s.tenantId,
+  expiresAt: s.expiresAt,
+});
 
 const tags = ['Identity'];
 const responses = { ...errorResponses, 429: Problem };
@@ -47,13 +57,7 @@ export function registerAuthRoutes(
     },
     async (req, reply) => {
       const s = await auth.login(meta(req), req.body);
-      const result = {
-        token: s.token,
-        sessionId: s.sessionId,
-        userId: s.userId,
-        tenantId: s.tenantId,
-        expiresAt: s.expiresAt,
-      };
+      const result = sessionAnswer(s);
       if (s.audience === 'portal') return { ...result, csrfToken: setPortalCookies(req, reply, s.token, publicUrl) };
       return result;
     },
@@ -120,6 +124,24 @@ export function registerAuthRoutes(
     async (req, reply) => {
       await auth.confirmPasswordReset(meta(req), req.body.token, req.body.password);
       return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/auth/sign-in-link',
+    {
+      config: { public: true, rateLimit: RESET_RATE },
+      schema: {
+        tags,
+        summary: "Sign in to the portal with an operator's single-use link (`switchboard demo`; cookie + CSRF token)",
+        security: [],
+        body: LinkToken,
+        response: { 200: LoginResult, ...responses },
+      },
+    },
+    async (req, reply) => {
+      const s = await auth.signInWithLink(meta(req), req.body.token);
+      return { ...sessionAnswer(s), csrfToken: setPortalCookies(req, reply, s.token, publicUrl) };
     },
   );
 

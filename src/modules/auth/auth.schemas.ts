@@ -46,6 +46,7 @@ export type LoginResult = Static<typeof LoginResult>;
 export const Heartbeat = Type.Object({ expiresAt: Type.String() });
 
 export const ResetRequest = Type.Object({ email: Email }, { additionalProperties: false });
+export const LinkToken = Type.Object({ token: Token }, { additionalProperties: false });
 export const TokenAndPassword = Type.Object({ token: Token, password: NewPassword }, { additionalProperties: false });
 export const Accepted = Type.Object({ status: Type.Literal('accepted') });
 export const Invitation = Type.Object({ sentTo: Type.String(), expiresAt: Type.String() });

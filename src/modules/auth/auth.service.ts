@@ -59,6 +59,18 @@ export async function mayUsePortal(deps: Pick<ServiceDeps, 'db'>, user: UserRow)
   return explainUser(access.access, await loadTenantAccess(deps.db, tenant))['portal:use']?.allowed === true;
 }
 
+/** How long an operator's sign-in link stays usable. */
+const SIGN_IN_LINK_TTL_SECONDS = 15 * 60;
+
+/** The one answer for a link that is unknown, spent, replaced, expired or not for this use (I3). */
+function invalidLink(): AppError {
+  return new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', {
+    rule: 'I3',
+    field: '/token',
+    status: 400,
+  });
+}
+
 /**
  * Identity: password login with seats (I1, S1-S2), the refusals and their audit (issue item 8),
  * throttling (I4), invitations and password resets by single-use links (I3).
@@ -248,22 +260,57 @@ export class AuthService {
     await this.redeem(meta, token, 'invite', password);
   }
 
-  private async redeem(meta: LoginMeta, token: string, purpose: 'reset' | 'invite', password: string): Promise<void> {
-    const bad = () =>
-      new AppError('invalid_token', 'this link is not valid: it was used, replaced or has expired', {
-        rule: 'I3',
-        field: '/token',
-        status: 400,
-      });
+  /**
+   * I3: an operator's single-use sign-in link (`switchboard demo`; no route issues one) opens a portal
+   * session for its user, seat-checked and audited like a password sign-in. The link is spent in the
+   * session's own transaction, so a refusal (no seat) leaves it usable.
+   */
+  async signInWithLink(meta: LoginMeta, token: string): Promise<OpenedSession> {
     const row = await findOneTimeTokenOwner(this.deps.db, hashToken(token));
-    if (!row) throw bad();
+    const user = row?.purpose === 'sign_in' ? await findUser(this.deps.db, row.tenant_id, row.user_id) : undefined;
+    if (!user || user.status !== 'active' || !(await mayUsePortal(this.deps, user))) throw invalidLink();
+    const sessionId = newId('ses');
+    return inTransaction(this.deps, loginContext(meta, user.tenant_id, user.id, sessionId), async (uow) => {
+      if (!(await consumeOneTimeToken(uow.tx, hashToken(token), 'sign_in'))) throw invalidLink();
+      return openSeatedSession(uow, {
+        sessionId,
+        tenantId: user.tenant_id,
+        userId: user.id,
+        audience: 'portal',
+        method: 'link',
+      });
+    });
+  }
+
+  /** A single-use sign-in link's token for an active user with website access (the operator's CLI only). */
+  async issueSignInLink(ctx: RequestContext, tenantId: string, userId: string): Promise<string> {
+    if (ctx.actor.kind !== 'provider') throw new AppError('provider_only', 'sign-in links are issued by the operator');
+    const token = generateToken('sbl');
+    await inTransaction(this.deps, ctx, async (uow) => {
+      await retireOneTimeTokens(uow.tx, tenantId, userId, 'sign_in');
+      await insertOneTimeToken(uow.tx, {
+        id: newId('ott'),
+        tenant_id: tenantId,
+        user_id: userId,
+        purpose: 'sign_in',
+        token_hash: hashToken(token),
+        ttlSeconds: SIGN_IN_LINK_TTL_SECONDS,
+      });
+      uow.audit({ tenantId, action: 'auth.sign_in_link_issued', targetType: 'user', targetId: userId });
+    });
+    return token;
+  }
+
+  private async redeem(meta: LoginMeta, token: string, purpose: 'reset' | 'invite', password: string): Promise<void> {
+    const row = await findOneTimeTokenOwner(this.deps.db, hashToken(token));
+    if (!row) throw invalidLink();
     const user = await findUser(this.deps.db, row.tenant_id, row.user_id);
-    if (!user || user.status === 'removed') throw bad();
+    if (!user || user.status === 'removed') throw invalidLink();
     assertPasswordAcceptable(password, { email: user.email });
     const hash = await hashPassword(password); // before the transaction: no CPU-heavy work while holding locks
     await inTransaction(this.deps, loginContext(meta, row.tenant_id, row.user_id, 'none'), async (uow) => {
       const taken = await consumeOneTimeToken(uow.tx, hashToken(token), purpose);
-      if (!taken) throw bad();
+      if (!taken) throw invalidLink();
       await setPasswordHash(uow.tx, taken.tenant_id, taken.user_id, hash);
       const ended = await endSessions(uow.tx, taken.tenant_id, { userIds: [taken.user_id] }, 'password_changed');
       uow.audit({

@@ -75,10 +75,10 @@ export async function retireOneTimeTokens(
 export async function findOneTimeTokenOwner(
   db: Executor,
   tokenHash: string,
-): Promise<{ tenant_id: string; user_id: string } | undefined> {
+): Promise<Pick<OneTimeTokenRow, 'tenant_id' | 'user_id' | 'purpose'> | undefined> {
   return db
     .selectFrom('one_time_tokens')
-    .select(['tenant_id', 'user_id'])
+    .select(['tenant_id', 'user_id', 'purpose'])
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

@@ -5,6 +5,7 @@
  */
 import type { Messages } from './en.js';
 import { webhooksMessages } from './features/webhooks.js';
+import { signInLinkMessages } from './features/sign-in-link.js';
 import { callDataMessages } from './features/call-data.js';
 import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
@@ -875,6 +876,7 @@ export const de: Messages = {
   'live.sup.ccData': 'Berater- & Warteschleifendaten',
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.de,
+  ...signInLinkMessages.de,
   ...callDataMessages.de,
   ...usersImportMessages.de,
   ...providerMessages.de,

@@ -5,6 +5,7 @@
  */
 import type { PluralMessage } from './plural.js';
 import { webhooksMessages } from './features/webhooks.js';
+import { signInLinkMessages } from './features/sign-in-link.js';
 import { callDataMessages } from './features/call-data.js';
 import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
@@ -835,6 +836,7 @@ export const en = {
   'live.sup.ccData': 'Agent & queue data',
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.en,
+  ...signInLinkMessages.en,
   ...callDataMessages.en,
   ...usersImportMessages.en,
   ...providerMessages.en,

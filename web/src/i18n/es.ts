@@ -5,6 +5,7 @@
  */
 import type { Messages } from './en.js';
 import { webhooksMessages } from './features/webhooks.js';
+import { signInLinkMessages } from './features/sign-in-link.js';
 import { callDataMessages } from './features/call-data.js';
 import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
@@ -895,6 +896,7 @@ export const es: Messages = {
   'live.sup.ccData': 'Datos de agentes y colas',
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.es,
+  ...signInLinkMessages.es,
   ...callDataMessages.es,
   ...usersImportMessages.es,
   ...providerMessages.es,

@@ -6,6 +6,7 @@
  */
 import type { Messages } from './en.js';
 import { webhooksMessages } from './features/webhooks.js';
+import { signInLinkMessages } from './features/sign-in-link.js';
 import { callDataMessages } from './features/call-data.js';
 import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
@@ -857,6 +858,7 @@ export const id: Messages = {
   'live.sup.ccData': 'Data agen & antrean',
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.id,
+  ...signInLinkMessages.id,
   ...callDataMessages.id,
   ...usersImportMessages.id,
   ...providerMessages.id,

@@ -6,6 +6,7 @@
  */
 import type { Messages } from './en.js';
 import { webhooksMessages } from './features/webhooks.js';
+import { signInLinkMessages } from './features/sign-in-link.js';
 import { callDataMessages } from './features/call-data.js';
 import { usersImportMessages } from './features/users-import.js';
 import { providerMessages } from './features/provider.js';
@@ -899,6 +900,7 @@ export const pl: Messages = {
   'live.sup.ccData': 'Dane agentów i kolejek',
   // Features keep their messages beside their other languages (features/*.ts).
   ...webhooksMessages.pl,
+  ...signInLinkMessages.pl,
   ...callDataMessages.pl,
   ...usersImportMessages.pl,
   ...providerMessages.pl,

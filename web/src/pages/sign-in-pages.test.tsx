@@ -12,6 +12,7 @@ import { I18nProvider } from '../i18n/index.js';
 import { SessionProvider } from '../session.js';
 import { SignInPage, TENANT_STORAGE_KEY, safeNext } from './sign-in-page.js';
 import { AcceptInvitationPage, ResetPasswordPage } from './reset-password-page.js';
+import { SignInLinkPage } from './sign-in-link-page.js';
 
 type Answer = { status: number; body?: unknown };
 let calls: Array<{ url: string; method: string; body?: unknown }> = [];
@@ -51,6 +52,8 @@ function renderAt(path: string) {
                 <Route path="/sign-in" element={<SignInPage />} />
                 <Route path="/reset-password" element={<ResetPasswordPage />} />
                 <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
+                <Route path="/sign-in/link" element={<SignInLinkPage />} />
+                <Route path="/" element={<p>home</p>} />
               </Routes>
             </MemoryRouter>
           </SessionProvider>
@@ -274,5 +277,40 @@ describe('choosing a password from an emailed link', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Set new password' }));
     await screen.findByRole('heading', { name: 'Password changed' });
     expect(calls[0]!.body).toEqual({ token: 'sbr_pasted_code', password: 'paper lantern river morning' });
+  });
+});
+
+describe("the operator's sign-in link (I3, switchboard demo)", () => {
+  it('spends the link only on Continue, then opens the portal', async () => {
+    answer = (url) =>
+      url.endsWith('/v1/auth/sign-in-link')
+        ? {
+            status: 200,
+            body: { token: 't', sessionId: 's', userId: 'usr_1', tenantId: 'tnt_1', expiresAt: 'x', csrfToken: 'c' },
+          }
+        : { status: 404 };
+    renderAt('/sign-in/link?token=sbl_abc');
+    expect(calls).toEqual([]);
+    fireEvent.click(await screen.findByRole('button', { name: 'Continue' }));
+    await screen.findByText('home');
+    expect(calls).toEqual([{ url: '/v1/auth/sign-in-link', method: 'POST', body: { token: 'sbl_abc' } }]);
+  });
+
+  it('says why a spent link does not sign in, and offers the password sign-in', async () => {
+    answer = () => ({
+      status: 400,
+      body: {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        code: 'invalid_token',
+        rule: 'I3',
+        detail: 'used',
+      },
+    });
+    renderAt('/sign-in/link?token=sbl_spent');
+    fireEvent.click(await screen.findByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(screen.getByRole('alert')).toBeTruthy());
+    expect(screen.getByRole('link', { name: 'Sign in with email and password instead' })).toBeTruthy();
   });
 });
