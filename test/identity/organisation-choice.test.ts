@@ -55,6 +55,18 @@ describeEachDatabase('identity: one address in several organisations (G2)', (kin
     expect(chosen.body).toMatchObject({ tenantId: globex.id, userId: inGlobex.id });
   });
 
+  it('G2: a suspended organisation is not offered; the other signs in without a question, and if all are suspended the refusal says so', async () => {
+    const { email, acme, globex, inGlobex } = await twoOrganisations();
+    expect((await c.provider('POST', `/v1/tenants/${acme.id}/suspend`, {})).status).toBe(200);
+    const one = await login(email, PASSWORD);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ tenantId: globex.id, userId: inGlobex.id });
+    expect((await c.provider('POST', `/v1/tenants/${globex.id}/suspend`, {})).status).toBe(200);
+    const none = await login<ProblemBody>(email, PASSWORD);
+    expect(none.status).toBe(403);
+    expect(none.body).toMatchObject({ code: 'tenant_suspended' });
+  });
+
   it('G2: when only one account takes the password, it signs in without a question and names no other organisation', async () => {
     const { email, globex, inGlobex } = await twoOrganisations(OTHER_PASSWORD);
     const r = await login(email, OTHER_PASSWORD);

@@ -24,9 +24,17 @@ export async function findLoginCandidates(db: Executor, email: string, tenantId?
 
 /** The names of these tenants (the organisations a person chooses between at sign-in, G2). */
 export async function tenantNames(db: Executor, tenantIds: string[]): Promise<Map<string, string>> {
+  return new Map([...(await tenantsNamed(db, tenantIds))].map(([id, t]) => [id, t.name]));
+}
+
+/** These tenants' names and whether the provider suspended them. */
+export async function tenantsNamed(
+  db: Executor,
+  tenantIds: string[],
+): Promise<Map<string, { name: string; suspended: boolean }>> {
   if (!tenantIds.length) return new Map();
-  const rows = await db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', tenantIds).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
+  const rows = await db.selectFrom('tenants').select(['id', 'name', 'status']).where('id', 'in', tenantIds).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, suspended: r.status === 'suspended' }]));
 }
 
 /** Active users with this email (the recipients of a reset link). */

@@ -18,6 +18,7 @@ import {
   findUser,
   setPasswordHash,
   tenantNames,
+  tenantsNamed,
 } from './auth.repo.js';
 import {
   consumeOneTimeToken,
@@ -89,17 +90,25 @@ export class AuthService {
     const checks = candidates.length
       ? await Promise.all(candidates.map((u) => verifyPassword(input.password, u.password_hash)))
       : [await verifyPassword(input.password, null)];
-    const matched = oneAccountPerTenant(
+    let matched = oneAccountPerTenant(
       candidates.filter((_, i) => checks[i]),
       input.audience,
     );
+    const tenants =
+      matched.length > 1
+        ? await tenantsNamed(
+            this.deps.db,
+            matched.map((u) => u.tenant_id),
+          )
+        : new Map<string, { name: string; suspended: boolean }>();
+    // A suspended organisation is not offered (its sign-in would be refused); if every one is, the
+    // first is kept so that the refusal says why.
+    const open = matched.filter((u) => !tenants.get(u.tenant_id)?.suspended);
+    if (matched.length > 1) matched = open.length > 0 ? open : matched.slice(0, 1);
     if (matched.length > 1) {
       // G2: the credentials prove these accounts are the person's; only they are named, nothing else.
       await clearAccountFailures(this.deps.db, keys.account);
-      const names = await tenantNames(
-        this.deps.db,
-        matched.map((u) => u.tenant_id),
-      );
+      const names = new Map([...tenants].map(([id, t]) => [id, t.name]));
       throw new AppError(
         'organisation_choice_required',
         'this email and password sign in to several organisations: choose one and send its tenantId',
