@@ -24,6 +24,7 @@ import { QueryState } from '../components/query-state.js';
 import { useI18n } from '../i18n/index.js';
 import { formatDateTime } from '../lib/format.js';
 import { useSession } from '../session.js';
+import { EmptyTableRow } from '../components/empty-table-row.js';
 
 /** The "SCIM token" preset (P2): what an identity provider needs to provision users and groups (docs/scim.md). */
 const SCIM_SCOPES: readonly Capability[] = [
@@ -172,15 +173,7 @@ export function ApiTokensPage() {
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {page.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text size="sm" c="dimmed">
-                      {t('tokens.none')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
+              {page.items.length === 0 && <EmptyTableRow columns={5}>{t('tokens.none')}</EmptyTableRow>}
             </Table.Tbody>
           </Table>
         )}

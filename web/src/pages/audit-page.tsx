@@ -13,6 +13,7 @@ import { formatDateTime } from '../lib/format.js';
 import { auditActionLabel, auditActorLabel, auditTargetLabel } from '../lib/labels.js';
 import { diffValues, recordName } from '../lib/json-diff.js';
 import { useSession } from '../session.js';
+import { EmptyTableRow } from '../components/empty-table-row.js';
 
 function AuditDiff({ entry }: { entry: AuditEntry }) {
   const { t } = useI18n();
@@ -179,13 +180,7 @@ export function AuditPage() {
                 </Fragment>
               ))}
               {!query.isLoading && entries.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text size="sm" c="dimmed">
-                      {t('audit.empty')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
+                <EmptyTableRow columns={5}>{t('audit.empty')}</EmptyTableRow>
               )}
             </Table.Tbody>
           </Table>

@@ -11,6 +11,7 @@ import { actorCan } from '../lib/actor.js';
 import { formatDateTime } from '../lib/format.js';
 import { personLabel } from '../lib/labels.js';
 import { useSession } from '../session.js';
+import { EmptyTableRow } from '../components/empty-table-row.js';
 
 export function SessionsPage() {
   const { t, lang } = useI18n();
@@ -81,15 +82,7 @@ export function SessionsPage() {
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {page.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text size="sm" c="dimmed">
-                      {t('sessions.none')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
+              {page.items.length === 0 && <EmptyTableRow columns={5}>{t('sessions.none')}</EmptyTableRow>}
             </Table.Tbody>
           </Table>
         )}

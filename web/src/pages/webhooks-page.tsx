@@ -18,6 +18,7 @@ import { useSession } from '../session.js';
 import { DeliveryLog } from './webhooks/delivery-log.js';
 import { CreateEndpointModal, RotateSecretModal } from './webhooks/endpoint-modals.js';
 import { SecretOnce, type ShownSecret } from './webhooks/secret-once.js';
+import { EmptyTableRow } from '../components/empty-table-row.js';
 
 export function WebhooksPage() {
   const { t, lang } = useI18n();
@@ -202,15 +203,7 @@ export function WebhooksPage() {
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {page.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={4}>
-                    <Text size="sm" c="dimmed">
-                      {t('webhooks.none')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
+              {page.items.length === 0 && <EmptyTableRow columns={4}>{t('webhooks.none')}</EmptyTableRow>}
             </Table.Tbody>
           </Table>
         )}

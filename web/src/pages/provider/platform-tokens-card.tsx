@@ -7,6 +7,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
 import { ConfirmDialog } from './confirm-dialog.js';
+import { EmptyTableRow } from '../../components/empty-table-row.js';
 
 export function PlatformTokensCard({ tenantId }: { tenantId: string }) {
   const { t, lang } = useI18n();
@@ -69,15 +70,7 @@ export function PlatformTokensCard({ tenantId }: { tenantId: string }) {
               </Table.Td>
             </Table.Tr>
           ))}
-          {tokens.data?.items.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={4}>
-                <Text size="sm" c="dimmed">
-                  {t('provider.noTokens')}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
+          {tokens.data?.items.length === 0 && <EmptyTableRow columns={4}>{t('provider.noTokens')}</EmptyTableRow>}
         </Table.Tbody>
       </Table>
       <Group mt="sm" align="flex-end">

@@ -1,6 +1,6 @@
 /** Provider: every tenant, with plan, seats and policy; create a tenant. */
 import { useState } from 'react';
-import { Anchor, Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { REGION_CODES } from '../../../../src/contract/index.js';
@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/index.js';
 import { regionName } from '../../lib/regions.js';
 import { useSession } from '../../session.js';
 import { PLANS_QUERY_KEY, planLabel } from './plan-label.js';
+import { EmptyTableRow } from '../../components/empty-table-row.js';
 
 export function TenantsPage() {
   const { t, lang } = useI18n();
@@ -87,15 +88,7 @@ export function TenantsPage() {
                   </Table.Td>
                 </Table.Tr>
               ))}
-              {page.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text size="sm" c="dimmed">
-                      {t('provider.none')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
+              {page.items.length === 0 && <EmptyTableRow columns={6}>{t('provider.none')}</EmptyTableRow>}
             </Table.Tbody>
           </Table>
         )}

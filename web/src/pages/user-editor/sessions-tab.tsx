@@ -9,6 +9,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useSession } from '../../session.js';
+import { EmptyTableRow } from '../../components/empty-table-row.js';
 
 export function SessionsTab({ user }: { user: User }) {
   const { t, lang } = useI18n();
@@ -62,15 +63,7 @@ export function SessionsTab({ user }: { user: User }) {
                 <Table.Td>{formatDateTime(s.lastSeenAt, lang)}</Table.Td>
               </Table.Tr>
             ))}
-            {sessions.data?.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={3}>
-                  <Text size="sm" c="dimmed">
-                    {t('sessions.none')}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
+            {sessions.data?.length === 0 && <EmptyTableRow columns={3}>{t('sessions.none')}</EmptyTableRow>}
           </Table.Tbody>
         </Table>
       )}

@@ -18,6 +18,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useSession } from '../../session.js';
+import { EmptyTableRow } from '../../components/empty-table-row.js';
 
 /** Outline badges: their dark text keeps 4.5:1 contrast on the page (axe). */
 const STATUS_COLOR: Record<DeliveryStatus, string> = { pending: 'gray', delivered: 'teal', failed: 'red' };
@@ -184,13 +185,7 @@ export function DeliveryLog({ endpoint, canRedeliver }: { endpoint: Webhook; can
             </Fragment>
           ))}
           {!deliveries.isLoading && items.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={6}>
-                <Text size="sm" c="dimmed">
-                  {t('webhooks.noDeliveries')}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
+            <EmptyTableRow columns={6}>{t('webhooks.noDeliveries')}</EmptyTableRow>
           )}
         </Table.Tbody>
       </Table>
