@@ -128,6 +128,13 @@ export class SnapshotStore {
     if (event.type !== 'config' && event.type !== 'tenant') return;
     const slot = this.slots.get(event.tenantId);
     if (!slot) return; // not in use on this node
+    // A change the held snapshot already has (nothing is loading or waiting, and its version is at least
+    // the change's) is not work: a late echo of a write made before the tenant was loaded, or the
+    // node's own commit heard back from the bus before the commit's own notice (the two race).
+    if (slot.snap && !slot.busy && !slot.pending && event.version <= slot.snap.version) {
+      if (!own) slot.ownVersions.delete(event.version);
+      return;
+    }
     if (own) slot.ownVersions.add(event.version);
     else if (slot.ownVersions.delete(event.version)) return; // applied at commit already
     const work = event.type === 'config' && event.userIds ? new Set(event.userIds) : 'all';
