@@ -35,6 +35,10 @@ export function findUnstorableText(value: unknown, path = ''): string | null {
   return null;
 }
 
+/** A path segment longer than any id or name of the API (Fastify's `maxParamLength`, 100). */
+const LONG_SEGMENT = /\/[^/]{101,}/;
+const uriTooLong = () => new AppError('uri_too_long', 'a path segment is longer than 100 characters');
+
 function unstorable(field: string): AppError {
   return new AppError('validation_failed', `${field} contains a NUL character or an unpaired surrogate`, {
     field,
@@ -70,7 +74,11 @@ const MAY_HOLD_BOM = /\uFEFF|\\ufeff/i;
 /** Registers the guards; call before any hook that reads the request (authentication included). */
 export function registerInputGuards(app: FastifyInstance): void {
   app.addHook('onRequest', (req, _reply, done) => {
-    done(/%00/i.test(req.url) || req.url.includes('\u0000') ? unstorable('/') : undefined);
+    if (/%00/i.test(req.url) || req.url.includes('\u0000')) return done(unstorable('/'));
+    // The router refuses a path parameter over 100 characters only when no wildcard route (the
+    // portal's client-side routes, SCIM's unknown endpoints) takes the path instead: same answer for all.
+    if (LONG_SEGMENT.test(req.url.split('?', 1)[0]!)) return done(uriTooLong());
+    done();
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -96,8 +104,7 @@ function send(reply: FastifyReply, code: ErrorCode, detail: string) {
 
 /** Fastify's own refusals before routing (bad percent-encoding, a path segment over the limit), as problems. */
 export function frameworkErrors(error: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
-    void send(reply, 'uri_too_long', 'a path segment is longer than 100 characters');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') void send(reply, 'uri_too_long', uriTooLong().message);
   else if (error.code === 'FST_ERR_BAD_URL')
     void send(reply, 'validation_failed', 'the URL is not valid (percent-encoding)');
   else void send(reply, 'malformed_request', error.message);

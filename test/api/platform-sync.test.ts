@@ -145,6 +145,7 @@ describeEachDatabase('platform sync API', (kind) => {
     expect((await a.asProvider<Usage>('GET', `/v1/tenants/${t}/usage`)).body.licences.agent).toEqual({
       assigned: 1,
       cap: 1,
+      withData: 0, // B1: nobody produced agent data yet
     });
   });
 
