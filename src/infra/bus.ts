@@ -5,7 +5,7 @@ import type { Tx } from '../db/database.js';
 import { notifyInTransaction } from '../db/notify.js';
 import type { EffectiveConfig } from '../access/effective-config.js';
 import type { ProfileInfo } from '../access/types.js';
-import type { RolePermissions } from '../catalog/index.js';
+import type { PlanFeature, RolePermissions } from '../catalog/index.js';
 
 /**
  * What a tenant-wide change changed, when its writer can say: a node holding the tenant at
@@ -13,7 +13,7 @@ import type { RolePermissions } from '../catalog/index.js';
  * reloading the tenant; any other node reloads.
  */
 export type TenantDelta = { previousVersion: number } & (
-  { rolePermissions: RolePermissions } | { profile: ProfileInfo }
+  { rolePermissions: RolePermissions } | { profile: ProfileInfo } | { planFeatures: readonly PlanFeature[] }
 );
 
 /**

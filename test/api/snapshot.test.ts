@@ -8,6 +8,7 @@ import { loadEffectiveConfigs } from '../../src/modules/access/config-loader.js'
 import { loadTenantRows } from '../../src/modules/snapshot/snapshot.repo.js';
 import { snapshotsOf } from '../../src/modules/snapshot/snapshot-store.js';
 import { TenantSnapshot } from '../../src/modules/snapshot/tenant-snapshot.js';
+import { newId } from '../../src/infra/ids.js';
 import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 
@@ -225,6 +226,24 @@ describeEachDatabase('live snapshot', (kind) => {
     await a.asProvider('POST', `/v1/tenants/${env.t}/queues`, { name: 'Q new', wrapUpSeconds: 0 });
     expect(await live(env.t)).not.toBe(held);
     await expectLiveEqualsFresh(env.t);
+  });
+
+  it('D2, F4: a plan edit recompiles the held snapshot of a tenant on the plan in place, equal to a fresh load', async () => {
+    const key = `own-${newId('p').slice(-8).toLowerCase()}`;
+    const plan = await a.asProvider('POST', '/v1/plans', { key, name: 'Own', features: ['calls', 'recording'] });
+    expect(plan.status).toBe(201);
+    const { id: t } = await a.tenant({ plan: key });
+    await a.asProvider('PUT', `/v1/tenants/${t}/platform/snapshot`, {
+      users: [{ externalId: 'ext-1', displayName: 'Pat', email: null, extension: '201', devices: [], acdQueues: [] }],
+      queues: [],
+    });
+    let held = await live(t);
+    for (let again = await settle(t); again !== held; again = await settle(t)) held = again;
+    const edited = await a.asProvider('PATCH', `/v1/plans/${key}`, { features: ['calls', 'sms', 'dial_restriction'] });
+    expect(edited.status).toBe(200);
+    expect(await live(t)).toBe(held);
+    expect(held.tenant.planFeatures).toEqual(['calls', 'sms', 'dial_restriction']);
+    await expectLiveEqualsFresh(t);
   });
 
   it('G5, D1: SIP credentials are served from the snapshot, sealed there and opened on answer', async () => {

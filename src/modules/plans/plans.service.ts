@@ -81,7 +81,11 @@ export class PlansService {
       // Each tenant's version first (the tenant row locked for update, as every tenant-wide change
       // does), then the plan's: every version of this change is above what the tenants had.
       const versions = [];
-      for (const t of tenantIds) versions.push(await uow.nextTenantVersion(t));
+      const previous = new Map<string, number>();
+      for (const t of tenantIds) {
+        versions.push(await uow.nextTenantVersion(t));
+        previous.set(t, Number((await findTenant(uow.tx, t))!.version));
+      }
       const version = await uow.nextVersion();
       const row = await repo.updatePlan(uow.tx, key, {
         ...(patch.name !== undefined && { name: patch.name }),
@@ -92,8 +96,15 @@ export class PlansService {
       const now = new Date();
       for (const [i, t] of tenantIds.entries()) {
         await updateTenant(uow.tx, t, { version: versions[i]!, updated_at: now });
-        // The plan's features change every user's effective configuration (D2, F4).
-        uow.publish({ type: 'config', tenantId: t, userIds: null, version: versions[i]! });
+        // The plan's features change every user's effective configuration (D2, F4); a node holding the
+        // tenant at its previous version recompiles it with the new features instead of reloading it.
+        uow.publish({
+          type: 'config',
+          tenantId: t,
+          userIds: null,
+          version: versions[i]!,
+          delta: { previousVersion: previous.get(t)!, planFeatures: row.features },
+        });
       }
       const plan = present(row, tenantIds.length);
       uow.audit({

@@ -140,7 +140,9 @@ export class TenantSnapshot {
     this.tenant =
       'rolePermissions' in delta
         ? { ...this.tenant, rolePermissions: delta.rolePermissions }
-        : { ...this.tenant, profiles: new Map(this.tenant.profiles).set(delta.profile.id, delta.profile) };
+        : 'planFeatures' in delta
+          ? { ...this.tenant, planFeatures: delta.planFeatures }
+          : { ...this.tenant, profiles: new Map(this.tenant.profiles).set(delta.profile.id, delta.profile) };
     this.compiled.setTenant(this.tenant);
     this.tenantVersion = version;
     this.version = Math.max(this.version, version);
