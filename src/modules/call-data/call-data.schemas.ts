@@ -91,6 +91,9 @@ export const AgentEventInput = Type.Object(
     reason: Nullable(Type.String({ maxLength: 200, description: 'pause reason' })),
     state: Nullable(Type.String({ maxLength: 100, description: 'the new state of a state_change' })),
     conversationId: Nullable(Id),
+    callerNumber: Nullable(
+      Type.String({ maxLength: 64, description: "the caller's number, on events about a conversation (live calls)" }),
+    ),
   },
   { $id: 'AgentEventInput', additionalProperties: false },
 );

@@ -261,6 +261,7 @@ export function planAgentEvents(records: readonly unknown[], ctx: IngestContext)
       reason: e.reason ?? null,
       state: e.state ?? null,
       conversation_id: e.conversationId ?? null,
+      caller_number: e.callerNumber ?? null,
     });
   });
   return plan;
