@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { validateUserRemoval, type ChangeActor } from './actor-bounds.js';
 import {
   agentFollowsAcd,
   automaticChanges,
   applyAutomaticAssignments,
-  CHANGE_RULES,
   essentialGiven,
+} from './automatic-assignment.js';
+import {
+  CHANGE_RULES,
   poolHasRoom,
   readOnlyFieldViolations,
   validateUserChange,
-  validateUserRemoval,
-  type ChangeActor,
   type ChangeInput,
   type ChangeRuleId,
   type UserChangeContext,
@@ -18,13 +19,11 @@ import { PLANS } from '../catalog/index.js';
 import type { UserAccess } from './types.js';
 import { USER_FIELD_OWNERSHIP } from '../modules/platform/ownership.js';
 import { makeQueue, makeTenant, makeUser } from '../../test/support/access-factories.js';
+import { actorWith, admin, provider } from '../../test/support/change-actors.js';
 
 /** The rule table, entry by entry: each rule id refuses the change it names and lets its counterpart pass. */
 
-const provider: ChangeActor = { all: true, superuser: true, capabilities: new Set() };
 const sync: ChangeActor = { ...provider, isSync: true };
-const actorWith = (...caps: string[]): ChangeActor => ({ all: false, superuser: false, capabilities: new Set(caps) });
-const admin = actorWith('portal:use', 'users:view', 'users:create', 'users:edit', 'users:delete');
 
 const tenant = makeTenant({ queues: [makeQueue({ id: 'q1' })], profiles: [] });
 const context = (over: Partial<UserChangeContext> = {}): UserChangeContext => ({

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applyAutomaticAssignments,
-  superiorViolation,
-  validateUserChange,
-  validateUserRemoval,
-  type ChangeActor,
-  type UserChangeContext,
-} from './change-rules.js';
+import { superiorViolation, validateUserRemoval, type ChangeActor } from './actor-bounds.js';
+import { applyAutomaticAssignments } from './automatic-assignment.js';
+import { validateUserChange, type UserChangeContext } from './change-rules.js';
 import {
   BILLABLE_CONTENT,
   NAMED_PERMISSIONS,

@@ -1,25 +1,23 @@
 import {
   billableKeysOf,
   CAPABILITY_BY_ID,
-  levelSelling,
   PERMISSION_CAPABILITIES,
   planHas,
   supervisorRank,
   type BillableKey,
 } from '../catalog/index.js';
-import { explainUser } from './explain.js';
+import {
+  holds,
+  lastAdmin,
+  removalsBeyond,
+  superiorViolation,
+  ungrantable,
+  type ChangeActor,
+  type Violation,
+} from './actor-bounds.js';
+import { essentialGiven } from './automatic-assignment.js';
 import type { ErrorCode } from '../catalog/errors.js';
 import type { TenantAccess, UserAccess } from './types.js';
-
-/** Who makes a change, as the change rules see it (C1-C4, C8, C9). */
-export interface ChangeActor {
-  /** The provider (and platform sync) may do everything the rules allow anyone. */
-  all: boolean;
-  superuser: boolean;
-  capabilities: ReadonlySet<string>;
-  /** Platform sync: the only writer of platform data and, under the auto policy, of the agent add-on. */
-  isSync?: boolean;
-}
 
 export interface UserChangeContext {
   tenant: TenantAccess;
@@ -31,217 +29,6 @@ export interface UserChangeContext {
   otherAdmins: number;
   groupIds: ReadonlySet<string>;
   workspaceIds: ReadonlySet<string>;
-}
-
-/** One broken rule; `code` is a stable error code of the API (src/infra/errors.ts). */
-export interface Violation {
-  code: ErrorCode;
-  rule?: string;
-  field: string;
-  detail: string;
-}
-
-/** Which profile a user holds (kind and tenant profile id), or null for none: A2 compares them. */
-const profileKey = (p: UserAccess['profile']): string | null =>
-  p.kind === 'none' ? null : p.kind === 'profile' ? `profile:${p.profileId ?? ''}` : p.kind;
-
-/**
- * A2's triggers that this change gives (all of them on create): a supervisor level raised from none, a
- * profile newly assigned (any kind), Contact Admin turned on, UC client access newly given (desktop,
- * softphone, the CRM add-on). Triggers a user already held are not given again.
- */
-export function a2TriggersGiven(after: UserAccess, before: UserAccess | null): string[] {
-  const out: string[] = [];
-  if (after.supervisorLevel !== 'none' && (before?.supervisorLevel ?? 'none') === 'none') out.push('supervisorLevel');
-  const profile = profileKey(after.profile);
-  if (profile !== null && profile !== (before ? profileKey(before.profile) : null)) out.push('profile');
-  if (after.contactCenter.admin && !before?.contactCenter.admin) out.push('contactCenter.admin');
-  if (after.ucClient.desktop && !before?.ucClient.desktop) out.push('ucClient.desktop');
-  if (after.ucClient.softphone.enabled && !before?.ucClient.softphone.enabled) out.push('ucClient.softphone');
-  if (after.licences.includes('crm') && !before?.licences.includes('crm')) out.push('licences.crm');
-  return out;
-}
-
-/**
- * Automatic assignment applied to a requested state: A1 (Essential for platform users), A2 (giving a
- * supervisor level, profile, contact admin or UC client access gives website access; it gives once, in
- * the change that gives the trigger, so website access taken away later stays away and G1 blocks what
- * needs it), A4 (leaving the primary group clears it).
- */
-export function applyAutomaticAssignments(requested: UserAccess, before: UserAccess | null): UserAccess {
-  const u = structuredClone(requested);
-  if (essentialGiven(u) && !u.licences.includes('essential') && !before?.licences.includes('essential'))
-    u.licences = ['essential', ...u.licences];
-  if (a2TriggersGiven(u, before).length > 0 && !u.permissions.includes('website_access'))
-    u.permissions = ['website_access', ...u.permissions];
-  if (u.primaryGroup && before?.primaryGroup === u.primaryGroup && !u.groups.includes(u.primaryGroup))
-    u.primaryGroup = null;
-  u.licences = [...new Set(u.licences)];
-  u.permissions = [...new Set(u.permissions)];
-  u.groups = [...new Set(u.groups)];
-  return u;
-}
-
-/** One thing automatic assignment did to a requested change: the rule, the field and what it set. */
-export interface AutomaticChange {
-  rule: 'A1' | 'A2' | 'A4';
-  field: string;
-  /** What was added (a licence or permission), or null for a value cleared (A4). */
-  value: string | null;
-  /** A2: the triggers the change gives (`supervisorLevel`, `licences.crm`, …). */
-  because?: string[];
-}
-
-/** What `applyAutomaticAssignments` added to (or cleared from) `requested` to reach `after`. */
-export function automaticChanges(
-  requested: UserAccess,
-  after: UserAccess,
-  before: UserAccess | null,
-): AutomaticChange[] {
-  const out: AutomaticChange[] = [];
-  if (after.licences.includes('essential') && !requested.licences.includes('essential'))
-    out.push({ rule: 'A1', field: '/licences', value: 'essential' });
-  if (after.permissions.includes('website_access') && !requested.permissions.includes('website_access'))
-    out.push({ rule: 'A2', field: '/permissions', value: 'website_access', because: a2TriggersGiven(after, before) });
-  if (requested.primaryGroup && after.primaryGroup === null)
-    out.push({ rule: 'A4', field: '/primaryGroup', value: null });
-  return out;
-}
-
-/** C4: an active user with website access and users:edit, both allowed. */
-export function isTenantAdmin(u: UserAccess, tenant: TenantAccess): boolean {
-  if (u.status !== 'active') return false;
-  const d = explainUser(u, tenant);
-  return d['portal:use']!.allowed && d['users:edit']!.allowed;
-}
-
-const has = (actor: ChangeActor, cap: string) => actor.all || actor.capabilities.has(cap);
-
-/**
- * C3: the grants of a profile or custom grant an actor holding `capabilities` may not hand out. Billable
- * content is not among them: G15 keeps it blocked until the holder has the supervisor level that sells
- * it, and the level (which grants the same content itself) is C2's, so bundling it gives nothing.
- */
-export function ungrantable(capabilities: ReadonlySet<string>, grants: readonly string[]): string[] {
-  return grants.filter((g) => !capabilities.has(g) && !levelSelling(g));
-}
-
-/** Sources an actor gives only by holding what they give (C3, C7): their capabilities are a user's powers (C9). */
-const isGuardedSource = (source: string) =>
-  source.startsWith('permission:') || source.startsWith('profile:') || source === 'role:contact_admin';
-
-/**
- * C9: a user's powers: the capabilities the user is allowed through a named permission, a profile (tenant,
- * custom or superuser) or the Contact Admin role, the sources an actor gives only by holding them. What
- * the baseline, licences, features, queue roles' role permissions and supervisor levels give is not a
- * power over others (C2 and C7 guard those), and neither is billable content (G15: it follows the level).
- */
-export function powersOf(user: UserAccess, tenant: TenantAccess): string[] {
-  // As if active: a suspended superior is still a superior (suspension is reversible).
-  const active = user.status === 'active' ? user : { ...user, status: 'active' as const };
-  return Object.entries(explainUser(active, tenant))
-    .filter(([cap, d]) => d.allowed && !levelSelling(cap) && d.grantedBy.some(isGuardedSource))
-    .map(([cap]) => cap);
-}
-
-/**
- * C9: an actor acts on a user (edits, suspends, deletes) only if the user's powers are within the actor's
- * own; the provider (and sync) excepted. Null when the actor may act on the user.
- */
-export function superiorViolation(actor: ChangeActor, target: UserAccess, tenant: TenantAccess): Violation | null {
-  if (actor.all) return null;
-  const beyond = powersOf(target, tenant).filter((c) => !actor.capabilities.has(c));
-  if (target.profile.kind === 'superuser' && !actor.superuser && !beyond.includes('superuser'))
-    beyond.push('superuser');
-  if (beyond.length === 0) return null;
-  return {
-    code: 'superior_user',
-    rule: 'C9',
-    field: '/',
-    detail: `the user holds what you do not, so you cannot change them: ${beyond.sort().join(', ')}`,
-  };
-}
-
-/** C9 (C3 both ways): what a change takes away that the actor could not give (removed named permissions, profile grants, superuser). */
-export function removalsBeyond(
-  actor: ChangeActor,
-  before: UserAccess,
-  after: UserAccess,
-  tenant: TenantAccess,
-): Violation[] {
-  if (actor.all) return [];
-  const out: Violation[] = [];
-  const lacking = new Set<string>();
-  const removedPermissions = before.permissions.filter((p) => !after.permissions.includes(p));
-  for (const perm of removedPermissions)
-    for (const c of PERMISSION_CAPABILITIES[perm] ?? []) if (!actor.capabilities.has(c)) lacking.add(c);
-  if (lacking.size > 0)
-    out.push({
-      code: 'removal_refused',
-      rule: 'C9',
-      field: '/permissions',
-      detail: `you can take away only what you could give: ${[...lacking].sort().join(', ')}`,
-    });
-  const bp = before.profile,
-    p = after.profile;
-  if (JSON.stringify(bp) !== JSON.stringify(p)) {
-    if (bp.kind === 'superuser' && p.kind !== 'superuser' && !actor.superuser) {
-      out.push({
-        code: 'removal_refused',
-        rule: 'C9',
-        field: '/profile',
-        detail: 'only a superuser takes superuser away',
-      });
-    }
-    const held = (x: UserAccess['profile']): string[] =>
-      x.kind === 'custom'
-        ? (x.grants ?? [])
-        : x.kind === 'profile'
-          ? (tenant.profiles.get(x.profileId ?? '')?.grants ?? [])
-          : [];
-    const kept = new Set(held(p));
-    const removed = bp.kind === 'superuser' ? [] : held(bp).filter((g) => !kept.has(g));
-    const missing = ungrantable(actor.capabilities, removed);
-    if (missing.length > 0)
-      out.push({
-        code: 'removal_refused',
-        rule: 'C9',
-        field: '/profile',
-        detail: `you can take away only what you could give: ${[...new Set(missing)].sort().join(', ')}`,
-      });
-  }
-  return out;
-}
-
-/**
- * C9 and C4 for deleting a user: the user is no superior of the actor, the actor could give everything
- * the deletion takes away (named permissions, profile), and the user is not the last admin (`otherAdmins`:
- * active admins besides them). Empty means the actor may delete them.
- */
-export function validateUserRemoval(
-  actor: ChangeActor,
-  target: UserAccess,
-  tenant: TenantAccess,
-  otherAdmins = 1,
-): Violation[] {
-  const superior = superiorViolation(actor, target, tenant);
-  if (superior) return [superior];
-  const gone: UserAccess = { ...target, status: 'removed', permissions: [], profile: { kind: 'none' } };
-  return [...removalsBeyond(actor, target, gone, tenant), ...lastAdmin(target, gone, tenant, otherAdmins)];
-}
-
-/** C4: the last active user with website access and users:edit keeps both (and is not deleted). */
-function lastAdmin(before: UserAccess | null, after: UserAccess, tenant: TenantAccess, otherAdmins: number) {
-  return before && otherAdmins === 0 && isTenantAdmin(before, tenant) && !isTenantAdmin(after, tenant)
-    ? [
-        {
-          code: 'last_admin' as const,
-          rule: 'C4',
-          field: '/permissions',
-          detail: 'the last active user with website access and users:edit cannot lose either',
-        },
-      ]
-    : [];
 }
 
 /** One proposed change of one user, as every rule of the table sees it. `before` is null on create. */
@@ -280,16 +67,6 @@ const READ_ONLY_FIELDS: ReadonlyArray<[field: string, rule: 'C5' | 'P4']> = [
   ['phoneSystem', 'P4'],
 ];
 
-/** A1: platform users hold Essential; it is given on import and never taken while they are not removed. */
-export function essentialGiven(u: Pick<UserAccess, 'source' | 'status'>): boolean {
-  return u.source === 'platform' && u.status !== 'removed';
-}
-
-/** A3: under the automatic Agent add-on policy a platform user holds Agent exactly when the ACD lists them in a queue. */
-export function agentFollowsAcd(policy: TenantAccess['policies']['agentAddOn'], inAcdQueues: boolean): boolean | null {
-  return policy === 'auto' ? inAcdQueues : null;
-}
-
 /** C6: one more assignment of a pooled licence fits when the pool is unlimited or has room. */
 export function poolHasRoom(cap: number | null | undefined, assigned: number): boolean {
   return cap === undefined || cap === null || assigned + 1 <= cap;
@@ -310,15 +87,17 @@ function billableIncrease(before: UserAccess | null, after: UserAccess) {
 /**
  * The change rules, one entry per rule id, in the order a refusal reports them (the first is the
  * error, the rest travel along). Each entry is a pure check of one proposed change. The users
- * service, the preview of a change and the platform sync planner (A1, A3, C6 through the helpers
- * above) all decide with this table; `src/access/change-rules.test.ts` tests it entry by entry.
+ * service, the preview of a change and the platform sync planner (A1, A3 through
+ * `automatic-assignment.ts`, C6 through `poolHasRoom`) all decide with this table; the tests in
+ * `src/access/change-rules-*.test.ts` take it entry by entry. The actor's bounds (C3, C4, C9) are in
+ * `actor-bounds.ts`.
  */
 export const CHANGE_RULES = {
   C1: {
     summary: 'changing users needs users:edit; creating them users:create',
     check: ({ actor, before }) => {
       const needed = before ? 'users:edit' : 'users:create';
-      return when(!has(actor, needed), () => violation('forbidden', 'C1', '/', `changing users needs ${needed}`));
+      return when(!holds(actor, needed), () => violation('forbidden', 'C1', '/', `changing users needs ${needed}`));
     },
   },
   C5: {
@@ -494,7 +273,7 @@ export const CHANGE_RULES = {
     check: ({ actor, before, after }) => {
       const ccChanged =
         JSON.stringify(before?.contactCenter ?? { admin: false, queues: {} }) !== JSON.stringify(after.contactCenter);
-      return when(ccChanged && !has(actor, 'cc:admin') && !actor.isSync, () =>
+      return when(ccChanged && !holds(actor, 'cc:admin') && !actor.isSync, () =>
         violation(
           'cc_admin_required',
           'C7',
@@ -597,7 +376,7 @@ export const CHANGE_RULES = {
     summary: 'increasing billable usage needs Manage Billable Items (billing:edit)',
     check: ({ actor, before, after }) => {
       const { raised, increases } = billableIncrease(before, after);
-      return when(increases.length > 0 && !has(actor, 'billing:edit') && !actor.isSync, () =>
+      return when(increases.length > 0 && !holds(actor, 'billing:edit') && !actor.isSync, () =>
         violation(
           'billable_permission_required',
           'C2',

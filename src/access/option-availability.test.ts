@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { validateUserChange, type ChangeActor, type UserChangeContext } from './change-rules.js';
+import type { ChangeActor } from './actor-bounds.js';
+import { validateUserChange, type UserChangeContext } from './change-rules.js';
 import { contentLevels, optionAvailability, type DraftDecision } from './option-availability.js';
 import type { UserAccess } from './types.js';
 import { makeQueue, makeTenant, makeUser } from '../../test/support/access-factories.js';
+import { actorWith, provider } from '../../test/support/change-actors.js';
 
 /** The editor's options, weighed by the change rules: each option is the draft changed once more. */
 
-const provider: ChangeActor = { all: true, superuser: true, capabilities: new Set() };
-const actorWith = (...caps: string[]): ChangeActor => ({ all: false, superuser: false, capabilities: new Set(caps) });
 const admin = actorWith('portal:use', 'users:view', 'users:edit', 'users:create');
 
 const ctx = (over: Partial<UserChangeContext> = {}): UserChangeContext => ({

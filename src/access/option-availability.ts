@@ -1,12 +1,7 @@
 import { LICENCES, levelSelling, NAMED_PERMISSIONS, type SupervisorLevel } from '../catalog/index.js';
-import {
-  applyAutomaticAssignments,
-  readOnlyFieldViolations,
-  validateUserChange,
-  type ChangeActor,
-  type UserChangeContext,
-  type Violation,
-} from './change-rules.js';
+import type { ChangeActor, Violation } from './actor-bounds.js';
+import { applyAutomaticAssignments } from './automatic-assignment.js';
+import { readOnlyFieldViolations, validateUserChange, type UserChangeContext } from './change-rules.js';
 import { explainUser } from './explain.js';
 import type { Block, UserAccess } from './types.js';
 

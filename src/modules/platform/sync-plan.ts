@@ -1,5 +1,6 @@
 import type { ContactCenter } from '../../access/types.js';
-import { agentFollowsAcd, essentialGiven, poolHasRoom } from '../../access/change-rules.js';
+import { agentFollowsAcd, essentialGiven } from '../../access/automatic-assignment.js';
+import { poolHasRoom } from '../../access/change-rules.js';
 import type { Licence } from '../../catalog/licences.js';
 import { groupBy } from '../../infra/collections.js';
 import { OVERRIDABLE_FIELDS, type OverridableField } from './ownership.js';
@@ -9,7 +10,8 @@ import type { SnapshotUser, SyncConflict } from './platform.schemas.js';
  * Pure planning of a platform snapshot (P1): what to create, update and remove, given the stored
  * platform users. Linear in the snapshot size (maps, no nested scans). A1 (Essential on import),
  * A3 (the automatic Agent add-on follows ACD membership) and C6 (the agent pool) are decided by the
- * change rules' own helpers (`src/access/change-rules.ts`), the same the users service decides with.
+ * change rules' own helpers (`src/access/automatic-assignment.ts`, `poolHasRoom`), the same the users
+ * service decides with.
  *
  * One bad row never fails the sync (P4): every unique constraint a row could hit (an external id or
  * an extension listed twice, a device listed under two users, an email another user with website

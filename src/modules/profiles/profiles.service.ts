@@ -1,4 +1,4 @@
-import { ungrantable } from '../../access/change-rules.js';
+import { ungrantable } from '../../access/actor-bounds.js';
 import { CAPABILITY_BY_ID } from '../../catalog/capabilities.js';
 import type { ProfileRow } from '../../db/schema.js';
 import type { TenantDelta } from '../../infra/bus.js';

@@ -1,14 +1,7 @@
 import type { Insertable } from 'kysely';
-import {
-  applyAutomaticAssignments,
-  automaticChanges,
-  isTenantAdmin,
-  readOnlyFieldViolations,
-  validateUserChange,
-  validateUserRemoval,
-  type ChangeActor,
-  type Violation,
-} from '../../access/change-rules.js';
+import { isTenantAdmin, validateUserRemoval, type ChangeActor, type Violation } from '../../access/actor-bounds.js';
+import { applyAutomaticAssignments, automaticChanges } from '../../access/automatic-assignment.js';
+import { readOnlyFieldViolations, validateUserChange } from '../../access/change-rules.js';
 import { buildEffectiveConfig } from '../../access/effective-config.js';
 import { contentLevels, optionAvailability, type DraftDecision } from '../../access/option-availability.js';
 import type { TenantAccess, UserAccess } from '../../access/types.js';
