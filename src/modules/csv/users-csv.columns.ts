@@ -17,7 +17,7 @@ type ColumnKind =
   /** Written through the users service. */
   | 'field';
 
-interface Column {
+export interface Column {
   name: string;
   kind: ColumnKind;
   /** The cell an export writes. */

@@ -1,7 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
-import { validateAsBody } from '../../http/validation.js';
 import { appendAudit } from '../../infra/audit-sink.repo.js';
 import type { ChangeEvent } from '../../infra/bus.js';
 import type { RequestContext } from '../../infra/context.js';
@@ -9,33 +8,15 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
 import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
-import { forgetPowers, requireCapability, type ActorPowers } from '../access/actor-access.js';
-import { USER_FIELD_OWNERSHIP } from '../platform/ownership.js';
+import { forgetPowers, requireCapability } from '../access/actor-access.js';
 import { presentUser } from '../users/users.present.js';
-import type { UserRow } from '../../db/schema.js';
 import { RulesState } from '../users/rules-state.js';
 import { listUsers } from '../users/users.repo.js';
-import { UserPatch, type UserCreate } from '../users/users.schemas.js';
-import type { PlannedCreate, UsersService } from '../users/users.service.js';
-import {
-  CellError,
-  changedPart,
-  COLUMN_NAMES,
-  columnNamed,
-  columnOfPointer,
-  COLUMNS,
-  mergeParts,
-  userCells,
-} from './users-csv.columns.js';
+import type { UsersService } from '../users/users.service.js';
+import { COLUMN_NAMES, columnNamed, userCells, type Column } from './users-csv.columns.js';
 import * as repo from './users-csv.repo.js';
-import type {
-  ImportJob,
-  ImportResult,
-  ImportRowError,
-  ImportRowOutcome,
-  UsersExportQuery,
-  UsersImportQuery,
-} from './users-csv.schemas.js';
+import { BATCH, RowImport, type RowResult } from './users-csv.rows.js';
+import type { ImportJob, ImportResult, UsersExportQuery, UsersImportQuery } from './users-csv.schemas.js';
 
 /** P3 limits: a larger file answers 413 `payload_too_large`. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -44,13 +25,11 @@ const MAX_IMPORT_ROWS = 100_000;
 const MAX_LISTED = 1000;
 /** Rows per export page (keyset paging: constant memory at any size). */
 const EXPORT_PAGE = 500;
-/** Every this many rows an import reports progress, writes its audit entries and folds its change events. */
-const BATCH = 500;
-
-type Column = NonNullable<ReturnType<typeof columnNamed>>;
-
-/** The whole import is undone: a dry run, or `all` mode with an error. */
-class Undo extends Error {}
+/**
+ * Rows per committed part of an import of only the valid rows: between parts the database serves
+ * other requests (the embedded database has one connection; a part of 500 rows holds it ~0.2 s).
+ */
+const PART = BATCH;
 
 /** Guesses the separator from the header line: the most frequent of `,`, `;` and tab outside quotes. */
 function detectDelimiter(text: string): string {
@@ -105,35 +84,6 @@ function parseUsersCsv(text: string): { columns: Column[]; records: string[][] }
   return { columns, records };
 }
 
-function toJob(row: repo.ImportJobRow, live?: number): ImportJob {
-  return {
-    id: row.id,
-    status: row.status as ImportJob['status'],
-    dryRun: row.dry_run,
-    mode: row.mode as ImportJob['mode'],
-    totalRows: row.total_rows,
-    processedRows: Math.max(row.processed_rows, live ?? 0),
-    result: (row.result as ImportResult | null) ?? null,
-    createdAt: new Date(row.created_at).toISOString(),
-    finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
-  };
-}
-
-/** One refusal of the users service as row errors (every violation when it carries several). */
-function rowErrors(row: number, err: AppError): ImportRowError[] {
-  const violations = (err.options.extra?.violations as
-    Array<{ code: string; rule?: string; field?: string; detail: string }> | undefined) ?? [
-    { code: err.code, rule: err.rule, field: err.field, detail: err.message },
-  ];
-  return violations.map((v) => ({
-    row,
-    column: columnOfPointer(v.field),
-    code: v.code,
-    rule: v.rule ?? null,
-    detail: v.detail,
-  }));
-}
-
 /** Folds config events into one (tenant-wide past the bus's id limit): an import of thousands of rows is one change. */
 function foldConfigEvents(events: ChangeEvent[]): void {
   const configs = events.filter((e): e is Extract<ChangeEvent, { type: 'config' }> => e.type === 'config');
@@ -154,66 +104,19 @@ function foldConfigEvents(events: ChangeEvent[]): void {
 const LEASE_RENEW_MS = 10_000;
 const LEASE_MS = 60_000;
 
-type RowResult = { outcome: ImportRowOutcome; errors: ImportRowError[] };
-type Fail = (column: string | null, code: string, rule: string | null, detail: string) => void;
-
-/** Users the next rows of a file name, read in one query (`findUsersNamed`). */
-class Lookahead {
-  readonly byId = new Map<string, UserRow>();
-  readonly byExternalId = new Map<string, UserRow>();
-  readonly byEmail = new Map<string, UserRow[]>();
-  constructor(
-    readonly named: { ids: Set<string>; externalIds: Set<string>; emails: Set<string> },
-    rows: UserRow[],
-  ) {
-    for (const r of rows) {
-      if (named.ids.has(r.id)) this.byId.set(r.id, r);
-      if (r.external_id && named.externalIds.has(r.external_id)) this.byExternalId.set(r.external_id, r);
-      if (r.email && r.status !== 'removed') this.addEmail(r.email, r);
-    }
-  }
-  addEmail(email: string, r: UserRow): void {
-    const key = email.toLowerCase();
-    if (this.named.emails.has(key)) this.byEmail.set(key, [...(this.byEmail.get(key) ?? []), r]);
-  }
-  dropEmail(email: string, id: string): void {
-    const key = email.toLowerCase();
-    const list = this.byEmail.get(key);
-    if (list)
-      this.byEmail.set(
-        key,
-        list.filter((r) => r.id !== id),
-      );
-  }
-}
-
-/**
- * One import in progress: the rules' reads of the tenant (once, `RulesState`), the users the next rows
- * name (read ahead), the rows already matched to a user, and the new users checked but not yet written
- * (written a batch at a time in one statement).
- */
-interface ImportRun {
-  uow: UnitOfWork;
+/** An import this node runs: its job as the progress endpoint shows it, kept current in memory. */
+interface LiveJob {
   tenantId: string;
-  powers: ActorPowers;
-  state: RulesState;
-  columns: Column[];
-  records: string[][];
-  /** user id → the row of this file that changes or creates it */
-  touched: Map<string, number>;
-  /** lower(email) → the user a row of this file creates with it */
-  createdEmails: Map<string, string>;
-  lookahead: { until: number; users: Lookahead } | null;
-  /** creates checked by the rules, written at the next flush */
-  pending: Array<{ plan: PlannedCreate; result: RowResult }>;
-  /** row results in file order, recorded at the next flush (a pending create may still fail its write) */
-  results: RowResult[];
+  job: ImportJob;
 }
 
 /** P3: users to and from CSV. Every imported row goes through the users service (C1-C9, G*, A*). */
 export class UsersCsvService {
-  /** Rows done by the imports this node runs (the job row has them too once PostgreSQL lets it be read). */
-  private readonly live = new Map<string, number>();
+  /**
+   * The imports this node runs. Their progress is answered from here, without a database read, so a
+   * progress request never waits for the connection an import holds (the embedded database has one).
+   */
+  private readonly live = new Map<string, LiveJob>();
   private readonly running = new Set<Promise<void>>();
 
   constructor(
@@ -252,7 +155,7 @@ export class UsersCsvService {
     const file = parseUsersCsv(text);
     const dryRun = query.dryRun ?? false;
     const mode = query.mode ?? 'all';
-    const job = await repo.insertJob(this.deps.db, {
+    const row = await repo.insertJob(this.deps.db, {
       id: newId('imp'),
       tenant_id: tenantId,
       actor_type: ctx.actor.kind,
@@ -266,35 +169,36 @@ export class UsersCsvService {
       node_id: this.deps.nodeId,
       lease_until: new Date(Date.now() + LEASE_MS),
     });
-    this.live.set(job.id, 0);
+    const job = toJob(row);
+    this.live.set(job.id, { tenantId, job: { ...job } });
     const lease =
       this.deps.dbKind === 'postgres' ? setInterval(() => this.renew(tenantId, job.id), LEASE_RENEW_MS) : null;
     lease?.unref();
-    const run = this.run(ctx, tenantId, powers, job, file).finally(() => {
+    const rows = new RowImport(this.users, tenantId, powers, file.columns, file.records);
+    const inParts = mode === 'valid' && !dryRun;
+    const run = (inParts ? this.runInParts(ctx, row, rows) : this.runWhole(ctx, row, rows)).finally(() => {
       if (lease) clearInterval(lease);
       this.live.delete(job.id);
       this.running.delete(run);
+      forgetPowers(ctx);
     });
     this.running.add(run);
-    return toJob(job);
+    return job;
   }
 
+  /** A job: from memory while this node runs it (no database read), else from its row. */
   async job(ctx: RequestContext, tenantId: string, jobId: string): Promise<ImportJob> {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:create', 'users:edit']);
+    const live = this.live.get(jobId);
+    if (live && live.tenantId === tenantId) return { ...live.job };
     let row = await repo.findJob(this.deps.db, tenantId, jobId);
     if (!row) throw notFound('import');
-    const live = this.live.get(jobId);
-    if (row.status === 'running' && live === undefined && row.lease_until && new Date(row.lease_until) < new Date()) {
-      const result: ImportResult = {
-        ...emptyResult(),
-        failure: 'the node running the import stopped before it finished; nothing was written: import the file again',
-        failureCode: 'import_interrupted',
-      };
-      if (await repo.failLapsedJob(this.deps.db, tenantId, jobId, result))
+    if (row.status === 'running' && row.lease_until && new Date(row.lease_until) < new Date()) {
+      if (await repo.failLapsedJob(this.deps.db, tenantId, jobId, interrupted(row)))
         this.deps.log.warn({ tenantId, job: jobId, node: row.node_id }, 'users CSV import lost its node: failed');
       row = (await repo.findJob(this.deps.db, tenantId, jobId))!;
     }
-    return toJob(row, live);
+    return toJob(row);
   }
 
   /** Waits for the imports this node runs (shutdown, tests). */
@@ -307,69 +211,40 @@ export class UsersCsvService {
     void repo
       .updateJob(this.deps.db, tenantId, jobId, {
         lease_until: new Date(Date.now() + LEASE_MS),
-        processed_rows: this.live.get(jobId) ?? 0,
+        processed_rows: this.live.get(jobId)?.job.processedRows ?? 0,
       })
       .catch(() => undefined);
   }
 
-  private async run(
-    ctx: RequestContext,
-    tenantId: string,
-    powers: ActorPowers,
-    job: repo.ImportJobRow,
-    file: { columns: Column[]; records: string[][] },
-  ): Promise<void> {
+  /**
+   * A dry run, or all or nothing: every row in one transaction, so rows see the rows before them and
+   * one refused row (or a crash) leaves nothing written. The result commits with the rows it reports.
+   */
+  private async runWhole(ctx: RequestContext, job: repo.ImportJobRow, rows: RowImport): Promise<void> {
+    const { tenant_id: tenantId } = job;
+    const total = rows.records.length;
     const result = emptyResult();
     let status: ImportJob['status'] = 'done';
     try {
       await inTransaction(this.deps, ctx, async (uow) => {
-        const r: ImportRun = {
-          uow,
-          tenantId,
-          powers,
-          state: await RulesState.load(uow, tenantId),
-          columns: file.columns,
-          records: file.records,
-          touched: new Map(),
-          createdEmails: new Map(),
-          lookahead: null,
-          pending: [],
-          results: [],
-        };
-        for (let i = 0; i < file.records.length; i++) {
-          r.results.push(await this.importRow(r, i));
-          if (r.pending.length >= BATCH) await this.flush(r);
-          // Results are recorded in file order once no create before them can still fail its write.
-          if (r.pending.length === 0) for (const done of r.results.splice(0)) this.record(result, done);
-          if ((i + 1) % BATCH === 0) await this.progress(r, job.id, i + 1);
-        }
-        await this.flush(r);
-        for (const done of r.results.splice(0)) this.record(result, done);
+        rows.bind(uow, await RulesState.load(uow, tenantId));
+        await this.importRows(rows, 0, total, result, async (done) => {
+          if (uow.auditEntries.length > 0) await appendAudit(uow.tx, uow.auditEntries.splice(0));
+          foldConfigEvents(uow.events);
+          this.advance(job.id, done);
+          if (this.deps.dbKind === 'postgres') this.renew(tenantId, job.id);
+        });
         if (job.dry_run) throw new Undo();
         if (job.mode === 'all' && result.invalid > 0) {
           status = 'rejected';
           throw new Undo();
         }
-        uow.audit({
-          tenantId,
-          action: 'user.import',
-          targetType: 'user_import',
-          targetId: job.id,
-          after: {
-            mode: job.mode,
-            rows: file.records.length,
-            created: result.created,
-            updated: result.updated,
-            unchanged: result.unchanged,
-            invalid: result.invalid,
-          },
-        });
+        importAudit(uow, job, total, result);
         foldConfigEvents(uow.events);
         // The result commits with the rows it reports: a node stopping after commit cannot leave the job
         // "running" (nor, once its lease runs out, "failed" over rows that were written).
-        await repo.updateJob(uow.tx, tenantId, job.id, finished('done', file.records.length, result));
+        await repo.updateJob(uow.tx, tenantId, job.id, finished('done', total, result));
       });
-      forgetPowers(ctx);
       return;
     } catch (err) {
       if (!(err instanceof Undo)) {
@@ -379,281 +254,151 @@ export class UsersCsvService {
         this.deps.log.error({ err, tenantId, job: job.id }, 'users CSV import failed');
       }
     }
+    await this.saveEnd(job, finished(status, total, result));
+  }
+
+  /**
+   * Only the valid rows: committed a part at a time (PART rows), the job's progress and results so far
+   * committed with each part, so the database (the embedded one has one connection) serves other
+   * requests between parts, and a stop loses no committed row's report.
+   */
+  private async runInParts(ctx: RequestContext, job: repo.ImportJobRow, rows: RowImport): Promise<void> {
+    const { tenant_id: tenantId } = job;
+    const total = rows.records.length;
+    let result = emptyResult();
+    let state: RulesState | null = null;
+    let done = 0;
+    try {
+      while (done < total || total === 0) {
+        const end = Math.min(total, done + PART);
+        const draft = structuredClone(result);
+        await inTransaction(this.deps, ctx, async (uow) => {
+          state = state ? await state.resume(uow) : await RulesState.load(uow, tenantId);
+          rows.bind(uow, state);
+          await this.importRows(rows, done, end, draft, async () => foldConfigEvents(uow.events));
+          if (end === total) importAudit(uow, job, total, draft);
+          foldConfigEvents(uow.events);
+          await repo.updateJob(
+            uow.tx,
+            tenantId,
+            job.id,
+            end === total
+              ? finished('done', total, draft)
+              : { processed_rows: end, result: JSON.stringify(draft), lease_until: new Date(Date.now() + LEASE_MS) },
+          );
+        });
+        result = draft;
+        done = end;
+        this.advance(job.id, done);
+        if (done === total) return;
+      }
+    } catch (err) {
+      result.failure = `the import stopped on an internal error after ${done} of ${total} rows; the valid rows before it were written (listed in rows)`;
+      result.failureCode = 'internal_error';
+      this.deps.log.error({ err, tenantId, job: job.id }, 'users CSV import failed');
+      await this.saveEnd(job, { ...finished('failed', done, result) });
+    }
+  }
+
+  /**
+   * Rows [from, to) through `rows`, their results recorded in file order; every BATCH rows `step`
+   * runs with the count done (progress, audit entries written, change events folded).
+   */
+  private async importRows(
+    rows: RowImport,
+    from: number,
+    to: number,
+    result: ImportResult,
+    step: (done: number) => Promise<void>,
+  ): Promise<void> {
+    for (let i = from; i < to; i++) {
+      rows.results.push(await rows.importRow(i));
+      if (rows.pending.length >= BATCH) await rows.flush();
+      // Results are recorded in file order once no create before them can still fail its write.
+      for (const settled of rows.settled()) record(result, settled);
+      if ((i + 1) % BATCH === 0) await step(i + 1);
+    }
+    await rows.flush();
+    for (const settled of rows.settled()) record(result, settled);
+  }
+
+  /** The rows done so far, in this node's memory (the progress endpoint answers from it). */
+  private advance(jobId: string, done: number): void {
+    const live = this.live.get(jobId);
+    if (live) live.job.processedRows = done;
+  }
+
+  private async saveEnd(job: repo.ImportJobRow, end: ReturnType<typeof finished>): Promise<void> {
     await repo
-      .updateJob(this.deps.db, tenantId, job.id, finished(status, file.records.length, result))
+      .updateJob(this.deps.db, job.tenant_id, job.id, end)
       .catch((err: unknown) => this.deps.log.error({ err, job: job.id }, 'users CSV import: result not saved'));
   }
+}
 
-  /**
-   * Writes the creates checked since the last flush in one statement (in a savepoint); should the
-   * database refuse one (a concurrent writer took its email), they are written one by one, and the
-   * refused ones become row errors.
-   */
-  private async flush(r: ImportRun): Promise<void> {
-    const batch = r.pending.splice(0);
-    if (batch.length === 0) return;
-    // Each checked create recorded one change in the rules' state, the last ones recorded.
-    const stateMark = r.state.mark() - batch.length;
-    if (await this.attempt(r, null, () => this.writeCreates(r, batch))) return;
-    r.state.undoTo(stateMark);
-    for (const one of batch) {
-      if (await this.attempt(r, one.result, () => this.writeCreates(r, [one]))) r.state.record(null, one.plan.after);
-      else Object.assign(one.result.outcome, { action: 'invalid', userId: null, changes: [] });
-    }
-  }
+/** The whole import is undone: a dry run, or `all` mode with an error. */
+class Undo extends Error {}
 
-  /** Writes checked creates; I3: a new user with website access and an email is invited, as through the API. */
-  private async writeCreates(r: ImportRun, batch: ImportRun['pending']): Promise<void> {
-    const created = await this.users.writeCreates(
-      r.uow,
-      batch.map((b) => b.plan),
-    );
-    await this.users.invitePasswordless(r.uow, r.tenantId, created);
-  }
+/** The import's own audit entry, with its counts (AU1). */
+function importAudit(uow: UnitOfWork, job: repo.ImportJobRow, rows: number, result: ImportResult): void {
+  uow.audit({
+    tenantId: job.tenant_id,
+    action: 'user.import',
+    targetType: 'user_import',
+    targetId: job.id,
+    after: {
+      mode: job.mode,
+      rows,
+      created: result.created,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      invalid: result.invalid,
+    },
+  });
+}
 
-  private record(result: ImportResult, o: RowResult): void {
-    const key = ({ create: 'created', update: 'updated', unchanged: 'unchanged', invalid: 'invalid' } as const)[
-      o.outcome.action
-    ];
-    result[key] += 1;
-    if (result.rows.length < MAX_LISTED) result.rows.push(o.outcome);
-    else result.rowsTruncated = true;
-    for (const e of o.errors) {
-      if (result.errors.length < MAX_LISTED) result.errors.push(e);
-      else result.errorsTruncated = true;
-    }
+/** A row's result in the import's: its count, its outcome and its errors (the first MAX_LISTED listed). */
+function record(result: ImportResult, o: RowResult): void {
+  const key = ({ create: 'created', update: 'updated', unchanged: 'unchanged', invalid: 'invalid' } as const)[
+    o.outcome.action
+  ];
+  result[key] += 1;
+  if (result.rows.length < MAX_LISTED) result.rows.push(o.outcome);
+  else result.rowsTruncated = true;
+  for (const e of o.errors) {
+    if (result.errors.length < MAX_LISTED) result.errors.push(e);
+    else result.errorsTruncated = true;
   }
+}
 
-  /** Progress: in memory for this node, in the job row for the others (PostgreSQL: another connection). */
-  private async progress(r: ImportRun, jobId: string, done: number): Promise<void> {
-    this.live.set(jobId, done);
-    if (r.uow.auditEntries.length > 0) await appendAudit(r.uow.tx, r.uow.auditEntries.splice(0));
-    foldConfigEvents(r.uow.events);
-    if (this.deps.dbKind === 'postgres') this.renew(r.tenantId, jobId);
-  }
+/**
+ * The result of a job whose node stopped: nothing written in one transaction; with only the valid
+ * rows, the parts committed before the stop stay, with their results.
+ */
+function interrupted(row: repo.ImportJobRow): ImportResult {
+  const saved = row.result as ImportResult | null;
+  const parts = row.mode === 'valid' && !row.dry_run && saved !== null;
+  return {
+    ...(parts ? saved : emptyResult()),
+    failure: parts
+      ? `the node running the import stopped after ${row.processed_rows} of ${row.total_rows} rows; the valid rows before them were written (listed in rows): import the rest of the file again`
+      : 'the node running the import stopped before it finished; nothing was written: import the file again',
+    failureCode: 'import_interrupted',
+  };
+}
 
-  /** One row: read its cells, find its user, and check its create (written at the next flush) or apply its change. */
-  private async importRow(r: ImportRun, index: number): Promise<RowResult> {
-    const row = index + 2;
-    const cells = r.records[index]!;
-    const { columns } = r;
-    const errors: ImportRowError[] = [];
-    const fail: Fail = (column, code, rule, detail) => errors.push({ row, column, code, rule, detail });
-    if (cells.length !== columns.length)
-      fail(null, 'validation_failed', 'P3', `the row has ${cells.length} cells, the header ${columns.length}`);
-    const given = new Map<string, string>();
-    const parts: Array<Partial<UserCreate>> = [];
-    columns.forEach((c, j) => {
-      const cell = cells[j] ?? '';
-      given.set(c.name, cell);
-      if (c.kind !== 'field' || !c.write) return;
-      try {
-        parts.push(c.write(cell));
-      } catch (err) {
-        if (!(err instanceof CellError)) throw err;
-        fail(c.name, 'validation_failed', 'P3', err.message);
-      }
-    });
-    const wanted = mergeParts(parts);
-    if (errors.length === 0) {
-      // The same schema as PATCH /users/{id}: what the API would refuse as a request, the row refuses.
-      const problem = validateAsBody(UserPatch, wanted);
-      if (problem) {
-        const [pointer = '/', ...rest] = problem.split(' ');
-        fail(columnOfPointer(pointer), 'validation_failed', 'E2', `${pointer} ${rest.join(' ')}`);
-      }
-    }
-    const name = given.get('displayName') ?? '';
-    const invalid = (userId: string | null) => ({
-      outcome: { row, action: 'invalid' as const, userId, displayName: name, changes: [] },
-      errors,
-    });
-    const target = await this.findTarget(r, index, given, wanted, fail);
-    if (errors.length) return invalid(target?.id ?? null);
-    if (target) {
-      const earlier = r.touched.get(target.id);
-      if (earlier !== undefined) fail(null, 'conflict', 'P3', `row ${earlier} of this file already changes this user`);
-      const current = presentUser(target, []);
-      this.refuseReadOnly(given, current, fail);
-      if (errors.length) return invalid(target.id);
-      r.touched.set(target.id, row);
-      const patch = changedPart(current, wanted);
-      const changes = COLUMNS.filter((c) => c.kind === 'field' && c.write && columnChanged(c, patch)).map(
-        (c) => c.name,
-      );
-      const displayName = patch.displayName ?? current.displayName;
-      if (changes.length === 0)
-        return { outcome: { row, action: 'unchanged', userId: target.id, displayName, changes }, errors };
-      // A change is written at once, after the creates checked before it.
-      await this.flush(r);
-      const version = given.get('version');
-      const outcome: ImportRowOutcome = { row, action: 'update', userId: target.id, displayName, changes };
-      const ok = await this.attempt(r, { outcome, errors }, async () => {
-        const after = await this.users.patchIn(r.uow, r.powers, r.tenantId, target.id, patch, {
-          ...(version ? { ifMatch: version } : {}),
-          state: r.state,
-        });
-        if (target.email && target.email !== after.email) r.lookahead?.users.dropEmail(target.email, target.id);
-        if (after.email && target.email !== after.email) r.lookahead?.users.addEmail(after.email, target);
-      });
-      return ok ? { outcome, errors } : invalid(target.id);
-    }
-    if (given.get('extension'))
-      fail(
-        'extension',
-        'read_only_field',
-        USER_FIELD_OWNERSHIP.extension.rule,
-        'a new user has no extension: the phone system gives extensions',
-      );
-    const source = given.get('source');
-    if (source && source !== 'manual')
-      fail(
-        'source',
-        'read_only_field',
-        'P3',
-        'an import creates manual users only: platform users come from the phone system',
-      );
-    if (!wanted.displayName) fail('displayName', 'validation_failed', 'P3', 'a new user needs a displayName');
-    if (errors.length) return invalid(null);
-    let plan: PlannedCreate;
-    try {
-      plan = await this.users.planCreate(r.uow, r.powers, r.tenantId, wanted as UserCreate, null, r.state);
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      errors.push(...rowErrors(row, err));
-      return invalid(null);
-    }
-    const id = String(plan.row.id);
-    r.touched.set(id, row);
-    if (wanted.email) r.createdEmails.set(wanted.email.toLowerCase(), id);
-    const changes = COLUMNS.filter((c) => c.kind === 'field' && given.has(c.name)).map((c) => c.name);
-    const created = { outcome: { row, action: 'create' as const, userId: id, displayName: name, changes }, errors };
-    r.pending.push({ plan, result: created });
-    return created;
-  }
-
-  /**
-   * The user a row changes: by id, else by external id (platform users), else by email; none means a
-   * new user. The users the next rows name are read ahead in one query.
-   */
-  private async findTarget(
-    r: ImportRun,
-    index: number,
-    given: Map<string, string>,
-    wanted: Partial<UserCreate>,
-    fail: Fail,
-  ): Promise<UserRow | undefined> {
-    const id = given.get('id');
-    const externalId = given.get('externalId');
-    const email = !id && !externalId && wanted.email ? wanted.email.toLowerCase() : undefined;
-    if (!id && !externalId && !email) return undefined;
-    const created = email && r.createdEmails.get(email);
-    if (created) {
-      fail(null, 'conflict', 'P3', `row ${r.touched.get(created)} of this file already changes this user`);
-      return undefined;
-    }
-    const users = await this.lookahead(r, index, { id, externalId, email });
-    if (id) {
-      const u = users.byId.get(id);
-      if (!u) fail('id', 'not_found', 'P3', `no user ${id} in this tenant`);
-      return u;
-    }
-    if (externalId) {
-      const u = users.byExternalId.get(externalId);
-      if (!u)
-        fail(
-          'externalId',
-          'not_found',
-          'P3',
-          `no platform user has the external id ${externalId}: platform users come from the phone system`,
-        );
-      return u;
-    }
-    const found = users.byEmail.get(email!) ?? [];
-    if (found.length > 1)
-      fail('email', 'conflict', 'P3', 'several users have this email: add the id column to say which one');
-    return found[0];
-  }
-
-  /** The read-ahead users covering this row's names: the next BATCH rows' names in one query. */
-  private async lookahead(
-    r: ImportRun,
-    index: number,
-    names: { id: string | undefined; externalId: string | undefined; email: string | undefined },
-  ): Promise<Lookahead> {
-    const covers = (l: Lookahead) =>
-      names.id
-        ? l.named.ids.has(names.id)
-        : names.externalId
-          ? l.named.externalIds.has(names.externalId)
-          : l.named.emails.has(names.email!);
-    if (r.lookahead && index < r.lookahead.until && covers(r.lookahead.users)) return r.lookahead.users;
-    const named = { ids: new Set<string>(), externalIds: new Set<string>(), emails: new Set<string>() };
-    const at = (c: string) => r.columns.findIndex((col) => col.name === c);
-    const [idAt, extAt, emailAt] = [at('id'), at('externalId'), at('email')];
-    const until = Math.min(r.records.length, index + BATCH);
-    for (let i = index; i < until; i++) {
-      const cells = r.records[i]!;
-      const cell = (j: number) => (j >= 0 ? (cells[j] ?? '') : '');
-      if (cell(idAt)) named.ids.add(cell(idAt));
-      else if (cell(extAt)) named.externalIds.add(cell(extAt));
-      else if (cell(emailAt)) named.emails.add(cell(emailAt).toLowerCase());
-    }
-    if (names.id) named.ids.add(names.id);
-    if (names.externalId) named.externalIds.add(names.externalId);
-    if (names.email) named.emails.add(names.email);
-    const users = new Lookahead(
-      named,
-      await repo.findUsersNamed(r.uow.tx, r.tenantId, {
-        ids: [...named.ids],
-        externalIds: [...named.externalIds],
-        emails: [...named.emails],
-      }),
-    );
-    r.lookahead = { until, users };
-    return users;
-  }
-
-  /** Columns that show what the phone system (or Switchboard) owns: a different value is refused, as the API does. */
-  private refuseReadOnly(given: Map<string, string>, current: ReturnType<typeof presentUser>, fail: Fail): void {
-    const shown: Array<[string, string, string]> = [
-      ['extension', current.extension ?? '', USER_FIELD_OWNERSHIP.extension.rule],
-      ['externalId', current.externalId ?? '', USER_FIELD_OWNERSHIP.externalId.rule],
-      ['source', current.source, 'P3'],
-    ];
-    for (const [column, value, rule] of shown) {
-      const cell = given.get(column);
-      if (cell !== undefined && cell !== value)
-        fail(column, 'read_only_field', rule, `${column} is the phone system's: it changes only through platform sync`);
-    }
-  }
-
-  /**
-   * Runs a write inside a savepoint: a refusal (or a write the database refuses) undoes it alone, its
-   * audit entries, change events, outbox rows and rules bookkeeping included, and becomes the row's
-   * errors (`into`; none for a batch, which is then retried row by row).
-   */
-  private async attempt(r: ImportRun, into: RowResult | null, change: () => Promise<unknown>): Promise<boolean> {
-    const { uow } = r;
-    const marks = [uow.auditEntries.length, uow.events.length, uow.afterCommitTasks.length, uow.outbox.length] as const;
-    const stateMark = r.state.mark();
-    await repo.savepoint(uow.tx);
-    try {
-      await change();
-      await repo.releaseSavepoint(uow.tx);
-      return true;
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      await repo.rollbackToSavepoint(uow.tx);
-      uow.auditEntries.length = marks[0];
-      uow.events.length = marks[1];
-      uow.afterCommitTasks.length = marks[2];
-      uow.outbox.length = marks[3];
-      r.state.undoTo(stateMark);
-      if (into) into.errors.push(...rowErrors(into.outcome.row, err));
-      return false;
-    }
-  }
+function toJob(row: repo.ImportJobRow): ImportJob {
+  return {
+    id: row.id,
+    status: row.status as ImportJob['status'],
+    dryRun: row.dry_run,
+    mode: row.mode as ImportJob['mode'],
+    totalRows: row.total_rows,
+    processedRows: row.processed_rows,
+    // Parts of an import of the valid rows save their results as they commit; the job shows them at its end.
+    result: row.status === 'running' ? null : ((row.result as ImportResult | null) ?? null),
+    createdAt: new Date(row.created_at).toISOString(),
+    finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+  };
 }
 
 /** A job's final state. */
@@ -672,11 +417,4 @@ function emptyResult(): ImportResult {
     rows: [],
     rowsTruncated: false,
   };
-}
-
-function columnChanged(c: Column, patch: Partial<UserCreate>): boolean {
-  const ptr = c.pointer!.split('/').slice(1);
-  let v: unknown = patch;
-  for (const k of ptr) v = (v as Record<string, unknown> | undefined)?.[k];
-  return v !== undefined;
 }

@@ -41,6 +41,20 @@ export class RulesState {
 
   /** Locks the tenant (share) and reads what the rules need about it. */
   static async load(uow: UnitOfWork, tenantId: string): Promise<RulesState> {
+    return RulesState.read(uow, tenantId, null);
+  }
+
+  /**
+   * The state for the next unit of work of changes committed in parts (an import of only the valid
+   * rows): the tenant locked and read again, as it may have changed between the parts; the login emails
+   * carried over with the changes recorded so far (a concurrent writer's is caught by the
+   * `users_login_email` index); the pool counts read again under the pool lock when next needed.
+   */
+  async resume(uow: UnitOfWork): Promise<RulesState> {
+    return RulesState.read(uow, this.tenant.id, this);
+  }
+
+  private static async read(uow: UnitOfWork, tenantId: string, carried: RulesState | null): Promise<RulesState> {
     await uow.lockTenant(tenantId, 'share');
     const tenantRow = await findTenant(uow.tx, tenantId);
     if (!tenantRow) throw notFound('tenant');
@@ -48,9 +62,11 @@ export class RulesState {
       loadTenantAccess(uow.tx, tenantRow),
       repo.tenantIds(uow.tx, 'groups', tenantId),
       repo.tenantIds(uow.tx, 'workspaces', tenantId),
-      repo.websiteLoginEmails(uow.tx, tenantId),
+      carried ? [] : repo.websiteLoginEmails(uow.tx, tenantId),
     ]);
-    return new RulesState(tenantRow, tenant, groups, workspaces, emails);
+    const state = new RulesState(tenantRow, tenant, groups, workspaces, emails);
+    if (carried) for (const [email, ids] of carried.loginEmails) state.loginEmails.set(email, new Set(ids));
+    return state;
   }
 
   /** C6: the assigned counts, read once under the pool lock (taken by the first change that adds a billable key). */
