@@ -23,6 +23,8 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
   let t: string;
   let token: string;
   let queue: string;
+  let other: string;
+  let ann: string;
   let ben: string;
   beforeAll(async () => {
     server = await startTestServer(kind);
@@ -30,26 +32,33 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
     a = api(server);
     t = (await a.tenant()).id;
     token = (await a.asProvider<{ token: string }>('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token;
-    const person = (id: string, n: number) => ({
+    const person = (id: string, n: number, acdQueues = ['q-help']) => ({
       externalId: id,
       displayName: id.toUpperCase(),
       email: `${id}@pbx.example`,
       extension: String(300 + n),
       devices: [],
-      acdQueues: ['q-help'],
+      acdQueues,
     });
     await a.call('PUT', `/v1/tenants/${t}/platform/snapshot`, {
       token,
       body: {
-        users: [person('ann', 1), person('ben', 2)],
-        queues: [{ externalId: 'q-help', name: 'Help desk', kind: 'queue', wrapUpSeconds: 0 }],
+        users: [person('ann', 1), person('ben', 2), person('cy', 3, ['q-other'])],
+        queues: [
+          { externalId: 'q-help', name: 'Help desk', kind: 'queue', wrapUpSeconds: 0 },
+          { externalId: 'q-other', name: 'Other line', kind: 'queue', wrapUpSeconds: 0 },
+        ],
       },
     });
-    queue = (await a.asProvider<Page<Named>>('GET', `/v1/tenants/${t}/queues`)).body.items[0]!.id;
+    const queues = (await a.asProvider<Page<Named>>('GET', `/v1/tenants/${t}/queues`)).body.items;
+    queue = queues.find((q) => q.name === 'Help desk')!.id;
+    other = queues.find((q) => q.name === 'Other line')!.id;
     const people = (await a.asProvider<Page<{ id: string; externalId: string }>>('GET', `/v1/tenants/${t}/users`)).body
       .items;
-    const ann = people.find((u) => u.externalId === 'ann')!;
-    await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ann.id}`, { licences: ['essential', 'agent'] });
+    ann = people.find((u) => u.externalId === 'ann')!.id;
+    const cy = people.find((u) => u.externalId === 'cy')!.id;
+    for (const id of [ann, cy])
+      await a.asProvider('PATCH', `/v1/tenants/${t}/users/${id}`, { licences: ['essential', 'agent'] });
     // Ben supervises the help desk queue (G11) at Contact Center Supervisor level.
     ben = people.find((u) => u.externalId === 'ben')!.id;
     const r = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ben}`, {
@@ -71,13 +80,14 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
   const ingest = (what: 'call-records' | 'agent-events', records: unknown[]) =>
     a.call<IngestResult>('POST', `/v1/tenants/${t}/platform/${what}`, { token, body: { records } });
   let n = 0;
-  const event = (type: string, conversationId: string) => ({
+  const event = (type: string, conversationId: string, more: Record<string, unknown> = {}) => ({
     id: `live-ev-${++n}`,
     at: new Date().toISOString(),
     user: 'ann',
     type,
     queue: 'q-help',
     conversationId,
+    ...more,
   });
 
   function watch(bearer: string) {
@@ -194,5 +204,78 @@ describeEachDatabase('call data: dashboards, wallboard and live statistics', (ki
     await w.inbox.waitFor((m) => m.length > 0, 'the refusal');
     expect(w.inbox.items[0]).toMatchObject({ type: 'refused', rule: 'G15' });
     expect(await w.closed).toBe(4003);
+  });
+
+  it('CD5, G11: the snapshot lists the calls in progress of the reader’s queues (caller, agents, times) and drops a call when it ends', async () => {
+    const cc = watch(await a.session(t, ben));
+    await cc.inbox.waitFor((m) => m.length > 0, 'first live snapshot');
+    const callOf = (items: readonly Message[], id: string) =>
+      lastLive(items)?.calls.find((c) => c.conversationId === id);
+    await ingest('agent-events', [
+      event('offered', 'conv-live', { callerNumber: '+4930555000' }),
+      event('offered', 'conv-other', { user: 'cy', queue: 'q-other', callerNumber: '+4930555111' }),
+    ]);
+    await cc.inbox.waitFor((items) => callOf(items, 'conv-live')?.state === 'waiting', 'the waiting call');
+    expect(callOf(cc.inbox.items, 'conv-live')).toMatchObject({
+      queueId: queue,
+      callerNumber: '+4930555000',
+      answeredAt: null,
+      agents: [],
+    });
+    // G11: Ben supervises the help desk only; the provider sees every queue's calls.
+    expect(callOf(cc.inbox.items, 'conv-other')).toBeUndefined();
+    expect(lastLive(cc.inbox.items)!.calls.every((c) => c.queueId === queue)).toBe(true);
+    const all = await a.asProvider<LiveSnapshot>('GET', `/v1/tenants/${t}/live`);
+    expect(all.body.calls.find((c) => c.conversationId === 'conv-other')).toMatchObject({
+      queueId: other,
+      state: 'waiting',
+      callerNumber: '+4930555111',
+    });
+    // A Live Analytics Supervisor who supervises no queue sees the figures but no call.
+    const unassigned = await a.call<LiveSnapshot>('GET', `/v1/tenants/${t}/live`, {
+      token: (await supervisor('live')).token,
+    });
+    expect(unassigned.body.totals.waiting).toBeGreaterThanOrEqual(2);
+    expect(unassigned.body.calls).toEqual([]);
+
+    await ingest('agent-events', [event('answered', 'conv-live')]);
+    await cc.inbox.waitFor((items) => callOf(items, 'conv-live')?.state === 'talking', 'the call answered');
+    const talking = callOf(cc.inbox.items, 'conv-live')!;
+    expect(talking).toMatchObject({ callerNumber: '+4930555000', agents: [{ userId: ann, label: 'ANN' }] });
+    expect(Date.parse(talking.answeredAt!)).toBeGreaterThanOrEqual(Date.parse(talking.startedAt));
+
+    const seen = cc.inbox.items.length;
+    await ingest('call-records', [
+      {
+        id: 'live-cdr-2',
+        conversationId: 'conv-live',
+        startedAt: talking.startedAt,
+        direction: 'inbound',
+        from: { number: '+4930555000' },
+        to: { number: '301', user: 'ann' },
+        disposition: 'answered',
+        queue: 'q-help',
+      },
+    ]);
+    await cc.inbox.waitFor(
+      (items) => items.length > seen && lastLive(items.slice(seen)) !== undefined && !callOf(items, 'conv-live'),
+      'the call gone once its record arrived',
+    );
+    cc.ws.close();
+  });
+
+  it('the calls listed stay bounded: at most 50 per queue, while the counts stay whole', async () => {
+    const before = (await a.asProvider<LiveSnapshot>('GET', `/v1/tenants/${t}/live`)).body;
+    const waitingBefore = before.queues.find((q) => q.queueId === other)?.waiting ?? 0;
+    await ingest(
+      'agent-events',
+      Array.from({ length: 60 }, (_, i) => event('offered', `busy-${i}`, { user: 'cy', queue: 'q-other' })),
+    );
+    const after = (await a.asProvider<LiveSnapshot>('GET', `/v1/tenants/${t}/live`)).body;
+    expect(after.queues.find((q) => q.queueId === other)!.waiting).toBe(waitingBefore + 60);
+    const listed = after.calls.filter((c) => c.queueId === other);
+    expect(listed).toHaveLength(50);
+    // The oldest first: the call offered before the burst is kept.
+    expect(listed.some((c) => c.conversationId === 'conv-other')).toBe(true);
   });
 });

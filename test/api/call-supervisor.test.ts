@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AuditPage, Named, UserPage } from '../../src/contract/index.js';
 import { api, type ApiClient, type Page } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { WebhookReceiver, type Received } from '../support/webhook-receiver.js';
 
 describeEachDatabase('call data: supervisor actions', (kind) => {
   let server: TestServer;
@@ -14,8 +15,10 @@ describeEachDatabase('call data: supervisor actions', (kind) => {
   let ids: Record<string, string>;
   let queues: Record<string, string>;
   let token: string;
+  const receiver = new WebhookReceiver();
+  let secret: string;
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    server = await startTestServer(kind, { WEBHOOK_ALLOW_PRIVATE: 'true', OUTBOX_POLL_MS: '100' });
     a = api(server);
     t = (await a.tenant()).id;
     token = (await a.asProvider<{ token: string }>('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token;
@@ -49,9 +52,18 @@ describeEachDatabase('call data: supervisor actions', (kind) => {
       contactCenter: { queues: { [queues.A!]: ['supervisor'] } },
     });
     expect(r.status).toBe(200);
+    // The phone system's webhook consumer, on loopback.
+    const hook = await a.asProvider<{ secret: string }>('POST', `/v1/tenants/${t}/webhooks`, {
+      url: await receiver.start(),
+      events: ['call.monitor_requested'],
+      description: 'phone system',
+    });
+    expect(hook.status).toBe(201);
+    secret = hook.body.secret;
   });
   afterAll(async () => {
     await server?.stop();
+    await receiver.stop();
   });
 
   const outbox = async () =>
@@ -135,5 +147,69 @@ describeEachDatabase('call data: supervisor actions', (kind) => {
     });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ capability: 'live_calls:monitor' });
+  });
+
+  it('CD5: the monitor request reaches the phone system’s webhook consumer, signed', async () => {
+    const sam = await a.session(t, ids.sam!);
+    await a.call('POST', `/v1/tenants/${t}/platform/agent-events`, {
+      token,
+      body: {
+        records: [
+          {
+            id: 'w1',
+            at: new Date().toISOString(),
+            user: 'ann',
+            type: 'answered',
+            queue: 'q-a',
+            conversationId: 'conv-w',
+          },
+        ],
+      },
+    });
+    const ok = await a.call('POST', `/v1/tenants/${t}/monitor-requests`, {
+      token: sam,
+      body: { conversationId: 'conv-w', mode: 'listen' },
+    });
+    expect(ok.status).toBe(202);
+    const mine = (items: readonly Received[]) =>
+      items.find((r) => r.json.tenantId === t && r.json.data.conversationId === 'conv-w');
+    await receiver.inbox.waitFor((items) => mine(items) !== undefined, 'call.monitor_requested delivered');
+    expect(WebhookReceiver.verify(mine(receiver.inbox.items)!, secret)).toMatchObject({
+      type: 'call.monitor_requested',
+      data: { conversationId: 'conv-w', mode: 'listen', queueId: queues.A, supervisorExternalId: 'sam' },
+    });
+  });
+
+  it('CD5, G11: only a call in progress is monitored; a call outside every queue only with an unrestricted scope', async () => {
+    const sam = await a.session(t, ids.sam!);
+    const at = new Date().toISOString();
+    await a.call('POST', `/v1/tenants/${t}/platform/agent-events`, {
+      token,
+      body: {
+        records: [
+          { id: 'e1', at, user: 'ann', type: 'answered', queue: 'q-a', conversationId: 'conv-ended' },
+          { id: 'e2', at, user: 'ann', type: 'wrap_up_start', queue: 'q-a', conversationId: 'conv-ended' },
+          { id: 'n1', at, user: 'ann', type: 'answered', queue: null, conversationId: 'conv-direct' },
+        ],
+      },
+    });
+    const monitor = (conversationId: string, bearer: string | null) =>
+      bearer
+        ? a.call('POST', `/v1/tenants/${t}/monitor-requests`, {
+            token: bearer,
+            body: { conversationId, mode: 'barge' },
+          })
+        : a.asProvider('POST', `/v1/tenants/${t}/monitor-requests`, { conversationId, mode: 'barge' });
+    const before = (await outbox()).filter((e) => e.type === 'call.monitor_requested').length;
+    for (const id of ['conv-ended', 'no-such-call']) {
+      const r = await monitor(id, sam);
+      expect(r.status).toBe(404);
+      expect(r.body).toMatchObject({ code: 'not_found' });
+    }
+    // A direct call (no queue) belongs to no queue Sam supervises.
+    expect((await monitor('conv-direct', sam)).body).toMatchObject({ rule: 'G11', capability: 'queue:monitor' });
+    expect((await outbox()).filter((e) => e.type === 'call.monitor_requested')).toHaveLength(before);
+    // The provider acts on every queue, and on calls outside them.
+    expect((await monitor('conv-direct', null)).status).toBe(202);
   });
 });

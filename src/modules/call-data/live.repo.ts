@@ -9,13 +9,13 @@ interface LiveQueueRow {
 }
 
 /**
- * Calls waiting and in progress per queue, from the agent event stream: a conversation offered in a
- * queue and not yet answered is waiting (for up to an hour), one answered is in progress (for up to
- * four hours), until its call record arrives (the phone system sends it when the call ends) or an agent
- * starts wrap-up on it.
+ * The conversations open now, from the agent event stream: a conversation offered in a queue and not yet
+ * answered is waiting (for up to an hour), one answered is in progress (for up to four hours), until its
+ * call record arrives (the phone system sends it when the call ends) or an agent starts wrap-up on it.
+ * Columns: conversation_id, queue_id, type (its latest event's), at, first_at.
  */
-export async function liveQueues(db: Executor, tenantId: string, now: Date): Promise<LiveQueueRow[]> {
-  const r = await sql<LiveQueueRow>`
+function openConversations(tenantId: string, now: Date) {
+  return sql`
     with conv as (
       select distinct on (conversation_id) conversation_id, queue_id, type, at,
         min(at) over (partition by conversation_id) as first_at
@@ -23,19 +23,75 @@ export async function liveQueues(db: Executor, tenantId: string, now: Date): Pro
       where tenant_id = ${tenantId} and conversation_id is not null
         and at >= ${now}::timestamptz - interval '4 hours' and at <= ${now}::timestamptz + interval '1 minute'
         and type in ('offered', 'answered', 'missed', 'wrap_up_start')
-      order by conversation_id, at desc
-    ), open as (
-      select * from conv c
-      where type <> 'wrap_up_start'
-        and not exists (select 1 from call_records r where r.tenant_id = ${tenantId}
-                          and r.started_at >= ${now}::timestamptz - interval '5 hours'
-                          and r.conversation_id = c.conversation_id)
+      order by conversation_id, at desc, external_id desc
     )
+    select * from conv c
+    where (type = 'answered' or (type in ('offered', 'missed') and at >= ${now}::timestamptz - interval '1 hour'))
+      and not exists (select 1 from call_records r where r.tenant_id = ${tenantId}
+                        and r.started_at >= ${now}::timestamptz - interval '5 hours'
+                        and r.conversation_id = c.conversation_id)`;
+}
+
+/** Calls waiting and in progress per queue (the open conversations, counted). */
+export async function liveQueues(db: Executor, tenantId: string, now: Date): Promise<LiveQueueRow[]> {
+  const r = await sql<LiveQueueRow>`
+    with open as (${openConversations(tenantId, now)})
     select queue_id,
-      count(*) filter (where type in ('offered', 'missed') and at >= ${now}::timestamptz - interval '1 hour')::int as waiting,
+      count(*) filter (where type in ('offered', 'missed'))::int as waiting,
       count(*) filter (where type = 'answered')::int as in_progress,
-      min(first_at) filter (where type in ('offered', 'missed') and at >= ${now}::timestamptz - interval '1 hour') as longest_wait_started
+      min(first_at) filter (where type in ('offered', 'missed')) as longest_wait_started
     from open group by queue_id order by queue_id`.execute(db);
+  return r.rows;
+}
+
+export interface LiveCallRow {
+  conversation_id: string;
+  queue_id: string | null;
+  /** The latest event's type: offered or missed (waiting), answered (talking). */
+  type: string;
+  started_at: Date;
+  answered_at: Date | null;
+  /** The agents on the call: who answered it and has not started wrap-up on it since. */
+  agent_ids: string[] | null;
+  caller_number: string | null;
+}
+
+/**
+ * The calls in progress, oldest first, at most `perQueue` of each queue (a supervisor of one queue sees
+ * its calls however busy the others are) and `limit` in all: the snapshot stays bounded in memory.
+ */
+export async function liveCalls(
+  db: Executor,
+  tenantId: string,
+  now: Date,
+  perQueue: number,
+  limit: number,
+): Promise<LiveCallRow[]> {
+  const r = await sql<LiveCallRow>`
+    with open as (${openConversations(tenantId, now)}),
+    shown as (
+      select * from (
+        select o.*, row_number() over (partition by o.queue_id order by o.first_at, o.conversation_id) as n from open o
+      ) x where n <= ${perQueue}
+      order by first_at, conversation_id limit ${limit}
+    ),
+    ev as (
+      select e.conversation_id, e.user_id, e.type, e.at, e.external_id, e.caller_number from agent_events e
+      where e.tenant_id = ${tenantId} and e.conversation_id in (select conversation_id from shown)
+        and e.at >= ${now}::timestamptz - interval '4 hours' and e.at <= ${now}::timestamptz + interval '1 minute'
+    ),
+    per_agent as (
+      select distinct on (conversation_id, user_id) conversation_id, user_id, type from ev
+      where type in ('answered', 'wrap_up_start')
+      order by conversation_id, user_id, at desc, external_id desc
+    )
+    select s.conversation_id, s.queue_id, s.type, s.first_at as started_at,
+      (select min(at) from ev where ev.conversation_id = s.conversation_id and ev.type = 'answered') as answered_at,
+      (select array_agg(user_id order by user_id) from per_agent p
+        where p.conversation_id = s.conversation_id and p.type = 'answered') as agent_ids,
+      (select caller_number from ev where ev.conversation_id = s.conversation_id and ev.caller_number is not null
+        order by at desc limit 1) as caller_number
+    from shown s order by s.first_at, s.conversation_id`.execute(db);
   return r.rows;
 }
 
@@ -75,15 +131,15 @@ export async function agentStatesNow(db: Executor, tenantId: string, now: Date):
   return r.rows;
 }
 
-/** The queue of a live conversation: the queue of its latest agent event of the last four hours. */
-export async function conversationQueue(
+/** A call in progress (an open conversation, as the live snapshot shows it) and its queue, or undefined. */
+export async function liveCall(
   db: Executor,
   tenantId: string,
   conversationId: string,
-): Promise<string | null> {
+  now: Date,
+): Promise<{ queue_id: string | null } | undefined> {
   const r = await sql<{ queue_id: string | null }>`
-    select queue_id from agent_events
-    where tenant_id = ${tenantId} and conversation_id = ${conversationId} and at >= now() - interval '4 hours'
-    order by at desc limit 1`.execute(db);
-  return r.rows[0]?.queue_id ?? null;
+    with open as (${openConversations(tenantId, now)})
+    select queue_id from open where conversation_id = ${conversationId}`.execute(db);
+  return r.rows[0];
 }

@@ -28,7 +28,7 @@ export function registerLiveRoutes(app: Api, db: Executor, liveService: LiveServ
       schema: {
         tags: ['Reports'],
         summary:
-          'Live call statistics: calls waiting and in progress per queue (dashboards:live_calls, Live Analytics Supervisor and up); agent states for Contact Center Supervisors',
+          'Live call statistics: calls waiting and in progress per queue and the calls in progress of the reader’s queues (dashboards:live_calls, Live Analytics Supervisor and up; G11); agent states for Contact Center Supervisors',
         params: TenantParams,
         response: { 200: LiveSnapshot, ...errorResponses },
       },

@@ -21,6 +21,24 @@ export const LiveSnapshot = Type.Object(
       }),
     ),
     totals: Type.Object({ waiting: Type.Integer(), inProgress: Type.Integer() }),
+    calls: Type.Array(
+      Type.Object({
+        conversationId: Type.String(),
+        queueId: Nullable(Type.String()),
+        state: Type.Union([Type.Literal('waiting'), Type.Literal('talking')]),
+        callerNumber: Nullable(Type.String({ description: "the caller's number as the phone system sent it" })),
+        startedAt: Type.String({ description: 'the first agent event of the conversation' }),
+        answeredAt: Nullable(Type.String()),
+        agents: Type.Array(Type.Object({ userId: Type.String(), label: Type.String() }), {
+          description: 'who answered the call and has not started wrap-up on it',
+        }),
+      }),
+      {
+        description:
+          'calls waiting and in progress, oldest first, of the queues the reader supervises (G11; every queue for ' +
+          'the provider, a superuser, or while restrictToAssignedQueues is off); at most 50 per queue and 500 in all',
+      },
+    ),
     agents: Type.Union(
       [
         Type.Array(

@@ -10,6 +10,9 @@ import type { LiveSnapshot } from './live.schemas.js';
 
 /** Ingestion notifications arriving within this window are answered with one refresh. */
 const DEBOUNCE_MS = 50;
+/** The calls in progress a snapshot lists: the oldest of each queue, and in all (bounded in memory). */
+const CALLS_PER_QUEUE = 50;
+const CALLS_LIMIT = 500;
 
 interface Watcher {
   ws: WebSocket;
@@ -18,7 +21,7 @@ interface Watcher {
   userId: string | null;
   sessionId: string | null;
   agents: boolean;
-  /** G11: the queues whose agents the watcher sees (null: every queue). */
+  /** G11: the queues whose calls and agents the watcher sees (null: every queue). */
   queues: string[] | null;
 }
 
@@ -28,17 +31,20 @@ interface Computed {
   agentQueues: Map<string, string[]>;
 }
 
-/** G11: only the agents of the watcher's queues. */
+/** G11: only the calls and agents of the watcher's queues. */
 function narrow(c: Computed, queues: string[] | null): LiveSnapshot {
-  if (!queues || !c.snapshot.agents) return c.snapshot;
+  if (!queues) return c.snapshot;
   const mine = new Set(queues);
-  const agents = c.snapshot.agents.filter((x) => (c.agentQueues.get(x.userId) ?? []).some((q) => mine.has(q)));
-  return { ...c.snapshot, agents };
+  const agents =
+    c.snapshot.agents && c.snapshot.agents.filter((x) => (c.agentQueues.get(x.userId) ?? []).some((q) => mine.has(q)));
+  const calls = c.snapshot.calls.filter((x) => x.queueId !== null && mine.has(x.queueId));
+  return { ...c.snapshot, agents, calls };
 }
 
 /**
- * Live call statistics (issue 14): calls waiting and in progress per queue, today's figures per queue
- * (`dashboards:live_calls`, Live Analytics Supervisor and up, G15) and agents' current states
+ * Live call statistics (issue 14): calls waiting and in progress per queue, today's figures per queue,
+ * the calls in progress of the reader's queues (`dashboards:live_calls`, Live Analytics Supervisor and
+ * up, G15; G11) and agents' current states
  * (`cc_data:view`, Contact Center Supervisor). Pushed over a WebSocket after every stored batch of
  * call records or agent events: the change bus brings the notification to every node (NOTIFY on
  * PostgreSQL), each node recomputes a tenant's snapshot once and sends it to its watchers.
@@ -66,14 +72,14 @@ export class LiveService {
     return (await this.scoped(ctx, tenantId)).snapshot;
   }
 
-  /** The actor's snapshot and the queues they see agents of (G11). */
+  /** The actor's snapshot and the queues they see calls and agents of (G11). */
   private async scoped(
     ctx: RequestContext,
     tenantId: string,
   ): Promise<{ snapshot: LiveSnapshot; queues: string[] | null }> {
     await requireAllowed(this.deps.db, ctx, tenantId, 'dashboards:live_calls');
     const agents = (await decideAll(this.deps.db, ctx, tenantId, ['cc_data:view'])).get('cc_data:view')!.allowed;
-    const queues = agents ? await queueScope(this.deps.db, ctx, tenantId) : null;
+    const queues = await queueScope(this.deps.db, ctx, tenantId);
     return { snapshot: narrow(await this.compute(tenantId, agents), queues), queues };
   }
 
@@ -111,8 +117,9 @@ export class LiveService {
     const now = new Date();
     const midnight = new Date(now);
     midnight.setUTCHours(0, 0, 0, 0);
-    const [queues, today, agents] = await Promise.all([
+    const [queues, calls, today, agents] = await Promise.all([
       live.liveQueues(this.deps.db, tenantId, now),
+      live.liveCalls(this.deps.db, tenantId, now, CALLS_PER_QUEUE, CALLS_LIMIT),
       reports.queueReport(this.deps.db, { tenantId, from: midnight, to: new Date(now.getTime() + 60_000) }, 20),
       withAgents ? live.agentStatesNow(this.deps.db, tenantId, now) : Promise.resolve(null),
     ]);
@@ -120,14 +127,9 @@ export class LiveService {
     const named = queueIds.filter((q): q is string => q !== null);
     const [queueNames, userNames] = await Promise.all([
       reports.labels(this.deps.db, tenantId, 'queues', named),
-      agents
-        ? reports.labels(
-            this.deps.db,
-            tenantId,
-            'users',
-            agents.map((x) => x.user_id),
-          )
-        : Promise.resolve(new Map<string, string>()),
+      reports.labels(this.deps.db, tenantId, 'users', [
+        ...new Set([...(agents ?? []).map((x) => x.user_id), ...calls.flatMap((c) => c.agent_ids ?? [])]),
+      ]),
     ]);
     const rows = queueIds.map((id) => {
       const l = queues.find((q) => q.queue_id === id);
@@ -158,6 +160,15 @@ export class LiveService {
         waiting: rows.reduce((n, r) => n + r.waiting, 0),
         inProgress: rows.reduce((n, r) => n + r.inProgress, 0),
       },
+      calls: calls.map((c) => ({
+        conversationId: c.conversation_id,
+        queueId: c.queue_id,
+        state: c.type === 'answered' ? ('talking' as const) : ('waiting' as const),
+        callerNumber: c.caller_number,
+        startedAt: new Date(c.started_at).toISOString(),
+        answeredAt: c.answered_at ? new Date(c.answered_at).toISOString() : null,
+        agents: (c.agent_ids ?? []).map((id) => ({ userId: id, label: userNames.get(id) ?? id })),
+      })),
       agents: agents
         ? agents
             .map((x) => ({
@@ -203,7 +214,7 @@ export class LiveService {
     );
     if (!v?.get('dashboards:live_calls')?.allowed) return this.end(w, 'access_changed');
     const agents = v.get('cc_data:view')!.allowed;
-    const queues = agents ? await queueScope(this.deps.db, w.ctx, w.tenantId).catch(() => []) : null;
+    const queues = await queueScope(this.deps.db, w.ctx, w.tenantId).catch(() => []);
     if (agents !== w.agents || String(queues) !== String(w.queues)) {
       w.agents = agents;
       w.queues = queues;

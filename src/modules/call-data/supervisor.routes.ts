@@ -26,7 +26,7 @@ export function registerSupervisorRoutes(app: Api, supervisor: SupervisorService
       schema: {
         tags: ['Reports'],
         summary:
-          'Ask the phone system to listen, whisper, barge or steal a live call (live_calls:monitor, on the supervisor’s queues, G11); audited, sent as call.monitor_requested (CD5)',
+          'Ask the phone system to listen, whisper, barge or steal a call in progress (live_calls:monitor, on the supervisor’s queues, G11; 404 when the call is not in progress); audited, sent as call.monitor_requested (CD5)',
         params: TenantParams,
         body: MonitorRequest,
         response: { 202: SupervisorRequestAnswer, ...errorResponses },

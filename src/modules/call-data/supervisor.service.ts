@@ -5,8 +5,8 @@ import { AppError, notFound } from '../../infra/errors.js';
 import { inTransaction } from '../../infra/unit-of-work.js';
 import { loadTenantAccess, loadUsersAccess } from '../access/access.repo.js';
 import { findTenant } from '../tenants/tenants.repo.js';
-import { requireAllowed } from './report-access.js';
-import { conversationQueue } from './live.repo.js';
+import { queueScope, requireAllowed } from './report-access.js';
+import { liveCall } from './live.repo.js';
 import type { AgentStateRequest, MonitorRequest, SupervisorRequestAnswer } from './supervisor.schemas.js';
 
 /**
@@ -40,8 +40,13 @@ export class SupervisorService {
 
   async requestMonitor(ctx: RequestContext, tenantId: string, body: MonitorRequest): Promise<SupervisorRequestAnswer> {
     await requireAllowed(this.deps.db, ctx, tenantId, 'live_calls:monitor');
-    const queue = await conversationQueue(this.deps.db, tenantId, body.conversationId);
+    // Only a call in progress is monitored; one that ended (or never was) is not found.
+    const call = await liveCall(this.deps.db, tenantId, body.conversationId, new Date());
+    if (!call) throw notFound('call in progress');
+    const queue = call.queue_id;
     if (queue) await this.requireQueueScope(ctx, tenantId, [queue], false);
+    // A call outside every queue belongs to no supervisor: only an unrestricted scope reaches it (G11).
+    else if ((await queueScope(this.deps.db, ctx, tenantId)) !== null) throw outsideQueues();
     const me = ctx.actor.kind === 'user' ? ctx.actor.id : null;
     const supervisor = me ? (await loadUsersAccess(this.deps.db, tenantId, [me])).get(me) : undefined;
     return this.emit(ctx, tenantId, 'call.monitor_requested', 'conversation', body.conversationId, {
@@ -67,11 +72,7 @@ export class SupervisorService {
     const access = await loadTenantAccess(this.deps.db, tenant);
     const held = queues.map((q) => explainCapability(me.access, access, 'queue:monitor', `queue:${q}`).allowed);
     const ok = queues.length > 0 && (any ? held.some(Boolean) : held.every(Boolean));
-    if (!ok)
-      throw new AppError('forbidden', 'supervisor actions are limited to the queues the supervisor supervises', {
-        rule: 'G11',
-        extra: { capability: 'queue:monitor' },
-      });
+    if (!ok) throw outsideQueues();
   }
 
   private async emit(
@@ -89,4 +90,11 @@ export class SupervisorService {
       return { type, requested: true as const };
     });
   }
+}
+
+function outsideQueues(): AppError {
+  return new AppError('forbidden', 'supervisor actions are limited to the queues the supervisor supervises', {
+    rule: 'G11',
+    extra: { capability: 'queue:monitor' },
+  });
 }
