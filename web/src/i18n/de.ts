@@ -13,6 +13,7 @@ import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
 import { tenantAdminMessages } from './features/tenant-admin.js';
+import { liveCallsMessages } from './features/live-calls.js';
 
 export const de: Messages = {
   'common.yes': 'Ja',
@@ -884,4 +885,5 @@ export const de: Messages = {
   ...policiesMessages.de,
   ...greyingMessages.de,
   ...tenantAdminMessages.de,
+  ...liveCallsMessages.de,
 };

@@ -13,6 +13,7 @@ import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
 import { tenantAdminMessages } from './features/tenant-admin.js';
+import { liveCallsMessages } from './features/live-calls.js';
 
 export const en = {
   'common.yes': 'Yes',
@@ -844,6 +845,7 @@ export const en = {
   ...policiesMessages.en,
   ...greyingMessages.en,
   ...tenantAdminMessages.en,
+  ...liveCallsMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

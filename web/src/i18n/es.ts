@@ -13,6 +13,7 @@ import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
 import { tenantAdminMessages } from './features/tenant-admin.js';
+import { liveCallsMessages } from './features/live-calls.js';
 
 export const es: Messages = {
   'common.yes': 'Sí',
@@ -904,4 +905,5 @@ export const es: Messages = {
   ...policiesMessages.es,
   ...greyingMessages.es,
   ...tenantAdminMessages.es,
+  ...liveCallsMessages.es,
 };

@@ -14,6 +14,7 @@ import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
 import { tenantAdminMessages } from './features/tenant-admin.js';
+import { liveCallsMessages } from './features/live-calls.js';
 
 export const id: Messages = {
   'common.yes': 'Ya',
@@ -866,4 +867,5 @@ export const id: Messages = {
   ...policiesMessages.id,
   ...greyingMessages.id,
   ...tenantAdminMessages.id,
+  ...liveCallsMessages.id,
 };

@@ -14,6 +14,7 @@ import { schedulesMessages } from './features/schedules.js';
 import { policiesMessages } from './features/policies.js';
 import { greyingMessages } from './features/greying.js';
 import { tenantAdminMessages } from './features/tenant-admin.js';
+import { liveCallsMessages } from './features/live-calls.js';
 
 export const pl: Messages = {
   'common.yes': 'Tak',
@@ -908,4 +909,5 @@ export const pl: Messages = {
   ...policiesMessages.pl,
   ...greyingMessages.pl,
   ...tenantAdminMessages.pl,
+  ...liveCallsMessages.pl,
 };

@@ -299,6 +299,7 @@ describe('agent and queue data, dashboards, wallboard and live statistics (CD3)'
         },
       ],
       totals: { waiting: 2, inProgress: 4 },
+      calls: [],
       agents: [
         {
           userId: 'a1',
@@ -350,6 +351,7 @@ describe('supervisor agent control (CD5)', () => {
       },
     ],
     totals: { waiting: 0, inProgress: 0 },
+    calls: [],
     agents: [
       { userId: 'a1', label: 'Ana', state: 'available', reason: null, since: '2026-11-29T09:00:00Z', queueIds: ['q1'] },
     ],

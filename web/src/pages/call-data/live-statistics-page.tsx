@@ -1,6 +1,7 @@
 /**
- * Live statistics (CD3, Live Analytics Supervisor and up): calls waiting and in progress per queue, and
- * for Contact Center Supervisors the agents' current states per queue, pushed as call data arrives.
+ * Live statistics (CD3, Live Analytics Supervisor and up): calls waiting and in progress per queue, the
+ * calls in progress of the supervisor's queues with Silent Monitor (CD5), and for Contact Center
+ * Supervisors the agents' current states per queue, pushed as call data arrives.
  */
 import { Alert, Badge, Button, Card, Group, Menu, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
@@ -13,6 +14,7 @@ import { formatDateTime, formatNumber } from '../../lib/format.js';
 import { useSession } from '../../session.js';
 import { CallDataGate, GreyedScreen } from './call-data-gate.js';
 import { FigureCard } from './figure-cards.js';
+import { LiveCalls } from './live-calls.js';
 import { formatSeconds } from './period.js';
 import { screenAccess } from './screen-access.js';
 import { useLiveStatistics, type LiveTransport } from './use-live-statistics.js';
@@ -198,6 +200,10 @@ function LiveView() {
       )}
       {live.error !== null && !live.snapshot && <ProblemAlert error={live.error} />}
       {live.snapshot && <LiveQueues snapshot={live.snapshot} />}
+      <Title order={2} size="h4">
+        {t('liveCalls.title')}
+      </Title>
+      {live.snapshot && <LiveCalls snapshot={live.snapshot} />}
       <Title order={2} size="h4">
         {t('callData.live.agents')}
       </Title>
