@@ -2,11 +2,13 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { IngestResult, Named, UserPage } from '../../src/contract/index.js';
 import type { Playback } from '../../src/modules/call-data/recordings.schemas.js';
 import type { AgentReport, CallReport, QueueReport } from '../../src/modules/call-data/reports.schemas.js';
+import type { LiveSnapshot } from '../../src/modules/call-data/live.schemas.js';
 import type { ReportSchedule, ReportScheduleSent } from '../../src/modules/call-data/schedules.schemas.js';
 import type { Usage } from '../../src/modules/usage/usage.schemas.js';
 import { api, uniqueEmail, type ApiClient, type Page, type ProblemBody } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 import { EVENTUALLY_MS } from '../support/waiting.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * Journey: supervisors and the call data (issue 14), through HTTP. The phone system syncs its people and
@@ -14,7 +16,9 @@ import { EVENTUALLY_MS } from '../support/waiting.js';
  * is refused agent data (G15), schedules the report and sends it now, and it arrives as a CSV attachment
  * (CD3); a Contact Center Supervisor reads agent and queue data of the queue they supervise only (G11);
  * the Report Supervisor plays the recording of her own call and not another's (CD4); usage shows, beside
- * who holds each data licence, who produced data this month (B1).
+ * who holds each data licence, who produced data this month (B1); the Contact Center Supervisor sees the
+ * calls in progress of her queue and asks to listen to one, which reaches the phone system's webhook
+ * consumer as call.monitor_requested (CD5, G11).
  */
 describeEachDatabase('journey: supervisors read the call data', (kind) => {
   let server: TestServer;
@@ -31,14 +35,16 @@ describeEachDatabase('journey: supervisors read the call data', (kind) => {
   const as = <T = ProblemBody>(who: string, method: 'GET' | 'POST', path: string, body?: unknown) =>
     a.call<T>(method, `/v1/tenants/${t}${path}`, { token: sessions[who], ...(body !== undefined && { body }) });
 
+  const phoneSystem = new WebhookReceiver();
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    server = await startTestServer(kind, { WEBHOOK_ALLOW_PRIVATE: 'true', OUTBOX_POLL_MS: '100' });
     a = api(server);
     t = (await a.tenant()).id;
     platform = (await a.asProvider<{ token: string }>('POST', `/v1/tenants/${t}/platform-tokens`, {})).body.token;
   });
   afterAll(async () => {
     await server?.stop();
+    await phoneSystem.stop();
   });
 
   it('the phone system syncs its people and queues; the provider sets licences and levels', async () => {
@@ -219,5 +225,61 @@ describeEachDatabase('journey: supervisors read the call data', (kind) => {
     expect(u.licences.essential).toMatchObject({ assigned: 4, withData: 3 });
     // Agent add-on: Ada and Bob hold it and both produced agent events.
     expect(u.licences.agent).toMatchObject({ assigned: 2, withData: 2 });
+  });
+
+  it('CD5, G11: the Contact Center Supervisor sees the calls in progress of her queue and asks to listen to one; the phone system receives the request', async () => {
+    const hook = await a.asProvider<{ secret: string }>('POST', `/v1/tenants/${t}/webhooks`, {
+      url: await phoneSystem.start(),
+      events: ['call.monitor_requested'],
+      description: 'phone system',
+    });
+    expect(hook.status).toBe(201);
+    const granted = await a.asProvider('PATCH', `/v1/tenants/${t}/users/${ids.sue}`, {
+      permissions: ['website_access', 'silent_monitor'],
+    });
+    expect(granted.status).toBe(200);
+    const now = new Date().toISOString();
+    const live = (id: string, user: string, type: string, queue: string, conversationId: string) => ({
+      id,
+      at: now,
+      user,
+      type,
+      queue,
+      conversationId,
+      callerNumber: queue === 'q-sales' ? '+48221230001' : '+48221230002',
+    });
+    const sent = await a.call<IngestResult>('POST', `/v1/tenants/${t}/platform/agent-events`, {
+      token: platform,
+      body: {
+        records: [
+          live('l1', 'ada', 'offered', 'q-sales', 'live-sales'),
+          live('l2', 'ada', 'answered', 'q-sales', 'live-sales'),
+          live('l3', 'bob', 'answered', 'q-support', 'live-support'),
+        ],
+      },
+    });
+    expect(sent.body).toMatchObject({ stored: 3 });
+
+    // G11: Sue supervises the sales line only, so she sees its call and not the support line's.
+    const snapshot = (await as<LiveSnapshot>('sue', 'GET', '/live')).body;
+    expect(
+      snapshot.calls.map((c) => [c.conversationId, c.state, c.callerNumber, c.agents.map((x) => x.label)]),
+    ).toEqual([['live-sales', 'talking', '+48221230001', ['Ada']]]);
+    const listen = await as('sue', 'POST', '/monitor-requests', { conversationId: 'live-sales', mode: 'listen' });
+    expect(listen.status).toBe(202);
+    const refused = await as('sue', 'POST', '/monitor-requests', { conversationId: 'live-support', mode: 'listen' });
+    expect(refused.body).toMatchObject({ status: 403, rule: 'G11' });
+
+    const [delivered] = await phoneSystem.inbox.waitFor(
+      (items) => items.some((r) => r.json.tenantId === t),
+      'call.monitor_requested at the phone system',
+    );
+    expect(WebhookReceiver.verify(delivered!, hook.body.secret)).toMatchObject({
+      type: 'call.monitor_requested',
+      tenantId: t,
+      data: { conversationId: 'live-sales', mode: 'listen', supervisorExternalId: 'sue', supervisorExtension: '504' },
+    });
+    // Only the request Sue was allowed to make left for the phone system.
+    expect(phoneSystem.inbox.items.filter((r) => r.json.tenantId === t)).toHaveLength(1);
   });
 });
