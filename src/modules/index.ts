@@ -38,6 +38,7 @@ import { UsersCsvService } from './csv/users-csv.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { UsersService } from './users/users.service.js';
 import { registerScimRoutes } from './scim/scim.routes.js';
+import { ScimGroupsService } from './scim/scim-groups.service.js';
 import { ScimService } from './scim/scim.service.js';
 
 /**
@@ -57,7 +58,7 @@ export async function registerModules(app: Api, deps: ServiceDeps, auth: Authent
   const usersCsv = new UsersCsvService(deps, users);
   registerUsersCsvRoutes(app, usersCsv);
   closers.push(() => usersCsv.drain());
-  registerScimRoutes(app, new ScimService(deps, users), deps.config.PUBLIC_URL);
+  registerScimRoutes(app, new ScimService(deps, users), new ScimGroupsService(deps, users), deps.config.PUBLIC_URL);
   const access = new AccessService(deps);
   registerAccessRoutes(app, access);
   registerAuthzenRoutes(app, new AuthzenService(access), deps.config.PUBLIC_URL);

@@ -10,6 +10,7 @@ import type { AccessTemplate } from '../../db/schema.js';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim.discovery.js';
 import { ERROR_SCHEMA, LIST_RESPONSE } from './scim.resources.js';
 import { AccessTemplateBody, ScimBody, ScimItemQuery, ScimListQuery, ScimParams } from './scim.schemas.js';
+import type { ScimGroupsService } from './scim-groups.service.js';
 import type { ScimService } from './scim.service.js';
 
 const SCIM_JSON = 'application/scim+json';
@@ -71,7 +72,7 @@ const ok = (description: string) => ({ 200: { description, ...ScimBody } });
  * SCIM 2.0 (P2) under /v1/tenants/{t}/scim/v2, in its own encapsulated context: `application/scim+json`
  * in and out, SCIM error bodies for every refusal. Bearer API token (users:* and groups:* scopes).
  */
-export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: string): void {
+export function registerScimRoutes(app: Api, scim: ScimService, groups: ScimGroupsService, publicUrl?: string): void {
   void app.register(async (s: Api) => {
     const parseJson = s.getDefaultJsonParser('error', 'error');
     s.addContentTypeParser(SCIM_JSON, { parseAs: 'string' }, (req, body, done) => {
@@ -254,7 +255,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
     s.get(
       `${PREFIX}/Groups`,
       { schema: { tags, summary: 'List SCIM groups', ...list, response: ok('ListResponse of Groups') } },
-      async (req) => scim.listGroups(contextOf(req), req.params.t, req.query, base(req)),
+      async (req) => groups.listGroups(contextOf(req), req.params.t, req.query, base(req)),
     );
     s.post(
       `${PREFIX}/Groups`,
@@ -268,7 +269,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         },
       },
       async (req, reply) => {
-        const group = await scim.createGroup(contextOf(req), req.params.t, req.body, base(req));
+        const group = await groups.createGroup(contextOf(req), req.params.t, req.body, base(req));
         return reply
           .status(201)
           .header('location', (group.meta as { location: string }).location)
@@ -286,7 +287,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
           response: ok('the Group'),
         },
       },
-      async (req) => scim.getGroup(contextOf(req), req.params.t, req.params.id, base(req), req.query),
+      async (req) => groups.getGroup(contextOf(req), req.params.t, req.params.id, base(req), req.query),
     );
     s.put(
       `${PREFIX}/Groups/:id`,
@@ -300,7 +301,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         },
       },
       async (req) =>
-        scim.replaceGroup(contextOf(req), req.params.t, req.params.id, req.body, base(req), req.headers['if-match']),
+        groups.replaceGroup(contextOf(req), req.params.t, req.params.id, req.body, base(req), req.headers['if-match']),
     );
     s.patch(
       `${PREFIX}/Groups/:id`,
@@ -314,7 +315,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         },
       },
       async (req) =>
-        scim.patchGroup(contextOf(req), req.params.t, req.params.id, req.body, base(req), req.headers['if-match']),
+        groups.patchGroup(contextOf(req), req.params.t, req.params.id, req.body, base(req), req.headers['if-match']),
     );
     s.delete(
       `${PREFIX}/Groups/:id`,
@@ -327,7 +328,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
         },
       },
       async (req, reply) => {
-        await scim.deleteGroup(contextOf(req), req.params.t, req.params.id);
+        await groups.deleteGroup(contextOf(req), req.params.t, req.params.id);
         return reply.status(204).send();
       },
     );
@@ -337,7 +338,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
       scim.listUsers(contextOf(req), req.params.t, req.query, base(req)),
     );
     s.get(`${PREFIX}/Groups/`, { schema: aliasSchema }, async (req) =>
-      scim.listGroups(contextOf(req), req.params.t, req.query, base(req)),
+      groups.listGroups(contextOf(req), req.params.t, req.query, base(req)),
     );
     s.all(`${PREFIX}/*`, { schema: { hide: true } }, async (req) => {
       contextOf(req);
@@ -360,7 +361,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, publicUrl?: stri
       },
     },
     async (req) =>
-      scim.setAccessTemplate(
+      groups.setAccessTemplate(
         contextOf(req),
         req.params.t,
         req.params.id,
