@@ -152,8 +152,14 @@ export function createClient(options: ClientOptions) {
       config: () => http.request<EffectiveConfig>('GET', '/v1/me/config'),
       setPreferences: (body: { recording?: boolean; crmOverlay?: boolean }) =>
         http.request<unknown>('PATCH', '/v1/me/preferences', { body }),
-      streamTicket: () =>
-        http.request<{ ticket: string; expiresAt?: string }>('POST', '/v1/stream/tickets', { body: {} }),
+      /**
+       * A single-use, 30-second ticket (D1): without `resource` for the user's streams; with a path, for that
+       * one link or WebSocket only (`?ticket=`), which is how the provider opens them too.
+       */
+      streamTicket: (resource?: string) =>
+        http.request<{ ticket: string; expiresAt?: string }>('POST', '/v1/stream/tickets', {
+          body: resource ? { resource } : {},
+        }),
     },
 
     tenants: {

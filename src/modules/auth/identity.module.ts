@@ -21,6 +21,7 @@ import { forgetPlatformTokens, resolvePlatformToken, resolveProvider, resolveSes
 import type { ChangeEvent } from '../../infra/bus.js';
 import { AuthService } from './auth.service.js';
 import { registerPortalCookies } from './portal-cookie.js';
+import { registerResourceTickets } from '../stream/resource-tickets.js';
 
 /**
  * Identity (SPEC 6 and 9): login and seats, sessions and their sweeper, portal cookies with CSRF,
@@ -42,6 +43,8 @@ export async function registerIdentity(
         }),
     });
   }
+  // A ticket for one link or WebSocket is the more specific credential: it is asked before the cookie.
+  registerResourceTickets(auth, deps.db);
   await registerPortalCookies(app, auth, deps.db);
   const resolveProviderToken: TokenResolver = (db, token) =>
     resolveProvider(db, token, deps.config.SWITCHBOARD_PROVIDER_TOKEN);

@@ -10,9 +10,13 @@ import { LIVE_SESSION } from '../sessions/sessions.repo.js';
 export interface StreamTicketsTable {
   id: string;
   token_hash: string;
-  tenant_id: string;
-  user_id: string;
-  session_id: string;
+  /** `user` (a session's), or `provider` (no session, user or tenant; always for one resource). */
+  kind: ColumnType<'user' | 'provider', 'user' | 'provider' | undefined, never>;
+  /** The one path the ticket opens (GET or WebSocket); null: any stream of the user (D1). */
+  resource: ColumnType<string | null, string | null | undefined, never>;
+  tenant_id: string | null;
+  user_id: string | null;
+  session_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   expires_at: ColumnType<Date, Date | string, never>;
   used_at: ColumnType<Date | null, never, Date | string>;
@@ -32,19 +36,25 @@ export interface TicketOwner {
   sessionId: string;
 }
 
+/** Who a ticket was issued to: a user on a live session, or the provider (see migrations/20261202T0600). */
+export type TicketHolder = ({ kind: 'user' } & TicketOwner) | { kind: 'provider' };
+
 /** Stores a ticket's hash; the ticket itself is never stored. */
 export async function insertTicket(
   db: Executor,
-  row: { id: string; tokenHash: string; owner: TicketOwner; expiresAt: Date },
+  row: { id: string; tokenHash: string; owner: TicketHolder; resource: string | null; expiresAt: Date },
 ): Promise<void> {
+  const { owner } = row;
   await withTickets(db)
     .insertInto('stream_tickets')
     .values({
       id: row.id,
       token_hash: row.tokenHash,
-      tenant_id: row.owner.tenantId,
-      user_id: row.owner.userId,
-      session_id: row.owner.sessionId,
+      kind: owner.kind,
+      resource: row.resource,
+      tenant_id: owner.kind === 'user' ? owner.tenantId : null,
+      user_id: owner.kind === 'user' ? owner.userId : null,
+      session_id: owner.kind === 'user' ? owner.sessionId : null,
       expires_at: row.expiresAt,
     })
     .execute();
@@ -52,20 +62,41 @@ export async function insertTicket(
 
 /**
  * Uses a ticket: one statement marks it used only if unused and unexpired, so two nodes racing on
- * the same ticket cannot both accept it. The session behind it must still be live.
+ * the same ticket cannot both accept it. `resource` null takes a user's ticket for any stream; a
+ * path takes only a ticket issued for exactly that path. A user's session must still be live.
  */
-export async function consumeTicket(db: Executor, tokenHash: string): Promise<TicketOwner | null> {
+async function useTicket(db: Executor, tokenHash: string, resource: string | null): Promise<TicketHolder | null> {
   const row = await withTickets(db)
     .updateTable('stream_tickets')
     .set({ used_at: sql`now()` })
     .where('token_hash', '=', tokenHash)
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
-    .returning(['tenant_id', 'user_id', 'session_id'])
+    .where((eb) => (resource === null ? eb('resource', 'is', null) : eb('resource', '=', resource)))
+    .returning(['kind', 'tenant_id', 'user_id', 'session_id'])
     .executeTakeFirst();
   if (!row) return null;
-  const live = await liveSessionIds(db, [row.session_id]);
-  return live.has(row.session_id) ? { tenantId: row.tenant_id, userId: row.user_id, sessionId: row.session_id } : null;
+  if (row.kind === 'provider') return { kind: 'provider' };
+  const sessionId = row.session_id!;
+  const live = await liveSessionIds(db, [sessionId]);
+  return live.has(sessionId) ? { kind: 'user', tenantId: row.tenant_id!, userId: row.user_id!, sessionId } : null;
+}
+
+/** Uses a user's ticket for any stream (D1); tickets issued for one resource are not taken. */
+export async function consumeTicket(db: Executor, tokenHash: string): Promise<TicketOwner | null> {
+  const holder = await useTicket(db, tokenHash, null);
+  return holder?.kind === 'user'
+    ? { tenantId: holder.tenantId, userId: holder.userId, sessionId: holder.sessionId }
+    : null;
+}
+
+/** Uses a ticket issued for exactly this path (a link or a WebSocket), the provider's or a user's. */
+export async function consumeResourceTicket(
+  db: Executor,
+  tokenHash: string,
+  resource: string,
+): Promise<TicketHolder | null> {
+  return useTicket(db, tokenHash, resource);
 }
 
 /** Drops tickets that expired a while ago (they are useless; keeping a few minutes helps debugging). */

@@ -65,12 +65,30 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
     {
       schema: {
         tags,
-        summary: 'A single-use, 30-second ticket to open the stream from a browser (D1)',
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        summary: 'A single-use, 30-second ticket to open the stream, or one link or WebSocket, from a browser (D1)',
+        description:
+          "Without `resource`: a signed-in user's ticket for `GET /v1/stream` or the live statistics WebSocket " +
+          '(`?ticket=`). With `resource` (a path, no query): a ticket that opens only that path, by a GET (a download ' +
+          'link such as `/v1/usage?format=csv&ticket=`) or a WebSocket upgrade, once, as the caller; the provider ' +
+          'gets only these. What the path shows is decided as for the caller itself (tenant isolation, capabilities).',
+        body: Type.Optional(
+          Type.Object(
+            {
+              resource: Type.Optional(
+                Type.String({
+                  pattern: '^/v1/[A-Za-z0-9._~%/:-]*$',
+                  maxLength: 300,
+                  description: 'The one path the ticket opens, e.g. `/v1/usage` or `/v1/tenants/{t}/live/stream`',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
         response: { 201: Ticket, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await stream.issueTicket(contextOf(req))),
+    async (req, reply) => reply.status(201).send(await stream.issueTicket(contextOf(req), req.body?.resource)),
   );
 
   app.route({

@@ -5,10 +5,13 @@ import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
 import { StreamHub, type StreamHubOptions, type StreamIdentity } from './stream-hub.js';
-import { consumeTicket, insertTicket } from './stream.repo.js';
+import { consumeTicket, insertTicket, type TicketHolder } from './stream.repo.js';
 
 /** Tickets are for the moment between "get a ticket" and "open the socket": a few seconds is plenty. */
 export const TICKET_TTL_SECONDS = 30;
+
+/** Tickets for one resource start `sbl_` so the authenticator takes them, and leaves stream tickets (`sbw_`) alone. */
+export const RESOURCE_TICKET_PREFIX = 'sbl';
 
 /** Real-time delivery (SPEC 8): stream tickets for browsers, and this node's hub of open streams. */
 export class StreamService {
@@ -30,18 +33,21 @@ export class StreamService {
   }
 
   /**
-   * D1: a browser cannot set `Authorization` on a WebSocket, so it trades its session for a
-   * single-use ticket valid for 30 s. Stored hashed, in the database, so any node accepts it.
+   * D1: a browser cannot set `Authorization` on a WebSocket or a link, so it trades its credential for
+   * a single-use ticket valid for 30 s. Stored hashed, in the database, so any node accepts it.
+   * Without `resource` it is a signed-in user's ticket for any stream; with it, the ticket opens only
+   * that path (`?ticket=` on a GET or a WebSocket upgrade) and acts as its holder there, who may be
+   * the provider (its token never leaves memory; routes decide what the holder may see).
    */
-  async issueTicket(ctx: RequestContext): Promise<{ ticket: string; expiresAt: string }> {
-    const who = streamIdentityOf(ctx.actor);
-    if (!who.sessionId) throw new AppError('forbidden', 'stream tickets are issued to signed-in sessions');
-    const ticket = generateToken('sbw');
+  async issueTicket(ctx: RequestContext, resource?: string): Promise<{ ticket: string; expiresAt: string }> {
+    const owner = ticketHolderOf(ctx.actor, resource);
+    const ticket = generateToken(resource === undefined ? 'sbw' : RESOURCE_TICKET_PREFIX);
     const expiresAt = new Date(Date.now() + TICKET_TTL_SECONDS * 1000);
     await insertTicket(this.deps.db, {
       id: newId('stk'),
       tokenHash: hashToken(ticket),
-      owner: { ...who, sessionId: who.sessionId },
+      owner,
+      resource: resource ?? null,
       expiresAt,
     });
     return { ticket, expiresAt: expiresAt.toISOString() };
@@ -65,4 +71,18 @@ export function streamIdentityOf(actor: Actor): StreamIdentity {
   if (actor.kind !== 'user')
     throw new AppError('forbidden', "the stream delivers a user's configuration: sign in as a user");
   return { tenantId: actor.tenantId, userId: actor.id, sessionId: actor.sessionId ?? null };
+}
+
+/** The provider (for one resource only) or a user signed in with a session; API and platform tokens get none. */
+function ticketHolderOf(actor: Actor, resource: string | undefined): TicketHolder {
+  if (actor.kind === 'provider') {
+    if (resource === undefined)
+      throw new AppError('validation_failed', "the provider's tickets name the resource they open", {
+        field: '/resource',
+      });
+    return { kind: 'provider' };
+  }
+  const who = streamIdentityOf(actor);
+  if (!who.sessionId) throw new AppError('forbidden', 'tickets are issued to signed-in sessions');
+  return { kind: 'user', ...who, sessionId: who.sessionId };
 }

@@ -12,6 +12,9 @@ export function registerUsageRoutes(app: Api, usage: UsageService): void {
       schema: {
         tags: ['Usage'],
         summary: "Every tenant's licences against caps and seats (provider); ?format=csv for a spreadsheet",
+        description:
+          "A browser link (the portal's Usage CSV) authenticates with `?ticket=`: a single-use ticket from " +
+          '`POST /v1/stream/tickets` with `{"resource": "/v1/usage"}`, asked for with the provider token.',
         querystring: UsageOverviewQuery,
         response: { 200: Type.Object({ items: Type.Array(TenantUsage) }), ...errorResponses },
       },

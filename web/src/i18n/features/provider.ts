@@ -14,6 +14,7 @@ export const providerMessages = featureMessages({
     'provider.plansDescription':
       'A plan decides what its tenants’ users may have: calls, SMS, call recording, dial restrictions, CRM overlay.',
     'provider.newPlan': 'New plan',
+    'provider.usageCsv': 'Usage CSV',
     'provider.editPlan': 'Edit plan',
     'provider.planKey': 'Key',
     'provider.planKeyHelp': 'Lower-case letters, digits, - and _. Tenants are put on the plan by it; it cannot change.',
@@ -73,6 +74,7 @@ export const providerMessages = featureMessages({
     'provider.plansDescription':
       'Paket menentukan apa yang boleh dimiliki pengguna penyewanya: panggilan, SMS, perekaman panggilan, pembatasan panggilan, overlay CRM.',
     'provider.newPlan': 'Paket baru',
+    'provider.usageCsv': 'CSV pemakaian',
     'provider.editPlan': 'Ubah paket',
     'provider.planKey': 'Kunci',
     'provider.planKeyHelp':
@@ -135,6 +137,7 @@ export const providerMessages = featureMessages({
     'provider.plansDescription':
       'Ein Tarif bestimmt, was die Benutzer seiner Mandanten haben dürfen: Anrufe, SMS, Gesprächsaufzeichnung, Wählbeschränkungen, CRM-Overlay.',
     'provider.newPlan': 'Neuer Tarif',
+    'provider.usageCsv': 'Nutzung als CSV',
     'provider.editPlan': 'Tarif bearbeiten',
     'provider.planKey': 'Schlüssel',
     'provider.planKeyHelp':
@@ -198,6 +201,7 @@ export const providerMessages = featureMessages({
     'provider.plansDescription':
       'Un plan decide qué pueden tener los usuarios de sus organizaciones: llamadas, SMS, grabación de llamadas, restricciones de marcación, superposición CRM.',
     'provider.newPlan': 'Nuevo plan',
+    'provider.usageCsv': 'Uso en CSV',
     'provider.editPlan': 'Editar plan',
     'provider.planKey': 'Clave',
     'provider.planKeyHelp':
@@ -261,6 +265,7 @@ export const providerMessages = featureMessages({
     'provider.plansDescription':
       'Plan określa, co mogą mieć użytkownicy jego organizacji: połączenia, SMS, nagrywanie rozmów, ograniczenia wybierania, nakładkę CRM.',
     'provider.newPlan': 'Nowy plan',
+    'provider.usageCsv': 'Wykorzystanie (CSV)',
     'provider.editPlan': 'Edytuj plan',
     'provider.planKey': 'Klucz',
     'provider.planKeyHelp':

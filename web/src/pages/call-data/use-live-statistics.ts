@@ -1,11 +1,12 @@
 /**
  * Live call statistics (CD3): the snapshot pushed over `…/live/stream` after every stored batch, with a
- * fresh single-use ticket per (re)connect. While the socket is down (or for the provider, whose token a
- * browser WebSocket cannot carry) the snapshot is polled; a refusal (4003) or an ended session (4001)
- * stops both.
+ * fresh single-use ticket for that one WebSocket per (re)connect, for a user and for the provider alike
+ * (its token stays in memory; the ticket acts as it). While the socket is down the snapshot is polled;
+ * a refusal (4003) or an ended session (4001) stops both.
  */
 import { useEffect, useState } from 'react';
-import { callDataApi, liveStreamUrl, type LiveSnapshot } from '../../api/call-data.js';
+import { callDataApi, liveStreamPath, type LiveSnapshot } from '../../api/call-data.js';
+import { ticketUrl } from '../../api/ticket-link.js';
 import { useTenantId } from '../../api/hooks.js';
 import { useSession } from '../../session.js';
 
@@ -36,7 +37,7 @@ export function useLiveStatistics(): LiveState {
     stopped: null,
     error: null,
   });
-  const user = session?.kind === 'user';
+  const signedIn = session !== null;
   useEffect(() => {
     if (!tenantId) return;
     const api = callDataApi(client);
@@ -68,9 +69,14 @@ export function useLiveStatistics(): LiveState {
     const connect = async () => {
       if (closed) return;
       try {
-        const { ticket } = await client.me.streamTicket();
+        const url = await ticketUrl(
+          client,
+          liveStreamPath(tenantId),
+          {},
+          window.location.origin.replace(/^http/, 'ws'),
+        );
         if (closed) return;
-        socket = new WebSocket(liveStreamUrl(tenantId, ticket));
+        socket = new WebSocket(url);
       } catch {
         startPolling();
         retry = setTimeout(() => void connect(), RECONNECT_MS);
@@ -91,7 +97,7 @@ export function useLiveStatistics(): LiveState {
         retry = setTimeout(() => void connect(), RECONNECT_MS);
       };
     };
-    if (user && typeof WebSocket !== 'undefined') void connect();
+    if (signedIn && typeof WebSocket !== 'undefined') void connect();
     else startPolling();
     return () => {
       closed = true;
@@ -99,6 +105,6 @@ export function useLiveStatistics(): LiveState {
       if (retry) clearTimeout(retry);
       socket?.close();
     };
-  }, [client, tenantId, user]);
+  }, [client, tenantId, signedIn]);
   return state;
 }

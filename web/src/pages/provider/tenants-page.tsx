@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { REGION_CODES } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
+import { downloadWithTicket } from '../../api/ticket-link.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { QueryState } from '../../components/query-state.js';
@@ -35,13 +36,28 @@ export function TenantsPage() {
       void navigate(`/provider/tenants/${x.id}`);
     },
   });
+  // Every tenant's licences and seats as a spreadsheet, streamed by the browser through a one-link ticket.
+  const usageCsv = useMutation({ mutationFn: () => downloadWithTicket(client, '/v1/usage', { format: 'csv' }) });
   return (
     <>
       <PageHeader
         title={t('nav.tenants')}
         description={t('provider.description')}
-        actions={<Button onClick={() => setOpen(true)}>{t('provider.newTenant')}</Button>}
+        actions={
+          <Group gap="xs">
+            <Button
+              variant="default"
+              onClick={() => usageCsv.mutate()}
+              loading={usageCsv.isPending}
+              data-testid="usage-csv"
+            >
+              {t('provider.usageCsv')}
+            </Button>
+            <Button onClick={() => setOpen(true)}>{t('provider.newTenant')}</Button>
+          </Group>
+        }
       />
+      {usageCsv.error && <ProblemAlert error={usageCsv.error} />}
       <QueryState query={tenants} what={t('nav.tenants')}>
         {(page) => (
           <Table withTableBorder striped highlightOnHover aria-label={t('nav.tenants')}>
