@@ -4,7 +4,7 @@
  * buttons are tested here because an issuer needs a reachable discovery document.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes } from 'react-router';
@@ -29,12 +29,16 @@ beforeEach(() => {
       const body = typeof init.body === 'string' && init.body ? (JSON.parse(init.body) as unknown) : undefined;
       calls.push({ url: input, method, body });
       const a = answer(input, method);
-      return Promise.resolve(
-        new Response(a.body === undefined ? null : JSON.stringify(a.body), {
-          status: a.status,
-          headers: { 'content-type': 'application/json' },
-        }),
-      );
+      // The answer's text is there at once (a Response's body is read through a stream, which takes
+      // turns of the real event loop), so a test on the fake clock below sees it arrive in order.
+      const text = a.body === undefined ? '' : JSON.stringify(a.body);
+      return Promise.resolve({
+        status: a.status,
+        ok: a.status >= 200 && a.status < 300,
+        statusText: '',
+        headers: new Headers({ 'content-type': 'application/json' }),
+        text: () => Promise.resolve(text),
+      } as Response);
     }),
   );
 });
@@ -94,33 +98,73 @@ describe('sign-in page: OIDC buttons', () => {
     expect(localStorage.getItem(TENANT_STORAGE_KEY)).toBe('acme');
   });
 
-  it('asks for nothing and shows no button without an organisation', async () => {
-    renderAt('/sign-in');
-    expect(screen.getByLabelText(/Organisation ID/)).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 500));
-    expect(issuerCalls()).toEqual([]);
-    expect(screen.queryByRole('link', { name: /Sign in with/ })).toBeNull();
-  });
+  // The Organisation ID field waits 400 ms after the last keystroke before it asks for the issuers.
+  // These tests drive that wait on a fake clock instead of sleeping through it: under load, real
+  // waits of 400 ms (three of them) plus the renders outlasted the test's time.
+  describe('typing the Organisation ID', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    });
+    afterEach(() => vi.useRealTimers());
 
-  it('takes the organisation from the remembered field, and remembers a new one typed in', async () => {
-    localStorage.setItem(TENANT_STORAGE_KEY, 'globex');
-    renderAt('/sign-in');
-    const field = screen.getByLabelText<HTMLInputElement>(/Organisation ID/);
-    expect(field.value).toBe('globex');
-    const button = await screen.findByRole('link', { name: 'Sign in with Globex Google' });
-    expect(button.getAttribute('href')).toBe('/v1/auth/oidc/iss-9/start?returnTo=%2F');
+    /** Lets `ms` pass on the fake clock, in act. */
+    const pass = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+    /**
+     * Runs every timer there is, and those they lead to, until none is left: the debounce fires in one
+     * act; the render at its end starts the query, whose answer is delivered on a timer in the next.
+     */
+    const settle = async () => {
+      for (let round = 0; round < 10; round++) {
+        await act(() => vi.runAllTimersAsync());
+        if (vi.getTimerCount() === 0) return;
+      }
+      throw new Error('timers keep coming: the page does not settle');
+    };
+    const typeOrganisation = async (field: HTMLInputElement, value: string) => {
+      fireEvent.change(field, { target: { value } });
+      await pass(399);
+    };
 
-    fireEvent.change(field, { target: { value: 'acme' } });
-    await screen.findByRole('link', { name: 'Sign in with Acme Okta' }, { timeout: 2000 });
-    expect(screen.queryByRole('link', { name: 'Sign in with Globex Google' })).toBeNull();
-    expect(localStorage.getItem(TENANT_STORAGE_KEY)).toBe('acme');
+    it('asks for nothing and shows no button without an organisation', async () => {
+      renderAt('/sign-in');
+      expect(screen.getByLabelText(/Organisation ID/)).toBeTruthy();
+      await settle();
+      expect(issuerCalls()).toEqual([]);
+      expect(screen.queryByRole('link', { name: /Sign in with/ })).toBeNull();
+    });
 
-    fireEvent.change(field, { target: { value: 'initech' } });
-    await screen.findByText(/No single sign-on is set up for this organisation ID/, undefined, { timeout: 2000 });
-    expect(screen.queryByRole('link', { name: /Sign in with/ })).toBeNull();
+    it('takes the organisation from the remembered field, and remembers a new one typed in', async () => {
+      localStorage.setItem(TENANT_STORAGE_KEY, 'globex');
+      renderAt('/sign-in');
+      const field = screen.getByLabelText<HTMLInputElement>(/Organisation ID/);
+      expect(field.value).toBe('globex');
+      await settle();
+      const button = screen.getByRole('link', { name: 'Sign in with Globex Google' });
+      expect(button.getAttribute('href')).toBe('/v1/auth/oidc/iss-9/start?returnTo=%2F');
 
-    fireEvent.change(field, { target: { value: '' } });
-    await waitFor(() => expect(localStorage.getItem(TENANT_STORAGE_KEY)).toBeNull(), { timeout: 2000 });
+      // Nothing is asked before the typing has paused for 400 ms; then the new organisation's buttons.
+      await typeOrganisation(field, 'acme');
+      expect(issuerCalls().map((c) => c.url)).toEqual(['/v1/auth/oidc/issuers?tenant=globex']);
+      expect(localStorage.getItem(TENANT_STORAGE_KEY)).toBe('globex');
+      await settle();
+      expect(screen.getByRole('link', { name: 'Sign in with Acme Okta' })).toBeTruthy();
+      expect(screen.queryByRole('link', { name: 'Sign in with Globex Google' })).toBeNull();
+      expect(localStorage.getItem(TENANT_STORAGE_KEY)).toBe('acme');
+
+      await typeOrganisation(field, 'initech');
+      await settle();
+      expect(screen.getByText(/No single sign-on is set up for this organisation ID/)).toBeTruthy();
+      expect(screen.queryByRole('link', { name: /Sign in with/ })).toBeNull();
+
+      await typeOrganisation(field, '');
+      await settle();
+      expect(localStorage.getItem(TENANT_STORAGE_KEY)).toBeNull();
+      expect(issuerCalls().map((c) => c.url)).toEqual([
+        '/v1/auth/oidc/issuers?tenant=globex',
+        '/v1/auth/oidc/issuers?tenant=acme',
+        '/v1/auth/oidc/issuers?tenant=initech',
+      ]);
+    });
   });
 
   it('returns only to same-site paths', () => {
