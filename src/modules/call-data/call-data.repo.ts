@@ -52,8 +52,14 @@ export async function dropPartition(db: Executor, table: PartitionedTable, month
   await sql`drop table if exists ${sql.id(partitionName(table, month))}`.execute(db);
 }
 
-/** Deletes one tenant's rows older than its retention (the partitions other tenants still keep). */
-export async function pruneTenant(db: Executor, tenantId: string, before: Date): Promise<number> {
+/**
+ * Deletes one tenant's rows older than its retention (the partitions other tenants still keep), and the
+ * rollup's hours before the same instant. The cut is taken down to the whole hour, so an hour of the rollup is
+ * either kept with all its calls or deleted with them.
+ */
+export async function pruneTenant(db: Executor, tenantId: string, retainFrom: Date): Promise<number> {
+  const before = new Date(Math.floor(retainFrom.getTime() / 3_600_000) * 3_600_000);
+  await sql`delete from call_rollup where tenant_id = ${tenantId} and hour < ${before}`.execute(db);
   let n = 0;
   for (const [table, column] of Object.entries(PARTITIONED)) {
     const r =
@@ -197,7 +203,7 @@ export async function insertCalls(
           from_name, to_number, to_name, queue_id, queue_external_id, wait_seconds, talk_seconds, recordings,
           participants)
       on conflict do nothing
-      returning external_id, started_at
+      returning external_id, started_at, queue_id, direction, disposition, wait_seconds, talk_seconds
     ), parts as (
       insert into call_participants (tenant_id, started_at, call_id, user_id, group_id, role, direction, disposition,
         queue_id, wait_seconds, talk_seconds, joined_at, left_at)
@@ -211,7 +217,8 @@ export async function insertCalls(
           talk_seconds, joined_at, left_at)
       join ins on ins.external_id = p.call_id and ins.started_at = p.started_at
       on conflict do nothing
-      returning user_id, started_at
+      returning user_id, group_id, started_at, queue_id, direction, disposition, wait_seconds, talk_seconds
+    ), rollup as (${upsertRollup(tenantId)}
     ), producers as (
       insert into call_data_producers (tenant_id, month, licence, user_id)
       select distinct ${tenantId}, to_char(started_at at time zone 'UTC', 'YYYY-MM'), 'essential', user_id from parts
@@ -226,6 +233,39 @@ export async function insertCalls(
     )
     select external_id from ins`.execute(db);
   return new Set(r.rows.map((row) => row.external_id));
+}
+
+/**
+ * The rollup's share of a batch (one upsert for the batch): the calls stored now (`ins`) count once per call,
+ * their modelled participants (`parts`) once per participant by group and by user, added to each hour's
+ * figures. Only rows this statement inserted reach it, so a resent record never counts twice. Rows are
+ * upserted in key order, so two batches of a tenant lock the rows they share in the same order.
+ */
+function upsertRollup(tenantId: string) {
+  return sql`
+      insert into call_rollup as r (tenant_id, grain, hour, user_id, group_id, queue_id, direction, disposition, calls,
+        answered, missed, abandoned, sum_wait, max_wait, sum_talk, max_talk)
+      select ${tenantId}, grain, date_trunc('hour', started_at at time zone 'UTC') at time zone 'UTC' as hour, user_id,
+        group_id, queue_id, direction, disposition, count(*), count(*) filter (where disposition = 'answered'),
+        count(*) filter (where disposition in ('no_answer', 'busy')), count(*) filter (where disposition = 'abandoned'),
+        sum(wait_seconds), max(wait_seconds), sum(talk_seconds), max(talk_seconds)
+      from (
+        select 'call' as grain, started_at, '' as user_id, '' as group_id, coalesce(queue_id, '') as queue_id,
+          direction, disposition, wait_seconds, talk_seconds from ins
+        union all
+        select 'group', started_at, '', coalesce(group_id, ''), coalesce(queue_id, ''), direction, disposition,
+          wait_seconds, talk_seconds from parts
+        union all
+        select 'user', started_at, user_id, coalesce(group_id, ''), coalesce(queue_id, ''), direction, disposition,
+          wait_seconds, talk_seconds from parts
+      ) x
+      group by grain, hour, user_id, group_id, queue_id, direction, disposition
+      order by grain, hour, user_id, group_id, queue_id, direction, disposition
+      on conflict (tenant_id, grain, hour, user_id, group_id, queue_id, direction, disposition) do update set
+        calls = r.calls + excluded.calls, answered = r.answered + excluded.answered,
+        missed = r.missed + excluded.missed, abandoned = r.abandoned + excluded.abandoned,
+        sum_wait = r.sum_wait + excluded.sum_wait, max_wait = greatest(r.max_wait, excluded.max_wait),
+        sum_talk = r.sum_talk + excluded.sum_talk, max_talk = greatest(r.max_talk, excluded.max_talk)`;
 }
 
 export interface RecordingRow {

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { ReportDimension } from './reports.schemas.js';
+import { rollupPlan, type RollupGrain } from './report-rollup.js';
 
 /** A period and the filters of a call report (ids are Switchboard's). */
 export interface CallFilter {
@@ -112,12 +113,14 @@ function totalOf(rows: SumsRow[]): SumsRow {
   return t;
 }
 
-/**
- * Calls of a period grouped by one dimension, with a totals row (`is_total`, summed from the groups: one
- * pass over the month, not a second grouping set). By user and group the rows count each modelled
- * participant (a call between two licensed users counts for both); by queue, hour and day they count calls.
- */
-export async function callReport(db: Executor, f: CallFilter, by: ReportDimension, tz: string): Promise<FiguresRow[]> {
+/** The bucket of an hour or a day in the report's zone, of a time column. */
+const bucketOf = (by: 'hour' | 'day', column: RawBuilder<unknown>, tz: string) =>
+  by === 'hour'
+    ? sql`to_char(date_trunc('hour', ${column} at time zone ${tz}), 'YYYY-MM-DD"T"HH24:00')`
+    : sql`to_char(date_trunc('day', ${column} at time zone ${tz}), 'YYYY-MM-DD')`;
+
+/** The report's figures from the stored calls (or their modelled participants), grouped by `by`. */
+async function sumsFromCalls(db: Executor, f: CallFilter, by: ReportDimension, tz: string): Promise<SumsRow[]> {
   const perUser = by === 'user' || by === 'group';
   const a = perUser ? 'p' : 'c';
   const key =
@@ -127,9 +130,7 @@ export async function callReport(db: Executor, f: CallFilter, by: ReportDimensio
         ? sql`p.group_id`
         : by === 'queue'
           ? sql`c.queue_id`
-          : by === 'hour'
-            ? sql`to_char(date_trunc('hour', c.started_at at time zone ${tz}), 'YYYY-MM-DD"T"HH24:00')`
-            : sql`to_char(date_trunc('day', c.started_at at time zone ${tz}), 'YYYY-MM-DD')`;
+          : bucketOf(by, sql`c.started_at`, tz);
   const source = perUser ? sql`call_participants p` : sql`call_records c`;
   const where = perUser ? participantConditions(f) : callConditions(f);
   const r = await sql<SumsRow>`
@@ -137,10 +138,82 @@ export async function callReport(db: Executor, f: CallFilter, by: ReportDimensio
     from (select ${key} as key, ${sql.ref(`${a}.disposition`)}, ${sql.ref(`${a}.wait_seconds`)},
             ${sql.ref(`${a}.talk_seconds`)}
           from ${source} where ${where}) x
-    group by key
-    order by ${by === 'hour' || by === 'day' ? sql`key` : sql`total desc, key`}`.execute(db);
-  const rows = r.rows.map((row) => withAverages(row, false));
-  return r.rows.length > 0 ? [...rows, withAverages(totalOf(r.rows), true)] : [];
+    group by key`.execute(db);
+  return r.rows;
+}
+
+/** The same figures from the rollup's whole hours [from, to) at a grain. */
+async function sumsFromRollup(
+  db: Executor,
+  f: CallFilter,
+  by: ReportDimension,
+  tz: string,
+  grain: RollupGrain,
+): Promise<SumsRow[]> {
+  const key =
+    by === 'user'
+      ? sql`user_id`
+      : by === 'group'
+        ? sql`nullif(group_id, '')`
+        : by === 'queue'
+          ? sql`nullif(queue_id, '')`
+          : bucketOf(by, sql`hour`, tz);
+  const w = [sql`tenant_id = ${f.tenantId}`, sql`grain = ${grain}`, sql`hour >= ${f.from}`, sql`hour < ${f.to}`];
+  if (f.direction) w.push(sql`direction = ${f.direction}`);
+  if (f.disposition) w.push(sql`disposition = ${f.disposition}`);
+  if (f.queue) w.push(sql`queue_id = ${f.queue}`);
+  if (f.user) w.push(sql`user_id = ${f.user}`);
+  if (f.group) w.push(sql`group_id = ${f.group}`);
+  const r = await sql<SumsRow>`
+    select ${key} as key, sum(calls)::int as total, sum(answered)::int as answered, sum(missed)::int as missed,
+      sum(abandoned)::int as abandoned, sum(sum_wait)::float8 as sum_wait, max(max_wait)::int as max_wait,
+      sum(sum_talk)::float8 as sum_talk, max(max_talk)::int as max_talk
+    from call_rollup where ${and(w)}
+    group by 1`.execute(db);
+  return r.rows;
+}
+
+/** Groups of several parts of a period added up by key (each part's figures are sums and maxima). */
+function mergeByKey(parts: SumsRow[][]): SumsRow[] {
+  if (parts.length === 1) return parts[0]!;
+  const byKey = new Map<string | null, SumsRow[]>();
+  for (const row of parts.flat()) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+  return [...byKey.entries()].map(([key, rows]) => ({ ...totalOf(rows), key }));
+}
+
+/** Hour and day buckets first to last; other keys by most calls, then key (no key last). */
+function compareRows(by: ReportDimension) {
+  const byKey = (a: SumsRow, b: SumsRow) =>
+    a.key === b.key ? 0 : a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1;
+  return by === 'hour' || by === 'day' ? byKey : (a: SumsRow, b: SumsRow) => b.total - a.total || byKey(a, b);
+}
+
+/**
+ * Calls of a period grouped by one dimension, with a totals row (`is_total`, summed from the groups: one
+ * pass over the month, not a second grouping set). By user and group the rows count each modelled
+ * participant (a call between two licensed users counts for both); by queue, hour and day they count calls.
+ *
+ * Read from the rollup whenever it can answer ({@link rollupPlan}): its whole hours from the rollup, the partial
+ * hours at either end of the period from the calls. `source: 'calls'` reads only the calls (the rollup's
+ * equivalence tests compare both).
+ */
+export async function callReport(
+  db: Executor,
+  f: CallFilter,
+  by: ReportDimension,
+  tz: string,
+  source: 'auto' | 'calls' = 'auto',
+): Promise<FiguresRow[]> {
+  const plan = source === 'auto' ? rollupPlan(f, by, tz) : null;
+  const parts: SumsRow[][] = [];
+  if (!plan) parts.push(await sumsFromCalls(db, f, by, tz));
+  else {
+    parts.push(await sumsFromRollup(db, { ...f, from: plan.from, to: plan.to }, by, tz, plan.grain));
+    if (f.from < plan.from) parts.push(await sumsFromCalls(db, { ...f, to: plan.from }, by, tz));
+    if (plan.to < f.to) parts.push(await sumsFromCalls(db, { ...f, from: plan.to }, by, tz));
+  }
+  const rows = mergeByKey(parts).sort(compareRows(by));
+  return rows.length > 0 ? [...rows.map((row) => withAverages(row, false)), withAverages(totalOf(rows), true)] : [];
 }
 
 export interface CallListRow {
