@@ -2,7 +2,9 @@
  * The call-data screens in the browser (issue 14): a Report Supervisor sees the reports but the dashboard
  * greyed with its rule (G15); an admin raises the level through the API and the open dashboard becomes
  * available without signing in again (the config stream); the wallboard follows call records as the
- * phone system sends them (CD1, CD3).
+ * phone system sends them (CD1, CD3); a supervisor of the sales queue with Silent Monitor sees a call in
+ * progress on the live statistics and asks to listen, and the phone system's webhook consumer receives
+ * call.monitor_requested (CD5, G11).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +14,7 @@ import { seriousViolations } from './support/axe.js';
 import { browserAvailable, launchBrowser, screenshot } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { PASSWORD, seedTenant, type Seed } from './support/seed.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const ON_SERVER = { timeout: 20_000 };
 
@@ -22,6 +25,8 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
   let page: Page;
   let supervisor: User;
   let platformToken: string;
+  const phoneSystem = new WebhookReceiver();
+  const allowPrivate = process.env.WEBHOOK_ALLOW_PRIVATE;
 
   /** Sends call records as the phone system does (a platform token), between two synced users. */
   async function ingestCalls(count: number, prefix: string): Promise<IngestResult> {
@@ -53,6 +58,9 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
   }
 
   beforeAll(async () => {
+    // The phone system's webhook consumer is on loopback: the operator's switch that allows it (the server
+    // inherits this environment).
+    process.env.WEBHOOK_ALLOW_PRIVATE = 'true';
     server = process.env.E2E_URL
       ? { url: process.env.E2E_URL, stop: async () => {}, log: () => '' }
       : await startServer();
@@ -75,8 +83,11 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
   }, 300_000);
 
   afterAll(async () => {
+    if (allowPrivate === undefined) delete process.env.WEBHOOK_ALLOW_PRIVATE;
+    else process.env.WEBHOOK_ALLOW_PRIVATE = allowPrivate;
     await browser?.close();
     await server?.stop();
+    await phoneSystem.stop();
   });
 
   it('CD3, G15: a Report Supervisor opens the reports; the dashboard is listed but greyed with the level it needs', async () => {
@@ -166,5 +177,84 @@ describe.skipIf(!browserAvailable())('call data: reports, dashboard greying and 
     expect(await greyed.textContent()).toContain('Needs Contact Center Supervisor (rule G15)');
     await screenshot(page, '14-live-statistics');
     await expectAccessible('live statistics');
+  }, 120_000);
+
+  it('CD5, G11: a supervisor of the sales queue sees a call in progress there and asks to listen; the phone system receives the request', async () => {
+    const t = seed.tenantId;
+    const hook = await seed.provider.http.request<{ secret: string }>('POST', `/v1/tenants/${t}/webhooks`, {
+      body: { url: await phoneSystem.start(), events: ['call.monitor_requested'], description: 'phone system' },
+    });
+    // pbx-10 answers the sales queue (the seed assigns it there) and holds the Agent add-on from now.
+    const find = async (email: string) => (await seed.provider.users.list(t, { q: email, limit: 1 })).items[0]!;
+    const agent = await find('user10@acme.example');
+    await seed.provider.users.update(t, agent.id, { licences: ['essential', 'agent'] }, agent.version);
+    // Queue roles are for platform users (G14): pbx-5 supervises the sales queue, with Silent Monitor.
+    const sales = (await seed.provider.queues.list(t)).items.find((q) => q.name === 'Sales')!.id;
+    const lead = await find('user5@acme.example');
+    await seed.provider.users.update(
+      t,
+      lead.id,
+      {
+        password: PASSWORD,
+        permissions: ['website_access', 'silent_monitor'],
+        supervisorLevel: 'live',
+        contactCenter: { queues: { [sales]: ['supervisor'] } },
+      },
+      lead.version,
+    );
+    const leadPage = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await leadPage.goto(`${server.url}/sign-in`);
+    await leadPage.getByLabel(/^Email/).fill('user5@acme.example');
+    await leadPage.getByLabel(/^Password/).fill(PASSWORD);
+    await leadPage.getByRole('button', { name: 'Sign in' }).click();
+    await leadPage.getByRole('navigation', { name: 'Main navigation' }).waitFor(ON_SERVER);
+    await leadPage.goto(`${server.url}/live-statistics`);
+    await expect
+      .poll(() => leadPage.getByTestId('live-transport').getAttribute('data-transport'), ON_SERVER)
+      .toBe('stream');
+
+    const at = new Date().toISOString();
+    const event = (id: string, type: string) => ({
+      id,
+      at,
+      user: 'pbx-10',
+      type,
+      queue: 'q-sales',
+      conversationId: 'e2e-live-1',
+      callerNumber: '+48221230001',
+    });
+    const r = await fetch(`${server.url}/v1/tenants/${t}/platform/agent-events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platformToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ records: [event('e2e-ev-1', 'offered'), event('e2e-ev-2', 'answered')] }),
+    });
+    expect(await r.json()).toMatchObject({ stored: 2 });
+
+    const row = leadPage.locator('[data-testid="live-calls"] tr[data-conversation="e2e-live-1"]');
+    await expect.poll(() => row.getAttribute('data-state'), ON_SERVER).toBe('talking');
+    expect(await row.textContent()).toContain('+48221230001');
+    const monitor = row.getByRole('button', { name: 'Monitor the call from +48221230001' });
+    expect(await monitor.getAttribute('aria-disabled')).toBeNull();
+    await monitor.click();
+    const dialog = leadPage.getByRole('dialog', { name: 'Monitor this call?' });
+    await dialog.waitFor(ON_SERVER);
+    expect(await dialog.getByRole('radio', { name: /Listen/ }).isChecked()).toBe(true);
+    await screenshot(leadPage, '14-live-monitor-confirm');
+    await dialog.getByRole('button', { name: 'Send the request' }).click();
+    await expect
+      .poll(() => row.getByTestId('monitor-requested').textContent(), ON_SERVER)
+      .toBe('Listen: request sent to the phone system');
+
+    const [delivered] = await phoneSystem.inbox.waitFor(
+      (items) => items.some((x) => x.json.type === 'call.monitor_requested'),
+      'call.monitor_requested at the phone system',
+      ON_SERVER.timeout,
+    );
+    expect(WebhookReceiver.verify(delivered!, hook.secret)).toMatchObject({
+      type: 'call.monitor_requested',
+      data: { conversationId: 'e2e-live-1', mode: 'listen', queueId: sales },
+    });
+    await screenshot(leadPage, '14-live-calls');
+    expect(await seriousViolations(leadPage), 'serious axe-core violations on the calls in progress').toEqual([]);
   }, 120_000);
 });

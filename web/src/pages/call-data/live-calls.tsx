@@ -41,7 +41,7 @@ function MonitorAction({ call, caller, queue }: { call: LiveCall; caller: string
     request.mutate(mode);
   };
   return (
-    <Stack gap={4}>
+    <Stack gap={4} align="flex-start">
       <GatedButton
         needs="live_calls:monitor"
         size="compact-xs"
