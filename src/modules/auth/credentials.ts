@@ -4,16 +4,13 @@ import type { Actor } from '../../infra/context.js';
 import { hashToken } from '../../infra/crypto.js';
 import { getSystemSetting } from '../../db/system-settings.js';
 import { findLivePlatformToken } from '../platform-tokens/platform-tokens.repo.js';
-import { findLiveSessionByTokenHash, touchSession } from '../sessions/sessions.repo.js';
+import { verifySession } from '../sessions/session-cache.js';
 
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a),
     y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-
-/** Sessions refresh `last_seen_at` at most this often, so busy clients do not write on every request. */
-const TOUCH_EVERY_MS = 5_000;
 
 /** The provider token: the configured one, or the generated one whose hash is stored. */
 export async function resolveProvider(
@@ -29,12 +26,9 @@ export async function resolveProvider(
   return null;
 }
 
-/** A live session token (`sbs_`) to its user; refreshes activity at most every 5 s (S3). */
+/** A live session token (`sbs_`) to its user; refreshes activity at most every 5 s (S3). See `verifySession`. */
 export async function resolveSession(db: Executor, token: string): Promise<Actor | null> {
-  const s = await findLiveSessionByTokenHash(db, hashToken(token));
-  if (!s) return null;
-  if (Date.now() - new Date(s.last_seen_at).getTime() > TOUCH_EVERY_MS) await touchSession(db, s.id);
-  return { kind: 'user', id: s.user_id, tenantId: s.tenant_id, credential: `session:${s.id}`, sessionId: s.id };
+  return verifySession(db, hashToken(token));
 }
 
 /**

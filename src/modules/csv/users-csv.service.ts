@@ -30,6 +30,8 @@ const EXPORT_PAGE = 500;
  * other requests (the embedded database has one connection; a part of 500 rows holds it ~0.2 s).
  */
 const PART = BATCH;
+/** Rows between two pauses of an import for the event loop's other work. */
+const YIELD_EVERY = 50;
 
 /** Guesses the separator from the header line: the most frequent of `,`, `;` and tab outside quotes. */
 function detectDelimiter(text: string): string {
@@ -317,6 +319,9 @@ export class UsersCsvService {
       // Results are recorded in file order once no create before them can still fail its write.
       for (const settled of rows.settled()) record(result, settled);
       if ((i + 1) % BATCH === 0) await step(i + 1);
+      // The embedded database answers in the same turn of the event loop: without a pause, an import
+      // would keep every other request (and its own progress) waiting until it ends.
+      if ((i + 1) % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     await rows.flush();
     for (const settled of rows.settled()) record(result, settled);

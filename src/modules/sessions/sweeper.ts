@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../../infra/bus.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { appendAudit } from '../../infra/audit-sink.repo.js';
 import type { AuditInput } from '../../infra/audit-chain.js';
+import { watchSessions } from './session-cache.js';
 import { countSeatHoldersByTenant, endLapsedSessions } from './sessions.repo.js';
 
 /** Sessions ended per sweep transaction; a full batch makes the sweeper go again at once. */
@@ -54,9 +55,11 @@ export async function sweepLapsedSessions(deps: Pick<ServiceDeps, 'db' | 'bus'>)
  * Starts the sweeper (S3): every `SWEEP_INTERVAL_MS` (default 1 s) lapsed sessions end, so a seat
  * whose app stopped heartbeating is visibly free within about a second of its lapse. Seats are
  * already counted by activity (a lapsed session never counts), so the sweep is about telling
- * streams and keeping the table honest, not about correctness of the count. Returns the stop function.
+ * streams and keeping the table honest, not about correctness of the count. This node's session
+ * verifications follow the same ends (`watchSessions`). Returns the stop function.
  */
 export function startSweeper(deps: ServiceDeps): () => Promise<void> {
+  const unwatch = watchSessions(deps);
   let running: Promise<unknown> | null = null;
   let stopped = false;
   const timer = setInterval(() => {
@@ -75,6 +78,7 @@ export function startSweeper(deps: ServiceDeps): () => Promise<void> {
   return async () => {
     stopped = true;
     clearInterval(timer);
+    await unwatch();
     await running;
   };
 }

@@ -4,6 +4,7 @@ import type { Closer } from '../../infra/closer.js';
 import type { Actor } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
+import { freshOrRecent } from '../../infra/stand-in.js';
 import { findTenantStatus } from './tenants.repo.js';
 
 /** The refusal of every credential and sign-in of a suspended tenant. */
@@ -26,6 +27,8 @@ const STATUSES_CACHED = 10_000;
  */
 export function registerTenantGate(deps: ServiceDeps, auth: Authenticator): Closer {
   const known = new Map<string, { suspended: boolean; until: number }>();
+  /** The status read in flight per tenant: the requests arriving meanwhile share it. */
+  const reading = new Map<string, Promise<{ suspended: boolean; until: number }>>();
   const forget = (e: ChangeEvent) => {
     if (e.type === 'resync') known.clear();
     else if ((e.type === 'tenant' || e.type === 'config') && 'tenantId' in e) known.delete(e.tenantId);
@@ -35,10 +38,21 @@ export function registerTenantGate(deps: ServiceDeps, auth: Authenticator): Clos
     if (actor.kind === 'provider') return;
     let entry = known.get(actor.tenantId);
     if (!entry || entry.until <= Date.now()) {
-      const status = await findTenantStatus(deps.db, actor.tenantId);
-      if (known.size >= STATUSES_CACHED) known.clear();
-      entry = { suspended: status === 'suspended', until: Date.now() + STATUS_TTL_MS };
-      known.set(actor.tenantId, entry);
+      const tenantId = actor.tenantId;
+      let read = reading.get(tenantId);
+      if (!read) {
+        read = findTenantStatus(deps.db, tenantId)
+          .then((status) => {
+            const fresh = { suspended: status === 'suspended', until: Date.now() + STATUS_TTL_MS };
+            if (known.size >= STATUSES_CACHED) known.clear();
+            known.set(tenantId, fresh);
+            return fresh;
+          })
+          .finally(() => reading.delete(tenantId));
+        reading.set(tenantId, read);
+      }
+      // A status read lately stands in while the database is held (a suspension drops it at once).
+      entry = await freshOrRecent(read, entry && { value: entry });
     }
     if (entry.suspended) throw tenantSuspended();
   });

@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ImportJob, UserPage } from '../../src/contract/index.js';
+import { api, uniqueEmail, type ApiClient } from '../support/api.js';
+import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * P3: a large import shows its progress while it runs, and the database keeps serving the portal. On
+ * the embedded database (one connection) an import of every row or none holds the connection: its
+ * progress is answered from the running node's memory, and the session and tenant checks of the
+ * request from this node's recent verifications; an import of only the valid rows commits a part at
+ * a time, so other requests (the users list) are answered between parts.
+ */
+describeEachDatabase('users CSV import progress (P3)', (kind) => {
+  let server: TestServer;
+  let a: ApiClient;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    a = api(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  /** An administrator's portal session (Manage Users), and its first request, so its verification is recent. */
+  async function administrator(t: string): Promise<string> {
+    const u = await a.user(t, { email: uniqueEmail('importer'), permissions: ['website_access', 'manage_users'] });
+    const token = await a.session(t, u.id);
+    expect((await a.call('GET', `/v1/tenants/${t}/users?limit=1`, { token })).status).toBe(200);
+    return token;
+  }
+
+  function file(rows: number, tag: string, crashAt?: number): string {
+    const lines = ['displayName,email'];
+    for (let i = 0; i < rows; i++)
+      lines.push(`${i === crashAt ? `Crash ${tag}` : `User ${tag} ${i}`},${tag}.${i}@progress.example`);
+    return lines.join('\n');
+  }
+
+  async function start(t: string, token: string, csv: string, query: string): Promise<ImportJob> {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${t}/users/import${query}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(res.statusCode).toBe(202);
+    return res.json<ImportJob>();
+  }
+
+  async function poll(t: string, token: string, id: string): Promise<ImportJob> {
+    const r = await a.call<ImportJob>('GET', `/v1/tenants/${t}/users/import/${id}`, { token });
+    expect(r.status).toBe(200);
+    return r.body;
+  }
+
+  /** Polls the job to its end; `during` runs once, at the first poll that shows rows done but not all. */
+  async function follow(t: string, token: string, job: ImportJob, during?: () => Promise<void>) {
+    const seen: number[] = [];
+    let ran = false;
+    while (job.status === 'running') {
+      seen.push(job.processedRows);
+      if (during && !ran && job.processedRows > 0 && job.processedRows < job.totalRows) {
+        ran = true;
+        await during();
+      }
+      await new Promise((r) => setTimeout(r, 10));
+      job = await poll(t, token, job.id);
+    }
+    return { job, seen, ran };
+  }
+
+  const count = async (t: string) =>
+    Number(
+      (
+        await sql<{ n: number | string }>`select count(*) as n from users where tenant_id = ${t}`.execute(
+          server.deps.db,
+        )
+      ).rows[0]!.n,
+    );
+
+  it('P3: an import of every row or none reports rising progress to a portal session while it runs, and writes every row at its end', async () => {
+    const { id: t } = await a.tenant();
+    const token = await administrator(t);
+    const before = await count(t);
+    const total = 4000;
+    const { job, seen } = await follow(t, token, await start(t, token, file(total, `all${kind}`), ''));
+    expect(job).toMatchObject({ status: 'done', totalRows: total, processedRows: total, result: { created: total } });
+    expect(seen.some((n) => n > 0 && n < total)).toBe(true);
+    // Progress only rises.
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(await count(t)).toBe(before + total);
+  });
+
+  it('P3: an import of only the valid rows answers other requests (the users list) while it runs, and its progress rises', async () => {
+    const { id: t } = await a.tenant();
+    const token = await administrator(t);
+    const before = await count(t);
+    const total = 4000;
+    const started = await start(t, token, file(total, `valid${kind}`), '?mode=valid');
+    const { job, seen, ran } = await follow(t, token, started, async () => {
+      const list = await a.call<UserPage>('GET', `/v1/tenants/${t}/users?limit=5`, { token });
+      expect(list.status).toBe(200);
+      // The list answered while the import still runs: its rows are written a part at a time.
+      const now = await poll(t, token, started.id);
+      expect(now.status).toBe('running');
+      expect(now.processedRows).toBeLessThan(total);
+      expect(list.body.items.length).toBeGreaterThan(0);
+    });
+    expect(ran).toBe(true);
+    expect(seen.some((n) => n > 0 && n < total)).toBe(true);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(job).toMatchObject({ status: 'done', processedRows: total, result: { created: total, invalid: 0 } });
+    expect(await count(t)).toBe(before + total);
+    // One user.import entry, written with the last part.
+    const audit = await a.asProvider<{ items: Array<{ action: string }> }>(
+      'GET',
+      `/v1/tenants/${t}/audit?action=user.import`,
+    );
+    expect(audit.body.items.filter((e) => e.action === 'user.import')).toHaveLength(1);
+  });
+
+  it('P3: a crash mid-import writes nothing of an import of every row or none; of only the valid rows, the parts before it stay and are reported', async () => {
+    const { id: t } = await a.tenant();
+    const token = await administrator(t);
+    const before = await count(t);
+    const tag = `crash${kind}${Date.now()}`;
+    // The database refuses one row with an error no rule foresees (an internal error, not a row's refusal).
+    await sql
+      .raw(
+        `create function refuse_${tag}() returns trigger language plpgsql as $$ begin raise exception 'disk on fire'; end $$`,
+      )
+      .execute(server.deps.db);
+    await sql
+      .raw(
+        `create trigger refuse_${tag} before insert on users for each row when (new.display_name = 'Crash ${tag}') execute function refuse_${tag}()`,
+      )
+      .execute(server.deps.db);
+    try {
+      const total = 2600;
+      const all = await follow(t, token, await start(t, token, file(total, tag, 2300), ''));
+      expect(all.job).toMatchObject({ status: 'failed', result: { failureCode: 'internal_error' } });
+      expect(await count(t)).toBe(before);
+
+      const valid = await follow(t, token, await start(t, token, file(total, tag, 2300), '?mode=valid'));
+      // Parts of 500 rows: the first four committed, the fifth (rows 2000-2499) stopped at the refused row.
+      expect(valid.job).toMatchObject({
+        status: 'failed',
+        processedRows: 2000,
+        result: { created: 2000, failureCode: 'internal_error' },
+      });
+      expect(await count(t)).toBe(before + 2000);
+    } finally {
+      await sql.raw(`drop trigger refuse_${tag} on users`).execute(server.deps.db);
+      await sql.raw(`drop function refuse_${tag}()`).execute(server.deps.db);
+    }
+  });
+});
