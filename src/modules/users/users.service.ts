@@ -1,9 +1,8 @@
 import type { Insertable } from 'kysely';
-import { isTenantAdmin, validateUserRemoval, type ChangeActor, type Violation } from '../../access/actor-bounds.js';
-import { applyAutomaticAssignments, automaticChanges } from '../../access/automatic-assignment.js';
+import { isTenantAdmin, validateUserRemoval } from '../../access/actor-bounds.js';
+import { applyAutomaticAssignments } from '../../access/automatic-assignment.js';
 import { readOnlyFieldViolations, validateUserChange } from '../../access/change-rules.js';
-import { buildEffectiveConfig } from '../../access/effective-config.js';
-import { contentLevels, optionAvailability, type DraftDecision } from '../../access/option-availability.js';
+
 import type { TenantAccess, UserAccess } from '../../access/types.js';
 import { billableKeysOf } from '../../catalog/licences.js';
 import type { TenantRow, UsersTable } from '../../db/schema.js';
@@ -35,6 +34,9 @@ import type { RulesState } from './rules-state.js';
 import { findPlanFeatures } from '../plans/plans.repo.js';
 import * as repo from './users.repo.js';
 import type { ChangePreview } from './users-preview.schemas.js';
+import { isRefusal, previewOf, PREVIEWS, PreviewRun, refusedBeforeRules } from './users-preview.js';
+import { endInvalidatedSessions, publishUserChange } from './users.effects.js';
+import { mapUniqueViolation, mergePatch, refuse, toChangeActor } from './users.changes.js';
 import type { User, UserCreate, UserListQuery, UserPage, UserPatch } from './users.schemas.js';
 
 /** A new user the rules allowed, with the row that writes it (see `UsersService.planCreate`). */
@@ -44,66 +46,6 @@ export interface PlannedCreate {
   tenant: TenantAccess;
   version: number;
 }
-
-/** The first violation becomes the error; all of them travel along so a form can show every one. */
-export function refuse(violations: Violation[]): never {
-  const first = violations[0]!;
-  throw new AppError(first.code, first.detail, {
-    ...(first.rule ? { rule: first.rule } : {}),
-    field: first.field,
-    extra: violations.length > 1 ? { violations } : {},
-  });
-}
-
-function toChangeActor(p: ActorPowers): ChangeActor {
-  return { all: p.all, superuser: p.superuser, capabilities: p.capabilities };
-}
-
-/** Applies a PATCH to a user's access state: objects merge, arrays and sets replace. */
-export function mergePatch(before: UserAccess, patch: UserPatch): UserAccess {
-  const u = structuredClone(before);
-  if (patch.email !== undefined) u.email = patch.email;
-  if (patch.status) u.status = patch.status;
-  if (patch.licences) u.licences = patch.licences;
-  if (patch.supervisorLevel) u.supervisorLevel = patch.supervisorLevel;
-  if (patch.permissions) u.permissions = patch.permissions;
-  if (patch.recordingScope) u.recordingScope = patch.recordingScope;
-  if (patch.ucClient) {
-    if (patch.ucClient.desktop !== undefined) u.ucClient.desktop = patch.ucClient.desktop;
-    if (patch.ucClient.softphone) u.ucClient.softphone = { ...u.ucClient.softphone, ...patch.ucClient.softphone };
-  }
-  if (patch.groups) u.groups = patch.groups;
-  if (patch.primaryGroup !== undefined) u.primaryGroup = patch.primaryGroup;
-  if (patch.workspaces) u.workspaces = patch.workspaces;
-  if (patch.contactCenter) u.contactCenter = { ...u.contactCenter, ...patch.contactCenter };
-  if (patch.profile)
-    u.profile =
-      patch.profile.kind === 'custom'
-        ? { kind: 'custom', grants: patch.profile.grants ?? [] }
-        : patch.profile.kind === 'profile'
-          ? { kind: 'profile', profileId: patch.profile.profileId ?? null }
-          : { kind: patch.profile.kind };
-  if (patch.features) {
-    const { dialRestriction, ...rest } = patch.features;
-    u.features = { ...u.features, ...rest, dialRestriction: { ...u.features.dialRestriction, ...dialRestriction } };
-  }
-  return u;
-}
-
-/**
- * A preview of a change in progress: the save's own code path runs inside a transaction until the
- * rules have decided (`checkChange`), which hands the decision here and stops the transaction with
- * it, before anything is written; the transaction rolls back.
- */
-class PreviewRun extends Error {
-  decision: (DraftDecision & { requested: UserAccess; violations: Violation[] }) | null = null;
-  decided(decision: NonNullable<PreviewRun['decision']>): never {
-    this.decision = decision;
-    throw this;
-  }
-}
-const PREVIEWS = new WeakMap<UnitOfWork, PreviewRun>();
-
 /** Users: manual users from the portal, platform users from sync; every change checked by the rules (C1-C9, G*, A*). */
 export class UsersService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -244,7 +186,7 @@ export class UsersService {
         targetId: user.id,
         after: user,
       });
-      this.publishUserChange(uow, plan.tenant, plan.after, plan.version);
+      publishUserChange(uow, plan.tenant, plan.after, plan.version);
       return user;
     });
   }
@@ -296,19 +238,7 @@ export class UsersService {
       if (err !== run && !(err instanceof AppError && isRefusal(err))) throw err;
       if (err instanceof AppError) return refusedBeforeRules(err);
     }
-    const decision = run.decision!;
-    const { before, requested, after, violations } = decision;
-    const was = new Set(before ? billableKeysOf(before) : []);
-    const now = new Set(billableKeysOf(after));
-    return {
-      allowed: violations.length === 0,
-      user: previewUser(after),
-      automatic: automaticChanges(requested, after, before),
-      billable: { added: [...now].filter((k) => !was.has(k)), removed: [...was].filter((k) => !now.has(k)) },
-      violations,
-      options: optionAvailability(decision),
-      contentLevels: contentLevels(after, decision.ctx),
-    };
+    return previewOf(run.decision!);
   }
 
   /** One change inside the caller's unit of work, so many (a CSV import) can share one transaction. */
@@ -359,8 +289,8 @@ export class UsersService {
       before: presentUser(row, devices),
       after: result,
     });
-    this.publishUserChange(uow, tenant, after, version);
-    await this.endInvalidatedSessions(uow, tenantId, before, after);
+    publishUserChange(uow, tenant, after, version);
+    await endInvalidatedSessions(uow, tenantId, before, after);
     return result;
   }
 
@@ -458,113 +388,9 @@ export class UsersService {
     return { after, tenant };
   }
 
-  /**
-   * Publishes the change with the user's new effective configuration, computed here from the state
-   * this transaction holds, so every node sends exactly this version (D2, D3). A softphone
-   * configuration carries SIP secrets, which never travel in a notification: nodes load those.
-   */
-  private publishUserChange(uow: UnitOfWork, tenant: TenantAccess, after: UserAccess, version: number): void {
-    const configs = after.ucClient.softphone.enabled
-      ? undefined
-      : [buildEffectiveConfig(after, tenant, null, version, null)];
-    uow.publish({ type: 'config', tenantId: tenant.id, userIds: [after.id], version, ...(configs && { configs }) });
-  }
-
   private async countOtherAdmins(uow: UnitOfWork, tenant: TenantAccess, exceptId: string): Promise<number> {
     const ids = await repo.adminCandidates(uow.tx, tenant.id, exceptId);
     const users = await loadUsersAccess(uow.tx, tenant.id, ids);
     return [...users.values()].filter(({ access }) => isTenantAdmin(access, tenant)).length;
   }
-
-  /** G13, I7: suspension ends every session; losing portal access ends portal sessions. */
-  private async endInvalidatedSessions(
-    uow: UnitOfWork,
-    tenantId: string,
-    before: UserAccess,
-    after: UserAccess,
-  ): Promise<void> {
-    if (after.status !== 'active' && before.status === 'active') {
-      const ended = await endSessions(uow.tx, tenantId, { userIds: [after.id] }, after.status);
-      if (ended.length)
-        uow.publish({
-          type: 'revoke',
-          tenantId,
-          sessionIds: ended.map((s) => s.id),
-          userIds: [after.id],
-          reason: after.status,
-        });
-      return;
-    }
-    if (before.permissions.includes('website_access') && !after.permissions.includes('website_access')) {
-      const ended = await endSessions(
-        uow.tx,
-        tenantId,
-        { userIds: [after.id], audience: 'portal' },
-        'portal_access_removed',
-      );
-      if (ended.length)
-        uow.publish({
-          type: 'revoke',
-          tenantId,
-          sessionIds: ended.map((s) => s.id),
-          userIds: null,
-          reason: 'portal_access_removed',
-        });
-    }
-  }
-}
-
-/** Refusals of the change itself (not of the caller, the path or the version): a preview reports them. */
-function isRefusal(err: AppError): boolean {
-  return ![401, 404, 412].includes(err.status) && err.code !== 'forbidden';
-}
-
-function refusedBeforeRules(err: AppError): ChangePreview {
-  const listed = (err.options.extra as { violations?: Violation[] } | undefined)?.violations;
-  const violations = listed ?? [
-    { code: err.code, field: err.field ?? '/', detail: err.message, ...(err.rule ? { rule: err.rule } : {}) },
-  ];
-  return {
-    allowed: false,
-    user: null,
-    automatic: [],
-    billable: { added: [], removed: [] },
-    violations,
-    options: {},
-    contentLevels: [],
-  };
-}
-
-function previewUser(u: UserAccess): NonNullable<ChangePreview['user']> {
-  const { source, status, email, licences, supervisorLevel, permissions, recordingScope, ucClient } = u;
-  const { groups, primaryGroup, workspaces, contactCenter, profile, features, preferences } = u;
-  return {
-    source,
-    status,
-    email,
-    licences,
-    supervisorLevel,
-    permissions,
-    recordingScope,
-    ucClient,
-    groups,
-    primaryGroup,
-    workspaces,
-    contactCenter,
-    profile,
-    features,
-    preferences,
-  };
-}
-
-/** The G2 unique index can still refuse under a race the check above did not see. */
-function mapUniqueViolation(err: unknown): never {
-  const e = err as { code?: string; constraint?: string; message?: string };
-  if (e.code === '23505' && (e.constraint === 'users_login_email' || e.message?.includes('users_login_email'))) {
-    throw new AppError('email_not_unique', 'another user with website access already signs in with this email', {
-      rule: 'G2',
-      field: '/email',
-    });
-  }
-  throw err;
 }
