@@ -40,14 +40,27 @@ describeEachDatabase('live snapshot', (kind) => {
     for (const [id, user] of l.users) {
       expect(l.config(id)).toEqual(f.config(id));
       if (user.extension) expect(l.hasExtension(user.extension)).toBe(true);
-      // The fast path agrees with the explanations, on the live snapshot.
-      for (const { id: cap } of CAPABILITIES)
+      // The fast path agrees with the explanations, on the live snapshot; the explanations it remembers
+      // (asked before the change too, by the previous call) equal a fresh load's, in JSON as well.
+      const fu = f.users.get(id)!;
+      for (const { id: cap } of CAPABILITIES) {
         expect(l.compiled.check(id, cap), `${id} ${cap}`).toBe(explainCapability(user.access, l.tenant, cap).allowed);
+        const remembered = l.explain(user.access, cap);
+        expect(remembered.decision, `${id} ${cap}`).toEqual(explainCapability(fu.access, f.tenant, cap));
+        expect(JSON.parse(`{${remembered.json}`)).toEqual({
+          grantedBy: remembered.decision.grantedBy,
+          blockedBy: remembered.decision.blockedBy,
+        });
+      }
       for (const q of l.tenant.queues.keys())
-        for (const cap of QUEUE_CAPABILITIES)
+        for (const cap of QUEUE_CAPABILITIES) {
           expect(l.compiled.check(id, cap, `queue:${q}`), `${id} ${cap} ${q}`).toBe(
             explainCapability(user.access, l.tenant, cap, `queue:${q}`).allowed,
           );
+          expect(l.explain(user.access, cap, `queue:${q}`).decision, `${id} ${cap} ${q}`).toEqual(
+            explainCapability(fu.access, f.tenant, cap, `queue:${q}`),
+          );
+        }
     }
   }
 
@@ -193,6 +206,7 @@ describeEachDatabase('live snapshot', (kind) => {
     // The bus's echoes of the setup's writes (made before the tenant was held) settle first.
     let held = await live(env.t);
     for (let again = await settle(env.t); again !== held; again = await settle(env.t)) held = again;
+    await expectLiveEqualsFresh(env.t); // its explanations remembered before the changes below
     const rp = (
       await a.asProvider<Record<string, Record<string, boolean>>>('GET', `/v1/tenants/${env.t}/role-permissions`)
     ).body;
@@ -239,6 +253,7 @@ describeEachDatabase('live snapshot', (kind) => {
     });
     let held = await live(t);
     for (let again = await settle(t); again !== held; again = await settle(t)) held = again;
+    await expectLiveEqualsFresh(t);
     const edited = await a.asProvider('PATCH', `/v1/plans/${key}`, { features: ['calls', 'sms', 'dial_restriction'] });
     expect(edited.status).toBe(200);
     expect(await live(t)).toBe(held);

@@ -49,6 +49,10 @@ export function registerAccessRoutes(app: Api, access: AccessService): void {
         response: { 200: CheckAnswerSchema, ...errorResponses },
       },
     },
-    async (req) => access.check(contextOf(req), req.params.t, req.body),
+    // The answer's JSON is built from the snapshot's explanations (the schema above documents it).
+    async (req, reply) =>
+      reply
+        .type('application/json; charset=utf-8')
+        .send(await access.checkJson(contextOf(req), req.params.t, req.body)),
   );
 }

@@ -1,6 +1,5 @@
 import { checkDial, extensionCandidate, type ChannelBlock } from '../../access/dial.js';
 import { dialRestrictionOf } from '../../access/effective-config.js';
-import { explainCapability } from '../../access/explain.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { notFound } from '../../infra/errors.js';
@@ -37,7 +36,7 @@ export class DialCheckService {
     // Why a closed channel is closed (G8 plan, G4 manual user, G13 inactive…); no block but no grant: F1.
     const block: ChannelBlock | undefined = channelOn
       ? undefined
-      : explainCapability(user.access, snap.tenant, capability).blockedBy[0];
+      : snap.explain(user.access, capability).decision.blockedBy[0];
     const extension = extensionCandidate(body.number);
     const isExtension = extension !== null && snap.hasExtension(extension);
     const answer = checkDial(policy, body.number, body.channel, { channelBlock: block, isExtension });

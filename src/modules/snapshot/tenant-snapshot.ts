@@ -1,6 +1,7 @@
 import { CompiledTenant } from '../../access/compile.js';
 import { buildEffectiveConfig, type EffectiveConfig } from '../../access/effective-config.js';
-import type { TenantAccess, UserAccess } from '../../access/types.js';
+import { explainCapability } from '../../access/explain.js';
+import type { Decision, TenantAccess, UserAccess } from '../../access/types.js';
 import type { TenantDelta } from '../../infra/bus.js';
 import { groupBy } from '../../infra/collections.js';
 import { tenantAccessOf } from '../access/access.repo.js';
@@ -38,6 +39,24 @@ const BYTES_PER_TENANT = 8_192;
 /** A user's sealed SIP credentials in bytes (base64 text: one byte a character, plus the string's header). */
 const sealedSize = (u: SnapshotUser): number => (u.softphone ? 64 + u.softphone.sealedSip.length : 0);
 
+/**
+ * A decision's reasons, explained once: the decision (read-only, shared by every answer that gives it)
+ * and the same reasons as JSON text (`"grantedBy":[…],"blockedBy":[…]}`), which closes an answer
+ * object that starts with its `allowed`.
+ */
+export interface Explained {
+  readonly decision: Decision;
+  readonly json: string;
+}
+
+/** The reasons of a decision as the tail of its JSON object. */
+export function reasonsJson(d: Decision): string {
+  return `"grantedBy":${JSON.stringify(d.grantedBy)},"blockedBy":${JSON.stringify(d.blockedBy)}}`;
+}
+
+/** Rough heap cost of one remembered explanation (its key, the decision and its JSON text). */
+const BYTES_PER_EXPLAINED = 320;
+
 /** The JSON sub-objects of a user that are shared between users holding equal values. */
 const SHARED_FIELDS = [
   'licences',
@@ -72,6 +91,15 @@ export class TenantSnapshot {
   private sealedBytes = 0;
   /** The tenant row's version: a tenant-wide change (plan, queues, profiles, role permissions) raises it. */
   tenantVersion: number;
+  /**
+   * Explanations already given, per user state and `capability resource`. An explanation is a pure
+   * function of the user's state, the tenant's state, the capability and the resource, and both states
+   * are replaced (never changed in place) when a change lands: a new user state misses here, a new
+   * tenant state empties the whole memo, so a remembered explanation is never stale.
+   */
+  private explained = new WeakMap<UserAccess, Map<string, Explained>>();
+  private explainedOf: TenantAccess | null = null;
+  private explainedCount = 0;
 
   private constructor(rows: TenantRows & UserRows) {
     this.tenant = tenantAccessOf(rows.tenant, rows.planFeatures, rows.queues, rows.profiles);
@@ -93,8 +121,36 @@ export class TenantSnapshot {
   /** Rough heap cost, for the memory budget. */
   get approxBytes(): number {
     return (
-      BYTES_PER_TENANT + this.users.size * BYTES_PER_USER + this.tenant.queues.size * BYTES_PER_QUEUE + this.sealedBytes
+      BYTES_PER_TENANT +
+      this.users.size * BYTES_PER_USER +
+      this.tenant.queues.size * BYTES_PER_QUEUE +
+      this.sealedBytes +
+      this.explainedCount * BYTES_PER_EXPLAINED
     );
+  }
+
+  /**
+   * The user's decision on `capability` (on `resource`) with its reasons (X2), remembered for the
+   * user's current state: a client asking again about the same users (the PBX, an app's batch) pays
+   * the explanation once per change. At most 256 + one per user are held; past that the memo starts over.
+   */
+  explain(user: UserAccess, capability: string, resource?: string): Explained {
+    if (this.explainedOf !== this.tenant || this.explainedCount >= 256 + this.users.size) {
+      this.explained = new WeakMap();
+      this.explainedOf = this.tenant;
+      this.explainedCount = 0;
+    }
+    let mine = this.explained.get(user);
+    if (!mine) this.explained.set(user, (mine = new Map()));
+    const key = resource === undefined ? capability : `${capability.length}:${capability}${resource}`;
+    let hit = mine.get(key);
+    if (!hit) {
+      const decision = explainCapability(user, this.tenant, capability, resource);
+      hit = { decision, json: reasonsJson(decision) };
+      mine.set(key, hit);
+      this.explainedCount++;
+    }
+    return hit;
   }
 
   /**
