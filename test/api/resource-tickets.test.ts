@@ -76,6 +76,14 @@ describeEachDatabase('tickets for one link or WebSocket (D1)', (kind) => {
     expect((await a.call('GET', '/v1/usage?format=csv')).status).toBe(401);
   });
 
+  it("the provider's ticket opens a tenant's calls export, whose query schema knows no ticket", async () => {
+    const path = `/v1/tenants/${t}/reports/calls/records`;
+    const period = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date().toISOString()}`;
+    const csv = await a.call<string>('GET', `${path}?${period}&format=csv&ticket=${await ticketFor(path)}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+  });
+
   it('a ticket is for reading: a state-changing request is refused, and the ticket stays unspent', async () => {
     const ticket = await ticketFor(`/v1/tenants/${t}`);
     const patch = await a.call('PATCH', `/v1/tenants/${t}?ticket=${ticket}`, { body: { name: 'Renamed' } });

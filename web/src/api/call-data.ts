@@ -90,7 +90,7 @@ export function reportCsvUrl(t: string, query: ReportQuery, what: 'report' | 'ca
   return buildUrl('', path, what === 'calls' ? { ...filters, format: 'csv' } : { ...filters, by, tz, format: 'csv' });
 }
 
-/** The path of a tenant's live statistics WebSocket (opened with a ticket for it, `web/src/api/ticket-link.ts`). */
-export function liveStreamPath(t: string): string {
-  return `${tenantPath(t)}/live/stream`;
+/** The address of the live statistics WebSocket of the page's own origin (opened with a ticket, `ticket-link.ts`). */
+export function liveStreamUrl(t: string, origin = window.location.origin): string {
+  return buildUrl(origin.replace(/^http/, 'ws'), `${tenantPath(t)}/live/stream`);
 }

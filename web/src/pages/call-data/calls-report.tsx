@@ -3,7 +3,7 @@
  * a chart, the figures per row and the totals; a row drills down to its calls; both export as CSV
  * through the API's streamed export.
  */
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart } from '@mantine/charts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -13,6 +13,7 @@ import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
 import { formatNumber } from '../../lib/format.js';
 import { useSession } from '../../session.js';
+import { downloadWithTicket } from '../../api/ticket-link.js';
 import { CallList } from './call-list.js';
 import {
   browserTimeZone,
@@ -65,10 +66,30 @@ function withBucketLabels(report: CallReport, lang: string): CallReport {
   return { ...report, rows: report.rows.map((r) => ({ ...r, label: r.key ? bucketLabel(r.key, lang) : r.label })) };
 }
 
-/** Downloads through a plain link, so the browser streams the export (the session cookie goes along). */
+/**
+ * Downloads through a plain link, so the browser streams the export: a user's session cookie goes along;
+ * the provider (no cookie) opens it with a ticket for that one path.
+ */
 function CsvLink({ href, label, testId }: { href: string; label: string; testId: string }) {
+  const { client, session } = useSession();
+  const byTicket = session?.kind === 'provider';
   return (
-    <Button component="a" href={href} download variant="default" size="xs" data-testid={testId}>
+    <Button
+      component="a"
+      href={href}
+      download
+      variant="default"
+      size="xs"
+      data-testid={testId}
+      onClick={
+        byTicket
+          ? (e: MouseEvent) => {
+              e.preventDefault();
+              void downloadWithTicket(client, href);
+            }
+          : undefined
+      }
+    >
       {label}
     </Button>
   );
@@ -167,8 +188,8 @@ export function ReportChart({ report }: { report: CallReport }) {
 export function CallsReport() {
   const { t, lang } = useI18n();
   const { client, session } = useSession();
-  // The export link carries the session cookie; the provider's token lives in memory only, so no link.
-  const exports = session?.kind === 'user';
+  // A user's export link carries the session cookie; the provider's opens with a ticket (`CsvLink`).
+  const exports = session !== null;
   const tenantId = useTenantId() ?? '';
   const [form, setForm] = useState<ReportForm>(INITIAL);
   const [drill, setDrill] = useState<{ query: ReportQuery; label: string } | null>(null);

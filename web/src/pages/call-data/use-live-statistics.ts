@@ -5,8 +5,8 @@
  * a refusal (4003) or an ended session (4001) stops both.
  */
 import { useEffect, useState } from 'react';
-import { callDataApi, liveStreamPath, type LiveSnapshot } from '../../api/call-data.js';
-import { ticketUrl } from '../../api/ticket-link.js';
+import { callDataApi, liveStreamUrl, type LiveSnapshot } from '../../api/call-data.js';
+import { withTicket } from '../../api/ticket-link.js';
 import { useTenantId } from '../../api/hooks.js';
 import { useSession } from '../../session.js';
 
@@ -69,12 +69,7 @@ export function useLiveStatistics(): LiveState {
     const connect = async () => {
       if (closed) return;
       try {
-        const url = await ticketUrl(
-          client,
-          liveStreamPath(tenantId),
-          {},
-          window.location.origin.replace(/^http/, 'ws'),
-        );
+        const url = await withTicket(client, liveStreamUrl(tenantId));
         if (closed) return;
         socket = new WebSocket(url);
       } catch {

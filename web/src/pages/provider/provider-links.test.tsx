@@ -21,6 +21,7 @@ function answer(url: string, method: string): unknown {
   if (url.startsWith('/v1/tenants?')) return { items: [], nextCursor: null };
   if (url === '/v1/plans') return { items: [] };
   if (url === '/v1/tenants/t1/live') return { at: '', queues: [], totals: {}, agents: null };
+  if (url.startsWith('/v1/tenants/t1/reports/calls?')) return { by: 'user', rows: [], totals: {} };
   throw new Error(`unexpected ${method} ${url}`);
 }
 
@@ -91,7 +92,7 @@ describe("the provider's links and streams (D1)", () => {
       </MantineProvider>,
     );
     fireEvent.click(await screen.findByTestId('usage-csv'));
-    await waitFor(() => expect(opened).toEqual(['/v1/usage?format=csv&ticket=sbl_t1']));
+    await waitFor(() => expect(opened).toEqual([`${window.location.origin}/v1/usage?format=csv&ticket=sbl_t1`]));
     expect(ticketRequests()).toEqual([
       {
         url: '/v1/stream/tickets',
@@ -100,6 +101,34 @@ describe("the provider's links and streams (D1)", () => {
         authorization: `Bearer ${PROVIDER_TOKEN}`,
       },
     ]);
+  });
+
+  it("a calls report's CSV exports open with a ticket for their path, keeping the report's filters", async () => {
+    const { CallsReport } = await import('../call-data/calls-report.js');
+    const opened: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      opened.push(this.href);
+    });
+    render(
+      <MantineProvider>
+        <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+          <I18nProvider lang="en">
+            <CallsReport />
+          </I18nProvider>
+        </QueryClientProvider>
+      </MantineProvider>,
+    );
+    const link = await screen.findByTestId('export-calls');
+    const plain = new URL(link.getAttribute('href')!, window.location.origin);
+    fireEvent.click(link);
+    await waitFor(() => expect(opened).toHaveLength(1));
+    const url = new URL(opened[0]!);
+    expect(url.pathname).toBe('/v1/tenants/t1/reports/calls/records');
+    expect(url.searchParams.get('ticket')).toBe('sbl_t1');
+    expect(url.searchParams.get('format')).toBe('csv');
+    url.searchParams.delete('ticket');
+    expect(url.toString()).toBe(plain.toString());
+    expect(ticketRequests()[0]).toMatchObject({ body: { resource: '/v1/tenants/t1/reports/calls/records' } });
   });
 
   it('live statistics stream over a WebSocket opened with a ticket for that tenant’s socket, instead of polling', async () => {

@@ -37,7 +37,7 @@ export function TenantsPage() {
     },
   });
   // Every tenant's licences and seats as a spreadsheet, streamed by the browser through a one-link ticket.
-  const usageCsv = useMutation({ mutationFn: () => downloadWithTicket(client, '/v1/usage', { format: 'csv' }) });
+  const usageCsv = useMutation({ mutationFn: () => downloadWithTicket(client, '/v1/usage?format=csv') });
   return (
     <>
       <PageHeader
