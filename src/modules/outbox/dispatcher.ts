@@ -55,6 +55,7 @@ export class OutboxDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private claiming = false;
+  private ticking = false;
   private again = false;
   private lastPurge = 0;
   private readonly wake = () => this.tick();
@@ -82,8 +83,21 @@ export class OutboxDispatcher {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Claims as much work as there are free slots, then waits for a wake-up, a finished row or the poll. */
+  /**
+   * Claims as much work as there are free slots, then waits for a wake-up, a finished row or the poll.
+   * Each claim waits for the event loop's turn: the embedded database answers in the same turn, so
+   * claims chained on its answers would keep every request waiting until the outbox is empty.
+   */
   private tick(): void {
+    if (!this.running || this.ticking) return;
+    this.ticking = true;
+    setImmediate(() => {
+      this.ticking = false;
+      this.claimNow();
+    });
+  }
+
+  private claimNow(): void {
     if (!this.running) return;
     if (this.claiming) {
       this.again = true;
