@@ -2,26 +2,19 @@
  * The admin portal's main flows in a real browser against a real server (issue #6): sign in; find a
  * user among thousands; A2; G1 greying; C2 refusal; profile matrix; role permission; usage; the live
  * app view updating after a change made in another browser context. Screenshots of every main
- * screen go to test-results/screenshots/; serious axe-core violations fail the run. Identity: forgot
- * password and invitation through the dev mailbox's links; OIDC buttons of a tenant with an issuer.
+ * screen go to test-results/screenshots/; serious axe-core violations fail the run. The identity
+ * flows (forgot password, invitation, OIDC buttons) are in portal-identity.test.ts.
  */
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser, screenshot } from './support/browser.js';
-import { seriousViolations } from './support/axe.js';
+import { expectAccessible, ON_SERVER, signInAsProvider } from './support/portal.js';
 import { PROVIDER_TOKEN, startServer, type RunningServer } from './support/server.js';
 import { PASSWORD, seedTenant, type Seed } from './support/seed.js';
 
 const run = browserAvailable();
 const USERS = Number(process.env.E2E_USERS ?? 3000);
-/**
- * For polls that wait on the server (a search among thousands of users, a save, a login refused
- * after scrypt): on a loaded 2-core CI machine these take seconds, past expect.poll's default 1 s.
- * Polls on state the page changes by itself (a draft after a click) keep the default.
- */
-const ON_SERVER = { timeout: 15_000 };
 
 describe.skipIf(!run)('admin portal (browser)', () => {
   let server: RunningServer;
@@ -45,12 +38,6 @@ describe.skipIf(!run)('admin portal (browser)', () => {
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     return p;
-  }
-
-  async function expectAccessible(p: Page, name: string): Promise<void> {
-    const violations = await seriousViolations(p);
-    if (violations.length) console.warn(`axe on ${name}:`, JSON.stringify(violations, null, 1));
-    expect(violations, `serious axe-core violations on ${name}`).toEqual([]);
   }
 
   async function openUser(p: Page, query: string, tab: string): Promise<void> {
@@ -284,209 +271,13 @@ describe.skipIf(!run)('admin portal (browser)', () => {
   });
 
   it('lets the provider manage tenants', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await ctx.newPage();
-    await p.goto(`${server.url}/sign-in`);
-    await p.getByRole('button', { name: 'Service provider?' }).click();
-    await p.getByLabel(/^Provider token/).fill(PROVIDER_TOKEN);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(/\/(users|provider)/);
+    const p = await signInAsProvider(browser, server.url);
     await p.getByRole('link', { name: 'Tenants' }).click();
     await p.getByRole('link', { name: 'Acme Contact Center' }).click();
     await p.getByRole('heading', { name: 'Licence caps' }).waitFor();
     await screenshot(p, '19-provider-tenant', { docs: true });
     await expectAccessible(p, 'provider tenant');
-    await ctx.close();
-  });
-
-  /** The newest mail to `to` in the dev mailbox (provider token), waiting for it to arrive. */
-  async function mailTo(to: string, subject: RegExp): Promise<string> {
-    let text = '';
-    await expect
-      .poll(async () => {
-        const r = await fetch(`${server.url}/v1/dev/mailbox?to=${encodeURIComponent(to)}`, {
-          headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
-        });
-        const items = ((await r.json()) as { items: Array<{ id: number; subject: string; text: string }> }).items
-          .filter((m) => subject.test(m.subject))
-          .sort((a, b) => b.id - a.id);
-        text = items[0]?.text ?? '';
-        return text;
-      }, ON_SERVER)
-      .not.toBe('');
-    return text;
-  }
-
-  it('resets a forgotten password through the emailed link, then signs in with the new one', async () => {
-    await seed.provider.users.create(seed.tenantId, {
-      displayName: 'Rita Reset',
-      email: 'rita@acme.example',
-      password: PASSWORD,
-      permissions: ['website_access', 'manage_users'],
-    });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await ctx.newPage();
-    await p.goto(`${server.url}/sign-in`);
-    await p.getByRole('button', { name: 'Forgot password?' }).click();
-    await p.getByLabel(/^Email/).fill('rita@acme.example');
-    await p.getByRole('button', { name: 'Send reset link' }).click();
-    await p.getByText(/a reset link is on its way/).waitFor();
-
-    const mail = await mailTo('rita@acme.example', /password/i);
-    const link = /(https?:\/\/\S+\/reset-password\?token=\S+)/.exec(mail)?.[1];
-    expect(link, mail).toBeTruthy();
-    await p.goto(link!);
-    await p.getByRole('heading', { name: 'Choose a new password', level: 1 }).waitFor();
-    expect(await p.getByText(/At least 15 characters\. A few words work well/).count()).toBe(1);
-    const fresh = 'orange kettle under the quiet bridge';
-    await p.getByLabel(/^New password/).fill(fresh);
-    await p.getByLabel(/^Repeat the new password/).fill(fresh);
-    await screenshot(p, '22-reset-password', { docs: true });
-    await expectAccessible(p, 'reset password');
-    await p.getByRole('button', { name: 'Set new password' }).click();
-    await p.getByRole('heading', { name: 'Password changed', level: 1 }).waitFor();
-    await screenshot(p, '23-password-changed', { docs: true });
-
-    // The link works once: opening it again explains that in plain words.
-    const again = await ctx.newPage();
-    await again.goto(link!);
-    await again.getByLabel(/^New password/).fill(fresh);
-    await again.getByLabel(/^Repeat the new password/).fill(fresh);
-    await again.getByRole('button', { name: 'Set new password' }).click();
-    await expect
-      .poll(() => again.getByTestId('problem').textContent(), ON_SERVER)
-      .toContain('expired or was already used');
-    await again.close();
-
-    // The old password no longer works; the new one does, through the sign-in page.
-    const old = await fetch(`${server.url}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'rita@acme.example', password: PASSWORD, audience: 'portal' }),
-    });
-    expect(old.status).toBe(401);
-    await p.getByRole('link', { name: 'Go to sign-in' }).click();
-    await p.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    await p.getByLabel(/^Email/).fill('rita@acme.example');
-    await p.getByLabel(/^Password/).fill(fresh);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
-    await ctx.close();
-  });
-
-  it('accepts an invitation through the emailed link', async () => {
-    const invited = await seed.provider.users.create(seed.tenantId, {
-      displayName: 'Ivo Invited',
-      email: 'ivo@acme.example',
-      permissions: ['website_access', 'manage_users'],
-    });
-    const sent = await seed.provider.auth.invite(seed.tenantId, invited.id);
-    expect(sent.sentTo).toBe('ivo@acme.example');
-    const mail = await mailTo('ivo@acme.example', /invit/i);
-    const link = /(https?:\/\/\S+\/accept-invitation\?token=\S+)/.exec(mail)?.[1];
-    expect(link, mail).toBeTruthy();
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await ctx.newPage();
-    await p.goto(link!);
-    await p.getByRole('heading', { name: 'Welcome to Switchboard', level: 1 }).waitFor();
-    // A password the policy refuses is explained before anything is sent.
-    await p.getByLabel(/^New password/).fill('too short');
-    await p.getByRole('button', { name: 'Set password' }).click();
-    await p.getByText('Use at least 15 characters.').waitFor();
-    const chosen = 'seven green lamps by the harbour';
-    await p.getByLabel(/^New password/).fill(chosen);
-    await p.getByLabel(/^Repeat the new password/).fill(chosen);
-    await screenshot(p, '24-accept-invitation', { docs: true });
-    await expectAccessible(p, 'accept invitation');
-    await p.getByRole('button', { name: 'Set password' }).click();
-    await p.getByRole('heading', { name: 'Your account is ready', level: 1 }).waitFor();
-    await p.getByRole('link', { name: 'Go to sign-in' }).click();
-    await p.getByLabel(/^Email/).fill('ivo@acme.example');
-    await p.getByLabel(/^Password/).fill(chosen);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
-    await ctx.close();
-  });
-
-  it('shows the OIDC buttons of a tenant with an issuer, and a button starts the sign-in with returnTo', async () => {
-    // A minimal identity provider on loopback: its discovery document, and an authorization endpoint
-    // that records where the browser was sent (the full round trip is tested in test/identity/oidc.test.ts).
-    const authorizeRequests: URL[] = [];
-    const idp: Server = createHttpServer((req, res) => {
-      const base = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
-      const url = new URL(req.url ?? '/', base);
-      if (url.pathname === '/.well-known/openid-configuration') {
-        res.setHeader('content-type', 'application/json');
-        res.end(
-          JSON.stringify({
-            issuer: base,
-            authorization_endpoint: `${base}/authorize`,
-            token_endpoint: `${base}/token`,
-            jwks_uri: `${base}/jwks`,
-            response_types_supported: ['code'],
-            subject_types_supported: ['public'],
-            id_token_signing_alg_values_supported: ['RS256'],
-            code_challenge_methods_supported: ['S256'],
-          }),
-        );
-        return;
-      }
-      if (url.pathname === '/authorize') {
-        authorizeRequests.push(url);
-        res.setHeader('content-type', 'text/html');
-        res.end(
-          '<!doctype html><html lang="en"><title>Acme identity provider</title><main><h1>Acme identity provider</h1></main></html>',
-        );
-        return;
-      }
-      res.statusCode = 404;
-      res.end();
-    });
-    await new Promise<void>((ok) => idp.listen(0, '127.0.0.1', ok));
-    try {
-      const issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
-      const created = await fetch(`${server.url}/v1/tenants/${seed.tenantId}/oidc-issuers`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${PROVIDER_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Acme Entra ID', issuer, clientId: 'switchboard-portal' }),
-      });
-      expect(created.status, await created.clone().text()).toBe(201);
-
-      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const p = await ctx.newPage();
-      // A per-organisation sign-in link, as RequireSession builds it for a page the user wanted.
-      await p.goto(
-        `${server.url}/sign-in?tenant=${encodeURIComponent(seed.tenantId)}&next=${encodeURIComponent('/users?q=Needleman')}`,
-      );
-      const button = p.getByRole('link', { name: 'Sign in with Acme Entra ID' });
-      await button.waitFor();
-      expect(await p.getByLabel(/^Organisation ID/).count()).toBe(0);
-      await screenshot(p, '25-sign-in-oidc', { docs: true });
-      await expectAccessible(p, 'sign-in with OIDC');
-      expect(await button.getAttribute('href')).toMatch(
-        /^\/v1\/auth\/oidc\/[^/]+\/start\?returnTo=%2Fusers%3Fq%3DNeedleman$/,
-      );
-
-      // Without the link: the Organisation ID field, remembered for the next visit.
-      const q = await ctx.newPage();
-      await q.goto(`${server.url}/sign-in`);
-      await q.getByLabel(/^Organisation ID/).fill(seed.tenantId);
-      await q.getByRole('link', { name: 'Sign in with Acme Entra ID' }).waitFor();
-      await q.reload();
-      expect(await q.getByLabel(/^Organisation ID/).inputValue()).toBe(seed.tenantId);
-      await q.getByRole('link', { name: 'Sign in with Acme Entra ID' }).waitFor();
-      await q.close();
-
-      await button.click();
-      await p.getByRole('heading', { name: 'Acme identity provider' }).waitFor();
-      const sentTo = authorizeRequests.at(-1)!;
-      expect(sentTo.searchParams.get('client_id')).toBe('switchboard-portal');
-      expect(sentTo.searchParams.get('code_challenge_method')).toBe('S256');
-      expect(sentTo.searchParams.get('redirect_uri')).toBe(`${server.url}/v1/auth/oidc/callback`);
-      await ctx.close();
-    } finally {
-      await new Promise((ok) => idp.close(ok));
-    }
+    await p.context().close();
   });
 
   /** The portal reads its language from localStorage `sb.lang` when it loads. */

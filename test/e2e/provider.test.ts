@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createClient, type SwitchboardClient } from '../../client/index.js';
 import { browserAvailable, launchBrowser, screenshot } from './support/browser.js';
+import { ON_SERVER, signInAsProvider } from './support/portal.js';
 import { PROVIDER_TOKEN, startServer, type RunningServer } from './support/server.js';
 import { PASSWORD } from './support/seed.js';
-
-const ON_SERVER = { timeout: 15_000 };
 
 describe.skipIf(!browserAvailable())('provider: plans and suspension (browser)', () => {
   let server: RunningServer;
@@ -53,13 +52,7 @@ describe.skipIf(!browserAvailable())('provider: plans and suspension (browser)',
     await admin.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
 
     // The provider defines a calls-only plan.
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p = await ctx.newPage();
-    await p.goto(`${server.url}/sign-in`);
-    await p.getByRole('button', { name: 'Service provider?' }).click();
-    await p.getByLabel(/^Provider token/).fill(PROVIDER_TOKEN);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(/\/(users|provider)/);
+    const p = await signInAsProvider(browser, server.url);
     await p.getByRole('link', { name: 'Plans' }).click();
     await p.getByRole('heading', { name: 'Plans', level: 1 }).waitFor();
     await p.getByTestId('plan-basic').waitFor();
@@ -101,6 +94,6 @@ describe.skipIf(!browserAvailable())('provider: plans and suspension (browser)',
     await admin.getByText(/suspended by its service provider/).waitFor();
     await screenshot(admin, '42-admin-refused-suspended');
     await adminCtx.close();
-    await ctx.close();
+    await p.context().close();
   }, 240_000);
 });
