@@ -57,7 +57,7 @@ describeEachDatabase('tickets for one link or WebSocket (D1)', (kind) => {
 
   it("the provider's ticket opens its usage CSV link once, without the token, and no other address", async () => {
     const ticket = await ticketFor('/v1/usage');
-    expect(ticket).toMatch(/^sbl_/);
+    expect(ticket).toMatch(/^sbu_/);
     // Another address (even one the provider may read) does not take it, and leaves it unspent.
     const elsewhere = await a.call('GET', `/v1/tenants/${t}/usage?ticket=${ticket}`);
     expect(elsewhere.status).toBe(401);
@@ -106,7 +106,7 @@ describeEachDatabase('tickets for one link or WebSocket (D1)', (kind) => {
   });
 
   it('an expired ticket opens nothing', async () => {
-    const ticket = `sbl_${newId('x')}${newId('y')}`;
+    const ticket = `sbu_${newId('x')}${newId('y')}`;
     await insertTicket(server.deps.db, {
       id: newId('stk'),
       tokenHash: hashToken(ticket),

@@ -51,12 +51,12 @@ describe.skipIf(!browserAvailable())('provider: usage CSV link and live statisti
     await p.getByRole('link', { name: tenantName }).waitFor();
     const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId('usage-csv').click()]);
     expect(download.suggestedFilename()).toBe('usage.csv');
-    expect(download.url()).toMatch(/\/v1\/usage\?format=csv&ticket=sbl_/);
+    expect(download.url()).toMatch(/\/v1\/usage\?format=csv&ticket=sbu_/);
     expect(await readFile(await download.path(), 'utf8')).toContain(tenantName);
 
     await nav.getByRole('link', { name: 'Live statistics' }).click();
     await expect.poll(() => p.getByTestId('live-transport').getAttribute('data-transport'), ON_SERVER).toBe('stream');
-    expect(sockets.some((u) => /\/v1\/tenants\/[^/]+\/live\/stream\?ticket=sbl_/.test(u))).toBe(true);
+    expect(sockets.some((u) => /\/v1\/tenants\/[^/]+\/live\/stream\?ticket=sbu_/.test(u))).toBe(true);
     await ctx.close();
   }, 120_000);
 });

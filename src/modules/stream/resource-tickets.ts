@@ -7,7 +7,7 @@ import { consumeResourceTicket, type TicketHolder } from './stream.repo.js';
 import { RESOURCE_TICKET_PREFIX } from './stream.service.js';
 
 /**
- * D1: `?ticket=sbl_…` authenticates the one GET (a download link) or WebSocket upgrade it was issued
+ * D1: `?ticket=sbu_…` authenticates the one GET (a download link) or WebSocket upgrade it was issued
  * for (`POST /v1/stream/tickets` with `resource`), once, within 30 s, as its holder: the provider,
  * or the user whose session is still live. The holder then meets the route's own checks (tenant
  * isolation, capabilities), so a ticket opens nothing its holder could not open with a header.

@@ -10,8 +10,8 @@ import { consumeTicket, insertTicket, type TicketHolder } from './stream.repo.js
 /** Tickets are for the moment between "get a ticket" and "open the socket": a few seconds is plenty. */
 export const TICKET_TTL_SECONDS = 30;
 
-/** Tickets for one resource start `sbl_` so the authenticator takes them, and leaves stream tickets (`sbw_`) alone. */
-export const RESOURCE_TICKET_PREFIX = 'sbl';
+/** Tickets for one resource start `sbu_` so the authenticator takes them, and leaves stream tickets (`sbw_`) alone. */
+export const RESOURCE_TICKET_PREFIX = 'sbu';
 
 /** Real-time delivery (SPEC 8): stream tickets for browsers, and this node's hub of open streams. */
 export class StreamService {

@@ -17,7 +17,7 @@ let requests: Array<{ url: string; method: string; body: unknown; authorization:
 let tickets = 0;
 
 function answer(url: string, method: string): unknown {
-  if (method === 'POST' && url === '/v1/stream/tickets') return { ticket: `sbl_t${++tickets}`, expiresAt: '' };
+  if (method === 'POST' && url === '/v1/stream/tickets') return { ticket: `sbu_t${++tickets}`, expiresAt: '' };
   if (url.startsWith('/v1/tenants?')) return { items: [], nextCursor: null };
   if (url === '/v1/plans') return { items: [] };
   if (url === '/v1/tenants/t1/live') return { at: '', queues: [], totals: {}, agents: null };
@@ -92,7 +92,7 @@ describe("the provider's links and streams (D1)", () => {
       </MantineProvider>,
     );
     fireEvent.click(await screen.findByTestId('usage-csv'));
-    await waitFor(() => expect(opened).toEqual([`${window.location.origin}/v1/usage?format=csv&ticket=sbl_t1`]));
+    await waitFor(() => expect(opened).toEqual([`${window.location.origin}/v1/usage?format=csv&ticket=sbu_t1`]));
     expect(ticketRequests()).toEqual([
       {
         url: '/v1/stream/tickets',
@@ -124,7 +124,7 @@ describe("the provider's links and streams (D1)", () => {
     await waitFor(() => expect(opened).toHaveLength(1));
     const url = new URL(opened[0]!);
     expect(url.pathname).toBe('/v1/tenants/t1/reports/calls/records');
-    expect(url.searchParams.get('ticket')).toBe('sbl_t1');
+    expect(url.searchParams.get('ticket')).toBe('sbu_t1');
     expect(url.searchParams.get('format')).toBe('csv');
     url.searchParams.delete('ticket');
     expect(url.toString()).toBe(plain.toString());
@@ -136,7 +136,7 @@ describe("the provider's links and streams (D1)", () => {
     const { result, unmount } = renderHook(() => useLiveStatistics());
     await waitFor(() => expect(FakeSocket.opened).toHaveLength(1));
     const socket = FakeSocket.opened[0]!;
-    expect(socket.url).toBe(`ws://${window.location.host}/v1/tenants/t1/live/stream?ticket=sbl_t1`);
+    expect(socket.url).toBe(`ws://${window.location.host}/v1/tenants/t1/live/stream?ticket=sbu_t1`);
     expect(ticketRequests()[0]).toMatchObject({
       body: { resource: '/v1/tenants/t1/live/stream' },
       authorization: `Bearer ${PROVIDER_TOKEN}`,
