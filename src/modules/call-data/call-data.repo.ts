@@ -239,9 +239,10 @@ export async function insertCalls(
  * The rollup's share of a batch (one upsert for the batch): the calls stored now (`ins`) count once per call,
  * their modelled participants (`parts`) once per participant by group and by user, added to each hour's
  * figures. Only rows this statement inserted reach it, so a resent record never counts twice. Rows are
- * upserted in key order, so two batches of a tenant lock the rows they share in the same order.
+ * upserted in key order, so two batches of a tenant lock the rows they share in the same order. (The bench's
+ * generated month goes through it too.)
  */
-function upsertRollup(tenantId: string) {
+export function upsertRollup(tenantId: string) {
   return sql`
       insert into call_rollup as r (tenant_id, grain, hour, user_id, group_id, queue_id, direction, disposition, calls,
         answered, missed, abandoned, sum_wait, max_wait, sum_talk, max_talk)
