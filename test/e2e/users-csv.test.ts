@@ -85,4 +85,27 @@ describe.skipIf(!browserAvailable())('users CSV in the portal (browser)', () => 
     const names = (await client.users.list(tenantId)).items.map((u) => u.displayName);
     expect(names).toEqual(['Ada Admin', 'Bea After', 'Cleo New']);
   });
+
+  it('P3: a large file shows its progress as it is checked: the bar moves while the import runs (embedded database)', async () => {
+    const rows = 6000;
+    const big = ['displayName', ...Array.from({ length: rows }, (_, i) => `Bulk ${String(i).padStart(5, '0')}`)];
+    await page.goto(`${server.url}/users/import`);
+    await page.getByRole('heading', { name: 'Import users from CSV', level: 1 }).waitFor();
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'big.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(big.join('\n'), 'utf8'),
+    });
+    await page.getByRole('button', { name: 'Check file' }).click();
+    const bar = page.getByTestId('import-progress').getByRole('progressbar');
+    const summary = page.getByTestId('import-summary');
+    const values = new Set<number>();
+    // Read the bar until the preview shows (the portal's own requests answer while the import runs).
+    while (!(await summary.isVisible())) {
+      const now = await bar.getAttribute('aria-valuenow', { timeout: 200 }).catch(() => null);
+      if (now !== null) values.add(Number(now));
+    }
+    expect([...values].some((v) => v > 0 && v < 100)).toBe(true);
+    await expect.poll(() => summary.textContent(), ON_SERVER).toMatch(/6[,.\u00a0\u202f]?000 to create/);
+  });
 });
