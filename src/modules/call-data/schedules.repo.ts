@@ -2,27 +2,6 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Frequency } from './schedules.schemas.js';
 
-export interface ScheduleRow {
-  id: string;
-  tenant_id: string;
-  owner_id: string | null;
-  name: string;
-  report: Record<string, unknown>;
-  recipients: string[];
-  frequency: Frequency;
-  time_of_day: string;
-  day_of_week: number | null;
-  day_of_month: number | null;
-  time_zone: string;
-  enabled: boolean;
-  next_run_at: Date;
-  last_run_at: Date | null;
-  last_error: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** What a schedule is made of (the rest is kept by the database). */
 export interface ScheduleValues {
   name: string;
@@ -34,6 +13,19 @@ export interface ScheduleValues {
   day_of_month: number | null;
   time_zone: string;
   enabled: boolean;
+}
+
+/** A stored schedule: what it is made of, its owner and what the database keeps (runs, version). */
+export interface ScheduleRow extends ScheduleValues {
+  id: string;
+  tenant_id: string;
+  owner_id: string | null;
+  next_run_at: Date;
+  last_run_at: Date | null;
+  last_error: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
 }
 
 /** The next run after now, computed by the database function every node shares. */

@@ -10,11 +10,11 @@ import { insertNamed, renameNamed } from '../directory/named.repo.js';
 import { GROUPS, NamedService } from '../directory/named.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { GROUP_FILTER_ATTRIBUTES } from './scim.attributes.js';
-import { parseFilter } from './scim.filter.js';
+
 import { normalisePatch, type PatchOp } from './scim.patch.js';
 import * as repo from './scim.repo.js';
 import { presentGroup, project, readGroup, readMembers, scimInvalid } from './scim.resources.js';
-import { listResponse, paging, type ListQuery } from './scim.list.js';
+import { listOptions, listResponse, type ListQuery } from './scim.list.js';
 import { ScimMembers, type MemberChange } from './scim-members.js';
 
 type Json = Record<string, unknown>;
@@ -37,13 +37,8 @@ export class ScimGroupsService {
 
   async listGroups(ctx: RequestContext, tenantId: string, q: ListQuery, baseUrl: string) {
     await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
-    const page = paging(q);
-    const { total, rows } = await repo.listScimGroups(this.deps.db, tenantId, {
-      ...(q.filter !== undefined && { filter: parseFilter(q.filter) }),
-      attributes: GROUP_FILTER_ATTRIBUTES,
-      offset: page.offset,
-      limit: page.limit,
-    });
+    const { page, options } = listOptions(q, GROUP_FILTER_ATTRIBUTES);
+    const { total, rows } = await repo.listScimGroups(this.deps.db, tenantId, options);
     const excludesMembers = (q.excludedAttributes ?? '')
       .toLowerCase()
       .split(',')

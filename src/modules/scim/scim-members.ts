@@ -52,7 +52,11 @@ export class ScimMembers {
     before: repo.ScimUserRow,
     patch: UserPatch,
   ): Promise<void> {
-    const earlier = await repo.findTemplateGrants(uow.tx, tenantId, groupId, before.id);
+    const earlier = await repo.findTemplateGrants(uow.tx, {
+      tenant_id: tenantId,
+      group_id: groupId,
+      user_id: before.id,
+    });
     const level = patch.supervisorLevel;
     const profile = patch.profile;
     const grants: TemplateGrants = {
@@ -94,7 +98,7 @@ export class ScimMembers {
     const user = (await repo.findScimUser(uow.tx, tenantId, userId))!;
     const groups = user.group_ids.filter((g) => g !== groupId);
     const membership: UserPatch = { groups, ...(user.primary_group_id === groupId && { primaryGroup: null }) };
-    const grants = await repo.takeTemplateGrants(uow.tx, tenantId, groupId, userId);
+    const grants = await repo.takeTemplateGrants(uow.tx, { tenant_id: tenantId, group_id: groupId, user_id: userId });
     if (!grants) {
       await this.users.patchIn(uow, powers, tenantId, userId, membership);
       return null;

@@ -424,26 +424,26 @@ export async function updateScimGroup(
     .execute();
 }
 
+/** One member's row of a group's template grants, by its key (the tenant in every WHERE). */
+export interface TemplateMember {
+  tenant_id: string;
+  group_id: string;
+  user_id: string;
+}
+
 /** What a group's template gave a member (none: it gave nothing, or the member joined before it was recorded). */
-export async function findTemplateGrants(
-  db: Executor,
-  tenantId: string,
-  groupId: string,
-  userId: string,
-): Promise<TemplateGrants | undefined> {
+export async function findTemplateGrants(db: Executor, member: TemplateMember): Promise<TemplateGrants | undefined> {
   const row = await db
     .selectFrom('scim_template_grants')
     .select('grants')
-    .where('tenant_id', '=', tenantId)
-    .where('group_id', '=', groupId)
-    .where('user_id', '=', userId)
+    .where((eb) => eb.and({ ...member }))
     .executeTakeFirst();
   return row?.grants;
 }
 
 export async function saveTemplateGrants(
   db: Executor,
-  row: { tenant_id: string; group_id: string; user_id: string; grants: TemplateGrants },
+  row: TemplateMember & { grants: TemplateGrants },
 ): Promise<void> {
   const grants = JSON.stringify(row.grants);
   await db
@@ -454,17 +454,10 @@ export async function saveTemplateGrants(
 }
 
 /** Forgets what a group's template gave a member (who leaves it), answering it. */
-export async function takeTemplateGrants(
-  db: Executor,
-  tenantId: string,
-  groupId: string,
-  userId: string,
-): Promise<TemplateGrants | undefined> {
+export async function takeTemplateGrants(db: Executor, member: TemplateMember): Promise<TemplateGrants | undefined> {
   const row = await db
     .deleteFrom('scim_template_grants')
-    .where('tenant_id', '=', tenantId)
-    .where('group_id', '=', groupId)
-    .where('user_id', '=', userId)
+    .where((eb) => eb.and({ ...member }))
     .returning('grants')
     .executeTakeFirst();
   return row?.grants;

@@ -8,11 +8,11 @@ import { SCIM_OWNED_USER_FIELDS } from '../platform/ownership.js';
 import type { UserPatch } from '../users/users.schemas.js';
 import type { UsersService } from '../users/users.service.js';
 import { USER_FILTER_ATTRIBUTES } from './scim.attributes.js';
-import { parseFilter } from './scim.filter.js';
+
 import { applyPatch, normalisePatch } from './scim.patch.js';
 import * as repo from './scim.repo.js';
 import { displayNameOf, emailOf, presentUser, project, readUser } from './scim.resources.js';
-import { listResponse, paging, type ListQuery } from './scim.list.js';
+import { listOptions, listResponse, type ListQuery } from './scim.list.js';
 
 type Json = Record<string, unknown>;
 
@@ -34,13 +34,8 @@ export class ScimService {
 
   async listUsers(ctx: RequestContext, tenantId: string, q: ListQuery, baseUrl: string) {
     await this.authorize(ctx, tenantId);
-    const page = paging(q);
-    const { total, rows } = await repo.listScimUsers(this.deps.db, tenantId, {
-      ...(q.filter !== undefined && { filter: parseFilter(q.filter) }),
-      attributes: USER_FILTER_ATTRIBUTES,
-      offset: page.offset,
-      limit: page.limit,
-    });
+    const { page, options } = listOptions(q, USER_FILTER_ATTRIBUTES);
+    const { total, rows } = await repo.listScimUsers(this.deps.db, tenantId, options);
     const resources = rows.map((r) => project(presentUser(r, baseUrl), q.attributes, q.excludedAttributes));
     return listResponse(total, page.startIndex, resources);
   }
