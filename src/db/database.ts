@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from './pglite-dialect.js';
+import { openThrowAwayPglite } from './pglite-template.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -75,9 +76,8 @@ export async function openDatabase(opts: {
   }
   const dir = opts.dataDir === 'memory://' ? undefined : resolve(opts.dataDir);
   if (dir) mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir, {
-    parsers: { 20: (v: string) => Number(v) },
-  });
+  const options = { parsers: { 20: (v: string) => Number(v) } };
+  const pglite = dir ? new PGlite(dir, options) : await openThrowAwayPglite(options);
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
