@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoginResult, Session, Usage, User, UserPage } from '../../src/contract/index.js';
+import type { Session, Usage, User, UserPage } from '../../src/contract/index.js';
 import type { Page, ProblemBody } from '../support/api.js';
 import { hashPassword } from '../../src/infra/crypto.js';
 import { sweepLapsedSessions } from '../../src/modules/sessions/sweeper.js';
@@ -20,20 +19,11 @@ describeEachDatabase('identity: login and seats', (kind) => {
     await server?.stop();
   });
 
-  /** A login; the answer is a LoginResult unless the test says it expects a refusal (`login<ProblemBody>`). */
-  const login = <T = LoginResult>(email: string, audience: 'app' | 'portal' = 'app', password = PASSWORD) =>
-    c.call<T>('POST', '/v1/auth/login', { body: { email, password, audience } });
-  /** Moves a session's last activity into the past, as if its app had gone quiet. */
-  const age = (sessionId: string, seconds: number) =>
-    sql`update sessions set last_seen_at = now() - ${seconds} * interval '1 second' where id = ${sessionId}`.execute(
-      server.deps.db,
-    );
-
   describe('I1: password login', () => {
     it('I1: an app login answers token, sessionId, userId, tenantId, expiresAt and the token works', async () => {
       const { id: t } = await c.tenant();
       const [u] = await c.appUsers(t, 1);
-      const r = await login(u!.email);
+      const r = await c.login(u!.email);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({
         sessionId: anyString,
@@ -56,8 +46,8 @@ describeEachDatabase('identity: login and seats', (kind) => {
     it('I4: a wrong password and an unknown email get the same invalid_credentials answer', async () => {
       const { id: t } = await c.tenant();
       const [u] = await c.appUsers(t, 1);
-      const wrong = await login<ProblemBody>(u!.email, 'app', 'not the right password at all');
-      const unknown = await login<ProblemBody>(uniqueEmail('nobody'), 'app', 'not the right password at all');
+      const wrong = await c.login<ProblemBody>(u!.email, 'app', 'not the right password at all');
+      const unknown = await c.login<ProblemBody>(uniqueEmail('nobody'), 'app', 'not the right password at all');
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
       expect(wrong.body.code).toBe('invalid_credentials');
@@ -67,16 +57,16 @@ describeEachDatabase('identity: login and seats', (kind) => {
     it('I1: a portal login needs portal:use (403 portal_access_required), after the password is checked', async () => {
       const { id: t } = await c.tenant();
       const [u] = await c.appUsers(t, 1);
-      const r = await login<ProblemBody>(u!.email, 'portal');
+      const r = await c.login<ProblemBody>(u!.email, 'portal');
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('portal_access_required');
-      expect((await login(u!.email, 'portal', 'wrong password, wrong password')).status).toBe(401);
+      expect((await c.login(u!.email, 'portal', 'wrong password, wrong password')).status).toBe(401);
     });
 
     it('I1: a website user signs in to the portal with an HttpOnly SameSite cookie and a CSRF token', async () => {
       const { id: t } = await c.tenant();
       const u = await c.portalUser(t);
-      const r = await login(u.email, 'portal');
+      const r = await c.login(u.email, 'portal');
       expect(r.status).toBe(200);
       expect(r.body.csrfToken).toEqual(expect.any(String));
       const cookie = r.cookies.find((k) => k.name === 'sb_session');
@@ -96,7 +86,7 @@ describeEachDatabase('identity: login and seats', (kind) => {
         })
         .where('id', '=', u2!.id)
         .execute();
-      const r = await login(email, 'app', 'another long passphrase here');
+      const r = await c.login(email, 'app', 'another long passphrase here');
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ userId: u2!.id, tenantId: t2 });
     });
@@ -105,7 +95,7 @@ describeEachDatabase('identity: login and seats', (kind) => {
       const { id: t } = await c.tenant();
       const [u] = await c.appUsers(t, 1);
       await server.deps.db.updateTable('users').set({ status: 'suspended' }).where('id', '=', u!.id).execute();
-      const r = await login<ProblemBody>(u!.email);
+      const r = await c.login<ProblemBody>(u!.email);
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('account_inactive');
     });
@@ -115,10 +105,10 @@ describeEachDatabase('identity: login and seats', (kind) => {
     it('S2: a login while all seats are taken is refused with the limit and count; existing sessions are untouched', async () => {
       const { id: t } = await c.tenant({ seats: 2 });
       const [a, b, d] = await c.appUsers(t, 3);
-      const ra = await login(a!.email);
+      const ra = await c.login(a!.email);
       expect(ra.status).toBe(200);
-      expect((await login(b!.email)).status).toBe(200);
-      const refused = await login<ProblemBody>(d!.email);
+      expect((await c.login(b!.email)).status).toBe(200);
+      const refused = await c.login<ProblemBody>(d!.email);
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ code: 'seats_exhausted', rule: 'S2', limit: 2, inUse: 2 });
       expect((await c.call('GET', '/v1/me', { token: ra.body.token })).status).toBe(200);
@@ -127,21 +117,21 @@ describeEachDatabase('identity: login and seats', (kind) => {
     it('S1: one seat per user however many sessions', async () => {
       const { id: t } = await c.tenant({ seats: 1 });
       const [a, b] = await c.appUsers(t, 2);
-      expect((await login(a!.email)).status).toBe(200);
-      expect((await login(a!.email)).status).toBe(200);
+      expect((await c.login(a!.email)).status).toBe(200);
+      expect((await c.login(a!.email)).status).toBe(200);
       const portal = await c.call<Page<Session>>('GET', `/v1/tenants/${t}/sessions`, { token: PROVIDER_TOKEN });
       expect(portal.body.items).toHaveLength(2);
-      expect((await login(b!.email)).status).toBe(409);
+      expect((await c.login(b!.email)).status).toBe(409);
     });
 
     it('S3: logout frees the seat', async () => {
       const { id: t } = await c.tenant({ seats: 1 });
       const [a, b] = await c.appUsers(t, 2);
-      const s = await login(a!.email);
-      expect((await login(b!.email)).status).toBe(409);
+      const s = await c.login(a!.email);
+      expect((await c.login(b!.email)).status).toBe(409);
       expect((await c.call('POST', '/v1/auth/logout', { token: s.body.token })).status).toBe(204);
       expect((await c.call('GET', '/v1/me', { token: s.body.token })).status).toBe(401);
-      expect((await login(b!.email)).status).toBe(200);
+      expect((await c.login(b!.email)).status).toBe(200);
     });
 
     it('S3: forced logout of a session and of every session of a user frees the seat and publishes revoke events', async () => {
@@ -152,17 +142,17 @@ describeEachDatabase('identity: login and seats', (kind) => {
       const off = server.deps.bus.subscribe((e) => {
         if (e.type === 'revoke' && e.tenantId === t) for (const id of e.sessionIds ?? [null]) revoked.push(id);
       });
-      const s = await login(a!.email);
+      const s = await c.login(a!.email);
       const one = await c.provider('DELETE', `/v1/tenants/${t}/sessions/${s.body.sessionId}`);
       expect(one.status).toBe(204);
       expect((await c.provider('DELETE', `/v1/tenants/${t}/sessions/${s.body.sessionId}`)).status).toBe(404);
-      const s2 = await login(b!.email);
+      const s2 = await c.login(b!.email);
       expect(s2.status).toBe(200);
       const all = await c.provider<{ ended: number }>('DELETE', `/v1/tenants/${t}/users/${b!.id}/sessions`);
       expect(all.status).toBe(200);
       expect(all.body.ended).toBe(1);
       expect((await c.call('POST', '/v1/auth/heartbeat', { token: s2.body.token })).status).toBe(401);
-      expect((await login(a!.email)).status).toBe(200);
+      expect((await c.login(a!.email)).status).toBe(200);
       // On PostgreSQL the events come back through LISTEN/NOTIFY, after the answers: wait for them.
       const both = [s.body.sessionId, s2.body.sessionId];
       await revoked.waitFor((ids) => both.every((id) => ids.includes(id)), 'revoke events of both sessions');
@@ -173,11 +163,11 @@ describeEachDatabase('identity: login and seats', (kind) => {
     it("S3: suspension ends the user's sessions and frees the seat (through the users service)", async () => {
       const { id: t } = await c.tenant({ seats: 1 });
       const [a, b] = await c.appUsers(t, 2);
-      const s = await login(a!.email);
+      const s = await c.login(a!.email);
       const r = await c.provider('PATCH', `/v1/tenants/${t}/users/${a!.id}`, { status: 'suspended' });
       expect(r.status).toBe(200);
       expect((await c.call('GET', '/v1/me', { token: s.body.token })).status).toBe(401);
-      expect((await login(b!.email)).status).toBe(200);
+      expect((await c.login(b!.email)).status).toBe(200);
     });
 
     it('S3, G13: removal by platform sync and deletion of a manual user end their sessions and free their seats', async () => {
@@ -206,11 +196,11 @@ describeEachDatabase('identity: login and seats', (kind) => {
         .execute();
       const manual = await c.portalUser(t);
       const other = await c.portalUser(t); // manual, so the empty snapshot below does not remove it
-      const s1 = await login(email);
-      const s2 = await login(manual.email, 'portal');
+      const s1 = await c.login(email);
+      const s2 = await c.login(manual.email, 'portal');
       expect(s1.status).toBe(200);
       expect(s2.status).toBe(200);
-      expect((await login(other.email)).status).toBe(409);
+      expect((await c.login(other.email)).status).toBe(409);
       expect(
         (await c.call('PUT', `/v1/tenants/${t}/platform/snapshot`, { token: pt, body: { users: [], queues: [] } }))
           .status,
@@ -218,49 +208,44 @@ describeEachDatabase('identity: login and seats', (kind) => {
       expect((await c.call('GET', '/v1/me', { token: s1.body.token })).status).toBe(401);
       expect((await c.provider('DELETE', `/v1/tenants/${t}/users/${manual.id}`)).status).toBe(204);
       expect((await c.call('GET', '/v1/me', { token: s2.body.token })).status).toBe(401);
-      expect((await login(other.email)).status).toBe(200);
+      expect((await c.login(other.email)).status).toBe(200);
     });
 
     it('S3: an app session lapses 90 s after its last heartbeat and the sweeper ends it; a heartbeat keeps it', async () => {
       const { id: t } = await c.tenant({ seats: 1 });
       const [a, b] = await c.appUsers(t, 2);
-      const s = await login(a!.email);
-      await age(s.body.sessionId, 80);
+      const s = await c.login(a!.email);
+      await c.ageSession(s.body.sessionId, 80);
       const hb = await c.call<{ expiresAt: string }>('POST', '/v1/auth/heartbeat', { token: s.body.token });
       expect(hb.status).toBe(200);
       expect(new Date(hb.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 80_000);
-      expect((await login(b!.email)).status).toBe(409);
-      await age(s.body.sessionId, 91);
+      expect((await c.login(b!.email)).status).toBe(409);
+      await c.ageSession(s.body.sessionId, 91);
       expect((await c.call('POST', '/v1/auth/heartbeat', { token: s.body.token })).status).toBe(401); // a lapsed session cannot come back
       expect(await sweepLapsedSessions(server.deps)).toBeGreaterThanOrEqual(1);
-      const row = await server.deps.db
-        .selectFrom('sessions')
-        .select(['ended_reason'])
-        .where('id', '=', s.body.sessionId)
-        .executeTakeFirstOrThrow();
-      expect(row.ended_reason).toBe('lapsed');
-      expect((await login(b!.email)).status).toBe(200);
+      expect(await c.endedReason(s.body.sessionId)).toBe('lapsed');
+      expect((await c.login(b!.email)).status).toBe(200);
     });
 
     it('S3: a portal session lapses after 30 idle minutes, not after 90 s', async () => {
       const { id: t } = await c.tenant({ seats: 1 });
       const u = await c.portalUser(t);
       const [b] = await c.appUsers(t, 1);
-      const s = await login(u.email, 'portal');
-      await age(s.body.sessionId, 29 * 60);
-      expect((await login(b!.email)).status).toBe(409);
-      await age(s.body.sessionId, 30 * 60 + 1);
-      expect((await login(b!.email)).status).toBe(200);
+      const s = await c.login(u.email, 'portal');
+      await c.ageSession(s.body.sessionId, 29 * 60);
+      expect((await c.login(b!.email)).status).toBe(409);
+      await c.ageSession(s.body.sessionId, 30 * 60 + 1);
+      expect((await c.login(b!.email)).status).toBe(200);
     });
 
     it('S5: lowering seats below current use ends no session; new logins wait', async () => {
       const { id: t } = await c.tenant({ seats: 3 });
       const [a, b, d] = await c.appUsers(t, 3);
-      const sa = await login(a!.email);
-      await login(b!.email);
+      const sa = await c.login(a!.email);
+      await c.login(b!.email);
       expect((await c.provider('PATCH', `/v1/tenants/${t}`, { seats: 1 })).status).toBe(200);
       expect((await c.call('GET', '/v1/me', { token: sa.body.token })).status).toBe(200);
-      const r = await login<ProblemBody>(d!.email);
+      const r = await c.login<ProblemBody>(d!.email);
       expect(r.status).toBe(409);
       expect(r.body).toMatchObject({ limit: 1, inUse: 2 });
     });
@@ -277,9 +262,9 @@ describeEachDatabase('identity: login and seats', (kind) => {
       const { id: t } = await c.tenant({ seats: 5 });
       const users = await c.appUsers(t, 3);
       const sessions = [];
-      for (const u of users) sessions.push(await login(u.email));
+      for (const u of users) sessions.push(await c.login(u.email));
       for (const s of sessions) await c.call('POST', '/v1/auth/logout', { token: s.body.token });
-      await login(users[0]!.email);
+      await c.login(users[0]!.email);
       const usage = await c.provider<Usage>('GET', `/v1/tenants/${t}/usage`);
       expect(usage.status).toBe(200);
       expect(usage.body.seats).toMatchObject({ inUse: 1, limit: 5, peak: 3 });
@@ -290,9 +275,9 @@ describeEachDatabase('identity: login and seats', (kind) => {
     it('every login, logout and refusal is audited with the client address', async () => {
       const { id: t } = await c.tenant({ seats: 1 });
       const [a, b] = await c.appUsers(t, 2);
-      const s = await login(a!.email);
-      await login(b!.email);
-      await login(a!.email, 'app', 'a wrong password of some length');
+      const s = await c.login(a!.email);
+      await c.login(b!.email);
+      await c.login(a!.email, 'app', 'a wrong password of some length');
       await c.call('POST', '/v1/auth/logout', { token: s.body.token });
       const rows = await server.deps.db
         .selectFrom('audit_log')

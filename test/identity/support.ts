@@ -1,5 +1,6 @@
 import type { Server } from '../../src/app.js';
-import type { UserCreate } from '../../src/contract/index.js';
+import { sql } from 'kysely';
+import type { LoginResult, UserCreate } from '../../src/contract/index.js';
 import { hashPassword } from '../../src/infra/crypto.js';
 import { api, uniqueEmail, type Call, type HttpMethod, type ProblemBody } from '../support/api.js';
 import { insertPlatformUsers } from '../support/fixtures.js';
@@ -15,6 +16,23 @@ export function client(server: Server) {
   return {
     call: a.call,
     provider: <T = ProblemBody>(method: HttpMethod, url: string, body?: unknown) => a.asProvider<T>(method, url, body),
+    /** A login; the answer is a LoginResult unless the test says it expects a refusal (`login<ProblemBody>`). */
+    login: <T = LoginResult>(email: string, audience: 'app' | 'portal' = 'app', password = PASSWORD) =>
+      a.call<T>('POST', '/v1/auth/login', { body: { email, password, audience } }),
+    /** Moves a session's last activity into the past, as if its app had gone quiet: time moves without sleeping. */
+    ageSession: (sessionId: string, seconds: number) =>
+      sql`update sessions set last_seen_at = now() - ${seconds} * interval '1 second' where id = ${sessionId}`.execute(
+        server.deps.db,
+      ),
+    /** Why a session ended (null while it is open). */
+    endedReason: async (sessionId: string) =>
+      (
+        await server.deps.db
+          .selectFrom('sessions')
+          .select('ended_reason')
+          .where('id', '=', sessionId)
+          .executeTakeFirstOrThrow()
+      ).ended_reason,
     tenant: a.tenant,
     /** A manual user (portal-only, G4) created through the users API as the provider. */
     async portalUser(tenantId: string, extra: Partial<UserCreate> = {}): Promise<{ id: string; email: string }> {

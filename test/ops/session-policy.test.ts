@@ -1,12 +1,11 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LoginResult, Tenant } from '../../src/contract/index.js';
+import type { Tenant } from '../../src/contract/index.js';
 import { loadConfig } from '../../src/infra/config.js';
 import { assertSessionPolicy } from '../../src/modules/sessions/session-policy.js';
 import { sweepLapsedSessions } from '../../src/modules/sessions/sweeper.js';
 import type { ProblemBody } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
-import { client, PASSWORD } from '../identity/support.js';
+import { client } from '../identity/support.js';
 
 /**
  * S3 as tenant policies: the app-session lapse (default 90 s) and the portal idle time (default
@@ -22,13 +21,6 @@ describeEachDatabase('tenant session policies (S3)', (kind) => {
   });
   afterAll(() => server?.stop());
 
-  const login = <T = LoginResult>(email: string, audience: 'app' | 'portal' = 'app') =>
-    c.call<T>('POST', '/v1/auth/login', { body: { email, password: PASSWORD, audience } });
-  /** Moves a session's last activity into the past, as if its app had gone quiet. */
-  const age = (sessionId: string, seconds: number) =>
-    sql`update sessions set last_seen_at = now() - ${seconds} * interval '1 second' where id = ${sessionId}`.execute(
-      server.deps.db,
-    );
   const setPolicy = (t: string, sessionPolicy: object, token?: string) =>
     token
       ? c.call<Tenant>('PATCH', `/v1/tenants/${t}`, { token, body: { sessionPolicy } })
@@ -52,31 +44,26 @@ describeEachDatabase('tenant session policies (S3)', (kind) => {
       [slow, false],
     ] as const) {
       const [a, b] = await c.appUsers(t, 2);
-      const s = await login(a!.email);
+      const s = await c.login(a!.email);
       expect(s.status).toBe(200);
       const lapse = t === fast ? 30 : 90;
       expect(new Date(s.body.expiresAt).getTime()).toBeLessThanOrEqual(Date.now() + lapse * 1000 + 1000);
       expect(new Date(s.body.expiresAt).getTime()).toBeGreaterThan(Date.now() + (lapse - 5) * 1000);
-      await age(s.body.sessionId, 31);
-      expect((await login(b!.email)).status).toBe(freed ? 200 : 409);
+      await c.ageSession(s.body.sessionId, 31);
+      expect((await c.login(b!.email)).status).toBe(freed ? 200 : 409);
     }
   });
 
   it('S3: open sessions take a new lapse at once, and the sweeper ends them by it', async () => {
     const { id: t } = await c.tenant({ seats: 1 });
     const [a, b] = await c.appUsers(t, 2);
-    const s = await login(a!.email);
-    await age(s.body.sessionId, 40);
-    expect((await login(b!.email)).status).toBe(409);
+    const s = await c.login(a!.email);
+    await c.ageSession(s.body.sessionId, 40);
+    expect((await c.login(b!.email)).status).toBe(409);
     expect((await setPolicy(t, { appLapseSeconds: 30 })).status).toBe(200);
     expect(await sweepLapsedSessions(server.deps)).toBeGreaterThanOrEqual(1);
-    const row = await server.deps.db
-      .selectFrom('sessions')
-      .select(['ended_reason'])
-      .where('id', '=', s.body.sessionId)
-      .executeTakeFirstOrThrow();
-    expect(row.ended_reason).toBe('lapsed');
-    expect((await login(b!.email)).status).toBe(200);
+    expect(await c.endedReason(s.body.sessionId)).toBe('lapsed');
+    expect((await c.login(b!.email)).status).toBe(200);
   });
 
   it("S3: the portal idle time is the tenant's: 10 minutes frees a portal seat after 11 idle minutes", async () => {
@@ -84,11 +71,11 @@ describeEachDatabase('tenant session policies (S3)', (kind) => {
     expect((await setPolicy(t, { portalIdleMinutes: 10 })).status).toBe(200);
     const u = await c.portalUser(t);
     const [b] = await c.appUsers(t, 1);
-    const s = await login(u.email, 'portal');
-    await age(s.body.sessionId, 9 * 60);
-    expect((await login(b!.email)).status).toBe(409);
-    await age(s.body.sessionId, 11 * 60);
-    expect((await login(b!.email)).status).toBe(200);
+    const s = await c.login(u.email, 'portal');
+    await c.ageSession(s.body.sessionId, 9 * 60);
+    expect((await c.login(b!.email)).status).toBe(409);
+    await c.ageSession(s.body.sessionId, 11 * 60);
+    expect((await c.login(b!.email)).status).toBe(200);
   });
 
   it('S3: a value outside the provider bounds is 400 policy_out_of_bounds naming the field; nothing changes', async () => {
@@ -115,8 +102,8 @@ describeEachDatabase('tenant session policies (S3)', (kind) => {
     const { id: t } = await c.tenant();
     const admin = await c.portalUser(t, { permissions: ['website_access', 'customer_settings'] });
     const plain = await c.portalUser(t);
-    const adminToken = (await login(admin.email, 'portal')).body.token;
-    const plainToken = (await login(plain.email, 'portal')).body.token;
+    const adminToken = (await c.login(admin.email, 'portal')).body.token;
+    const plainToken = (await c.login(plain.email, 'portal')).body.token;
     const set = await setPolicy(t, { appLapseSeconds: 45 }, adminToken);
     expect(set.status).toBe(200);
     expect(set.body.sessionPolicy?.appLapseSeconds).toBe(45);
