@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IngestResult, Named, User, UserPage } from '../../src/contract/index.js';
 import { CallDataService } from '../../src/modules/call-data/call-data.service.js';
+import type { StoredCall } from '../../src/modules/call-data/reports.schemas.js';
 import { api, type ApiClient } from '../support/api.js';
 import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
 
@@ -104,6 +105,37 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     const again = await ingest('call-records', [call, call]);
     expect(again.body).toMatchObject({ received: 2, stored: 0, notStored: { duplicate: 2 } });
     expect(await participantsOf(t)).toHaveLength(1);
+  });
+
+  it('CD1: ids, names and numbers are stored as sent, whatever characters they hold', async () => {
+    const { t, ingest } = await tenantWithPhoneSystem();
+    const odd = ['a "quoted" \\ back\\slash', '{braces},commas', 'NULL', '', ' spaced ', 'zażółć 📞', 'tab\there\\n'];
+    const records = odd.map((s, i) =>
+      callRecord('ada', 'bob', {
+        id: `cdr-odd-${i}-${s}`,
+        conversationId: s || null,
+        from: { number: `+48 ${s}`, name: s, user: 'ada' },
+        to: { number: s || null, name: `"${s}"`, user: 'bob' },
+        participants: [{ user: 'ada', number: s || null, role: 'source' }],
+      }),
+    );
+    // Without and with a control character (a tab), which the array encoding escapes another way.
+    expect((await ingest('call-records', records.slice(0, -1))).body.stored).toBe(odd.length - 1);
+    expect((await ingest('call-records', records.slice(-1))).body.stored).toBe(1);
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const listed = await a.asProvider<{ items: StoredCall[] }>(
+      'GET',
+      `/v1/tenants/${t}/reports/calls/records?from=${from}&to=${to}&limit=100`,
+    );
+    const byId = new Map(listed.body.items.map((c) => [c.id, c]));
+    records.forEach((r, i) => {
+      expect(byId.get(r.id), r.id).toMatchObject({
+        conversationId: odd[i] || null,
+        from: { number: `+48 ${odd[i]}`, name: odd[i] },
+        to: { number: odd[i] || null, name: `"${odd[i]}"` },
+      });
+    });
   });
 
   it('CD1, G4: a call of no licensed user is not stored; unknown users and invalid records are counted by reason', async () => {

@@ -164,10 +164,29 @@ export interface ParticipantRow {
   left_at: string | null;
 }
 
+/** A backslash in JSON text that does not escape a quote or a backslash (control characters, lone surrogates). */
+const OTHER_JSON_ESCAPE = /\\[^"\\]/;
+
+/**
+ * A PostgreSQL array literal of strings, numbers and nulls (`{"a","b\\"c",NULL,4}`): one string parameter, so the
+ * driver sends it as is instead of encoding every element through its generic array path. JSON writes the same
+ * literal (quotes and backslashes escaped by a backslash, `null` for NULL) unless a value holds a character JSON
+ * escapes otherwise (`\n`, `\u0001`); then each element is escaped here.
+ */
+function arrayLiteral(values: ReadonlyArray<string | number | null | undefined>): string {
+  const json = JSON.stringify(values);
+  if (!OTHER_JSON_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
+  const parts = values.map((v) =>
+    v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`,
+  );
+  return `{${parts.join(',')}}`;
+}
+
 /** The rows' values of one column, for `unnest` (one array parameter per column instead of a row each). */
-const column = <R, K extends keyof R>(rows: readonly R[], key: K): Array<R[K]> => rows.map((r) => r[key]);
-const jsonColumn = <R, K extends keyof R>(rows: readonly R[], key: K): string[] =>
-  rows.map((r) => JSON.stringify(r[key]));
+const column = <R, K extends keyof R>(rows: readonly R[], key: K): string =>
+  arrayLiteral(rows.map((r) => r[key] as string | number | null));
+const jsonColumn = <R, K extends keyof R>(rows: readonly R[], key: K): string =>
+  arrayLiteral(rows.map((r) => JSON.stringify(r[key])));
 
 /**
  * Inserts calls, their modelled participants and their recordings in one statement; a call already stored (same id and
