@@ -84,14 +84,21 @@ export async function liveCalls(
       select distinct on (conversation_id, user_id) conversation_id, user_id, type from ev
       where type in ('answered', 'wrap_up_start')
       order by conversation_id, user_id, at desc, external_id desc
+    ),
+    agents as (
+      select conversation_id, array_agg(user_id order by user_id) as agent_ids from per_agent
+      where type = 'answered' group by conversation_id
+    ),
+    facts as (
+      select conversation_id, min(at) filter (where type = 'answered') as answered_at,
+        (array_agg(caller_number order by at desc, external_id desc) filter (where caller_number is not null))[1]
+          as caller_number
+      from ev group by conversation_id
     )
-    select s.conversation_id, s.queue_id, s.type, s.first_at as started_at,
-      (select min(at) from ev where ev.conversation_id = s.conversation_id and ev.type = 'answered') as answered_at,
-      (select array_agg(user_id order by user_id) from per_agent p
-        where p.conversation_id = s.conversation_id and p.type = 'answered') as agent_ids,
-      (select caller_number from ev where ev.conversation_id = s.conversation_id and ev.caller_number is not null
-        order by at desc limit 1) as caller_number
-    from shown s order by s.first_at, s.conversation_id`.execute(db);
+    select s.conversation_id, s.queue_id, s.type, s.first_at as started_at, f.answered_at, a.agent_ids, f.caller_number
+    from shown s left join facts f on f.conversation_id = s.conversation_id
+    left join agents a on a.conversation_id = s.conversation_id
+    order by s.first_at, s.conversation_id`.execute(db);
   return r.rows;
 }
 
