@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AuditPage, Session, User } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /**
  * Lists a person reads name users, beside their ids: the audit list (AU1) the acting and the target
  * users, the sessions list (S1) each session's user, as they are now.
  */
 describeEachDatabase('audit and sessions lists: names, not ids', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   it('AU1: a user actor and a user target carry their display name, else their email; the provider has none', async () => {
     const { id: t } = await a.tenant();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type {
   CheckAnswer,
   CheckBody,
@@ -10,8 +10,8 @@ import type {
   User,
   UserPage,
 } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail, type Page } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 const snapUser = (n: number, acdQueues: string[] = []) => ({
   externalId: `ext-${n}`,
@@ -31,15 +31,7 @@ type Decision = CheckAnswer['results'][number];
 type RolePermissionsAnswer = RolePermissions & { version: number };
 
 describeEachDatabase('contact center API', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   /** A tenant with two platform queues and three platform users (agents with the Agent licence). */
   async function setup() {
@@ -271,15 +263,7 @@ describeEachDatabase('contact center API', (kind) => {
 });
 
 describeEachDatabase('organisation setting', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   it('C7: the organisation setting changes through the tenant only for Contact Admins', async () => {
     const { id: t } = await a.tenant();

@@ -3,11 +3,11 @@
  * its own (calls-only, SMS-only, ...); a tenant reads its own plan only; a plan edit reaches every
  * tenant on it at once (the node's snapshot reloads, D2).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { DialCheckAnswer, Tenant, User } from '../../src/contract/index.js';
 import { newId } from '../../src/infra/ids.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 interface Plan {
   key: string;
@@ -19,15 +19,7 @@ interface Plan {
 }
 
 describeEachDatabase('plans', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   const planKey = (tag: string) => `${tag}-${newId('p').slice(-8).toLowerCase()}`;
   const createPlan = async (features: string[], tag = 'own') => {

@@ -4,7 +4,8 @@ import type { Server } from '../../src/app.js';
 import type { ErrorCode, Tenant, TenantCreate, User, UserCreate } from '../../src/contract/index.js';
 import { insertSession } from './fixtures.js';
 import { newId } from '../../src/infra/ids.js';
-import { PROVIDER_TOKEN } from './server.js';
+import { afterAll, beforeAll } from 'vitest';
+import { PROVIDER_TOKEN, startTestServer, type DbKind, type TestServer } from './server.js';
 
 /**
  * The API test client: HTTP calls through `inject`, typed by the server's contract, and small
@@ -73,9 +74,11 @@ export interface ApiClient {
   session: (tenantId: string, userId: string, audience?: 'portal' | 'app') => Promise<string>;
 }
 
-export function api(server: Server): ApiClient {
+/** The client of a server, or of the server a suite starts (`apiSuite`: read when a call is made). */
+export function api(server: Server | (() => Server)): ApiClient {
+  const current = typeof server === 'function' ? server : () => server;
   const call = async <T = ProblemBody>(method: HttpMethod, url: string, opts: CallOptions = {}): Promise<Call<T>> => {
-    const res = await server.app.inject({
+    const res = await current().app.inject({
       method,
       url,
       headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
@@ -114,8 +117,26 @@ export function api(server: Server): ApiClient {
       return r.body;
     },
     session: async (tenantId, userId, audience = 'portal') =>
-      (await insertSession(server.deps.db, tenantId, userId, audience)).token,
+      (await insertSession(current().deps.db, tenantId, userId, audience)).token,
   };
+}
+
+/**
+ * The setup most API suites share: a server on a fresh database of `kind`, started before the
+ * suite's tests and stopped after them, and the API client on it.
+ */
+export function apiSuite(kind: DbKind, env: Record<string, string> = {}): ApiClient {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(kind, env);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return api(() => {
+    if (!server) throw new Error('the suite server has not started (use the client inside tests)');
+    return server;
+  });
 }
 
 function parseBody(s: string): unknown {
