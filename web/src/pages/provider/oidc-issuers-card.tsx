@@ -1,8 +1,9 @@
 /** A tenant's OIDC identity providers (I2): listed, added, edited and removed (provider or settings:edit). */
 import { useState } from 'react';
-import { Button, Card, Code, Group, Modal, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Code, Group, Modal, PasswordInput, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { OidcIssuerRecord } from '../../../../client/index.js';
+import { MutationForm } from '../../components/mutation-form.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
@@ -37,50 +38,34 @@ function IssuerForm({
     },
   });
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate();
-      }}
-    >
-      <Stack>
-        {save.error ? <ProblemAlert error={save.error} /> : null}
-        <TextInput
-          label={t('provider.planName')}
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-        />
-        <TextInput
-          label={t('provider.oidcIssuer')}
-          required
-          type="url"
-          placeholder="https://login.example.com"
-          value={url}
-          onChange={(e) => setUrl(e.currentTarget.value)}
-        />
-        <TextInput
-          label={t('provider.oidcClientId')}
-          required
-          value={clientId}
-          onChange={(e) => setClientId(e.currentTarget.value)}
-        />
-        <PasswordInput
-          label={t('provider.oidcClientSecret')}
-          description={issuer?.hasClientSecret ? t('provider.oidcSecretKept') : undefined}
-          value={secret}
-          onChange={(e) => setSecret(e.currentTarget.value)}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {issuer ? t('common.save') : t('common.create')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <MutationForm mutation={save} submitLabel={issuer ? t('common.save') : t('common.create')} onCancel={onDone}>
+      <TextInput
+        label={t('provider.planName')}
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+      />
+      <TextInput
+        label={t('provider.oidcIssuer')}
+        required
+        type="url"
+        placeholder="https://login.example.com"
+        value={url}
+        onChange={(e) => setUrl(e.currentTarget.value)}
+      />
+      <TextInput
+        label={t('provider.oidcClientId')}
+        required
+        value={clientId}
+        onChange={(e) => setClientId(e.currentTarget.value)}
+      />
+      <PasswordInput
+        label={t('provider.oidcClientSecret')}
+        description={issuer?.hasClientSecret ? t('provider.oidcSecretKept') : undefined}
+        value={secret}
+        onChange={(e) => setSecret(e.currentTarget.value)}
+      />
+    </MutationForm>
   );
 }
 

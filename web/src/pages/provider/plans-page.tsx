@@ -6,7 +6,7 @@ import type { Plan, PlanCreate } from '../../../../client/index.js';
 import { PLAN_FEATURES, type PlanFeature } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { PageHeader } from '../../components/page-header.js';
-import { ProblemAlert } from '../../components/problem-alert.js';
+import { MutationForm } from '../../components/mutation-form.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
@@ -33,55 +33,39 @@ function PlanForm({ plan, onDone }: { plan: Plan | null; onDone: () => void }) {
     },
   });
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        save.mutate();
-      }}
-    >
-      <Stack>
-        {save.error ? <ProblemAlert error={save.error} /> : null}
-        {plan ? (
-          <Text size="sm">
-            {t('provider.planKey')}: <code>{plan.key}</code>
-          </Text>
-        ) : (
-          <TextInput
-            label={t('provider.planKey')}
-            description={t('provider.planKeyHelp')}
-            required
-            value={key}
-            onChange={(e) => setKey(e.currentTarget.value)}
-          />
-        )}
+    <MutationForm mutation={save} submitLabel={plan ? t('common.save') : t('common.create')} onCancel={onDone}>
+      {plan ? (
+        <Text size="sm">
+          {t('provider.planKey')}: <code>{plan.key}</code>
+        </Text>
+      ) : (
         <TextInput
-          label={t('provider.planName')}
+          label={t('provider.planKey')}
+          description={t('provider.planKeyHelp')}
           required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
+          value={key}
+          onChange={(e) => setKey(e.currentTarget.value)}
         />
-        <Checkbox.Group label={t('provider.planFeatures')} value={features} onChange={setFeatures}>
-          <Stack gap={6} mt={6}>
-            {PLAN_FEATURES.map((f) => (
-              <Checkbox key={f} value={f} label={t(`planFeature.${f}`)} />
-            ))}
-          </Stack>
-        </Checkbox.Group>
-        {plan && (
-          <Alert color="blue" variant="light">
-            {t('provider.planEditWarning', { count: plan.tenants ?? 0 })}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {plan ? t('common.save') : t('common.create')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      )}
+      <TextInput
+        label={t('provider.planName')}
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+      />
+      <Checkbox.Group label={t('provider.planFeatures')} value={features} onChange={setFeatures}>
+        <Stack gap={6} mt={6}>
+          {PLAN_FEATURES.map((f) => (
+            <Checkbox key={f} value={f} label={t(`planFeature.${f}`)} />
+          ))}
+        </Stack>
+      </Checkbox.Group>
+      {plan && (
+        <Alert color="blue" variant="light">
+          {t('provider.planEditWarning', { count: plan.tenants ?? 0 })}
+        </Alert>
+      )}
+    </MutationForm>
   );
 }
 

@@ -1,12 +1,13 @@
 /** Provider: every tenant, with plan, seats and policy; create a tenant. */
 import { useState } from 'react';
-import { Anchor, Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Modal, NumberInput, Select, Table, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { REGION_CODES } from '../../../../src/contract/index.js';
 import { qk } from '../../api/hooks.js';
 import { downloadWithTicket } from '../../api/ticket-link.js';
 import { PageHeader } from '../../components/page-header.js';
+import { MutationForm } from '../../components/mutation-form.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { QueryState } from '../../components/query-state.js';
 import { useI18n } from '../../i18n/index.js';
@@ -110,50 +111,34 @@ export function TenantsPage() {
         )}
       </QueryState>
       <Modal opened={open} onClose={() => setOpen(false)} title={t('provider.newTenant')}>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <Stack>
-            {create.error ? <ProblemAlert error={create.error} /> : null}
-            <TextInput label={t('lists.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-            <Select
-              label={t('tenant.plan')}
-              value={plan}
-              allowDeselect={false}
-              data={(plans.data?.items ?? [{ key: 'basic', name: 'basic' }]).map((p) => ({
-                value: p.key,
-                label: planLabel(t, p.key, plans.data?.items),
-              }))}
-              onChange={(v) => v && setPlan(v)}
-            />
-            <Select
-              label={t('tenant.homeRegion')}
-              value={homeRegion}
-              searchable
-              allowDeselect={false}
-              data={REGION_CODES.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
-              onChange={(v) => v && setHomeRegion(v)}
-            />
-            <NumberInput
-              label={t('tenant.seats')}
-              description={t('provider.seatsHelp')}
-              min={0}
-              value={seats}
-              onChange={(v) => setSeats(v === '' ? '' : Number(v))}
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                {t('common.create')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        <MutationForm mutation={create} submitLabel={t('common.create')} onCancel={() => setOpen(false)}>
+          <TextInput label={t('lists.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <Select
+            label={t('tenant.plan')}
+            value={plan}
+            allowDeselect={false}
+            data={(plans.data?.items ?? [{ key: 'basic', name: 'basic' }]).map((p) => ({
+              value: p.key,
+              label: planLabel(t, p.key, plans.data?.items),
+            }))}
+            onChange={(v) => v && setPlan(v)}
+          />
+          <Select
+            label={t('tenant.homeRegion')}
+            value={homeRegion}
+            searchable
+            allowDeselect={false}
+            data={REGION_CODES.map((c) => ({ value: c, label: `${regionName(c, lang)} (${c})` }))}
+            onChange={(v) => v && setHomeRegion(v)}
+          />
+          <NumberInput
+            label={t('tenant.seats')}
+            description={t('provider.seatsHelp')}
+            min={0}
+            value={seats}
+            onChange={(v) => setSeats(v === '' ? '' : Number(v))}
+          />
+        </MutationForm>
       </Modal>
     </>
   );
