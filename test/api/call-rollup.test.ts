@@ -211,6 +211,32 @@ describeEachDatabase('call data: the rollup answers as the calls do', (kind) => 
     expect(fromRollup).toBeGreaterThan(40);
   });
 
+  it('concurrent batches of a tenant in the same hours all store, and the rollup adds every one', async () => {
+    const now = Date.now();
+    const { t, token } = await tenant(now);
+    const calls = fc.sample(callArb, { numRuns: 1200, seed: 7 });
+    // Four batches at once, each over the same three hours and the same users.
+    const batches = [0, 1, 2, 3].map((b) =>
+      calls
+        .slice(b * 300, b * 300 + 300)
+        .map((c, i) =>
+          record({ ...c, offset: SPAN - 3 * 3_600_000 + (c.offset % (3 * 3_600_000)) }, `cdr-${b}-${i}`, now),
+        ),
+    );
+    const answers = await Promise.all(
+      batches.map((records) =>
+        a.call<IngestResult>('POST', `/v1/tenants/${t}/platform/call-records`, { token, body: { records } }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const f = { tenantId: t, from: new Date(now - 4 * 3_600_000), to: new Date(now + 3_600_000) };
+    const db = server.deps.db;
+    for (const by of DIMENSIONS)
+      expect(await callReport(db, f, by, 'UTC')).toEqual(await callReport(db, f, by, 'UTC', 'calls'));
+    const totals = (await callReport(db, f, 'queue', 'UTC')).find((r) => r.is_total);
+    expect(totals?.total).toBe(answers.reduce((n, r) => n + r.body.stored, 0));
+  });
+
   it('retention prunes the rollup by the hour with the calls, and the reports still agree', async () => {
     const now = Date.now();
     const { t, token } = await tenant(now);

@@ -241,6 +241,7 @@ export async function insertCalls(
     ), producers as (
       insert into call_data_producers (tenant_id, month, licence, user_id)
       select distinct ${tenantId}, to_char(started_at at time zone 'UTC', 'YYYY-MM'), 'essential', user_id from parts
+      order by 2, 4
       on conflict do nothing
     ), recs as (
       insert into call_recordings (tenant_id, started_at, call_id, recording_id, location, recording_started_at)
@@ -324,6 +325,7 @@ export async function insertAgentEvents(db: Executor, tenantId: string, events: 
     ), producers as (
       insert into call_data_producers (tenant_id, month, licence, user_id)
       select distinct ${tenantId}, to_char(at at time zone 'UTC', 'YYYY-MM'), 'agent', user_id from ins
+      order by 2, 4
       on conflict do nothing
     )
     select external_id from ins`.execute(db);
