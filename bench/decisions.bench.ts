@@ -13,7 +13,7 @@ import { loadConfig } from '../src/infra/config.js';
 import { snapshotsOf } from '../src/modules/snapshot/snapshot-store.js';
 import { createTestDatabase, postgresReachable } from '../test/support/databases.js';
 import { insertPlatformUsers } from '../test/support/fixtures.js';
-import { runLoad, type LoadResult } from './load-worker.js';
+import { LOAD_WORKERS, runLoad, type LoadResult } from './load-worker.js';
 
 const SECONDS = Number(process.env.BENCH_DECISIONS_SECONDS ?? 4);
 const USERS = Number(process.env.BENCH_DECISIONS_USERS ?? 5_000);
@@ -204,12 +204,12 @@ export async function run(): Promise<string> {
       '## Decisions at memory speed (live snapshot)',
       '',
       `One server on ${pg ? 'PostgreSQL' : 'the embedded database'}: a tenant of ${fmt(USERS)} platform users over 200 queues and one of 2,000 users over 2,000 queues. ` +
-        `Load from worker threads (undici keep-alive pools, ${SECONDS} s per row); the floor is a bare Fastify server in the same process that parses the same JSON body and answers the same bytes, measured right after Switchboard with the same load. ` +
+        `Load from ${LOAD_WORKERS} worker threads (undici keep-alive pools, ${SECONDS} s per row); the floor is a bare Fastify server in the same process that parses the same JSON body and answers the same bytes, measured right after Switchboard with the same load. ` +
         'Checks are half tenant-wide, half queue-scoped, with reasons unless `explain: false`; dial checks use the platform token. ' +
         "Measured after the outbox had dispatched the seeding syncs' change events. " +
         (busyBefore || os.loadavg()[0]! > os.cpus().length
           ? `**Measured while other work loaded the ${os.cpus().length} cores** (see the load average below): the ratios are the figures to read.`
-          : 'The load generator (one worker thread) shares the cores with the server under test and with the floor alike.'),
+          : `The load generator (${LOAD_WORKERS} worker threads) shares the cores with the server under test and with the floor alike.`),
       '',
       '| path | Switchboard | floor | share of floor |',
       '|---|---:|---:|---:|',

@@ -74,7 +74,8 @@ export class Authenticator {
   register(app: FastifyInstance): void {
     app.decorateRequest('actor', null);
     app.addHook('onRequest', async (req) => {
-      if (req.routeOptions.config && (req.routeOptions.config as { public?: boolean }).public) return;
+      // `routeOptions` is built afresh on each read: read once, only the config.
+      if ((req.routeOptions.config as { public?: boolean } | undefined)?.public) return;
       req.actor = await this.resolve(req);
       const clientRequestId = wellFormedRequestId(req.headers['x-request-id']);
       // The request's logger is its own child (with `reqId`): the bindings join it in place.

@@ -12,7 +12,9 @@ export function registerDrain(app: FastifyInstance): void {
     draining = true;
     done();
   });
-  app.addHook('onSend', async (_req, reply) => {
+  // Callback style: on the hot paths a promise per hook per request shows.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
 }

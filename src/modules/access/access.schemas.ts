@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { withQuickCheck } from '../../http/validation.js';
 
 /** D7: answer from a state at least this new (e.g. the `version` a write returned), on any node. */
 export const MinVersion = Type.Integer({
@@ -27,30 +28,68 @@ export const AccessAnswer = Type.Object(
 );
 export type AccessAnswer = Static<typeof AccessAnswer>;
 
-export const CheckBody = Type.Object(
-  {
-    checks: Type.Array(
-      Type.Object(
-        {
-          userId: Type.String({ minLength: 1, maxLength: 100 }),
-          capability: Type.String({ minLength: 1, maxLength: 100 }),
-          resource: Type.Optional(Type.String({ maxLength: 200 })),
-        },
-        { additionalProperties: false },
+export const CheckBody = withQuickCheck(
+  Type.Object(
+    {
+      checks: Type.Array(
+        Type.Object(
+          {
+            userId: Type.String({ minLength: 1, maxLength: 100 }),
+            capability: Type.String({ minLength: 1, maxLength: 100 }),
+            resource: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 1000 },
       ),
-      { minItems: 1, maxItems: 1000 },
-    ),
-    explain: Type.Optional(
-      Type.Boolean({
-        default: true,
-        description: 'false: decisions without grantedBy/blockedBy (the fastest answer)',
-      }),
-    ),
-    minVersion: Type.Optional(MinVersion),
-  },
-  { additionalProperties: false },
+      explain: Type.Optional(
+        Type.Boolean({
+          default: true,
+          description: 'false: decisions without grantedBy/blockedBy (the fastest answer)',
+        }),
+      ),
+      minVersion: Type.Optional(MinVersion),
+    },
+    { additionalProperties: false },
+  ),
+  isPlainCheckBody,
 );
 export type CheckBody = Static<typeof CheckBody>;
+
+const CHECK_BODY_KEYS = new Set(['checks', 'explain', 'minVersion']);
+const CHECK_KEYS = new Set(['userId', 'capability', 'resource']);
+
+/** A string of `min`..`max` UTF-16 units: within the schema's code-point bounds whatever its characters. */
+const within = (v: unknown, min: number, max: number): boolean =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function onlyKeys(o: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  for (const k in o) if (!keys.has(k)) return false;
+  return true;
+}
+
+/**
+ * The fast path of `CheckBody` (a batch of 1,000 is validated in a few microseconds): true only for a
+ * body the schema accepts, whose `explain` default it then applies; anything else, odd strings of
+ * surrogate pairs included, is left to the schema, which answers the usual 400.
+ */
+export function isPlainCheckBody(body: unknown): boolean {
+  if (!isObject(body) || !onlyKeys(body, CHECK_BODY_KEYS)) return false;
+  const { checks, explain, minVersion } = body;
+  if (!Array.isArray(checks) || checks.length < 1 || checks.length > 1000) return false;
+  if (explain !== undefined && typeof explain !== 'boolean') return false;
+  if (minVersion !== undefined && !(Number.isSafeInteger(minVersion) && (minVersion as number) >= 0)) return false;
+  for (let i = 0; i < checks.length; i++) {
+    const c: unknown = checks[i];
+    if (!isObject(c) || !onlyKeys(c, CHECK_KEYS)) return false;
+    if (!within(c.userId, 1, 100) || !within(c.capability, 1, 100)) return false;
+    if (c.resource !== undefined && !within(c.resource, 0, 200)) return false;
+  }
+  if (explain === undefined) body.explain = true;
+  return true;
+}
 
 /** The wire form: with `explain: false` the results carry `allowed` only. */
 export const CheckAnswerSchema = Type.Object({

@@ -40,18 +40,17 @@ const BYTES_PER_TENANT = 8_192;
 const sealedSize = (u: SnapshotUser): number => (u.softphone ? 64 + u.softphone.sealedSip.length : 0);
 
 /**
- * A decision's reasons, explained once: the decision (read-only, shared by every answer that gives it)
- * and the same reasons as JSON text (`"grantedBy":[…],"blockedBy":[…]}`), which closes an answer
- * object that starts with its `allowed`.
+ * A decision with its reasons, explained once: the decision (read-only, shared by every answer that
+ * gives it) and the same decision as JSON text (`{"allowed":…,"grantedBy":[…],"blockedBy":[…]}`).
  */
 export interface Explained {
   readonly decision: Decision;
   readonly json: string;
 }
 
-/** The reasons of a decision as the tail of its JSON object. */
-export function reasonsJson(d: Decision): string {
-  return `"grantedBy":${JSON.stringify(d.grantedBy)},"blockedBy":${JSON.stringify(d.blockedBy)}}`;
+/** A decision as the JSON of the check answer's wire form. */
+export function decisionJson(d: Decision): string {
+  return `{"allowed":${d.allowed},"grantedBy":${JSON.stringify(d.grantedBy)},"blockedBy":${JSON.stringify(d.blockedBy)}}`;
 }
 
 /** Rough heap cost of one remembered explanation (its key, the decision and its JSON text). */
@@ -92,12 +91,12 @@ export class TenantSnapshot {
   /** The tenant row's version: a tenant-wide change (plan, queues, profiles, role permissions) raises it. */
   tenantVersion: number;
   /**
-   * Explanations already given, per user state and `capability resource`. An explanation is a pure
+   * Explanations already given, per user state, capability and resource. An explanation is a pure
    * function of the user's state, the tenant's state, the capability and the resource, and both states
    * are replaced (never changed in place) when a change lands: a new user state misses here, a new
    * tenant state empties the whole memo, so a remembered explanation is never stale.
    */
-  private explained = new WeakMap<UserAccess, Map<string, Explained>>();
+  private explained = new WeakMap<UserAccess, Map<string, Map<string | undefined, Explained>>>();
   private explainedOf: TenantAccess | null = null;
   private explainedCount = 0;
 
@@ -141,13 +140,14 @@ export class TenantSnapshot {
       this.explainedCount = 0;
     }
     let mine = this.explained.get(user);
-    if (!mine) this.explained.set(user, (mine = new Map()));
-    const key = resource === undefined ? capability : `${capability.length}:${capability}${resource}`;
-    let hit = mine.get(key);
+    if (!mine) this.explained.set(user, (mine = new Map<string, Map<string | undefined, Explained>>()));
+    let onCapability = mine.get(capability);
+    if (!onCapability) mine.set(capability, (onCapability = new Map<string | undefined, Explained>()));
+    let hit = onCapability.get(resource);
     if (!hit) {
       const decision = explainCapability(user, this.tenant, capability, resource);
-      hit = { decision, json: reasonsJson(decision) };
-      mine.set(key, hit);
+      hit = { decision, json: decisionJson(decision) };
+      onCapability.set(resource, hit);
       this.explainedCount++;
     }
     return hit;
