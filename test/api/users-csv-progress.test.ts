@@ -92,33 +92,39 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
     expect(await count(t)).toBe(before + total);
   });
 
-  it('P3: an import of only the valid rows answers other requests (the users list) while it runs, and its progress rises', async () => {
-    const { id: t } = await a.tenant();
-    const token = await administrator(t);
-    const before = await count(t);
-    const total = 4000;
-    const started = await start(t, token, file(total, `valid${kind}`), '?mode=valid');
-    const { job, seen, ran } = await follow(t, token, started, async () => {
-      const list = await a.call<UserPage>('GET', `/v1/tenants/${t}/users?limit=5`, { token });
-      expect(list.status).toBe(200);
-      // The list answered while the import still runs: its rows are written a part at a time.
-      const now = await poll(t, token, started.id);
-      expect(now.status).toBe('running');
-      expect(now.processedRows).toBeLessThan(total);
-      expect(list.body.items.length).toBeGreaterThan(0);
-    });
-    expect(ran).toBe(true);
-    expect(seen.some((n) => n > 0 && n < total)).toBe(true);
-    expect(seen).toEqual([...seen].sort((x, y) => x - y));
-    expect(job).toMatchObject({ status: 'done', processedRows: total, result: { created: total, invalid: 0 } });
-    expect(await count(t)).toBe(before + total);
-    // One user.import entry, written with the last part.
-    const audit = await a.asProvider<{ items: Array<{ action: string }> }>(
-      'GET',
-      `/v1/tenants/${t}/audit?action=user.import`,
-    );
-    expect(audit.body.items.filter((e) => e.action === 'user.import')).toHaveLength(1);
-  });
+  it.each([
+    ['an import of only the valid rows', '?mode=valid', true],
+    ['a dry run', '?dryRun=true', false],
+  ])(
+    'P3: %s answers other requests (the users list) while it runs, and its progress rises',
+    async (_what, query, writes) => {
+      const { id: t } = await a.tenant();
+      const token = await administrator(t);
+      const before = await count(t);
+      const total = 4000;
+      const started = await start(t, token, file(total, `parts${kind}${writes}`), query);
+      const { job, seen, ran } = await follow(t, token, started, async () => {
+        const list = await a.call<UserPage>('GET', `/v1/tenants/${t}/users?limit=5`, { token });
+        expect(list.status).toBe(200);
+        // The list answered while the import still runs: its rows are checked a part at a time.
+        const now = await poll(t, token, started.id);
+        expect(now.status).toBe('running');
+        expect(now.processedRows).toBeLessThan(total);
+        expect(list.body.items.length).toBeGreaterThan(0);
+      });
+      expect(ran).toBe(true);
+      expect(seen.some((n) => n > 0 && n < total)).toBe(true);
+      expect(seen).toEqual([...seen].sort((x, y) => x - y));
+      expect(job).toMatchObject({ status: 'done', processedRows: total, result: { created: total, invalid: 0 } });
+      expect(await count(t)).toBe(before + (writes ? total : 0));
+      // One user.import entry, written with the last part; none for a dry run.
+      const audit = await a.asProvider<{ items: Array<{ action: string }> }>(
+        'GET',
+        `/v1/tenants/${t}/audit?action=user.import`,
+      );
+      expect(audit.body.items.filter((e) => e.action === 'user.import')).toHaveLength(writes ? 1 : 0);
+    },
+  );
 
   it('P3: a crash mid-import writes nothing of an import of every row or none; of only the valid rows, the parts before it stay and are reported', async () => {
     const { id: t } = await a.tenant();

@@ -50,7 +50,8 @@ class Lookahead {
   }
   addEmail(email: string, r: UserRow): void {
     const key = email.toLowerCase();
-    if (this.named.emails.has(key)) this.byEmail.set(key, [...(this.byEmail.get(key) ?? []), r]);
+    const list = this.byEmail.get(key) ?? [];
+    if (this.named.emails.has(key) && !list.some((u) => u.id === r.id)) this.byEmail.set(key, [...list, r]);
   }
   dropEmail(email: string, id: string): void {
     const key = email.toLowerCase();
@@ -78,6 +79,8 @@ export class RowImport {
   /** lower(email) → the user a row of this file creates with it */
   readonly createdEmails = new Map<string, string>();
   private ahead: { until: number; users: Lookahead } | null = null;
+  /** Emails rows of this file moved from one value to another, in file order. */
+  private readonly emailMoves: Array<{ user: UserRow; from: string | null; to: string | null }> = [];
   /** creates checked by the rules, written at the next flush */
   pending: Array<{ plan: PlannedCreate; result: RowResult }> = [];
   /** row results in file order, recorded at the next flush (a pending create may still fail its write) */
@@ -192,8 +195,7 @@ export class RowImport {
           ...(version ? { ifMatch: version } : {}),
           state: this.state,
         });
-        if (target.email && target.email !== after.email) this.ahead?.users.dropEmail(target.email, target.id);
-        if (after.email && target.email !== after.email) this.ahead?.users.addEmail(after.email, target);
+        if (target.email !== after.email) this.moveEmail(target, after.email);
       });
       return ok ? { outcome, errors } : invalid(target.id);
     }
@@ -307,8 +309,24 @@ export class RowImport {
         emails: [...named.emails],
       }),
     );
+    for (const move of this.emailMoves) this.applyMove(users, move);
     this.ahead = { until, users };
     return users;
+  }
+
+  /**
+   * A row changed a user's email: rows after it find the user by the new one, not the old one. Kept
+   * for the whole import, as a dry run's parts are rolled back and the database does not have it.
+   */
+  private moveEmail(user: UserRow, to: string | null): void {
+    const move = { user, from: user.email, to };
+    this.emailMoves.push(move);
+    if (this.ahead) this.applyMove(this.ahead.users, move);
+  }
+
+  private applyMove(users: Lookahead, move: RowImport['emailMoves'][number]): void {
+    if (move.from) users.dropEmail(move.from, move.user.id);
+    if (move.to) users.addEmail(move.to, move.user);
   }
 
   /** Columns that show what the phone system (or Switchboard) owns: a different value is refused, as the API does. */

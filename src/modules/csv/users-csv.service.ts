@@ -2,27 +2,34 @@ import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
 import { appendAudit } from '../../infra/audit-sink.repo.js';
-import type { ChangeEvent } from '../../infra/bus.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
 import { newId } from '../../infra/ids.js';
-import { inTransaction, type UnitOfWork } from '../../infra/unit-of-work.js';
+import { inTransaction } from '../../infra/unit-of-work.js';
 import { forgetPowers, requireCapability } from '../access/actor-access.js';
 import { presentUser } from '../users/users.present.js';
+import { snapshotsOf } from '../snapshot/snapshot-store.js';
 import { RulesState } from '../users/rules-state.js';
 import { listUsers } from '../users/users.repo.js';
 import type { UsersService } from '../users/users.service.js';
 import { COLUMN_NAMES, columnNamed, userCells, type Column } from './users-csv.columns.js';
 import * as repo from './users-csv.repo.js';
-import { BATCH, RowImport, type RowResult } from './users-csv.rows.js';
+import { BATCH, RowImport } from './users-csv.rows.js';
+import {
+  emptyResult,
+  finished,
+  foldConfigEvents,
+  importAudit,
+  interrupted,
+  record,
+  toJob,
+} from './users-csv.results.js';
 import type { ImportJob, ImportResult, UsersExportQuery, UsersImportQuery } from './users-csv.schemas.js';
 
 /** P3 limits: a larger file answers 413 `payload_too_large`. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 const MAX_IMPORT_ROWS = 100_000;
-/** Errors and row outcomes a result lists (the counts cover every row). */
-const MAX_LISTED = 1000;
 /** Rows per export page (keyset paging: constant memory at any size). */
 const EXPORT_PAGE = 500;
 /**
@@ -84,22 +91,6 @@ function parseUsersCsv(text: string): { columns: Column[]; records: string[][] }
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
   if (dup) throw fileError(`the column ${dup.name} appears twice`);
   return { columns, records };
-}
-
-/** Folds config events into one (tenant-wide past the bus's id limit): an import of thousands of rows is one change. */
-function foldConfigEvents(events: ChangeEvent[]): void {
-  const configs = events.filter((e): e is Extract<ChangeEvent, { type: 'config' }> => e.type === 'config');
-  if (configs.length < 2) return;
-  const ids = configs.some((e) => e.userIds === null) ? null : [...new Set(configs.flatMap((e) => e.userIds!))];
-  const folded: ChangeEvent = {
-    type: 'config',
-    tenantId: configs[0]!.tenantId,
-    userIds: ids && ids.length <= 100 ? ids : null,
-    version: Math.max(...configs.map((e) => e.version)),
-  };
-  const others = events.filter((e) => e.type !== 'config');
-  events.length = 0;
-  events.push(...others, folded);
 }
 
 /** Renewal of a running import's lease on its job, and how long one lasts (a job whose lease ran out is failed). */
@@ -177,8 +168,12 @@ export class UsersCsvService {
       this.deps.dbKind === 'postgres' ? setInterval(() => this.renew(tenantId, job.id), LEASE_RENEW_MS) : null;
     lease?.unref();
     const rows = new RowImport(this.users, tenantId, powers, file.columns, file.records);
-    const inParts = mode === 'valid' && !dryRun;
-    const run = (inParts ? this.runInParts(ctx, row, rows) : this.runWhole(ctx, row, rows)).finally(() => {
+    const running = dryRun
+      ? this.runDry(ctx, row, rows)
+      : mode === 'valid'
+        ? this.runInParts(ctx, row, rows)
+        : this.runWhole(ctx, row, rows);
+    const run = running.finally(() => {
       if (lease) clearInterval(lease);
       this.live.delete(job.id);
       this.running.delete(run);
@@ -219,8 +214,8 @@ export class UsersCsvService {
   }
 
   /**
-   * A dry run, or all or nothing: every row in one transaction, so rows see the rows before them and
-   * one refused row (or a crash) leaves nothing written. The result commits with the rows it reports.
+   * All or nothing: every row in one transaction, so rows see the rows before them and one refused
+   * row (or a crash) leaves nothing written. The result commits with the rows it reports.
    */
   private async runWhole(ctx: RequestContext, job: repo.ImportJobRow, rows: RowImport): Promise<void> {
     const { tenant_id: tenantId } = job;
@@ -236,8 +231,7 @@ export class UsersCsvService {
           this.advance(job.id, done);
           if (this.deps.dbKind === 'postgres') this.renew(tenantId, job.id);
         });
-        if (job.dry_run) throw new Undo();
-        if (job.mode === 'all' && result.invalid > 0) {
+        if (result.invalid > 0) {
           status = 'rejected';
           throw new Undo();
         }
@@ -277,9 +271,9 @@ export class UsersCsvService {
         await inTransaction(this.deps, ctx, async (uow) => {
           state = state ? await state.resume(uow) : await RulesState.load(uow, tenantId);
           rows.bind(uow, state);
-          await this.importRows(rows, done, end, draft, async () => foldConfigEvents(uow.events));
+          await this.importRows(rows, done, end, draft, async () => foldConfigEvents(uow.events, true));
           if (end === total) importAudit(uow, job, total, draft);
-          foldConfigEvents(uow.events);
+          foldConfigEvents(uow.events, true);
           await repo.updateJob(
             uow.tx,
             tenantId,
@@ -293,6 +287,9 @@ export class UsersCsvService {
         done = end;
         this.advance(job.id, done);
         if (done === total) return;
+        // The node's snapshot catches up with the part before the next one takes the database: its
+        // readers (every request's powers) wait for it, and on the embedded database it waits for the connection.
+        await snapshotsOf(this.deps.db)?.get(tenantId);
       }
     } catch (err) {
       result.failure = `the import stopped on an internal error after ${done} of ${total} rows; the valid rows before it were written (listed in rows)`;
@@ -300,6 +297,40 @@ export class UsersCsvService {
       this.deps.log.error({ err, tenantId, job: job.id }, 'users CSV import failed');
       await this.saveEnd(job, { ...finished('failed', done, result) });
     }
+  }
+
+  /**
+   * A dry run: every row checked and written a part of PART rows at a time, each part rolled back, so
+   * the database serves other requests between parts. What rows after a part need of the rows in it
+   * is carried in memory: the rules' state (pool counts included, login emails), the users the file
+   * already changes or creates, and the emails it moves.
+   */
+  private async runDry(ctx: RequestContext, job: repo.ImportJobRow, rows: RowImport): Promise<void> {
+    const { tenant_id: tenantId } = job;
+    const total = rows.records.length;
+    const result = emptyResult();
+    let state: RulesState | null = null;
+    let status: ImportJob['status'] = 'done';
+    try {
+      for (let done = 0; done < total; done += PART) {
+        const end = Math.min(total, done + PART);
+        await inTransaction(this.deps, ctx, async (uow) => {
+          state = state ? await state.resume(uow, true) : await RulesState.load(uow, tenantId);
+          rows.bind(uow, state);
+          await this.importRows(rows, done, end, result, async () => foldConfigEvents(uow.events));
+          throw new Undo();
+        }).catch((err: unknown) => {
+          if (!(err instanceof Undo)) throw err;
+        });
+        this.advance(job.id, end);
+      }
+    } catch (err) {
+      status = 'failed';
+      result.failure = 'the dry run stopped on an internal error; nothing was written';
+      result.failureCode = 'internal_error';
+      this.deps.log.error({ err, tenantId, job: job.id }, 'users CSV dry run failed');
+    }
+    await this.saveEnd(job, finished(status, total, result));
   }
 
   /**
@@ -342,84 +373,3 @@ export class UsersCsvService {
 
 /** The whole import is undone: a dry run, or `all` mode with an error. */
 class Undo extends Error {}
-
-/** The import's own audit entry, with its counts (AU1). */
-function importAudit(uow: UnitOfWork, job: repo.ImportJobRow, rows: number, result: ImportResult): void {
-  uow.audit({
-    tenantId: job.tenant_id,
-    action: 'user.import',
-    targetType: 'user_import',
-    targetId: job.id,
-    after: {
-      mode: job.mode,
-      rows,
-      created: result.created,
-      updated: result.updated,
-      unchanged: result.unchanged,
-      invalid: result.invalid,
-    },
-  });
-}
-
-/** A row's result in the import's: its count, its outcome and its errors (the first MAX_LISTED listed). */
-function record(result: ImportResult, o: RowResult): void {
-  const key = ({ create: 'created', update: 'updated', unchanged: 'unchanged', invalid: 'invalid' } as const)[
-    o.outcome.action
-  ];
-  result[key] += 1;
-  if (result.rows.length < MAX_LISTED) result.rows.push(o.outcome);
-  else result.rowsTruncated = true;
-  for (const e of o.errors) {
-    if (result.errors.length < MAX_LISTED) result.errors.push(e);
-    else result.errorsTruncated = true;
-  }
-}
-
-/**
- * The result of a job whose node stopped: nothing written in one transaction; with only the valid
- * rows, the parts committed before the stop stay, with their results.
- */
-function interrupted(row: repo.ImportJobRow): ImportResult {
-  const saved = row.result as ImportResult | null;
-  const parts = row.mode === 'valid' && !row.dry_run && saved !== null;
-  return {
-    ...(parts ? saved : emptyResult()),
-    failure: parts
-      ? `the node running the import stopped after ${row.processed_rows} of ${row.total_rows} rows; the valid rows before them were written (listed in rows): import the rest of the file again`
-      : 'the node running the import stopped before it finished; nothing was written: import the file again',
-    failureCode: 'import_interrupted',
-  };
-}
-
-function toJob(row: repo.ImportJobRow): ImportJob {
-  return {
-    id: row.id,
-    status: row.status as ImportJob['status'],
-    dryRun: row.dry_run,
-    mode: row.mode as ImportJob['mode'],
-    totalRows: row.total_rows,
-    processedRows: row.processed_rows,
-    // Parts of an import of the valid rows save their results as they commit; the job shows them at its end.
-    result: row.status === 'running' ? null : ((row.result as ImportResult | null) ?? null),
-    createdAt: new Date(row.created_at).toISOString(),
-    finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
-  };
-}
-
-/** A job's final state. */
-function finished(status: ImportJob['status'], rows: number, result: ImportResult) {
-  return { status, processed_rows: rows, result: JSON.stringify(result), finished_at: new Date(), lease_until: null };
-}
-
-function emptyResult(): ImportResult {
-  return {
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    invalid: 0,
-    errors: [],
-    errorsTruncated: false,
-    rows: [],
-    rowsTruncated: false,
-  };
-}

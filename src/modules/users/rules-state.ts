@@ -48,10 +48,13 @@ export class RulesState {
    * The state for the next unit of work of changes committed in parts (an import of only the valid
    * rows): the tenant locked and read again, as it may have changed between the parts; the login emails
    * carried over with the changes recorded so far (a concurrent writer's is caught by the
-   * `users_login_email` index); the pool counts read again under the pool lock when next needed.
+   * `users_login_email` index); the pool counts read again under the pool lock when next needed,
+   * unless `keepCounts` (a dry run's parts are rolled back: the counts of the parts before live here only).
    */
-  async resume(uow: UnitOfWork): Promise<RulesState> {
-    return RulesState.read(uow, this.tenant.id, this);
+  async resume(uow: UnitOfWork, keepCounts = false): Promise<RulesState> {
+    const next = await RulesState.read(uow, this.tenant.id, this);
+    if (keepCounts) next.assigned = this.assigned;
+    return next;
   }
 
   private static async read(uow: UnitOfWork, tenantId: string, carried: RulesState | null): Promise<RulesState> {
