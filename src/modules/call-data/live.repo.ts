@@ -1,29 +1,56 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 
+interface LiveCallRow {
+  conversation_id: string;
+  /** The latest event's type: offered or missed (waiting), answered (talking). */
+  type: string;
+  /** ISO date-times (the row travels as JSON). */
+  started_at: string;
+  answered_at: string | null;
+  /** The agents on the call: who answered it, their latest event on it (not wrap-up since). */
+  agent_ids: string[] | null;
+  caller_number: string | null;
+}
+
 interface LiveQueueRow {
   queue_id: string | null;
   waiting: number;
   in_progress: number;
   longest_wait_started: Date | null;
+  /** The queue's oldest open conversations, at most `perQueue`, oldest first. */
+  calls: LiveCallRow[];
 }
 
 /**
  * The conversations open now, from the agent event stream: a conversation offered in a queue and not yet
  * answered is waiting (for up to an hour), one answered is in progress (for up to four hours), until its
  * call record arrives (the phone system sends it when the call ends) or an agent starts wrap-up on it.
- * Columns: conversation_id, queue_id, type (its latest event's), at, first_at.
+ * Columns: conversation_id, queue_id and type of its latest event, at (that event's time), first_at,
+ * answered_at, agent_ids (who answered it and has not left it since), caller_number (the latest sent).
+ * One pass over the window's events (no join back to them), so it stays linear without statistics.
  */
-function openConversations(tenantId: string, now: Date) {
+function openConversations(tenantId: string, now: Date, conversationId?: string) {
   return sql`
-    with conv as (
-      select distinct on (conversation_id) conversation_id, queue_id, type, at,
-        min(at) over (partition by conversation_id) as first_at
+    with per_user as (
+      select conversation_id, user_id, min(at) as first_at, min(at) filter (where type = 'answered') as answered_at,
+        max(at) as last_at, (array_agg(type order by at desc, external_id desc))[1] as last_type,
+        (array_agg(queue_id order by at desc, external_id desc))[1] as last_queue,
+        (array_agg(caller_number order by at desc, external_id desc) filter (where caller_number is not null))[1]
+          as caller_number
       from agent_events
       where tenant_id = ${tenantId} and conversation_id is not null
+        ${conversationId === undefined ? sql`` : sql`and conversation_id = ${conversationId}`}
         and at >= ${now}::timestamptz - interval '4 hours' and at <= ${now}::timestamptz + interval '1 minute'
         and type in ('offered', 'answered', 'missed', 'wrap_up_start')
-      order by conversation_id, at desc, external_id desc
+      group by conversation_id, user_id
+    ), conv as (
+      select conversation_id, min(first_at) as first_at, min(answered_at) as answered_at, max(last_at) as at,
+        (array_agg(last_type order by last_at desc))[1] as type,
+        (array_agg(last_queue order by last_at desc))[1] as queue_id,
+        array_agg(user_id order by user_id) filter (where last_type = 'answered') as agent_ids,
+        (array_agg(caller_number order by last_at desc) filter (where caller_number is not null))[1] as caller_number
+      from per_user group by conversation_id
     )
     select * from conv c
     where (type = 'answered' or (type in ('offered', 'missed') and at >= ${now}::timestamptz - interval '1 hour'))
@@ -32,73 +59,25 @@ function openConversations(tenantId: string, now: Date) {
                         and r.conversation_id = c.conversation_id)`;
 }
 
-/** Calls waiting and in progress per queue (the open conversations, counted). */
-export async function liveQueues(db: Executor, tenantId: string, now: Date): Promise<LiveQueueRow[]> {
+/**
+ * Calls waiting and in progress per queue (the open conversations, counted), and the oldest `perQueue` of
+ * each queue listed (a supervisor of one queue sees its calls however busy the others are): one pass for
+ * both, and the listed calls stay bounded in memory.
+ */
+export async function liveQueues(db: Executor, tenantId: string, now: Date, perQueue: number): Promise<LiveQueueRow[]> {
   const r = await sql<LiveQueueRow>`
-    with open as (${openConversations(tenantId, now)})
+    with open as (${openConversations(tenantId, now)}),
+    ranked as (
+      select o.*, row_number() over (partition by o.queue_id order by o.first_at, o.conversation_id) as n from open o
+    )
     select queue_id,
       count(*) filter (where type in ('offered', 'missed'))::int as waiting,
       count(*) filter (where type = 'answered')::int as in_progress,
-      min(first_at) filter (where type in ('offered', 'missed')) as longest_wait_started
-    from open group by queue_id order by queue_id`.execute(db);
-  return r.rows;
-}
-
-export interface LiveCallRow {
-  conversation_id: string;
-  queue_id: string | null;
-  /** The latest event's type: offered or missed (waiting), answered (talking). */
-  type: string;
-  started_at: Date;
-  answered_at: Date | null;
-  /** The agents on the call: who answered it and has not started wrap-up on it since. */
-  agent_ids: string[] | null;
-  caller_number: string | null;
-}
-
-/**
- * The calls in progress, oldest first, at most `perQueue` of each queue (a supervisor of one queue sees
- * its calls however busy the others are) and `limit` in all: the snapshot stays bounded in memory.
- */
-export async function liveCalls(
-  db: Executor,
-  tenantId: string,
-  now: Date,
-  perQueue: number,
-  limit: number,
-): Promise<LiveCallRow[]> {
-  const r = await sql<LiveCallRow>`
-    with open as (${openConversations(tenantId, now)}),
-    shown as (
-      select * from (
-        select o.*, row_number() over (partition by o.queue_id order by o.first_at, o.conversation_id) as n from open o
-      ) x where n <= ${perQueue}
-      order by first_at, conversation_id limit ${limit}
-    ),
-    ev as (
-      select e.conversation_id, e.user_id, e.type, e.at, e.external_id, e.caller_number from agent_events e
-      where e.tenant_id = ${tenantId} and e.conversation_id in (select conversation_id from shown)
-        and e.at >= ${now}::timestamptz - interval '4 hours' and e.at <= ${now}::timestamptz + interval '1 minute'
-    ),
-    per_agent as (
-      select distinct on (conversation_id, user_id) conversation_id, user_id, type from ev
-      where type in ('answered', 'wrap_up_start')
-      order by conversation_id, user_id, at desc, external_id desc
-    ),
-    agents as (
-      select conversation_id, array_agg(user_id order by user_id) as agent_ids from per_agent
-      where type = 'answered' group by conversation_id
-    ),
-    facts as (
-      select conversation_id, min(at) filter (where type = 'answered') as answered_at,
-        (array_agg(caller_number order by at desc, external_id desc) filter (where caller_number is not null))[1]
-          as caller_number
-      from ev group by conversation_id
-    )
-    select s.conversation_id, s.queue_id, s.type, s.first_at as started_at, f.answered_at, a.agent_ids, f.caller_number
-    from shown s left join facts f on f.conversation_id = s.conversation_id
-    left join agents a on a.conversation_id = s.conversation_id
-    order by s.first_at, s.conversation_id`.execute(db);
+      min(first_at) filter (where type in ('offered', 'missed')) as longest_wait_started,
+      coalesce(json_agg(json_build_object('conversation_id', conversation_id, 'type', type, 'started_at', first_at,
+          'answered_at', answered_at, 'agent_ids', agent_ids, 'caller_number', caller_number)
+        order by first_at, conversation_id) filter (where n <= ${perQueue}), '[]') as calls
+    from ranked group by queue_id order by queue_id`.execute(db);
   return r.rows;
 }
 
@@ -146,7 +125,7 @@ export async function liveCall(
   now: Date,
 ): Promise<{ queue_id: string | null } | undefined> {
   const r = await sql<{ queue_id: string | null }>`
-    with open as (${openConversations(tenantId, now)})
-    select queue_id from open where conversation_id = ${conversationId}`.execute(db);
+    with open as (${openConversations(tenantId, now, conversationId)})
+    select queue_id from open`.execute(db);
   return r.rows[0];
 }

@@ -117,12 +117,18 @@ export class LiveService {
     const now = new Date();
     const midnight = new Date(now);
     midnight.setUTCHours(0, 0, 0, 0);
-    const [queues, calls, today, agents] = await Promise.all([
-      live.liveQueues(this.deps.db, tenantId, now),
-      live.liveCalls(this.deps.db, tenantId, now, CALLS_PER_QUEUE, CALLS_LIMIT),
+    const [queues, today, agents] = await Promise.all([
+      live.liveQueues(this.deps.db, tenantId, now, CALLS_PER_QUEUE),
       reports.queueReport(this.deps.db, { tenantId, from: midnight, to: new Date(now.getTime() + 60_000) }, 20),
       withAgents ? live.agentStatesNow(this.deps.db, tenantId, now) : Promise.resolve(null),
     ]);
+    const calls = queues
+      .flatMap((q) => q.calls.map((c) => ({ ...c, queue_id: q.queue_id })))
+      .sort(
+        (p, q) =>
+          Date.parse(p.started_at) - Date.parse(q.started_at) || p.conversation_id.localeCompare(q.conversation_id),
+      )
+      .slice(0, CALLS_LIMIT);
     const queueIds = [...new Set([...queues.map((q) => q.queue_id), ...today.map((q) => q.queue_id)])];
     const named = queueIds.filter((q): q is string => q !== null);
     const [queueNames, userNames] = await Promise.all([
@@ -166,7 +172,7 @@ export class LiveService {
         state: c.type === 'answered' ? ('talking' as const) : ('waiting' as const),
         callerNumber: c.caller_number,
         startedAt: new Date(c.started_at).toISOString(),
-        answeredAt: c.answered_at ? new Date(c.answered_at).toISOString() : null,
+        answeredAt: c.answered_at === null ? null : new Date(c.answered_at).toISOString(),
         agents: (c.agent_ids ?? []).map((id) => ({ userId: id, label: userNames.get(id) ?? id })),
       })),
       agents: agents
