@@ -9,6 +9,7 @@ import { act, cleanup, fireEvent, render, renderHook, screen, waitFor } from '@t
 import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
+import type { ReactNode } from 'react';
 import { createClient } from '../../../../client/index.js';
 import { I18nProvider } from '../../i18n/index.js';
 
@@ -73,24 +74,32 @@ afterEach(() => {
 
 const ticketRequests = () => requests.filter((r) => r.url === '/v1/stream/tickets');
 
+function show(node: ReactNode) {
+  render(
+    <MantineProvider>
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <I18nProvider lang="en">
+          <MemoryRouter>{node}</MemoryRouter>
+        </I18nProvider>
+      </QueryClientProvider>
+    </MantineProvider>,
+  );
+}
+
+/** The addresses of the links the page clicks (the browser would open them). */
+function openedLinks(): string[] {
+  const opened: string[] = [];
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    opened.push(this.href);
+  });
+  return opened;
+}
+
 describe("the provider's links and streams (D1)", () => {
   it('Usage CSV opens /v1/usage?format=csv through a plain link with a ticket for that path, asked with the token', async () => {
     const { TenantsPage } = await import('./tenants-page.js');
-    const opened: string[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      opened.push(this.getAttribute('href')!);
-    });
-    render(
-      <MantineProvider>
-        <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-          <I18nProvider lang="en">
-            <MemoryRouter>
-              <TenantsPage />
-            </MemoryRouter>
-          </I18nProvider>
-        </QueryClientProvider>
-      </MantineProvider>,
-    );
+    const opened = openedLinks();
+    show(<TenantsPage />);
     fireEvent.click(await screen.findByTestId('usage-csv'));
     await waitFor(() => expect(opened).toEqual([`${window.location.origin}/v1/usage?format=csv&ticket=sbu_t1`]));
     expect(ticketRequests()).toEqual([
@@ -105,19 +114,8 @@ describe("the provider's links and streams (D1)", () => {
 
   it("a calls report's CSV exports open with a ticket for their path, keeping the report's filters", async () => {
     const { CallsReport } = await import('../call-data/calls-report.js');
-    const opened: string[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      opened.push(this.href);
-    });
-    render(
-      <MantineProvider>
-        <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-          <I18nProvider lang="en">
-            <CallsReport />
-          </I18nProvider>
-        </QueryClientProvider>
-      </MantineProvider>,
-    );
+    const opened = openedLinks();
+    show(<CallsReport />);
     const link = await screen.findByTestId('export-calls');
     const plain = new URL(link.getAttribute('href')!, window.location.origin);
     fireEvent.click(link);
