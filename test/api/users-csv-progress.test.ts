@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ImportJob, UserPage } from '../../src/contract/index.js';
 import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 
 /**
  * P3: a large import shows its progress while it runs, and the database keeps serving the portal. On
@@ -160,5 +160,41 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
       await sql.raw(`drop trigger refuse_${tag} on users`).execute(server.deps.db);
       await sql.raw(`drop function refuse_${tag}()`).execute(server.deps.db);
     }
+  });
+
+  it('P3, C6, G2: a dry run checked in parts (each rolled back) says what applying the file does, row for row', async () => {
+    const { id: t } = await a.tenant({ licencePools: { supervisor_report: 300 } });
+    // The provider: giving a licence needs Manage Billable Items (C2), which the pool test is not about.
+    const token = PROVIDER_TOKEN;
+    const moved = await a.user(t, { displayName: 'Moved', email: uniqueEmail('moved-from') });
+    const to = uniqueEmail('moved-to');
+    const tag = `parity${kind}`;
+    const lines = ['id,displayName,email,supervisorLevel,permissions'];
+    // Row 2 moves a user's email; in a later part, row 702 names the new email (the same user: a
+    // conflict) and row 802 the old one (free again: a new user). Every other row asks for a
+    // supervisor licence from a pool of 300.
+    lines.push(`${moved.id},Moved,${to},none,`);
+    for (let i = 1; i < 1200; i++)
+      lines.push(`,User ${tag} ${i},${tag}.${i}@parity.example,${i % 2 ? 'report' : 'none'},website_access`);
+    lines[701] = `,Same as row 2,${to},none,`;
+    lines[801] = `,Old email,${moved.email},none,`;
+    const csv = lines.join('\n');
+    const dry = await follow(t, token, await start(t, token, csv, '?dryRun=true'));
+    const applied = await follow(t, token, await start(t, token, csv, '?mode=valid'));
+    expect(dry.job.status).toBe('done');
+    expect(applied.job.status).toBe('done');
+    const counts = (r: ImportJob['result']) => ({
+      created: r!.created,
+      updated: r!.updated,
+      unchanged: r!.unchanged,
+      invalid: r!.invalid,
+    });
+    expect(counts(dry.job.result)).toEqual(counts(applied.job.result));
+    expect(dry.job.result!.errors).toEqual(applied.job.result!.errors);
+    const errorAt = (row: number) => dry.job.result!.errors.filter((e) => e.row === row).map((e) => e.code);
+    expect(errorAt(702)).toEqual(['conflict']);
+    expect(errorAt(802)).toEqual([]);
+    // 600 rows ask for a supervisor licence: 300 get one, the rest are refused (C6), in both.
+    expect(dry.job.result!.errors.filter((e) => e.rule === 'C6')).toHaveLength(300);
   });
 });
