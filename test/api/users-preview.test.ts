@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ChangePreview, LoginResult, User, UserPage } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 const PASSWORD = 'correct horse battery staple';
 
 describeEachDatabase('users API: preview of a change', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   /** A tenant with one platform user (Essential only, no website access) and an admin who may edit users but not billing. */
   async function setup() {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AccessAnswer, Queue, RolePermissions, User, UserPage } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail, type Page } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /** GET and PUT /role-permissions answer the role permissions with the tenant version. */
 type RolePermissionsAnswer = RolePermissions & { version: number };
@@ -14,15 +14,7 @@ type RolePermissionsAnswer = RolePermissions & { version: number };
  * with website access; only queue roles need a platform user (G14). A superuser holds cc:admin (G15 text).
  */
 describeEachDatabase('journey: the tenant runs its own contact center (Contact Admin)', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   /** README "Set-up": the tenant and its first administrator, with the bodies the README sends. */
   async function readmeSetUp() {

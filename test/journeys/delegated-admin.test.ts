@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AccessAnswer, User } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /**
  * Journey: an owner hands day-to-day user administration to a delegate who holds Manage Users only.
@@ -10,15 +10,7 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../suppo
  * what it could not give, even from a user whose powers are dormant (G1).
  */
 describeEachDatabase('journey: a Manage-Users-only delegate (C9)', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   async function setup() {
     const { id: t } = await a.tenant({ plan: 'record' });

@@ -2,10 +2,10 @@
  * Journey: the phone system and the portal edit the same users, each owning its fields (P4), and
  * one bad row never fails a sync (P1). Every step goes through the HTTP API.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AuditPage, Queue, SnapshotResult, User, UserPage } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail, type Page } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 const device = (n: number) => ({
   externalId: `dev-${n}`,
@@ -46,15 +46,7 @@ type SyncAnswer = SnapshotResult & {
 };
 
 describeEachDatabase('journey: phone system sync and portal edits', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   const sync = (t: string, users: unknown[], dryRun = false) =>
     a.asProvider<SyncAnswer>('PUT', `/v1/tenants/${t}/platform/snapshot${dryRun ? '?dryRun=true' : ''}`, {

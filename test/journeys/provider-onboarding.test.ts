@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { LoginResult, Tenant, User } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail, type Page } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 import { EVENTUALLY_MS } from '../support/waiting.js';
 
 /**
@@ -17,15 +17,7 @@ const tokenIn = (text: string) => /code: (sbi_[A-Za-z0-9_-]+)/.exec(text)?.[1];
 const CHOSEN = 'a long passphrase of my own';
 
 describeEachDatabase('journey: a provider onboards a tenant', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   const inbox = (to: string, count: number) =>
     vi.waitFor(

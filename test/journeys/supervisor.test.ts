@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AccessAnswer, CheckAnswer, EffectiveConfig, Profile, Usage, User } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /**
  * Journey: a supervisor's reporting, sold by the supervisor level (G15). An owner builds a "Reporting"
@@ -13,15 +13,7 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../suppo
 const containing = (text: string): unknown => expect.stringContaining(text);
 
 describeEachDatabase('journey: supervisor content needs its level (G15)', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   /** A tenant with an owner: website access, Manage Users, Manage Billable Items and superuser. */
   async function tenantWithOwner() {
