@@ -3,7 +3,7 @@
  * database has one connection: a long unit of work (a CSV import of every row or none) holds it, and
  * a request that only needs to know who is asking must not wait for it to end.
  */
-export const STAND_IN_AFTER_MS = 200;
+const STAND_IN_AFTER_MS = 200;
 
 /**
  * The database's answer when it comes within `STAND_IN_AFTER_MS`, else `recent` (an answer this node
