@@ -33,7 +33,7 @@ describe.skipIf(!browserAvailable())('provider: usage CSV link and live statisti
     await server?.stop();
   });
 
-  it('D1: Usage CSV downloads with a ticket for /v1/usage; live statistics stream instead of polling', async () => {
+  it('D1: Usage CSV and a calls export download with a ticket for their path; live statistics stream instead of polling', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const p = await ctx.newPage();
     const sockets: string[] = [];
@@ -53,6 +53,12 @@ describe.skipIf(!browserAvailable())('provider: usage CSV link and live statisti
     expect(download.suggestedFilename()).toBe('usage.csv');
     expect(download.url()).toMatch(/\/v1\/usage\?format=csv&ticket=sbu_/);
     expect(await readFile(await download.path(), 'utf8')).toContain(tenantName);
+
+    // A tenant's calls report exports the same way (the export's own filters kept).
+    await nav.getByRole('link', { name: 'Reports' }).click();
+    const [report] = await Promise.all([p.waitForEvent('download'), p.getByTestId('export-calls').click()]);
+    expect(report.url()).toMatch(/\/v1\/tenants\/[^/]+\/reports\/calls\/records\?.*format=csv.*&ticket=sbu_/);
+    expect(await readFile(await report.path(), 'utf8')).toMatch(/^id,startedAt,/);
 
     await nav.getByRole('link', { name: 'Live statistics' }).click();
     await expect.poll(() => p.getByTestId('live-transport').getAttribute('data-transport'), ON_SERVER).toBe('stream');
