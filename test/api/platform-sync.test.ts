@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AuditPage, Queue, SnapshotResult, Usage, User, UserPage } from '../../src/contract/index.js';
-import { api, type ApiClient, type Page } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite, type Page } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 const device = (n: number, kind: 'sip' | 'webrtc' = 'sip') => ({
   externalId: `dev-${n}`,
@@ -24,15 +24,7 @@ const queues = [
 ];
 
 describeEachDatabase('platform sync API', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
   const put = (t: string, body: unknown, dryRun = false) =>
     a.asProvider<SnapshotResult>('PUT', `/v1/tenants/${t}/platform/snapshot${dryRun ? '?dryRun=true' : ''}`, body);
 
@@ -68,8 +60,8 @@ describeEachDatabase('platform sync API', (kind) => {
       devices: [{ externalId: 'dev-1', kind: 'sip' }],
     });
     expect(JSON.stringify(u)).not.toContain('secret-1');
-    const stored = await server.deps.db
-      .selectFrom('devices')
+    const stored = await server()
+      .deps.db.selectFrom('devices')
       .select('sip_secret')
       .where('external_id', '=', 'dev-1')
       .executeTakeFirstOrThrow();

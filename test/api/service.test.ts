@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/infra/config.js';
-import { api, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /** Every path of the HTTP contract (API.md), as OpenAPI spells it. */
 const CONTRACT: Array<[string, string]> = [
@@ -47,15 +47,7 @@ interface OpenApiDocument {
 }
 
 describeEachDatabase('service basics', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   it('answers /healthz and /readyz (with the outbox lag, W1)', async () => {
     expect((await a.call<{ status: string }>('GET', '/healthz')).body).toEqual({ status: 'ok' });
@@ -74,7 +66,7 @@ describeEachDatabase('service basics', (kind) => {
     expect(doc.openapi).toBe('3.1.0');
     const missing = CONTRACT.filter(([m, p]) => !doc.paths[p]?.[m]);
     expect(missing).toEqual([]);
-    const docs = await server.app.inject({ method: 'GET', url: '/docs/' });
+    const docs = await server().app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type {
   AccessAnswer,
   AuditEntry,
@@ -13,20 +13,12 @@ import type {
   User,
   UserPage,
 } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase, PROVIDER_TOKEN } from '../support/server.js';
 import { verifyChain } from '../../src/infra/audit-chain.js';
 
 describeEachDatabase('users API', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   /** An admin with manage_users (and optionally more) acting through a session. */
   async function admin(t: string, permissions: NamedPermission[] = ['website_access', 'manage_users']) {
@@ -350,7 +342,7 @@ describeEachDatabase('users API', (kind) => {
     const verify = await a.asProvider<AuditVerification>('GET', `/v1/tenants/${t}/audit/verify`);
     expect(verify.body).toMatchObject({ intact: true });
     // The export is the chain itself, oldest first, verifiable offline.
-    const exported = await server.app.inject({
+    const exported = await server().app.inject({
       method: 'GET',
       url: `/v1/tenants/${t}/audit/export`,
       headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },
@@ -363,8 +355,8 @@ describeEachDatabase('users API', (kind) => {
     expect(lines.map((e) => e.seq)).toEqual(lines.map((_, i) => i + 1));
     expect(verifyChain(lines)).toEqual({ brokenAt: null, lastHash: lines.at(-1)?.hash });
     expect(verify.body.entries).toBe(lines.length);
-    await server.deps.db
-      .updateTable('audit_log')
+    await server()
+      .deps.db.updateTable('audit_log')
       .set({ action: 'tampered' })
       .where('target_id', '=', u.id)
       .where('action', '=', 'user.update')
@@ -381,15 +373,7 @@ describeEachDatabase('users API', (kind) => {
 });
 
 describeEachDatabase('usage', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   it('B1: usage counts each licence against its cap, and seats in use with their history', async () => {
     const { id: t } = await a.tenant({ seats: 10, licencePools: { supervisor_report: 5 } });
@@ -418,7 +402,7 @@ describeEachDatabase('usage', (kind) => {
       licences: { supervisor_report: { assigned: 1, cap: 2 } },
       seats: { inUse: 1, limit: 3 },
     });
-    const csv = await server.app.inject({
+    const csv = await server().app.inject({
       method: 'GET',
       url: '/v1/usage?format=csv',
       headers: { authorization: `Bearer ${PROVIDER_TOKEN}` },

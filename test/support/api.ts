@@ -123,20 +123,30 @@ export function api(server: Server | (() => Server)): ApiClient {
 
 /**
  * The setup most API suites share: a server on a fresh database of `kind`, started before the
- * suite's tests and stopped after them, and the API client on it.
+ * suite's tests and stopped after them, and the API client on it. `server()` is for what the client
+ * does not do (the database, raw `inject`), inside tests.
  */
-export function apiSuite(kind: DbKind, env: Record<string, string> = {}): ApiClient {
-  let server: TestServer | undefined;
+export function serverSuite(
+  kind: DbKind,
+  env: Record<string, string> = {},
+): { a: ApiClient; server: () => TestServer } {
+  let started: TestServer | undefined;
   beforeAll(async () => {
-    server = await startTestServer(kind, env);
+    started = await startTestServer(kind, env);
   });
   afterAll(async () => {
-    await server?.stop();
+    await started?.stop();
   });
-  return api(() => {
-    if (!server) throw new Error('the suite server has not started (use the client inside tests)');
-    return server;
-  });
+  const server = () => {
+    if (!started) throw new Error('the suite server has not started (use it inside tests)');
+    return started;
+  };
+  return { a: api(server), server };
+}
+
+/** `serverSuite` for suites that need only the API client. */
+export function apiSuite(kind: DbKind, env: Record<string, string> = {}): ApiClient {
+  return serverSuite(kind, env).a;
 }
 
 function parseBody(s: string): unknown {
