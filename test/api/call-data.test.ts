@@ -159,6 +159,29 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect(r.body.errors[0]!.reason).toContain('/disposition');
   });
 
+  it('CD1: a date JavaScript would shift (30 February, hour 24, a leap second) or a bad participant time is an invalid record; the rest of the batch is stored', async () => {
+    const { ingest } = await tenantWithPhoneSystem();
+    const year = new Date().getUTCFullYear();
+    const good = callRecord('ada', 'bob');
+    const bad = [
+      { ...callRecord('ada', 'bob'), answeredAt: `${year}-02-30T10:00:00Z` },
+      { ...callRecord('ada', 'bob'), endedAt: `${year}-04-31T10:00:00Z` },
+      { ...callRecord('ada', 'bob'), endedAt: `${year}-06-01T24:00:00Z` },
+      { ...callRecord('ada', 'bob'), answeredAt: `${year}-06-30T23:59:60Z` },
+      { ...callRecord('ada', 'bob'), endedAt: `${year}-06-01T10:00:00+24:00` },
+      { ...callRecord('ada', 'bob'), participants: [{ user: 'ada', role: 'source', joinedAt: 'soon after lunch' }] },
+      {
+        ...callRecord('ada', 'bob'),
+        participants: [{ user: 'nobody', role: 'conference', leftAt: `${year}-02-29T25:00:00Z` }],
+      },
+    ];
+    const r = await ingest('call-records', [good, ...bad]);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ received: 8, stored: 1, notStored: { invalid: 7 } });
+    expect(r.body.errors.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.body.errors[5]!.reason).toBe('/participants/0/joinedAt is not an RFC 3339 date-time');
+  });
+
   it('CD2, A4: a call is attributed to the primary group the user had at the time of the call', async () => {
     const { t, ada, ingest, patch } = await tenantWithPhoneSystem();
     const g1 = (await a.asProvider<Named>('POST', `/v1/tenants/${t}/groups`, { name: 'Sales' })).body.id;

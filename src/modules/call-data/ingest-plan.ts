@@ -17,7 +17,24 @@ import {
 const checkCall = TypeCompiler.Compile(CallRecordInput);
 const checkEvent = TypeCompiler.Compile(AgentEventInput);
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+/** RFC 3339 with each field in its range (hours 00-23, no leap second); the day is checked against its month below. */
+const RFC3339 =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt ](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether an RFC 3339 date-time names a real instant the database stores: JavaScript reads 30 February as
+ * 2 March, PostgreSQL refuses it (and a leap second), which would fail the whole batch's statement.
+ */
+function isRealTime(value: string): boolean {
+  if (!RFC3339.test(value) || value.startsWith('0000')) return false;
+  const day = (value.charCodeAt(8) - 48) * 10 + value.charCodeAt(9) - 48;
+  if (day <= 28) return true;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS[month - 1]!);
+}
 
 /** What the planner knows: users by phone-system id, their licence history, queues, the accepted window. */
 export interface IngestContext {
@@ -65,8 +82,8 @@ function firstError(check: typeof checkCall | typeof checkEvent, value: unknown)
 /** A time of the record, or an error. */
 function timeOf(value: string | null | undefined, field: string): { ms: number | null } | { error: string } {
   if (value === null || value === undefined) return { ms: null };
-  const ms = Date.parse(value);
-  if (!RFC3339.test(value) || !Number.isFinite(ms)) return { error: `${field} is not an RFC 3339 date-time` };
+  const ms = isRealTime(value) ? Date.parse(value) : NaN;
+  if (!Number.isFinite(ms)) return { error: `${field} is not an RFC 3339 date-time` };
   return { ms };
 }
 
@@ -102,6 +119,17 @@ function participantsOf(c: CallRecordInput): Participant[] {
     { user: c.from.user ?? null, number: c.from.number ?? null, role: 'source' },
     { user: c.to.user ?? null, number: c.to.number ?? null, role: 'destination' },
   ];
+}
+
+/** The first participant time that is not a real RFC 3339 date-time, as an error, or null. */
+function participantTimeError(parties: readonly Participant[]): string | null {
+  for (let i = 0; i < parties.length; i++)
+    for (const field of ['joinedAt', 'answeredAt', 'leftAt'] as const) {
+      const value = parties[i]![field];
+      if (value !== null && value !== undefined && !isRealTime(value))
+        return `/participants/${i}/${field} is not an RFC 3339 date-time`;
+    }
+  return null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -145,9 +173,12 @@ export function planCalls(records: readonly unknown[], ctx: IngestContext): Call
     }
     seen.add(c.id);
 
+    const parties = participantsOf(c);
+    const badTime = participantTimeError(parties);
+    if (badTime) return plan.tally.invalid(index, value, badTime);
     const outcome = { modelled: 0, notLicensed: 0, unknownUser: 0 };
     const modelled = new Map<string, ParticipantRow>();
-    for (const p of participantsOf(c)) {
+    for (const p of parties) {
       if (!p.user) continue;
       const userId = ctx.userIds.get(p.user);
       if (!userId) {
@@ -211,10 +242,10 @@ export function planCalls(records: readonly unknown[], ctx: IngestContext): Call
       wait_seconds: c.waitSeconds ?? 0,
       talk_seconds: c.talkSeconds ?? 0,
       recordings: c.recordings ?? [],
-      participants: participantsOf(c).map((p) => ({
-        ...p,
-        ...(p.user && ctx.userIds.has(p.user) && { userId: ctx.userIds.get(p.user) }),
-      })),
+      participants: parties.map((p) => {
+        const userId = p.user ? ctx.userIds.get(p.user) : undefined;
+        return userId ? { ...p, userId } : p;
+      }),
     });
   });
   return plan;
