@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createClient, type SwitchboardClient } from '../../client/index.js';
 import { browserAvailable, launchBrowser } from './support/browser.js';
+import { ON_SERVER, signInAsProvider } from './support/portal.js';
 import { PROVIDER_TOKEN, startServer, type RunningServer } from './support/server.js';
-
-const ON_SERVER = { timeout: 15_000 };
 
 describe.skipIf(!browserAvailable())('provider: usage CSV link and live statistics stream (browser)', () => {
   let server: RunningServer;
@@ -34,16 +33,10 @@ describe.skipIf(!browserAvailable())('provider: usage CSV link and live statisti
   });
 
   it('D1: Usage CSV and a calls export download with a ticket for their path; live statistics stream instead of polling', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const p = await ctx.newPage();
+    const p = await signInAsProvider(browser, server.url);
     const sockets: string[] = [];
     p.on('websocket', (ws) => sockets.push(ws.url()));
-    await p.goto(`${server.url}/sign-in`);
-    await p.getByRole('button', { name: 'Service provider?' }).click();
-    await p.getByLabel(/^Provider token/).fill(PROVIDER_TOKEN);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(/\/(users|provider)/);
-    expect((await ctx.cookies()).some((c) => c.name === 'sb_session')).toBe(false);
+    expect((await p.context().cookies()).some((c) => c.name === 'sb_session')).toBe(false);
 
     // Within the page: a reload would forget the token (it lives in memory only).
     const nav = p.getByRole('navigation', { name: 'Main navigation' });
@@ -63,6 +56,6 @@ describe.skipIf(!browserAvailable())('provider: usage CSV link and live statisti
     await nav.getByRole('link', { name: 'Live statistics' }).click();
     await expect.poll(() => p.getByTestId('live-transport').getAttribute('data-transport'), ON_SERVER).toBe('stream');
     expect(sockets.some((u) => /\/v1\/tenants\/[^/]+\/live\/stream\?ticket=sbu_/.test(u))).toBe(true);
-    await ctx.close();
+    await p.context().close();
   }, 120_000);
 });
