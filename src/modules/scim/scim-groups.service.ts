@@ -13,7 +13,7 @@ import { GROUP_FILTER_ATTRIBUTES } from './scim.attributes.js';
 
 import { normalisePatch, type PatchOp } from './scim.patch.js';
 import * as repo from './scim.repo.js';
-import { presentGroup, project, readGroup, readMembers, scimInvalid } from './scim.resources.js';
+import { presentGroup, project, readGroup, readMembers, scimInvalid, type ScimWrite } from './scim.resources.js';
 import { listOptions, listResponse, type ListQuery } from './scim.list.js';
 import { ScimMembers, type MemberChange } from './scim-members.js';
 
@@ -101,16 +101,9 @@ export class ScimGroupsService {
     });
   }
 
-  async replaceGroup(
-    ctx: RequestContext,
-    tenantId: string,
-    id: string,
-    body: unknown,
-    baseUrl: string,
-    ifMatch?: string,
-  ) {
-    const input = readGroup(body);
-    return this.changeGroup(ctx, tenantId, id, baseUrl, ifMatch, () => ({
+  async replaceGroup(w: ScimWrite) {
+    const input = readGroup(w.body);
+    return this.changeGroup(w, () => ({
       displayName: input.displayName,
       externalId: input.externalId,
       ...(input.members !== undefined && { members: { set: input.members } }),
@@ -118,24 +111,13 @@ export class ScimGroupsService {
   }
 
   /** PATCH of a group: displayName, externalId, and members added, removed (by value array or `members[value eq "…"]`) or replaced. */
-  async patchGroup(
-    ctx: RequestContext,
-    tenantId: string,
-    id: string,
-    body: unknown,
-    baseUrl: string,
-    ifMatch?: string,
-  ) {
-    const ops = normalisePatch(body);
-    return this.changeGroup(ctx, tenantId, id, baseUrl, ifMatch, (row) => groupChange(row, ops));
+  async patchGroup(w: ScimWrite) {
+    const ops = normalisePatch(w.body);
+    return this.changeGroup(w, (row) => groupChange(row, ops));
   }
 
   private async changeGroup(
-    ctx: RequestContext,
-    tenantId: string,
-    id: string,
-    baseUrl: string,
-    ifMatch: string | undefined,
+    { ctx, tenantId, id, baseUrl, ifMatch }: ScimWrite,
     change: (row: repo.ScimGroupRow) => GroupChange,
   ): Promise<Json> {
     const powers = await requireCapability(this.deps.db, ctx, tenantId, 'groups:edit');

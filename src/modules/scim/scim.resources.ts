@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../infra/context.js';
 import { AppError } from '../../infra/errors.js';
 import { Email } from '../users/users.schemas.js';
 import { ACCESS_GROUP, CORE_GROUP, CORE_USER, ENTERPRISE_USER } from './scim.attributes.js';
@@ -254,4 +255,14 @@ export function project(resource: Json, attributes?: string, excluded?: string):
     out[k] = v;
   }
   return out;
+}
+
+/** A write to one SCIM resource (PUT or PATCH), as the routes hand it over: who, where, the body and If-Match. */
+export interface ScimWrite {
+  ctx: RequestContext;
+  tenantId: string;
+  id: string;
+  body: unknown;
+  baseUrl: string;
+  ifMatch?: string | undefined;
 }

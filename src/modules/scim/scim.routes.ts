@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../infra/errors.js';
 import { etag } from '../../infra/versioning.js';
 import type { AccessTemplate } from '../../db/schema.js';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim.discovery.js';
-import { ERROR_SCHEMA, LIST_RESPONSE } from './scim.resources.js';
+import { ERROR_SCHEMA, LIST_RESPONSE, type ScimWrite } from './scim.resources.js';
 import { AccessTemplateBody, ScimBody, ScimItemQuery, ScimListQuery, ScimParams } from './scim.schemas.js';
 import type { ScimGroupsService } from './scim-groups.service.js';
 import type { ScimService } from './scim.service.js';
@@ -100,6 +100,18 @@ export function registerScimRoutes(app: Api, scim: ScimService, groups: ScimGrou
     });
     const tags = ['SCIM 2.0'];
     const base = (req: FastifyRequest) => baseUrl(req, (req.params as { t: string }).t, publicUrl);
+    /** A PUT or PATCH of one resource, as the services take it. */
+    const write = (req: FastifyRequest): ScimWrite => {
+      const { t, id } = req.params as { t: string; id: string };
+      return {
+        ctx: contextOf(req),
+        tenantId: t,
+        id,
+        body: req.body,
+        baseUrl: base(req),
+        ifMatch: req.headers['if-match'],
+      };
+    };
     const list = { params: TenantParams, querystring: ScimListQuery };
 
     s.get(
@@ -202,14 +214,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, groups: ScimGrou
         schema: { tags, summary: 'Replace a SCIM user', params: ScimParams, body: ScimBody, response: ok('the User') },
       },
       async (req, reply) => {
-        const user = await scim.replaceUser(
-          contextOf(req),
-          req.params.t,
-          req.params.id,
-          req.body,
-          base(req),
-          req.headers['if-match'],
-        );
+        const user = await scim.replaceUser(write(req));
         return reply.header('etag', etag(versionOf(user))).send(user);
       },
     );
@@ -225,14 +230,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, groups: ScimGrou
         },
       },
       async (req, reply) => {
-        const user = await scim.patchUser(
-          contextOf(req),
-          req.params.t,
-          req.params.id,
-          req.body,
-          base(req),
-          req.headers['if-match'],
-        );
+        const user = await scim.patchUser(write(req));
         return reply.header('etag', etag(versionOf(user))).send(user);
       },
     );
@@ -300,8 +298,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, groups: ScimGrou
           response: ok('the Group'),
         },
       },
-      async (req) =>
-        groups.replaceGroup(contextOf(req), req.params.t, req.params.id, req.body, base(req), req.headers['if-match']),
+      async (req) => groups.replaceGroup(write(req)),
     );
     s.patch(
       `${PREFIX}/Groups/:id`,
@@ -314,8 +311,7 @@ export function registerScimRoutes(app: Api, scim: ScimService, groups: ScimGrou
           response: ok('the Group'),
         },
       },
-      async (req) =>
-        groups.patchGroup(contextOf(req), req.params.t, req.params.id, req.body, base(req), req.headers['if-match']),
+      async (req) => groups.patchGroup(write(req)),
     );
     s.delete(
       `${PREFIX}/Groups/:id`,

@@ -11,7 +11,7 @@ import { USER_FILTER_ATTRIBUTES } from './scim.attributes.js';
 
 import { applyPatch, normalisePatch } from './scim.patch.js';
 import * as repo from './scim.repo.js';
-import { displayNameOf, emailOf, presentUser, project, readUser } from './scim.resources.js';
+import { displayNameOf, emailOf, presentUser, project, readUser, type ScimWrite } from './scim.resources.js';
 import { listOptions, listResponse, type ListQuery } from './scim.list.js';
 
 type Json = Record<string, unknown>;
@@ -84,23 +84,16 @@ export class ScimService {
   }
 
   /** PUT: the resource is replaced (its Switchboard fields through the users service). */
-  async replaceUser(
-    ctx: RequestContext,
-    tenantId: string,
-    id: string,
-    body: unknown,
-    baseUrl: string,
-    ifMatch?: string,
-  ) {
-    const input = readUser(body);
-    return this.changeUser(ctx, tenantId, id, baseUrl, ifMatch, () => input);
+  async replaceUser(w: ScimWrite) {
+    const input = readUser(w.body);
+    return this.changeUser(w, () => input);
   }
 
   /** PATCH: the operations (normalised from Entra's and Okta's dialects) apply to the current resource. */
-  async patchUser(ctx: RequestContext, tenantId: string, id: string, body: unknown, baseUrl: string, ifMatch?: string) {
-    const ops = normalisePatch(body);
-    return this.changeUser(ctx, tenantId, id, baseUrl, ifMatch, (current) => {
-      const { meta: _m, groups: _g, ...resource } = presentUser(current, baseUrl);
+  async patchUser(w: ScimWrite) {
+    const ops = normalisePatch(w.body);
+    return this.changeUser(w, (current) => {
+      const { meta: _m, groups: _g, ...resource } = presentUser(current, w.baseUrl);
       // The display name the provider did not send is derived (name, userName), so a name change moves it.
       if (current.resource.displayName === undefined) delete resource.displayName;
       return readUser(applyPatch(resource, ops));
@@ -108,11 +101,7 @@ export class ScimService {
   }
 
   private async changeUser(
-    ctx: RequestContext,
-    tenantId: string,
-    id: string,
-    baseUrl: string,
-    ifMatch: string | undefined,
+    { ctx, tenantId, id, baseUrl, ifMatch }: ScimWrite,
     next: (current: repo.ScimUserRow) => ReturnType<typeof readUser>,
   ): Promise<Json> {
     const powers = await requireCapability(this.deps.db, ctx, tenantId, 'users:edit');
