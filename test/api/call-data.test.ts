@@ -2,6 +2,7 @@
  * Call data (issue 14): ingestion stores by the licence held at the time of the call or event (G4),
  * attributed to the primary group then (A4); retention by tenant. Every step goes through HTTP.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IngestResult, Named, User, UserPage } from '../../src/contract/index.js';
 import { CallDataService } from '../../src/modules/call-data/call-data.service.js';
@@ -108,7 +109,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
   });
 
   it('CD1: ids, names and numbers are stored as sent, whatever characters they hold', async () => {
-    const { t, ingest } = await tenantWithPhoneSystem();
+    const { t, ada, ingest, patch } = await tenantWithPhoneSystem();
     const odd = ['a "quoted" \\ back\\slash', '{braces},commas', 'NULL', '', ' spaced ', 'zażółć 📞', 'tab\there\\n'];
     const records = odd.map((s, i) =>
       callRecord('ada', 'bob', {
@@ -136,6 +137,25 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
         to: { number: odd[i] || null, name: `"${odd[i]}"` },
       });
     });
+
+    // Agent events travel the same way: pause reasons and caller numbers as sent.
+    expect((await patch(ada, { licences: ['essential', 'agent'] })).status).toBe(200);
+    const events = odd.map((s, i) => ({
+      id: `ev-odd-${i}-${s}`,
+      at: new Date().toISOString(),
+      user: 'ada',
+      type: 'pause',
+      reason: s || null,
+      callerNumber: s || null,
+      conversationId: s || null,
+    }));
+    expect((await ingest('agent-events', events.slice(0, -1))).body.stored).toBe(odd.length - 1);
+    expect((await ingest('agent-events', events.slice(-1))).body.stored).toBe(1);
+    const stored = await sql<{ external_id: string; reason: string | null; caller_number: string | null }>`
+      select external_id, reason, caller_number from agent_events where tenant_id = ${t}`.execute(server.deps.db);
+    expect(new Map(stored.rows.map((r) => [r.external_id, [r.reason, r.caller_number]]))).toEqual(
+      new Map(events.map((e) => [e.id, [e.reason, e.callerNumber]])),
+    );
   });
 
   it('CD1, G4: a call of no licensed user is not stored; unknown users and invalid records are counted by reason', async () => {

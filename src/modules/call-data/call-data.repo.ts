@@ -309,17 +309,23 @@ export interface AgentEventRow {
   caller_number: string | null;
 }
 
-/** Inserts agent events; an event already stored (same id and time) is skipped. Returns the ids stored now. */
+/**
+ * Inserts agent events, one array per column like calls; an event already stored (same id and time) is skipped.
+ * Returns the ids stored now.
+ */
 export async function insertAgentEvents(db: Executor, tenantId: string, events: AgentEventRow[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
+  const e = <K extends keyof AgentEventRow>(k: K) => column(events, k);
   const r = await sql<{ external_id: string }>`
     with ins as (
       insert into agent_events (tenant_id, external_id, at, user_id, type, queue_id, reason, state, conversation_id,
         caller_number)
       select ${tenantId}, e.external_id, e.at, e.user_id, e.type, e.queue_id, e.reason, e.state, e.conversation_id,
         e.caller_number
-      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(external_id text, at timestamptz, user_id text,
-        type text, queue_id text, reason text, state text, conversation_id text, caller_number text)
+      from unnest(${e('external_id')}::text[], ${e('at')}::timestamptz[], ${e('user_id')}::text[], ${e('type')}::text[],
+        ${e('queue_id')}::text[], ${e('reason')}::text[], ${e('state')}::text[], ${e('conversation_id')}::text[],
+        ${e('caller_number')}::text[])
+        as e(external_id, at, user_id, type, queue_id, reason, state, conversation_id, caller_number)
       on conflict do nothing
       returning external_id, at, user_id
     ), producers as (
