@@ -197,4 +197,45 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
     // 600 rows ask for a supervisor licence: 300 get one, the rest are refused (C6), in both.
     expect(dry.job.result!.errors.filter((e) => e.rule === 'C6')).toHaveLength(300);
   });
+
+  it('P3: a job of only the valid rows whose node stopped reads as failed, import_interrupted, and still reports the parts it committed', async () => {
+    const { id: t } = await a.tenant();
+    const id = `imp_parts_${t}`;
+    const saved = {
+      created: 1000,
+      updated: 0,
+      unchanged: 0,
+      invalid: 0,
+      errors: [],
+      errorsTruncated: false,
+      rows: [{ row: 2, action: 'create', userId: 'usr_x', displayName: 'First', changes: ['displayName'] }],
+      rowsTruncated: true,
+    };
+    // What a node leaves behind when it stops after committing two parts of 500 rows.
+    await server.deps.db
+      .insertInto('user_import_jobs')
+      .values({
+        id,
+        tenant_id: t,
+        actor_type: 'provider',
+        actor_id: null,
+        dry_run: false,
+        mode: 'valid',
+        status: 'running',
+        total_rows: 2600,
+        processed_rows: 1000,
+        finished_at: null,
+        result: JSON.stringify(saved),
+        node_id: 'node-gone',
+        lease_until: new Date(Date.now() - 1000),
+      })
+      .execute();
+    const job = (await a.asProvider<ImportJob>('GET', `/v1/tenants/${t}/users/import/${id}`)).body;
+    expect(job).toMatchObject({
+      status: 'failed',
+      processedRows: 1000,
+      result: { ...saved, failureCode: 'import_interrupted' },
+    });
+    expect(job.result!.failure).toContain('after 1000 of 2600 rows');
+  });
 });
