@@ -40,13 +40,45 @@ function tenantKey(req: FastifyRequest): string | null {
   return typeof t === 'string' ? t : null;
 }
 
-type Limiter = (req: FastifyRequest) => Promise<{ isExceeded?: boolean; ttlInSeconds?: number }>;
+/**
+ * Fixed one-minute windows per key, in memory: a key's window starts at its first request and its
+ * count starts over when the window has passed (as @fastify/rate-limit's local store counts). Kept
+ * here, synchronous, because every check request spends two budgets: the plugin's asynchronous
+ * limiter showed on the hot path. At most 10,000 keys; past that, ended windows are dropped first,
+ * then the oldest.
+ */
+export class Windows {
+  private readonly byKey = new Map<string, { count: number; start: number }>();
+  constructor(private readonly windowMs: number) {}
 
-/** Refuses the request when one of its budgets is spent: 429 with `Retry-After`. */
-async function spend(reply: FastifyReply, limiter: Limiter, req: FastifyRequest, whose: string, max: number) {
-  const r = await limiter(req);
-  if (!r.isExceeded) return;
-  const retryAfter = Math.max(1, r.ttlInSeconds ?? 60);
+  /** Counts one request of `key`; its count in the window and the milliseconds the window has left. */
+  spend(key: string, now: number): { count: number; leftMs: number } {
+    let w = this.byKey.get(key);
+    if (!w || w.start + this.windowMs <= now) {
+      if (w) this.byKey.delete(key);
+      else if (this.byKey.size >= 10_000) this.prune(now);
+      w = { count: 0, start: now };
+      this.byKey.set(key, w);
+    }
+    w.count++;
+    return { count: w.count, leftMs: w.start + this.windowMs - now };
+  }
+
+  private prune(now: number): void {
+    for (const [key, w] of this.byKey) if (w.start + this.windowMs <= now) this.byKey.delete(key);
+    // Keys are in the order their windows started: the oldest go first.
+    for (const key of this.byKey.keys()) {
+      if (this.byKey.size < 10_000) break;
+      this.byKey.delete(key);
+    }
+  }
+}
+
+/** Refuses the request when the budget of `key` is spent: 429 with `Retry-After`. */
+function spend(reply: FastifyReply, windows: Windows, key: string, whose: string, max: number, now: number): void {
+  const r = windows.spend(key, now);
+  if (r.count <= max) return;
+  const retryAfter = Math.max(1, Math.ceil(r.leftMs / 1000));
   void reply.header('retry-after', String(retryAfter));
   throw new AppError('rate_limited', `${whose} budget of ${max} a minute for this operation is spent; retry later`, {
     extra: { retryAfter },
@@ -65,26 +97,7 @@ export function registerRateLimits(app: FastifyInstance, config: Config): void {
       tenant: config.RATE_LIMIT_TENANT_BULK_PER_MINUTE ?? 2 * config.RATE_LIMIT_BULK_PER_MINUTE,
     },
   };
-  // The limiters come from @fastify/rate-limit (registered with the identity module, which holds the
-  // sign-in throttles); they are made at the first limited request, once the plugin is surely there.
-  let limiters: Record<Kind, { credential: Limiter; tenant: Limiter }> | null = null;
-  const make = (instance: FastifyInstance) => {
-    const create = (o: object) => (instance as unknown as { createRateLimit(o: object): Limiter }).createRateLimit(o);
-    const of = (kind: Kind) => ({
-      credential: create({
-        max: budgets[kind].credential,
-        timeWindow: 60_000,
-        keyGenerator: (req: FastifyRequest) => `${kind}:credential:${credentialKey(req)}`,
-      }),
-      tenant: create({
-        max: budgets[kind].tenant,
-        timeWindow: 60_000,
-        keyGenerator: (req: FastifyRequest) => `${kind}:tenant:${tenantKey(req)}`,
-        allowList: (req: FastifyRequest) => tenantKey(req) === null,
-      }),
-    });
-    return { checks: of('checks'), bulk: of('bulk') };
-  };
+  const windows = new Windows(60_000);
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -95,11 +108,22 @@ export function registerRateLimits(app: FastifyInstance, config: Config): void {
         ? 'bulk'
         : null;
     if (kind === null) return;
-    const limit = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-      limiters ??= make(this);
+    const limit: onRequestHookHandler = (req, reply, done) => {
+      const now = Date.now();
       // The credential's budget first: a credential past its own does not spend its tenant's.
-      await spend(reply, limiters[kind].credential, req, "this credential's", budgets[kind].credential);
-      await spend(reply, limiters[kind].tenant, req, "this tenant's", budgets[kind].tenant);
+      spend(
+        reply,
+        windows,
+        `${kind}:credential:${credentialKey(req)}`,
+        "this credential's",
+        budgets[kind].credential,
+        now,
+      );
+      const tenant = tenantKey(req);
+      // The provider's tenant-less operations (`GET /v1/usage`) have no tenant budget.
+      if (tenant !== null)
+        spend(reply, windows, `${kind}:tenant:${tenant}`, "this tenant's", budgets[kind].tenant, now);
+      done();
     };
     const own = route.onRequest;
     const hooks: onRequestHookHandler[] = own === undefined ? [] : Array.isArray(own) ? own : [own];
