@@ -7,11 +7,12 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { putSystemSetting } from '../../src/db/system-settings.js';
 import { hashToken } from '../../src/infra/crypto.js';
 import { newId } from '../../src/infra/ids.js';
 import { insertTicket } from '../../src/modules/stream/stream.repo.js';
 import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
 import { Inbox } from '../support/waiting.js';
 import { messageText } from '../stream/support.js';
 
@@ -110,11 +111,33 @@ describeEachDatabase('tickets for one link or WebSocket (D1)', (kind) => {
     await insertTicket(server.deps.db, {
       id: newId('stk'),
       tokenHash: hashToken(ticket),
-      owner: { kind: 'provider' },
+      owner: { kind: 'provider', credentialHash: hashToken(PROVIDER_TOKEN) },
       resource: '/v1/usage',
       expiresAt: new Date(Date.now() - 1000),
     });
     expect((await usageCsv(ticket)).status).toBe(401);
+  });
+
+  it("a provider ticket ends with the token that asked for it (rotation), as a user's with the session", async () => {
+    // A generated provider token, as `switchboard provider-token rotate` stores it (its hash only).
+    const rotating = `sbp_${newId('x')}${newId('y')}`;
+    await putSystemSetting(server.deps.db, 'provider_token_hash', hashToken(rotating));
+    const asked = await a.call<Ticket>('POST', '/v1/stream/tickets', {
+      token: rotating,
+      body: { resource: '/v1/usage' },
+    });
+    expect(asked.status).toBe(201);
+    const kept = await a.call<Ticket>('POST', '/v1/stream/tickets', {
+      token: rotating,
+      body: { resource: '/v1/usage' },
+    });
+    expect((await usageCsv(kept.body.ticket)).status).toBe(200);
+    await putSystemSetting(server.deps.db, 'provider_token_hash', hashToken(`${rotating}-next`));
+    const after = await usageCsv(asked.body.ticket);
+    expect(after.status).toBe(401);
+    expect(after.body).toMatchObject({ code: 'invalid_token' });
+    // The configured token's tickets are not touched by the rotation of the generated one.
+    expect((await usageCsv(await ticketFor('/v1/usage'))).status).toBe(200);
   });
 
   it("in a browser that also holds a user's cookie, the provider's link is the provider's", async () => {

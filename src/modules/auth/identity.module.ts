@@ -44,7 +44,7 @@ export async function registerIdentity(
     });
   }
   // A ticket for one link or WebSocket is the more specific credential: it is asked before the cookie.
-  registerResourceTickets(auth, deps.db);
+  registerResourceTickets(auth, deps.db, deps.config.SWITCHBOARD_PROVIDER_TOKEN);
   await registerPortalCookies(app, auth, deps.db);
   const resolveProviderToken: TokenResolver = (db, token) =>
     resolveProvider(db, token, deps.config.SWITCHBOARD_PROVIDER_TOKEN);

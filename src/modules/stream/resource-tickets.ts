@@ -1,6 +1,7 @@
 import type { Authenticator } from '../../http/authenticate.js';
 import type { Executor } from '../../db/database.js';
 import type { Actor } from '../../infra/context.js';
+import { getSystemSetting } from '../../db/system-settings.js';
 import { hashToken } from '../../infra/crypto.js';
 import { AppError } from '../../infra/errors.js';
 import { consumeResourceTicket, type TicketHolder } from './stream.repo.js';
@@ -8,21 +9,24 @@ import { RESOURCE_TICKET_PREFIX } from './stream.service.js';
 
 /**
  * D1: `?ticket=sbu_…` authenticates the one GET (a download link) or WebSocket upgrade it was issued
- * for (`POST /v1/stream/tickets` with `resource`), once, within 30 s, as its holder: the provider,
- * or the user whose session is still live. The holder then meets the route's own checks (tenant
+ * for (`POST /v1/stream/tickets` with `resource`), once, within 30 s, as its holder: the provider
+ * while the token that asked is still the provider's, or the user whose session is still live. The holder then meets the route's own checks (tenant
  * isolation, capabilities), so a ticket opens nothing its holder could not open with a header.
  * Registered before the portal cookie, so a link the provider opens is the provider's even in a
  * browser that also holds a user's cookie. The ticket is taken out of the query once used, so the
  * routes' own query schemas never see it.
  */
-export function registerResourceTickets(auth: Authenticator, db: Executor): void {
+export function registerResourceTickets(auth: Authenticator, db: Executor, envProviderToken?: string): void {
   auth.addFallback(async (req) => {
     const query = req.query as Record<string, unknown> | undefined;
     const ticket = query?.ticket;
     if (typeof ticket !== 'string' || !ticket.startsWith(`${RESOURCE_TICKET_PREFIX}_`)) return null;
     const path = req.url.split('?')[0]!;
     const holder = req.method === 'GET' ? await consumeResourceTicket(db, hashToken(ticket), path) : null;
-    if (!holder)
+    if (
+      !holder ||
+      (holder.kind === 'provider' && !(await stillProviderToken(db, holder.credentialHash, envProviderToken)))
+    )
       throw new AppError(
         'invalid_token',
         'the ticket is unknown, used, expired, for another address, or its session ended; ask for a new one',
@@ -30,6 +34,21 @@ export function registerResourceTickets(auth: Authenticator, db: Executor): void
     delete query!.ticket;
     return actorOf(holder);
   });
+}
+
+/**
+ * The provider token that asked for a provider ticket is still one (the configured token, or the
+ * generated one whose hash is stored): a rotated token's tickets end with it, as a session's with it.
+ * Both sides are hashes the server stored or derived, so a plain comparison leaks nothing.
+ */
+async function stillProviderToken(
+  db: Executor,
+  credentialHash: string,
+  envToken: string | undefined,
+): Promise<boolean> {
+  if (!credentialHash) return false;
+  if (envToken && credentialHash === hashToken(envToken)) return true;
+  return credentialHash === (await getSystemSetting(db, 'provider_token_hash'));
 }
 
 function actorOf(holder: TicketHolder): Actor {

@@ -17,6 +17,8 @@ export interface StreamTicketsTable {
   tenant_id: string | null;
   user_id: string | null;
   session_id: string | null;
+  /** A provider ticket's: the hash of the provider token that asked for it (migrations/20261202T0601). */
+  credential_hash: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   expires_at: ColumnType<Date, Date | string, never>;
   used_at: ColumnType<Date | null, never, Date | string>;
@@ -37,7 +39,7 @@ export interface TicketOwner {
 }
 
 /** Who a ticket was issued to: a user on a live session, or the provider (see migrations/20261202T0600). */
-export type TicketHolder = ({ kind: 'user' } & TicketOwner) | { kind: 'provider' };
+export type TicketHolder = ({ kind: 'user' } & TicketOwner) | { kind: 'provider'; credentialHash: string };
 
 /** Stores a ticket's hash; the ticket itself is never stored. */
 export async function insertTicket(
@@ -55,6 +57,7 @@ export async function insertTicket(
       tenant_id: owner.kind === 'user' ? owner.tenantId : null,
       user_id: owner.kind === 'user' ? owner.userId : null,
       session_id: owner.kind === 'user' ? owner.sessionId : null,
+      credential_hash: owner.kind === 'provider' ? owner.credentialHash : null,
       expires_at: row.expiresAt,
     })
     .execute();
@@ -73,10 +76,10 @@ async function useTicket(db: Executor, tokenHash: string, resource: string | nul
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .where((eb) => (resource === null ? eb('resource', 'is', null) : eb('resource', '=', resource)))
-    .returning(['kind', 'tenant_id', 'user_id', 'session_id'])
+    .returning(['kind', 'tenant_id', 'user_id', 'session_id', 'credential_hash'])
     .executeTakeFirst();
   if (!row) return null;
-  if (row.kind === 'provider') return { kind: 'provider' };
+  if (row.kind === 'provider') return { kind: 'provider', credentialHash: row.credential_hash ?? '' };
   const sessionId = row.session_id!;
   const live = await liveSessionIds(db, [sessionId]);
   return live.has(sessionId) ? { kind: 'user', tenantId: row.tenant_id!, userId: row.user_id!, sessionId } : null;

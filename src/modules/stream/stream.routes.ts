@@ -88,7 +88,10 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
         response: { 201: Ticket, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await stream.issueTicket(contextOf(req), req.body?.resource)),
+    async (req, reply) => {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      return reply.status(201).send(await stream.issueTicket(contextOf(req), req.body?.resource, bearer));
+    },
   );
 
   app.route({

@@ -39,8 +39,12 @@ export class StreamService {
    * that path (`?ticket=` on a GET or a WebSocket upgrade) and acts as its holder there, who may be
    * the provider (its token never leaves memory; routes decide what the holder may see).
    */
-  async issueTicket(ctx: RequestContext, resource?: string): Promise<{ ticket: string; expiresAt: string }> {
-    const owner = ticketHolderOf(ctx.actor, resource);
+  async issueTicket(
+    ctx: RequestContext,
+    resource?: string,
+    bearer?: string,
+  ): Promise<{ ticket: string; expiresAt: string }> {
+    const owner = ticketHolderOf(ctx.actor, resource, bearer);
     const ticket = generateToken(resource === undefined ? 'sbw' : RESOURCE_TICKET_PREFIX);
     const expiresAt = new Date(Date.now() + TICKET_TTL_SECONDS * 1000);
     await insertTicket(this.deps.db, {
@@ -73,14 +77,18 @@ export function streamIdentityOf(actor: Actor): StreamIdentity {
   return { tenantId: actor.tenantId, userId: actor.id, sessionId: actor.sessionId ?? null };
 }
 
-/** The provider (for one resource only) or a user signed in with a session; API and platform tokens get none. */
-function ticketHolderOf(actor: Actor, resource: string | undefined): TicketHolder {
+/**
+ * The provider (for one resource only; the ticket keeps the hash of the token that asked, `bearer`) or a
+ * user signed in with a session; API and platform tokens get none.
+ */
+function ticketHolderOf(actor: Actor, resource: string | undefined, bearer: string | undefined): TicketHolder {
   if (actor.kind === 'provider') {
     if (resource === undefined)
       throw new AppError('validation_failed', "the provider's tickets name the resource they open", {
         field: '/resource',
       });
-    return { kind: 'provider' };
+    if (!bearer) throw new AppError('forbidden', "the provider's tickets are asked for with the provider token");
+    return { kind: 'provider', credentialHash: hashToken(bearer) };
   }
   const who = streamIdentityOf(actor);
   if (!who.sessionId) throw new AppError('forbidden', 'tickets are issued to signed-in sessions');
