@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IngestResult, Named } from '../../src/contract/index.js';
+import * as rollupMigration from '../../src/db/migrations/20261202T0300_call_rollup.js';
 import { CallDataService } from '../../src/modules/call-data/call-data.service.js';
 import { rollupPlan } from '../../src/modules/call-data/report-rollup.js';
 import { callReport, type CallFilter } from '../../src/modules/call-data/reports.repo.js';
@@ -235,6 +236,31 @@ describeEachDatabase('call data: the rollup answers as the calls do', (kind) => 
       expect(await callReport(db, f, by, 'UTC')).toEqual(await callReport(db, f, by, 'UTC', 'calls'));
     const totals = (await callReport(db, f, 'queue', 'UTC')).find((r) => r.is_total);
     expect(totals?.total).toBe(answers.reduce((n, r) => n + r.body.stored, 0));
+  });
+
+  it("the migration's backfill builds from stored calls the same rollup ingestion kept", async () => {
+    const now = Date.now();
+    const { t, token } = await tenant(now);
+    const calls = fc.sample(callArb, { numRuns: 300, seed: 21 });
+    const r = await a.call<IngestResult>('POST', `/v1/tenants/${t}/platform/call-records`, {
+      token,
+      body: { records: calls.map((c, i) => record(c, `cdr-${i}`, now)) },
+    });
+    expect(r.body.stored).toBeGreaterThan(100);
+    const db = server.deps.db;
+    const rows = async () =>
+      (
+        await sql<Record<string, unknown>>`
+          select grain, hour, user_id, group_id, queue_id, direction, disposition, calls, answered, missed, abandoned,
+            sum_wait::int as sum_wait, max_wait, sum_talk::int as sum_talk, max_talk
+          from call_rollup where tenant_id = ${t}
+          order by grain, hour, user_id, group_id, queue_id, direction, disposition`.execute(db)
+      ).rows;
+    const kept = await rows();
+    expect(new Set(kept.map((row) => row.grain))).toEqual(new Set(['call', 'group', 'user']));
+    await sql`drop table call_rollup`.execute(db);
+    await rollupMigration.up(db as never);
+    expect(await rows()).toEqual(kept);
   });
 
   it('retention prunes the rollup by the hour with the calls, and the reports still agree', async () => {
