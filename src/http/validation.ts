@@ -1,6 +1,6 @@
 import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifySchema, FastifySchemaValidationError } from 'fastify';
 
 /**
  * Request validation: bodies are validated strictly (a number is not a string: E2), while query
@@ -23,10 +23,13 @@ export function withQuickCheck<S extends object>(schema: S, quick: (body: unknow
   return schema;
 }
 
-type Validate = ((data: unknown, ctx?: unknown) => boolean) & { errors?: unknown; schemaEnv?: unknown };
+type Validate = ((data: unknown, ctx?: unknown) => boolean) & {
+  errors?: FastifySchemaValidationError[] | null;
+  schemaEnv?: unknown;
+};
 
 function compileBody(schema: object): Validate {
-  const full = strict.compile(schema) as Validate;
+  const full = strict.compile(schema) as unknown as Validate;
   const quick = quickChecks.get(schema);
   if (!quick) return full;
   const validate: Validate = (data, ctx) => {

@@ -48,13 +48,18 @@ export interface Explained {
   readonly json: string;
 }
 
+function explained(user: UserAccess, tenant: TenantAccess, capability: string, resource?: string): Explained {
+  const decision = explainCapability(user, tenant, capability, resource);
+  return { decision, json: decisionJson(decision) };
+}
+
 /** A decision as the JSON of the check answer's wire form. */
 export function decisionJson(d: Decision): string {
   return `{"allowed":${d.allowed},"grantedBy":${JSON.stringify(d.grantedBy)},"blockedBy":${JSON.stringify(d.blockedBy)}}`;
 }
 
-/** Rough heap cost of one remembered explanation (its key, the decision and its JSON text). */
-const BYTES_PER_EXPLAINED = 320;
+/** Heap cost of one remembered explanation (its map entry, the decision and its JSON text; measured 830-960 bytes). */
+const BYTES_PER_EXPLAINED = 900;
 
 /** The JSON sub-objects of a user that are shared between users holding equal values. */
 const SHARED_FIELDS = [
@@ -96,7 +101,7 @@ export class TenantSnapshot {
    * are replaced (never changed in place) when a change lands: a new user state misses here, a new
    * tenant state empties the whole memo, so a remembered explanation is never stale.
    */
-  private explained = new WeakMap<UserAccess, Map<string, Map<string | undefined, Explained>>>();
+  private explained = new WeakMap<UserAccess, Map<string, Explained>>();
   private explainedOf: TenantAccess | null = null;
   private explainedCount = 0;
 
@@ -139,15 +144,15 @@ export class TenantSnapshot {
       this.explainedOf = this.tenant;
       this.explainedCount = 0;
     }
+    // One map per user state; a NUL never reaches here from a request (E1), so the key is unambiguous.
+    if (capability.includes('\u0000')) return explained(user, this.tenant, capability, resource);
     let mine = this.explained.get(user);
-    if (!mine) this.explained.set(user, (mine = new Map<string, Map<string | undefined, Explained>>()));
-    let onCapability = mine.get(capability);
-    if (!onCapability) mine.set(capability, (onCapability = new Map<string | undefined, Explained>()));
-    let hit = onCapability.get(resource);
+    if (!mine) this.explained.set(user, (mine = new Map<string, Explained>()));
+    const key = resource === undefined ? capability : `${capability}\u0000${resource}`;
+    let hit = mine.get(key);
     if (!hit) {
-      const decision = explainCapability(user, this.tenant, capability, resource);
-      hit = { decision, json: decisionJson(decision) };
-      onCapability.set(resource, hit);
+      hit = explained(user, this.tenant, capability, resource);
+      mine.set(key, hit);
       this.explainedCount++;
     }
     return hit;
