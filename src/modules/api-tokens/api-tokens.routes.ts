@@ -65,20 +65,26 @@ export function registerApiTokenRoutes(app: Api, tokens: ApiTokensService): void
 export function registerTokenUseAudit(app: Api, deps: ServiceDeps): void {
   /** When this node last recorded each token's use: the record is once a minute, so most requests skip it. */
   const recorded = new Map<string, number>();
-  app.addHook('onRequest', async (req) => {
+  // Callback style: on the hot paths (the PBX's dial checks) a promise per hook per request shows.
+  app.addHook('onRequest', (req, _reply, done) => {
+    noteUse(req);
+    done();
+  });
+  function noteUse(req: FastifyRequest): void {
     const a = req.actor;
     if (!a || a.kind === 'provider') return;
-    const m = /^(api_token|platform_token):(.+)$/.exec(a.credential);
-    if (!m) return;
+    // A use recorded lately is the common case (the PBX's every call): answered before anything else.
     const now = Date.now();
     if (now - (recorded.get(a.credential) ?? 0) < TOKEN_USE_EVERY_MS) return;
+    const m = /^(api_token|platform_token):(.+)$/.exec(a.credential);
+    if (!m) return;
     if (recorded.size >= 10_000) recorded.clear();
     recorded.set(a.credential, now);
     // In the background: the request (a PBX's dial check) never waits for this write.
     void recordUse(deps, req, a, m[1] as 'api_token' | 'platform_token', m[2]!).catch((err: unknown) =>
       req.log.warn({ err }, 'recording a token use failed'),
     );
-  });
+  }
 }
 
 /** How often one node records a token's use; the database keeps it once a minute across nodes. */
