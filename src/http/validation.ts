@@ -1,6 +1,7 @@
 import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema, FastifySchemaValidationError } from 'fastify';
+import { quickCheckOf } from './quick-check.js';
 
 /**
  * Request validation: bodies are validated strictly (a number is not a string: E2), while query
@@ -10,19 +11,6 @@ const common: Options = { allErrors: false, removeAdditional: false, useDefaults
 const strict = withFormats(new Ajv.default({ ...common, coerceTypes: false }));
 const coercing = withFormats(new Ajv.default({ ...common, coerceTypes: 'array' }));
 
-/**
- * Hand-written checks of hot request bodies (a 1,000-check batch), registered with their schema: a
- * check that passes only input the schema accepts, applying the schema's defaults. Input it does not
- * pass goes to the compiled schema, so a refusal is the same problem+json whichever way.
- */
-const quickChecks = new WeakMap<object, (body: unknown) => boolean>();
-
-/** Registers `quick` as the fast path of request bodies of `schema`; returns the schema. */
-export function withQuickCheck<S extends object>(schema: S, quick: (body: unknown) => boolean): S {
-  quickChecks.set(schema, quick);
-  return schema;
-}
-
 type Validate = ((data: unknown, ctx?: unknown) => boolean) & {
   errors?: FastifySchemaValidationError[] | null;
   schemaEnv?: unknown;
@@ -30,7 +18,7 @@ type Validate = ((data: unknown, ctx?: unknown) => boolean) & {
 
 function compileBody(schema: object): Validate {
   const full = strict.compile(schema) as unknown as Validate;
-  const quick = quickChecks.get(schema);
+  const quick = quickCheckOf(schema);
   if (!quick) return full;
   const validate: Validate = (data, ctx) => {
     if (quick(data)) return true;

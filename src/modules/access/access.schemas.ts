@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { withQuickCheck } from '../../http/validation.js';
+import { withQuickCheck } from '../../http/quick-check.js';
 
 /** D7: answer from a state at least this new (e.g. the `version` a write returned), on any node. */
 export const MinVersion = Type.Integer({
