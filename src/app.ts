@@ -16,6 +16,7 @@ import { ensureProviderToken, loadSecretBox } from './infra/bootstrap.js';
 import { newId } from './infra/ids.js';
 import { Metrics } from './infra/metrics.js';
 import { createLogger } from './infra/logger.js';
+import { statisticsSettled } from './db/analyze.js';
 import { Authenticator, contextOf } from './http/authenticate.js';
 import { finishOpenApiDocument } from './http/openapi.js';
 import { registerErrorHandling } from './http/problem.js';
@@ -198,6 +199,8 @@ export async function buildServer(config: Config, opts: { logger?: Logger } = {}
       await app.close();
       for (const c of closers) await c();
       await bus.stop();
+      // A background ANALYZE after bulk writes (src/db/analyze.ts) ends before the pool does.
+      await statisticsSettled(database.db);
       await database.close();
     },
   };

@@ -1,3 +1,4 @@
+import { noteBulkWrite } from '../../db/analyze.js';
 import type { Executor } from '../../db/database.js';
 import type { RequestContext } from '../../infra/context.js';
 import type { ServiceDeps } from '../../infra/deps.js';
@@ -57,6 +58,7 @@ export class CallDataService {
     }
     plan.tally.notStored.duplicate += plan.calls.length - stored.size;
     plan.tally.stored = stored.size;
+    this.wrote(['call_records', 'call_participants', 'call_rollup'], stored.size);
     return { ...answer(records.length, plan.tally), participants };
   }
 
@@ -76,7 +78,18 @@ export class CallDataService {
     );
     plan.tally.notStored.duplicate += plan.events.length - stored.size;
     plan.tally.stored = stored.size;
+    this.wrote(['agent_events'], stored.size);
     return answer(records.length, plan.tally);
+  }
+
+  /**
+   * Counts a committed batch toward the tables' next ANALYZE (run in the background once enough rows
+   * changed: the planner must know the month's partitions have grown). A call's participants and its
+   * rollup rows are counted by the calls stored, the smallest figure they are written in.
+   */
+  private wrote(tables: string[], rows: number): void {
+    const onError = (err: unknown) => this.deps.log.warn({ err }, 'call data: ANALYZE after ingestion failed');
+    for (const table of tables) noteBulkWrite(this.deps.db, table, rows, onError);
   }
 
   async settings(ctx: RequestContext, tenantId: string): Promise<CallDataSettings> {

@@ -1,3 +1,4 @@
+import { noteBulkWrite } from '../../db/analyze.js';
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
@@ -241,6 +242,7 @@ export class UsersCsvService {
         // "running" (nor, once its lease runs out, "failed" over rows that were written).
         await repo.updateJob(uow.tx, tenantId, job.id, finished('done', total, result));
       });
+      this.wroteUsers(result.created + result.updated);
       return;
     } catch (err) {
       if (!(err instanceof Undo)) {
@@ -283,6 +285,7 @@ export class UsersCsvService {
               : { processed_rows: end, result: JSON.stringify(draft), lease_until: new Date(Date.now() + LEASE_MS) },
           );
         });
+        this.wroteUsers(draft.created + draft.updated - (result.created + result.updated));
         result = draft;
         done = end;
         this.advance(job.id, done);
@@ -359,6 +362,13 @@ export class UsersCsvService {
   }
 
   /** The rows done so far, in this node's memory (the progress endpoint answers from it). */
+  /** Counts committed rows toward the next ANALYZE of users (statistics after bulk writes). */
+  private wroteUsers(rows: number): void {
+    noteBulkWrite(this.deps.db, 'users', rows, (err) =>
+      this.deps.log.warn({ err }, 'users CSV import: ANALYZE after the import failed'),
+    );
+  }
+
   private advance(jobId: string, done: number): void {
     const live = this.live.get(jobId);
     if (live) live.job.processedRows = done;
