@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedApiToken, LoginResult, Queue, UserPage } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { apiSuite, uniqueEmail, type Page } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -16,15 +16,7 @@ interface Decision {
 }
 
 describeEachDatabase('AuthZEN Authorization API 1.0', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const a = apiSuite(kind);
 
   /**
    * A tenant with a Sales and a Help queue, an agent in Sales (u1), an app user (u2), and an administrator

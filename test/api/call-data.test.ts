@@ -3,12 +3,12 @@
  * attributed to the primary group then (A4); retention by tenant. Every step goes through HTTP.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { IngestResult, Named, User, UserPage } from '../../src/contract/index.js';
 import { CallDataService } from '../../src/modules/call-data/call-data.service.js';
 import type { StoredCall } from '../../src/modules/call-data/reports.schemas.js';
-import { api, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 const person = (externalId: string, n: number) => ({
   externalId,
@@ -43,15 +43,7 @@ export const callRecord = (from: string | null, to: string | null, extra: Record
 };
 
 describeEachDatabase('call data: ingestion by licence', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   /** A tenant with a platform token and two phone-system users, ada and bob (both with Essential). */
   async function tenantWithPhoneSystem() {
@@ -78,8 +70,8 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
 
   const participantsOf = async (t: string) =>
     (
-      await server.deps.db
-        .selectFrom('call_participants' as never)
+      await server()
+        .deps.db.selectFrom('call_participants' as never)
         .select(['call_id', 'user_id', 'group_id', 'role'] as never)
         .where('tenant_id' as never, '=', t as never)
         .execute()
@@ -152,7 +144,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect((await ingest('agent-events', events.slice(0, -1))).body.stored).toBe(odd.length - 1);
     expect((await ingest('agent-events', events.slice(-1))).body.stored).toBe(1);
     const stored = await sql<{ external_id: string; reason: string | null; caller_number: string | null }>`
-      select external_id, reason, caller_number from agent_events where tenant_id = ${t}`.execute(server.deps.db);
+      select external_id, reason, caller_number from agent_events where tenant_id = ${t}`.execute(server().deps.db);
     expect(new Map(stored.rows.map((r) => [r.external_id, [r.reason, r.caller_number]]))).toEqual(
       new Map(events.map((e) => [e.id, [e.reason, e.callerNumber]])),
     );
@@ -326,7 +318,7 @@ describeEachDatabase('call data: ingestion by licence', (kind) => {
     expect((await ingest('call-records', [now])).body.stored).toBe(1);
 
     // Eleven days on, this tenant's call is past its retention and is deleted; other tenants keep theirs.
-    const service = new CallDataService(server.deps);
+    const service = new CallDataService(server().deps);
     const { deleted } = await service.prune(new Date(Date.now() + 11 * 86_400_000));
     expect(deleted).toBeGreaterThanOrEqual(2);
     expect(await participantsOf(t)).toEqual([]);

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ImportJob } from '../../src/contract/index.js';
-import { api, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite } from '../support/api.js';
+import { describeEachDatabase, PROVIDER_TOKEN } from '../support/server.js';
 
 /**
  * I3, W1: an import that invites many users leaves their mails in the outbox; the dispatcher sends
@@ -11,15 +11,7 @@ import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer 
  * before any request got a turn: it waits for the event loop between claims.
  */
 describeEachDatabase('outbox: invitations of a large import (I3)', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   const pendingMails = async (domain: string) =>
     Number(
@@ -27,7 +19,7 @@ describeEachDatabase('outbox: invitations of a large import (I3)', (kind) => {
         await sql<{
           n: number | string;
         }>`select count(*) as n from outbox where type = 'mail' and dispatched_at is null and payload->>'to' like ${`%@${domain}`}`.execute(
-          server.deps.db,
+          server().deps.db,
         )
       ).rows[0]!.n,
     );
@@ -36,7 +28,7 @@ describeEachDatabase('outbox: invitations of a large import (I3)', (kind) => {
       (
         await sql<{
           n: number | string;
-        }>`select count(*) as n from dev_mailbox where to_addr like ${`%@${domain}`}`.execute(server.deps.db)
+        }>`select count(*) as n from dev_mailbox where to_addr like ${`%@${domain}`}`.execute(server().deps.db)
       ).rows[0]!.n,
     );
 
@@ -45,7 +37,7 @@ describeEachDatabase('outbox: invitations of a large import (I3)', (kind) => {
     const domain = `invited-${kind}-${Date.now()}.example`;
     const lines = ['displayName,email,permissions'];
     for (let i = 0; i < 1000; i++) lines.push(`Invitee ${i},invitee${i}@${domain},website_access`);
-    const res = await server.app.inject({
+    const res = await server().app.inject({
       method: 'POST',
       url: `/v1/tenants/${t}/users/import`,
       headers: { authorization: `Bearer ${PROVIDER_TOKEN}`, 'content-type': 'text/csv' },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { explainCapability } from '../../src/access/explain.js';
 import { CAPABILITIES, QUEUE_CAPABILITIES } from '../../src/catalog/index.js';
 import type { CheckAnswer, Queue, Profile, UserPage } from '../../src/contract/index.js';
@@ -9,8 +9,8 @@ import { loadTenantRows } from '../../src/modules/snapshot/snapshot.repo.js';
 import { snapshotsOf } from '../../src/modules/snapshot/snapshot-store.js';
 import { TenantSnapshot } from '../../src/modules/snapshot/tenant-snapshot.js';
 import { newId } from '../../src/infra/ids.js';
-import { api, uniqueEmail, type ApiClient, type Page } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite, uniqueEmail, type Page } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /**
  * The live snapshot (D7, ARCHITECTURE "Performance design"): after every change made through the
@@ -18,18 +18,10 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../suppo
  * (bitsets) agrees with its explanations on every capability and queue.
  */
 describeEachDatabase('live snapshot', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
-  const live = async (t: string) => (await snapshotsOf(server.deps.db)!.get(t))!;
-  const fresh = async (t: string) => TenantSnapshot.fromRows((await loadTenantRows(server.deps.db, t))!);
+  const live = async (t: string) => (await snapshotsOf(server().deps.db)!.get(t))!;
+  const fresh = async (t: string) => TenantSnapshot.fromRows((await loadTenantRows(server().deps.db, t))!);
 
   async function expectLiveEqualsFresh(t: string): Promise<void> {
     const [l, f] = [await live(t), await fresh(t)];
@@ -284,7 +276,7 @@ describeEachDatabase('live snapshot', (kind) => {
     const held = (await live(t)).users.get(pat.id)!;
     expect(held.softphone).toMatchObject({ id: deviceId, kind: 'sip' });
     expect(JSON.stringify(held)).not.toContain('secret-sip-1');
-    const { db, secrets } = server.deps;
+    const { db, secrets } = server().deps;
     const fromSnapshot = async () => (await loadEffectiveConfigs(db, secrets, t, [pat.id])).get(pat.id)!;
     expect((await fromSnapshot()).softphone).toMatchObject({ device: { id: deviceId, sip } });
     // Proof it is not read from the database: rows changed past the services (and the bus) do not show

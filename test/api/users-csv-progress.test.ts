@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ImportJob, UserPage } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase, PROVIDER_TOKEN } from '../support/server.js';
 
 /**
  * P3: a large import shows its progress while it runs, and the database keeps serving the portal. On
@@ -12,15 +12,7 @@ import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer 
  * a time, so other requests (the users list) are answered between parts.
  */
 describeEachDatabase('users CSV import progress (P3)', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   /** An administrator's portal session (Manage Users), and its first request, so its verification is recent. */
   async function administrator(t: string): Promise<string> {
@@ -38,7 +30,7 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
   }
 
   async function start(t: string, token: string, csv: string, query: string): Promise<ImportJob> {
-    const res = await server.app.inject({
+    const res = await server().app.inject({
       method: 'POST',
       url: `/v1/tenants/${t}/users/import${query}`,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
@@ -74,7 +66,7 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
     Number(
       (
         await sql<{ n: number | string }>`select count(*) as n from users where tenant_id = ${t}`.execute(
-          server.deps.db,
+          server().deps.db,
         )
       ).rows[0]!.n,
     );
@@ -136,12 +128,12 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
       .raw(
         `create function refuse_${tag}() returns trigger language plpgsql as $$ begin raise exception 'disk on fire'; end $$`,
       )
-      .execute(server.deps.db);
+      .execute(server().deps.db);
     await sql
       .raw(
         `create trigger refuse_${tag} before insert on users for each row when (new.display_name = 'Crash ${tag}') execute function refuse_${tag}()`,
       )
-      .execute(server.deps.db);
+      .execute(server().deps.db);
     try {
       const total = 2600;
       const all = await follow(t, token, await start(t, token, file(total, tag, 2300), ''));
@@ -157,8 +149,8 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
       });
       expect(await count(t)).toBe(before + 2000);
     } finally {
-      await sql.raw(`drop trigger refuse_${tag} on users`).execute(server.deps.db);
-      await sql.raw(`drop function refuse_${tag}()`).execute(server.deps.db);
+      await sql.raw(`drop trigger refuse_${tag} on users`).execute(server().deps.db);
+      await sql.raw(`drop function refuse_${tag}()`).execute(server().deps.db);
     }
   });
 
@@ -212,8 +204,8 @@ describeEachDatabase('users CSV import progress (P3)', (kind) => {
       rowsTruncated: true,
     };
     // What a node leaves behind when it stops after committing two parts of 500 rows.
-    await server.deps.db
-      .insertInto('user_import_jobs')
+    await server()
+      .deps.db.insertInto('user_import_jobs')
       .values({
         id,
         tenant_id: t,

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type {
   AuditPage,
   CreatedApiToken,
@@ -8,27 +8,19 @@ import type {
   User,
   UserPage,
 } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, PROVIDER_TOKEN, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase, PROVIDER_TOKEN } from '../support/server.js';
 
 const COLUMNS =
   'id,externalId,source,extension,displayName,email,status,licences,supervisorLevel,permissions,recordingScope,groups,primaryGroup,desktop,channels,recording,crmOverlay,version';
 
 describeEachDatabase('users CSV (P3)', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   const auth = (token?: string) => ({ authorization: `Bearer ${token ?? PROVIDER_TOKEN}` });
 
   async function exportCsv(t: string, query = '', token?: string) {
-    const res = await server.app.inject({
+    const res = await server().app.inject({
       method: 'GET',
       url: `/v1/tenants/${t}/users/export${query}`,
       headers: auth(token),
@@ -40,7 +32,7 @@ describeEachDatabase('users CSV (P3)', (kind) => {
 
   /** Posts a file and follows its job to the end. */
   async function importCsv(t: string, csv: string, query = '', token?: string) {
-    const res = await server.app.inject({
+    const res = await server().app.inject({
       method: 'POST',
       url: `/v1/tenants/${t}/users/import${query}`,
       headers: { ...auth(token), 'content-type': 'text/csv' },
@@ -335,7 +327,7 @@ describeEachDatabase('users CSV (P3)', (kind) => {
 
   it('P3: a job whose node stopped (its lease ran out) reads as failed, import_interrupted; a live lease stays running', async () => {
     const { id: t } = await a.tenant();
-    const db = server.database.db;
+    const db = server().database.db;
     const job = (id: string, leaseUntil: Date) =>
       db
         .insertInto('user_import_jobs')

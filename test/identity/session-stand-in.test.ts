@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
+import { expect, it } from 'vitest';
+import { serverSuite, uniqueEmail } from '../support/api.js';
 import { insertSession } from '../support/fixtures.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /**
  * S3, I7: a request learns who is asking even while the database is held (the embedded database's
@@ -10,15 +10,7 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../suppo
  * lately stands in, unless the bus has since said the session ended.
  */
 describeEachDatabase('sessions verified while the database is held', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   /** An authenticated request that needs no database read past authentication: the body is refused (400). */
   const ask = (t: string, token: string) =>
@@ -30,19 +22,21 @@ describeEachDatabase('sessions verified while the database is held', (kind) => {
     const released = new Promise<void>((r) => (release = r));
     let held!: () => void;
     const isHeld = new Promise<void>((r) => (held = r));
-    const done = server.deps.db.transaction().execute(async (tx) => {
-      await sql`lock table sessions in access exclusive mode`.execute(tx);
-      held();
-      await released;
-    });
+    const done = server()
+      .deps.db.transaction()
+      .execute(async (tx) => {
+        await sql`lock table sessions in access exclusive mode`.execute(tx);
+        held();
+        await released;
+      });
     return { held: isHeld, release, done };
   }
 
   it('S3: a session verified lately answers while the database is held; one ended since waits and is refused', async () => {
     const { id: t } = await a.tenant();
     const user = await a.user(t, { email: uniqueEmail('held'), permissions: ['website_access', 'manage_users'] });
-    const kept = await insertSession(server.deps.db, t, user.id, 'portal');
-    const ended = await insertSession(server.deps.db, t, user.id, 'portal');
+    const kept = await insertSession(server().deps.db, t, user.id, 'portal');
+    const ended = await insertSession(server().deps.db, t, user.id, 'portal');
     expect(await ask(t, kept.token)).toBe(400);
     expect(await ask(t, ended.token)).toBe(400);
     // A forced logout: the bus tells this node, which forgets that session's verification.

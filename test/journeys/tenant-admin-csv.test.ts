@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ImportJob, User, UserPage } from '../../src/contract/index.js';
-import { api, uniqueEmail, type ApiClient } from '../support/api.js';
-import { describeEachDatabase, startTestServer, type TestServer } from '../support/server.js';
+import { serverSuite, uniqueEmail } from '../support/api.js';
+import { describeEachDatabase } from '../support/server.js';
 
 /**
  * Journey: a tenant administrator moves users with a spreadsheet (P3). They export the users, open
@@ -13,18 +13,10 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../suppo
  * touches the administrator and is refused for that row by the same rule as the API (C9).
  */
 describeEachDatabase('journey: a tenant admin exports, edits and re-imports users (P3)', (kind) => {
-  let server: TestServer;
-  let a: ApiClient;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    a = api(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const { a, server } = serverSuite(kind);
 
   async function exportRows(t: string, token: string) {
-    const res = await server.app.inject({
+    const res = await server().app.inject({
       method: 'GET',
       url: `/v1/tenants/${t}/users/export`,
       headers: { authorization: `Bearer ${token}` },
@@ -34,7 +26,7 @@ describeEachDatabase('journey: a tenant admin exports, edits and re-imports user
   }
 
   async function importFile(t: string, token: string, csv: string, query = ''): Promise<ImportJob> {
-    const res = await server.app.inject({
+    const res = await server().app.inject({
       method: 'POST',
       url: `/v1/tenants/${t}/users/import${query}`,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
