@@ -35,16 +35,16 @@ async function estimatedRows(db: Executor, table: string): Promise<number> {
  */
 class StatisticsKeeper {
   private readonly written = new Map<string, number>();
+  /** Who hears of a failed analysis of each table (the service that writes it). */
+  private readonly onErrors = new Map<string, (err: unknown) => void>();
   private running = false;
   private again = false;
 
-  constructor(
-    private readonly db: Executor,
-    private readonly onError: (err: unknown) => void,
-  ) {}
+  constructor(private readonly db: Executor) {}
 
-  wrote(table: string, rows: number): void {
+  wrote(table: string, rows: number, onError: (err: unknown) => void): void {
     if (!(rows > 0)) return;
+    this.onErrors.set(table, onError);
     this.written.set(table, (this.written.get(table) ?? 0) + rows);
     if (this.running) this.again = true;
     else this.start();
@@ -71,7 +71,7 @@ class StatisticsKeeper {
           await analyzeTables(this.db, [table]);
         } catch (err) {
           this.written.set(table, (this.written.get(table) ?? 0) + rows);
-          this.onError(err);
+          this.onErrors.get(table)?.(err);
           return;
         }
       }
@@ -91,8 +91,8 @@ const keepers = new WeakMap<Executor, StatisticsKeeper>();
  */
 export function noteBulkWrite(db: Executor, table: string, rows: number, onError: (err: unknown) => void): void {
   let keeper = keepers.get(db);
-  if (!keeper) keepers.set(db, (keeper = new StatisticsKeeper(db, onError)));
-  keeper.wrote(table, rows);
+  if (!keeper) keepers.set(db, (keeper = new StatisticsKeeper(db)));
+  keeper.wrote(table, rows, onError);
 }
 
 /** Resolves once the background analyses of `db` are done (tests; a node stopping). */

@@ -12,6 +12,14 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The configured provider token's hash, computed once per token (it is asked on every provider request). */
+const configuredHashes = new Map<string, string>();
+function configuredHash(envToken: string): string {
+  let h = configuredHashes.get(envToken);
+  if (h === undefined) configuredHashes.set(envToken, (h = hashToken(envToken)));
+  return h;
+}
+
 /** The provider token: the configured one, or the generated one whose hash is stored. */
 export async function resolveProvider(
   db: Executor,
@@ -19,7 +27,7 @@ export async function resolveProvider(
   envToken: string | undefined,
 ): Promise<Actor | null> {
   const h = hashToken(token);
-  if (envToken && sameHash(h, hashToken(envToken)))
+  if (envToken && sameHash(h, configuredHash(envToken)))
     return { kind: 'provider', id: 'provider', credential: 'provider_token' };
   const stored = await getSystemSetting(db, 'provider_token_hash');
   if (stored && sameHash(h, stored)) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
