@@ -64,13 +64,16 @@ class StatisticsKeeper {
   private async run(): Promise<void> {
     try {
       for (const [table, rows] of this.written) {
+        let counted = false;
         try {
           if (rows < ANALYZE_AFTER_ROWS || rows < 50 + 0.1 * (await estimatedRows(this.db, table))) continue;
           // Rows written while it runs count toward the next analysis.
           this.written.set(table, 0);
+          counted = true;
           await analyzeTables(this.db, [table]);
         } catch (err) {
-          this.written.set(table, (this.written.get(table) ?? 0) + rows);
+          // Not analysed: its rows count again toward the next attempt.
+          if (counted) this.written.set(table, (this.written.get(table) ?? 0) + rows);
           this.onErrors.get(table)?.(err);
           return;
         }
