@@ -206,6 +206,16 @@ export async function run(): Promise<string> {
     gc();
     const m1 = process.memoryUsage();
     const perUser = (m1.heapUsed + m1.arrayBuffers - m0.heapUsed - m0.arrayBuffers) / snap.users.size;
+    // Then four decisions with reasons asked about every user (the memo holds up to four per user):
+    // three capabilities and a queue, remembered as a batch check would remember them.
+    for (const user of snap.users.values()) {
+      for (const c of caps.slice(0, 3)) snap.explain(user, c);
+      snap.explain(user, 'queue:join', `queue:${small.queueIds[user.slot % small.queueIds.length]!}`);
+    }
+    gc();
+    gc();
+    const m2 = process.memoryUsage();
+    const explainedPerUser = (m2.heapUsed + m2.arrayBuffers - m1.heapUsed - m1.arrayBuffers) / snap.users.size;
 
     out.push(
       '## Decisions at memory speed (live snapshot)',
@@ -224,7 +234,7 @@ export async function run(): Promise<string> {
       '',
       `- Dial-check flat in queues: 2,000 queues answer at **${(d2000.sb.perSecond / d200.sb.perSecond).toFixed(2)}x** the rate of 200 queues (p99 ${d2000.sb.p99.toFixed(1)} vs ${d200.sb.p99.toFixed(1)} ms).`,
       `- Dial-check beside 1,000-check batches (2 connections sending batches; one generator thread each): ${fmt(busy.perSecond)} requests/s, **p99 ${busy.p99.toFixed(1)} ms** (alone: p99 ${d200.sb.p99.toFixed(1)} ms); the batches meanwhile ran at ${fmt(beside.perSecond * 1000)} decisions/s.`,
-      `- Memory per warm user (the tenant of ${fmt(snap.users.size)} users reloaded into the store; heap + ArrayBuffers delta after \`gc()\`, bitsets and explainable state): **${fmt(perUser)} bytes** (the store's budget counts ${'700'} bytes per user).`,
+      `- Memory per warm user (the tenant of ${fmt(snap.users.size)} users reloaded into the store; heap + ArrayBuffers delta after \`gc()\`, bitsets and explainable state): **${fmt(perUser)} bytes** (the store's budget counts ${'700'} bytes per user); with four remembered explanations each (three capabilities and a queue), ${fmt(explainedPerUser)} bytes more: **${fmt(perUser + explainedPerUser)} bytes** in all (the store counts them too).`,
     );
   } finally {
     await server.close();

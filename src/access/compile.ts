@@ -136,6 +136,13 @@ const CAP_CODE: ReadonlyMap<string, number> = new Map<string, number>([
   ...CAPABILITY_INDEX,
   ...QUEUE_CAPABILITIES.map((c, i) => [c, -(i + 1)] as const),
 ]);
+/**
+ * Decision keys (`CompiledTenant.keyOf`): an unscoped capability is its bit; a queue capability
+ * asked without a queue resource is NO_QUEUE_KEY + its queue bit; on a tenant queue it is
+ * QUEUE_KEY + queue * 8 + its queue bit.
+ */
+const NO_QUEUE_KEY = CAPABILITIES.length;
+const QUEUE_KEY = NO_QUEUE_KEY + 8;
 /** Unscoped bits in sorted-id order, so listing needs no sort. */
 const SORTED_BITS = [...CAPABILITY_INDEX].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -211,8 +218,11 @@ export class CompiledTenant {
     return this.slots.has(userId);
   }
 
-  /** Adds or recompiles one user (a change that touches only them). */
-  upsertUser(user: UserAccess): void {
+  /**
+   * Adds or recompiles one user (a change that touches only them). Returns the user's slot, which
+   * stays theirs until `removeUser` (`checkSlot` decides on it without looking the id up again).
+   */
+  upsertUser(user: UserAccess): number {
     let slot = this.slots.get(user.id);
     if (slot === undefined) {
       slot = this.freeSlots.pop() ?? this.grow();
@@ -222,6 +232,7 @@ export class CompiledTenant {
     }
     this.compileInputs(slot, user);
     this.recompute(slot);
+    return slot;
   }
 
   /** Forgets a user; their slot is reused by the next insert. */
@@ -248,14 +259,40 @@ export class CompiledTenant {
    * a queue capability needs `resource: "queue:<id>"`; an unscoped one ignores `resource`.
    */
   check(userId: string, capability: string, resource?: string): boolean {
-    const slot = this.slots.get(userId);
-    if (slot === undefined) return false;
+    return this.checkKey(userId, this.keyOf(capability, resource));
+  }
+
+  /**
+   * A capability and resource as one small integer, the same for every check that gets the same
+   * decision and reasons for any one user (the snapshot remembers explanations under it); -1 for an
+   * unknown capability, or a queue the tenant does not have (never allowed; its reasons name the id).
+   */
+  keyOf(capability: string, resource?: string): number {
     const code = CAP_CODE.get(capability);
-    if (code === undefined) return false;
-    if (code >= 0) return (this.eff[slot * W + (code >>> 5)]! & (1 << (code & 31))) !== 0;
-    if (resource === undefined) return false;
+    if (code === undefined) return -1;
+    if (code >= 0) return code;
+    const bit = -code - 1;
+    // Anything but "queue:<id>" asks for a queue resource (explain.ts: `resource_required`).
+    if (resource === undefined || resource.length <= 6 || !resource.startsWith('queue:')) return NO_QUEUE_KEY + bit;
     const queue = this.resourceIndex.get(resource);
-    return queue !== undefined && (this.queueBits(slot, queue) & (1 << (-code - 1))) !== 0;
+    return queue === undefined ? -1 : QUEUE_KEY + queue * 8 + bit;
+  }
+
+  /** The decision on a key from `keyOf` of this compiled tenant (as `check`). */
+  checkKey(userId: string, key: number): boolean {
+    const slot = this.slots.get(userId);
+    return slot !== undefined && this.checkSlot(slot, key);
+  }
+
+  /**
+   * The decision on a key for the user in `slot` (from `upsertUser`, for a user still compiled: a
+   * removed user's slot goes to the next user inserted).
+   */
+  checkSlot(slot: number, key: number): boolean {
+    if (key < 0 || (key >= NO_QUEUE_KEY && key < QUEUE_KEY)) return false;
+    if (key < NO_QUEUE_KEY) return (this.eff[slot * W + (key >>> 5)]! & (1 << (key & 31))) !== 0;
+    const q = key - QUEUE_KEY;
+    return (this.queueBits(slot, q >>> 3) & (1 << (q & 7))) !== 0;
   }
 
   /** The user's allowed unscoped capabilities, sorted (empty for an unknown user). */

@@ -25,7 +25,12 @@ describeEachDatabase('live snapshot', (kind) => {
 
   async function expectLiveEqualsFresh(t: string): Promise<void> {
     const [l, f] = [await live(t), await fresh(t)];
-    const users = (s: TenantSnapshot) => Object.fromEntries([...s.users].sort(([x], [y]) => (x < y ? -1 : 1)));
+    // The users as stored, without where the bitsets keep them (`slot`) or the explanations remembered
+    // since (`explained`); both are checked against the explanations below.
+    const users = (s: TenantSnapshot) =>
+      Object.fromEntries(
+        [...s.users].sort(([x], [y]) => (x < y ? -1 : 1)).map(([id, { explained: _, slot: __, ...u }]) => [id, u]),
+      );
     expect(users(l)).toEqual(users(f));
     expect(l.tenant).toEqual(f.tenant);
     expect(l.tenantVersion).toBe(f.tenantVersion);
@@ -36,8 +41,10 @@ describeEachDatabase('live snapshot', (kind) => {
       // (asked before the change too, by the previous call) equal a fresh load's, in JSON as well.
       const fu = f.users.get(id)!;
       for (const { id: cap } of CAPABILITIES) {
-        expect(l.compiled.check(id, cap), `${id} ${cap}`).toBe(explainCapability(user.access, l.tenant, cap).allowed);
-        const remembered = l.explain(user.access, cap);
+        const allowed = explainCapability(user.access, l.tenant, cap).allowed;
+        expect(l.compiled.check(id, cap), `${id} ${cap}`).toBe(allowed);
+        expect(l.allows(user, l.compiled.keyOf(cap)), `${id} ${cap} by slot`).toBe(allowed);
+        const remembered = l.explain(user, cap);
         expect(remembered.decision, `${id} ${cap}`).toEqual(explainCapability(fu.access, f.tenant, cap));
         expect(JSON.parse(remembered.json)).toEqual(remembered.decision);
       }
@@ -46,8 +53,24 @@ describeEachDatabase('live snapshot', (kind) => {
           expect(l.compiled.check(id, cap, `queue:${q}`), `${id} ${cap} ${q}`).toBe(
             explainCapability(user.access, l.tenant, cap, `queue:${q}`).allowed,
           );
-          expect(l.explain(user.access, cap, `queue:${q}`).decision, `${id} ${cap} ${q}`).toEqual(
+          expect(l.explain(user, cap, `queue:${q}`).decision, `${id} ${cap} ${q}`).toEqual(
             explainCapability(fu.access, f.tenant, cap, `queue:${q}`),
+          );
+        }
+      // Resources that share a decision key (none, not a queue, an empty id) or have none (an unknown queue).
+      for (const cap of [QUEUE_CAPABILITIES[0], 'users:view', 'no:such'])
+        for (const resource of [
+          undefined,
+          'queue:',
+          'group:x',
+          'queue:unknown',
+          `queue:${[...l.tenant.queues.keys()][0]}`,
+        ]) {
+          const allowed = explainCapability(user.access, l.tenant, cap, resource).allowed;
+          expect(l.compiled.check(id, cap, resource)).toBe(allowed);
+          expect(l.allows(user, l.compiled.keyOf(cap, resource)), `${id} ${cap} ${resource} by slot`).toBe(allowed);
+          expect(l.explain(user, cap, resource).decision, `${id} ${cap} ${resource}`).toEqual(
+            explainCapability(fu.access, f.tenant, cap, resource),
           );
         }
     }

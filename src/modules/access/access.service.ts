@@ -96,7 +96,11 @@ export class AccessService {
     return `{"version":${version},"results":[${parts.join(',')}]}`;
   }
 
-  private async decide(ctx: RequestContext, tenantId: string, body: CheckBody): Promise<Decided> {
+  /**
+   * The decisions of a batch as the bitsets give them, with their remembered explanations unless
+   * `explain: false`: what `check` and `checkJson` (and the AuthZEN API's text) are written from.
+   */
+  async decide(ctx: RequestContext, tenantId: string, body: CheckBody): Promise<Decided> {
     // The provider may check in any tenant that exists: the snapshot below answers 404 for one that does not.
     if (ctx.actor.kind !== 'provider') {
       let onlySelf = true;
@@ -123,11 +127,13 @@ export class AccessService {
         if (reasons) reasons[i] = unknownUser(c.userId);
         continue;
       }
-      if (compiled.check(c.userId, c.capability, c.resource)) {
+      // One key for the capability and resource: the bitsets decide on it, the memo remembers under it.
+      const key = compiled.keyOf(c.capability, c.resource);
+      if (snap.allows(user, key)) {
         allowed[i] = 1;
         granted++;
       }
-      if (reasons) reasons[i] = snap.explain(user.access, c.capability, c.resource);
+      if (reasons) reasons[i] = snap.explain(user, c.capability, c.resource, key);
     }
     this.deps.metrics.decisions.inc({ allowed: 'true' }, granted);
     this.deps.metrics.decisions.inc({ allowed: 'false' }, n - granted);
@@ -136,7 +142,7 @@ export class AccessService {
 }
 
 /** Decisions of one batch: allowed (1) or not per check, and their reasons unless `explain: false`. */
-interface Decided {
+export interface Decided {
   version: number;
   allowed: Uint8Array;
   reasons: Explained[] | null;

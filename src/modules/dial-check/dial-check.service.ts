@@ -36,7 +36,7 @@ export class DialCheckService {
     // Why a closed channel is closed (G8 plan, G4 manual user, G13 inactive…); no block but no grant: F1.
     const block: ChannelBlock | undefined = channelOn
       ? undefined
-      : snap.explain(user.access, capability).decision.blockedBy[0];
+      : snap.explain(user, capability).decision.blockedBy[0];
     const extension = extensionCandidate(body.number);
     const isExtension = extension !== null && snap.hasExtension(extension);
     const answer = checkDial(policy, body.number, body.channel, { channelBlock: block, isExtension });

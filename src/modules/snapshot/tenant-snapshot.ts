@@ -9,15 +9,23 @@ import { toUserAccess } from '../users/users.mapping.js';
 import type { TenantRows, UserRows } from './snapshot.repo.js';
 
 /** One user as the snapshot holds it: the engine's state, the row version and the extension (F5). */
-interface SnapshotUser {
+export interface SnapshotUser {
   readonly access: UserAccess;
   readonly version: number;
   readonly extension: string | null;
+  /** The user's slot in `TenantSnapshot.compiled` (`CompiledTenant.checkSlot`). */
+  readonly slot: number;
   /**
    * The softphone device the user's configuration names (G5: one of their own), with its SIP
    * credentials sealed as stored (AES-GCM): opened only when the user's own client asks.
    */
   readonly softphone?: SealedSoftphoneDevice;
+  /**
+   * Explanations already given for this state, by decision key (`CompiledTenant.keyOf`). The only
+   * field the snapshot writes after the user is stored; a change replaces the whole user, memo
+   * included, and a tenant-wide change empties every memo (`TenantSnapshot.explain`).
+   */
+  explained?: Map<number, Explained>;
 }
 
 /** A softphone device with its SIP credentials still sealed. */
@@ -48,7 +56,7 @@ export interface Explained {
   readonly json: string;
 }
 
-function explained(user: UserAccess, tenant: TenantAccess, capability: string, resource?: string): Explained {
+function explainedAfresh(user: UserAccess, tenant: TenantAccess, capability: string, resource?: string): Explained {
   const decision = explainCapability(user, tenant, capability, resource);
   return { decision, json: decisionJson(decision) };
 }
@@ -58,8 +66,14 @@ export function decisionJson(d: Decision): string {
   return `{"allowed":${d.allowed},"grantedBy":${JSON.stringify(d.grantedBy)},"blockedBy":${JSON.stringify(d.blockedBy)}}`;
 }
 
-/** Heap cost of one remembered explanation (its map entry, the decision and its JSON text; measured 830-960 bytes). */
-const BYTES_PER_EXPLAINED = 900;
+/**
+ * Heap cost of remembered explanations (`bench/decisions.bench.ts` measures it): a user's memo map
+ * with its first entries, each further entry, and one distinct explanation (its decision object and
+ * text, besides the text's characters).
+ */
+const BYTES_PER_MEMO = 160;
+const BYTES_PER_EXPLAINED = 40;
+const BYTES_PER_DISTINCT = 200;
 
 /** The JSON sub-objects of a user that are shared between users holding equal values. */
 const SHARED_FIELDS = [
@@ -96,14 +110,19 @@ export class TenantSnapshot {
   /** The tenant row's version: a tenant-wide change (plan, queues, profiles, role permissions) raises it. */
   tenantVersion: number;
   /**
-   * Explanations already given, per user state, capability and resource. An explanation is a pure
-   * function of the user's state, the tenant's state, the capability and the resource, and both states
-   * are replaced (never changed in place) when a change lands: a new user state misses here, a new
-   * tenant state empties the whole memo, so a remembered explanation is never stale.
+   * The tenant state the users' remembered explanations were given under, and how many they hold.
+   * An explanation is a pure function of the user's state, the tenant's state, the capability and
+   * the resource, and both states are replaced (never changed in place) when a change lands: a
+   * replaced user comes without memo, a new tenant state empties every memo, so a remembered
+   * explanation is never stale.
    */
-  private explained = new WeakMap<UserAccess, Map<string, Explained>>();
   private explainedOf: TenantAccess | null = null;
+  /** The remembered explanations by their JSON text: one object per distinct text. */
+  private readonly distinctExplained = new Map<string, Explained>();
   private explainedCount = 0;
+  /** Users holding a memo, and the bytes of the distinct explanations. */
+  private explainedUsers = 0;
+  private distinctBytes = 0;
 
   private constructor(rows: TenantRows & UserRows) {
     this.tenant = tenantAccessOf(rows.tenant, rows.planFeatures, rows.queues, rows.profiles);
@@ -129,33 +148,55 @@ export class TenantSnapshot {
       this.users.size * BYTES_PER_USER +
       this.tenant.queues.size * BYTES_PER_QUEUE +
       this.sealedBytes +
-      this.explainedCount * BYTES_PER_EXPLAINED
+      this.explainedUsers * BYTES_PER_MEMO +
+      this.explainedCount * BYTES_PER_EXPLAINED +
+      this.distinctBytes
     );
   }
 
   /**
    * The user's decision on `capability` (on `resource`) with its reasons (X2), remembered for the
-   * user's current state: a client asking again about the same users (the PBX, an app's batch) pays
-   * the explanation once per change. At most 256 + one per user are held; past that the memo starts over.
+   * user's current state under the decision key (`CompiledTenant.keyOf`, which a caller that has it
+   * passes): a client asking again about the same users (the PBX, an app's batch) pays the
+   * explanation once per change. At most 256 + four per user are held; past that the memos start over.
    */
-  explain(user: UserAccess, capability: string, resource?: string): Explained {
-    if (this.explainedOf !== this.tenant || this.explainedCount >= 256 + this.users.size) {
-      this.explained = new WeakMap();
+  explain(
+    user: SnapshotUser,
+    capability: string,
+    resource?: string,
+    key = this.compiled.keyOf(capability, resource),
+  ): Explained {
+    // An unknown capability or queue: its reasons name what was asked, so they are not shared.
+    if (key < 0) return explainedAfresh(user.access, this.tenant, capability, resource);
+    if (this.explainedOf !== this.tenant || this.explainedCount >= 256 + 4 * this.users.size) {
+      for (const u of this.users.values()) u.explained = undefined;
+      this.distinctExplained.clear();
       this.explainedOf = this.tenant;
-      this.explainedCount = 0;
+      this.explainedCount = this.explainedUsers = this.distinctBytes = 0;
     }
-    // One map per user state; a NUL never reaches here from a request (E1), so the key is unambiguous.
-    if (capability.includes('\u0000')) return explained(user, this.tenant, capability, resource);
-    let mine = this.explained.get(user);
-    if (!mine) this.explained.set(user, (mine = new Map<string, Explained>()));
-    const key = resource === undefined ? capability : `${capability}\u0000${resource}`;
-    let hit = mine.get(key);
-    if (!hit) {
-      hit = explained(user, this.tenant, capability, resource);
-      mine.set(key, hit);
+    let memo = user.explained;
+    if (memo === undefined) {
+      user.explained = memo = new Map<number, Explained>();
+      this.explainedUsers++;
+    }
+    let hit = memo.get(key);
+    if (hit === undefined) {
+      const fresh = explainedAfresh(user.access, this.tenant, capability, resource);
+      // Users with the same reasons share one explanation: most of a tenant's are a few dozen texts.
+      hit = this.distinctExplained.get(fresh.json);
+      if (hit === undefined) {
+        this.distinctExplained.set(fresh.json, (hit = fresh));
+        this.distinctBytes += BYTES_PER_DISTINCT + fresh.json.length;
+      }
+      memo.set(key, hit);
       this.explainedCount++;
     }
     return hit;
+  }
+
+  /** Whether the user is allowed on a decision key (`CompiledTenant.keyOf`): the bitsets, no id lookup. */
+  allows(user: SnapshotUser, key: number): boolean {
+    return this.compiled.checkSlot(user.slot, key);
   }
 
   /**
@@ -176,12 +217,12 @@ export class TenantSnapshot {
         access,
         version: Number(row.version),
         extension: row.status === 'removed' ? null : row.extension,
+        slot: this.compiled.upsertUser(access),
         ...(device && { softphone: { id: device.id, kind: device.kind, sealedSip: device.sip_secret } }),
       };
       this.users.set(row.id, user);
       this.sealedBytes += sealedSize(user);
       if (user.extension !== null) this.extensions.set(user.extension, (this.extensions.get(user.extension) ?? 0) + 1);
-      this.compiled.upsertUser(access);
     }
     for (const id of asked ?? []) {
       if (found.has(id)) continue;
