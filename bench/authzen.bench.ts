@@ -1,18 +1,20 @@
 /**
  * AuthZEN evaluations like POST /check: the same decisions asked through `POST /access/v1/evaluations`
  * and through `POST …/check`, side by side in one run on one server (same tenant, same API token, same
- * checks), batches of 1, 100 and 1,000, 4 concurrent clients over a real port. The figure that matters
+ * checks), batches of 1, 100 and 1,000, 4 connections from worker threads. The figure that matters
  * is the ratio: AuthZEN is a mapping over the same service method, so it should keep close to 1.
  */
-import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
 import { buildServer } from '../src/app.js';
 import type { CreatedApiToken, LoginResult, Queue, Tenant, UserPage } from '../src/contract/index.js';
 import { loadConfig } from '../src/infra/config.js';
 import { createTestDatabase, postgresReachable } from '../test/support/databases.js';
+import { LOAD_WORKERS, runLoad, type LoadResult } from './load-worker.js';
 
 const USERS = Number(process.env.BENCH_AUTHZEN_USERS ?? 2_000);
 const QUEUES = 50;
 const SECONDS = Number(process.env.BENCH_AUTHZEN_SECONDS ?? 3);
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
 const PROVIDER = 'bench-provider-token-0123456789';
 const PASSWORD = 'correct horse battery staple';
 
@@ -31,26 +33,6 @@ interface Check {
   userId: string;
   capability: string;
   resource?: string;
-}
-
-/** Decisions per second and request latencies of `ask` with batches of `batch`, 4 clients for SECONDS. */
-async function measure(batch: number, next: () => Check, ask: (checks: Check[]) => Promise<number>) {
-  let decisions = 0;
-  const lat: number[] = [];
-  const until = performance.now() + SECONDS * 1000;
-  const worker = async () => {
-    while (performance.now() < until) {
-      const checks = Array.from({ length: batch }, next);
-      const s = performance.now();
-      decisions += await ask(checks);
-      lat.push(performance.now() - s);
-    }
-  };
-  const start = performance.now();
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  const perSecond = decisions / ((performance.now() - start) / 1000);
-  lat.sort((a, b) => a - b);
-  return { perSecond, p99: lat[Math.floor(lat.length * 0.99)]! };
 }
 
 export async function run(): Promise<string> {
@@ -108,43 +90,54 @@ export async function run(): Promise<string> {
     );
     const queues = (await call<{ items: Queue[] }>(base, PROVIDER, 'GET', `/v1/tenants/${t}/queues?limit=500`)).items;
     const caps = ['users:view', 'reports:view', 'cc:agent', 'portal:use', 'telephony:call'];
-    let i = 0;
-    const next = (): Check => {
-      i++;
-      return i % 2
-        ? { userId: users[i % users.length]!, capability: caps[i % caps.length]! }
-        : {
-            userId: users[i % users.length]!,
-            capability: 'queue:join',
-            resource: `queue:${queues[i % queues.length]!.id}`,
-          };
-    };
-    const viaCheck = async (checks: Check[]) =>
-      (await call<{ results: unknown[] }>(base, token, 'POST', `/v1/tenants/${t}/check`, { checks })).results.length;
-    const viaAuthzen = async (checks: Check[]) =>
-      (
-        await call<{ evaluations: unknown[] }>(base, token, 'POST', '/access/v1/evaluations', {
-          evaluations: checks.map((c) => ({
-            subject: { type: 'user', id: c.userId },
-            action: { name: c.capability },
-            resource: c.resource ? { type: 'queue', id: c.resource.slice('queue:'.length) } : { type: 'tenant', id: t },
-          })),
-        })
-      ).evaluations.length;
-    const rows: string[] = [];
-    for (const batch of [1, 100, 1000]) {
-      const check = await measure(batch, next, viaCheck);
-      const authzen = await measure(batch, next, viaAuthzen);
-      rows.push(
-        `| ${batch} | ${Math.round(check.perSecond).toLocaleString('en')} (p99 ${check.p99.toFixed(1)} ms) | ` +
-          `${Math.round(authzen.perSecond).toLocaleString('en')} (p99 ${authzen.p99.toFixed(1)} ms) | ` +
-          `${(authzen.perSecond / check.perSecond).toFixed(2)} |`,
+    const checksOf = (n: number): Check[] =>
+      Array.from({ length: n }, (_, i) =>
+        i % 2
+          ? { userId: users[i % users.length]!, capability: caps[i % caps.length]! }
+          : {
+              userId: users[i % users.length]!,
+              capability: 'queue:join',
+              resource: `queue:${queues[i % queues.length]!.id}`,
+            },
       );
+    const asEvaluations = (checks: Check[]) => ({
+      evaluations: checks.map((c) => ({
+        subject: { type: 'user', id: c.userId },
+        action: { name: c.capability },
+        resource: c.resource ? { type: 'queue', id: c.resource.slice('queue:'.length) } : { type: 'tenant', id: t },
+      })),
+    });
+    // The floor: a bare Fastify server that parses the same body and answers the same bytes.
+    const floor = Fastify();
+    const answers = new Map<string, string>();
+    floor.post('/*', async (req, reply) => reply.type('application/json; charset=utf-8').send(answers.get(req.url)));
+    const floorBase = await floor.listen({ port: 0, host: '127.0.0.1' });
+    const rows: string[] = [];
+    try {
+      const load = async (path: string, body: unknown) => {
+        const text = JSON.stringify(body);
+        answers.set(path, JSON.stringify(await call(base, token, 'POST', path, body)));
+        const at = (url: string) => runLoad({ url, path, body: text, token, connections: 4, seconds: SECONDS });
+        await at(base); // warm-up (JIT, remembered explanations)
+        return { sb: await at(base), fl: await at(floorBase) };
+      };
+      for (const batch of [1, 100, 1000]) {
+        const checks = checksOf(batch);
+        const check = await load(`/v1/tenants/${t}/check`, { checks });
+        const authzen = await load('/access/v1/evaluations', asEvaluations(checks));
+        const cell = (r: { sb: LoadResult; fl: LoadResult }) =>
+          `${Math.round(r.sb.perSecond * batch).toLocaleString('en')} (p99 ${r.sb.p99.toFixed(1)} ms; ${pct(r.sb.perSecond, r.fl.perSecond)} of its floor)`;
+        rows.push(
+          `| ${batch} | ${cell(check)} | ${cell(authzen)} | **${(authzen.sb.perSecond / check.sb.perSecond).toFixed(2)}** |`,
+        );
+      }
+    } finally {
+      await floor.close();
     }
     return [
       '## AuthZEN evaluations like POST /check',
       '',
-      `The same decisions through \`POST /access/v1/evaluations\` and \`POST …/check\`, one server on ${pg ? 'PostgreSQL' : 'the embedded database'}, ${USERS.toLocaleString('en')} platform users in ${QUEUES} queues, one API token (scope \`users:view\`); half tenant-wide, half queue-scoped checks; 4 concurrent clients for ${SECONDS} s per batch size, /check first, then AuthZEN. Both answer with the reasons (\`grantedBy\`/\`blockedBy\`).`,
+      `The same decisions through \`POST /access/v1/evaluations\` and \`POST …/check\`, one server on ${pg ? 'PostgreSQL' : 'the embedded database'}, ${USERS.toLocaleString('en')} platform users in ${QUEUES} queues, one API token (scope \`users:view\`); half tenant-wide, half queue-scoped checks; 4 keep-alive connections from ${LOAD_WORKERS} worker threads for ${SECONDS} s per row (after a warm-up), /check first, then AuthZEN, each beside its floor: a bare Fastify server parsing the same body and answering the same bytes. Both answer with the reasons (\`grantedBy\`/\`blockedBy\`).`,
       '',
       '| checks per request | POST /check decisions/s | AuthZEN decisions/s | AuthZEN / check |',
       '|---:|---:|---:|---:|',

@@ -16,3 +16,17 @@ export function withQuickCheck<S extends object>(schema: S, quick: (body: unknow
 export function quickCheckOf(schema: object): ((body: unknown) => boolean) | undefined {
   return quickChecks.get(schema);
 }
+
+/** A string of `min`..`max` UTF-16 units: within a schema's code-point bounds whatever its characters. */
+export const within = (v: unknown, min: number, max: number): boolean =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+
+/** A JSON object (not an array, not null). */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Whether `o` has no key outside `keys`. */
+export function onlyKeys(o: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  for (const k in o) if (!keys.has(k)) return false;
+  return true;
+}

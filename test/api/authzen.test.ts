@@ -227,6 +227,51 @@ describeEachDatabase('AuthZEN Authorization API 1.0', (kind) => {
       expect(allDenied.body.evaluations!.map((d) => d.decision)).toEqual([false, false]);
     });
 
+    it('X2: a batch answers each evaluation as POST …/check answers the same check, reasons included', async () => {
+      const cases = [
+        { subject: s.u1, action: 'queue:join', resource: { type: 'queue', id: s.sales } },
+        { subject: s.u1, action: 'queue:join', resource: { type: 'queue', id: s.help } },
+        { subject: s.u2, action: 'queue:join', resource: { type: 'queue', id: s.sales } },
+        { subject: s.u1, action: 'queue:join', resource: { type: 'queue', id: 'no-such-queue' } },
+        { subject: s.u2, action: 'portal:use', resource: { type: 'tenant', id: s.t } },
+        { subject: s.admin.id, action: 'users:edit', resource: { type: 'tenant', id: s.t } },
+        { subject: 'usr_unknown', action: 'portal:use', resource: { type: 'tenant', id: s.t } },
+        { subject: s.u1, action: 'no:such', resource: { type: 'tenant', id: s.t } },
+      ];
+      const r = await evaluations(s.pep, {
+        evaluations: cases.map((c) => ({
+          subject: { type: 'user', id: c.subject },
+          action: { name: c.action },
+          resource: c.resource,
+        })),
+      });
+      const check = await a.asProvider<{
+        results: Array<{ allowed: boolean; grantedBy: string[]; blockedBy: unknown[] }>;
+      }>('POST', `/v1/tenants/${s.t}/check`, {
+        checks: cases.map((c) => ({
+          userId: c.subject,
+          capability: c.action,
+          ...(c.resource.type === 'queue' && { resource: `queue:${c.resource.id}` }),
+        })),
+      });
+      expect(r.body.evaluations).toEqual(
+        check.body.results.map((x) => ({
+          decision: x.allowed,
+          context: { grantedBy: x.grantedBy, blockedBy: x.blockedBy },
+        })),
+      );
+      expect(r.body.evaluations!.map((d) => d.decision)).toContain(true);
+      // Asked twice, the remembered explanations answer the same text.
+      const again = await evaluations(s.pep, {
+        evaluations: cases.map((c) => ({
+          subject: { type: 'user', id: c.subject },
+          action: { name: c.action },
+          resource: c.resource,
+        })),
+      });
+      expect(again.body).toEqual(r.body);
+    });
+
     it('an evaluation overrides the defaults; one that lacks a key with no default is a 400', async () => {
       const r = await evaluations(s.pep, {
         ...batch(),

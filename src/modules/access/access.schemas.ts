@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { withQuickCheck } from '../../http/quick-check.js';
+import { isObject, onlyKeys, within, withQuickCheck } from '../../http/quick-check.js';
 
 /** D7: answer from a state at least this new (e.g. the `version` a write returned), on any node. */
 export const MinVersion = Type.Integer({
@@ -58,17 +58,6 @@ export type CheckBody = Static<typeof CheckBody>;
 
 const CHECK_BODY_KEYS = new Set(['checks', 'explain', 'minVersion']);
 const CHECK_KEYS = new Set(['userId', 'capability', 'resource']);
-
-/** A string of `min`..`max` UTF-16 units: within the schema's code-point bounds whatever its characters. */
-const within = (v: unknown, min: number, max: number): boolean =>
-  typeof v === 'string' && v.length >= min && v.length <= max;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function onlyKeys(o: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
-  for (const k in o) if (!keys.has(k)) return false;
-  return true;
-}
 
 /**
  * The fast path of `CheckBody` (a batch of 1,000 is validated in a few microseconds): true only for a

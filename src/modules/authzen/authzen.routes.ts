@@ -94,7 +94,11 @@ export function registerAuthzenRoutes(app: Api, authzen: AuthzenService, publicU
           response: { 200: EvaluationsResponse },
         },
       },
-      async (req) => authzen.evaluations(contextOf(req), req.body),
+      // The answer's JSON text is written from the snapshot's explanations (the schema above documents it).
+      async (req, reply) => {
+        const json = await authzen.evaluationsJson(contextOf(req), req.body);
+        return reply.type('application/json; charset=utf-8').send(json as unknown as EvaluationsResponse);
+      },
     );
   });
 }

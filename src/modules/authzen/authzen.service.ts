@@ -3,13 +3,9 @@ import type { RequestContext } from '../../infra/context.js';
 import { AppError } from '../../infra/errors.js';
 import type { AccessService } from '../access/access.service.js';
 import type { CheckBody } from '../access/access.schemas.js';
-import type {
-  Decision,
-  EvaluationRequest,
-  EvaluationsRequest,
-  EvaluationsResponse,
-  EvaluationsSemantic,
-} from './authzen.schemas.js';
+import type { Explained } from '../snapshot/tenant-snapshot.js';
+import type { Decision as CheckDecision } from '../../access/types.js';
+import type { Decision, EvaluationRequest, EvaluationsRequest } from './authzen.schemas.js';
 
 type Evaluation = Pick<EvaluationRequest, 'subject' | 'action' | 'resource'>;
 type Check = CheckBody['checks'][number];
@@ -34,16 +30,43 @@ export class AuthzenService {
     return decision!;
   }
 
-  async evaluations(ctx: RequestContext, request: EvaluationsRequest): Promise<EvaluationsResponse> {
+  /**
+   * The answer to an evaluations request as its JSON text (the wire form), as `POST …/check` writes
+   * its own: each decision's text is written once per distinct explanation the snapshot remembers,
+   * so a batch of 1,000 is one join, not 1,000 objects serialised one by one.
+   */
+  async evaluationsJson(ctx: RequestContext, request: EvaluationsRequest): Promise<string> {
     const items = request.evaluations ?? [];
     // No evaluations array (or an empty one): the request is a single evaluation, answered as one.
     if (items.length === 0) {
       const single = complete(request, {}, '/');
-      return this.evaluate(ctx, { ...single, ...(request.context && { context: request.context }) });
+      return JSON.stringify(
+        await this.evaluate(ctx, { ...single, ...(request.context && { context: request.context }) }),
+      );
     }
     const evaluations = items.map((item, i) => complete(request, item, `/evaluations/${i}`));
+    const tenantId = tenantOf(ctx);
+    const mapped = evaluations.map((e) => toCheck(e, tenantId));
+    const checks = mapped.filter((m): m is Check => !('decision' in m));
+    const decided = checks.length > 0 ? await this.access.decide(ctx, tenantId, { checks, explain: true }) : null;
+    // Short-circuit semantics: the answers up to and including the first deny (`&&`) or permit (`||`).
     const semantic = request.options?.evaluations_semantic ?? 'execute_all';
-    return { evaluations: truncate(await this.decide(ctx, evaluations), semantic) };
+    const stopAt = semantic === 'execute_all' ? null : semantic === 'permit_on_first_permit';
+    const parts: string[] = [];
+    let next = 0;
+    for (const m of mapped) {
+      let allowed: boolean;
+      if ('decision' in m) {
+        allowed = m.decision;
+        parts.push(JSON.stringify(m));
+      } else {
+        const i = next++;
+        allowed = decided!.allowed[i] === 1;
+        parts.push(decisionText(decided!.reasons![i]!, allowed));
+      }
+      if (allowed === stopAt) break;
+    }
+    return `{"evaluations":[${parts.join(',')}]}`;
   }
 
   /** Maps each evaluation to a check, asks them all in one call, and answers each in order. */
@@ -53,11 +76,7 @@ export class AuthzenService {
     const checks = mapped.filter((m): m is Check => !('decision' in m));
     const results = checks.length > 0 ? (await this.access.check(ctx, tenantId, { checks })).results : [];
     let next = 0;
-    return mapped.map((m) => {
-      if ('decision' in m) return m;
-      const r = results[next++]!;
-      return { decision: r.allowed, context: { grantedBy: r.grantedBy, blockedBy: r.blockedBy } };
-    });
+    return mapped.map((m) => ('decision' in m ? m : asDecision(results[next++]!)));
   }
 }
 
@@ -100,10 +119,19 @@ function toCheck(e: Evaluation, tenantId: string): Check | Decision {
   return errorDecision(400, `resource type ${type} is not known: use "queue" or "tenant"`);
 }
 
-/** Short-circuit semantics: the answers up to and including the first deny (`&&`) or permit (`||`). */
-function truncate(decisions: Decision[], semantic: EvaluationsSemantic): Decision[] {
-  if (semantic === 'execute_all') return decisions;
-  const stopAt = semantic === 'deny_on_first_deny' ? false : true;
-  const i = decisions.findIndex((d) => d.decision === stopAt);
-  return i === -1 ? decisions : decisions.slice(0, i + 1);
+/** AuthZEN texts of the snapshot's remembered explanations (shared by users with the same reasons). */
+const texts = new WeakMap<Explained, string>();
+
+/** A decision as the AuthZEN wire form: `{"decision":…,"context":{"grantedBy":[…],"blockedBy":[…]}}`. */
+function decisionText(explained: Explained, allowed: boolean): string {
+  const d = explained.decision;
+  // The bitsets' decision is the answer; were the explanation ever to differ, its reasons still go along.
+  if (d.allowed !== allowed) return JSON.stringify(asDecision({ ...d, allowed }));
+  let text = texts.get(explained);
+  if (text === undefined) texts.set(explained, (text = JSON.stringify(asDecision(d))));
+  return text;
+}
+
+function asDecision(d: CheckDecision): Decision {
+  return { decision: d.allowed, context: { grantedBy: d.grantedBy, blockedBy: d.blockedBy } };
 }
