@@ -42,7 +42,7 @@ export type ChangeEvent =
    * reload their snapshot of the tenant, clients get nothing.
    */
   | { type: 'tenant'; tenantId: string; version: number; delta?: TenantDelta }
-  /** Credentials (platform tokens) were revoked: nodes drop them from their caches. */
+  /** Credentials (platform or API tokens) were revoked: nodes drop them from their caches. */
   | { type: 'credential'; tenantId: string; tokenIds: string[] }
   /** Call data was stored for a tenant (issue 14): live dashboards refresh. */
   | { type: 'call_data'; tenantId: string }

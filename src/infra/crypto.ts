@@ -3,6 +3,7 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  hash,
   hkdfSync,
   randomBytes,
   scrypt,
@@ -52,7 +53,8 @@ export function generateToken(prefix: string): string {
 
 /** Tokens are stored as SHA-256 digests: they are long random values, so a fast hash is enough. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  // The one-shot digest: on every authenticated request, at a third of a Hash object's cost.
+  return hash('sha256', token, 'base64url');
 }
 
 export function sha256Hex(data: string): string {

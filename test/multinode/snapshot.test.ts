@@ -77,6 +77,98 @@ describe.skipIf(!pgUp)('multi-node read-your-writes (3 processes, one PostgreSQL
     }
   }, 120_000);
 
+  it('I5, G13, I6: tokens a node holds as verified stop working there as soon as another node revokes them or suspends their user', async () => {
+    const email = `pep.${Date.now().toString(36)}@nodes.example`;
+    const password = 'tokens revoked everywhere';
+    const owner = await http<User>(
+      `${node(0)}/v1/tenants/${tenantId}/users`,
+      'POST',
+      { displayName: 'PEP owner', email, password, permissions: ['website_access', 'manage_users', 'rest_api_admin'] },
+      PROVIDER_TOKEN,
+    );
+    expect(owner.status).toBe(201);
+    const login = await http<{ token: string }>(`${node(0)}/v1/auth/login`, 'POST', {
+      email,
+      password,
+      audience: 'portal',
+    });
+    const apiToken = async () => {
+      const r = await http<{ id: string; token: string }>(
+        `${node(0)}/v1/tenants/${tenantId}/api-tokens`,
+        'POST',
+        { name: 'PEP', scopes: ['users:view'] },
+        login.body.token,
+      );
+      expect(r.status).toBe(201);
+      return r.body;
+    };
+    const usersOn = (i: number, token: string) =>
+      http(`${node(i)}/v1/tenants/${tenantId}/users?limit=1`, 'GET', undefined, token);
+    /** Node B (1) refuses `token` within the bus's delivery, without a minute's wait for its cache to lapse. */
+    const refusedOnB = async (token: string, ask = usersOn) => {
+      const until = Date.now() + 3_000;
+      let status = 0;
+      while (Date.now() < until && (status = (await ask(1, token)).status) !== 401)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(status).toBe(401);
+    };
+
+    // An API token revoked on A.
+    const revoked = await apiToken();
+    expect((await usersOn(1, revoked.token)).status).toBe(200);
+    expect(
+      (await http(`${node(0)}/v1/tenants/${tenantId}/api-tokens/${revoked.id}`, 'DELETE', undefined, login.body.token))
+        .status,
+    ).toBe(204);
+    await refusedOnB(revoked.token);
+
+    // A platform token revoked on A.
+    const pbx = await http<{ id: string; token: string }>(
+      `${node(0)}/v1/tenants/${tenantId}/platform-tokens`,
+      'POST',
+      { name: 'pbx 2' },
+      PROVIDER_TOKEN,
+    );
+    const dial = (i: number, token: string) =>
+      http(
+        `${node(i)}/v1/tenants/${tenantId}/dial-check`,
+        'POST',
+        { userId, number: '+1 212 555 0123', channel: 'call' },
+        token,
+      );
+    expect((await dial(1, pbx.body.token)).status).toBe(200);
+    expect(
+      (
+        await http(
+          `${node(0)}/v1/tenants/${tenantId}/platform-tokens/${pbx.body.id}`,
+          'DELETE',
+          undefined,
+          PROVIDER_TOKEN,
+        )
+      ).status,
+    ).toBe(204);
+    await refusedOnB(pbx.body.token, dial);
+
+    // The API token of a user suspended on A (another administrator stays: C4).
+    const second = await http(
+      `${node(0)}/v1/tenants/${tenantId}/users`,
+      'POST',
+      { displayName: 'Second admin', email: `2.${email}`, permissions: ['website_access', 'manage_users'] },
+      PROVIDER_TOKEN,
+    );
+    expect(second.status).toBe(201);
+    const kept = await apiToken();
+    expect((await usersOn(1, kept.token)).status).toBe(200);
+    const suspend = await http(
+      `${node(0)}/v1/tenants/${tenantId}/users/${owner.body.id}`,
+      'PATCH',
+      { status: 'suspended' },
+      PROVIDER_TOKEN,
+    );
+    expect(suspend.status, JSON.stringify(suspend.body)).toBe(200);
+    await refusedOnB(kept.token);
+  }, 60_000);
+
   it('D7: a minVersion no write has reached yet is refused, not answered from older state', async () => {
     const r = await check(1, 10 ** 12);
     expect(r.status).toBe(400);

@@ -1,6 +1,5 @@
 import { isCapability } from '../../catalog/capabilities.js';
-import type { Executor } from '../../db/database.js';
-import type { Actor, RequestContext } from '../../infra/context.js';
+import type { RequestContext } from '../../infra/context.js';
 import { generateToken, hashToken } from '../../infra/crypto.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError, notFound } from '../../infra/errors.js';
@@ -21,19 +20,6 @@ function present(r: repo.ApiTokenRow): ApiToken {
     expiresAt: iso(r.expires_at),
     lastUsedAt: iso(r.last_used_at),
     lastUsedAddr: r.last_used_addr,
-  };
-}
-
-/** Resolves an `sbt_` bearer token to its user, narrowed to the token's scopes (I5). */
-export async function resolveApiToken(db: Executor, token: string): Promise<Actor | null> {
-  const row = await repo.findUsableApiToken(db, hashToken(token));
-  if (!row) return null;
-  return {
-    kind: 'user',
-    id: row.user_id,
-    tenantId: row.tenant_id,
-    credential: `api_token:${row.id}`,
-    scopes: row.scopes,
   };
 }
 
@@ -96,6 +82,8 @@ export class ApiTokensService {
       const row = await repo.revokeApiToken(uow.tx, tenantId, id);
       if (!row) throw notFound('API token');
       uow.audit({ tenantId, action: 'api_token.revoke', targetType: 'api_token', targetId: id, before: present(row) });
+      // Every node drops the token from its cache of verified tokens at once.
+      uow.publish({ type: 'credential', tenantId, tokenIds: [id] });
     });
   }
 }

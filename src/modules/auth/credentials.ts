@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { Actor } from '../../infra/context.js';
 import { hashToken } from '../../infra/crypto.js';
 import { getSystemSetting } from '../../db/system-settings.js';
+import { findUsableApiToken } from '../api-tokens/api-tokens.repo.js';
 import { findLivePlatformToken } from '../platform-tokens/platform-tokens.repo.js';
 import { verifySession } from '../sessions/session-cache.js';
 
@@ -40,39 +41,101 @@ export async function resolveSession(db: Executor, token: string): Promise<Actor
 }
 
 /**
- * Platform tokens verified on this node, by token hash. The PBX asks on every call, so a known token
- * is answered from memory; a revocation reaches every node's cache through the change bus at once
- * (`forgetPlatformTokens`), and an entry is re-read after a minute in any case.
+ * Bearer tokens verified on this node (platform tokens, API tokens), by token hash. The PBX and a
+ * PEP ask on every call, so a known token is answered from memory. A revocation reaches every
+ * node's cache through the change bus at once (`forgetTokens`), so does a change of an API token's
+ * user (suspended, removed: `forgetTokensOfUsers`); an entry is re-read after a minute in any case,
+ * and never outlives the token's expiry.
  */
-const platformTokens = new WeakMap<Executor, Map<string, { actor: Actor; until: number }>>();
-const PLATFORM_TOKEN_TTL_MS = 60_000;
-const PLATFORM_TOKENS_CACHED = 10_000;
+interface Verified {
+  actor: Actor;
+  tokenId: string;
+  tenantId: string;
+  /** The user an API token acts as (null for a platform token). */
+  userId: string | null;
+  until: number;
+}
+const verifiedTokens = new WeakMap<Executor, Map<string, Verified>>();
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_CACHED = 10_000;
+
+function verifiedOf(db: Executor): Map<string, Verified> {
+  let cache = verifiedTokens.get(db);
+  if (!cache) verifiedTokens.set(db, (cache = new Map<string, Verified>()));
+  return cache;
+}
+
+/** A token verified lately, by hash; a lapsed entry is dropped. */
+function remembered(db: Executor, hash: string): Actor | null {
+  const cache = verifiedOf(db);
+  const hit = cache.get(hash);
+  if (hit === undefined) return null;
+  if (hit.until > Date.now()) return hit.actor;
+  cache.delete(hash);
+  return null;
+}
+
+function remember(db: Executor, hash: string, entry: Omit<Verified, 'until'>, expiresAt?: Date | string | null): void {
+  const cache = verifiedOf(db);
+  if (cache.size >= VERIFIED_CACHED) cache.clear();
+  const expiry = expiresAt ? new Date(expiresAt).getTime() : Infinity;
+  cache.set(hash, { ...entry, until: Math.min(Date.now() + VERIFIED_TTL_MS, expiry) });
+}
 
 /** Last use (with the client address) is recorded, and audited, by the token-use hook of the api-tokens module. */
 export async function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
-  let cache = platformTokens.get(db);
-  if (!cache) platformTokens.set(db, (cache = new Map<string, { actor: Actor; until: number }>()));
   const hash = hashToken(token);
-  const hit = cache.get(hash);
-  if (hit && hit.until > Date.now()) return hit.actor;
+  const hit = remembered(db, hash);
+  if (hit) return hit;
   const row = await findLivePlatformToken(db, hash);
-  if (!row) {
-    cache.delete(hash);
-    return null;
-  }
+  if (!row) return null;
   const actor: Actor = {
     kind: 'platform',
     id: row.id,
     tenantId: row.tenant_id,
     credential: `platform_token:${row.id}`,
   };
-  if (cache.size >= PLATFORM_TOKENS_CACHED) cache.clear();
-  cache.set(hash, { actor, until: Date.now() + PLATFORM_TOKEN_TTL_MS });
+  remember(db, hash, { actor, tokenId: row.id, tenantId: row.tenant_id, userId: null });
   return actor;
 }
 
-/** Drops revoked platform tokens from this node's cache. */
-export function forgetPlatformTokens(db: Executor, tokenIds: readonly string[]): void {
-  const cache = platformTokens.get(db);
-  for (const [hash, entry] of cache ?? []) if (tokenIds.includes(entry.actor.id)) cache!.delete(hash);
+/**
+ * Resolves an `sbt_` bearer token to its user, narrowed to the token's scopes (I5): a live token of
+ * an active user. What the scopes allow is decided per request from the user's current access.
+ */
+export async function resolveApiToken(db: Executor, token: string): Promise<Actor | null> {
+  const hash = hashToken(token);
+  const hit = remembered(db, hash);
+  if (hit) return hit;
+  const row = await findUsableApiToken(db, hash);
+  if (!row) return null;
+  const actor: Actor = {
+    kind: 'user',
+    id: row.user_id,
+    tenantId: row.tenant_id,
+    credential: `api_token:${row.id}`,
+    scopes: row.scopes,
+  };
+  remember(db, hash, { actor, tokenId: row.id, tenantId: row.tenant_id, userId: row.user_id }, row.expires_at);
+  return actor;
+}
+
+/** Drops revoked tokens (platform or API) from this node's cache. */
+export function forgetTokens(db: Executor, tokenIds: readonly string[]): void {
+  const cache = verifiedTokens.get(db);
+  for (const [hash, entry] of cache ?? []) if (tokenIds.includes(entry.tokenId)) cache!.delete(hash);
+}
+
+/** Drops the API tokens of users who changed (all of the tenant's when `userIds` is null): re-read on next use. */
+export function forgetTokensOfUsers(db: Executor, tenantId: string, userIds: readonly string[] | null): void {
+  const cache = verifiedTokens.get(db);
+  for (const [hash, entry] of cache ?? []) {
+    if (entry.userId === null || entry.tenantId !== tenantId) continue;
+    if (userIds === null || userIds.includes(entry.userId)) cache!.delete(hash);
+  }
+}
+
+/** Forgets every verified token (the bus reconnected: events may have been missed). */
+export function forgetAllTokens(db: Executor): void {
+  verifiedTokens.get(db)?.clear();
 }

@@ -3,7 +3,7 @@ import type { Authenticator, TokenResolver } from '../../http/authenticate.js';
 import type { Api } from '../../http/types.js';
 import type { ServiceDeps } from '../../infra/deps.js';
 import { AppError } from '../../infra/errors.js';
-import { ApiTokensService, resolveApiToken } from '../api-tokens/api-tokens.service.js';
+import { ApiTokensService } from '../api-tokens/api-tokens.service.js';
 import { registerApiTokenRoutes, registerTokenUseAudit } from '../api-tokens/api-tokens.routes.js';
 import type { Closer } from '../../infra/closer.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -17,7 +17,15 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { registerSeatMetrics, startSweeper } from '../sessions/sweeper.js';
 import { UsersService } from '../users/users.service.js';
 import { registerAuthRoutes } from './auth.routes.js';
-import { forgetPlatformTokens, resolvePlatformToken, resolveProvider, resolveSession } from './credentials.js';
+import {
+  forgetAllTokens,
+  forgetTokens,
+  forgetTokensOfUsers,
+  resolveApiToken,
+  resolvePlatformToken,
+  resolveProvider,
+  resolveSession,
+} from './credentials.js';
 import type { ChangeEvent } from '../../infra/bus.js';
 import { AuthService } from './auth.service.js';
 import { registerPortalCookies } from './portal-cookie.js';
@@ -54,8 +62,11 @@ export async function registerIdentity(
   auth.setUnprefixed(resolveProviderToken);
   auth.addTokenKind('sbt', resolveApiToken);
   registerTokenUseAudit(app, deps);
+  // Verified tokens are cached per node: revoked ones, and API tokens of users who changed, are dropped.
   const onRevoked = (e: ChangeEvent) => {
-    if (e.type === 'credential') forgetPlatformTokens(deps.db, e.tokenIds);
+    if (e.type === 'credential') forgetTokens(deps.db, e.tokenIds);
+    else if (e.type === 'config' || e.type === 'revoke') forgetTokensOfUsers(deps.db, e.tenantId, e.userIds);
+    else if (e.type === 'resync') forgetAllTokens(deps.db);
   };
   const stopForgetting = [deps.bus.subscribe(onRevoked), deps.bus.subscribeOwnCommits(onRevoked)];
 
