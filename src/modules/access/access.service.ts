@@ -23,7 +23,8 @@ export class AccessService {
   constructor(private readonly deps: ServiceDeps) {}
 
   private async snapshot(tenantId: string, minVersion?: number): Promise<TenantSnapshot> {
-    const snap = await requireSnapshots(this.deps.db).get(tenantId, minVersion);
+    const store = requireSnapshots(this.deps.db);
+    const snap = store.current(tenantId, minVersion) ?? (await store.get(tenantId, minVersion));
     if (!snap) throw notFound('tenant');
     return snap;
   }

@@ -44,7 +44,7 @@ export async function actorPowers(db: Executor, ctx: RequestContext, tenantId: s
 async function powersFromSnapshot(store: SnapshotStore, ctx: RequestContext, tenantId: string): Promise<ActorPowers> {
   // The provider may act in every tenant, but only in one that exists: a write to a missing tenant is
   // a 404 here, never a foreign-key error later (E4).
-  const snap = await store.get(tenantId);
+  const snap = store.current(tenantId) ?? (await store.get(tenantId));
   if (!snap) throw notFound('tenant');
   const a = ctx.actor;
   if (a.kind !== 'user') return ALL;
@@ -53,14 +53,26 @@ async function powersFromSnapshot(store: SnapshotStore, ctx: RequestContext, ten
   return userPowers(me.access, snap.compiled.allowedCapabilities(a.id), a.scopes);
 }
 
+/** A user's powers: their allowed capabilities, narrowed to a token's scopes (one object a request, no closures). */
+class UserPowers implements ActorPowers {
+  readonly all = false;
+  readonly superuser: boolean;
+  readonly capabilities: ReadonlySet<string>;
+
+  constructor(me: UserAccess, allowed: string[], scopes: readonly string[] | undefined) {
+    this.superuser = me.profile.kind === 'superuser' && me.status === 'active' && !scopes;
+    const set = new Set<string>();
+    for (const c of allowed) if (!scopes || scopes.includes(c)) set.add(c);
+    this.capabilities = set;
+  }
+
+  has(capability: string): boolean {
+    return this.capabilities.has(capability);
+  }
+}
+
 function userPowers(me: UserAccess, allowed: string[], scopes: readonly string[] | undefined): ActorPowers {
-  const set = new Set(scopes ? allowed.filter((c) => scopes.includes(c)) : allowed);
-  return {
-    all: false,
-    superuser: me.profile.kind === 'superuser' && me.status === 'active' && !scopes,
-    capabilities: set,
-    has: (c) => set.has(c),
-  };
+  return new UserPowers(me, allowed, scopes);
 }
 
 async function powersFromRows(db: Executor, ctx: RequestContext, tenantId: string): Promise<ActorPowers> {

@@ -23,11 +23,12 @@ export class DialCheckService {
     const a = ctx.actor;
     if (a.kind === 'user' && !isSelfSession(ctx, tenantId, body.userId))
       await requireCapability(this.deps.db, ctx, tenantId, ['users:view', 'users:edit']);
-    const snap = await requireSnapshots(this.deps.db).get(tenantId, body.minVersion);
+    const store = requireSnapshots(this.deps.db);
+    const snap = store.current(tenantId, body.minVersion) ?? (await store.get(tenantId, body.minVersion));
     const user = snap?.users.get(body.userId);
     if (!snap || !user) throw notFound('user');
     const capability = body.channel === 'call' ? 'telephony:call' : 'telephony:sms';
-    const channelOn = snap.compiled.check(body.userId, capability);
+    const channelOn = snap.allows(user, snap.compiled.keyOf(capability));
     const policy = {
       calls: body.channel === 'call' && channelOn,
       sms: body.channel === 'sms' && channelOn,

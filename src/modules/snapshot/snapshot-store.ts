@@ -40,6 +40,8 @@ export class SnapshotStore {
   private readonly slots = new Map<string, Slot>();
   private readonly budget: number;
   private bytes = 0;
+  /** The slot last in `slots` (the most recently used), so a run of uses of one tenant skips reordering. */
+  private recent: Slot | null = null;
   private stopped = false;
   private readonly unsubscribe: Array<() => void>;
 
@@ -49,6 +51,11 @@ export class SnapshotStore {
       deps.bus.subscribe((e) => this.onEvent(e, false)),
       deps.bus.subscribeOwnCommits((e) => this.onEvent(e, true)),
     ];
+  }
+
+  /** The tenants held warm, least recently used first (diagnostics; reading it uses none of them). */
+  get held(): string[] {
+    return [...this.slots].filter(([, slot]) => slot.snap).map(([id]) => id);
   }
 
   /** Tenants held and their estimated bytes (metrics, benchmarks). */
@@ -61,14 +68,37 @@ export class SnapshotStore {
    * at least as new as `minVersion` (D7). Null when there is no such tenant.
    */
   async get(tenantId: string, minVersion?: number): Promise<TenantSnapshot | null> {
+    return this.current(tenantId, minVersion) ?? this.load(tenantId, minVersion);
+  }
+
+  /**
+   * The tenant's snapshot when this node holds it warm, at least as new as `minVersion` and with no
+   * change being applied: the hot paths' answer without a promise. Undefined otherwise (ask `get`).
+   */
+  current(tenantId: string, minVersion?: number): TenantSnapshot | undefined {
+    const slot = this.slots.get(tenantId);
+    const snap = slot?.snap;
+    if (!slot || !snap || slot.busy || (minVersion !== undefined && snap.version < minVersion)) return undefined;
+    this.touch(tenantId, slot);
+    return snap;
+  }
+
+  /** Marks a tenant most recently used (last in the map: eviction takes from the front). */
+  private touch(tenantId: string, slot: Slot): void {
+    if (this.recent === slot) return;
+    this.slots.delete(tenantId);
+    this.slots.set(tenantId, slot);
+    this.recent = slot;
+  }
+
+  private async load(tenantId: string, minVersion?: number): Promise<TenantSnapshot | null> {
     let slot = this.slots.get(tenantId);
     if (slot) {
-      // Most recently used last: eviction takes from the front.
-      this.slots.delete(tenantId);
-      this.slots.set(tenantId, slot);
+      this.touch(tenantId, slot);
     } else {
       slot = { snap: null, pending: 'all', pendingVersion: 0, busy: null, ownVersions: new Set(), bytes: 0 };
       this.slots.set(tenantId, slot);
+      this.recent = slot;
       this.drain(tenantId, slot);
     }
     while (slot.busy) await slot.busy;
