@@ -170,6 +170,26 @@ export async function run(): Promise<string> {
     const d2000 = await side(`/v1/tenants/${big.t}/dial-check`, dial(big), big.token, 16);
     row('dial-check, 16 connections, 200 queues', 1, d200, 'requests/s');
     row('dial-check, 16 connections, 2,000 queues', 1, d2000, 'requests/s');
+    // Every call to a number not dialled before on this node: its classification (emergency, region)
+    // is parsed, not remembered. The floor answers the same bytes as above.
+    const fresh = Array.from({ length: 200_000 }, (_, i) =>
+      JSON.stringify({ ...dial(small), number: `+49 30 ${String(2_000_000 + i)}` }),
+    );
+    const dFresh = await runLoad({
+      url: base,
+      path: `/v1/tenants/${small.t}/dial-check`,
+      body: fresh[0]!,
+      bodies: fresh,
+      token: small.token,
+      connections: 16,
+      seconds: SECONDS,
+    });
+    row(
+      'dial-check, 16 connections, a number not dialled before on every call',
+      1,
+      { sb: dFresh, fl: d200.fl },
+      'requests/s',
+    );
     // Dial-check while another client sends 1,000-check batches: one generator thread each, so the
     // generators do not outnumber the cores and the latency measured is the server's.
     const batches = runLoad({
@@ -191,13 +211,36 @@ export async function run(): Promise<string> {
       seconds: SECONDS,
     });
     const beside = await batches;
+    // The same with 4 dial-check connections (a PBX's few), alone and beside the batches: the delay a
+    // batch adds to a dial check, rather than the queueing of 16 connections at full load.
+    const dialFew = (seconds: number) =>
+      runLoad({
+        workers: 1,
+        url: base,
+        path: `/v1/tenants/${small.t}/dial-check`,
+        body: JSON.stringify(dial(small)),
+        token: small.token,
+        connections: 4,
+        seconds,
+      });
+    const fewAlone = await dialFew(SECONDS);
+    const fewBatches = runLoad({
+      workers: 1,
+      url: base,
+      path: checkPath,
+      body: JSON.stringify({ checks: checksOf(1000) }),
+      token: PROVIDER,
+      connections: 2,
+      seconds: SECONDS,
+    });
+    const fewBeside = await dialFew(SECONDS);
+    await fewBatches;
 
     // Memory per warm user: the tenant reloaded into the store, heap + ArrayBuffers before and after.
     const store = snapshotsOf(server.deps.db)!;
     const gc = globalThis.gc!;
     store.invalidate(small.t);
-    // Two full collections: the dropped snapshot's remembered explanations (a WeakMap keyed by its
-    // users' states) are only all gone after the second.
+    // Two full collections: everything the dropped snapshot held is only all gone after the second.
     gc();
     gc();
     const m0 = process.memoryUsage();
@@ -233,7 +276,7 @@ export async function run(): Promise<string> {
       ...rows,
       '',
       `- Dial-check flat in queues: 2,000 queues answer at **${(d2000.sb.perSecond / d200.sb.perSecond).toFixed(2)}x** the rate of 200 queues (p99 ${d2000.sb.p99.toFixed(1)} vs ${d200.sb.p99.toFixed(1)} ms).`,
-      `- Dial-check beside 1,000-check batches (2 connections sending batches; one generator thread each): ${fmt(busy.perSecond)} requests/s, **p99 ${busy.p99.toFixed(1)} ms** (alone: p99 ${d200.sb.p99.toFixed(1)} ms); the batches meanwhile ran at ${fmt(beside.perSecond * 1000)} decisions/s.`,
+      `- Dial-check beside 1,000-check batches (2 connections sending batches; one generator thread each): ${fmt(busy.perSecond)} requests/s, **p99 ${busy.p99.toFixed(1)} ms** (alone: p99 ${d200.sb.p99.toFixed(1)} ms); the batches meanwhile ran at ${fmt(beside.perSecond * 1000)} decisions/s. With 4 dial-check connections: p50 ${fewAlone.p50.toFixed(1)}, **p99 ${fewAlone.p99.toFixed(1)} ms** alone, p50 ${fewBeside.p50.toFixed(1)}, **p99 ${fewBeside.p99.toFixed(1)} ms** beside the batches.`,
       `- Memory per warm user (the tenant of ${fmt(snap.users.size)} users reloaded into the store; heap + ArrayBuffers delta after \`gc()\`, bitsets and explainable state): **${fmt(perUser)} bytes** (the store's budget counts ${'700'} bytes per user); with four remembered explanations each (three capabilities and a queue), ${fmt(explainedPerUser)} bytes more: **${fmt(perUser + explainedPerUser)} bytes** in all (the store counts them too).`,
     );
   } finally {

@@ -10,6 +10,8 @@ interface Load {
   url: string;
   path: string;
   body: string;
+  /** Bodies sent in turn instead of `body` (each generator thread starts at its own offset). */
+  bodies?: string[];
   token: string;
   connections: number;
   seconds: number;
@@ -45,10 +47,12 @@ const { Pool } = require(load.undici);
   const lat = [];
   let errors = 0;
   const until = performance.now() + load.seconds * 1000;
+  let next = load.offset;
   const one = async () => {
     while (performance.now() < until) {
+      const body = load.bodies ? load.bodies[next++ % load.bodies.length] : load.body;
       const s = performance.now();
-      const r = await pool.request({ method: 'POST', path: load.path, body: load.body,
+      const r = await pool.request({ method: 'POST', path: load.path, body,
         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + load.token } });
       await r.body.arrayBuffer();
       if (r.statusCode !== 200) errors++;
@@ -63,9 +67,9 @@ const { Pool } = require(load.undici);
 })();
 `;
 
-function runPart(load: Load, connections: number, undici: string): Promise<Part> {
+function runPart(load: Load, connections: number, undici: string, offset: number): Promise<Part> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(SOURCE, { eval: true, workerData: { ...load, connections, undici } });
+    const w = new Worker(SOURCE, { eval: true, workerData: { ...load, connections, undici, offset } });
     w.once('message', (r: Part) => {
       resolve(r);
       void w.terminate();
@@ -83,7 +87,13 @@ export async function runLoad(load: Load): Promise<LoadResult> {
   const workers = Math.max(1, Math.min(load.workers ?? LOAD_WORKERS, load.connections));
   const parts = await Promise.all(
     Array.from({ length: workers }, (_, i) =>
-      runPart(load, Math.floor(load.connections / workers) + (i < load.connections % workers ? 1 : 0), undici),
+      runPart(
+        load,
+        Math.floor(load.connections / workers) + (i < load.connections % workers ? 1 : 0),
+        undici,
+        // Threads sending several bodies start apart, so they do not send the same ones.
+        load.bodies ? Math.floor((i * load.bodies.length) / workers) : 0,
+      ),
     ),
   );
   const lat = Float64Array.from(parts.flatMap((p) => Array.from(p.latencies))).sort();

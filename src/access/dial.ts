@@ -119,6 +119,9 @@ export function isEmergencyNumber(number: string, region: string): boolean {
   if (!/^\+?\d{1,20}$/.test(compact)) return false;
   const home = region.toUpperCase() as RegionCode;
   if (!compact.startsWith('+') && shortNumbers.isEmergencyNumber(compact, home)) return true;
+  // "+<another country's code>…" cannot be: country codes are prefix-free, so the parse below would
+  // find another code. Most foreign numbers (the ones a restriction is about) stop here, unparsed.
+  if (compact.startsWith('+') && !compact.startsWith(`+${phoneNumbers.getCountryCodeForRegion(home)}`)) return false;
   let parsed;
   try {
     parsed = phoneNumbers.parseAndKeepRawInput(compact, home);
