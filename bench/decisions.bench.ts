@@ -171,9 +171,10 @@ export async function run(): Promise<string> {
     row('dial-check, 16 connections, 200 queues', 1, d200, 'requests/s');
     row('dial-check, 16 connections, 2,000 queues', 1, d2000, 'requests/s');
     // Every call to a number not dialled before on this node: its classification (emergency, region)
-    // is parsed, not remembered. The floor answers the same bytes as above.
+    // is parsed, not remembered; half are home numbers (the tenant's home region is US), half German.
+    // The floor answers the same bytes as above.
     const fresh = Array.from({ length: 200_000 }, (_, i) =>
-      JSON.stringify({ ...dial(small), number: `+49 30 ${String(2_000_000 + i)}` }),
+      JSON.stringify({ ...dial(small), number: i % 2 ? `+49 30 ${2_000_000 + i}` : `+1 212 ${2_000_000 + i}` }),
     );
     const dFresh = await runLoad({
       url: base,
