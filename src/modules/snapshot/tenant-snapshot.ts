@@ -36,7 +36,7 @@ export interface SealedSoftphoneDevice {
 }
 
 /**
- * Rough heap cost of a warm user and of a queue, measured by `bench/snapshot.bench.ts` (the
+ * Rough heap cost of a warm user and of a queue, measured by `bench/decisions.bench.ts` (the
  * compiled bitsets, the explainable state with its shared sub-objects, the maps' entries). The
  * memory budget counts with these, so it never walks the heap.
  */
