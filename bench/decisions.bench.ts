@@ -192,49 +192,35 @@ export async function run(): Promise<string> {
       'requests/s',
     );
     // Dial-check while another client sends 1,000-check batches: one generator thread each, so the
-    // generators do not outnumber the cores and the latency measured is the server's.
-    const batches = runLoad({
-      workers: 1,
-      url: base,
-      path: checkPath,
-      body: JSON.stringify({ checks: checksOf(1000) }),
-      token: PROVIDER,
-      connections: 2,
-      seconds: SECONDS,
-    });
-    const busy = await runLoad({
-      workers: 1,
-      url: base,
-      path: `/v1/tenants/${small.t}/dial-check`,
-      body: JSON.stringify(dial(small)),
-      token: small.token,
-      connections: 16,
-      seconds: SECONDS,
-    });
-    const beside = await batches;
-    // The same with 4 dial-check connections (a PBX's few), alone and beside the batches: the delay a
-    // batch adds to a dial check, rather than the queueing of 16 connections at full load.
-    const dialFew = (seconds: number) =>
+    // generators do not outnumber the cores and the latency measured is the server's. Then the same
+    // with 4 dial-check connections (a PBX's few), alone and beside the batches: the delay a batch
+    // adds to a dial check, rather than the queueing of 16 connections at full load.
+    const sendBatches = () =>
+      runLoad({
+        workers: 1,
+        url: base,
+        path: checkPath,
+        body: JSON.stringify({ checks: checksOf(1000) }),
+        token: PROVIDER,
+        connections: 2,
+        seconds: SECONDS,
+      });
+    const dialOn = (connections: number) =>
       runLoad({
         workers: 1,
         url: base,
         path: `/v1/tenants/${small.t}/dial-check`,
         body: JSON.stringify(dial(small)),
         token: small.token,
-        connections: 4,
-        seconds,
+        connections,
+        seconds: SECONDS,
       });
-    const fewAlone = await dialFew(SECONDS);
-    const fewBatches = runLoad({
-      workers: 1,
-      url: base,
-      path: checkPath,
-      body: JSON.stringify({ checks: checksOf(1000) }),
-      token: PROVIDER,
-      connections: 2,
-      seconds: SECONDS,
-    });
-    const fewBeside = await dialFew(SECONDS);
+    const batches = sendBatches();
+    const busy = await dialOn(16);
+    const beside = await batches;
+    const fewAlone = await dialOn(4);
+    const fewBatches = sendBatches();
+    const fewBeside = await dialOn(4);
     await fewBatches;
 
     // Memory per warm user: the tenant reloaded into the store, heap + ArrayBuffers before and after.

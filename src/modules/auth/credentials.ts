@@ -82,42 +82,59 @@ function remember(db: Executor, hash: string, entry: Omit<Verified, 'until'>, ex
   cache.set(hash, { ...entry, until: Math.min(Date.now() + VERIFIED_TTL_MS, expiry) });
 }
 
-/** Last use (with the client address) is recorded, and audited, by the token-use hook of the api-tokens module. */
-export async function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
+/**
+ * A bearer token by its hash: remembered when verified lately, else `load`ed (null: not a live
+ * token) and remembered until the sooner of a minute and the token's expiry.
+ */
+async function resolveRemembered(
+  db: Executor,
+  token: string,
+  load: (hash: string) => Promise<{ verified: Omit<Verified, 'until'>; expiresAt?: Date | string | null } | null>,
+): Promise<Actor | null> {
   const hash = hashToken(token);
   const hit = remembered(db, hash);
   if (hit) return hit;
-  const row = await findLivePlatformToken(db, hash);
-  if (!row) return null;
-  const actor: Actor = {
-    kind: 'platform',
-    id: row.id,
-    tenantId: row.tenant_id,
-    credential: `platform_token:${row.id}`,
-  };
-  remember(db, hash, { actor, tokenId: row.id, tenantId: row.tenant_id, userId: null });
-  return actor;
+  const found = await load(hash);
+  if (!found) return null;
+  remember(db, hash, found.verified, found.expiresAt);
+  return found.verified.actor;
+}
+
+/** Last use (with the client address) is recorded, and audited, by the token-use hook of the api-tokens module. */
+export function resolvePlatformToken(db: Executor, token: string): Promise<Actor | null> {
+  return resolveRemembered(db, token, async (hash) => {
+    const row = await findLivePlatformToken(db, hash);
+    if (!row) return null;
+    const actor: Actor = {
+      kind: 'platform',
+      id: row.id,
+      tenantId: row.tenant_id,
+      credential: `platform_token:${row.id}`,
+    };
+    return { verified: { actor, tokenId: row.id, tenantId: row.tenant_id, userId: null } };
+  });
 }
 
 /**
  * Resolves an `sbt_` bearer token to its user, narrowed to the token's scopes (I5): a live token of
  * an active user. What the scopes allow is decided per request from the user's current access.
  */
-export async function resolveApiToken(db: Executor, token: string): Promise<Actor | null> {
-  const hash = hashToken(token);
-  const hit = remembered(db, hash);
-  if (hit) return hit;
-  const row = await findUsableApiToken(db, hash);
-  if (!row) return null;
-  const actor: Actor = {
-    kind: 'user',
-    id: row.user_id,
-    tenantId: row.tenant_id,
-    credential: `api_token:${row.id}`,
-    scopes: row.scopes,
-  };
-  remember(db, hash, { actor, tokenId: row.id, tenantId: row.tenant_id, userId: row.user_id }, row.expires_at);
-  return actor;
+export function resolveApiToken(db: Executor, token: string): Promise<Actor | null> {
+  return resolveRemembered(db, token, async (hash) => {
+    const row = await findUsableApiToken(db, hash);
+    if (!row) return null;
+    const actor: Actor = {
+      kind: 'user',
+      id: row.user_id,
+      tenantId: row.tenant_id,
+      credential: `api_token:${row.id}`,
+      scopes: row.scopes,
+    };
+    return {
+      verified: { actor, tokenId: row.id, tenantId: row.tenant_id, userId: row.user_id },
+      expiresAt: row.expires_at,
+    };
+  });
 }
 
 /** Drops revoked tokens (platform or API) from this node's cache. */
