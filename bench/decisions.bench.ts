@@ -13,7 +13,7 @@ import { loadConfig } from '../src/infra/config.js';
 import { snapshotsOf } from '../src/modules/snapshot/snapshot-store.js';
 import { createTestDatabase, postgresReachable } from '../test/support/databases.js';
 import { insertPlatformUsers } from '../test/support/fixtures.js';
-import { LOAD_WORKERS, runLoad, type LoadResult } from './load-worker.js';
+import { combine, LOAD_WORKERS, runLoad, type LoadResult } from './load-worker.js';
 
 const SECONDS = Number(process.env.BENCH_DECISIONS_SECONDS ?? 4);
 const USERS = Number(process.env.BENCH_DECISIONS_USERS ?? 5_000);
@@ -117,13 +117,21 @@ export async function run(): Promise<string> {
               resource: `queue:${small.queueIds[i % small.queueIds.length]!}`,
             },
       );
-    /** Switchboard and the floor on the same request, one after the other. */
+    /**
+     * Switchboard and the floor on the same request, in turns (Switchboard, floor, Switchboard,
+     * floor; half the time each), so a drift in the machine's speed falls on both alike.
+     */
     const side = async (path: string, body: unknown, token: string, connections: number) => {
       const text = JSON.stringify(body);
       answer = JSON.stringify(await call(base, token, 'POST', path, body));
-      const sb = await runLoad({ url: base, path, body: text, token, connections, seconds: SECONDS });
-      const fl = await runLoad({ url: floorBase, path, body: text, token, connections, seconds: SECONDS });
-      return { sb, fl };
+      const half = { path, body: text, token, connections, seconds: SECONDS / 2 };
+      const sb: LoadResult[] = [];
+      const fl: LoadResult[] = [];
+      for (let turn = 0; turn < 2; turn++) {
+        sb.push(await runLoad({ url: base, ...half }));
+        fl.push(await runLoad({ url: floorBase, ...half }));
+      }
+      return { sb: combine(sb), fl: combine(fl) };
     };
     const rows: string[] = [];
     const row = (name: string, per: number, r: { sb: LoadResult; fl: LoadResult }, unit: string) =>
@@ -251,10 +259,10 @@ export async function run(): Promise<string> {
       '## Decisions at memory speed (live snapshot)',
       '',
       `One server on ${pg ? 'PostgreSQL' : 'the embedded database'}: a tenant of ${fmt(USERS)} platform users over 200 queues and one of 2,000 users over 2,000 queues. ` +
-        `Load from ${LOAD_WORKERS} worker threads (undici keep-alive pools, ${SECONDS} s per row); the floor is a bare Fastify server in the same process that parses the same JSON body and answers the same bytes, measured right after Switchboard with the same load. ` +
+        `Load from ${LOAD_WORKERS} worker threads (undici keep-alive pools, ${SECONDS} s per row); the floor is a bare Fastify server in the same process that parses the same JSON body and answers the same bytes, measured in turns with Switchboard (Switchboard, floor, Switchboard, floor) with the same load. ` +
         'Checks are half tenant-wide, half queue-scoped, with reasons unless `explain: false`; dial checks use the platform token. ' +
         "Measured after the outbox had dispatched the seeding syncs' change events. " +
-        (busyBefore || os.loadavg()[0]! > os.cpus().length
+        (busyBefore
           ? `**Measured while other work loaded the ${os.cpus().length} cores** (see the load average below): the ratios are the figures to read.`
           : `The load generator (${LOAD_WORKERS} worker threads) shares the cores with the server under test and with the floor alike.`),
       '',

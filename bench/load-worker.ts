@@ -22,6 +22,9 @@ export interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** Every request's latency (ms), sorted, and the seconds the load ran. */
+  latencies: Float64Array;
+  elapsed: number;
 }
 
 /** The load generator threads a load uses unless it says otherwise. */
@@ -96,12 +99,31 @@ export async function runLoad(load: Load): Promise<LoadResult> {
       ),
     ),
   );
-  const lat = Float64Array.from(parts.flatMap((p) => Array.from(p.latencies))).sort();
   const elapsed = Math.max(...parts.map((p) => p.elapsed));
+  return summary(
+    parts.map((p) => p.latencies),
+    elapsed,
+    parts.reduce((n, p) => n + p.errors, 0),
+  );
+}
+
+/** Loads run one after another as one: requests over the seconds they ran together, latencies merged. */
+export function combine(loads: LoadResult[]): LoadResult {
+  return summary(
+    loads.map((l) => l.latencies),
+    loads.reduce((s, l) => s + l.elapsed, 0),
+    loads.reduce((n, l) => n + l.errors, 0),
+  );
+}
+
+function summary(latencies: Float64Array[], elapsed: number, errors: number): LoadResult {
+  const lat = Float64Array.from(latencies.flatMap((l) => Array.from(l))).sort();
   return {
     perSecond: lat.length / elapsed,
     p50: lat[Math.floor(lat.length * 0.5)] ?? 0,
     p99: lat[Math.floor(lat.length * 0.99)] ?? 0,
-    errors: parts.reduce((n, p) => n + p.errors, 0),
+    errors,
+    latencies: lat,
+    elapsed,
   };
 }

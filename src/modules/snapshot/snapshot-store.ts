@@ -123,6 +123,7 @@ export class SnapshotStore {
     this.stopped = true;
     for (const u of this.unsubscribe) u();
     this.slots.clear();
+    this.recent = null;
     this.bytes = 0;
   }
 
@@ -152,6 +153,7 @@ export class SnapshotStore {
     if (event.type === 'resync') {
       // Events may have been missed: every tenant reloads on its next use.
       this.slots.clear();
+      this.recent = null;
       this.bytes = 0;
       return;
     }
@@ -255,6 +257,8 @@ export class SnapshotStore {
   private forget(tenantId: string, slot: Slot): void {
     if (this.slots.get(tenantId) !== slot) return;
     this.slots.delete(tenantId);
+    // Not held through `recent` either: a forgotten tenant's memory goes with it.
+    if (this.recent === slot) this.recent = null;
     this.bytes -= slot.bytes;
     slot.bytes = 0;
   }
