@@ -1,8 +1,20 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect, it } from 'vitest';
 import { snapshotsOf } from '../../src/modules/snapshot/snapshot-store.js';
 import { serverSuite } from '../support/api.js';
 import { insertPlatformUsers } from '../support/fixtures.js';
 import { describeEachDatabase } from '../support/server.js';
+
+/** A full collection (the flag exposes `gc` to contexts made after it). */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // Twice, a turn apart: what the last request's closures held goes too.
+  gc();
+  await new Promise((r) => setImmediate(r));
+  gc();
+}
 
 /**
  * D2: a node holds the tenants in use within its memory budget, dropping the least recently used.
@@ -57,5 +69,21 @@ describeEachDatabase('live snapshot memory budget', (kind) => {
     expect(reloaded.status).toBe(200);
     expect(held()).toEqual([tenants[0], tenants[5], tenants[4], tenants[1]]);
     expect(store.current(tenants[1]!)?.users.size).toBe(300);
+  });
+
+  it('D2: a tenant forgotten while it was the most recently used keeps no memory alive', async () => {
+    const db = server().deps.db;
+    const store = snapshotsOf(db)!;
+    const { id } = await a.tenant();
+    await insertPlatformUsers(
+      db,
+      id,
+      Array.from({ length: 50 }, () => ({})),
+    );
+    store.invalidate(id);
+    const held = new WeakRef((await store.get(id))!);
+    store.invalidate(id); // as an operator's SQL or a resync would
+    await collectGarbage();
+    expect(held.deref()).toBeUndefined();
   });
 });
