@@ -53,9 +53,10 @@ export function registerAuthzenRoutes(app: Api, authzen: AuthzenService, publicU
   void app.register(async (scope: Api) => {
     scope.setErrorHandler(authzenError);
     // AuthZEN 1.0, request identification: the PEP's X-Request-ID comes back unchanged.
-    scope.addHook('onSend', async (req, reply) => {
+    scope.addHook('onSend', (req, reply, payload, done) => {
       const id = req.headers['x-request-id'];
       if (typeof id === 'string' && id.length > 0) reply.header('x-request-id', id);
+      done(null, payload);
     });
     scope.get(
       '/.well-known/authzen-configuration',

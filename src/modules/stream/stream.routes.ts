@@ -55,8 +55,10 @@ export async function registerStreamRoutes(app: Api, stream: StreamService): Pro
   // An upgrade refused by a hook that runs before @fastify/websocket's own (the authenticator's, on a
   // bad token) leaves the socket open after the error answer, since Node detached it from HTTP:
   // close it, or each refused client leaks a socket and blocks shutdown.
-  app.addHook('onResponse', async (req) => {
+  // Callback style: it runs on every request, and a promise per request shows on the hot paths.
+  app.addHook('onResponse', (req, _reply, done) => {
     if (req.headers.upgrade && !req.raw.socket.destroyed) req.raw.socket.destroy();
+    done();
   });
   const tags = ['Real-time'];
 
