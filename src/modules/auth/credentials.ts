@@ -27,12 +27,17 @@ export async function resolveProvider(
   token: string,
   envToken: string | undefined,
 ): Promise<Actor | null> {
-  const h = hashToken(token);
-  if (envToken && sameHash(h, configuredHash(envToken)))
-    return { kind: 'provider', id: 'provider', credential: 'provider_token' };
+  return (await isProviderTokenHash(db, hashToken(token), envToken))
+    ? { kind: 'provider', id: 'provider', credential: 'provider_token' }
+    : null;
+}
+
+/** Whether `hash` is the hash of the provider token: the configured one, else the generated one stored. */
+export async function isProviderTokenHash(db: Executor, hash: string, envToken: string | undefined): Promise<boolean> {
+  if (!hash) return false;
+  if (envToken && sameHash(hash, configuredHash(envToken))) return true;
   const stored = await getSystemSetting(db, 'provider_token_hash');
-  if (stored && sameHash(h, stored)) return { kind: 'provider', id: 'provider', credential: 'provider_token' };
-  return null;
+  return stored !== undefined && sameHash(hash, stored);
 }
 
 /** A live session token (`sbs_`) to its user; refreshes activity at most every 5 s (S3). See `verifySession`. */

@@ -361,7 +361,6 @@ export class UsersCsvService {
     for (const settled of rows.settled()) record(result, settled);
   }
 
-  /** The rows done so far, in this node's memory (the progress endpoint answers from it). */
   /** Counts committed rows toward the next ANALYZE of users (statistics after bulk writes). */
   private wroteUsers(rows: number): void {
     noteBulkWrite(this.deps.db, 'users', rows, (err) =>
@@ -369,6 +368,7 @@ export class UsersCsvService {
     );
   }
 
+  /** The rows done so far, in this node's memory (the progress endpoint answers from it). */
   private advance(jobId: string, done: number): void {
     const live = this.live.get(jobId);
     if (live) live.job.processedRows = done;

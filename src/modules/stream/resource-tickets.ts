@@ -1,8 +1,8 @@
 import type { Authenticator } from '../../http/authenticate.js';
 import type { Executor } from '../../db/database.js';
 import type { Actor } from '../../infra/context.js';
-import { getSystemSetting } from '../../db/system-settings.js';
 import { hashToken } from '../../infra/crypto.js';
+import { isProviderTokenHash } from '../auth/credentials.js';
 import { AppError } from '../../infra/errors.js';
 import { consumeResourceTicket, type TicketHolder } from './stream.repo.js';
 import { RESOURCE_TICKET_PREFIX } from './stream.service.js';
@@ -25,7 +25,7 @@ export function registerResourceTickets(auth: Authenticator, db: Executor, envPr
     const holder = req.method === 'GET' ? await consumeResourceTicket(db, hashToken(ticket), path) : null;
     if (
       !holder ||
-      (holder.kind === 'provider' && !(await stillProviderToken(db, holder.credentialHash, envProviderToken)))
+      (holder.kind === 'provider' && !(await isProviderTokenHash(db, holder.credentialHash, envProviderToken)))
     )
       throw new AppError(
         'invalid_token',
@@ -34,21 +34,6 @@ export function registerResourceTickets(auth: Authenticator, db: Executor, envPr
     delete query!.ticket;
     return actorOf(holder);
   });
-}
-
-/**
- * The provider token that asked for a provider ticket is still one (the configured token, or the
- * generated one whose hash is stored): a rotated token's tickets end with it, as a session's with it.
- * Both sides are hashes the server stored or derived, so a plain comparison leaks nothing.
- */
-async function stillProviderToken(
-  db: Executor,
-  credentialHash: string,
-  envToken: string | undefined,
-): Promise<boolean> {
-  if (!credentialHash) return false;
-  if (envToken && credentialHash === hashToken(envToken)) return true;
-  return credentialHash === (await getSystemSetting(db, 'provider_token_hash'));
 }
 
 function actorOf(holder: TicketHolder): Actor {
