@@ -209,7 +209,9 @@ describeEachDatabase('call data: the rollup answers as the calls do', (kind) => 
       ),
       { numRuns: 4, endOnFailure: true },
     );
-    expect(fromRollup).toBeGreaterThan(40);
+    // Not vacuous: many of the 160 random reports really came from the rollup with data. (How many
+    // varies with the random queries, 40 to 80 in practice: a guard at 40 failed once in CI.)
+    expect(fromRollup).toBeGreaterThanOrEqual(20);
   });
 
   it('concurrent batches of a tenant in the same hours all store, and the rollup adds every one', async () => {
